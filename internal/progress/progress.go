@@ -1,0 +1,100 @@
+// Package progress shows how far long work has gone: a redrawn bar on a
+// terminal, plain lines (at most one every few seconds) when output is a file
+// or a pipe, so CI logs stay readable.
+package progress
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/term"
+)
+
+// Bar reports progress on one task. It is safe for concurrent use; Add is
+// cheap enough for hot loops (an atomic add; drawing is throttled).
+type Bar struct {
+	w       io.Writer
+	label   string
+	total   int64
+	tty     bool
+	every   time.Duration
+	start   time.Time
+	done    atomic.Int64
+	mu      sync.Mutex
+	drawn   time.Time
+	stopped bool
+}
+
+// New starts a bar on w for total units (0 when unknown). A nil w discards.
+func New(w io.Writer, label string, total int64) *Bar {
+	b := &Bar{w: w, label: label, total: total, start: time.Now(), every: 3 * time.Second}
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		b.tty, b.every = true, 100*time.Millisecond
+	}
+	return b
+}
+
+// Add records n more units done.
+func (b *Bar) Add(n int64) {
+	if b == nil || b.w == nil {
+		return
+	}
+	b.done.Add(n)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.stopped || time.Since(b.drawn) < b.every {
+		return
+	}
+	b.draw(false)
+}
+
+// Finish draws the final state and ends the line.
+func (b *Bar) Finish() {
+	if b == nil || b.w == nil {
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.stopped {
+		return
+	}
+	b.stopped = true
+	b.draw(true)
+}
+
+func (b *Bar) draw(final bool) {
+	b.drawn = time.Now()
+	done := b.done.Load()
+	elapsed := time.Since(b.start)
+	rate := float64(done) / max(elapsed.Seconds(), 1e-9)
+	var line string
+	if b.total > 0 {
+		frac := min(float64(done)/float64(b.total), 1)
+		if b.tty {
+			const width = 30
+			fill := int(frac * width)
+			line = fmt.Sprintf("%s [%s%s] %3.0f%% %d/%d %.0f/s", b.label,
+				strings.Repeat("=", fill), strings.Repeat(" ", width-fill), frac*100, done, b.total, rate)
+		} else {
+			line = fmt.Sprintf("%s: %d/%d (%.0f%%) %.0f/s", b.label, done, b.total, frac*100, rate)
+		}
+	} else {
+		line = fmt.Sprintf("%s: %d %.0f/s", b.label, done, rate)
+	}
+	if final {
+		line += fmt.Sprintf(" in %s", elapsed.Round(time.Millisecond))
+	}
+	switch {
+	case b.tty && final:
+		fmt.Fprintf(b.w, "\r\033[K%s\n", line)
+	case b.tty:
+		fmt.Fprintf(b.w, "\r\033[K%s", line)
+	default:
+		fmt.Fprintln(b.w, line)
+	}
+}
