@@ -1,0 +1,233 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// SourceStats describes a registered source and the state of its data.
+type SourceStats struct {
+	SourceDef
+	AgencyName  string
+	Live        int // records whose last version is not deleted
+	Versions    int // record versions stored, all runs
+	Quarantined int // rows in quarantine, all runs
+	Flagged     int // versions stored with an invalid field, all runs
+	Runs        int
+	LastRun     *RunInfo
+}
+
+// RunInfo is one finished ingest run.
+type RunInfo struct {
+	ID         int64
+	Source     string
+	File       string
+	Mode       string
+	StartedAt  time.Time
+	FinishedAt time.Time
+	RunCounts
+}
+
+// AgencyStats is an agency with totals over its sources.
+type AgencyStats struct {
+	Agency
+	Sources     int
+	Live        int
+	Quarantined int
+}
+
+// Sources lists every registered source with its totals, by agency then name.
+func (s *Store) Sources(ctx context.Context) ([]SourceStats, error) {
+	rows, err := s.db.QueryContext(ctx, `
+		SELECT s.id, s.name, a.code, a.name, s.title, s.entity, s.definition,
+			COALESCE((SELECT SUM(r.stored) + SUM(r.deleted) FROM ingest_runs r WHERE r.source_id = s.id), 0),
+			COALESCE((SELECT SUM(r.quarantined) FROM ingest_runs r WHERE r.source_id = s.id), 0),
+			COALESCE((SELECT SUM(r.flagged) FROM ingest_runs r WHERE r.source_id = s.id), 0),
+			(SELECT COUNT(*) FROM ingest_runs r WHERE r.source_id = s.id),
+			COALESCE((SELECT MAX(r.id) FROM ingest_runs r WHERE r.source_id = s.id), 0)
+		FROM sources s JOIN agencies a ON a.id = s.agency_id
+		ORDER BY a.code, s.name`)
+	if err != nil {
+		return nil, fmt.Errorf("list sources: %w", err)
+	}
+	defer rows.Close()
+	var (
+		out  []SourceStats
+		last []int64
+	)
+	for rows.Next() {
+		var (
+			st     SourceStats
+			def    []byte
+			lastID int64
+		)
+		if err := rows.Scan(&st.ID, &st.Name, &st.AgencyCode, &st.AgencyName, &st.Title, &st.Entity, jsonValue{&def},
+			&st.Versions, &st.Quarantined, &st.Flagged, &st.Runs, &lastID); err != nil {
+			return nil, fmt.Errorf("list sources: %w", err)
+		}
+		st.Definition = def
+		out = append(out, st)
+		last = append(last, lastID)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list sources: %w", err)
+	}
+	for i, id := range last {
+		if id == 0 {
+			continue
+		}
+		ri, err := s.Run(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out[i].LastRun = &ri
+		out[i].Live = ri.Live
+	}
+	return out, nil
+}
+
+// Agencies lists agencies with totals over their sources, by code.
+func (s *Store) Agencies(ctx context.Context) ([]AgencyStats, error) {
+	sources, err := s.Sources(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT id, code, name, names FROM agencies ORDER BY code`)
+	if err != nil {
+		return nil, fmt.Errorf("list agencies: %w", err)
+	}
+	defer rows.Close()
+	var out []AgencyStats
+	for rows.Next() {
+		var (
+			a     AgencyStats
+			names []byte
+		)
+		if err := rows.Scan(&a.ID, &a.Code, &a.Name, jsonValue{&names}); err != nil {
+			return nil, fmt.Errorf("list agencies: %w", err)
+		}
+		if err := json.Unmarshal(names, &a.Names); err != nil {
+			return nil, fmt.Errorf("list agencies: %s names: %w", a.Code, err)
+		}
+		for _, src := range sources {
+			if src.AgencyCode == a.Code {
+				a.Sources++
+				a.Live += src.Live
+				a.Quarantined += src.Quarantined
+			}
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+const runColumns = `r.id, s.name, r.file, r.mode, r.started_at, r.finished_at, r.rows, r.stored, r.unchanged,
+	r.quarantined, r.deleted, r.flagged, r.live_records`
+
+func scanRun(sc interface{ Scan(...any) error }) (RunInfo, error) {
+	var ri RunInfo
+	err := sc.Scan(&ri.ID, &ri.Source, &ri.File, &ri.Mode, timeValue{&ri.StartedAt}, timeValue{&ri.FinishedAt},
+		&ri.Rows, &ri.Stored, &ri.Unchanged, &ri.Quarantined, &ri.Deleted, &ri.Flagged, &ri.Live)
+	return ri, err
+}
+
+// Run returns one committed run, or ErrNotFound.
+func (s *Store) Run(ctx context.Context, id int64) (RunInfo, error) {
+	ri, err := scanRun(s.db.QueryRowContext(ctx, s.dialect.rebind(`SELECT `+runColumns+`
+		FROM ingest_runs r JOIN sources s ON s.id = r.source_id WHERE r.id = ?`), id))
+	if err == sql.ErrNoRows {
+		return ri, fmt.Errorf("run %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return ri, fmt.Errorf("run %d: %w", id, err)
+	}
+	return ri, nil
+}
+
+// Runs lists the newest runs, of one source when source is not "".
+func (s *Store) Runs(ctx context.Context, source string, limit int) ([]RunInfo, error) {
+	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`SELECT `+runColumns+`
+		FROM ingest_runs r JOIN sources s ON s.id = r.source_id
+		WHERE (? = '' OR s.name = ?) ORDER BY r.id DESC LIMIT ?`), source, source, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list runs: %w", err)
+	}
+	defer rows.Close()
+	var out []RunInfo
+	for rows.Next() {
+		ri, err := scanRun(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list runs: %w", err)
+		}
+		out = append(out, ri)
+	}
+	return out, rows.Err()
+}
+
+// QuarantineFilter selects quarantined rows; zero fields select all.
+type QuarantineFilter struct {
+	Source string
+	RunID  int64
+	Limit  int // default 100
+	Offset int
+}
+
+// Quarantine lists quarantined rows, newest run first, then by line.
+func (s *Store) Quarantine(ctx context.Context, f QuarantineFilter) ([]Quarantined, error) {
+	if f.Limit <= 0 {
+		f.Limit = 100
+	}
+	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`
+		SELECT q.run_id, s.name, q.file, q.line, q.code, q.field, q.reason, q.raw
+		FROM quarantine q JOIN sources s ON s.id = q.source_id
+		WHERE (? = '' OR s.name = ?) AND (? = 0 OR q.run_id = ?)
+		ORDER BY q.run_id DESC, q.line LIMIT ? OFFSET ?`), f.Source, f.Source, f.RunID, f.RunID, f.Limit, f.Offset)
+	if err != nil {
+		return nil, fmt.Errorf("list quarantine: %w", err)
+	}
+	defer rows.Close()
+	var out []Quarantined
+	for rows.Next() {
+		var q Quarantined
+		if err := rows.Scan(&q.RunID, &q.Source, &q.File, &q.Line, &q.Code, &q.Field, &q.Reason, &q.Raw); err != nil {
+			return nil, fmt.Errorf("list quarantine: %w", err)
+		}
+		out = append(out, q)
+	}
+	return out, rows.Err()
+}
+
+// History returns every version of one record, oldest first, or ErrNotFound.
+func (s *Store) History(ctx context.Context, source, recordID string) ([]Version, error) {
+	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`
+		SELECT v.record_id, v.version, v.deleted, v.attrs, v.invalid, v.raw, v.hash, v.line, v.observed_at, v.loaded_at, v.run_id
+		FROM record_versions v JOIN sources s ON s.id = v.source_id
+		WHERE s.name = ? AND v.record_id = ? ORDER BY v.version`), source, recordID)
+	if err != nil {
+		return nil, fmt.Errorf("history %s:%s: %w", source, recordID, err)
+	}
+	defer rows.Close()
+	var out []Version
+	for rows.Next() {
+		var (
+			v    Version
+			hash []byte
+		)
+		if err := rows.Scan(&v.RecordID, &v.Version, &v.Deleted, jsonValue{&v.Attrs}, jsonValue{&v.Invalid}, jsonValue{&v.Raw},
+			&hash, &v.Line, timeValue{&v.ObservedAt}, timeValue{&v.LoadedAt}, &v.RunID); err != nil {
+			return nil, fmt.Errorf("history %s:%s: %w", source, recordID, err)
+		}
+		copy(v.Hash[:], hash)
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("history %s:%s: %w", source, recordID, err)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("record %s:%s: %w", source, recordID, ErrNotFound)
+	}
+	return out, nil
+}

@@ -1,0 +1,305 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Version is one stored version of a record.
+type Version struct {
+	RecordID   string
+	Version    int
+	Deleted    bool
+	Attrs      []byte // JSON object: canonical attribute -> value
+	Invalid    []byte // JSON object: field -> reason; nil when every field is valid
+	Raw        []byte // JSON object: column -> value, as received
+	Hash       [16]byte
+	Line       int
+	ObservedAt time.Time
+	LoadedAt   time.Time // set by the run; ignored on insert
+	RunID      int64     // set by the run; ignored on insert
+}
+
+// Latest is what an ingest run needs to know of a record's last version.
+type Latest struct {
+	Version int
+	Hash    [16]byte
+	Deleted bool
+}
+
+// Quarantined is a row that could not be stored, with where it came from and why.
+type Quarantined struct {
+	RunID  int64
+	Source string
+	File   string
+	Line   int
+	Code   string
+	Field  string
+	Reason string
+	Raw    string
+}
+
+// RunCounts are the totals of a run. Rows = Stored + Unchanged + Quarantined
+// always holds; Deleted counts versions added for records missing from a
+// full extract; Flagged counts stored versions with at least one invalid field.
+type RunCounts struct {
+	Rows, Stored, Unchanged, Quarantined, Deleted, Flagged int
+	// Live is the number of records of the source whose last version is not
+	// deleted, after this run.
+	Live int
+}
+
+// Run is one ingest run of one source. It is a single database transaction on
+// a dedicated connection: nothing it writes is visible until Commit, and an
+// error, an Abort or a crash before Commit leaves the store exactly as it was.
+// Runs of the same source are serialised (SQLite: one writer at a time;
+// PostgreSQL: a row lock on the source). A Run is not safe for concurrent use.
+type Run struct {
+	ID       int64
+	SourceID int64
+	store    *Store
+	conn     *sql.Conn
+	loadedAt time.Time
+	done     bool
+	// sqliteInsert caches the multi-row INSERT, whose run-wide values are
+	// literals: fewer bound parameters is most of SQLite's bulk speed.
+	sqliteInsert *sql.Stmt
+}
+
+// sqliteBatch is how many versions one SQLite INSERT statement carries.
+const sqliteBatch = 200
+
+// BeginRun starts a run of the source reading file (a path, or a label such
+// as "api" for pushes) in mode "full" or "delta".
+func (s *Store) BeginRun(ctx context.Context, sourceID int64, file, mode string) (*Run, error) {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("begin run: %w", err)
+	}
+	begin := "BEGIN"
+	if s.dialect == sqliteDialect {
+		// Take the write lock now rather than on the first insert, so that
+		// the latest versions read below cannot change before the run commits.
+		begin = "BEGIN IMMEDIATE"
+	}
+	if _, err := conn.ExecContext(ctx, begin); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("begin run: %w", err)
+	}
+	r := &Run{SourceID: sourceID, store: s, conn: conn, loadedAt: time.Now().UTC().Truncate(time.Microsecond)}
+	if s.dialect == postgresDialect {
+		var id int64
+		if err := conn.QueryRowContext(ctx, `SELECT id FROM sources WHERE id = $1 FOR UPDATE`, sourceID).Scan(&id); err != nil {
+			r.Abort()
+			return nil, fmt.Errorf("begin run: lock source %d: %w", sourceID, err)
+		}
+	}
+	err = conn.QueryRowContext(ctx, s.dialect.rebind(`
+		INSERT INTO ingest_runs (source_id, file, mode, started_at) VALUES (?, ?, ?, ?) RETURNING id`),
+		sourceID, file, mode, s.dialect.timeArg(r.loadedAt)).Scan(&r.ID)
+	if err != nil {
+		r.Abort()
+		return nil, fmt.Errorf("begin run: %w", err)
+	}
+	return r, nil
+}
+
+// LoadedAt is the load time stamped on every version of the run.
+func (r *Run) LoadedAt() time.Time { return r.loadedAt }
+
+// Latest returns the last version of each record of the source. With ids
+// nil it returns every record (a full extract needs them all to find the
+// ones that disappeared); otherwise only those ids, in batched queries.
+func (r *Run) Latest(ctx context.Context, ids []string) (map[string]Latest, error) {
+	out := make(map[string]Latest, len(ids))
+	scan := func(rows *sql.Rows) error {
+		defer rows.Close()
+		for rows.Next() {
+			var (
+				id      string
+				l       Latest
+				hash    []byte
+				deleted bool
+			)
+			if err := rows.Scan(&id, &l.Version, &hash, &deleted); err != nil {
+				return err
+			}
+			copy(l.Hash[:], hash)
+			l.Deleted = deleted
+			if prev, ok := out[id]; !ok || l.Version > prev.Version {
+				out[id] = l
+			}
+		}
+		return rows.Err()
+	}
+	const q = `SELECT record_id, version, hash, deleted FROM record_versions WHERE source_id = ?`
+	if ids == nil {
+		rows, err := r.conn.QueryContext(ctx, r.store.dialect.rebind(q), r.SourceID)
+		if err != nil {
+			return nil, fmt.Errorf("latest versions: %w", err)
+		}
+		if err := scan(rows); err != nil {
+			return nil, fmt.Errorf("latest versions: %w", err)
+		}
+		return out, nil
+	}
+	const chunk = 500
+	for len(ids) > 0 {
+		n := min(chunk, len(ids))
+		args := make([]any, 0, n+1)
+		args = append(args, r.SourceID)
+		for _, id := range ids[:n] {
+			args = append(args, id)
+		}
+		rows, err := r.conn.QueryContext(ctx, r.store.dialect.rebind(q+` AND record_id IN (?`+strings.Repeat(",?", n-1)+`)`), args...)
+		if err != nil {
+			return nil, fmt.Errorf("latest versions: %w", err)
+		}
+		if err := scan(rows); err != nil {
+			return nil, fmt.Errorf("latest versions: %w", err)
+		}
+		ids = ids[n:]
+	}
+	return out, nil
+}
+
+// AddVersions appends versions to the run. Version numbers are the caller's:
+// one more than the record's Latest, or 1 for a new record.
+func (r *Run) AddVersions(ctx context.Context, vs []Version) error {
+	if len(vs) == 0 {
+		return nil
+	}
+	var err error
+	if r.store.dialect == postgresDialect {
+		err = r.copyVersions(ctx, vs)
+	} else {
+		err = r.insertVersionsSQLite(ctx, vs)
+	}
+	if err != nil {
+		return fmt.Errorf("run %d: store versions: %w", r.ID, err)
+	}
+	return nil
+}
+
+func (r *Run) insertVersionsSQLite(ctx context.Context, vs []Version) error {
+	d := r.store.dialect
+	if r.sqliteInsert == nil {
+		row := fmt.Sprintf("(%d, ?, ?, %d, ?, ?, ?, ?, ?, ?, ?, '%s')", r.SourceID, r.ID, r.loadedAt.Format(timeLayout))
+		st, err := r.conn.PrepareContext(ctx, insertVersionsSQL+strings.TrimSuffix(strings.Repeat(row+",", sqliteBatch), ","))
+		if err != nil {
+			return err
+		}
+		r.sqliteInsert = st
+	}
+	args := make([]any, 0, sqliteBatch*9)
+	appendArgs := func(v *Version) {
+		args = append(args, v.RecordID, v.Version, v.Deleted, string(v.Attrs), nullJSON(v.Invalid), string(v.Raw), v.Hash[:], v.Line, d.timeArg(v.ObservedAt))
+	}
+	for len(vs) >= sqliteBatch {
+		args = args[:0]
+		for i := range vs[:sqliteBatch] {
+			appendArgs(&vs[i])
+		}
+		if _, err := r.sqliteInsert.ExecContext(ctx, args...); err != nil {
+			return err
+		}
+		vs = vs[sqliteBatch:]
+	}
+	if len(vs) == 0 {
+		return nil
+	}
+	args = args[:0]
+	for i := range vs {
+		appendArgs(&vs[i])
+	}
+	row := fmt.Sprintf("(%d, ?, ?, %d, ?, ?, ?, ?, ?, ?, ?, '%s')", r.SourceID, r.ID, r.loadedAt.Format(timeLayout))
+	_, err := r.conn.ExecContext(ctx, insertVersionsSQL+strings.TrimSuffix(strings.Repeat(row+",", len(vs)), ","), args...)
+	return err
+}
+
+const insertVersionsSQL = `INSERT INTO record_versions
+	(source_id, record_id, version, run_id, deleted, attrs, invalid, raw, hash, line, observed_at, loaded_at) VALUES `
+
+// nullJSON stores an absent JSON document as SQL NULL.
+func nullJSON(b []byte) any {
+	if b == nil {
+		return nil
+	}
+	return string(b)
+}
+
+// AddQuarantine records rows that could not be stored.
+func (r *Run) AddQuarantine(ctx context.Context, qs []Quarantined) error {
+	if len(qs) == 0 {
+		return nil
+	}
+	if r.store.dialect == postgresDialect {
+		if err := r.copyQuarantine(ctx, qs); err != nil {
+			return fmt.Errorf("run %d: quarantine: %w", r.ID, err)
+		}
+		return nil
+	}
+	st, err := r.conn.PrepareContext(ctx, `INSERT INTO quarantine (run_id, source_id, file, line, code, field, reason, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return fmt.Errorf("run %d: quarantine: %w", r.ID, err)
+	}
+	defer st.Close()
+	for _, q := range qs {
+		if _, err := st.ExecContext(ctx, r.ID, r.SourceID, q.File, q.Line, q.Code, q.Field, q.Reason, q.Raw); err != nil {
+			return fmt.Errorf("run %d: quarantine line %d: %w", r.ID, q.Line, err)
+		}
+	}
+	return nil
+}
+
+// Commit records the run's totals and makes everything it wrote visible at once.
+func (r *Run) Commit(ctx context.Context, c RunCounts) error {
+	if r.done {
+		return fmt.Errorf("run %d: already finished", r.ID)
+	}
+	if c.Rows != c.Stored+c.Unchanged+c.Quarantined {
+		r.Abort()
+		return fmt.Errorf("run %d: counts do not add up: %d rows != %d stored + %d unchanged + %d quarantined",
+			r.ID, c.Rows, c.Stored, c.Unchanged, c.Quarantined)
+	}
+	d := r.store.dialect
+	_, err := r.conn.ExecContext(ctx, d.rebind(`UPDATE ingest_runs SET finished_at = ?, rows = ?, stored = ?, unchanged = ?,
+		quarantined = ?, deleted = ?, flagged = ?, live_records = ? WHERE id = ?`),
+		d.timeArg(time.Now()), c.Rows, c.Stored, c.Unchanged, c.Quarantined, c.Deleted, c.Flagged, c.Live, r.ID)
+	if err == nil {
+		_, err = r.conn.ExecContext(ctx, "COMMIT")
+	}
+	if err != nil {
+		r.Abort()
+		return fmt.Errorf("run %d: commit: %w", r.ID, err)
+	}
+	r.release()
+	return nil
+}
+
+// Abort rolls the run back. It is safe to call after Commit (it does nothing),
+// so callers can defer it.
+func (r *Run) Abort() {
+	if r.done {
+		return
+	}
+	// The rollback must happen even when the run's context is cancelled
+	// (Ctrl-C), or the connection would go back to the pool mid-transaction.
+	if _, err := r.conn.ExecContext(context.Background(), "ROLLBACK"); err != nil {
+		// A connection in an unknown state must not be reused.
+		r.conn.Raw(func(any) error { return driver.ErrBadConn })
+	}
+	r.release()
+}
+
+func (r *Run) release() {
+	r.done = true
+	if r.sqliteInsert != nil {
+		r.sqliteInsert.Close()
+	}
+	r.conn.Close()
+}

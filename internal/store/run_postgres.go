@@ -1,0 +1,48 @@
+package store
+
+import (
+	"context"
+	"errors"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+)
+
+// copyVersions streams versions with COPY on the run's own connection, so
+// they join the run's transaction.
+func (r *Run) copyVersions(ctx context.Context, vs []Version) error {
+	cols := []string{"source_id", "record_id", "version", "run_id", "deleted", "attrs", "invalid", "raw", "hash", "line", "observed_at", "loaded_at"}
+	i := 0
+	src := pgx.CopyFromFunc(func() ([]any, error) {
+		if i == len(vs) {
+			return nil, nil
+		}
+		v := &vs[i]
+		i++
+		var invalid any
+		if v.Invalid != nil {
+			invalid = string(v.Invalid)
+		}
+		return []any{r.SourceID, v.RecordID, v.Version, r.ID, v.Deleted, string(v.Attrs), invalid, string(v.Raw), v.Hash[:], v.Line, v.ObservedAt, r.loadedAt}, nil
+	})
+	return r.copyFrom(ctx, "record_versions", cols, src)
+}
+
+func (r *Run) copyQuarantine(ctx context.Context, qs []Quarantined) error {
+	rows := make([][]any, len(qs))
+	for i, q := range qs {
+		rows[i] = []any{r.ID, r.SourceID, q.File, q.Line, q.Code, q.Field, q.Reason, q.Raw}
+	}
+	return r.copyFrom(ctx, "quarantine", []string{"run_id", "source_id", "file", "line", "code", "field", "reason", "raw"}, pgx.CopyFromRows(rows))
+}
+
+func (r *Run) copyFrom(ctx context.Context, table string, cols []string, src pgx.CopyFromSource) error {
+	return r.conn.Raw(func(dc any) error {
+		c, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return errors.New("copy: not a pgx connection")
+		}
+		_, err := c.Conn().CopyFrom(ctx, pgx.Identifier{table}, cols, src)
+		return err
+	})
+}
