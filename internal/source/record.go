@@ -28,9 +28,14 @@ type Record struct {
 
 // Rejection is a row that cannot be stored meaningfully; it goes to quarantine.
 type Rejection struct {
-	Line   int
-	Code   Code   // stable machine-readable reason, for grouping and tests
-	Field  string // the field or column at fault, or "" for the whole row
+	Line  int
+	Code  Code   // stable machine-readable reason, for grouping and tests
+	Field string // the field or column at fault, or "" for the whole row
+	// ID is the row's record id when it could be read despite the fault
+	// (required_missing, duplicate_id, and not_utf8 when the id columns are
+	// clean), else "". A full load should not mark that record deleted just
+	// because its row in this extract was quarantined.
+	ID     string
 	Reason string // human-readable explanation naming what was expected
 	Raw    string // the row's original text; invalid UTF-8 bytes are escaped as \xNN
 }

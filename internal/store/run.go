@@ -108,6 +108,21 @@ func (s *Store) BeginRun(ctx context.Context, sourceID int64, file, mode string)
 	return r, nil
 }
 
+// PreviousLive is the number of live records of the source after its last
+// committed run (0 before the first).
+func (r *Run) PreviousLive(ctx context.Context) (int, error) {
+	var n int
+	err := r.conn.QueryRowContext(ctx, r.store.dialect.rebind(`SELECT live_records FROM ingest_runs
+		WHERE source_id = ? AND id <> ? AND finished_at IS NOT NULL ORDER BY id DESC LIMIT 1`), r.SourceID, r.ID).Scan(&n)
+	if err == sql.ErrNoRows {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("run %d: previous live count: %w", r.ID, err)
+	}
+	return n, nil
+}
+
 // LoadedAt is the load time stamped on every version of the run.
 func (r *Run) LoadedAt() time.Time { return r.loadedAt }
 

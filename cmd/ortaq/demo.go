@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/ortaq/ortaq/internal/source"
+	"github.com/ortaq/ortaq/internal/store"
+	"github.com/ortaq/ortaq/internal/synth"
+)
+
+var demoCommand = command{
+	name: "demo",
+	summary: "Synthesise a small nation, ingest its agencies' extracts and serve the console on it. " +
+		"A second start reuses the data.",
+	setup: func(fs *flag.FlagSet) func(context.Context, *flag.FlagSet, io.Writer) error {
+		db := dbFlag(fs)
+		addr := fs.String("addr", "localhost:8080", "address to listen on")
+		people := fs.Int("people", 20000, "size of the synthetic nation on first start")
+		seed := fs.Int64("seed", 1, "seed of the synthetic nation")
+		data := fs.String("data", "./ortaq-data", "directory for the synthetic extracts (under synth/)")
+		fresh := fs.Bool("fresh", false, "synthesise and ingest again even if the store has data")
+		return func(ctx context.Context, fs *flag.FlagSet, out io.Writer) error {
+			if err := noArgs("demo", fs); err != nil {
+				return err
+			}
+			if *people <= 0 {
+				return usageError{msg: "ortaq demo: --people must be positive", hint: "e.g. ortaq demo --people 20000"}
+			}
+			st, err := openStore(ctx, *db)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			if err := demoData(ctx, st, filepath.Join(*data, "synth"), *people, *seed, *fresh, out); err != nil {
+				return err
+			}
+			fmt.Fprintf(out, "ortaq console: http://%s/  (API: http://%s/api/v1/openapi.json; Ctrl-C stops)\n", *addr, *addr)
+			return serve(ctx, st, *addr)
+		}
+	},
+}
+
+// demoData makes sure the store holds the demo nation. A first start
+// synthesises it into dir and ingests it; a start after an interrupted one
+// ingests the sources that have no run yet; otherwise the data is reused.
+func demoData(ctx context.Context, st *store.Store, dir string, people int, seed int64, fresh bool, out io.Writer) error {
+	contract := filepath.Join(dir, "sources.yaml")
+	if _, err := os.Stat(contract); err != nil || fresh {
+		start := time.Now()
+		sum, err := synth.Generate(ctx, synth.Options{People: people, Seed: seed, Out: dir, Progress: os.Stderr})
+		if err != nil {
+			return err
+		}
+		slog.InfoContext(ctx, "synthesised", "people", sum.People, "households", sum.Households, "animals", sum.Animals,
+			"dir", dir, "elapsed", time.Since(start).Round(time.Millisecond))
+	}
+	c, err := source.Load(contract)
+	if err != nil {
+		return err
+	}
+	if !fresh {
+		loaded, err := st.Sources(ctx)
+		if err != nil {
+			return err
+		}
+		c.Sources = slices.DeleteFunc(c.Sources, func(s *source.Source) bool {
+			return slices.ContainsFunc(loaded, func(l store.SourceStats) bool { return l.Name == s.Name && l.LastRun != nil })
+		})
+		if len(c.Sources) == 0 {
+			slog.InfoContext(ctx, "reusing demo data", "db", st.String(), "hint", "--fresh to synthesise again")
+			return nil
+		}
+	}
+	start := time.Now()
+	sums, err := source.IngestContract(ctx, st, c, os.Stderr)
+	printSummaries(out, sums)
+	if err != nil {
+		return err
+	}
+	slog.InfoContext(ctx, "demo data ready", "elapsed", time.Since(start).Round(time.Millisecond))
+	return nil
+}

@@ -1,0 +1,389 @@
+package source
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sort"
+	"time"
+
+	"github.com/ortaq/ortaq/internal/progress"
+	"github.com/ortaq/ortaq/internal/store"
+)
+
+// Summary is the outcome of one ingest run. Rows = Stored + Unchanged +
+// Quarantined always; Deleted counts records missing from a full extract,
+// which got a deleted version; Flagged counts stored rows with an invalid field.
+type Summary struct {
+	Source      string `json:"source"`
+	File        string `json:"file"`
+	Run         int64  `json:"run"`
+	Rows        int    `json:"rows"`
+	Stored      int    `json:"stored"`
+	Unchanged   int    `json:"unchanged"`
+	Quarantined int    `json:"quarantined"`
+	Deleted     int    `json:"deleted"`
+	Flagged     int    `json:"flagged"`
+	Live        int    `json:"live"`
+}
+
+// Mode values for a load.
+const (
+	ModeFull  = "full"
+	ModeDelta = "delta"
+)
+
+// batchSize is how many rows travel together from the decoder to the store.
+const batchSize = 2000
+
+// Register stores the contract's agencies and sources (creating or updating
+// them) and returns each source's id by name.
+func Register(ctx context.Context, st *store.Store, c *Contract) (map[string]int64, error) {
+	for _, a := range c.Agencies {
+		if _, err := st.PutAgency(ctx, store.Agency{Code: a.Code, Name: a.Name, Names: a.Names}); err != nil {
+			return nil, err
+		}
+	}
+	ids := make(map[string]int64, len(c.Sources))
+	for _, s := range c.Sources {
+		def, err := json.Marshal(s)
+		if err != nil {
+			return nil, fmt.Errorf("register %s: %w", s.Name, err)
+		}
+		id, err := st.PutSource(ctx, store.SourceDef{Name: s.Name, AgencyCode: s.Agency, Title: s.Title, Entity: s.Entity, Definition: def})
+		if err != nil {
+			return nil, err
+		}
+		ids[s.Name] = id
+	}
+	return ids, nil
+}
+
+// IngestContract registers the contract and loads every source that names a
+// file, each in its own run (so one source's bad file does not undo the
+// others). It returns the summaries of the runs that committed and the
+// errors of those that did not.
+func IngestContract(ctx context.Context, st *store.Store, c *Contract, progressTo io.Writer) ([]Summary, error) {
+	ids, err := Register(ctx, st, c)
+	if err != nil {
+		return nil, err
+	}
+	var (
+		out  []Summary
+		errs []error
+	)
+	for _, src := range c.Sources {
+		if src.File == "" {
+			continue
+		}
+		sum, err := IngestFile(ctx, st, src, ids[src.Name], progressTo)
+		if err != nil {
+			if ctx.Err() != nil {
+				return out, errors.Join(append(errs, err)...)
+			}
+			errs = append(errs, err)
+			continue
+		}
+		out = append(out, sum)
+	}
+	return out, errors.Join(errs...)
+}
+
+// IngestFile loads the source's file in its declared mode (full by default).
+func IngestFile(ctx context.Context, st *store.Store, src *Source, sourceID int64, progressTo io.Writer) (Summary, error) {
+	f, err := os.Open(src.File)
+	if err != nil {
+		return Summary{Source: src.Name, File: src.File}, fmt.Errorf("ingest %s: %w", src.Name, err)
+	}
+	defer f.Close()
+	var bar *progress.Bar
+	if progressTo != nil {
+		size := int64(0)
+		if fi, err := f.Stat(); err == nil {
+			size = fi.Size()
+		}
+		bar = progress.New(progressTo, "ingest "+src.Name+" (bytes)", size)
+		defer bar.Finish()
+	}
+	mode := src.Mode
+	if mode == "" {
+		mode = ModeFull
+	}
+	return Ingest(ctx, st, src, sourceID, countingReader{f, bar}, src.File, mode)
+}
+
+// Ingest reads one extract of src from r and stores it as one run: every row
+// is stored as a new version, found unchanged, or quarantined with its line
+// and reason. In full mode, records of the source absent from r get a new
+// version marked deleted. Ingest is atomic: on any error (including a
+// cancelled ctx) the store is left as it was.
+func Ingest(ctx context.Context, st *store.Store, src *Source, sourceID int64, r io.Reader, file, mode string) (Summary, error) {
+	sum := Summary{Source: src.Name, File: file}
+	if mode != ModeFull && mode != ModeDelta {
+		return sum, fmt.Errorf("ingest %s: unknown mode %q (want full or delta)", src.Name, mode)
+	}
+	dec, err := NewDecoder(src, r, file)
+	if err != nil {
+		return sum, fmt.Errorf("ingest %s: %w", src.Name, err)
+	}
+	run, err := st.BeginRun(ctx, sourceID, file, mode)
+	if err != nil {
+		return sum, fmt.Errorf("ingest %s: %w", src.Name, err)
+	}
+	defer run.Abort()
+	sum.Run = run.ID
+	started := time.Now()
+
+	l := &loader{src: src, run: run, file: file, mode: mode, seen: make(map[string]int), quarantinedIDs: make(map[string]bool)}
+	if l.live, err = run.PreviousLive(ctx); err != nil {
+		return sum, fmt.Errorf("ingest %s: %w", src.Name, err)
+	}
+	if mode == ModeFull {
+		if l.latest, err = run.Latest(ctx, nil); err != nil {
+			return sum, fmt.Errorf("ingest %s: %w", src.Name, err)
+		}
+	}
+	batches, decodeErr := decodeBatches(ctx, dec)
+	for b := range batches {
+		if err := l.store(ctx, b); err != nil {
+			cancelDrain(batches)
+			return sum, fmt.Errorf("ingest %s: %w", src.Name, err)
+		}
+	}
+	if err := <-decodeErr; err != nil {
+		return sum, fmt.Errorf("ingest %s: %w", src.Name, err)
+	}
+	if mode == ModeFull {
+		if err := l.deleteMissing(ctx); err != nil {
+			return sum, fmt.Errorf("ingest %s: %w", src.Name, err)
+		}
+	}
+	l.counts.Live = l.live
+	if err := run.Commit(ctx, l.counts); err != nil {
+		return sum, fmt.Errorf("ingest %s: %w", src.Name, err)
+	}
+	c := l.counts
+	sum.Rows, sum.Stored, sum.Unchanged, sum.Quarantined = c.Rows, c.Stored, c.Unchanged, c.Quarantined
+	sum.Deleted, sum.Flagged, sum.Live = c.Deleted, c.Flagged, c.Live
+	slog.InfoContext(ctx, "ingested", "source", src.Name, "file", file, "run", run.ID, "rows", c.Rows, "stored", c.Stored,
+		"unchanged", c.Unchanged, "quarantined", c.Quarantined, "deleted", c.Deleted, "flagged", c.Flagged,
+		"elapsed", time.Since(started).Round(time.Millisecond))
+	return sum, nil
+}
+
+// batch is a slice of decoded rows in file order.
+type batch struct {
+	records  []Record
+	attrs    [][]byte // records[i]'s canonical attributes as JSON
+	rejected []Rejection
+}
+
+// decodeBatches runs the decoder in its own goroutine, so that parsing and
+// the database writes use both cores. The error channel yields once, after
+// the batches channel closes.
+func decodeBatches(ctx context.Context, dec *Decoder) (<-chan batch, <-chan error) {
+	out := make(chan batch, 4)
+	errc := make(chan error, 1)
+	go func() {
+		defer close(errc)
+		defer close(out)
+		b := batch{}
+		for {
+			rec, rej, err := dec.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				errc <- err
+				return
+			}
+			if rej != nil {
+				b.rejected = append(b.rejected, *rej)
+			} else {
+				b.records = append(b.records, rec)
+				b.attrs = append(b.attrs, attrsJSON(rec.Attrs))
+			}
+			if len(b.records)+len(b.rejected) >= batchSize {
+				select {
+				case out <- b:
+				case <-ctx.Done():
+					errc <- ctx.Err()
+					return
+				}
+				b = batch{}
+			}
+		}
+		if len(b.records)+len(b.rejected) > 0 {
+			select {
+			case out <- b:
+			case <-ctx.Done():
+				errc <- ctx.Err()
+				return
+			}
+		}
+		errc <- nil
+	}()
+	return out, errc
+}
+
+// cancelDrain empties the channel so the decoder goroutine can finish.
+func cancelDrain(c <-chan batch) {
+	go func() {
+		for range c {
+		}
+	}()
+}
+
+// loader holds the state of one run while batches arrive.
+type loader struct {
+	src    *Source
+	run    *store.Run
+	file   string
+	mode   string
+	latest map[string]store.Latest // full mode: every record; delta: this batch's
+	seen   map[string]int          // record id -> line where it appeared in this load
+	// quarantinedIDs holds ids of rows quarantined with a readable id: the
+	// record is still in the extract, so a full load must not delete it.
+	quarantinedIDs map[string]bool
+	live   int
+	counts store.RunCounts
+	vs     []store.Version
+	qs     []store.Quarantined
+}
+
+func (l *loader) store(ctx context.Context, b batch) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if l.mode == ModeDelta {
+		ids := make([]string, 0, len(b.records))
+		for i := range b.records {
+			ids = append(ids, b.records[i].ID)
+		}
+		var err error
+		if l.latest, err = l.run.Latest(ctx, ids); err != nil {
+			return err
+		}
+	}
+	l.vs, l.qs = l.vs[:0], l.qs[:0]
+	for _, rej := range b.rejected {
+		l.quarantine(rej)
+	}
+	for i := range b.records {
+		rec := &b.records[i]
+		if first, dup := l.seen[rec.ID]; dup {
+			l.quarantine(Rejection{Line: rec.Line, Code: CodeDuplicateID, Field: "id", ID: rec.ID,
+				Reason: fmt.Sprintf("record id %q already appears at line %d of this load", rec.ID, first), Raw: string(rec.Raw)})
+			continue
+		}
+		l.seen[rec.ID] = rec.Line
+		l.counts.Rows++
+		prev, known := l.latest[rec.ID]
+		if known && !prev.Deleted && prev.Hash == rec.Hash {
+			l.counts.Unchanged++
+			continue
+		}
+		if !known || prev.Deleted {
+			l.live++
+		}
+		v := store.Version{RecordID: rec.ID, Version: prev.Version + 1, Attrs: b.attrs[i], Raw: rec.Raw,
+			Hash: rec.Hash, Line: rec.Line, ObservedAt: l.observed(rec.ObservedAt)}
+		if len(rec.Invalid) > 0 {
+			v.Invalid = invalidJSON(rec.Invalid)
+			l.counts.Flagged++
+		}
+		l.vs = append(l.vs, v)
+		l.counts.Stored++
+	}
+	if err := l.run.AddQuarantine(ctx, l.qs); err != nil {
+		return err
+	}
+	return l.run.AddVersions(ctx, l.vs)
+}
+
+func (l *loader) quarantine(rej Rejection) {
+	if rej.ID != "" {
+		l.quarantinedIDs[rej.ID] = true
+	}
+	l.counts.Rows++
+	l.counts.Quarantined++
+	l.qs = append(l.qs, store.Quarantined{File: l.file, Line: rej.Line, Code: string(rej.Code), Field: rej.Field, Reason: rej.Reason, Raw: rej.Raw})
+}
+
+// observed is when a row's facts were observed: the row's own date, else the
+// extract's as_of date, else the load time.
+func (l *loader) observed(t time.Time) time.Time {
+	switch {
+	case !t.IsZero():
+		return t
+	case !l.src.AsOf.IsZero():
+		return l.src.AsOf
+	default:
+		return l.run.LoadedAt()
+	}
+}
+
+// deleteMissing appends a deleted version for every live record of the
+// source that this full extract did not contain, in record-id order.
+func (l *loader) deleteMissing(ctx context.Context) error {
+	var gone []string
+	for id, prev := range l.latest {
+		if _, ok := l.seen[id]; !ok && !prev.Deleted && !l.quarantinedIDs[id] {
+			gone = append(gone, id)
+		}
+	}
+	sort.Strings(gone)
+	l.vs = l.vs[:0]
+	for _, id := range gone {
+		l.vs = append(l.vs, store.Version{RecordID: id, Version: l.latest[id].Version + 1, Deleted: true,
+			Attrs: []byte("{}"), Raw: []byte("{}"), ObservedAt: l.observed(time.Time{})})
+	}
+	l.counts.Deleted = len(gone)
+	l.live -= len(gone)
+	return l.run.AddVersions(ctx, l.vs)
+}
+
+// attrsJSON encodes canonical attributes as a JSON object in contract order.
+func attrsJSON(attrs []Attr) []byte {
+	b := make([]byte, 0, 64+32*len(attrs))
+	b = append(b, '{')
+	for i, a := range attrs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, []byte(a.Name))
+		b = append(b, ':')
+		b = appendJSONString(b, []byte(a.Value))
+	}
+	return append(b, '}')
+}
+
+// invalidJSON encodes field issues as {"field": "reason"}.
+func invalidJSON(issues []Issue) []byte {
+	b := []byte{'{'}
+	for i, is := range issues {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, []byte(is.Field))
+		b = append(b, ':')
+		b = appendJSONString(b, []byte(is.Reason))
+	}
+	return append(b, '}')
+}
+
+// countingReader reports bytes read to a progress bar.
+type countingReader struct {
+	r   io.Reader
+	bar *progress.Bar
+}
+
+func (c countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.bar.Add(int64(n))
+	return n, err
+}

@@ -1,0 +1,32 @@
+package source
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/ortaq/ortaq/internal/store"
+)
+
+// Push loads records an agency system sends through the API into the
+// registered source named name, reading them exactly as the source's files
+// are read. format is "csv" or "ndjson"; mode "" means delta, since a push
+// usually carries only what changed.
+func Push(ctx context.Context, st *store.Store, name string, r io.Reader, format, mode string) (Summary, error) {
+	def, err := st.Source(ctx, name)
+	if err != nil {
+		return Summary{Source: name}, err
+	}
+	var src Source
+	if err := json.Unmarshal(def.Definition, &src); err != nil {
+		return Summary{Source: name}, fmt.Errorf("push %s: stored definition: %w", name, err)
+	}
+	if format != "" {
+		src.Format = format
+	}
+	if mode == "" {
+		mode = ModeDelta
+	}
+	return Ingest(ctx, st, &src, def.ID, r, "api", mode)
+}
