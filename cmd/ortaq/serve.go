@@ -38,11 +38,8 @@ var serveCommand = command{
 	},
 }
 
-// serve refuses an outdated schema, then serves until ctx is cancelled.
+// serve serves until ctx is cancelled; the server refuses an outdated schema.
 func serve(ctx context.Context, st *store.Store, addr string) error {
-	if err := st.CheckSchema(ctx); err != nil {
-		return err
-	}
 	srv, err := web.New(st, web.Options{Version: version()})
 	if err != nil {
 		return err

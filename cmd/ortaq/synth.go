@@ -16,6 +16,7 @@ import (
 var synthCommand = command{
 	name:    "synth",
 	summary: "Generate a synthetic nation: agency extracts, sources.yaml and ground truth.",
+	usage:   "[--people N] [--seed S] [--out DIR]",
 	setup: func(fs *flag.FlagSet) func(context.Context, *flag.FlagSet, io.Writer) error {
 		people := fs.Int("people", 20000, "number of people, alive or dead")
 		seed := fs.Int64("seed", 1, "random seed; the same seed gives the same files")

@@ -37,6 +37,12 @@ const (
 	ModeDelta = "delta"
 )
 
+// ErrBadInput marks an extract that cannot be read in its source's layout:
+// an empty body, a CSV header missing a mapped column, a line over the size
+// limit. Fixing it is the sender's job; the HTTP API answers it with 400.
+// Failures of the reader itself (a disk or a connection) are not bad input.
+var ErrBadInput = errors.New("extract cannot be read")
+
 // batchSize is how many rows travel together from the decoder to the store.
 const batchSize = 2000
 
@@ -126,9 +132,10 @@ func Ingest(ctx context.Context, st *store.Store, src *Source, sourceID int64, r
 	if mode != ModeFull && mode != ModeDelta {
 		return sum, fmt.Errorf("ingest %s: unknown mode %q (want full or delta)", src.Name, mode)
 	}
-	dec, err := NewDecoder(src, r, file)
+	in := &readRecorder{r: r}
+	dec, err := NewDecoder(src, in, file)
 	if err != nil {
-		return sum, fmt.Errorf("ingest %s: %w", src.Name, err)
+		return sum, in.classify(src.Name, err)
 	}
 	run, err := st.BeginRun(ctx, sourceID, file, mode)
 	if err != nil {
@@ -138,7 +145,7 @@ func Ingest(ctx context.Context, st *store.Store, src *Source, sourceID int64, r
 	sum.Run = run.ID
 	started := time.Now()
 
-	l := &loader{src: src, run: run, file: file, mode: mode, seen: make(map[string]int), quarantinedIDs: make(map[string]bool)}
+	l := &loader{src: src, run: run, file: file, mode: mode, seen: make(map[string]bool)}
 	if l.live, err = run.PreviousLive(ctx); err != nil {
 		return sum, fmt.Errorf("ingest %s: %w", src.Name, err)
 	}
@@ -155,7 +162,10 @@ func Ingest(ctx context.Context, st *store.Store, src *Source, sourceID int64, r
 		}
 	}
 	if err := <-decodeErr; err != nil {
-		return sum, fmt.Errorf("ingest %s: %w", src.Name, err)
+		if ctx.Err() != nil {
+			return sum, fmt.Errorf("ingest %s: %w", src.Name, err)
+		}
+		return sum, in.classify(src.Name, err)
 	}
 	if mode == ModeFull {
 		if err := l.deleteMissing(ctx); err != nil {
@@ -245,10 +255,10 @@ type loader struct {
 	file   string
 	mode   string
 	latest map[string]store.Latest // full mode: every record; delta: this batch's
-	seen   map[string]int          // record id -> line where it appeared in this load
-	// quarantinedIDs holds ids of rows quarantined with a readable id: the
-	// record is still in the extract, so a full load must not delete it.
-	quarantinedIDs map[string]bool
+	// seen holds the ids of this load's stored or unchanged rows and of its
+	// quarantined rows whose id could be read: those records are still in
+	// the extract, so a full load must not delete them.
+	seen   map[string]bool
 	live   int
 	counts store.RunCounts
 	vs     []store.Version
@@ -275,12 +285,8 @@ func (l *loader) store(ctx context.Context, b batch) error {
 	}
 	for i := range b.records {
 		rec := &b.records[i]
-		if first, dup := l.seen[rec.ID]; dup {
-			l.quarantine(Rejection{Line: rec.Line, Code: CodeDuplicateID, Field: "id", ID: rec.ID,
-				Reason: fmt.Sprintf("record id %q already appears at line %d of this load", rec.ID, first), Raw: string(rec.Raw)})
-			continue
-		}
-		l.seen[rec.ID] = rec.Line
+		// The decoder has already quarantined repeated ids (CodeDuplicateID).
+		l.seen[rec.ID] = true
 		l.counts.Rows++
 		prev, known := l.latest[rec.ID]
 		if known && !prev.Deleted && prev.Hash == rec.Hash {
@@ -307,7 +313,7 @@ func (l *loader) store(ctx context.Context, b batch) error {
 
 func (l *loader) quarantine(rej Rejection) {
 	if rej.ID != "" {
-		l.quarantinedIDs[rej.ID] = true
+		l.seen[rej.ID] = true
 	}
 	l.counts.Rows++
 	l.counts.Quarantined++
@@ -332,7 +338,7 @@ func (l *loader) observed(t time.Time) time.Time {
 func (l *loader) deleteMissing(ctx context.Context) error {
 	var gone []string
 	for id, prev := range l.latest {
-		if _, ok := l.seen[id]; !ok && !prev.Deleted && !l.quarantinedIDs[id] {
+		if !l.seen[id] && !prev.Deleted {
 			gone = append(gone, id)
 		}
 	}
@@ -374,6 +380,29 @@ func invalidJSON(issues []Issue) []byte {
 		b = appendJSONString(b, []byte(is.Reason))
 	}
 	return append(b, '}')
+}
+
+// readRecorder remembers whether the reader under a decoder failed, which
+// tells a broken disk or connection from a malformed extract.
+type readRecorder struct {
+	r   io.Reader
+	err error
+}
+
+func (rr *readRecorder) Read(p []byte) (int, error) {
+	n, err := rr.r.Read(p)
+	if err != nil && err != io.EOF {
+		rr.err = err
+	}
+	return n, err
+}
+
+// classify wraps a decoder error, marking it ErrBadInput unless the reader failed.
+func (rr *readRecorder) classify(name string, err error) error {
+	if rr.err != nil {
+		return fmt.Errorf("ingest %s: %w", name, err)
+	}
+	return fmt.Errorf("ingest %s: %w: %w", name, ErrBadInput, err)
 }
 
 // countingReader reports bytes read to a progress bar.

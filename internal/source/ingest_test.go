@@ -264,12 +264,12 @@ func TestIngestIsAtomic(t *testing.T) {
 			big.WriteString(",,Name,01.01.1990,M,GP\n")
 		}
 		broken := &failingReader{r: strings.NewReader(big.String()), err: errors.New("disk on fire")}
-		if _, err := ingest(t, st, "cards", broken, source.ModeFull); err == nil || !strings.Contains(err.Error(), "disk on fire") {
-			t.Fatalf("ingest of a failing reader = %v; want the read error", err)
+		if _, err := ingest(t, st, "cards", broken, source.ModeFull); err == nil || !strings.Contains(err.Error(), "disk on fire") || errors.Is(err, source.ErrBadInput) {
+			t.Fatalf("ingest of a failing reader = %v; want the read error, not ErrBadInput", err)
 		}
 		// A header that does not match the contract.
-		if _, err := ingest(t, st, "cards", strings.NewReader("card,fio\nC9,X\n"), source.ModeFull); err == nil {
-			t.Fatal("a header without mapped columns was accepted")
+		if _, err := ingest(t, st, "cards", strings.NewReader("card,fio\nC9,X\n"), source.ModeFull); !errors.Is(err, source.ErrBadInput) {
+			t.Fatalf("a header without mapped columns = %v; want ErrBadInput", err)
 		}
 		// A cancelled context.
 		cctx, cancel := context.WithCancel(ctx)

@@ -1,0 +1,471 @@
+package source
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func mustParse(tb testing.TB, yaml string) *Contract {
+	tb.Helper()
+	c, err := Parse(strings.NewReader(yaml), "sources.yaml")
+	if err != nil {
+		tb.Fatalf("Parse: %v", err)
+	}
+	return c
+}
+
+func mustAbs(tb testing.TB, path string) string {
+	tb.Helper()
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return abs
+}
+
+// TestLoadDocsExample keeps docs/sources.md honest: its example, copied into
+// the fixture, must parse to exactly this.
+func TestLoadDocsExample(t *testing.T) {
+	path := filepath.Join("testdata", "source", "docs_example", "sources.yaml")
+	c, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &Contract{
+		Path: path,
+		Agencies: []Agency{{
+			Code:  "moh",
+			Name:  "Ministry of Health",
+			Names: map[string]string{"kk": "Денсаулық сақтау министрлігі", "ru": "Министерство здравоохранения"},
+		}},
+		Sources: []*Source{{
+			Name:       "health_cards",
+			Agency:     "moh",
+			Title:      "Patient cards (DAMUMED)",
+			Entity:     EntityPerson,
+			File:       mustAbs(t, filepath.Join("testdata", "source", "docs_example", "health", "cards.csv")),
+			Format:     "csv",
+			Delimiter:  ';',
+			Encoding:   "utf-8",
+			Mode:       "full",
+			ID:         []string{"card_no"},
+			DateFormat: "DD.MM.YYYY",
+			ObservedAt: "updated",
+			AsOf:       time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC),
+			Line:       7,
+			Fields: []Field{
+				{Name: "full_name", Columns: []string{"fio"}, Type: TypeString, Line: 23},
+				{Name: "address", Columns: []string{"street", "house", "flat"}, Type: TypeString, Line: 24},
+				{Name: "national_id", Columns: []string{"iin"}, Type: TypeIIN, Line: 25},
+				{Name: "birth_date", Columns: []string{"dob"}, Type: TypeDate, DateFormat: "YYYYMMDD", Line: 26},
+				{Name: "sex", Columns: []string{"gender"}, Type: TypeSex, Values: map[string]string{"1": "M", "2": "F"}, Line: 27},
+				{Name: "status", Columns: []string{"status"}, Type: TypeString, Allowed: []string{"active", "closed"}, Required: true, Line: 28},
+			},
+		}},
+	}
+	if diff := cmp.Diff(want, c); diff != "" {
+		t.Errorf("Load mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestParseDefaults(t *testing.T) {
+	c := mustParse(t, `
+sources:
+  - name: vet
+    id: [tag, farm]
+    file: animals.JSONL
+    fields:
+      owner_iin: owner
+      company_bin: company
+      reg_date: registered
+      email: mail
+      sex: {column: sex}
+      income: {column: income, type: NUMBER}
+      tab: {columns: tabnum, type: int}
+  - name: push_only
+    agency: mvd
+    id: id
+    encoding: CP1251
+    delimiter: tab
+`)
+	vet := c.Source("vet")
+	if vet == nil || c.Source("nope") != nil {
+		t.Fatal("Source lookup")
+	}
+	if vet.Format != "ndjson" || vet.Agency != "vet" || vet.Entity != EntityPerson || vet.Encoding != "utf-8" || vet.Delimiter != ',' {
+		t.Errorf("vet defaults: %+v", vet)
+	}
+	var types []Type
+	for _, f := range vet.Fields {
+		types = append(types, f.Type)
+	}
+	wantTypes := []Type{TypeIIN, TypeBIN, TypeDate, TypeEmail, TypeSex, TypeNumber, TypeInt}
+	if diff := cmp.Diff(wantTypes, types); diff != "" {
+		t.Errorf("types (-want +got):\n%s", diff)
+	}
+	push := c.Source("push_only")
+	if push.File != "" || push.Format != "csv" || push.Encoding != "windows-1251" || push.Delimiter != '\t' {
+		t.Errorf("push_only: %+v", push)
+	}
+	wantAgencies := []Agency{{Code: "vet", Name: "vet"}, {Code: "mvd", Name: "mvd"}}
+	if diff := cmp.Diff(wantAgencies, c.Agencies); diff != "" {
+		t.Errorf("agencies (-want +got):\n%s", diff)
+	}
+}
+
+func TestParseDelimiters(t *testing.T) {
+	tests := []struct {
+		yaml string
+		want rune
+	}{
+		{`";"`, ';'},
+		{`"|"`, '|'},
+		{`"\t"`, '\t'},
+		{`'\t'`, '\t'},
+		{`tab`, '\t'},
+		{`TAB`, '\t'},
+	}
+	for _, tt := range tests {
+		t.Run(tt.yaml, func(t *testing.T) {
+			c := mustParse(t, "sources:\n  - name: a\n    id: x\n    delimiter: "+tt.yaml+"\n")
+			if got := c.Sources[0].Delimiter; got != tt.want {
+				t.Errorf("delimiter %s = %q, want %q", tt.yaml, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		yaml string
+		want []string // every line of the joined error, in order
+	}{
+		{
+			name: "unknown key with suggestion",
+			yaml: `sources:
+  - name: a
+    id: x
+    delimeter: ";"
+`,
+			want: []string{`sources.yaml:4: source "a": unknown key "delimeter" (did you mean "delimiter"?)`},
+		},
+		{
+			name: "unknown top-level key",
+			yaml: `source:
+  - name: a
+`,
+			want: []string{
+				`sources.yaml:1: unknown key "source" (did you mean "sources"?)`,
+				`sources.yaml:1: missing sources:`,
+			},
+		},
+		{
+			name: "bad type",
+			yaml: `sources:
+  - name: health_cards
+    id: card_no
+    fields:
+      birth_date: {column: dob, type: dat}
+`,
+			want: []string{`sources.yaml:5: source "health_cards": field "birth_date": unknown type "dat" (want string, iin, bin, date, sex, int, number or email)`},
+		},
+		{
+			name: "bad date formats",
+			yaml: `sources:
+  - name: a
+    id: x
+    date_format: DD.MM.YYY
+    fields:
+      birth_date: {column: dob, format: DD-MM.YYYY}
+      other_date: {column: d2, format: DDMM.YYYY}
+      x_date: {column: d3, format: MM.YYYY}
+`,
+			want: []string{
+				`sources.yaml:4: source "a": date_format: bad date format "DD.MM.YYY": unexpected "Y" (use tokens DD, MM, YYYY or YY separated by '.', '-', '/' or nothing, e.g. DD.MM.YYYY or YYYYMMDD)`,
+				`sources.yaml:6: source "a": field "birth_date": format: bad date format "DD-MM.YYYY": mixed separators (use tokens DD, MM, YYYY or YY separated by '.', '-', '/' or nothing, e.g. DD.MM.YYYY or YYYYMMDD)`,
+				`sources.yaml:7: source "a": field "other_date": format: bad date format "DDMM.YYYY": tokens must all be separated or none (use tokens DD, MM, YYYY or YY separated by '.', '-', '/' or nothing, e.g. DD.MM.YYYY or YYYYMMDD)`,
+				`sources.yaml:8: source "a": field "x_date": format: bad date format "MM.YYYY": needs a day, a month and a year (use tokens DD, MM, YYYY or YY separated by '.', '-', '/' or nothing, e.g. DD.MM.YYYY or YYYYMMDD)`,
+			},
+		},
+		{
+			name: "missing id",
+			yaml: `sources:
+  - name: a
+    file: a.csv
+`,
+			want: []string{`sources.yaml:2: source "a": missing id (the column that identifies a record)`},
+		},
+		{
+			name: "duplicate source",
+			yaml: `sources:
+  - name: a
+    id: x
+  - name: b
+    id: x
+  - name: a
+    id: y
+`,
+			want: []string{`sources.yaml:6: source "a": duplicate source name (first at line 2)`},
+		},
+		{
+			name: "bad delimiters",
+			yaml: `sources:
+  - {name: a, id: x, delimiter: ";;"}
+  - {name: b, id: x, delimiter: '"'}
+  - {name: c, id: x, delimiter: "¦"}
+  - {name: d, id: x, file: d.ndjson, delimiter: ";"}
+`,
+			want: []string{
+				`sources.yaml:2: source "a": delimiter ";;": must be one ASCII character (or tab)`,
+				`sources.yaml:3: source "b": delimiter "\"": cannot be a quote or a line break`,
+				`sources.yaml:4: source "c": delimiter "¦": must be one ASCII character (or tab)`,
+				`sources.yaml:5: source "d": delimiter applies only to csv sources`,
+			},
+		},
+		{
+			name: "names and codes",
+			yaml: `agencies:
+  - code: MoH
+  - name: Nameless
+  - code: mvd
+  - code: mvd
+sources:
+  - name: Health-Cards
+    agency: "moh!"
+    id: x
+  - id: y
+  - name: ok
+    id: z
+    fields:
+      Full-Name: fio
+`,
+			want: []string{
+				`sources.yaml:2: agency "MoH": code "MoH" must match [a-z0-9_]+`,
+				`sources.yaml:3: agency #2: missing code`,
+				`sources.yaml:5: agency "mvd": duplicate agency "mvd" (first at line 4)`,
+				`sources.yaml:7: source "Health-Cards": name "Health-Cards" must match [a-z0-9_]+`,
+				`sources.yaml:8: source "Health-Cards": agency "moh!" must match [a-z0-9_]+`,
+				`sources.yaml:10: source #2: missing name`,
+				`sources.yaml:14: source "ok": field "Full-Name": attribute name must match [a-z0-9_]+`,
+			},
+		},
+		{
+			name: "enumerations",
+			yaml: `sources:
+  - name: a
+    id: x
+    format: xml
+    encoding: koi8-r
+    mode: partial
+    entity: vehicle
+    as_of: 01.11.2026
+`,
+			want: []string{
+				`sources.yaml:4: source "a": unknown format "xml" (want csv or ndjson)`,
+				`sources.yaml:5: source "a": unknown encoding "koi8-r" (want utf-8 or windows-1251)`,
+				`sources.yaml:6: source "a": unknown mode "partial" (want full or delta)`,
+				`sources.yaml:7: source "a": unknown entity "vehicle" (want person, animal, event, organisation or other)`,
+				`sources.yaml:8: source "a": as_of "01.11.2026": expected a date YYYY-MM-DD`,
+			},
+		},
+		{
+			name: "field long form",
+			yaml: `sources:
+  - name: a
+    id: x
+    fields:
+      status: {column: s, columns: [s, t]}
+      kind: {column: k, format: DD.MM.YYYY}
+      sex: {column: g, values: {M: M, m: F}}
+      tag: {column: t, allowed: []}
+      flag: {column: f, required: maybe}
+      empty: {type: int}
+      nested: {column: {a: b}}
+      listy: [a, [b]]
+      blank: ""
+`,
+			want: []string{
+				`sources.yaml:5: source "a": field "status": give column or columns, not both`,
+				`sources.yaml:6: source "a": field "kind": format applies only to date fields (this one is string; add type: date)`,
+				`sources.yaml:7: source "a": field "sex": values: "m" and an earlier key (line 7) are the same ignoring case`,
+				`sources.yaml:8: source "a": field "tag": allowed: empty list would reject every value`,
+				`sources.yaml:9: source "a": field "flag": required: expected true or false`,
+				`sources.yaml:10: source "a": field "empty": no column given`,
+				`sources.yaml:11: source "a": field "nested": column: expected a string or a list of strings`,
+				`sources.yaml:12: source "a": field "listy": columns: expected a string or a list of strings`,
+				`sources.yaml:13: source "a": field "blank": empty column name`,
+			},
+		},
+		{
+			name: "duplicate keys",
+			yaml: `sources:
+  - name: a
+    id: x
+    fields:
+      full_name: fio
+      full_name: name
+    id: y
+`,
+			want: []string{
+				`sources.yaml:6: source "a": key "full_name" appears twice (first at line 5)`,
+				`sources.yaml:7: source "a": key "id" appears twice (first at line 3)`,
+			},
+		},
+		{
+			name: "yaml syntax",
+			yaml: `sources:
+  - name: a
+    id: [x
+`,
+			want: []string{`sources.yaml:3: did not find expected ',' or ']'`},
+		},
+		{
+			name: "empty",
+			yaml: "",
+			want: []string{`sources.yaml: empty contract: expected a mapping with sources:`},
+		},
+		{
+			name: "not a mapping",
+			yaml: "- a\n- b\n",
+			want: []string{`sources.yaml:1: expected a mapping with agencies: and sources:`},
+		},
+		{
+			name: "two documents",
+			yaml: "sources: []\n---\nsources: []\n",
+			want: []string{`sources.yaml:2: a contract is one YAML document; found another`},
+		},
+		{
+			name: "shapes",
+			yaml: `agencies: {moh: x}
+sources:
+  - just a string
+  - name: b
+    id: x
+    title: [not, a, string]
+    fields: [a, b]
+`,
+			want: []string{
+				`sources.yaml:1: agencies: expected a list`,
+				`sources.yaml:3: source #1: expected a mapping`,
+				`sources.yaml:6: source "b": title: expected a string`,
+				`sources.yaml:7: source "b": expected a mapping`,
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Parse(strings.NewReader(tt.yaml), "sources.yaml")
+			if err == nil {
+				t.Fatalf("Parse succeeded: %+v", c)
+			}
+			if c != nil {
+				t.Errorf("Parse returned a contract with an error")
+			}
+			got := strings.Split(err.Error(), "\n")
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("errors (-want +got):\n%s", diff)
+			}
+			var ce *ContractError
+			if !errors.As(err, &ce) || ce.File != "sources.yaml" {
+				t.Errorf("errors.As(*ContractError) = %v", ce)
+			}
+		})
+	}
+}
+
+// TestLoadSeveralErrors checks that a file with many mistakes reports all of
+// them at once, named by the path Load was given.
+func TestLoadSeveralErrors(t *testing.T) {
+	path := filepath.Join("testdata", "source", "bad_contract", "sources.yaml")
+	_, err := Load(path)
+	if err == nil {
+		t.Fatal("Load succeeded")
+	}
+	want := []string{
+		path + `:5: source "health_cards": unknown key "delimter" (did you mean "delimiter"?)`,
+		path + `:6: source "health_cards": unknown encoding "utf-16" (want utf-8 or windows-1251)`,
+		path + `:9: source "health_cards": field "birth_date": unknown type "dat" (want string, iin, bin, date, sex, int, number or email)`,
+		path + `:10: source "health_cards": field "sex": unknown key "value" (did you mean "values"?)`,
+		path + `:11: source "vet": missing id (the column that identifies a record)`,
+		path + `:14: source "health_cards": duplicate source name (first at line 2)`,
+	}
+	if diff := cmp.Diff(want, strings.Split(err.Error(), "\n")); diff != "" {
+		t.Errorf("errors (-want +got):\n%s", diff)
+	}
+}
+
+func TestLoadMissingFile(t *testing.T) {
+	_, err := Load(filepath.Join(t.TempDir(), "sources.yaml"))
+	if !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("Load of a missing file: %v, want os.ErrNotExist", err)
+	}
+}
+
+func TestFileResolution(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "contract", "sources.yaml")
+	abs := filepath.Join(dir, "elsewhere", "x.csv")
+	c, err := Parse(strings.NewReader(`
+sources:
+  - {name: rel, id: x, file: data/cards.csv}
+  - {name: abs, id: x, file: `+abs+`}
+  - {name: push, id: x}
+`), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := []string{c.Sources[0].File, c.Sources[1].File, c.Sources[2].File}
+	want := []string{filepath.Join(dir, "contract", "data", "cards.csv"), abs, ""}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("files (-want +got):\n%s", diff)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, p := range []string{
+		"testdata/source/docs_example/sources.yaml",
+		"testdata/source/bad_contract/sources.yaml",
+		"testdata/source/cases/sources.yaml",
+	} {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(string(data))
+	}
+	f.Add("sources: [{name: a, id: x, fields: {a: &x [b], c: *x}}]")
+	f.Add("sources:\n  - name: a\n    id: x\n    date_format: yy/mm/dd\n")
+	f.Fuzz(func(t *testing.T, yaml string) {
+		c, err := Parse(strings.NewReader(yaml), "sources.yaml")
+		if err != nil {
+			if c != nil {
+				t.Fatal("contract and error")
+			}
+			for _, line := range strings.Split(err.Error(), "\n") {
+				if !strings.HasPrefix(line, "sources.yaml:") {
+					t.Fatalf("error line without file: %q", line)
+				}
+			}
+			return
+		}
+		seen := map[string]bool{}
+		for _, s := range c.Sources {
+			if seen[s.Name] || !codePattern.MatchString(s.Name) || len(s.ID) == 0 {
+				t.Fatalf("invalid source accepted: %+v", s)
+			}
+			seen[s.Name] = true
+			for _, fl := range s.Fields {
+				if !validType(fl.Type) || len(fl.Columns) == 0 {
+					t.Fatalf("invalid field accepted: %+v", fl)
+				}
+			}
+		}
+	})
+}

@@ -1,0 +1,306 @@
+package web
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"math"
+	"net/http"
+	"time"
+
+	"github.com/ortaq/ortaq/internal/store"
+)
+
+// The API's JSON shapes. They are declared here rather than as tags on the
+// store's types so that the wire format, which clients and openapi.json
+// depend on, changes only on purpose.
+
+type apiAgency struct {
+	Code        string            `json:"code"`
+	Name        string            `json:"name"`
+	Names       map[string]string `json:"names"`
+	Sources     int               `json:"sources"`
+	Live        int               `json:"live"`
+	Quarantined int               `json:"quarantined"`
+}
+
+type apiSource struct {
+	Name        string  `json:"name"`
+	Agency      string  `json:"agency"`
+	AgencyName  string  `json:"agency_name"`
+	Title       string  `json:"title"`
+	Entity      string  `json:"entity"`
+	Live        int     `json:"live"`
+	Versions    int     `json:"versions"`
+	Quarantined int     `json:"quarantined"`
+	Flagged     int     `json:"flagged"`
+	Runs        int     `json:"runs"`
+	LastRun     *apiRun `json:"last_run"`
+}
+
+type apiRun struct {
+	ID          int64     `json:"id"`
+	Source      string    `json:"source"`
+	File        string    `json:"file"`
+	Mode        string    `json:"mode"`
+	StartedAt   time.Time `json:"started_at"`
+	FinishedAt  time.Time `json:"finished_at"`
+	Rows        int       `json:"rows"`
+	Stored      int       `json:"stored"`
+	Unchanged   int       `json:"unchanged"`
+	Quarantined int       `json:"quarantined"`
+	Deleted     int       `json:"deleted"`
+	Flagged     int       `json:"flagged"`
+	Live        int       `json:"live"`
+}
+
+type apiQuarantined struct {
+	Run    int64  `json:"run"`
+	Source string `json:"source"`
+	File   string `json:"file"`
+	Line   int    `json:"line"`
+	Code   string `json:"code"`
+	Field  string `json:"field"`
+	Reason string `json:"reason"`
+	Raw    string `json:"raw"`
+}
+
+type apiVersion struct {
+	Version    int             `json:"version"`
+	Deleted    bool            `json:"deleted"`
+	Attrs      json.RawMessage `json:"attrs"`
+	Invalid    json.RawMessage `json:"invalid"`
+	Raw        json.RawMessage `json:"raw"`
+	Hash       string          `json:"hash"`
+	Line       int             `json:"line"`
+	ObservedAt time.Time       `json:"observed_at"`
+	LoadedAt   time.Time       `json:"loaded_at"`
+	Run        int64           `json:"run"`
+}
+
+type apiAgencyList struct {
+	Agencies []apiAgency `json:"agencies"`
+}
+
+type apiSourceList struct {
+	Sources []apiSource `json:"sources"`
+}
+
+type apiRunList struct {
+	Runs []apiRun `json:"runs"`
+}
+
+type apiQuarantineList struct {
+	Quarantine []apiQuarantined `json:"quarantine"`
+	Limit      int              `json:"limit"`
+	Offset     int              `json:"offset"`
+}
+
+type apiRecordHistory struct {
+	Source   string       `json:"source"`
+	ID       string       `json:"id"`
+	Versions []apiVersion `json:"versions"`
+}
+
+func toAPIAgency(a store.AgencyStats) apiAgency {
+	names := a.Names
+	if names == nil {
+		names = map[string]string{}
+	}
+	return apiAgency{Code: a.Code, Name: a.Name, Names: names, Sources: a.Sources, Live: a.Live, Quarantined: a.Quarantined}
+}
+
+func toAPISource(s store.SourceStats) apiSource {
+	out := apiSource{Name: s.Name, Agency: s.AgencyCode, AgencyName: s.AgencyName, Title: s.Title, Entity: s.Entity,
+		Live: s.Live, Versions: s.Versions, Quarantined: s.Quarantined, Flagged: s.Flagged, Runs: s.Runs}
+	if s.LastRun != nil {
+		r := toAPIRun(*s.LastRun)
+		out.LastRun = &r
+	}
+	return out
+}
+
+func toAPIRun(r store.RunInfo) apiRun {
+	return apiRun{ID: r.ID, Source: r.Source, File: r.File, Mode: r.Mode, StartedAt: r.StartedAt, FinishedAt: r.FinishedAt,
+		Rows: r.Rows, Stored: r.Stored, Unchanged: r.Unchanged, Quarantined: r.Quarantined, Deleted: r.Deleted,
+		Flagged: r.Flagged, Live: r.Live}
+}
+
+func toAPIQuarantined(q store.Quarantined) apiQuarantined {
+	return apiQuarantined{Run: q.RunID, Source: q.Source, File: q.File, Line: q.Line, Code: q.Code, Field: q.Field,
+		Reason: q.Reason, Raw: q.Raw}
+}
+
+func toAPIVersion(v store.Version) apiVersion {
+	out := apiVersion{Version: v.Version, Deleted: v.Deleted, Attrs: jsonObject(v.Attrs), Raw: jsonObject(v.Raw),
+		Hash: hex.EncodeToString(v.Hash[:]), Line: v.Line, ObservedAt: v.ObservedAt, LoadedAt: v.LoadedAt, Run: v.RunID}
+	if len(v.Invalid) > 0 {
+		out.Invalid = v.Invalid
+	} else {
+		out.Invalid = json.RawMessage("null")
+	}
+	return out
+}
+
+// jsonObject passes a stored JSON object through; a missing one reads as {}
+// so that clients always get the object the schema promises.
+func jsonObject(b []byte) json.RawMessage {
+	if len(b) == 0 {
+		return json.RawMessage("{}")
+	}
+	return b
+}
+
+// mapSlice converts a store slice for the wire; the result is never nil, so
+// an empty list encodes as [] and not null.
+func mapSlice[T, U any](in []T, f func(T) U) []U {
+	out := make([]U, 0, len(in))
+	for _, x := range in {
+		out = append(out, f(x))
+	}
+	return out
+}
+
+func (s *Server) listAgencies(w http.ResponseWriter, r *http.Request) {
+	as, err := s.st.Agencies(r.Context())
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, r, http.StatusOK, apiAgencyList{mapSlice(as, toAPIAgency)})
+}
+
+func (s *Server) listSources(w http.ResponseWriter, r *http.Request) {
+	ss, err := s.st.Sources(r.Context())
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, r, http.StatusOK, apiSourceList{mapSlice(ss, toAPISource)})
+}
+
+func (s *Server) getSource(w http.ResponseWriter, r *http.Request) {
+	src, err := s.sourceStats(r, r.PathValue("source"))
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, r, http.StatusOK, toAPISource(src))
+}
+
+// sourceStats finds one source's totals. The store computes totals for all
+// sources at once, which is what the pages need anyway.
+func (s *Server) sourceStats(r *http.Request, name string) (store.SourceStats, error) {
+	ss, err := s.st.Sources(r.Context())
+	if err != nil {
+		return store.SourceStats{}, err
+	}
+	for _, src := range ss {
+		if src.Name == name {
+			return src, nil
+		}
+	}
+	return store.SourceStats{}, unknownSource(name)
+}
+
+func unknownSource(name string) error {
+	return fmt.Errorf("no source named %q: %w", name, store.ErrNotFound)
+}
+
+// requireSource turns an unknown source name into ErrNotFound, so that a
+// mistyped name is a 404 and not an empty list that looks like good news.
+func (s *Server) requireSource(r *http.Request, name string) error {
+	if _, err := s.st.Source(r.Context(), name); err != nil {
+		if isNotFound(err) {
+			return unknownSource(name)
+		}
+		return err
+	}
+	return nil
+}
+
+func (s *Server) listRuns(w http.ResponseWriter, r *http.Request) {
+	s.runs(w, r, "")
+}
+
+func (s *Server) listSourceRuns(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("source")
+	if err := s.requireSource(r, name); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	s.runs(w, r, name)
+}
+
+func (s *Server) runs(w http.ResponseWriter, r *http.Request, source string) {
+	limit, err := limitParam(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	runs, err := s.st.Runs(r.Context(), source, limit)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, r, http.StatusOK, apiRunList{mapSlice(runs, toAPIRun)})
+}
+
+func (s *Server) listQuarantine(w http.ResponseWriter, r *http.Request) {
+	s.quarantine(w, r, r.URL.Query().Get("source"))
+}
+
+func (s *Server) listSourceQuarantine(w http.ResponseWriter, r *http.Request) {
+	s.quarantine(w, r, r.PathValue("source"))
+}
+
+func (s *Server) quarantine(w http.ResponseWriter, r *http.Request, source string) {
+	f, err := quarantineFilter(r, source)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if source != "" {
+		if err := s.requireSource(r, source); err != nil {
+			writeError(w, r, err)
+			return
+		}
+	}
+	qs, err := s.st.Quarantine(r.Context(), f)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, r, http.StatusOK, apiQuarantineList{mapSlice(qs, toAPIQuarantined), f.Limit, f.Offset})
+}
+
+func quarantineFilter(r *http.Request, source string) (store.QuarantineFilter, error) {
+	f := store.QuarantineFilter{Source: source}
+	var err error
+	if f.RunID, err = intParam(r, "run", 0, 1, math.MaxInt64); err != nil {
+		return f, err
+	}
+	if f.Limit, err = limitParam(r); err != nil {
+		return f, err
+	}
+	offset, err := intParam(r, "offset", 0, 0, math.MaxInt32)
+	f.Offset = int(offset)
+	return f, err
+}
+
+func (s *Server) recordHistory(w http.ResponseWriter, r *http.Request) {
+	name, id := r.PathValue("source"), r.PathValue("id")
+	if err := s.requireSource(r, name); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	vs, err := s.st.History(r.Context(), name, id)
+	if isNotFound(err) {
+		err = fmt.Errorf("source %q has no record %q: %w", name, id, store.ErrNotFound)
+	}
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, r, http.StatusOK, apiRecordHistory{name, id, mapSlice(vs, toAPIVersion)})
+}

@@ -1,0 +1,193 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ortaq/ortaq/internal/kz"
+	"github.com/ortaq/ortaq/internal/source"
+	"github.com/ortaq/ortaq/internal/store"
+)
+
+// testContract has two agencies, a CSV source with a required field and a
+// validated IIN, and an NDJSON source, so that the fixtures produce stored,
+// flagged and quarantined rows.
+const testContract = `
+agencies:
+  - code: moh
+    name: Ministry of Health
+    names: {kk: Денсаулық сақтау министрлігі, ru: Министерство здравоохранения, en: Ministry of Health}
+  - code: mia
+    name: Ministry of Internal Affairs
+    names: {ru: Министерство внутренних дел}
+sources:
+  - name: health_cards
+    agency: moh
+    title: Patient cards
+    id: card_no
+    date_format: DD.MM.YYYY
+    fields:
+      national_id: iin
+      full_name: fio
+      birth_date: dob
+      clinic: {column: clinic, required: true}
+  - name: addresses
+    agency: mia
+    title: Address register
+    format: ndjson
+    id: id
+    fields:
+      national_id: iin
+      address: addr
+`
+
+// Names the pages must show, by language.
+var agencyNames = map[string][]string{
+	"kk": {"Денсаулық сақтау министрлігі", "Ministry of Internal Affairs"},
+	"ru": {"Министерство здравоохранения", "Министерство внутренних дел"},
+	"en": {"Ministry of Health", "Ministry of Internal Affairs"},
+}
+
+// Valid IINs for the fixtures, made by the national algorithm.
+var (
+	iinAigerim = mustIIN(time.Date(1985, 3, 14, 0, 0, 0, 0, time.UTC), kz.Female, 123)
+	iinDaulet  = mustIIN(time.Date(1990, 7, 1, 0, 0, 0, 0, time.UTC), kz.Male, 42)
+)
+
+func mustIIN(birth time.Time, sex kz.Sex, serial int) string {
+	s, _, err := kz.MakeIIN(birth, sex, serial)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// cardsCSV has one good row, one with a wrong IIN check digit (stored,
+// flagged), one without the required clinic and one with a column too many
+// carrying markup (both quarantined).
+func cardsCSV() string {
+	bad := iinDaulet[:11] + string('0'+(iinDaulet[11]-'0'+1)%10)
+	return "card_no,iin,fio,dob,clinic\n" +
+		"C1," + iinAigerim + ",Айгерім Сәрсенова,14.03.1985,Polyclinic 4\n" +
+		"C2," + bad + ",Daulet Nurlanov,01.07.1990,Polyclinic 1\n" +
+		"C3," + iinDaulet + ",Без клиники,01.07.1990,\n" +
+		"C4,1,<script>alert(1)</script>,x,y,z\n"
+}
+
+// addressesNDJSON has two good lines and one that is not JSON.
+func addressesNDJSON() string {
+	return `{"id":"A1","iin":"` + iinDaulet + `","addr":"Астана, Мәңгілік Ел 8"}` + "\n" +
+		`{"id":"A2","addr":"Алматы, Абай 10"}` + "\n" +
+		"not json at all\n"
+}
+
+// mustContract parses testContract.
+func mustContract(tb testing.TB) *source.Contract {
+	tb.Helper()
+	c, err := source.Parse(strings.NewReader(testContract), "sources.yaml")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return c
+}
+
+// mustRegister registers testContract's agencies and sources, with no data.
+func mustRegister(tb testing.TB, st *store.Store) {
+	tb.Helper()
+	if _, err := source.Register(context.Background(), st, mustContract(tb)); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// mustSeed registers the contract and loads both fixtures.
+func mustSeed(tb testing.TB, st *store.Store) {
+	tb.Helper()
+	mustRegister(tb, st)
+	ctx := context.Background()
+	if _, err := source.Push(ctx, st, "health_cards", strings.NewReader(cardsCSV()), "csv", source.ModeFull); err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := source.Push(ctx, st, "addresses", strings.NewReader(addressesNDJSON()), "ndjson", ""); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// mustServe starts the server over st on a real listener.
+func mustServe(tb testing.TB, st *store.Store, opts Options) (*Server, *httptest.Server) {
+	tb.Helper()
+	if opts.Version == "" {
+		opts.Version = "test"
+	}
+	s, err := New(st, opts)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ts := httptest.NewServer(s.Handler())
+	tb.Cleanup(ts.Close)
+	return s, ts
+}
+
+// response is a finished HTTP exchange.
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// do sends a request and reads the whole answer.
+func do(tb testing.TB, method, url, contentType, body string, header ...string) response {
+	tb.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, url, rd)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return response{status: res.StatusCode, header: res.Header, body: b}
+}
+
+func get(tb testing.TB, url string, header ...string) response {
+	tb.Helper()
+	return do(tb, http.MethodGet, url, "", "", header...)
+}
+
+// decode unmarshals a JSON answer into a generic value for schema checks.
+func decode(tb testing.TB, r response) any {
+	tb.Helper()
+	var v any
+	if err := json.Unmarshal(r.body, &v); err != nil {
+		tb.Fatalf("answer is not JSON: %v\n%s", err, r.body)
+	}
+	return v
+}
+
+// decodeInto unmarshals a JSON answer into v.
+func decodeInto(tb testing.TB, r response, v any) {
+	tb.Helper()
+	if err := json.Unmarshal(r.body, v); err != nil {
+		tb.Fatalf("answer does not decode into %T: %v\n%s", v, err, r.body)
+	}
+}

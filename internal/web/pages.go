@@ -1,0 +1,329 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"log/slog"
+	"mime"
+	"net/http"
+	"path"
+	"time"
+
+	"github.com/ortaq/ortaq/internal/store"
+)
+
+// assets holds the templates and static files, so that the binary is the
+// whole deployment.
+//
+//go:embed templates/*.html static/*
+var assets embed.FS
+
+// pageNames are the page templates; each is parsed together with
+// templates/layout.html, which defines the frame and the shared parts.
+var pageNames = []string{"index", "source", "error"}
+
+// Page rows shown at most, newest first. The pages are an overview; the API
+// pages through the rest.
+const (
+	pageQuarantineRows = 100
+	pageRuns           = 100
+)
+
+// parsePages parses every page template now, so that a template mistake
+// stops the server at start-up instead of failing one visitor later.
+func parsePages(files fs.FS, static *staticFiles) (map[string]*template.Template, error) {
+	funcs := template.FuncMap{
+		"static": static.url,
+		"iso":    func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	}
+	out := make(map[string]*template.Template, len(pageNames))
+	for _, name := range pageNames {
+		t, err := template.New(name).Funcs(funcs).ParseFS(files, "templates/layout.html", "templates/"+name+".html")
+		if err != nil {
+			return nil, fmt.Errorf("parse templates: %w", err)
+		}
+		if t.Lookup("layout") == nil || t.Lookup("content") == nil {
+			return nil, fmt.Errorf("parse templates: page %s: needs templates layout and content", name)
+		}
+		out[name] = t
+	}
+	return out, nil
+}
+
+// checkPages renders every page once, empty, in every language, so that a
+// template naming a missing field or static file also stops start-up: the
+// parser cannot see those.
+func checkPages(pages map[string]*template.Template) error {
+	for _, lang := range languages {
+		p := page{L: locale{Lang: lang.Code}}
+		for name, data := range map[string]any{
+			"index":  indexData{page: p},
+			"source": sourceData{page: p},
+			"error":  errorData{page: p},
+		} {
+			if err := pages[name].ExecuteTemplate(io.Discard, "layout", data); err != nil {
+				return fmt.Errorf("check templates: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+// page is what every page template gets.
+type page struct {
+	L       locale
+	Title   string
+	Version string
+	DB      string
+	Langs   []langLink
+}
+
+type langLink struct {
+	Code, Name string
+	Current    bool
+}
+
+func (s *Server) newPage(w http.ResponseWriter, r *http.Request) page {
+	l := locale{Lang: chooseLang(w, r)}
+	p := page{L: l, Version: s.opts.Version, DB: s.st.Dialect()}
+	for _, lang := range languages {
+		p.Langs = append(p.Langs, langLink{Code: lang.Code, Name: lang.Name, Current: lang.Code == l.Lang})
+	}
+	return p
+}
+
+type totals struct {
+	Agencies, Sources, Live, Versions, Flagged, Quarantined int
+}
+
+type agencyView struct {
+	store.AgencyStats
+	SourceList []store.SourceStats
+}
+
+type indexData struct {
+	page
+	Empty           bool
+	Totals          totals
+	Agencies        []agencyView
+	Quarantine      []store.Quarantined
+	QuarantineTotal int
+	ShowSource      bool
+}
+
+// indexPage shows every agency and source with its totals, and the latest
+// quarantined rows. It costs a fixed number of store calls, however many
+// sources there are.
+func (s *Server) indexPage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	d := indexData{page: s.newPage(w, r), ShowSource: true}
+	d.Title = d.L.T("index.title")
+	agencies, err := s.st.Agencies(ctx)
+	if err != nil {
+		s.errorPage(w, r, d.page, err)
+		return
+	}
+	sources, err := s.st.Sources(ctx)
+	if err != nil {
+		s.errorPage(w, r, d.page, err)
+		return
+	}
+	bySource := make(map[string][]store.SourceStats)
+	for _, src := range sources {
+		bySource[src.AgencyCode] = append(bySource[src.AgencyCode], src)
+		d.Totals.Live += src.Live
+		d.Totals.Versions += src.Versions
+		d.Totals.Flagged += src.Flagged
+		d.Totals.Quarantined += src.Quarantined
+	}
+	for _, a := range agencies {
+		d.Agencies = append(d.Agencies, agencyView{AgencyStats: a, SourceList: bySource[a.Code]})
+	}
+	d.Totals.Agencies, d.Totals.Sources = len(agencies), len(sources)
+	d.Empty = len(agencies) == 0 && len(sources) == 0
+	d.QuarantineTotal = d.Totals.Quarantined
+	if d.QuarantineTotal > 0 {
+		if d.Quarantine, err = s.st.Quarantine(ctx, store.QuarantineFilter{Limit: pageQuarantineRows}); err != nil {
+			s.errorPage(w, r, d.page, err)
+			return
+		}
+	}
+	s.render(w, r, http.StatusOK, "index", d)
+}
+
+type sourceData struct {
+	page
+	Source          store.SourceStats
+	AgencyName      string
+	Runs            []store.RunInfo
+	Quarantine      []store.Quarantined
+	QuarantineTotal int
+	ShowSource      bool
+}
+
+// sourcePage shows one source: its totals, its runs and its quarantine.
+func (s *Server) sourcePage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	name := r.PathValue("source")
+	d := sourceData{page: s.newPage(w, r)}
+	var err error
+	if d.Source, err = s.sourceStats(r, name); err != nil {
+		s.errorPage(w, r, d.page, err)
+		return
+	}
+	d.Title = d.Source.Title
+	if d.Title == "" {
+		d.Title = d.Source.Name
+	}
+	agencies, err := s.st.Agencies(ctx)
+	if err != nil {
+		s.errorPage(w, r, d.page, err)
+		return
+	}
+	d.AgencyName = d.Source.AgencyName
+	for _, a := range agencies {
+		if a.Code == d.Source.AgencyCode {
+			d.AgencyName = d.L.Name(a.Name, a.Names)
+		}
+	}
+	if d.Runs, err = s.st.Runs(ctx, name, pageRuns); err != nil {
+		s.errorPage(w, r, d.page, err)
+		return
+	}
+	d.QuarantineTotal = d.Source.Quarantined
+	if d.QuarantineTotal > 0 {
+		d.Quarantine, err = s.st.Quarantine(ctx, store.QuarantineFilter{Source: name, Limit: pageQuarantineRows})
+		if err != nil {
+			s.errorPage(w, r, d.page, err)
+			return
+		}
+	}
+	s.render(w, r, http.StatusOK, "source", d)
+}
+
+type errorData struct {
+	page
+	Heading, Detail string
+}
+
+// notFoundPage answers every path no route takes.
+func (s *Server) notFoundPage(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(w, r)
+	s.render(w, r, http.StatusNotFound, "error",
+		errorData{page: titled(p, "error.notfound"), Heading: p.L.T("error.notfound"), Detail: p.L.T("error.nopage")})
+}
+
+// errorPage shows err as a page: a missing source is a 404 in the reader's
+// language; anything else is logged and shown as a short apology, since its
+// text may name database internals.
+func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, p page, err error) {
+	switch {
+	case isNotFound(err):
+		s.render(w, r, http.StatusNotFound, "error", errorData{page: titled(p, "error.notfound"),
+			Heading: p.L.T("error.notfound"), Detail: p.L.F("error.nosource", r.PathValue("source"))})
+	case errors.Is(err, store.ErrSchemaOutdated):
+		slog.ErrorContext(r.Context(), "schema outdated", "path", r.URL.Path, "err", err)
+		s.render(w, r, http.StatusServiceUnavailable, "error", errorData{page: titled(p, "error.internal"),
+			Heading: p.L.T("error.internal"), Detail: p.L.T("error.unavailable")})
+	default:
+		slog.ErrorContext(r.Context(), "page failed", "path", r.URL.Path, "err", err)
+		s.render(w, r, http.StatusInternalServerError, "error", errorData{page: titled(p, "error.internal"),
+			Heading: p.L.T("error.internal"), Detail: p.L.T("error.internal.lead")})
+	}
+}
+
+func titled(p page, key string) page {
+	p.Title = p.L.T(key)
+	return p
+}
+
+// render executes the page into memory first, so that a failing template
+// yields a clean error instead of half a page with a 200 status.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
+	var buf bytes.Buffer
+	if err := s.pages[name].ExecuteTemplate(&buf, "layout", data); err != nil {
+		slog.ErrorContext(r.Context(), "render page", "page", name, "err", err)
+		http.Error(w, "internal error; the server log has the details", http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	// The numbers change with every ingest run, and the language follows
+	// the cookie and Accept-Language.
+	h.Set("Cache-Control", "no-cache")
+	h.Set("Vary", "Cookie, Accept-Language")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// staticFiles serves the embedded CSS and images under content-hashed URLs
+// (/static/style.css?v=HASH), so browsers may keep them for a year and still
+// see a changed file at once.
+type staticFiles struct {
+	files map[string]staticFile
+}
+
+type staticFile struct {
+	data  []byte
+	hash  string
+	ctype string
+}
+
+func loadStatic(files fs.FS, dir string) (*staticFiles, error) {
+	entries, err := fs.ReadDir(files, dir)
+	if err != nil {
+		return nil, fmt.Errorf("static files: %w", err)
+	}
+	sf := &staticFiles{files: make(map[string]staticFile, len(entries))}
+	for _, e := range entries {
+		if e.IsDir() {
+			continue
+		}
+		data, err := fs.ReadFile(files, path.Join(dir, e.Name()))
+		if err != nil {
+			return nil, fmt.Errorf("static files: %w", err)
+		}
+		sum := sha256.Sum256(data)
+		ctype := mime.TypeByExtension(path.Ext(e.Name()))
+		if ctype == "" {
+			ctype = "application/octet-stream"
+		}
+		sf.files[e.Name()] = staticFile{data: data, hash: hex.EncodeToString(sum[:6]), ctype: ctype}
+	}
+	return sf, nil
+}
+
+// url is the template function static: it fails template execution, and so
+// the page tests, when a template names a file that does not exist.
+func (sf *staticFiles) url(name string) (string, error) {
+	f, ok := sf.files[name]
+	if !ok {
+		return "", fmt.Errorf("no static file %q", name)
+	}
+	return "/static/" + name + "?v=" + f.hash, nil
+}
+
+func (sf *staticFiles) serve(w http.ResponseWriter, r *http.Request) {
+	f, ok := sf.files[r.PathValue("file")]
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", f.ctype)
+	h.Set("ETag", `"`+f.hash+`"`)
+	if r.URL.Query().Get("v") == f.hash {
+		h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		// An old or missing hash must not pin today's file for a year.
+		h.Set("Cache-Control", "no-cache")
+	}
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(f.data))
+}

@@ -1,0 +1,63 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+)
+
+// apiPrefix is where the JSON API lives. Everything under it answers in JSON
+// or problem+json, including unknown paths and wrong methods.
+const apiPrefix = "/api/v1/"
+
+// registerRoutes is the one place that lists what the server answers.
+// openapi.json must describe every route under apiPrefix; a test holds them
+// to each other.
+func (s *Server) registerRoutes() {
+	s.handle("GET /api/v1/health", s.health)
+	s.handle("GET /api/v1/openapi.json", s.openAPI)
+	s.handle("GET /api/v1/agencies", s.listAgencies)
+	s.handle("GET /api/v1/sources", s.listSources)
+	s.handle("GET /api/v1/sources/{source}", s.getSource)
+	s.handle("GET /api/v1/sources/{source}/runs", s.listSourceRuns)
+	s.handle("GET /api/v1/sources/{source}/quarantine", s.listSourceQuarantine)
+	s.handle("GET /api/v1/sources/{source}/records/{id}", s.recordHistory)
+	s.handle("POST /api/v1/sources/{source}/records", s.pushRecords)
+	s.handle("GET /api/v1/runs", s.listRuns)
+	s.handle("GET /api/v1/quarantine", s.listQuarantine)
+	// Without this, the mux would answer a mistyped API path or method in
+	// plain text, which API clients cannot parse.
+	s.mux.HandleFunc(apiPrefix, s.apiFallback)
+
+	s.handle("GET /{$}", s.indexPage)
+	s.handle("GET /sources/{source}", s.sourcePage)
+	s.handle("GET /static/{file}", s.static.serve)
+	s.mux.HandleFunc("/", s.notFoundPage)
+}
+
+func (s *Server) handle(pattern string, h http.HandlerFunc) {
+	s.mux.HandleFunc(pattern, h)
+	s.routes = append(s.routes, pattern)
+}
+
+// apiFallback answers API requests that no route takes: 405 with an Allow
+// header when the path exists under another method, else 404.
+func (s *Server) apiFallback(w http.ResponseWriter, r *http.Request) {
+	var allowed []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, p := s.mux.Handler(probe); p != "" && p != apiPrefix {
+			allowed = append(allowed, m)
+		}
+	}
+	if len(allowed) == 0 {
+		writeProblem(w, r, http.StatusNotFound, "no such API endpoint; see /api/v1/openapi.json")
+		return
+	}
+	if slices.Contains(allowed, http.MethodGet) {
+		allowed = append(allowed, http.MethodHead)
+	}
+	w.Header().Set("Allow", strings.Join(allowed, ", "))
+	writeProblem(w, r, http.StatusMethodNotAllowed, r.Method+" is not allowed here; use "+strings.Join(allowed, " or "))
+}

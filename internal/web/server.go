@@ -1,0 +1,247 @@
+// Package web is ortaq's HTTP face: the JSON API under /api/v1 (described by
+// the OpenAPI document it serves at /api/v1/openapi.json) and the
+// server-rendered console pages, in Kazakh, Russian and English.
+//
+// Handlers only decode the request, call the store or the source package, and
+// encode the answer; every number a page or the API shows comes straight from
+// the store. Errors reach clients as RFC 9457 problem documents on the API and
+// as plain pages on the console.
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"github.com/ortaq/ortaq/internal/store"
+)
+
+// Options configure a Server.
+type Options struct {
+	// Version is the build's version, shown by /api/v1/health and the pages.
+	Version string
+	// MaxPushBytes caps the body of a record push; 0 means DefaultMaxPushBytes.
+	MaxPushBytes int64
+}
+
+// DefaultMaxPushBytes is the largest record push accepted unless
+// Options.MaxPushBytes says otherwise. A push is one atomic run held in one
+// transaction, so larger extracts belong in files loaded by "ortaq ingest".
+const DefaultMaxPushBytes = 256 << 20
+
+// shutdownTimeout is how long Serve lets requests in flight finish after its
+// context ends. A push cut off after that is rolled back whole by its run.
+const shutdownTimeout = 30 * time.Second
+
+// Server serves the API and the console over one store. It is safe for
+// concurrent use.
+type Server struct {
+	st      *store.Store
+	opts    Options
+	mux     *http.ServeMux
+	pages   map[string]*template.Template
+	static  *staticFiles
+	openapi []byte
+	// routes lists the patterns registered in routes.go, so that tests can
+	// hold the OpenAPI document to them.
+	routes []string
+}
+
+// New builds a server over st. It reads every static file and parses and
+// test-renders every template now, so that a broken build fails at start-up
+// rather than on the first visitor.
+func New(st *store.Store, opts Options) (*Server, error) {
+	return newServer(st, opts, assets)
+}
+
+// newServer takes the asset tree as a parameter so that tests can prove a
+// broken template stops start-up.
+func newServer(st *store.Store, opts Options, files fs.FS) (*Server, error) {
+	if st == nil {
+		return nil, errors.New("web: nil store")
+	}
+	if opts.MaxPushBytes <= 0 {
+		opts.MaxPushBytes = DefaultMaxPushBytes
+	}
+	s := &Server{st: st, opts: opts, mux: http.NewServeMux(), openapi: openapiDoc}
+	var err error
+	if s.static, err = loadStatic(files, "static"); err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
+	if s.pages, err = parsePages(files, s.static); err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
+	if err := checkPages(s.pages); err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
+	s.registerRoutes()
+	return s, nil
+}
+
+// Handler returns the server's routes wrapped in its middleware.
+func (s *Server) Handler() http.Handler {
+	return recoverPanics(logRequests(securityHeaders(s.mux)))
+}
+
+// Serve listens on addr and serves until ctx ends, then stops accepting
+// connections and gives requests in flight shutdownTimeout to finish. It
+// refuses to start on a database whose schema is older than this binary.
+// It returns nil after a clean shutdown.
+func (s *Server) Serve(ctx context.Context, addr string) error {
+	if err := s.st.CheckSchema(ctx); err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	srv := &http.Server{
+		Handler: s.Handler(),
+		// Request contexts must outlive ctx so that Shutdown can let them
+		// finish; Close cancels them if they overrun.
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(slog.Default().Handler(), slog.LevelWarn),
+	}
+	slog.InfoContext(ctx, "serving", "url", listenURL(ln.Addr()), "db", s.st.String(), "version", s.opts.Version)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	slog.InfoContext(ctx, "shutting down", "timeout", shutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		srv.Close()
+		return fmt.Errorf("serve: shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}
+
+// listenURL is the address a person can paste into a browser: a wildcard
+// listen address becomes localhost.
+func listenURL(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return "http://" + a.String() + "/"
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/"
+}
+
+// statusWriter remembers the status and size of a response for the log and
+// whether anything was written, so that panic recovery knows if it can still
+// send a problem document.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(p []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(p)
+	w.bytes += int64(n)
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the connection underneath.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// wrap returns the statusWriter already around w, or a new one, so that the
+// logging and recovery middleware share one.
+func wrap(w http.ResponseWriter) *statusWriter {
+	if sw, ok := w.(*statusWriter); ok {
+		return sw
+	}
+	return &statusWriter{ResponseWriter: w}
+}
+
+// logRequests logs every request at debug level: an operator turns it on with
+// ORTAQ_LOG=debug when chasing a problem, and it costs nothing otherwise.
+func logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		if !slog.Default().Enabled(ctx, slog.LevelDebug) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		start := time.Now()
+		sw := wrap(w)
+		next.ServeHTTP(sw, r)
+		slog.DebugContext(ctx, "http", "method", r.Method, "path", r.URL.Path, "status", sw.status,
+			"bytes", sw.bytes, "remote", r.RemoteAddr, "elapsed", time.Since(start).Round(time.Microsecond))
+	})
+}
+
+// recoverPanics turns a panicking handler into a logged stack and a 500
+// problem document, instead of a dropped connection with no explanation.
+func recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sw := wrap(w)
+		defer func() {
+			v := recover()
+			if v == nil {
+				return
+			}
+			if v == http.ErrAbortHandler {
+				// The handler's own way of saying "drop this connection".
+				panic(v)
+			}
+			slog.ErrorContext(r.Context(), "panic serving request", "method", r.Method, "path", r.URL.Path,
+				"panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			if sw.status != 0 {
+				// Part of the answer is already on the wire; cutting the
+				// connection is the only honest signal left.
+				panic(http.ErrAbortHandler)
+			}
+			writeProblem(sw, r, http.StatusInternalServerError, "internal error; the server log has the details")
+		}()
+		next.ServeHTTP(sw, r)
+	})
+}
+
+// contentSecurityPolicy allows only the server's own styles and images: the
+// pages run no script at all, so a stray injected tag can do nothing.
+const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self'; " +
+	"base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+// securityHeaders sets the headers every response carries.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Cross-Origin-Resource-Policy", "same-origin")
+		next.ServeHTTP(w, r)
+	})
+}
