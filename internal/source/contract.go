@@ -16,40 +16,40 @@ type Contract struct {
 
 // Agency is a state body that owns information systems.
 type Agency struct {
-	Code  string
-	Name  string
-	Names map[string]string // language code (kk, ru, en) -> name
+	Code  string            `json:"code"`
+	Name  string            `json:"name"`
+	Names map[string]string `json:"names,omitempty"` // language code (kk, ru, en) -> name
 }
 
 // Source is one information system and the layout of its extract.
 type Source struct {
-	Name       string
-	Agency     string
-	Title      string
-	Entity     string // person, animal, event, organisation, other
-	File       string // absolute path, or "" for push-only sources
-	Format     string // "csv" or "ndjson"
-	Delimiter  rune
-	Encoding   string // "utf-8" or "windows-1251"
-	Mode       string // "full", "delta", or "" (full for files, delta for pushes)
-	ID         []string
-	DateFormat string
-	ObservedAt string    // column holding each row's observation time, or ""
-	AsOf       time.Time // date of the whole extract, or zero
-	Fields     []Field
-	Line       int // line of the source's entry in the contract file
+	Name       string    `json:"name"`
+	Agency     string    `json:"agency"`
+	Title      string    `json:"title,omitempty"`
+	Entity     string    `json:"entity"`              // person, animal, event, organisation, other
+	File       string    `json:"file,omitempty"`      // absolute path, or "" for push-only sources
+	Format     string    `json:"format"`              // "csv" or "ndjson"
+	Delimiter  rune      `json:"delimiter,omitempty"` // a character code; 0 means ','
+	Encoding   string    `json:"encoding,omitempty"`  // "utf-8" or "windows-1251"
+	Mode       string    `json:"mode,omitempty"`      // "full", "delta", or "" (full for files, delta for pushes)
+	ID         []string  `json:"id"`
+	DateFormat string    `json:"date_format,omitempty"`
+	ObservedAt string    `json:"observed_at,omitempty"` // column holding each row's observation time, or ""
+	AsOf       time.Time `json:"as_of,omitzero"`        // date of the whole extract, or zero
+	Fields     []Field   `json:"fields"`
+	Line       int       `json:"line,omitempty"` // line of the source's entry in the contract file
 }
 
 // Field maps one canonical attribute onto one or more columns.
 type Field struct {
-	Name       string
-	Columns    []string
-	Type       Type
-	Values     map[string]string // lower-cased raw value -> canonical value
-	Allowed    []string
-	Required   bool
-	DateFormat string // overrides Source.DateFormat when set
-	Line       int
+	Name       string            `json:"name"`
+	Columns    []string          `json:"columns"`
+	Type       Type              `json:"type"`
+	Values     map[string]string `json:"values,omitempty"` // lower-cased raw value -> canonical value
+	Allowed    []string          `json:"allowed,omitempty"`
+	Required   bool              `json:"required,omitempty"`
+	DateFormat string            `json:"date_format,omitempty"` // overrides Source.DateFormat when set
+	Line       int               `json:"line,omitempty"`
 }
 
 // Type decides how a field is normalised and validated.

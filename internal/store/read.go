@@ -39,54 +39,55 @@ type AgencyStats struct {
 	Quarantined int
 }
 
-// Sources lists every registered source with its totals, by agency then name.
+// Sources lists every registered source with its totals and last run, by
+// agency then name, in one query.
 func (s *Store) Sources(ctx context.Context) ([]SourceStats, error) {
 	rows, err := s.db.QueryContext(ctx, `
 		SELECT s.id, s.name, a.code, a.name, s.title, s.entity, s.definition,
-			COALESCE((SELECT SUM(r.stored) + SUM(r.deleted) FROM ingest_runs r WHERE r.source_id = s.id), 0),
-			COALESCE((SELECT SUM(r.quarantined) FROM ingest_runs r WHERE r.source_id = s.id), 0),
-			COALESCE((SELECT SUM(r.flagged) FROM ingest_runs r WHERE r.source_id = s.id), 0),
-			(SELECT COUNT(*) FROM ingest_runs r WHERE r.source_id = s.id),
-			COALESCE((SELECT MAX(r.id) FROM ingest_runs r WHERE r.source_id = s.id), 0)
-		FROM sources s JOIN agencies a ON a.id = s.agency_id
+			COALESCE(t.versions, 0), COALESCE(t.quarantined, 0), COALESCE(t.flagged, 0), COALESCE(t.runs, 0),
+			r.id, r.file, r.mode, r.started_at, r.finished_at, r.rows, r.stored, r.unchanged,
+			r.quarantined, r.deleted, r.flagged, r.live_records
+		FROM sources s
+		JOIN agencies a ON a.id = s.agency_id
+		LEFT JOIN (SELECT source_id, SUM(stored) + SUM(deleted) AS versions, SUM(quarantined) AS quarantined,
+				SUM(flagged) AS flagged, COUNT(*) AS runs, MAX(id) AS last_id
+			FROM ingest_runs GROUP BY source_id) t ON t.source_id = s.id
+		LEFT JOIN ingest_runs r ON r.id = t.last_id
 		ORDER BY a.code, s.name`)
 	if err != nil {
 		return nil, fmt.Errorf("list sources: %w", err)
 	}
 	defer rows.Close()
-	var (
-		out  []SourceStats
-		last []int64
-	)
+	var out []SourceStats
 	for rows.Next() {
 		var (
-			st     SourceStats
-			def    []byte
-			lastID int64
+			st      SourceStats
+			def     []byte
+			runID   sql.NullInt64
+			file    sql.NullString
+			mode    sql.NullString
+			ri      RunInfo
+			counts  [7]sql.NullInt64
+			started time.Time
+			ended   time.Time
 		)
 		if err := rows.Scan(&st.ID, &st.Name, &st.AgencyCode, &st.AgencyName, &st.Title, &st.Entity, jsonValue{&def},
-			&st.Versions, &st.Quarantined, &st.Flagged, &st.Runs, &lastID); err != nil {
+			&st.Versions, &st.Quarantined, &st.Flagged, &st.Runs,
+			&runID, &file, &mode, timeValue{&started}, timeValue{&ended},
+			&counts[0], &counts[1], &counts[2], &counts[3], &counts[4], &counts[5], &counts[6]); err != nil {
 			return nil, fmt.Errorf("list sources: %w", err)
 		}
 		st.Definition = def
+		if runID.Valid {
+			ri = RunInfo{ID: runID.Int64, Source: st.Name, File: file.String, Mode: mode.String, StartedAt: started, FinishedAt: ended,
+				RunCounts: RunCounts{Rows: int(counts[0].Int64), Stored: int(counts[1].Int64), Unchanged: int(counts[2].Int64),
+					Quarantined: int(counts[3].Int64), Deleted: int(counts[4].Int64), Flagged: int(counts[5].Int64), Live: int(counts[6].Int64)}}
+			st.LastRun = &ri
+			st.Live = ri.Live
+		}
 		out = append(out, st)
-		last = append(last, lastID)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list sources: %w", err)
-	}
-	for i, id := range last {
-		if id == 0 {
-			continue
-		}
-		ri, err := s.Run(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		out[i].LastRun = &ri
-		out[i].Live = ri.Live
-	}
-	return out, nil
+	return out, rows.Err()
 }
 
 // Agencies lists agencies with totals over their sources, by code.
