@@ -1,0 +1,90 @@
+package synth
+
+import (
+	"github.com/ortaq/ortaq/internal/kz"
+)
+
+// disabilityExtract is the central register of people with disabilities, a
+// legacy system exporting windows-1251. That code page has no Kazakh
+// letters, so every name is folded (ә→а, қ→к, ...) before export.
+var disabilityExtract = extract{
+	spec: sourceSpec{
+		name: "disability_register", agency: "mlsp", entity: "person",
+		title:      "Central register of persons with disabilities",
+		file:       "disability/register.csv",
+		format:     "csv",
+		delimiter:  ";",
+		encoding:   "windows-1251",
+		id:         "НОМЕР_ДЕЛА",
+		dateFormat: layoutDMY.String(),
+		header:     []string{"НОМЕР_ДЕЛА", "ИИН", "ФИО", "ДАТА_РОЖДЕНИЯ", "ПОЛ", "ГРУППА", "ПРИЧИНА", "ДАТА_УСТАНОВЛЕНИЯ", "СРОК", "АДРЕС", "ТЕЛЕФОН"},
+		fields: []fieldSpec{
+			col("national_id", "ИИН"),
+			col("full_name", "ФИО"),
+			col("birth_date", "ДАТА_РОЖДЕНИЯ"),
+			{attr: "sex", columns: []string{"ПОЛ"}, values: [][2]string{{"М", "M"}, {"Ж", "F"}}},
+			col("disability_group", "ГРУППА"),
+			col("disability_cause", "ПРИЧИНА"),
+			col("disability_date", "ДАТА_УСТАНОВЛЕНИЯ"),
+			col("disability_term", "СРОК"),
+			col("address", "АДРЕС"),
+			col("phone", "ТЕЛЕФОН"),
+		},
+	},
+	write: writeDisability,
+}
+
+var disabilityCauses = []string{"общее заболевание", "инвалидность с детства", "трудовое увечье", "профессиональное заболевание"}
+
+func writeDisability(x *run) error {
+	w, r := x.w, x.r
+	t := newTable(x.out.w, ';', x.spec.header...)
+	var buf []byte
+	n := 0
+	for i := range w.people {
+		p := &w.people[i]
+		if !p.alive() || p.disab == 0 {
+			continue
+		}
+		n++
+		buf = append(buf[:0], "ЦБДИ-"...)
+		buf = appendPadded(buf, int64(n), 7)
+		id := string(buf)
+		t.str(id)
+		t.plain(p.iin)
+		name := fullName(p)
+		folded := kz.FoldKazakh(name)
+		t.str(folded)
+		t.date(p.birth, layoutDMY)
+		if p.sex == kz.Male {
+			t.str("М")
+		} else {
+			t.str("Ж")
+		}
+		set := dayBetween(r, max(p.birth+180, w.asOf.addYears(-20)), w.asOf-1)
+		if p.disab == childDisability {
+			t.str("ребенок-инвалид")
+			t.str(disabilityCauses[1])
+		} else {
+			t.str([...]string{"", "1 группа", "2 группа", "3 группа"}[p.disab])
+			t.str(disabilityCauses[r.IntN(len(disabilityCauses))])
+		}
+		t.date(set, layoutDMY)
+		if p.disab == 1 || chance(r, 0.3) {
+			t.str("бессрочно")
+		} else {
+			t.date(set.addYears(1+r.IntN(2)), layoutDMY)
+		}
+		buf = w.geo.appendRU(buf[:0], w.hhs[p.hh].addr)
+		t.str(kz.FoldKazakh(string(buf)))
+		buf = appendPhone(buf[:0], p.phone, phoneEight)
+		t.bytes(buf)
+		t.end()
+		x.truth.person(id, p.iin)
+		if folded != name {
+			x.truth.defect(defKazakhFolded, id, "")
+		}
+	}
+	x.rows = t.rows
+	return nil
+}
