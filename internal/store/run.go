@@ -203,8 +203,7 @@ func (r *Run) AddVersions(ctx context.Context, vs []Version) error {
 func (r *Run) insertVersionsSQLite(ctx context.Context, vs []Version) error {
 	d := r.store.dialect
 	if r.sqliteInsert == nil {
-		row := fmt.Sprintf("(%d, ?, ?, %d, ?, ?, ?, ?, ?, ?, ?, '%s')", r.SourceID, r.ID, r.loadedAt.Format(timeLayout))
-		st, err := r.conn.PrepareContext(ctx, insertVersionsSQL+strings.TrimSuffix(strings.Repeat(row+",", sqliteBatch), ","))
+		st, err := r.conn.PrepareContext(ctx, r.sqliteInsertSQL(sqliteBatch))
 		if err != nil {
 			return err
 		}
@@ -231,13 +230,18 @@ func (r *Run) insertVersionsSQLite(ctx context.Context, vs []Version) error {
 	for i := range vs {
 		appendArgs(&vs[i])
 	}
-	row := fmt.Sprintf("(%d, ?, ?, %d, ?, ?, ?, ?, ?, ?, ?, '%s')", r.SourceID, r.ID, r.loadedAt.Format(timeLayout))
-	_, err := r.conn.ExecContext(ctx, insertVersionsSQL+strings.TrimSuffix(strings.Repeat(row+",", len(vs)), ","), args...)
+	_, err := r.conn.ExecContext(ctx, r.sqliteInsertSQL(len(vs)), args...)
 	return err
 }
 
-const insertVersionsSQL = `INSERT INTO record_versions
-	(source_id, record_id, version, run_id, deleted, attrs, invalid, raw, hash, line, observed_at, loaded_at) VALUES `
+// sqliteInsertSQL is an INSERT of n versions in which the run-wide values
+// (source, run, load time) are literals.
+func (r *Run) sqliteInsertSQL(n int) string {
+	row := fmt.Sprintf("(%d, ?, ?, %d, ?, ?, ?, ?, ?, ?, ?, '%s')", r.SourceID, r.ID, r.loadedAt.Format(timeLayout))
+	return `INSERT INTO record_versions
+	(source_id, record_id, version, run_id, deleted, attrs, invalid, raw, hash, line, observed_at, loaded_at) VALUES ` +
+		strings.TrimSuffix(strings.Repeat(row+",", n), ",")
+}
 
 // nullJSON stores an absent JSON document as SQL NULL.
 func nullJSON(b []byte) any {

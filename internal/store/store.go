@@ -56,12 +56,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return nil, fmt.Errorf("open %q: %w", dsn, err)
 		}
-		// WAL lets readers (the web server) go on while an ingest run holds
-		// the write lock; the busy timeout makes a second writer wait for
-		// that run instead of failing at once.
-		db, err = sql.Open("sqlite", "file:"+path+
-			"?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=busy_timeout(60000)"+
-			"&_pragma=foreign_keys(1)&_pragma=cache_size(-131072)&_pragma=temp_store(memory)&_txlock=immediate")
+		db, err = sql.Open("sqlite", "file:"+path+"?"+sqlitePragmas())
 		d = sqliteDialect
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		db, err = sql.Open("pgx", dsn)
@@ -78,6 +73,27 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		return nil, fmt.Errorf("open %s: %w", s.where, err)
 	}
 	return s, nil
+}
+
+// sqlitePragmas configures every SQLite connection:
+//   - WAL lets readers (the web server) go on while an ingest run holds the
+//     write lock; synchronous=NORMAL is durable in WAL mode up to the last
+//     checkpoint-free commit, the documented trade-off for WAL.
+//   - A busy timeout makes a second writer wait for a running ingest instead
+//     of failing at once.
+//   - _txlock=immediate takes the write lock at BEGIN, so that two
+//     read-then-write transactions cannot deadlock.
+func sqlitePragmas() string {
+	p := []string{
+		"_pragma=journal_mode(WAL)",
+		"_pragma=synchronous(NORMAL)",
+		"_pragma=busy_timeout(60000)",
+		"_pragma=foreign_keys(1)",
+		"_pragma=cache_size(-131072)",
+		"_pragma=temp_store(memory)",
+		"_txlock=immediate",
+	}
+	return strings.Join(p, "&")
 }
 
 // Close releases the connections.
