@@ -84,6 +84,10 @@ type Decoder struct {
 	pairs []jsonPair
 	order []int
 
+	// known, when set, reports whether a record with this id and content
+	// hash is already stored; such rows skip normalisation (see SkipKnown).
+	known func(id []byte, hash [16]byte) bool
+
 	// Mapping scratch.
 	vals   []byte
 	spans  []span
@@ -342,6 +346,21 @@ func (d *Decoder) rowID() string {
 	return string(b)
 }
 
+// SkipKnown makes the decoder ask known(id, hash) for every row whose id can
+// be read, and return a row it answers true for as a Record with only Line,
+// ID and Hash set: the row's content is already stored, so its attributes,
+// issues and raw form are not built. A full extract that repeats yesterday's
+// is mostly such rows. known is called from the goroutine calling Next.
+func (d *Decoder) SkipKnown(known func(id []byte, hash [16]byte) bool) { d.known = known }
+
+// rowHash is the content hash of the current row.
+func (d *Decoder) rowHash() [16]byte {
+	if d.csv {
+		return d.csvHash()
+	}
+	return d.jsonHash()
+}
+
 // mapRow turns the split row into a Record, or rejects it for an empty id, an
 // empty required field or a repeated id. The attribute and issue strings are
 // cut from one allocation, which keeps the per-row cost to a few allocations.
@@ -367,6 +386,20 @@ func (d *Decoder) mapRow(line int) (Record, *Rejection) {
 			fmt.Sprintf("record id (%s) is empty", columnWord(d.src.ID)))
 	}
 	idEnd := len(v)
+
+	if d.known != nil {
+		if hash := d.rowHash(); d.known(v[:idEnd], hash) {
+			key := d.idKey(v[:idEnd])
+			if first, dup := d.seen[key]; dup {
+				d.vals = v
+				return Record{}, d.rejectID(line, CodeDuplicateID, strings.Join(d.src.ID, "|"), v[:idEnd],
+					fmt.Sprintf("record id %q already seen at line %d", v[:idEnd], first))
+			}
+			d.seen[key] = int32(line)
+			d.vals = v
+			return Record{Line: line, ID: string(v[:idEnd]), Hash: hash}, nil
+		}
+	}
 
 	for fi := range d.plan {
 		p := &d.plan[fi]
@@ -490,11 +523,10 @@ func (d *Decoder) mapRow(line int) (Record, *Rejection) {
 	}
 	if d.csv {
 		rec.Raw = d.csvRaw()
-		rec.Hash = d.csvHash()
 	} else {
 		rec.Raw = d.jsonRaw()
-		rec.Hash = d.jsonHash()
 	}
+	rec.Hash = d.rowHash()
 	return rec, nil
 }
 

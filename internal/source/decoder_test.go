@@ -771,3 +771,31 @@ func FuzzAppendJSONString(f *testing.F) {
 		}
 	})
 }
+
+func TestSkipKnown(t *testing.T) {
+	src := &Source{Name: "cards", ID: []string{"id"}, Fields: []Field{{Name: "full_name", Columns: []string{"fio"}, Type: TypeString}}}
+	body := "id,fio\nA,Әсел\nB,Ғалым\nA,Әсел\n"
+	plain, err := NewDecoder(src, strings.NewReader(body), "x.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _, _ := plain.Next()
+	b, _, _ := plain.Next()
+
+	d, err := NewDecoder(src, strings.NewReader(body), "x.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.SkipKnown(func(id []byte, hash [16]byte) bool { return string(id) == "A" && hash == a.Hash })
+	got, rej, err := d.Next()
+	if err != nil || rej != nil || got.ID != "A" || got.Hash != a.Hash || got.Raw != nil || got.Attrs != nil || got.Line != 2 {
+		t.Fatalf("known row = %+v, %v, %v; want only line, id and hash", got, rej, err)
+	}
+	got, rej, err = d.Next()
+	if err != nil || rej != nil || got.ID != "B" || got.Raw == nil || got.Hash != b.Hash || len(got.Attrs) != 1 {
+		t.Fatalf("unknown row = %+v, %v, %v; want it mapped in full", got, rej, err)
+	}
+	if _, rej, _ = d.Next(); rej == nil || rej.Code != CodeDuplicateID {
+		t.Fatalf("repeated known id = %+v; want duplicate_id", rej)
+	}
+}

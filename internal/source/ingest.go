@@ -154,6 +154,14 @@ func Ingest(ctx context.Context, st *store.Store, src *Source, sourceID int64, r
 			return sum, fmt.Errorf("ingest %s: %w", src.Name, err)
 		}
 	}
+	if mode == ModeFull {
+		// The map is complete before decoding starts and only read from
+		// here on, so the decoder goroutine may consult it.
+		dec.SkipKnown(func(id []byte, hash [16]byte) bool {
+			prev, ok := l.latest[string(id)]
+			return ok && !prev.Deleted && prev.Hash == hash
+		})
+	}
 	batches, decodeErr := decodeBatches(ctx, dec)
 	for b := range batches {
 		if err := l.store(ctx, b); err != nil {
@@ -214,8 +222,12 @@ func decodeBatches(ctx context.Context, dec *Decoder) (<-chan batch, <-chan erro
 			if rej != nil {
 				b.rejected = append(b.rejected, *rej)
 			} else {
+				var attrs []byte
+				if rec.Raw != nil { // else a known row the decoder skipped
+					attrs = attrsJSON(rec.Attrs)
+				}
 				b.records = append(b.records, rec)
-				b.attrs = append(b.attrs, attrsJSON(rec.Attrs))
+				b.attrs = append(b.attrs, attrs)
 			}
 			if len(b.records)+len(b.rejected) >= batchSize {
 				select {
