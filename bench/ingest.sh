@@ -47,13 +47,55 @@ ingest() {
 	echo "$(echo "$out" | sed -E 's/.*"rows":([0-9]+).*/\1/') $(secs "$t0" "$t1")"
 }
 
+# baseline DSN: the time PostgreSQL itself takes to COPY the rows ortaq
+# stored, from a file, into an empty table of the same shape: the ceiling
+# for any loader on this machine.
+baseline() {
+	local t0 t1
+	psql -q "$1" -c "\\copy (SELECT v.* FROM record_versions v JOIN sources s ON s.id = v.source_id WHERE s.name = '$src') TO '$work/rows.tsv'" >/dev/null
+	psql -q "$1" -c "CREATE TABLE baseline_copy (LIKE record_versions INCLUDING ALL)" >/dev/null
+	t0=$(now)
+	psql -q "$1" -c "\\copy baseline_copy FROM '$work/rows.tsv'" >/dev/null
+	t1=$(now)
+	psql -q "$1" -c "DROP TABLE baseline_copy" >/dev/null
+	echo "$(wc -l <"$work/rows.tsv") $(secs "$t0" "$t1")"
+}
+
+# sqlite_baseline FILE: the time SQLite itself (the C library, through
+# Python) takes to copy the stored rows into an empty table of the same
+# shape in the same WAL-mode file: the engine's ceiling, with no parsing.
+sqlite_baseline() {
+	python3 - "$1" <<'PY'
+import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("PRAGMA journal_mode=WAL"); db.execute("PRAGMA synchronous=NORMAL")
+schema = db.execute("SELECT sql FROM sqlite_master WHERE name = 'record_versions'").fetchone()[0]
+db.execute(schema.replace("record_versions", "baseline_copy", 1))
+t0 = time.time()
+db.execute("BEGIN IMMEDIATE")
+n = db.execute("INSERT INTO baseline_copy SELECT * FROM record_versions").rowcount
+db.execute("COMMIT")
+db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+print(n, f"{time.time() - t0:.3f}")
+db.execute("DROP TABLE baseline_copy")
+PY
+}
+
 read -r sq_rows sq_s < <(ingest "sqlite:$work/bench.db")
 read -r re_rows re_s < <(ingest "sqlite:$work/bench.db")
+read -r sb_rows sb_s < <(sqlite_baseline "$work/bench.db")
 read -r pg_rows pg_s < <(ingest "$pg")
+read -r bl_rows bl_s < <(baseline "$pg")
+read -r pr_rows pr_s < <(ingest "$pg")
 
-printf '%-34s %10s %9s %12s\n' "step" "rows" "seconds" "rows/s"
-printf '%-34s %10s %9.2f %12s\n' "synth --people $people" "$people" "$synth_s" "$(ratio "$people" "$synth_s") people/s"
-for row in "ingest $src -> sqlite|$sq_rows|$sq_s" "re-ingest (all unchanged) -> sqlite|$re_rows|$re_s" "ingest $src -> postgres (COPY)|$pg_rows|$pg_s"; do
+printf '%-40s %10s %9s %12s\n' "step" "rows" "seconds" "rows/s"
+printf '%-40s %10s %9.2f %12s\n' "synth --people $people" "$people" "$synth_s" "$(ratio "$people" "$synth_s") people/s"
+for row in "ingest $src -> sqlite|$sq_rows|$sq_s" "re-ingest (all unchanged) -> sqlite|$re_rows|$re_s" \
+	"baseline: SQLite copying those rows|$sb_rows|$sb_s" \
+	"ingest $src -> postgres (COPY)|$pg_rows|$pg_s" "re-ingest (all unchanged) -> postgres|$pr_rows|$pr_s" \
+	"baseline: psql \\copy of those rows|$bl_rows|$bl_s"; do
 	IFS='|' read -r name rows s <<<"$row"
-	printf '%-34s %10s %9.2f %12s\n' "$name" "$rows" "$s" "$(ratio "$rows" "$s")"
+	printf '%-40s %10s %9.2f %12s\n' "$name" "$rows" "$s" "$(ratio "$rows" "$s")"
 done
+printf 'ortaq ingest into sqlite runs at %s of the baseline copy rate\n' "$(awk -v a="$sq_s" -v b="$sb_s" 'BEGIN { printf "%.0f%%", 100 * b / a }')"
+printf 'ortaq ingest into postgres runs at %s of the baseline COPY rate\n' "$(awk -v a="$pg_s" -v b="$bl_s" 'BEGIN { printf "%.0f%%", 100 * b / a }')"
