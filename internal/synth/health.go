@@ -89,10 +89,18 @@ func writeHealth(x *run) error {
 	}
 
 	forced := forceCardDefects(w, cards, stillActive)
+	malformed := map[int]bool{}
+	for i := 0; i < max(3, len(cards)/5000) && len(cards) > 0; i++ {
+		malformed[r.IntN(len(cards))] = true
+	}
 
 	t := newTable(x.out.w, ',', x.spec.header...)
 	var buf []byte
 	for n, c := range cards {
+		if malformed[n] {
+			buf = x.malformedCard(t, buf, len(malformed))
+			delete(malformed, n)
+		}
 		p := &w.people[c.who]
 		buf = append(buf[:0], "DM"...)
 		buf = appendPadded(buf, int64(100_000_001+n), 9)
@@ -177,6 +185,39 @@ func writeHealth(x *run) error {
 	}
 	x.rows = t.rows
 	return nil
+}
+
+// malformedCard writes a card row that cannot be stored: the three ways a
+// hand-edited extract breaks, in turn. left counts the malformed rows still
+// to write, so every kind appears when there are at least three.
+func (x *run) malformedCard(t *table, buf []byte, left int) []byte {
+	p := &x.w.people[x.r.IntN(len(x.w.people))]
+	id := "DM9" + strconv.Itoa(10_000_000+left)
+	name := p.last + " " + p.first
+	var row []string
+	var why string
+	switch left % 3 {
+	case 0: // the address typed with a comma and no quotes: one column too many
+		row = []string{id, p.iin, name, "", "", "ул. Абая, 12", "", "", "", "", "активна"}
+		why = "column_count"
+	case 1: // a stray quote inside an unquoted name
+		row = []string{id, p.iin, p.last + ` "` + p.first, "", "", "", "", "", "", "", "активна"}
+		why = "bad_quoting"
+	default: // the card number left empty
+		id = ""
+		row = []string{"", p.iin, name, "", "", "", "", "", "", "", "активна"}
+		why = "no_record_id"
+	}
+	buf = buf[:0]
+	for i, f := range row {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = append(buf, f...)
+	}
+	n := t.line(buf)
+	x.truth.defect(defMalformedRow, id, "line "+strconv.Itoa(n)+": "+why)
+	return buf
 }
 
 // cardFlag is one defect drawn for a card.

@@ -28,6 +28,7 @@ const (
 	defDeadBenefit   defectKind = "dead_receiving_benefit"
 	defIncomeForDead defectKind = "income_for_dead"
 	defEnrolledTwice defectKind = "enrolled_twice"
+	defMalformedRow  defectKind = "malformed_row"
 )
 
 // DefectKinds lists every kind of defect Generate plants, in the order
@@ -39,7 +40,7 @@ func DefectKinds() []string {
 		string(defIINCheckDigit), string(defInvalidDate), string(defDeadActive),
 		string(defDeadOwner), string(defDuplicateTag), string(defOversizedHerd),
 		string(defImpossibleAge), string(defDeadBenefit), string(defIncomeForDead),
-		string(defEnrolledTwice),
+		string(defEnrolledTwice), string(defMalformedRow),
 	}
 }
 
