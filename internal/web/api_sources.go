@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/ortaq/ortaq/internal/source"
 	"github.com/ortaq/ortaq/internal/store"
 )
 
@@ -36,6 +37,32 @@ type apiSource struct {
 	Flagged     int     `json:"flagged"`
 	Runs        int     `json:"runs"`
 	LastRun     *apiRun `json:"last_run"`
+	// Contract is given only for one source: what a push must look like.
+	Contract *apiContract `json:"contract,omitempty"`
+}
+
+// apiContract is the part of a source's contract an agency integrator needs
+// to send records: the columns, their types and rules. Server paths and
+// contract line numbers stay private.
+type apiContract struct {
+	ID         []string   `json:"id"`
+	Format     string     `json:"format"`
+	Delimiter  string     `json:"delimiter"`
+	Encoding   string     `json:"encoding"`
+	Mode       string     `json:"mode"`
+	DateFormat string     `json:"date_format"`
+	ObservedAt string     `json:"observed_at"`
+	Fields     []apiField `json:"fields"`
+}
+
+type apiField struct {
+	Name       string            `json:"name"`
+	Columns    []string          `json:"columns"`
+	Type       string            `json:"type"`
+	Values     map[string]string `json:"values,omitempty"`
+	Allowed    []string          `json:"allowed,omitempty"`
+	Required   bool              `json:"required"`
+	DateFormat string            `json:"date_format"`
 }
 
 type apiRun struct {
@@ -185,7 +212,40 @@ func (s *Server) getSource(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	writeJSON(w, r, http.StatusOK, toAPISource(src))
+	out := toAPISource(src)
+	if out.Contract, err = toAPIContract(src.Definition); err != nil {
+		writeError(w, r, fmt.Errorf("source %s: %w", src.Name, err))
+		return
+	}
+	writeJSON(w, r, http.StatusOK, out)
+}
+
+// toAPIContract reads a stored source definition, filling in the defaults the
+// decoder applies, so that the integrator sees what will actually be read.
+func toAPIContract(def []byte) (*apiContract, error) {
+	var src source.Source
+	if err := json.Unmarshal(def, &src); err != nil {
+		return nil, fmt.Errorf("stored definition: %w", err)
+	}
+	c := &apiContract{ID: src.ID, Format: src.Format, Delimiter: string(src.Delimiter), Encoding: src.Encoding,
+		Mode: src.Mode, DateFormat: src.DateFormat, ObservedAt: src.ObservedAt, Fields: []apiField{}}
+	if c.Format == "" {
+		c.Format = "csv"
+	}
+	if src.Delimiter == 0 {
+		c.Delimiter = ","
+	}
+	if c.Encoding == "" {
+		c.Encoding = "utf-8"
+	}
+	if c.Mode == "" {
+		c.Mode = source.ModeFull
+	}
+	for _, f := range src.Fields {
+		c.Fields = append(c.Fields, apiField{Name: f.Name, Columns: f.Columns, Type: string(f.Type), Values: f.Values,
+			Allowed: f.Allowed, Required: f.Required, DateFormat: f.DateFormat})
+	}
+	return c, nil
 }
 
 // sourceStats finds one source's totals. The store computes totals for all

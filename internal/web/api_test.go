@@ -86,7 +86,15 @@ func TestReadAPI(t *testing.T) {
 
 		var one apiSource
 		fetch("/api/v1/sources/{source}", "/api/v1/sources/health_cards", &one)
-		if diff := cmp.Diff(wantSources.Sources[1], one, ignoreRunTimes); diff != "" {
+		wantOne := wantSources.Sources[1]
+		wantOne.Contract = &apiContract{ID: []string{"card_no"}, Format: "csv", Delimiter: ",", Encoding: "utf-8", Mode: "full",
+			DateFormat: "DD.MM.YYYY", Fields: []apiField{
+				{Name: "national_id", Columns: []string{"iin"}, Type: "iin"},
+				{Name: "full_name", Columns: []string{"fio"}, Type: "string"},
+				{Name: "birth_date", Columns: []string{"dob"}, Type: "date"},
+				{Name: "clinic", Columns: []string{"clinic"}, Type: "string", Required: true},
+			}}
+		if diff := cmp.Diff(wantOne, one, ignoreRunTimes); diff != "" {
 			t.Errorf("one source (-want +got):\n%s", diff)
 		}
 
