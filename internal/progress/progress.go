@@ -24,6 +24,7 @@ type Bar struct {
 	tty     bool
 	every   time.Duration
 	start   time.Time
+	bytes   bool // count bytes: shown in KiB/MiB/GiB
 	done    atomic.Int64
 	mu      sync.Mutex
 	drawn   time.Time
@@ -36,6 +37,13 @@ func New(w io.Writer, label string, total int64) *Bar {
 	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		b.tty, b.every = true, 100*time.Millisecond
 	}
+	return b
+}
+
+// NewBytes starts a bar that counts bytes, shown in binary units.
+func NewBytes(w io.Writer, label string, total int64) *Bar {
+	b := New(w, label, total)
+	b.bytes = true
 	return b
 }
 
@@ -71,20 +79,23 @@ func (b *Bar) draw(final bool) {
 	b.drawn = time.Now()
 	done := b.done.Load()
 	elapsed := time.Since(b.start)
-	rate := float64(done) / max(elapsed.Seconds(), 1e-9)
 	var line string
 	if b.total > 0 {
 		frac := min(float64(done)/float64(b.total), 1)
 		if b.tty {
 			const width = 30
 			fill := int(frac * width)
-			line = fmt.Sprintf("%s [%s%s] %3.0f%% %d/%d %.0f/s", b.label,
-				strings.Repeat("=", fill), strings.Repeat(" ", width-fill), frac*100, done, b.total, rate)
+			line = fmt.Sprintf("%s [%s%s] %3.0f%% %s/%s", b.label,
+				strings.Repeat("=", fill), strings.Repeat(" ", width-fill), frac*100, b.amount(done), b.amount(b.total))
 		} else {
-			line = fmt.Sprintf("%s: %d/%d (%.0f%%) %.0f/s", b.label, done, b.total, frac*100, rate)
+			line = fmt.Sprintf("%s: %s/%s (%.0f%%)", b.label, b.amount(done), b.amount(b.total), frac*100)
 		}
 	} else {
-		line = fmt.Sprintf("%s: %d %.0f/s", b.label, done, rate)
+		line = fmt.Sprintf("%s: %s", b.label, b.amount(done))
+	}
+	// A rate over the first instants is noise (a buffer read in microseconds).
+	if elapsed >= time.Second || final {
+		line += " " + b.amount(int64(float64(done)/max(elapsed.Seconds(), 1e-3))) + "/s"
 	}
 	if final {
 		line += fmt.Sprintf(" in %s", elapsed.Round(time.Millisecond))
@@ -97,4 +108,23 @@ func (b *Bar) draw(final bool) {
 	default:
 		fmt.Fprintln(b.w, line)
 	}
+}
+
+// amount formats a count, or a size when the bar counts bytes.
+func (b *Bar) amount(n int64) string {
+	if !b.bytes {
+		return fmt.Sprint(n)
+	}
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	v, suffix := float64(n)/unit, "KiB"
+	for _, s := range []string{"MiB", "GiB", "TiB"} {
+		if v < unit {
+			break
+		}
+		v, suffix = v/unit, s
+	}
+	return fmt.Sprintf("%.1f %s", v, suffix)
 }

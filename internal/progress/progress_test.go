@@ -30,7 +30,7 @@ func TestPlainLines(t *testing.T) {
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	last := lines[len(lines)-1]
-	if !strings.HasPrefix(last, "ingest: 100/100 (100%)") || !strings.Contains(last, " in ") {
+	if !strings.HasPrefix(last, "ingest: 100/100 (100%) ") || !strings.Contains(last, "/s in ") {
 		t.Fatalf("last line = %q", last)
 	}
 	if strings.Count(out, " in ") != 1 {
@@ -45,4 +45,25 @@ func TestNilWriter(t *testing.T) {
 	var nb *Bar
 	nb.Add(1)
 	nb.Finish()
+}
+
+func TestBytes(t *testing.T) {
+	tests := []struct {
+		n    int64
+		want string
+	}{{0, "0 B"}, {1023, "1023 B"}, {1536, "1.5 KiB"}, {38108285, "36.3 MiB"}, {5 << 30, "5.0 GiB"}}
+	b := NewBytes(nil, "x", 0)
+	for _, tt := range tests {
+		if got := b.amount(tt.n); got != tt.want {
+			t.Errorf("amount(%d) = %q; want %q", tt.n, got, tt.want)
+		}
+	}
+	var buf bytes.Buffer
+	b = NewBytes(&buf, "load", 2048)
+	b.Add(1024)
+	b.Finish()
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	if last := lines[len(lines)-1]; !strings.HasPrefix(last, "load: 1.0 KiB/2.0 KiB (50%) ") || !strings.HasSuffix(last, " in 0s") {
+		t.Fatalf("bytes bar ends %q", last)
+	}
 }

@@ -112,7 +112,7 @@ func IngestFile(ctx context.Context, st *store.Store, src *Source, sourceID int6
 		if fi, err := f.Stat(); err == nil {
 			size = fi.Size()
 		}
-		bar = progress.New(progressTo, "ingest "+src.Name+" (bytes)", size)
+		bar = progress.NewBytes(progressTo, "ingest "+src.Name, size)
 		defer bar.Finish()
 	}
 	mode := src.Mode
@@ -426,5 +426,9 @@ type countingReader struct {
 func (c countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.bar.Add(int64(n))
+	if err == io.EOF {
+		// End the bar's line now, before the run logs its summary.
+		c.bar.Finish()
+	}
 	return n, err
 }
