@@ -153,8 +153,6 @@ func Ingest(ctx context.Context, st *store.Store, src *Source, sourceID int64, r
 		if l.latest, err = run.Latest(ctx, nil); err != nil {
 			return sum, fmt.Errorf("ingest %s: %w", src.Name, err)
 		}
-	}
-	if mode == ModeFull {
 		// The map is complete before decoding starts and only read from
 		// here on, so the decoder goroutine may consult it.
 		dec.SkipKnown(func(id []byte, hash [16]byte) bool {
@@ -162,10 +160,12 @@ func Ingest(ctx context.Context, st *store.Store, src *Source, sourceID int64, r
 			return ok && !prev.Deleted && prev.Hash == hash
 		})
 	}
-	batches, decodeErr := decodeBatches(ctx, dec)
+	// Cancelling dctx on return stops the decoder goroutine if storing fails.
+	dctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches, decodeErr := decodeBatches(dctx, dec)
 	for b := range batches {
 		if err := l.store(ctx, b); err != nil {
-			cancelDrain(batches)
 			return sum, fmt.Errorf("ingest %s: %w", src.Name, err)
 		}
 	}
@@ -250,14 +250,6 @@ func decodeBatches(ctx context.Context, dec *Decoder) (<-chan batch, <-chan erro
 		errc <- nil
 	}()
 	return out, errc
-}
-
-// cancelDrain empties the channel so the decoder goroutine can finish.
-func cancelDrain(c <-chan batch) {
-	go func() {
-		for range c {
-		}
-	}()
 }
 
 // loader holds the state of one run while batches arrive.
