@@ -83,7 +83,7 @@ func (s *Store) BeginRun(ctx context.Context, sourceID int64, file, mode string)
 	begin := "BEGIN"
 	if s.dialect == sqliteDialect {
 		// Take the write lock now rather than on the first insert, so that
-		// the latest versions read below cannot change before the run commits.
+		// the latest versions the run reads cannot change before it commits.
 		begin = "BEGIN IMMEDIATE"
 	}
 	if _, err := conn.ExecContext(ctx, begin); err != nil {
