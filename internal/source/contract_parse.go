@@ -290,6 +290,16 @@ func (p *parser) str(n *yaml.Node, ctx, key string) (string, bool) {
 }
 
 // strList reads a string or a list of strings.
+// code reads a string that must be a stable identifier, as agency codes and
+// source names are: they appear in URLs and other contracts refer to them.
+func (p *parser) code(n *yaml.Node, ctx, key string) string {
+	v, ok := p.str(n, ctx, key)
+	if ok && !codePattern.MatchString(v) {
+		p.errorf(n, ctx, "%s %q must match [a-z0-9_]+", key, v)
+	}
+	return v
+}
+
 func (p *parser) strList(n *yaml.Node, ctx, key string) ([]string, bool) {
 	switch n.Kind {
 	case yaml.ScalarNode:
@@ -338,10 +348,7 @@ func (p *parser) agencies(n *yaml.Node) []Agency {
 		p.mapping(e, ctx, []string{"code", "name", "names"}, func(key string, k, v *yaml.Node) {
 			switch key {
 			case "code":
-				a.Code, _ = p.str(v, ctx, key)
-				if !codePattern.MatchString(a.Code) {
-					p.errorf(v, ctx, "code %q must match [a-z0-9_]+", a.Code)
-				}
+				a.Code = p.code(v, ctx, key)
 			case "name":
 				a.Name, _ = p.str(v, ctx, key)
 			case "names":
@@ -441,15 +448,9 @@ func (p *parser) source(n *yaml.Node, idx int) *Source {
 	p.mapping(n, ctx, sourceKeys, func(key string, k, v *yaml.Node) {
 		switch key {
 		case "name":
-			s.Name, _ = p.str(v, ctx, key)
-			if !codePattern.MatchString(s.Name) {
-				p.errorf(v, ctx, "name %q must match [a-z0-9_]+", s.Name)
-			}
+			s.Name = p.code(v, ctx, key)
 		case "agency":
-			s.Agency, _ = p.str(v, ctx, key)
-			if !codePattern.MatchString(s.Agency) {
-				p.errorf(v, ctx, "agency %q must match [a-z0-9_]+", s.Agency)
-			}
+			s.Agency = p.code(v, ctx, key)
 		case "title":
 			s.Title, _ = p.str(v, ctx, key)
 		case "entity":

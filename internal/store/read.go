@@ -39,6 +39,12 @@ type AgencyStats struct {
 	Quarantined int
 }
 
+// sourceTotals is a subquery of each source's totals over its runs and the id
+// of its last run, whose live_records is the source's live record count.
+const sourceTotals = `(SELECT source_id, SUM(stored) + SUM(deleted) AS versions, SUM(quarantined) AS quarantined,
+		SUM(flagged) AS flagged, COUNT(*) AS runs, MAX(id) AS last_id
+	FROM ingest_runs GROUP BY source_id)`
+
 // Sources lists every registered source with its totals and last run, by
 // agency then name, in one query.
 func (s *Store) Sources(ctx context.Context) ([]SourceStats, error) {
@@ -49,9 +55,7 @@ func (s *Store) Sources(ctx context.Context) ([]SourceStats, error) {
 			r.quarantined, r.deleted, r.flagged, r.live_records
 		FROM sources s
 		JOIN agencies a ON a.id = s.agency_id
-		LEFT JOIN (SELECT source_id, SUM(stored) + SUM(deleted) AS versions, SUM(quarantined) AS quarantined,
-				SUM(flagged) AS flagged, COUNT(*) AS runs, MAX(id) AS last_id
-			FROM ingest_runs GROUP BY source_id) t ON t.source_id = s.id
+		LEFT JOIN `+sourceTotals+` t ON t.source_id = s.id
 		LEFT JOIN ingest_runs r ON r.id = t.last_id
 		ORDER BY a.code, s.name`)
 	if err != nil {
@@ -90,13 +94,17 @@ func (s *Store) Sources(ctx context.Context) ([]SourceStats, error) {
 	return out, rows.Err()
 }
 
-// Agencies lists agencies with totals over their sources, by code.
+// Agencies lists agencies with totals over their sources, by code, in one query.
 func (s *Store) Agencies(ctx context.Context) ([]AgencyStats, error) {
-	sources, err := s.Sources(ctx)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := s.db.QueryContext(ctx, `SELECT id, code, name, names FROM agencies ORDER BY code`)
+	rows, err := s.db.QueryContext(ctx, `
+		SELECT a.id, a.code, a.name, a.names, COUNT(src.id),
+			COALESCE(SUM(r.live_records), 0), COALESCE(SUM(t.quarantined), 0)
+		FROM agencies a
+		LEFT JOIN sources src ON src.agency_id = a.id
+		LEFT JOIN `+sourceTotals+` t ON t.source_id = src.id
+		LEFT JOIN ingest_runs r ON r.id = t.last_id
+		GROUP BY a.id, a.code, a.name, a.names
+		ORDER BY a.code`)
 	if err != nil {
 		return nil, fmt.Errorf("list agencies: %w", err)
 	}
@@ -107,18 +115,11 @@ func (s *Store) Agencies(ctx context.Context) ([]AgencyStats, error) {
 			a     AgencyStats
 			names []byte
 		)
-		if err := rows.Scan(&a.ID, &a.Code, &a.Name, jsonValue{&names}); err != nil {
+		if err := rows.Scan(&a.ID, &a.Code, &a.Name, jsonValue{&names}, &a.Sources, &a.Live, &a.Quarantined); err != nil {
 			return nil, fmt.Errorf("list agencies: %w", err)
 		}
 		if err := json.Unmarshal(names, &a.Names); err != nil {
 			return nil, fmt.Errorf("list agencies: %s names: %w", a.Code, err)
-		}
-		for _, src := range sources {
-			if src.AgencyCode == a.Code {
-				a.Sources++
-				a.Live += src.Live
-				a.Quarantined += src.Quarantined
-			}
 		}
 		out = append(out, a)
 	}

@@ -35,8 +35,6 @@ func (v timeValue) parse(s string) error {
 	return fmt.Errorf("scan time: cannot parse %q", s)
 }
 
-var _ interface{ Scan(any) error } = timeValue{}
-
 // jsonValue scans a JSON column (text in SQLite, jsonb in PostgreSQL) into
 // bytes, keeping NULL as nil.
 type jsonValue struct{ b *[]byte }
