@@ -36,11 +36,18 @@ type Source struct {
 	DateFormat string    `json:"date_format,omitempty"`
 	ObservedAt string    `json:"observed_at,omitempty"` // column holding each row's observation time, or ""
 	AsOf       time.Time `json:"as_of,omitzero"`        // date of the whole extract, or zero
+	Missing    []string  `json:"missing,omitempty"`     // markers meaning "no value" in every field (NA, NULL); see Field.Missing
 	Fields     []Field   `json:"fields"`
 	Line       int       `json:"line,omitempty"` // line of the source's entry in the contract file
 }
 
 // Field maps one canonical attribute onto one or more columns.
+//
+// Missing markers: a column whose trimmed value equals one of the source's or
+// the field's markers, ignoring case, is empty. It is absent, not invalid, and
+// does not satisfy Required. Each column of a multi-column field is checked
+// before the columns are joined. The content hash still covers the raw
+// columns, so declaring a marker does not make every record a new version.
 type Field struct {
 	Name       string            `json:"name"`
 	Columns    []string          `json:"columns"`
@@ -49,8 +56,26 @@ type Field struct {
 	Allowed    []string          `json:"allowed,omitempty"`
 	Required   bool              `json:"required,omitempty"`
 	DateFormat string            `json:"date_format,omitempty"` // overrides Source.DateFormat when set
+	Missing    []string          `json:"missing,omitempty"`     // markers added to Source.Missing for this field
+	Match      string            `json:"match,omitempty"`       // how entity resolution compares it: a Match constant
 	Line       int               `json:"line,omitempty"`
 }
+
+// How entity resolution compares an attribute (Field.Match); see
+// docs/sources.md.
+const (
+	// MatchAuto gives canonical attributes their built-in comparison and
+	// leaves extra attributes uncompared.
+	MatchAuto = ""
+	// MatchID compares an identifier: equal, or one edit apart.
+	MatchID = "id"
+	// MatchText compares free text: equal, or close by Jaro–Winkler.
+	MatchText = "text"
+	// MatchExact counts only equality.
+	MatchExact = "exact"
+	// MatchNone never compares the attribute, canonical or not.
+	MatchNone = "none"
+)
 
 // Type decides how a field is normalised and validated.
 type Type string

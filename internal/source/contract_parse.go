@@ -253,6 +253,17 @@ func suggest(key string, known []string) string {
 	return best
 }
 
+// suggestOption is suggest for a value of an enumerated option, where the
+// words are short and a prefix (non for none) says more than an edit count.
+func suggestOption(v string, options []string) string {
+	for _, o := range options {
+		if v != "" && strings.HasPrefix(o, v) {
+			return o
+		}
+	}
+	return suggest(v, options)
+}
+
 func editDistance(a, b string) int {
 	if len(a) > 64 || len(b) > 64 {
 		return 99
@@ -402,7 +413,7 @@ func lookupScalar(n *yaml.Node, key string) string {
 
 var sourceKeys = []string{
 	"name", "agency", "title", "entity", "file", "format", "delimiter",
-	"encoding", "mode", "id", "date_format", "observed_at", "as_of", "fields",
+	"encoding", "mode", "id", "date_format", "observed_at", "as_of", "missing", "fields",
 }
 
 func (p *parser) sources(n *yaml.Node) []*Source {
@@ -532,6 +543,8 @@ func (p *parser) source(n *yaml.Node, idx int) *Source {
 				return
 			}
 			s.AsOf = t
+		case "missing":
+			s.Missing, _ = p.missing(v, ctx)
 		case "fields":
 			fieldsNode = v
 		}
@@ -619,7 +632,41 @@ func parseDelimiter(d string) (rune, error) {
 	return rune(d[0]), nil
 }
 
-var fieldKeys = []string{"column", "columns", "type", "values", "allowed", "required", "format"}
+var fieldKeys = []string{"column", "columns", "type", "values", "allowed", "required", "format", "missing", "match"}
+
+// matchOptions are the spellings of Field.Match; auto is stored as "".
+var matchOptions = []string{"auto", MatchID, MatchText, MatchExact, MatchNone}
+
+// missing reads a list of markers that mean "no value". YAML reads an
+// unquoted NULL, null or ~ as a null, but in this list the author plainly
+// means the text an extract holds, so such entries keep their spelling.
+func (p *parser) missing(n *yaml.Node, ctx string) ([]string, bool) {
+	if isNull(n) {
+		return nil, true
+	}
+	if n.Kind != yaml.SequenceNode {
+		p.errorf(n, ctx, "missing: expected a list of strings, e.g. [NA, \"-\"]")
+		return nil, false
+	}
+	out := make([]string, 0, len(n.Content))
+	ok := true
+	for _, e := range n.Content {
+		e = deref(e)
+		if e.Kind != yaml.ScalarNode {
+			p.errorf(e, ctx, "missing: expected a list of strings, e.g. [NA, \"-\"]")
+			ok = false
+			continue
+		}
+		m := strings.TrimSpace(e.Value)
+		if m == "" {
+			p.errorf(e, ctx, "missing: an empty marker (an empty value is always missing)")
+			ok = false
+			continue
+		}
+		out = append(out, m)
+	}
+	return out, ok
+}
 
 // defaultType derives a field's type from its canonical attribute name, as
 // docs/sources.md tabulates.
@@ -716,6 +763,29 @@ func (p *parser) field(name string, k, v *yaml.Node, sctx string) (Field, bool) 
 				f.Required = b
 			case "format":
 				formatNode = vn
+			case "missing":
+				list, good := p.missing(vn, ctx)
+				ok = ok && good
+				f.Missing = list
+			case "match":
+				m, good := p.str(vn, ctx, key)
+				if !good {
+					ok = false
+					return
+				}
+				switch lm := strings.ToLower(m); lm {
+				case "auto", "":
+					f.Match = MatchAuto
+				case MatchID, MatchText, MatchExact, MatchNone:
+					f.Match = lm
+				default:
+					msg := fmt.Sprintf("unknown match %q (want auto, id, text, exact or none", m)
+					if s := suggestOption(lm, matchOptions); s != "" {
+						msg += fmt.Sprintf("; did you mean %q?", s)
+					}
+					p.errorf(vn, ctx, "%s)", msg)
+					ok = false
+				}
 			}
 		})
 	default:

@@ -58,14 +58,16 @@ func TestLoadDocsExample(t *testing.T) {
 			DateFormat: "DD.MM.YYYY",
 			ObservedAt: "updated",
 			AsOf:       time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC),
+			Missing:    []string{"NA", "-", "N/A"},
 			Line:       7,
 			Fields: []Field{
-				{Name: "full_name", Columns: []string{"fio"}, Type: TypeString, Line: 23},
-				{Name: "address", Columns: []string{"street", "house", "flat"}, Type: TypeString, Line: 24},
-				{Name: "national_id", Columns: []string{"iin"}, Type: TypeIIN, Line: 25},
-				{Name: "birth_date", Columns: []string{"dob"}, Type: TypeDate, DateFormat: "YYYYMMDD", Line: 26},
-				{Name: "sex", Columns: []string{"gender"}, Type: TypeSex, Values: map[string]string{"1": "M", "2": "F"}, Line: 27},
-				{Name: "status", Columns: []string{"status"}, Type: TypeString, Allowed: []string{"active", "closed"}, Required: true, Line: 28},
+				{Name: "full_name", Columns: []string{"fio"}, Type: TypeString, Line: 24},
+				{Name: "address", Columns: []string{"street", "house", "flat"}, Type: TypeString, Line: 25},
+				{Name: "national_id", Columns: []string{"iin"}, Type: TypeIIN, Line: 26},
+				{Name: "birth_date", Columns: []string{"dob"}, Type: TypeDate, DateFormat: "YYYYMMDD", Line: 27},
+				{Name: "sex", Columns: []string{"gender"}, Type: TypeSex, Values: map[string]string{"1": "M", "2": "F"}, Missing: []string{"0"}, Line: 28},
+				{Name: "status", Columns: []string{"status"}, Type: TypeString, Allowed: []string{"active", "closed"}, Required: true, Line: 29},
+				{Name: "insurance_no", Columns: []string{"policy"}, Type: TypeString, Match: MatchID, Line: 30},
 			},
 		}},
 	}
@@ -141,6 +143,48 @@ func TestParseDelimiters(t *testing.T) {
 	}
 }
 
+func TestParseMissingAndMatch(t *testing.T) {
+	c := mustParse(t, `
+sources:
+  - name: a
+    id: x
+    missing: [NA, "-", NULL, null, ~, " n/a ", 0]
+    fields:
+      first_name: [fname_c1, fname_c2]
+      soc_sec_id: {column: ssn, match: id, missing: ["000"]}
+      occupation: {column: job, match: Text}
+      status: {column: s, match: exact}
+      last_name: {column: fam, match: none}
+      phone: {column: tel, match: auto, missing: []}
+      email: {column: mail, missing: ~}
+`)
+	s := c.Sources[0]
+	if diff := cmp.Diff([]string{"NA", "-", "NULL", "null", "~", "n/a", "0"}, s.Missing); diff != "" {
+		t.Errorf("source missing (-want +got):\n%s", diff)
+	}
+	type fieldOpts struct {
+		Name    string
+		Missing []string
+		Match   string
+	}
+	var got []fieldOpts
+	for _, f := range s.Fields {
+		got = append(got, fieldOpts{f.Name, f.Missing, f.Match})
+	}
+	want := []fieldOpts{
+		{"first_name", nil, MatchAuto},
+		{"soc_sec_id", []string{"000"}, MatchID},
+		{"occupation", nil, MatchText},
+		{"status", nil, MatchExact},
+		{"last_name", nil, MatchNone},
+		{"phone", []string{}, MatchAuto},
+		{"email", nil, MatchAuto},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("fields (-want +got):\n%s", diff)
+	}
+}
+
 func TestParseErrors(t *testing.T) {
 	tests := []struct {
 		name string
@@ -188,10 +232,10 @@ func TestParseErrors(t *testing.T) {
       x_date: {column: d3, format: MM.YYYY}
 `,
 			want: []string{
-				`sources.yaml:4: source "a": date_format: bad date format "DD.MM.YYY": unexpected "Y" (use tokens DD, MM, YYYY or YY separated by '.', '-', '/' or nothing, e.g. DD.MM.YYYY or YYYYMMDD)`,
-				`sources.yaml:6: source "a": field "birth_date": format: bad date format "DD-MM.YYYY": mixed separators (use tokens DD, MM, YYYY or YY separated by '.', '-', '/' or nothing, e.g. DD.MM.YYYY or YYYYMMDD)`,
-				`sources.yaml:7: source "a": field "other_date": format: bad date format "DDMM.YYYY": tokens must all be separated or none (use tokens DD, MM, YYYY or YY separated by '.', '-', '/' or nothing, e.g. DD.MM.YYYY or YYYYMMDD)`,
-				`sources.yaml:8: source "a": field "x_date": format: bad date format "MM.YYYY": needs a day, a month and a year (use tokens DD, MM, YYYY or YY separated by '.', '-', '/' or nothing, e.g. DD.MM.YYYY or YYYYMMDD)`,
+				`sources.yaml:4: source "a": date_format: bad date format "DD.MM.YYY": unexpected "Y" (use tokens DD, MM, YYYY or YY separated by '.', '-', '/', ' ' or nothing, e.g. DD.MM.YYYY or YYYYMMDD)`,
+				`sources.yaml:6: source "a": field "birth_date": format: bad date format "DD-MM.YYYY": mixed separators (use tokens DD, MM, YYYY or YY separated by '.', '-', '/', ' ' or nothing, e.g. DD.MM.YYYY or YYYYMMDD)`,
+				`sources.yaml:7: source "a": field "other_date": format: bad date format "DDMM.YYYY": tokens must all be separated or none (use tokens DD, MM, YYYY or YY separated by '.', '-', '/', ' ' or nothing, e.g. DD.MM.YYYY or YYYYMMDD)`,
+				`sources.yaml:8: source "a": field "x_date": format: bad date format "MM.YYYY": needs a day, a month and a year (use tokens DD, MM, YYYY or YY separated by '.', '-', '/', ' ' or nothing, e.g. DD.MM.YYYY or YYYYMMDD)`,
 			},
 		},
 		{
@@ -301,6 +345,50 @@ sources:
 				`sources.yaml:11: source "a": field "nested": column: expected a string or a list of strings`,
 				`sources.yaml:12: source "a": field "listy": columns: expected a string or a list of strings`,
 				`sources.yaml:13: source "a": field "blank": empty column name`,
+			},
+		},
+		{
+			name: "missing markers",
+			yaml: `sources:
+  - name: a
+    id: x
+    missing: NA
+    fields:
+      first_name: {column: f, missing: [NA, ""]}
+      last_name: {column: l, missing: [NA, [x]]}
+      phone: {column: p, missing: {NA: x}}
+  - name: b
+    id: x
+    missing: ["  "]
+`,
+			want: []string{
+				`sources.yaml:4: source "a": missing: expected a list of strings, e.g. [NA, "-"]`,
+				`sources.yaml:6: source "a": field "first_name": missing: an empty marker (an empty value is always missing)`,
+				`sources.yaml:7: source "a": field "last_name": missing: expected a list of strings, e.g. [NA, "-"]`,
+				`sources.yaml:8: source "a": field "phone": missing: expected a list of strings, e.g. [NA, "-"]`,
+				`sources.yaml:11: source "b": missing: an empty marker (an empty value is always missing)`,
+			},
+		},
+		{
+			name: "match",
+			yaml: `sources:
+  - name: a
+    id: x
+    match: id
+    fields:
+      soc_sec_id: {column: s, match: txt}
+      occupation: {column: o, match: fuzzy}
+      status: {column: st, match: non}
+      tag: {column: t, match: [id]}
+      ssn: {column: n, mach: id}
+`,
+			want: []string{
+				`sources.yaml:4: source "a": unknown key "match"`,
+				`sources.yaml:6: source "a": field "soc_sec_id": unknown match "txt" (want auto, id, text, exact or none; did you mean "text"?)`,
+				`sources.yaml:7: source "a": field "occupation": unknown match "fuzzy" (want auto, id, text, exact or none)`,
+				`sources.yaml:8: source "a": field "status": unknown match "non" (want auto, id, text, exact or none; did you mean "none"?)`,
+				`sources.yaml:9: source "a": field "tag": match: expected a string`,
+				`sources.yaml:10: source "a": field "ssn": unknown key "mach" (did you mean "match"?)`,
 			},
 		},
 		{
@@ -442,6 +530,7 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add("sources: [{name: a, id: x, fields: {a: &x [b], c: *x}}]")
 	f.Add("sources:\n  - name: a\n    id: x\n    date_format: yy/mm/dd\n")
+	f.Add("sources: [{name: a, id: x, missing: [NA, NULL, ~], fields: {b: {columns: [c, d], format: YYYY MM DD, type: date, match: id, missing: [\"-\"]}}}]")
 	f.Fuzz(func(t *testing.T, yaml string) {
 		c, err := Parse(strings.NewReader(yaml), "sources.yaml")
 		if err != nil {
@@ -462,6 +551,11 @@ func FuzzParse(f *testing.F) {
 			}
 			seen[s.Name] = true
 			for _, fl := range s.Fields {
+				switch fl.Match {
+				case MatchAuto, MatchID, MatchText, MatchExact, MatchNone:
+				default:
+					t.Fatalf("invalid match accepted: %+v", fl)
+				}
 				if !validType(fl.Type) || len(fl.Columns) == 0 {
 					t.Fatalf("invalid field accepted: %+v", fl)
 				}

@@ -41,13 +41,18 @@ func mustDateFormat(s string) *dateFormat {
 	return f
 }
 
+// dateSeparators are the characters that may separate date tokens. A space
+// is among them because a date split over three columns, [year, month, day],
+// is joined with one space.
+const dateSeparators = ".-/ "
+
 // parseDateFormat compiles a format made of the tokens DD, MM, YYYY and YY,
-// each exactly once, separated all by one of '.', '-', '/' or all by nothing.
-// Tokens are case-insensitive because people write dd.mm.yyyy as often as
-// DD.MM.YYYY.
+// each exactly once, separated all by one of dateSeparators or all by
+// nothing. Tokens are case-insensitive because people write dd.mm.yyyy as
+// often as DD.MM.YYYY.
 func parseDateFormat(s string) (*dateFormat, error) {
 	bad := func(why string) error {
-		return fmt.Errorf("bad date format %q: %s (use tokens DD, MM, YYYY or YY separated by '.', '-', '/' or nothing, e.g. DD.MM.YYYY or YYYYMMDD)", s, why)
+		return fmt.Errorf("bad date format %q: %s (use tokens DD, MM, YYYY or YY separated by '.', '-', '/', ' ' or nothing, e.g. DD.MM.YYYY or YYYYMMDD)", s, why)
 	}
 	u := strings.ToUpper(s)
 	f := &dateFormat{text: u, pivot: time.Now().Year()}
@@ -55,11 +60,11 @@ func parseDateFormat(s string) (*dateFormat, error) {
 	for i := 0; i < len(u); {
 		c := u[i]
 		switch c {
-		case '.', '-', '/':
+		case '.', '-', '/', ' ':
 			if len(f.parts) == 0 || i+1 == len(u) {
 				return nil, bad("separator at an end")
 			}
-			if u[i-1] == c || strings.IndexByte(".-/", u[i-1]) >= 0 {
+			if u[i-1] == c || strings.IndexByte(dateSeparators, u[i-1]) >= 0 {
 				return nil, bad("two separators in a row")
 			}
 			if f.sep != 0 && f.sep != c {
@@ -83,7 +88,7 @@ func parseDateFormat(s string) (*dateFormat, error) {
 		default:
 			return nil, bad(fmt.Sprintf("unexpected %q", u[i:]))
 		}
-		if len(f.parts) > 0 && f.sep != 0 && strings.IndexByte(".-/", u[tokStart-1]) < 0 {
+		if len(f.parts) > 0 && f.sep != 0 && strings.IndexByte(dateSeparators, u[tokStart-1]) < 0 {
 			return nil, bad("tokens must all be separated or none")
 		}
 		key := p

@@ -17,6 +17,8 @@ func TestParseDateFormat(t *testing.T) {
 		"DDMMYYYY":   "DDMMYYYY",
 		"YY-MM-DD":   "YY-MM-DD",
 		"DD.MM.YY":   "DD.MM.YY",
+		"YYYY MM DD": "YYYY MM DD",
+		"dd mm yyyy": "DD MM YYYY",
 	}
 	for in, canon := range valid {
 		f, err := parseDateFormat(in)
@@ -29,22 +31,27 @@ func TestParseDateFormat(t *testing.T) {
 		}
 	}
 	invalid := map[string]string{
-		"":            "needs a day, a month and a year",
-		"DD.MM":       "needs a day, a month and a year",
-		"DD.MM.YYY":   `unexpected "Y"`,
-		"DD.MM.YYYYY": `unexpected "Y"`,
-		"D.M.YYYY":    `unexpected "D.M.YYYY"`,
-		"DD-MM/YYYY":  "mixed separators",
-		"DD..MM.YYYY": "two separators in a row",
-		".DD.MM.YYYY": "separator at an end",
-		"DD.MM.YYYY.": "separator at an end",
-		"DDMM.YYYY":   "tokens must all be separated or none",
-		"DD.MMYYYY":   "tokens must all be separated or none",
-		"DD.DD.YYYY":  "a token appears twice",
-		"DD.MM.YY.YY": "a token appears twice",
-		"DD MM YYYY":  `unexpected " MM YYYY"`,
-		"%d.%m.%Y":    `unexpected "%D.%M.%Y"`,
-		"02.01.2006":  `unexpected "02.01.2006"`,
+		"":             "needs a day, a month and a year",
+		"DD.MM":        "needs a day, a month and a year",
+		"DD.MM.YYY":    `unexpected "Y"`,
+		"DD.MM.YYYYY":  `unexpected "Y"`,
+		"D.M.YYYY":     `unexpected "D.M.YYYY"`,
+		"DD-MM/YYYY":   "mixed separators",
+		"DD..MM.YYYY":  "two separators in a row",
+		".DD.MM.YYYY":  "separator at an end",
+		"DD.MM.YYYY.":  "separator at an end",
+		"DDMM.YYYY":    "tokens must all be separated or none",
+		"DD.MMYYYY":    "tokens must all be separated or none",
+		"DD.DD.YYYY":   "a token appears twice",
+		"DD.MM.YY.YY":  "a token appears twice",
+		"DD  MM YYYY":  "two separators in a row",
+		"DD MM.YYYY":   "mixed separators",
+		"YYYY MMDD":    "tokens must all be separated or none",
+		" DD MM YYYY":  "separator at an end",
+		"DD MM YYYY ":  "separator at an end",
+		"DD\tMM\tYYYY": `unexpected "\tMM\tYYYY"`,
+		"%d.%m.%Y":     `unexpected "%D.%M.%Y"`,
+		"02.01.2006":   `unexpected "02.01.2006"`,
 	}
 	for in, why := range invalid {
 		_, err := parseDateFormat(in)

@@ -125,6 +125,7 @@ sources:
   - name: comma
     id: [id, n]
     date_format: DD.MM.YYYY
+    missing: [NA, "-"]
     fields:
       full_name: [name, n]
       birth_date: dob
@@ -134,7 +135,7 @@ sources:
     id: id
     fields:
       sex: {column: name, values: {"1": M}}
-      income: {column: n, type: number, required: true}
+      income: {column: n, type: number, required: true, missing: [нет]}
 `)
 	// With ownHeader the body brings its own header, so that header parsing
 	// is fuzzed too; otherwise a valid header is put in front of it.
@@ -188,6 +189,13 @@ sources:
 				for _, a := range rec.Attrs {
 					if a.Value == "" || !utf8.ValidString(a.Value) {
 						t.Fatalf("attr %+v", a)
+					}
+					// A marker is skipped column by column, so no
+					// attribute can be one whole.
+					for _, m := range src.Missing {
+						if strings.EqualFold(a.Value, m) {
+							t.Fatalf("attr %+v is a missing marker", a)
+						}
 					}
 				}
 			}

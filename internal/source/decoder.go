@@ -60,10 +60,11 @@ type Decoder struct {
 	sorted  []int    // CSV: header indexes in column-name order, for the hash
 	slotOf  map[string]int
 
-	idCols []int
-	obsCol int // -1 when the source has no observed_at column
-	obsFmt *dateFormat
-	plan   []fieldPlan
+	idCols     []int
+	obsCol     int // -1 when the source has no observed_at column
+	obsFmt     *dateFormat
+	obsMissing [][]byte // the source's missing markers, which observed_at honours too
+	plan       []fieldPlan
 
 	// The current row. For CSV, rawCells index the header and point into
 	// row, and cells are the same values trimmed; for NDJSON cells index
@@ -122,6 +123,7 @@ type fieldPlan struct {
 	df       *dateFormat
 	values   map[string][]byte
 	allowed  map[string]string // lower-cased -> spelling in the contract
+	missing  [][]byte          // the source's and the field's markers, trimmed
 	plain    bool              // a string with no values: or allowed: is stored as gathered
 	shapeWhy string            // reasons built once, not per row
 	calWhy   string
@@ -219,6 +221,7 @@ func (d *Decoder) makePlan() error {
 		}
 		d.obsCol = i
 	}
+	d.obsMissing = missingMarkers(d.src.Missing)
 	srcFmt := isoDate
 	if d.src.DateFormat != "" {
 		f, err := parseDateFormat(d.src.DateFormat)
@@ -261,6 +264,7 @@ func (d *Decoder) makePlan() error {
 				p.values[string(appendLower(nil, []byte(strings.TrimSpace(k))))] = []byte(v)
 			}
 		}
+		p.missing = missingMarkers(d.src.Missing, f.Missing)
 		if len(f.Allowed) > 0 {
 			p.allowed = make(map[string]string, len(f.Allowed))
 			for _, a := range f.Allowed {
@@ -404,12 +408,16 @@ func (d *Decoder) mapRow(line int) (Record, *Rejection) {
 	for fi := range d.plan {
 		p := &d.plan[fi]
 		rs := len(v)
-		v = d.gather(v, p)
+		var marker []byte
+		v, marker = d.gather(v, p)
 		if len(v) == rs {
 			if p.f.Required {
 				d.vals = v
-				return Record{}, d.rejectID(line, CodeRequiredMissing, p.f.Name, v[:idEnd],
-					fmt.Sprintf("required field %s (%s) is empty", p.f.Name, columnWord(p.f.Columns)))
+				why := fmt.Sprintf("required field %s (%s) is empty", p.f.Name, columnWord(p.f.Columns))
+				if marker != nil {
+					why = fmt.Sprintf("required field %s (%s) is missing (%q)", p.f.Name, columnWord(p.f.Columns), marker)
+				}
+				return Record{}, d.rejectID(line, CodeRequiredMissing, p.f.Name, v[:idEnd], why)
 			}
 			continue
 		}
@@ -482,7 +490,7 @@ func (d *Decoder) mapRow(line int) (Record, *Rejection) {
 
 	var observed time.Time
 	if d.obsCol >= 0 {
-		if c := d.cell(d.obsCol); len(c) > 0 {
+		if c := d.cell(d.obsCol); len(c) > 0 && !isMissing(c, d.obsMissing) {
 			t, ok := d.parseObserved(c)
 			if ok {
 				observed = t
@@ -531,13 +539,18 @@ func (d *Decoder) mapRow(line int) (Record, *Rejection) {
 }
 
 // gather appends a field's trimmed column values joined by one space,
-// skipping empty ones, so that [street, house, flat] reads naturally even
-// when a flat number is missing.
-func (d *Decoder) gather(v []byte, p *fieldPlan) []byte {
+// skipping empty ones and missing markers, so that [street, house, flat]
+// reads naturally even when a flat number is missing. marker is the last
+// marker skipped, or nil, to explain an empty required field.
+func (d *Decoder) gather(v []byte, p *fieldPlan) (out, marker []byte) {
 	start := len(v)
 	for _, ci := range p.cols {
 		c := d.cell(ci)
 		if len(c) == 0 {
+			continue
+		}
+		if p.missing != nil && isMissing(c, p.missing) {
+			marker = c
 			continue
 		}
 		if len(v) > start {
@@ -545,7 +558,42 @@ func (d *Decoder) gather(v []byte, p *fieldPlan) []byte {
 		}
 		v = append(v, c...)
 	}
-	return v
+	return v, marker
+}
+
+// missingMarkers joins a source's and a field's markers, trimmed and without
+// repeats; nil when there are none, which keeps gather's common path to one
+// comparison.
+func missingMarkers(lists ...[]string) [][]byte {
+	var out [][]byte
+	for _, list := range lists {
+	next:
+		for _, m := range list {
+			b := trimSpace([]byte(m))
+			if len(b) == 0 {
+				continue
+			}
+			for _, o := range out {
+				if bytes.EqualFold(o, b) {
+					continue next
+				}
+			}
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// isMissing reports whether the trimmed value v is one of the markers,
+// ignoring case. Lists are a handful of short words, so a scan beats a map
+// that would need v lower-cased first.
+func isMissing(v []byte, markers [][]byte) bool {
+	for _, m := range markers {
+		if bytes.EqualFold(v, m) {
+			return true
+		}
+	}
+	return false
 }
 
 func (d *Decoder) idKey(id []byte) [16]byte {

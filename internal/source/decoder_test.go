@@ -799,3 +799,85 @@ func TestSkipKnown(t *testing.T) {
 		t.Fatalf("repeated known id = %+v; want duplicate_id", rej)
 	}
 }
+
+func TestMissingMarkers(t *testing.T) {
+	c := mustParse(t, `
+sources:
+  - name: t
+    id: id
+    missing: [NA, "-"]
+    observed_at: seen
+    fields:
+      first_name: [fname_c1, fname_c2]
+      birth_date: {columns: [by, bm, bd], format: YYYY MM DD}
+      email: {column: mail, missing: [none]}
+      note: note
+      region: {column: region, required: true, missing: ["0"]}
+`)
+	const header = "id,fname_c1,fname_c2,by,bm,bd,mail,note,region,seen\n"
+	tests := []struct {
+		name string
+		row  string
+		want string
+	}{
+		{"no markers", "1,ANNA,MARIA,1967,9,27,a@b.kz,x,Алматы,2026-10-01", "2 id=1 first_name=ANNA MARIA birth_date=1967-09-27 email=a@b.kz note=x region=Алматы @2026-10-01T00:00:00Z"},
+		{"second column missing", "1,ANNA,NA,1967,9,27,,,Алматы,", "2 id=1 first_name=ANNA birth_date=1967-09-27 region=Алматы"},
+		{"first column missing", "1,NA,MARIA,,,,,,Алматы,", "2 id=1 first_name=MARIA region=Алматы"},
+		{"every column missing", "1,NA,na,NA,NA,NA,,,Алматы,", "2 id=1 region=Алматы"},
+		{"case and padding", "1, n/A ,  Na ,,,,,,Алматы,", "2 id=1 first_name=n/A region=Алматы"},
+		{"a marker is not invalid", "1,-,-,-,-,-,NA,-,Алматы,NA", "2 id=1 region=Алматы"},
+		{"part of a date missing leaves it invalid", "1,,,1967,NA,27,,,Алматы,", "2 id=1 birth_date=1967 27 region=Алматы !birth_date(1967 27): date: does not match YYYY MM DD"},
+		{"field markers add to the source's", "1,,,,,,NONE,,Алматы,", "2 id=1 region=Алматы"},
+		{"field markers stay in their field", "1,none,,,,,,0,Алматы,", "2 id=1 first_name=none note=0 region=Алматы"},
+		{"markers match whole values only", "1,NAN,,,,,,N-A,Алматы,", "2 id=1 first_name=NAN note=N-A region=Алматы"},
+		{"required with a field marker", "1,,,,,,,,0,", `2 required_missing region: required field region (column "region") is missing ("0") [id=1]`},
+		{"required with a source marker", "1,,,,,,,,na,", `2 required_missing region: required field region (column "region") is missing ("na") [id=1]`},
+		{"required and empty", "1,,,,,,,,,", `2 required_missing region: required field region (column "region") is empty [id=1]`},
+		{"the record id is not a field", "NA,,,,,,,,Алматы,", "2 id=NA region=Алматы"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rs := mustDecode(t, c.Sources[0], header+tt.row+"\n")
+			if len(rs) != 1 {
+				t.Fatalf("%d outcomes", len(rs))
+			}
+			if got := summary(rs[0]); got != tt.want {
+				t.Errorf("got  %s\nwant %s", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestMissingMarkersKeepHashAndRaw checks that declaring markers changes
+// what is mapped but neither the row's content hash nor its raw form: a
+// contract gaining missing: must not make every record a new version.
+func TestMissingMarkersKeepHashAndRaw(t *testing.T) {
+	c := mustParse(t, `
+sources:
+  - {name: with, id: id, missing: [NA], fields: {first_name: [f1, f2]}}
+  - {name: without, id: id, fields: {first_name: [f1, f2]}}
+  - {name: json, id: id, format: ndjson, missing: [NA], fields: {first_name: [f1, f2]}}
+`)
+	const data = "id,f1,f2\n1,ANNA,NA\n"
+	with := mustDecode(t, c.Source("with"), data)[0].Rec
+	without := mustDecode(t, c.Source("without"), data)[0].Rec
+	nd := mustDecode(t, c.Source("json"), `{"id":"1","f1":"ANNA","f2":"NA"}`+"\n")[0].Rec
+	if with == nil || without == nil || nd == nil {
+		t.Fatal("a row was rejected")
+	}
+	if got := summary(result{Rec: with}); got != "2 id=1 first_name=ANNA" {
+		t.Errorf("with markers: %s", got)
+	}
+	if got := summary(result{Rec: nd}); got != "1 id=1 first_name=ANNA" {
+		t.Errorf("NDJSON with markers: %s", got)
+	}
+	if got := summary(result{Rec: without}); got != "2 id=1 first_name=ANNA NA" {
+		t.Errorf("without markers: %s", got)
+	}
+	if with.Hash != without.Hash || nd.Hash != with.Hash {
+		t.Errorf("hash depends on missing: %x %x %x", with.Hash, without.Hash, nd.Hash)
+	}
+	if !bytes.Equal(with.Raw, without.Raw) || !bytes.Contains(with.Raw, []byte(`"f2":"NA"`)) {
+		t.Errorf("raw = %s, want the marker kept as %s", with.Raw, without.Raw)
+	}
+}
