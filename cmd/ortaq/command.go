@@ -26,6 +26,9 @@ var commands = []command{
 	serveCommand,
 	synthCommand,
 	ingestCommand,
+	linkCommand,
+	resolveCommand,
+	evalCommand,
 	migrateCommand,
 	versionCommand,
 }

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/ortaq/ortaq/internal/resolve"
 	"github.com/ortaq/ortaq/internal/source"
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/synth"
@@ -74,17 +75,24 @@ func demoData(ctx context.Context, st *store.Store, dir string, people int, seed
 		c.Sources = slices.DeleteFunc(c.Sources, func(s *source.Source) bool {
 			return slices.ContainsFunc(loaded, func(l store.SourceStats) bool { return l.Name == s.Name && l.LastRun != nil })
 		})
-		if len(c.Sources) == 0 {
-			slog.InfoContext(ctx, "reusing demo data", "db", st.String(), "hint", "--fresh to synthesise again")
-			return nil
-		}
 	}
 	start := time.Now()
-	sums, err := source.IngestContract(ctx, st, c, os.Stderr)
-	printSummaries(out, sums)
+	if len(c.Sources) == 0 {
+		slog.InfoContext(ctx, "reusing demo data", "db", st.String(), "hint", "--fresh to synthesise again")
+	} else {
+		sums, err := source.IngestContract(ctx, st, c, os.Stderr)
+		printSummaries(out, sums)
+		if err != nil {
+			return err
+		}
+	}
+	// Resolution is incremental: after a reuse it only catches up with
+	// what an interrupted start left unresolved.
+	res, err := resolve.Resolve(ctx, st, resolve.StoreOptions{Options: resolve.Options{Progress: os.Stderr}})
 	if err != nil {
 		return err
 	}
+	printResolveSummaries(out, res)
 	slog.InfoContext(ctx, "demo data ready", "elapsed", time.Since(start).Round(time.Millisecond))
 	return nil
 }

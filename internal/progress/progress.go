@@ -128,3 +128,18 @@ func (b *Bar) amount(n int64) string {
 	}
 	return fmt.Sprintf("%.1f %s", v, suffix)
 }
+
+// Reader returns r counting every byte read on bar, for a bar over the
+// bytes of one or several files.
+func Reader(r io.Reader, bar *Bar) io.Reader { return &reader{r, bar} }
+
+type reader struct {
+	r   io.Reader
+	bar *Bar
+}
+
+func (c *reader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.bar.Add(int64(n))
+	return n, err
+}

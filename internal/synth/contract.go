@@ -38,6 +38,7 @@ type fieldSpec struct {
 	format  string      // date format overriding the source's
 	values  [][2]string // raw -> canonical recoding, in order
 	allowed []string
+	match   string // how entity resolution compares it (docs/sources.md), "" for auto
 }
 
 // col is the short form: attr mapped onto column.
@@ -107,7 +108,7 @@ func appendFieldYAML(b []byte, f fieldSpec) []byte {
 		}
 		return appendFlowList(b, f.columns)
 	}
-	if f.typ == "" && f.format == "" && f.values == nil && f.allowed == nil {
+	if f.typ == "" && f.format == "" && f.values == nil && f.allowed == nil && f.match == "" {
 		return cols(b)
 	}
 	if len(f.columns) == 1 {
@@ -139,6 +140,10 @@ func appendFieldYAML(b []byte, f fieldSpec) []byte {
 	if f.allowed != nil {
 		b = append(b, ", allowed: "...)
 		b = appendFlowList(b, f.allowed)
+	}
+	if f.match != "" {
+		b = append(b, ", match: "...)
+		b = appendYAML(b, f.match)
 	}
 	return append(b, '}')
 }

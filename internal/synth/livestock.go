@@ -24,12 +24,14 @@ var livestockExtract = extract{
 		dateFormat: layoutCompact.String(),
 		header:     []string{"RecordID", "Tag", "Species", "Breed", "Sex", "BirthDate", "OwnerIIN", "OwnerName", "Village", "Region", "RegisteredOn"},
 		fields: []fieldSpec{
-			col("tag", "Tag"),
+			// The ear tag identifies an animal; species and sex tell two
+			// animals apart when a tag is mistyped.
+			{attr: "tag", columns: []string{"Tag"}, match: "id"},
 			{attr: "species", columns: []string{"Species"},
 				values:  [][2]string{{"КРС", "cattle"}, {"Овцы", "sheep"}, {"Козы", "goat"}, {"Лошади", "horse"}, {"Верблюды", "camel"}},
-				allowed: []string{"cattle", "sheep", "goat", "horse", "camel"}},
+				allowed: []string{"cattle", "sheep", "goat", "horse", "camel"}, match: "exact"},
 			col("breed", "Breed"),
-			col("animal_sex", "Sex"),
+			{attr: "animal_sex", columns: []string{"Sex"}, match: "exact"},
 			col("birth_date", "BirthDate"),
 			col("owner_iin", "OwnerIIN"),
 			col("owner_name", "OwnerName"),

@@ -1,0 +1,144 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/ortaq/ortaq/internal/resolve"
+	"github.com/ortaq/ortaq/internal/source"
+)
+
+var linkCommand = command{
+	name:    "link",
+	summary: "Link and deduplicate the records of every source in a sources.yaml, file to file, without a database.",
+	usage:   "--sources FILE --out clusters.csv [--pairs pairs.csv] [--threshold P] | --sources FILE --explain SOURCE:ID SOURCE:ID",
+	setup: func(fs *flag.FlagSet) func(context.Context, *flag.FlagSet, io.Writer) error {
+		sources := fs.String("sources", "", "the sources contract (sources.yaml)")
+		out := fs.String("out", "", "write source,record_id,entity_id for every record to this CSV file")
+		pairs := fs.String("pairs", "", "also write the scored candidate pairs to this CSV file")
+		pairsMin := fs.Float64("pairs-min", 0.01, "lowest match probability of a pair written to --pairs")
+		threshold := fs.Float64("threshold", resolve.DefaultThreshold, "match probability at or above which two records are linked")
+		maxBlock := fs.Int("max-block", resolve.DefaultMaxBlock, "largest block of records compared pairwise; larger ones are skipped and reported")
+		seed := fs.Uint64("seed", 1, "seed of the random pairs that estimate u")
+		modelOut := fs.String("model", "", "also write the trained models (m and u of every comparison level, the prior) to this JSON file")
+		explain := fs.Bool("explain", false, "print the match weight of each comparison for the two records named as arguments")
+		asJSON := fs.Bool("json", false, "with --explain: print the explanation as JSON")
+		return func(ctx context.Context, fs *flag.FlagSet, stdout io.Writer) error {
+			if *sources == "" {
+				return usageError{msg: "ortaq link: --sources is required", hint: "e.g. ortaq link --sources ./synth-out/sources.yaml --out clusters.csv"}
+			}
+			if *explain != (fs.NArg() == 2) || (!*explain && fs.NArg() != 0) {
+				return usageError{msg: "ortaq link: --explain takes exactly two records, SOURCE:ID SOURCE:ID", hint: "e.g. ortaq link --sources s.yaml --explain health_cards:DM1 population_register:880523338479"}
+			}
+			if !*explain && *out == "" {
+				return usageError{msg: "ortaq link: --out is required", hint: "name the clusters CSV to write, e.g. --out clusters.csv"}
+			}
+			if *threshold <= 0 || *threshold >= 1 {
+				return usageError{msg: fmt.Sprintf("ortaq link: --threshold %g is not a probability strictly between 0 and 1", *threshold), hint: "the default is " + fmt.Sprint(resolve.DefaultThreshold)}
+			}
+			c, err := source.Load(*sources)
+			if err != nil {
+				return err
+			}
+			opts := resolve.Options{Threshold: *threshold, MaxBlock: *maxBlock, Seed: *seed, Progress: os.Stderr}
+			if *pairs != "" {
+				opts.KeepPairs = max(*pairsMin, 1e-9)
+			}
+			var outFiles []*os.File
+			for _, name := range []string{*out, *pairs, *modelOut} {
+				if name == "" {
+					outFiles = append(outFiles, nil)
+					continue
+				}
+				// Create the outputs first: a typo in a path should not
+				// cost a whole linking run.
+				f, err := os.Create(name)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				outFiles = append(outFiles, f)
+			}
+			results, loads, err := resolve.LinkContract(ctx, c, opts)
+			if err != nil {
+				return err
+			}
+			if *explain {
+				return printExplanation(stdout, results, fs.Arg(0), fs.Arg(1), *asJSON)
+			}
+			if err := resolve.WriteClusters(outFiles[0], results); err != nil {
+				return fmt.Errorf("write %s: %w", *out, err)
+			}
+			if err := outFiles[0].Close(); err != nil {
+				return fmt.Errorf("write %s: %w", *out, err)
+			}
+			if outFiles[1] != nil {
+				if err := resolve.WritePairs(outFiles[1], results); err != nil {
+					return fmt.Errorf("write %s: %w", *pairs, err)
+				}
+				if err := outFiles[1].Close(); err != nil {
+					return fmt.Errorf("write %s: %w", *pairs, err)
+				}
+			}
+			if outFiles[2] != nil {
+				var models []*resolve.Model
+				for _, r := range results {
+					if r.Model != nil {
+						models = append(models, r.Model)
+					}
+				}
+				enc := json.NewEncoder(outFiles[2])
+				enc.SetIndent("", "  ")
+				if err := enc.Encode(models); err != nil {
+					return fmt.Errorf("write %s: %w", *modelOut, err)
+				}
+				if err := outFiles[2].Close(); err != nil {
+					return fmt.Errorf("write %s: %w", *modelOut, err)
+				}
+			}
+			printLinkSummary(stdout, loads, results)
+			return nil
+		}
+	},
+}
+
+func printLinkSummary(out io.Writer, loads []resolve.SourceLoad, results []*resolve.Result) {
+	fmt.Fprintf(out, "%-24s %-12s %10s %10s\n", "source", "entity", "records", "rejected")
+	for _, l := range loads {
+		fmt.Fprintf(out, "%-24s %-12s %10d %10d\n", l.Source, l.Entity, l.Records, l.Rejected)
+	}
+	fmt.Fprintf(out, "\n%-12s %10s %12s %10s %10s %8s %9s\n", "kind", "records", "candidates", "links", "entities", "flagged", "seconds")
+	for _, r := range results {
+		s := r.Stats
+		fmt.Fprintf(out, "%-12s %10d %12d %10d %10d %8d %9.2f\n", s.Kind, s.Records, s.Candidates, s.Links, s.Entities, len(r.Flags), s.Elapsed.Seconds())
+	}
+	for _, r := range results {
+		for _, f := range r.Flags {
+			fmt.Fprintf(out, "flagged: %s ~ %s: %s (%.1f bits)\n", f.Left, f.Right, f.Reason, f.Weight)
+		}
+	}
+}
+
+func printExplanation(out io.Writer, results []*resolve.Result, left, right string, asJSON bool) error {
+	var errs []string
+	for _, r := range results {
+		e, err := r.Explain(left, right)
+		if err != nil {
+			errs = append(errs, err.Error())
+			continue
+		}
+		if asJSON {
+			enc := json.NewEncoder(out)
+			enc.SetIndent("", "  ")
+			return enc.Encode(e)
+		}
+		resolve.WriteExplanation(out, e)
+		return nil
+	}
+	return fmt.Errorf("ortaq link --explain: %s", strings.Join(errs, "; "))
+}

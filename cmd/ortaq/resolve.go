@@ -1,0 +1,61 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/ortaq/ortaq/internal/resolve"
+)
+
+var resolveCommand = command{
+	name: "resolve",
+	summary: "Link the record versions stored since the last run to the store's entities (attach, create, merge, split), " +
+		"keeping entity ids stable; the first run of each kind links everything and trains the model.",
+	usage: "[--full] [--retrain] [--threshold P] [--json]",
+	setup: func(fs *flag.FlagSet) func(context.Context, *flag.FlagSet, io.Writer) error {
+		db := dbFlag(fs)
+		full := fs.Bool("full", false, "recompute every entity from all records with the stored model, keeping ids where records stay together")
+		retrain := fs.Bool("retrain", false, "train a new model on all records first (implies --full)")
+		threshold := fs.Float64("threshold", resolve.DefaultThreshold, "match probability at or above which two records are linked")
+		asJSON := fs.Bool("json", false, "print one JSON summary object per entity kind")
+		return func(ctx context.Context, fs *flag.FlagSet, out io.Writer) error {
+			if err := noArgs("resolve", fs); err != nil {
+				return err
+			}
+			if *threshold <= 0 || *threshold >= 1 {
+				return usageError{msg: fmt.Sprintf("ortaq resolve: --threshold %g is not a probability strictly between 0 and 1", *threshold), hint: "the default is " + fmt.Sprint(resolve.DefaultThreshold)}
+			}
+			st, err := openStore(ctx, *db)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			sums, err := resolve.Resolve(ctx, st, resolve.StoreOptions{
+				Options: resolve.Options{Threshold: *threshold, Progress: os.Stderr},
+				Full:    *full, Retrain: *retrain,
+			})
+			if *asJSON {
+				enc := json.NewEncoder(out)
+				for _, s := range sums {
+					if err := enc.Encode(s); err != nil {
+						return err
+					}
+				}
+			} else {
+				printResolveSummaries(out, sums)
+			}
+			return err
+		}
+	},
+}
+
+func printResolveSummaries(out io.Writer, sums []resolve.StoreSummary) {
+	fmt.Fprintf(out, "%-12s %-12s %9s %9s %9s %8s %7s %9s %9s\n", "kind", "mode", "records", "created", "attached", "merged", "split", "detached", "seconds")
+	for _, s := range sums {
+		fmt.Fprintf(out, "%-12s %-12s %9d %9d %9d %8d %7d %9d %9.2f\n", s.Kind, s.Mode, s.Records, s.Created, s.Attached, s.Merged, s.Split, s.Detached, s.Elapsed.Seconds())
+	}
+}

@@ -1,0 +1,343 @@
+package resolve
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"github.com/ortaq/ortaq/internal/source"
+)
+
+// rule is a blocking rule: records with the same non-zero key are compared.
+// Rules are joined: a pair is a candidate when any rule puts both records
+// in one block, and it is compared once, by the first such rule.
+type rule struct {
+	name  string
+	reads uint64 // features the key is made of, as for comparisons
+	key   func(t *Table, i int) string
+}
+
+// maxRules is how many rules a pattern's top byte can flag.
+const maxRules = 8
+
+// rulesFor lists the blocking rules that the table's features allow. They
+// are chosen to be selective (a typical block holds a handful of records)
+// yet complementary: an identifier, the birth date with an initial, and
+// the names alone each catch the pairs whose other attributes carry typos.
+func rulesFor(t *Table) []rule {
+	rs := allRules(t, func(f feature) bool { return t.present[f] })
+	if len(rs) > maxRules {
+		rs = rs[:maxRules]
+	}
+	return rs
+}
+
+// rulesNamed rebuilds a stored model's blocking rules over t.
+func rulesNamed(t *Table, m *Model) ([]rule, error) {
+	all := allRules(t, func(feature) bool { return true })
+	rs := make([]rule, len(m.Rules))
+	for k, name := range m.Rules {
+		i := slices.IndexFunc(all, func(r rule) bool { return r.name == name })
+		if i < 0 {
+			return nil, fmt.Errorf("stored %s model: blocking rule %q does not match this version of ortaq; resolve again with --retrain", m.Kind, name)
+		}
+		rs[k] = all[i]
+	}
+	return rs, nil
+}
+
+// allRules lists the blocking rules whose features has accepts.
+func allRules(t *Table, has func(feature) bool) []rule {
+	var rs []rule
+	col := func(f feature) func(*Table, int) string {
+		return func(t *Table, i int) string { return t.cols[f][i] }
+	}
+	if has(fNID) {
+		rs = append(rs, rule{name: "national_id", reads: bit(fNID), key: col(fNID)})
+	}
+	for e, x := range t.extras {
+		if x.mode == source.MatchID {
+			rs = append(rs, rule{name: x.name, reads: 1 << uint(extraBit+e), key: func(t *Table, i int) string { return t.extras[e].values[i] }})
+		}
+	}
+	if has(fBirth) && has(fLast) {
+		rs = append(rs, rule{name: "birth_date+last_initial", reads: bit(fBirth) | bit(fLast), key: func(t *Table, i int) string {
+			return join(t.cols[fBirth][i], initial(t.cols[fLast][i]))
+		}})
+	}
+	// A name and the month of birth catch a typo in the day together with
+	// one in the other name.
+	if has(fBirth) && has(fFirst) {
+		rs = append(rs, rule{name: "first_name+birth_month", reads: bit(fBirth) | bit(fFirst), key: func(t *Table, i int) string {
+			return join(month(t.cols[fBirth][i]), t.cols[fFirst][i])
+		}})
+	}
+	if has(fBirth) && has(fLast) {
+		rs = append(rs, rule{name: "last_name+birth_month", reads: bit(fBirth) | bit(fLast) | bit(fLastBase), key: func(t *Table, i int) string {
+			return join(month(t.cols[fBirth][i]), t.cols[fLastBase][i])
+		}})
+	}
+	if has(fLast) && has(fFirst) {
+		// In either order, so that a first and last name written the other
+		// way round still meet; with the year of birth, because a common
+		// name alone (Ахметов Ерлан) makes blocks of thousands in a
+		// country. Records without a birth date meet on the names alone.
+		rs = append(rs, rule{name: "names+birth_year", reads: bit(fLast) | bit(fLastBase) | bit(fFirst) | bit(fBirth), key: func(t *Table, i int) string {
+			a, b := t.cols[fLastBase][i], t.cols[fFirst][i]
+			if a > b {
+				a, b = b, a
+			}
+			year := "-"
+			if d := t.cols[fBirth][i]; d != "" {
+				year = d[:4]
+			}
+			return join(join(a, b), year)
+		}})
+	}
+	if has(fPhone) {
+		rs = append(rs, rule{name: "phone", reads: bit(fPhone), key: col(fPhone)})
+	}
+	if has(fEmail) {
+		rs = append(rs, rule{name: "email", reads: bit(fEmail), key: col(fEmail)})
+	}
+	if has(fPostcode) && has(fLast) && has(fFirst) {
+		rs = append(rs, rule{name: "postcode+initials", reads: bit(fPostcode) | bit(fLast) | bit(fFirst), key: func(t *Table, i int) string {
+			return join(t.cols[fPostcode][i], initial(t.cols[fLast][i])+initial(t.cols[fFirst][i]))
+		}})
+	}
+	// The birth date alone catches people whose names are both mistyped
+	// or missing; its blocks hold a few dozen people even for a country.
+	// Other kinds use it only when nothing else applies: a herd is born
+	// on a few days in one village.
+	if has(fBirth) && (has(fLast) || has(fFirst) || len(rs) == 0) {
+		rs = append(rs, rule{name: "birth_date", reads: bit(fBirth), key: col(fBirth)})
+	}
+	return rs
+}
+
+// join makes a key of several parts, empty when any part is missing.
+func join(a, b string) string {
+	if a == "" || b == "" {
+		return ""
+	}
+	return a + "\x00" + b
+}
+
+// month is the year and month of a YYYYMMDD date.
+func month(d string) string {
+	if len(d) < 6 {
+		return ""
+	}
+	return d[:6]
+}
+
+func initial(s string) string {
+	if s == "" {
+		return ""
+	}
+	return s[:1]
+}
+
+// candidate is a compared pair: the records and their comparison pattern.
+type candidate struct {
+	i, j uint32
+	pat  pattern
+}
+
+// pattern packs a pair's comparison levels (4 bits each, level+1, 0 for
+// null) and, in the top byte, the blocking rules whose keys the pair
+// shares.
+type pattern uint64
+
+func (p pattern) level(c int) int { return int(p>>(4*uint(c))&0xf) - 1 }
+func (p pattern) rules() uint8    { return uint8(p >> 56) }
+func (p pattern) levels() pattern { return p & (1<<56 - 1) }
+
+// blocking is the outcome of candidate generation.
+type blocking struct {
+	cands []candidate
+	keys  [][]uint64 // per rule, per record; 0 when absent or in a giant block
+	// Per rule: blocks skipped as giant and the records in them.
+	skippedBlocks, skippedRecords []int
+}
+
+// keyHashes computes every record's key for every rule, hashed to 64 bits
+// (0 meaning no key). A hash collision only adds a candidate pair, which
+// the comparison then judges.
+func keyHashes(t *Table, rs []rule) [][]uint64 {
+	keys := make([][]uint64, len(rs))
+	for r := range rs {
+		keys[r] = make([]uint64, t.Len())
+	}
+	parallel(t.Len(), func(lo, hi int) {
+		for r, ru := range rs {
+			for i := lo; i < hi; i++ {
+				if k := ru.key(t, i); k != "" {
+					keys[r][i] = keyHash(ru.name, k)
+				}
+			}
+		}
+	})
+	return keys
+}
+
+// generate proposes and compares candidate pairs. Blocks with more than
+// maxBlock records are skipped (and logged): comparing them would cost
+// quadratic time for keys too common to mean anything, such as a birth date
+// shared by a whole register's default value.
+func generate(ctx context.Context, t *Table, rs []rule, cs []comparison, maxBlock int, bar interface{ Add(int64) }) (*blocking, error) {
+	b := &blocking{keys: keyHashes(t, rs), skippedBlocks: make([]int, len(rs)), skippedRecords: make([]int, len(rs))}
+	type slot struct {
+		key uint64
+		rec uint32
+	}
+	for r := range rs {
+		slots := make([]slot, 0, t.Len())
+		for i, k := range b.keys[r] {
+			if k != 0 {
+				slots = append(slots, slot{k, uint32(i)})
+			}
+		}
+		slices.SortFunc(slots, func(x, y slot) int {
+			switch {
+			case x.key < y.key:
+				return -1
+			case x.key > y.key:
+				return 1
+			}
+			return int(x.rec) - int(y.rec)
+		})
+		var blocks [][2]int
+		for lo := 0; lo < len(slots); {
+			hi := lo + 1
+			for hi < len(slots) && slots[hi].key == slots[lo].key {
+				hi++
+			}
+			switch {
+			case hi-lo > maxBlock:
+				b.skippedBlocks[r]++
+				b.skippedRecords[r] += hi - lo
+				// Later rules must not assume these pairs were compared.
+				for _, s := range slots[lo:hi] {
+					b.keys[r][s.rec] = 0
+				}
+			case hi-lo > 1:
+				blocks = append(blocks, [2]int{lo, hi})
+			}
+			lo = hi
+		}
+		if b.skippedBlocks[r] > 0 {
+			slog.Warn("blocks too large to compare were skipped", "kind", t.Kind, "rule", rs[r].name,
+				"blocks", b.skippedBlocks[r], "records", b.skippedRecords[r], "max_block", maxBlock)
+		}
+
+		var (
+			next atomic.Int64
+			mu   sync.Mutex
+		)
+		workers := runtime.GOMAXPROCS(0)
+		var wg sync.WaitGroup
+		for range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				var local []candidate
+				for ctx.Err() == nil {
+					k := int(next.Add(64)) - 64
+					if k >= len(blocks) {
+						break
+					}
+					var n int64
+					for _, bl := range blocks[k:min(k+64, len(blocks))] {
+						for x := bl[0]; x < bl[1]; x++ {
+							for y := x + 1; y < bl[1]; y++ {
+								i, j := int(slots[x].rec), int(slots[y].rec)
+								if comparedBefore(b.keys, r, i, j) {
+									continue
+								}
+								local = append(local, candidate{uint32(i), uint32(j), compare(t, cs, b.keys, i, j)})
+								n++
+							}
+						}
+					}
+					bar.Add(n)
+				}
+				mu.Lock()
+				b.cands = append(b.cands, local...)
+				mu.Unlock()
+			}()
+		}
+		before := len(b.cands)
+		wg.Wait()
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		slog.Debug("blocking rule compared", "kind", t.Kind, "rule", rs[r].name, "blocks", len(blocks), "pairs", len(b.cands)-before)
+	}
+	return b, nil
+}
+
+// keyHash is FNV-1a over the rule's name and the key, never 0. It is
+// stable across processes, because the store keeps keys for incremental
+// linking.
+func keyHash(rule, k string) uint64 {
+	const prime = 1099511628211
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(rule); i++ {
+		h ^= uint64(rule[i])
+		h *= prime
+	}
+	h *= prime // the zero byte between rule and key
+	for i := 0; i < len(k); i++ {
+		h ^= uint64(k[i])
+		h *= prime
+	}
+	if h == 0 {
+		h = 1
+	}
+	return h
+}
+
+// comparedBefore reports that an earlier rule already put i and j in one
+// block, so the pair is a candidate already.
+func comparedBefore(keys [][]uint64, r, i, j int) bool {
+	for s := range r {
+		if k := keys[s][i]; k != 0 && k == keys[s][j] {
+			return true
+		}
+	}
+	return false
+}
+
+// compare computes the pattern of records i and j.
+func compare(t *Table, cs []comparison, keys [][]uint64, i, j int) pattern {
+	var p pattern
+	for c := range cs {
+		p |= pattern(cs[c].level(t, i, j)+1) << (4 * uint(c))
+	}
+	for r := range keys {
+		if k := keys[r][i]; k != 0 && k == keys[r][j] {
+			p |= 1 << (56 + uint(r))
+		}
+	}
+	return p
+}
+
+// parallel runs fn over [0,n) in contiguous chunks on every core.
+func parallel(n int, fn func(lo, hi int)) {
+	workers := runtime.GOMAXPROCS(0)
+	chunk := (n + workers - 1) / workers
+	var wg sync.WaitGroup
+	for lo := 0; lo < n; lo += chunk {
+		wg.Add(1)
+		go func(lo, hi int) {
+			defer wg.Done()
+			fn(lo, hi)
+		}(lo, min(lo+chunk, n))
+	}
+	wg.Wait()
+}

@@ -1,0 +1,337 @@
+package resolve
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ortaq/ortaq/internal/store"
+)
+
+// incremental links the record versions stored since watermark, a batch
+// at a time: a few queries per batch, none per record.
+func (r *resolver) incremental(ctx context.Context, watermark int64) error {
+	var changed []store.ResolveRecord
+	maxRun, err := r.st.ChangedSince(ctx, r.kind, watermark, func(rec store.ResolveRecord) error {
+		changed = append(changed, rec)
+		return nil
+	})
+	if err != nil || len(changed) == 0 {
+		return err
+	}
+	size := r.opts.Batch
+	if size <= 0 {
+		size = 1000
+	}
+	for lo := 0; lo < len(changed); lo += size {
+		hi := min(lo+size, len(changed))
+		mark := watermark
+		if hi == len(changed) {
+			mark = maxRun
+		}
+		if err := r.batch(ctx, changed[lo:hi], mark); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// neighbourhood is a batch of changed records together with every stored
+// record they might concern: blocking candidates and the members of the
+// entities involved.
+type neighbourhood struct {
+	t      *Table
+	refs   []store.RecordRef
+	at     map[store.RecordRef]int
+	entity []string           // current entity per record, "" when none
+	groups map[string][]int32 // entity -> its records present in t
+}
+
+// Link one batch of changed records and apply the result.
+func (r *resolver) batch(ctx context.Context, recs []store.ResolveRecord, mark int64) error {
+	r.sum.Records += len(recs)
+	nb := &neighbourhood{t: NewTable(r.kind), at: map[store.RecordRef]int{}, groups: map[string][]int32{}}
+	var live, gone []store.RecordRef
+	for _, rec := range recs {
+		if rec.Deleted {
+			gone = append(gone, rec.RecordRef)
+			continue
+		}
+		r.add(nb.t, rec)
+		nb.at[rec.RecordRef] = len(nb.refs)
+		nb.refs = append(nb.refs, rec.RecordRef)
+		live = append(live, rec.RecordRef)
+	}
+	nLive := len(live)
+	cs, err := comparisonsNamed(nb.t, r.model)
+	if err != nil {
+		return err
+	}
+	rs, err := rulesNamed(nb.t, r.model)
+	if err != nil {
+		return err
+	}
+
+	// Candidates by blocking key, and the entities of everyone involved.
+	var keys []int64
+	for _, kr := range recordKeys(nb.t, rs, nb.refs, 0, nLive) {
+		keys = append(keys, kr.Key)
+	}
+	cands, err := r.st.KeyMatches(ctx, r.kind, keys)
+	if err != nil {
+		return err
+	}
+	involved := append(append(slices.Clone(live), gone...), cands...)
+	member, err := r.st.Membership(ctx, involved)
+	if err != nil {
+		return err
+	}
+	var ents []string
+	for _, e := range member {
+		if !slices.Contains(ents, e) {
+			ents = append(ents, e)
+		}
+	}
+	slices.Sort(ents)
+	groups, err := r.st.Members(ctx, ents)
+	if err != nil {
+		return err
+	}
+	var load []store.RecordRef
+	for _, ref := range cands {
+		if _, ok := nb.at[ref]; !ok {
+			load = append(load, ref)
+		}
+	}
+	for _, e := range ents {
+		for _, ref := range groups[e] {
+			if _, ok := nb.at[ref]; !ok && !slices.Contains(gone, ref) {
+				load = append(load, ref)
+			}
+		}
+	}
+	stored, err := r.st.LatestRecords(ctx, dedupeRefs(load))
+	if err != nil {
+		return err
+	}
+	for _, rec := range stored {
+		if _, ok := nb.at[rec.RecordRef]; ok {
+			continue
+		}
+		r.add(nb.t, rec)
+		nb.at[rec.RecordRef] = len(nb.refs)
+		nb.refs = append(nb.refs, rec.RecordRef)
+	}
+	if cs, err = comparisonsNamed(nb.t, r.model); err != nil {
+		return err
+	}
+	nb.entity = make([]string, len(nb.refs))
+	for i, ref := range nb.refs {
+		if e, ok := member[ref]; ok {
+			nb.entity[i] = e
+		} else if e := entityOfMember(groups, ref); e != "" {
+			nb.entity[i] = e
+		}
+		if nb.entity[i] != "" {
+			nb.groups[nb.entity[i]] = append(nb.groups[nb.entity[i]], int32(i))
+		}
+	}
+
+	s := newScorer(nb.t, cs, r.model)
+	s.rules = rs
+	ch := store.ResolveChanges{Kind: r.kind, Mode: "incremental", Watermark: mark, DropKeys: append(slices.Clone(live), gone...)}
+	ch.Keys = recordKeys(nb.t, rs, nb.refs, 0, nLive)
+	now := time.Now()
+	x := &linker{r: r, nb: nb, s: s, ch: &ch, now: now, minWeight: logit2(r.opts.withDefaults().Threshold)}
+
+	for _, ref := range gone {
+		e, ok := member[ref]
+		if !ok {
+			continue
+		}
+		ch.Removed = append(ch.Removed, ref)
+		ch.Lineage = append(ch.Lineage, store.LineageEvent{At: now, Action: "detach", EntityID: e, Ref: &ref, Reason: "the record was deleted at its source"})
+		r.sum.Detached++
+		x.retireIfEmpty(e, groups[e], ref)
+	}
+	byKey := blockIndex(nb.t, rs)
+	for b := range nLive {
+		x.place(b, byKey)
+	}
+	ch.Counts = r.counts()
+	_, err = r.st.ApplyResolve(ctx, ch)
+	return err
+}
+
+func entityOfMember(groups map[string][]store.RecordRef, ref store.RecordRef) string {
+	for e, refs := range groups {
+		if slices.Contains(refs, ref) {
+			return e
+		}
+	}
+	return ""
+}
+
+func dedupeRefs(refs []store.RecordRef) []store.RecordRef {
+	slices.SortFunc(refs, func(a, b store.RecordRef) int {
+		if a.SourceID != b.SourceID {
+			return int(a.SourceID - b.SourceID)
+		}
+		return strings.Compare(a.RecordID, b.RecordID)
+	})
+	return slices.Compact(refs)
+}
+
+// blockIndex maps each blocking key to the records of t holding it.
+func blockIndex(t *Table, rs []rule) map[uint64][]int32 {
+	idx := map[uint64][]int32{}
+	for i := range t.Len() {
+		for _, ru := range rs {
+			if k := ru.key(t, i); k != "" {
+				h := keyHash(ru.name, k)
+				idx[h] = append(idx[h], int32(i))
+			}
+		}
+	}
+	return idx
+}
+
+// linker places the changed records of one batch.
+type linker struct {
+	r         *resolver
+	nb        *neighbourhood
+	s         *scorer
+	ch        *store.ResolveChanges
+	now       time.Time
+	minWeight float64
+}
+
+// place links changed record b: a record already in an entity stays if it
+// still agrees with the rest of it, else it is split off; then, like the
+// batch clustering, its links are taken strongest first and join it to an
+// entity (or join two entities) when the cohesion and national id rules
+// allow.
+func (x *linker) place(b int, byKey map[uint64][]int32) {
+	nb, r := x.nb, x.r
+	ref := nb.refs[b]
+	if cur := nb.entity[b]; cur != "" {
+		others := slices.DeleteFunc(slices.Clone(nb.groups[cur]), func(i int32) bool { return int(i) == b })
+		if len(others) == 0 || x.fits([]int32{int32(b)}, others) {
+			return
+		}
+		nb.groups[cur] = others
+		nb.entity[b] = ""
+		x.ch.Lineage = append(x.ch.Lineage, store.LineageEvent{At: x.now, Action: "split", EntityID: cur, Ref: &ref, Reason: "the record's new version no longer agrees with the rest of the entity"})
+		r.sum.Split++
+	}
+
+	type link struct {
+		o int
+		w float64
+		p pattern
+	}
+	var links []link
+	seen := map[int32]bool{int32(b): true}
+	for _, ru := range x.s.rules {
+		k := ru.key(nb.t, b)
+		if k == "" {
+			continue
+		}
+		for _, o := range byKey[keyHash(ru.name, k)] {
+			if seen[o] || nb.entity[o] == "" {
+				continue
+			}
+			seen[o] = true
+			p := compare(nb.t, x.s.cs, nil, b, int(o))
+			if w := x.s.weight(b, int(o), p); w >= x.minWeight {
+				links = append(links, link{int(o), w, p})
+			}
+		}
+	}
+	slices.SortFunc(links, func(a, c link) int {
+		if a.w != c.w {
+			if a.w > c.w {
+				return -1
+			}
+			return 1
+		}
+		return a.o - c.o
+	})
+
+	ent := ""
+	group := []int32{int32(b)}
+	for _, l := range links {
+		e := nb.entity[l.o]
+		if e == ent {
+			continue
+		}
+		target := nb.groups[e]
+		if ok, _ := x.s.idsAllow(group, target, l.w, l.p); !ok || !x.fits(group, target) {
+			continue
+		}
+		if ent == "" {
+			ent = e
+			x.join(b, e, Probability(l.w))
+			group = append(slices.Clone(target), int32(b))
+			continue
+		}
+		// b connects two entities: the one with more records survives
+		// (ties: the smaller id), and the other is merged into it.
+		from, into := e, ent
+		if len(target) > len(nb.groups[ent]) || (len(target) == len(nb.groups[ent]) && e < ent) {
+			from, into = ent, e
+		}
+		x.merge(from, into, Probability(l.w))
+		ent = into
+		group = slices.Clone(nb.groups[into])
+	}
+	if ent == "" {
+		id := r.newID()
+		x.ch.NewEntities = append(x.ch.NewEntities, id)
+		x.ch.Lineage = append(x.ch.Lineage, store.LineageEvent{At: x.now, Action: "create", EntityID: id, Ref: &ref, Reason: "no existing entity matches"})
+		r.sum.Created++
+		x.join(b, id, 0)
+	}
+}
+
+// fits applies the batch clustering's cohesion rule.
+func (x *linker) fits(a, b []int32) bool {
+	return len(a)*len(b) <= 1 || cohesion(x.s, a, b) >= minCohesion
+}
+
+func (x *linker) join(b int, e string, p float64) {
+	nb := x.nb
+	nb.entity[b] = e
+	nb.groups[e] = append(nb.groups[e], int32(b))
+	x.ch.Members = append(x.ch.Members, store.Membership{RecordRef: nb.refs[b], EntityID: e})
+	if p > 0 {
+		ref := nb.refs[b]
+		x.ch.Lineage = append(x.ch.Lineage, store.LineageEvent{At: x.now, Action: "attach", EntityID: e, Ref: &ref, Probability: p, Reason: "matched the entity's records"})
+		x.r.sum.Attached++
+	}
+}
+
+func (x *linker) merge(from, into string, p float64) {
+	nb := x.nb
+	for _, i := range nb.groups[from] {
+		nb.entity[i] = into
+		x.ch.Members = append(x.ch.Members, store.Membership{RecordRef: nb.refs[i], EntityID: into})
+	}
+	nb.groups[into] = append(nb.groups[into], nb.groups[from]...)
+	delete(nb.groups, from)
+	x.ch.Merges = append(x.ch.Merges, store.Merge{From: from, Into: into})
+	x.ch.Lineage = append(x.ch.Lineage, store.LineageEvent{At: x.now, Action: "merge", EntityID: from, OtherID: into, Probability: p, Reason: "a new record matches both entities"})
+	x.r.sum.Merged++
+}
+
+// retireIfEmpty retires entity e when ref was its last record.
+func (x *linker) retireIfEmpty(e string, members []store.RecordRef, ref store.RecordRef) {
+	for _, m := range members {
+		if m != ref && !slices.Contains(x.ch.Removed, m) {
+			return
+		}
+	}
+	x.ch.Retired = append(x.ch.Retired, e)
+	x.ch.Lineage = append(x.ch.Lineage, store.LineageEvent{At: x.now, Action: "retire", EntityID: e, Reason: "its last record was deleted"})
+}

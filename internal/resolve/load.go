@@ -1,0 +1,187 @@
+package resolve
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"runtime"
+	"sync"
+
+	"github.com/ortaq/ortaq/internal/progress"
+	"github.com/ortaq/ortaq/internal/source"
+)
+
+// SourceLoad is what reading one source's extract gave.
+type SourceLoad struct {
+	Source   string `json:"source"`
+	Entity   string `json:"entity"`
+	Records  int    `json:"records"`
+	Rejected int    `json:"rejected"` // rows the decoder could not read as records (see ortaq ingest)
+}
+
+// LoadContract reads every source of c that has a file into one table per
+// entity kind, in contract order. Every file is opened and its header
+// checked before any row is read, so a contract naming a missing column
+// fails at once with every such error. Rows the decoder rejects are counted
+// and logged, not linked: they are not records.
+func LoadContract(ctx context.Context, c *source.Contract, progressTo io.Writer) ([]*Table, []SourceLoad, error) {
+	type job struct {
+		src  *source.Source
+		f    *os.File
+		dec  *source.Decoder
+		tab  *Table
+		load SourceLoad
+		err  error
+	}
+	var (
+		jobs  []*job
+		errs  []error
+		total int64
+	)
+	for _, s := range c.Sources {
+		if s.File == "" {
+			continue
+		}
+		f, err := os.Open(s.File)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("source %q: %w", s.Name, err))
+			continue
+		}
+		if fi, err := f.Stat(); err == nil {
+			total += fi.Size()
+		}
+		jobs = append(jobs, &job{src: s, f: f, load: SourceLoad{Source: s.Name, Entity: s.Entity}})
+	}
+	defer func() {
+		for _, j := range jobs {
+			j.f.Close()
+		}
+	}()
+	bar := progress.NewBytes(progressTo, "read extracts", total)
+	for _, j := range jobs {
+		dec, err := source.NewDecoder(j.src, progress.Reader(j.f, bar), j.src.File)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("source %q: %w", j.src.Name, err))
+		}
+		j.dec = dec
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, nil, err
+	}
+	if len(jobs) == 0 {
+		return nil, nil, fmt.Errorf("%s: no source has a file to link", c.Path)
+	}
+
+	// Decode sources in parallel, each into its own table; the folding of
+	// names is the costly part and it is per record.
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for _, j := range jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			j.tab, j.err = decodeSource(ctx, j.src, j.dec, &j.load)
+		}()
+	}
+	wg.Wait()
+	bar.Finish()
+
+	var tables []*Table
+	byKind := map[string]*Table{}
+	for _, j := range jobs {
+		if j.err != nil {
+			errs = append(errs, fmt.Errorf("source %q: %w", j.src.Name, j.err))
+			continue
+		}
+		if j.load.Rejected > 0 {
+			slog.Warn("rows not linked: the decoder rejected them", "source", j.src.Name, "rows", j.load.Rejected,
+				"hint", "ortaq ingest stores them in quarantine with the reason")
+		}
+		t := byKind[j.tab.Kind]
+		if t == nil {
+			t = NewTable(j.tab.Kind)
+			byKind[t.Kind] = t
+			tables = append(tables, t)
+		}
+		t.append(j.tab)
+	}
+	loads := make([]SourceLoad, len(jobs))
+	for i, j := range jobs {
+		loads[i] = j.load
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, loads, err
+	}
+	return tables, loads, ctx.Err()
+}
+
+func decodeSource(ctx context.Context, src *source.Source, dec *source.Decoder, load *SourceLoad) (*Table, error) {
+	kind := src.Entity
+	if kind == "" {
+		kind = source.EntityPerson
+	}
+	t := NewTable(kind)
+	modes := matchModes(src)
+	for n := 0; ; n++ {
+		if n%4096 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		rec, rej, err := dec.Next()
+		if err == io.EOF {
+			return t, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if rej != nil {
+			load.Rejected++
+			continue
+		}
+		t.Add(src.Name, rec.ID, rec.Attrs, modes)
+		load.Records++
+	}
+}
+
+// append adds every record of u to t.
+func (t *Table) append(u *Table) {
+	n := t.Len()
+	remap := make([]uint16, len(u.Sources))
+	for s, name := range u.Sources {
+		remap[s] = t.sourceIndex(name)
+	}
+	for _, s := range u.Src {
+		t.Src = append(t.Src, remap[s])
+	}
+	t.IDs = append(t.IDs, u.IDs...)
+	for f := range t.cols {
+		t.cols[f] = append(t.cols[f], u.cols[f]...)
+		t.present[f] = t.present[f] || u.present[f]
+	}
+	t.nidValid = append(t.nidValid, u.nidValid...)
+	for _, ue := range u.extras {
+		e := t.extra(ue.name, ue.mode, n)
+		t.extras[e].values = append(t.extras[e].values[:n], ue.values...)
+	}
+	for e := range t.extras {
+		for len(t.extras[e].values) < t.Len() {
+			t.extras[e].values = append(t.extras[e].values, "")
+		}
+	}
+}
+
+// extra returns the index of the extra column name, creating it with n
+// empty values when absent.
+func (t *Table) extra(name, mode string, n int) int {
+	for e := range t.extras {
+		if t.extras[e].name == name {
+			return e
+		}
+	}
+	t.extras = append(t.extras, extraColumn{name: name, mode: mode, values: make([]string, n)})
+	return len(t.extras) - 1
+}

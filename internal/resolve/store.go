@@ -1,0 +1,297 @@
+package resolve
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/ortaq/ortaq/internal/source"
+	"github.com/ortaq/ortaq/internal/store"
+)
+
+// StoreOptions tune Resolve.
+type StoreOptions struct {
+	Options
+	// Full recomputes every entity of a kind from all its records with the
+	// stored model, keeping an entity's id where its records stay together.
+	Full bool
+	// Retrain trains a new model first (and implies Full).
+	Retrain bool
+	// Batch is how many changed records an incremental run links per round
+	// trip to the store (default 1000).
+	Batch int
+}
+
+// StoreSummary is one kind's resolve run.
+type StoreSummary struct {
+	Kind     string        `json:"kind"`
+	Mode     string        `json:"mode"` // full or incremental
+	Records  int           `json:"records"`
+	Created  int           `json:"created"`
+	Attached int           `json:"attached"`
+	Merged   int           `json:"merged"`
+	Split    int           `json:"split"`
+	Detached int           `json:"detached"`
+	Elapsed  time.Duration `json:"elapsed_ns"`
+}
+
+// Resolve brings the entities in the store up to date with the stored
+// records, kind by kind. The first run of a kind (or a Full one) links
+// every record; later runs link only the record versions stored since,
+// attaching each to an existing entity, creating one, merging entities the
+// new record connects, or splitting a record off an entity it no longer
+// matches. Entity ids are stable: an entity keeps its id for life, and a
+// merged one points to the survivor.
+func Resolve(ctx context.Context, st *store.Store, opts StoreOptions) ([]StoreSummary, error) {
+	srcs, err := st.Sources(ctx)
+	if err != nil {
+		return nil, err
+	}
+	modes := map[string]map[string]string{}
+	var kinds []string
+	for _, s := range srcs {
+		var def source.Source
+		if err := json.Unmarshal(s.Definition, &def); err != nil {
+			return nil, fmt.Errorf("resolve: source %s: stored definition: %w", s.Name, err)
+		}
+		modes[s.Name] = matchModes(&def)
+		kind := s.Entity
+		if kind == "" {
+			kind = source.EntityPerson
+		}
+		if linked(kind) && !slices.Contains(kinds, kind) {
+			kinds = append(kinds, kind)
+		}
+	}
+	sort.Strings(kinds)
+	var out []StoreSummary
+	for _, kind := range kinds {
+		r := &resolver{st: st, kind: kind, modes: modes, opts: opts}
+		sum, err := r.run(ctx)
+		if err != nil {
+			return out, fmt.Errorf("resolve %s: %w", kind, err)
+		}
+		out = append(out, sum)
+	}
+	return out, nil
+}
+
+// resolver resolves one kind.
+type resolver struct {
+	st    *store.Store
+	kind  string
+	modes map[string]map[string]string
+	opts  StoreOptions
+	model *Model
+	next  int64 // number of the next entity id
+	sum   StoreSummary
+}
+
+func (r *resolver) run(ctx context.Context) (StoreSummary, error) {
+	start := time.Now()
+	raw, watermark, err := r.st.ResolveState(ctx, r.kind)
+	if err != nil {
+		return r.sum, err
+	}
+	if raw != nil {
+		r.model = new(Model)
+		if err := json.Unmarshal(raw, r.model); err != nil {
+			return r.sum, fmt.Errorf("stored model: %w", err)
+		}
+	}
+	n, err := r.st.MaxEntityNumber(ctx, r.prefix())
+	if err != nil {
+		return r.sum, err
+	}
+	r.next = n + 1
+	r.sum.Kind = r.kind
+	if r.model == nil || r.opts.Full || r.opts.Retrain {
+		r.sum.Mode = "full"
+		err = r.full(ctx)
+	} else {
+		r.sum.Mode = "incremental"
+		err = r.incremental(ctx, watermark)
+	}
+	r.sum.Elapsed = time.Since(start)
+	if err == nil {
+		slog.Info("resolved", "kind", r.kind, "mode", r.sum.Mode, "records", r.sum.Records, "created", r.sum.Created,
+			"attached", r.sum.Attached, "merged", r.sum.Merged, "split", r.sum.Split, "detached", r.sum.Detached,
+			"elapsed", r.sum.Elapsed.Round(time.Millisecond))
+	}
+	return r.sum, err
+}
+
+func (r *resolver) prefix() string {
+	if p, ok := entityPrefix[r.kind]; ok {
+		return p
+	}
+	return "X"
+}
+
+func (r *resolver) newID() string {
+	id := fmt.Sprintf("%s%07d", r.prefix(), r.next)
+	r.next++
+	return id
+}
+
+// add appends a stored record to t.
+func (r *resolver) add(t *Table, rec store.ResolveRecord) {
+	attrs := make([]source.Attr, 0, len(rec.Attrs))
+	for k, v := range rec.Attrs {
+		attrs = append(attrs, source.Attr{Name: k, Value: v})
+	}
+	slices.SortFunc(attrs, func(a, b source.Attr) int {
+		switch {
+		case a.Name < b.Name:
+			return -1
+		case a.Name > b.Name:
+			return 1
+		}
+		return 0
+	})
+	t.Add(rec.Source, rec.RecordID, attrs, r.modes[rec.Source])
+}
+
+func (r *resolver) counts() store.ResolveCounts {
+	return store.ResolveCounts{Records: r.sum.Records, Created: r.sum.Created, Attached: r.sum.Attached,
+		Merged: r.sum.Merged, Split: r.sum.Split, Detached: r.sum.Detached}
+}
+
+// full links every live record of the kind and maps the clusters onto the
+// entities already stored: a cluster keeps the id most of its records had
+// (ties to the smaller id), unless a larger cluster took it first.
+func (r *resolver) full(ctx context.Context) error {
+	t := NewTable(r.kind)
+	var refs []store.RecordRef
+	maxRun, err := r.st.ChangedSince(ctx, r.kind, 0, func(rec store.ResolveRecord) error {
+		if !rec.Deleted {
+			r.add(t, rec)
+			refs = append(refs, rec.RecordRef)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	r.sum.Records = t.Len()
+	model := r.model
+	if r.opts.Retrain {
+		model = nil
+	}
+	res, err := link(ctx, t, model, r.opts.Options)
+	if err != nil {
+		return err
+	}
+	old, err := r.st.Membership(ctx, refs)
+	if err != nil {
+		return err
+	}
+	ch := store.ResolveChanges{Kind: r.kind, Mode: "full", Reset: true, Watermark: maxRun}
+	if res.Model != nil && res.Model != r.model {
+		if ch.Model, err = json.Marshal(res.Model); err != nil {
+			return err
+		}
+	}
+	now := time.Now()
+
+	// Clusters in order of their first record; larger ones choose first.
+	byRoot := map[int32][]int{}
+	var roots []int32
+	for i, root := range res.Entity {
+		if _, ok := byRoot[root]; !ok {
+			roots = append(roots, root)
+		}
+		byRoot[root] = append(byRoot[root], i)
+	}
+	sort.SliceStable(roots, func(a, b int) bool { return len(byRoot[roots[a]]) > len(byRoot[roots[b]]) })
+	claimed := map[string]string{} // old id -> new id it went to, "" when kept
+	kept := map[string]bool{}
+	for _, root := range roots {
+		recs := byRoot[root]
+		votes := map[string]int{}
+		for _, i := range recs {
+			if e, ok := old[refs[i]]; ok {
+				votes[e]++
+			}
+		}
+		id := ""
+		for e, v := range votes {
+			if kept[e] {
+				continue
+			}
+			if id == "" || v > votes[id] || (v == votes[id] && e < id) {
+				id = e
+			}
+		}
+		if id == "" {
+			id = r.newID()
+			ch.NewEntities = append(ch.NewEntities, id)
+			ch.Lineage = append(ch.Lineage, store.LineageEvent{At: now, Action: "create", EntityID: id, Ref: &refs[recs[0]], Reason: "full resolve"})
+			r.sum.Created++
+		}
+		kept[id] = true
+		for _, i := range recs {
+			ch.Members = append(ch.Members, store.Membership{RecordRef: refs[i], EntityID: id})
+			if e, ok := old[refs[i]]; ok && e != id {
+				ch.Lineage = append(ch.Lineage, store.LineageEvent{At: now, Action: "attach", EntityID: id, OtherID: e, Ref: &refs[i], Reason: "full resolve moved the record from " + e})
+				if _, seen := claimed[e]; !seen {
+					claimed[e] = id
+				} else if claimed[e] != id {
+					claimed[e] = "*"
+				}
+				r.sum.Attached++
+			}
+		}
+	}
+	// An old entity no cluster kept was merged (all its records went to one
+	// entity) or retired.
+	olds := map[string]bool{}
+	for _, e := range old {
+		olds[e] = true
+	}
+	for _, e := range sortedKeys(olds) {
+		if kept[e] {
+			continue
+		}
+		if into := claimed[e]; into != "" && into != "*" {
+			ch.Merges = append(ch.Merges, store.Merge{From: e, Into: into})
+			ch.Lineage = append(ch.Lineage, store.LineageEvent{At: now, Action: "merge", EntityID: e, OtherID: into, Reason: "full resolve joined its records to " + into})
+			r.sum.Merged++
+			continue
+		}
+		ch.Retired = append(ch.Retired, e)
+		ch.Lineage = append(ch.Lineage, store.LineageEvent{At: now, Action: "retire", EntityID: e, Reason: "full resolve spread its records over other entities"})
+	}
+	if res.scorer != nil {
+		ch.Keys = recordKeys(res.scorer.t, res.scorer.rules, refs, 0, t.Len())
+	}
+	ch.Counts = r.counts()
+	_, err = r.st.ApplyResolve(ctx, ch)
+	return err
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// recordKeys lists the blocking keys of records lo..hi of t for the store.
+func recordKeys(t *Table, rs []rule, refs []store.RecordRef, lo, hi int) []store.KeyRow {
+	var out []store.KeyRow
+	for i := lo; i < hi; i++ {
+		for _, ru := range rs {
+			if k := ru.key(t, i); k != "" {
+				out = append(out, store.KeyRow{Key: int64(keyHash(ru.name, k)), Ref: refs[i]})
+			}
+		}
+	}
+	return out
+}

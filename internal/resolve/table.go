@@ -1,0 +1,263 @@
+package resolve
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ortaq/ortaq/internal/kz"
+	"github.com/ortaq/ortaq/internal/names"
+	"github.com/ortaq/ortaq/internal/source"
+)
+
+// feature is one matching form kept per record.
+type feature int
+
+// The built-in features, derived from the canonical attributes.
+const (
+	fLast       feature = iota // folded last name
+	fFirst                     // folded first name
+	fMiddle                    // folded middle name (patronymic)
+	fLastBase                  // last name without gender ending: ahmetov for ahmetova
+	fMiddleBase                // patronymic reduced to the father's name
+	fBirth                     // birth date as YYYYMMDD digits, possibly not a calendar date
+	fSex                       // M or F
+	fNID                       // national id (IIN) digits as written
+	fPhone                     // the last ten digits of a phone number
+	fEmail                     // lower-case e-mail address
+	fPostcode                  // postcode without spaces
+	fLocality                  // folded locality (city, village, suburb)
+	fRegion                    // folded region or state
+	fAddress                   // folded street address, house numbers kept
+	fLastText                  // last name as written, in lower case
+	fFirstText                 // first name as written, in lower case
+	numFeatures
+)
+
+// Table holds the records of one entity kind column by column: one slice per
+// feature, indexed by record number. Linking reads nothing else, so memory
+// stays proportional to the matching forms, not to the agencies' rows.
+type Table struct {
+	Kind    string   // entity kind of every record (person, animal...)
+	Sources []string // source names; Src holds an index into it
+	Src     []uint16
+	IDs     []string // record id within its source
+
+	cols [numFeatures][]string
+	// nidValid says the national id passes the IIN check digit: two
+	// different valid IINs are two people unless overwhelming evidence
+	// says otherwise.
+	nidValid []bool
+	// extras are attributes a contract marks for matching with `match:`.
+	extras []extraColumn
+
+	present [numFeatures]bool // some record has the feature
+	srcIdx  map[string]uint16
+}
+
+// extraColumn is one non-canonical attribute compared by its match mode.
+type extraColumn struct {
+	name   string
+	mode   string // source.MatchID, MatchText or MatchExact
+	values []string
+}
+
+// NewTable returns an empty table for records of kind.
+func NewTable(kind string) *Table {
+	return &Table{Kind: kind, srcIdx: map[string]uint16{}}
+}
+
+// Len is the number of records.
+func (t *Table) Len() int { return len(t.IDs) }
+
+// Ref names record i as "source:id".
+func (t *Table) Ref(i int) string { return t.Sources[t.Src[i]] + ":" + t.IDs[i] }
+
+// lookup finds the record named "source:id".
+func (t *Table) lookup(ref string) (int, error) {
+	src, id, ok := strings.Cut(ref, ":")
+	if !ok {
+		return -1, fmt.Errorf("record %q: want SOURCE:ID", ref)
+	}
+	s, ok := t.srcIdx[src]
+	if !ok {
+		return -1, fmt.Errorf("record %q: no source %q among %s records", ref, src, t.Kind)
+	}
+	for i := range t.IDs {
+		if t.Src[i] == s && t.IDs[i] == id {
+			return i, nil
+		}
+	}
+	return -1, fmt.Errorf("record %q: source %q has no record %q", ref, src, id)
+}
+
+func (t *Table) sourceIndex(name string) uint16 {
+	if s, ok := t.srcIdx[name]; ok {
+		return s
+	}
+	s := uint16(len(t.Sources))
+	t.Sources = append(t.Sources, name)
+	t.srcIdx[name] = s
+	return s
+}
+
+// matchModes says how each attribute of a source takes part in matching:
+// "" for the built-in comparison of a canonical attribute, a match mode for
+// an extra one; attributes absent from the map are not compared.
+func matchModes(src *source.Source) map[string]string {
+	m := make(map[string]string, len(src.Fields))
+	for _, f := range src.Fields {
+		switch {
+		case f.Match == source.MatchNone:
+		case isCanonical(f.Name):
+			m[f.Name] = ""
+		case f.Match != source.MatchAuto:
+			m[f.Name] = f.Match
+		}
+	}
+	return m
+}
+
+func isCanonical(attr string) bool {
+	switch attr {
+	case "national_id", "last_name", "first_name", "middle_name", "full_name",
+		"birth_date", "sex", "address", "locality", "region", "postcode", "phone", "email":
+		return true
+	}
+	return false
+}
+
+// Add appends one record of the named source; modes come from matchModes.
+func (t *Table) Add(src, id string, attrs []source.Attr, modes map[string]string) {
+	i := len(t.IDs)
+	t.Src = append(t.Src, t.sourceIndex(src))
+	t.IDs = append(t.IDs, id)
+	for f := range t.cols {
+		t.cols[f] = append(t.cols[f], "")
+	}
+	t.nidValid = append(t.nidValid, false)
+	for e := range t.extras {
+		t.extras[e].values = append(t.extras[e].values, "")
+	}
+
+	var full string
+	for _, a := range attrs {
+		mode, ok := modes[a.Name]
+		if !ok || a.Value == "" {
+			continue
+		}
+		if mode != "" {
+			t.setExtra(i, a.Name, mode, a.Value)
+			continue
+		}
+		switch a.Name {
+		case "national_id":
+			t.set(i, fNID, digits(a.Value))
+			t.nidValid[i] = kz.ValidIIN(a.Value)
+		case "last_name":
+			t.setName(i, fLast, fLastText, a.Value)
+		case "first_name":
+			t.setName(i, fFirst, fFirstText, a.Value)
+		case "middle_name":
+			t.set(i, fMiddle, names.Fold(a.Value))
+		case "full_name":
+			full = a.Value
+		case "birth_date":
+			if d := digits(a.Value); len(d) == 8 {
+				t.set(i, fBirth, d)
+			}
+		case "sex":
+			if a.Value == "M" || a.Value == "F" {
+				t.set(i, fSex, a.Value)
+			}
+		case "phone":
+			d := digits(a.Value)
+			if len(d) > 10 {
+				d = d[len(d)-10:]
+			}
+			if len(d) >= 6 {
+				t.set(i, fPhone, d)
+			}
+		case "email":
+			t.set(i, fEmail, strings.ToLower(a.Value))
+		case "postcode":
+			t.set(i, fPostcode, strings.ToLower(strings.ReplaceAll(a.Value, " ", "")))
+		case "locality":
+			t.set(i, fLocality, names.Fold(a.Value))
+		case "region":
+			t.set(i, fRegion, names.Fold(a.Value))
+		case "address":
+			t.set(i, fAddress, names.FoldText(a.Value))
+		}
+	}
+	// A full name fills only the parts the source does not give separately.
+	if full != "" {
+		p := names.Split(full)
+		if t.cols[fLast][i] == "" && t.cols[fFirst][i] == "" {
+			t.setName(i, fLast, fLastText, p.Last)
+			t.setName(i, fFirst, fFirstText, p.First)
+		}
+		if t.cols[fMiddle][i] == "" {
+			t.set(i, fMiddle, names.Fold(p.Middle))
+		}
+	}
+	if v := t.cols[fLast][i]; v != "" {
+		t.set(i, fLastBase, names.Base(v))
+	}
+	if v := t.cols[fMiddle][i]; v != "" {
+		t.set(i, fMiddleBase, names.Base(v))
+	}
+}
+
+func (t *Table) set(i int, f feature, v string) {
+	if v == "" {
+		return
+	}
+	t.cols[f][i] = v
+	t.present[f] = true
+}
+
+// setName keeps a name twice: folded across scripts, for blocking and
+// closeness, and as written, so that MEIER and MAIER (one skeleton) are
+// still not the same name.
+func (t *Table) setName(i int, folded, text feature, v string) {
+	t.set(i, folded, names.Fold(v))
+	t.set(i, text, strings.Join(strings.Fields(strings.ToLower(v)), " "))
+}
+
+func (t *Table) setExtra(i int, name, mode, v string) {
+	e := t.extra(name, mode, i+1)
+	t.extras[e].values[i] = normExtra(mode, v)
+}
+
+// normExtra is the matching form of an extra attribute: identifiers lose
+// spaces and dashes and case, free text is folded like names.
+func normExtra(mode, v string) string {
+	switch mode {
+	case source.MatchText:
+		return names.Fold(v)
+	case source.MatchID:
+		return strings.ToLower(strings.Map(func(r rune) rune {
+			if r == ' ' || r == '-' || r == '/' || r == '.' {
+				return -1
+			}
+			return r
+		}, v))
+	}
+	return strings.ToLower(v)
+}
+
+// digits keeps the ASCII digits of s.
+func digits(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			b := make([]byte, 0, len(s))
+			for j := 0; j < len(s); j++ {
+				if s[j] >= '0' && s[j] <= '9' {
+					b = append(b, s[j])
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}

@@ -1,0 +1,389 @@
+package resolve
+
+import (
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"sync"
+)
+
+// Training constants.
+const (
+	// uSamples random pairs estimate u: enough for any level that is not
+	// itself a near-certain sign of a match (those get a floor of half a
+	// pair, as if seen once in a million).
+	uSamples = 500_000
+	// emIterations bounds each expectation-maximisation session; sessions
+	// usually converge (max change of m below emTolerance) in 10 to 30.
+	emIterations = 100
+	emTolerance  = 1e-6
+	// minSessionPairs: a blocking rule with fewer candidate pairs is too
+	// small to train on.
+	minSessionPairs = 30
+)
+
+// patternCount is how many candidate pairs share one pattern.
+type patternCount struct {
+	p pattern
+	n float64
+}
+
+// countPatterns aggregates the candidates' patterns, sorted, so that EM
+// (which sums over them) gives the same result on every run.
+func countPatterns(cands []candidate) []patternCount {
+	workers := runtime.GOMAXPROCS(0)
+	maps := make([]map[pattern]float64, workers)
+	chunk := (len(cands) + workers - 1) / workers
+	var wg sync.WaitGroup
+	for w := range workers {
+		maps[w] = map[pattern]float64{}
+		lo, hi := min(w*chunk, len(cands)), min((w+1)*chunk, len(cands))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, c := range cands[lo:hi] {
+				maps[w][c.pat]++
+			}
+		}()
+	}
+	wg.Wait()
+	for _, m := range maps[1:] {
+		for p, n := range m {
+			maps[0][p] += n
+		}
+	}
+	out := make([]patternCount, 0, len(maps[0]))
+	for p, n := range maps[0] {
+		out = append(out, patternCount{p, n})
+	}
+	slices.SortFunc(out, func(a, b patternCount) int {
+		switch {
+		case a.p < b.p:
+			return -1
+		case a.p > b.p:
+			return 1
+		}
+		return 0
+	})
+	return out
+}
+
+// estimateU compares random pairs of records: almost all are non-matches,
+// so the share of each level among them is u. Counts start at one half so
+// that a level never seen (two random people with one IIN) gets a small u
+// rather than an infinite weight.
+func estimateU(t *Table, cs []comparison, seed uint64) [][]float64 {
+	n := t.Len()
+	samples := uSamples
+	if all := n * (n - 1) / 2; all < samples {
+		samples = all
+	}
+	workers := runtime.GOMAXPROCS(0)
+	counts := make([][][]float64, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		counts[w] = newLevelTable(cs, 0)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(seed, uint64(w)))
+			for k := w; k < samples; k += workers {
+				i, j := rng.IntN(n), rng.IntN(n-1)
+				if j >= i {
+					j++
+				}
+				for c := range cs {
+					if l := cs[c].level(t, i, j); l >= 0 {
+						counts[w][c][l]++
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	u := newLevelTable(cs, 0.5)
+	for c := range u {
+		for w := range workers {
+			for l := range u[c] {
+				u[c][l] += counts[w][c][l]
+			}
+		}
+		normalise(u[c])
+	}
+	return u
+}
+
+func newLevelTable(cs []comparison, fill float64) [][]float64 {
+	t := make([][]float64, len(cs))
+	for c := range cs {
+		t[c] = make([]float64, len(cs[c].levels))
+		for l := range t[c] {
+			t[c][l] = fill
+		}
+	}
+	return t
+}
+
+func normalise(v []float64) {
+	s := 0.0
+	for _, x := range v {
+		s += x
+	}
+	if s == 0 {
+		return
+	}
+	for i := range v {
+		v[i] /= s
+	}
+}
+
+// initialM is EM's starting point: matches mostly agree exactly.
+func initialM(cs []comparison) [][]float64 {
+	m := newLevelTable(cs, 0)
+	for c := range m {
+		k := len(m[c])
+		m[c][0] = 0.9
+		m[c][k-1] = 0.05
+		for l := 1; l < k-1; l++ {
+			m[c][l] = 0.05 / float64(k-2)
+		}
+		if k == 2 {
+			m[c][0] = 0.95
+		}
+	}
+	return m
+}
+
+// trainingRules are the blocks EM trains on, one attribute each, so that
+// each session leaves as many comparisons as possible to estimate.
+// Prediction's rules combine attributes to keep blocks small; a session
+// on such a rule would learn nothing about any of them.
+func trainingRules(t *Table) []rule {
+	var rs []rule
+	add := func(name string, reads uint64, key func(*Table, int) string) {
+		rs = append(rs, rule{name: name, reads: reads, key: key})
+	}
+	for _, f := range []struct {
+		name  string
+		f     feature
+		reads uint64
+	}{
+		{"national_id", fNID, bit(fNID)},
+		{"birth_date", fBirth, bit(fBirth)},
+		{"last_name", fLastBase, bit(fLast) | bit(fLastBase)},
+		{"first_name", fFirst, bit(fFirst)},
+		{"phone", fPhone, bit(fPhone)},
+		{"email", fEmail, bit(fEmail)},
+		{"postcode", fPostcode, bit(fPostcode)},
+	} {
+		if t.present[f.f] {
+			add(f.name, f.reads, colValue(f.f))
+		}
+	}
+	for e, x := range t.extras {
+		add(x.name, 1<<uint(extraBit+e), func(t *Table, i int) string { return t.extras[e].values[i] })
+	}
+	return rs
+}
+
+// Limits of a training session's pairs: blocks on one attribute can be
+// huge (every Ахметов), so each block contributes a sample of its records
+// and the session stops growing at maxSessionPairs.
+const (
+	maxSessionBlock = 40
+	maxSessionPairs = 300_000
+)
+
+// session is one EM training session: the comparison patterns of pairs
+// that agree on one attribute.
+type session struct {
+	reads  uint64
+	counts []patternCount
+}
+
+// trainingSessions compares the pairs of each training rule's blocks.
+func trainingSessions(t *Table, cs []comparison, seed uint64) []session {
+	var out []session
+	for k, ru := range trainingRules(t) {
+		active := 0
+		for c := range cs {
+			if cs[c].reads&ru.reads == 0 {
+				active++
+			}
+		}
+		// With u fixed, one comparison cannot separate matches from
+		// non-matches: the session needs two.
+		if active < 2 {
+			continue
+		}
+		blocks := map[string][]int32{}
+		for i := range t.Len() {
+			if key := ru.key(t, i); key != "" {
+				blocks[key] = append(blocks[key], int32(i))
+			}
+		}
+		keys := make([]string, 0, len(blocks))
+		for key, recs := range blocks {
+			if len(recs) > 1 {
+				keys = append(keys, key)
+			}
+		}
+		slices.Sort(keys)
+		rng := rand.New(rand.NewPCG(seed, uint64(k)+1000))
+		rng.Shuffle(len(keys), func(a, b int) { keys[a], keys[b] = keys[b], keys[a] })
+		var cands []candidate
+		for _, key := range keys {
+			recs := blocks[key]
+			if len(recs) > maxSessionBlock {
+				rng.Shuffle(len(recs), func(a, b int) { recs[a], recs[b] = recs[b], recs[a] })
+				recs = recs[:maxSessionBlock]
+			}
+			for x := range recs {
+				for y := x + 1; y < len(recs); y++ {
+					cands = append(cands, candidate{i: uint32(recs[x]), j: uint32(recs[y])})
+				}
+			}
+			if len(cands) >= maxSessionPairs {
+				break
+			}
+		}
+		if len(cands) < minSessionPairs {
+			continue
+		}
+		parallel(len(cands), func(lo, hi int) {
+			for n := lo; n < hi; n++ {
+				cands[n].pat = compare(t, cs, nil, int(cands[n].i), int(cands[n].j))
+			}
+		})
+		out = append(out, session{reads: ru.reads, counts: countPatterns(cands)})
+	}
+	return out
+}
+
+// estimateM runs EM on each training session, as Splink does: a session
+// sees only pairs that agree on its attribute, so the comparisons reading
+// that attribute stay out of it. Each comparison's m is the mean over the
+// sessions that could estimate it. It reports which comparisons were
+// estimated at all.
+func estimateM(cs []comparison, sessions []session, u [][]float64) ([][]float64, []bool) {
+	m := initialM(cs)
+	sum := newLevelTable(cs, 0)
+	counted := make([]int, len(cs))
+	for _, ss := range sessions {
+		active := make([]bool, len(cs))
+		for c := range cs {
+			active[c] = cs[c].reads&ss.reads == 0
+		}
+		sm, _ := em(ss.counts, active, initialM(cs), u, 0)
+		for c := range cs {
+			if !active[c] {
+				continue
+			}
+			counted[c]++
+			for l := range sm[c] {
+				sum[c][l] += sm[c][l]
+			}
+		}
+	}
+	trained := make([]bool, len(cs))
+	for c := range cs {
+		if counted[c] == 0 {
+			continue
+		}
+		trained[c] = true
+		for l := range m[c] {
+			m[c][l] = sum[c][l] / float64(counted[c])
+		}
+	}
+	return m, trained
+}
+
+// em estimates m and the session's prior by expectation maximisation with
+// u held fixed, over the active comparisons. With totalPairs > 0 the
+// counts are the candidates of all pairs and the prior is a share of all
+// pairs, as in estimateLambda; otherwise it is a share of the counts.
+func em(counts []patternCount, active []bool, m, u [][]float64, totalPairs float64) ([][]float64, float64) {
+	lambda := 0.5
+	if totalPairs > 0 {
+		n := 0.0
+		for _, pc := range counts {
+			n += pc.n
+		}
+		lambda = min(0.1*n/totalPairs, 0.5)
+	}
+	num := make([][]float64, len(m))
+	for c := range m {
+		num[c] = make([]float64, len(m[c]))
+	}
+	for range emIterations {
+		for c := range num {
+			clear(num[c])
+		}
+		den := make([]float64, len(m))
+		matches, total := 0.0, 0.0
+		logit := math.Log2(lambda / (1 - lambda))
+		for _, pc := range counts {
+			w := logit
+			for c := range m {
+				if l := pc.p.level(c); active[c] && l >= 0 {
+					w += math.Log2(m[c][l] / u[c][l])
+				}
+			}
+			post := Probability(w) * pc.n
+			matches += post
+			total += pc.n
+			for c := range m {
+				if l := pc.p.level(c); active[c] && l >= 0 {
+					num[c][l] += post
+					den[c] += post
+				}
+			}
+		}
+		change := 0.0
+		for c := range m {
+			if !active[c] || den[c] == 0 {
+				continue
+			}
+			for l := range m[c] {
+				// A little smoothing keeps a level never seen among
+				// matches from a weight of minus infinity.
+				v := (num[c][l] + 1e-3) / (den[c] + 1e-3*float64(len(m[c])))
+				change = max(change, math.Abs(v-m[c][l]))
+				m[c][l] = v
+			}
+		}
+		if totalPairs > 0 {
+			total = totalPairs
+		}
+		lambda = min(max(matches/total, 1e-12), 1-1e-9)
+		if change < emTolerance {
+			break
+		}
+	}
+	return m, lambda
+}
+
+// estimateLambda finds the prior probability that two random records match:
+// the fixed point at which the expected number of matches among the
+// candidates, scored with that prior, is the prior times all pairs.
+func estimateLambda(counts []patternCount, w weights, totalPairs float64) float64 {
+	cands := 0.0
+	for _, pc := range counts {
+		cands += pc.n
+	}
+	lambda := min(0.1*cands/totalPairs, 0.5)
+	for range 200 {
+		w.prior = math.Log2(lambda / (1 - lambda))
+		e := 0.0
+		for _, pc := range counts {
+			e += pc.n * Probability(w.weightOf(pc.p))
+		}
+		next := min(max(e/totalPairs, 1e-12), 0.5)
+		if math.Abs(next-lambda) < lambda*1e-6 {
+			return next
+		}
+		lambda = next
+	}
+	return lambda
+}

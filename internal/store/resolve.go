@@ -1,0 +1,1159 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// This file is the store side of entity resolution: reading the records to
+// resolve, and keeping the entities, their members, the blocking keys, the
+// lineage of every decision and the resolver's state per entity kind.
+//
+// Entity ids are chosen by the resolver and never reused. An entity merged
+// into another keeps its row, with merged_into naming the survivor; an
+// entity left without members is retired, not deleted. Lineage rows are
+// history and are never deleted, not even by a full re-resolution.
+
+// RecordRef names one record: its source and its id within the source.
+type RecordRef struct {
+	SourceID int64
+	RecordID string
+}
+
+// ResolveRecord is the latest version of one record, for resolution.
+type ResolveRecord struct {
+	RecordRef
+	Source  string // the source's name
+	Entity  string // the source's entity kind; "person" when its definition names none
+	Version int
+	RunID   int64 // the ingest run that stored the version
+	Deleted bool
+	Attrs   map[string]string // canonical attribute -> value; empty when Deleted
+}
+
+// Membership places one record, at one of its versions, in an entity.
+type Membership struct {
+	RecordRef
+	EntityID string
+	Version  int // the record version the link was decided on
+}
+
+// KeyRow is one blocking key of one record.
+type KeyRow struct {
+	Key int64
+	Ref RecordRef
+}
+
+// Lineage actions.
+const (
+	ActionCreate = "create" // EntityID was created
+	ActionAttach = "attach" // Ref joined EntityID
+	ActionMerge  = "merge"  // EntityID was merged into OtherID, the survivor
+	ActionSplit  = "split"  // part of EntityID left to form OtherID, the new entity
+	ActionDetach = "detach" // Ref left EntityID
+	ActionRetire = "retire" // EntityID was left with no member
+)
+
+// LineageEvent is one decision of the resolver about one entity. EntityID is
+// the entity the event happened to; OtherID is the surviving entity of a
+// merge and the new entity of a split, "" otherwise; Ref is the record of an
+// attach or a detach, nil otherwise.
+type LineageEvent struct {
+	At          time.Time // zero: the time ApplyResolve runs
+	RunID       int64     // the resolve run; zero: the run ApplyResolve records
+	Action      string    // one of the Action constants
+	EntityID    string
+	OtherID     string
+	Ref         *RecordRef
+	Probability float64 // match probability behind the decision; 0 means none
+	Reason      string
+}
+
+// Merge folds entity From into entity Into.
+type Merge struct {
+	From, Into string
+}
+
+// ResolveCounts are the totals of one resolve run.
+type ResolveCounts struct {
+	Records, Created, Attached, Merged, Split, Detached int
+}
+
+// ResolveChanges is one resolve run's effect, applied atomically by
+// ApplyResolve, in this order: Reset, NewEntities, Removed, Members,
+// DropKeys, Keys, Merges, Retired, Lineage, then the kind's state.
+// Slices may be empty.
+type ResolveChanges struct {
+	Kind    string    // entity kind: lower-case letters, digits, '_' or '-'
+	Mode    string    // "full" or "incremental"
+	Started time.Time // when the resolver began; zero: the time ApplyResolve runs
+
+	// Reset deletes the memberships of every record of the kind's sources
+	// and every key of the kind before anything else. Entities and lineage
+	// stay: a full re-resolution retires or reuses the old entities itself.
+	Reset bool
+
+	NewEntities []string     // created with the run's kind; an id that exists fails the run
+	Removed     []RecordRef  // records that leave their entity (deleted records)
+	Members     []Membership // inserted, or moved to another entity (which must exist); for a ref given twice the last wins
+	DropKeys    []RecordRef  // every key of these records (of Kind) is deleted before Keys are added
+	Keys        []KeyRow
+	Merges      []Merge  // From gets merged_into = Into; an unknown From or Into fails the run
+	Retired     []string // retired_at is set unless already set; an unknown id fails the run
+	Lineage     []LineageEvent
+
+	Model     []byte // when non-nil, replaces the stored model (JSON)
+	Watermark int64  // the highest ingest run id now resolved
+	Counts    ResolveCounts
+}
+
+// defaultEntityKind is the kind of a source whose definition names none.
+const defaultEntityKind = "person"
+
+// sourceInfo is what resolution needs of a source.
+type sourceInfo struct {
+	name, kind string
+}
+
+// queryer is what sourceInfos needs of *sql.DB and *sql.Conn.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// sourceInfos returns every registered source by id.
+func sourceInfos(ctx context.Context, q queryer) (map[int64]sourceInfo, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, name, entity FROM sources`)
+	if err != nil {
+		return nil, fmt.Errorf("sources: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[int64]sourceInfo)
+	for rows.Next() {
+		var (
+			id int64
+			si sourceInfo
+		)
+		if err := rows.Scan(&id, &si.name, &si.kind); err != nil {
+			return nil, fmt.Errorf("sources: %w", err)
+		}
+		if si.kind == "" {
+			si.kind = defaultEntityKind
+		}
+		out[id] = si
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sources: %w", err)
+	}
+	return out, nil
+}
+
+// kindSourceIDs returns the ids of the sources of an entity kind, in order.
+func kindSourceIDs(srcs map[int64]sourceInfo, kind string) []int64 {
+	var ids []int64
+	for id, si := range srcs {
+		if si.kind == kind {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// latestColumns and latestOnly select a record version and keep it only when
+// no later version of the record exists.
+const (
+	latestColumns = `v.source_id, v.record_id, v.version, v.run_id, v.deleted, v.attrs`
+	latestOnly    = `NOT EXISTS (SELECT 1 FROM record_versions n
+		WHERE n.source_id = v.source_id AND n.record_id = v.record_id AND n.version > v.version)`
+)
+
+func scanResolveRecord(rows *sql.Rows, srcs map[int64]sourceInfo) (ResolveRecord, error) {
+	var (
+		r     ResolveRecord
+		attrs []byte
+	)
+	if err := rows.Scan(&r.SourceID, &r.RecordID, &r.Version, &r.RunID, &r.Deleted, jsonValue{&attrs}); err != nil {
+		return r, err
+	}
+	si := srcs[r.SourceID]
+	r.Source, r.Entity = si.name, si.kind
+	if err := json.Unmarshal(attrs, &r.Attrs); err != nil {
+		return r, fmt.Errorf("record %d:%s version %d: attrs: %w", r.SourceID, r.RecordID, r.Version, err)
+	}
+	return r, nil
+}
+
+// ChangedSince streams to fn the latest version of every record of the
+// kind's sources whose latest version was stored by an ingest run with id >
+// afterRun, deleted versions included, in (run_id, source_id, record_id)
+// order, with one query. It returns the new watermark: the highest id of a
+// committed run of the kind's sources (afterRun when there is none newer),
+// which the caller stores with ApplyResolve and passes as afterRun next time.
+// With afterRun = 0 it streams every record.
+//
+// The watermark MUST NOT pass a run that commits later, or that run's
+// records would never be resolved. On SQLite runs are serialised, so their
+// ids follow commit order. On PostgreSQL runs are concurrent and a run takes
+// its id when it begins, so ChangedSince first waits for the ingest runs in
+// progress, of any source, to commit or abort (it locks ingest_runs in SHARE
+// mode for one short query; runs that begin meanwhile wait for it and take
+// higher ids). Versions of runs above the watermark are left for next time.
+//
+// An error from fn stops the stream and is returned as is.
+func (s *Store) ChangedSince(ctx context.Context, kind string, afterRun int64, fn func(ResolveRecord) error) (int64, error) {
+	active, watermark, err := s.newRuns(ctx, kind, afterRun)
+	if err != nil {
+		return afterRun, fmt.Errorf("changed %s records: %w", kind, err)
+	}
+	if len(active) == 0 {
+		return afterRun, nil
+	}
+	srcs, err := sourceInfos(ctx, s.db)
+	if err != nil {
+		return afterRun, fmt.Errorf("changed %s records: %w", kind, err)
+	}
+	args := make([]any, 0, len(active)+2)
+	for _, id := range active {
+		args = append(args, id)
+	}
+	args = append(args, afterRun, watermark)
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return afterRun, fmt.Errorf("changed %s records: %w", kind, err)
+	}
+	defer conn.Close()
+	if s.dialect == sqliteDialect {
+		restore, err := sqliteSortOnDisk(ctx, conn)
+		if err != nil {
+			return afterRun, fmt.Errorf("changed %s records: %w", kind, err)
+		}
+		defer restore()
+	}
+	// The unary plus keeps SQLite, which has no statistics, from preferring
+	// the primary key (every version of the sources) to the run index (the
+	// versions since afterRun); PostgreSQL plans by its statistics.
+	rows, err := conn.QueryContext(ctx, s.dialect.rebind(`SELECT `+latestColumns+`
+		FROM record_versions v
+		WHERE +v.source_id IN (`+placeholders(len(active))+`) AND v.run_id > ? AND v.run_id <= ? AND `+latestOnly+`
+		ORDER BY v.run_id, v.source_id, v.record_id`), args...)
+	if err != nil {
+		return afterRun, fmt.Errorf("changed %s records: %w", kind, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r, err := scanResolveRecord(rows, srcs)
+		if err != nil {
+			return afterRun, fmt.Errorf("changed %s records: %w", kind, err)
+		}
+		if err := fn(r); err != nil {
+			return afterRun, err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return afterRun, fmt.Errorf("changed %s records: %w", kind, err)
+	}
+	return watermark, nil
+}
+
+// sortCacheKiB is the page cache, in KiB, of the connection that streams
+// ChangedSince on SQLite; it also bounds the sorter's memory.
+const sortCacheKiB = 16384
+
+// sqliteSortOnDisk makes the SQLite connection sort in temporary files with
+// a small cache, and returns what restores its settings. ChangedSince's
+// ORDER BY sorts whole rows, attrs included, before the first one comes:
+// with the store's in-memory temp store and large cache that is about 500
+// bytes of memory per record; on disk it is bounded, as PostgreSQL's sort
+// is by work_mem.
+func sqliteSortOnDisk(ctx context.Context, conn *sql.Conn) (restore func(), err error) {
+	var cache int64
+	if err := conn.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&cache); err != nil {
+		return nil, err
+	}
+	if _, err := conn.ExecContext(ctx, `PRAGMA temp_store = FILE`); err != nil {
+		return nil, err
+	}
+	restore = func() {
+		_, err := conn.ExecContext(context.Background(), `PRAGMA temp_store = MEMORY`)
+		if err == nil {
+			_, err = conn.ExecContext(context.Background(), `PRAGMA cache_size = `+strconv.FormatInt(cache, 10))
+		}
+		if err != nil {
+			conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+	}
+	if _, err := conn.ExecContext(ctx, `PRAGMA cache_size = -`+strconv.Itoa(sortCacheKiB)); err != nil {
+		restore()
+		return nil, err
+	}
+	return restore, nil
+}
+
+// newRuns returns the sources of kind with a committed run whose id is
+// above afterRun, and the highest such run id. One statement reads both the
+// sources and their runs, so that a source registered meanwhile cannot slip
+// between them. See ChangedSince for the lock on PostgreSQL.
+func (s *Store) newRuns(ctx context.Context, kind string, afterRun int64) (active []int64, watermark int64, err error) {
+	q := s.dialect.rebind(`SELECT r.source_id, MAX(r.id) FROM ingest_runs r JOIN sources s ON s.id = r.source_id
+		WHERE (s.entity = ? OR (s.entity = '' AND ? = '` + defaultEntityKind + `')) AND r.id > ? AND r.finished_at IS NOT NULL
+		GROUP BY r.source_id ORDER BY r.source_id`)
+	var qr queryer = s.db
+	if s.dialect == postgresDialect {
+		tx, err := s.db.BeginTx(ctx, nil)
+		if err != nil {
+			return nil, 0, fmt.Errorf("new runs: %w", err)
+		}
+		defer tx.Rollback()
+		if _, err := tx.ExecContext(ctx, `LOCK TABLE ingest_runs IN SHARE MODE`); err != nil {
+			return nil, 0, fmt.Errorf("new runs: wait for ingest runs in progress: %w", err)
+		}
+		qr = tx
+	}
+	rows, err := qr.QueryContext(ctx, q, kind, kind, afterRun)
+	if err != nil {
+		return nil, 0, fmt.Errorf("new runs: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var src, maxID int64
+		if err := rows.Scan(&src, &maxID); err != nil {
+			return nil, 0, fmt.Errorf("new runs: %w", err)
+		}
+		active = append(active, src)
+		watermark = max(watermark, maxID)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("new runs: %w", err)
+	}
+	return active, watermark, nil
+}
+
+// LatestRecords returns the latest version of each of refs that exists and
+// is not deleted (a record whose latest version is a deletion is left out),
+// in the order of refs, once per ref. It queries by source, at most
+// refChunk refs at a time.
+func (s *Store) LatestRecords(ctx context.Context, refs []RecordRef) ([]ResolveRecord, error) {
+	if len(refs) == 0 {
+		return nil, nil
+	}
+	srcs, err := sourceInfos(ctx, s.db)
+	if err != nil {
+		return nil, fmt.Errorf("latest records: %w", err)
+	}
+	found := make(map[RecordRef]ResolveRecord, len(refs))
+	err = eachRefChunk(refs, func(src int64, ids []string) error {
+		rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`SELECT `+latestColumns+`
+			FROM record_versions v
+			WHERE v.source_id = ? AND v.record_id IN (`+placeholders(len(ids))+`) AND `+latestOnly),
+			refArgs(src, ids)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			r, err := scanResolveRecord(rows, srcs)
+			if err != nil {
+				return err
+			}
+			if !r.Deleted {
+				found[r.RecordRef] = r
+			}
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("latest records: %w", err)
+	}
+	out := make([]ResolveRecord, 0, len(found))
+	for _, ref := range refs {
+		if r, ok := found[ref]; ok {
+			out = append(out, r)
+			delete(found, ref)
+		}
+	}
+	return out, nil
+}
+
+// KeyMatches returns the distinct records that hold any of keys for kind,
+// ordered by source and record id.
+func (s *Store) KeyMatches(ctx context.Context, kind string, keys []int64) ([]RecordRef, error) {
+	seen := make(map[RecordRef]struct{})
+	var out []RecordRef
+	for chunk := range slices.Chunk(keys, refChunk) {
+		args := make([]any, 0, len(chunk)+1)
+		args = append(args, kind)
+		for _, k := range chunk {
+			args = append(args, k)
+		}
+		err := func() error {
+			rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`SELECT DISTINCT source_id, record_id FROM resolve_keys
+				WHERE kind = ? AND key IN (`+placeholders(len(chunk))+`)`), args...)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var ref RecordRef
+				if err := rows.Scan(&ref.SourceID, &ref.RecordID); err != nil {
+					return err
+				}
+				if _, dup := seen[ref]; !dup {
+					seen[ref] = struct{}{}
+					out = append(out, ref)
+				}
+			}
+			return rows.Err()
+		}()
+		if err != nil {
+			return nil, fmt.Errorf("%s key matches: %w", kind, err)
+		}
+	}
+	slices.SortFunc(out, compareRefs)
+	return out, nil
+}
+
+// Membership returns the entity of each of refs that belongs to one.
+func (s *Store) Membership(ctx context.Context, refs []RecordRef) (map[RecordRef]string, error) {
+	out := make(map[RecordRef]string)
+	err := eachRefChunk(refs, func(src int64, ids []string) error {
+		rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`SELECT source_id, record_id, entity_id FROM entity_members
+			WHERE source_id = ? AND record_id IN (`+placeholders(len(ids))+`)`), refArgs(src, ids)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var (
+				ref RecordRef
+				ent string
+			)
+			if err := rows.Scan(&ref.SourceID, &ref.RecordID, &ent); err != nil {
+				return err
+			}
+			out[ref] = ent
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("membership: %w", err)
+	}
+	return out, nil
+}
+
+// Members returns the records of each of entityIDs, ordered by source and
+// record id; entities without members are left out.
+func (s *Store) Members(ctx context.Context, entityIDs []string) (map[string][]RecordRef, error) {
+	out := make(map[string][]RecordRef)
+	for chunk := range slices.Chunk(distinct(entityIDs), refChunk) {
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		err := func() error {
+			rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`SELECT entity_id, source_id, record_id FROM entity_members
+				WHERE entity_id IN (`+placeholders(len(chunk))+`)`), args...)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var (
+					ent string
+					ref RecordRef
+				)
+				if err := rows.Scan(&ent, &ref.SourceID, &ref.RecordID); err != nil {
+					return err
+				}
+				out[ent] = append(out[ent], ref)
+			}
+			return rows.Err()
+		}()
+		if err != nil {
+			return nil, fmt.Errorf("members: %w", err)
+		}
+	}
+	for _, refs := range out {
+		slices.SortFunc(refs, compareRefs)
+	}
+	return out, nil
+}
+
+// MaxEntityNumber returns the highest N among the entity ids made of prefix
+// followed by decimal digits only (such as "P0000042" for prefix "P"), or 0
+// when there is none, so that the resolver can number new entities on.
+// Merged and retired entities count: ids are never reused.
+func (s *Store) MaxEntityNumber(ctx context.Context, prefix string) (int64, error) {
+	// A range over the primary key finds the ids that start with prefix
+	// (ids compare bytewise in both dialects); the digits are checked here.
+	q, args := `SELECT entity_id FROM entities WHERE entity_id >= ?`, []any{prefix}
+	if hi, ok := prefixEnd(prefix); ok {
+		q += ` AND entity_id < ?`
+		args = append(args, hi)
+	}
+	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(q), args...)
+	if err != nil {
+		return 0, fmt.Errorf("max entity number %q: %w", prefix, err)
+	}
+	defer rows.Close()
+	var best int64
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return 0, fmt.Errorf("max entity number %q: %w", prefix, err)
+		}
+		digits, ok := strings.CutPrefix(id, prefix)
+		if !ok || digits == "" || strings.TrimLeft(digits, "0123456789") != "" {
+			continue
+		}
+		n, err := strconv.ParseInt(digits, 10, 64)
+		if err != nil {
+			continue // more digits than an int64 holds: not one of ours
+		}
+		best = max(best, n)
+	}
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("max entity number %q: %w", prefix, err)
+	}
+	return best, nil
+}
+
+// prefixEnd returns the least string above every string that starts with
+// prefix, when it is short to write: prefix with its last byte incremented,
+// for an ASCII last byte.
+func prefixEnd(prefix string) (string, bool) {
+	if prefix == "" {
+		return "", false
+	}
+	last := prefix[len(prefix)-1]
+	if last >= 0x7f {
+		return "", false
+	}
+	return prefix[:len(prefix)-1] + string(rune(last+1)), true
+}
+
+// ResolveState returns the stored model and watermark of an entity kind:
+// nil, 0 and no error when the kind was never resolved.
+func (s *Store) ResolveState(ctx context.Context, kind string) (model []byte, watermark int64, err error) {
+	err = s.db.QueryRowContext(ctx, s.dialect.rebind(`SELECT model, watermark FROM resolve_state WHERE kind = ?`), kind).
+		Scan(jsonValue{&model}, &watermark)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, 0, nil
+	}
+	if err != nil {
+		return nil, 0, fmt.Errorf("resolve state %s: %w", kind, err)
+	}
+	return model, watermark, nil
+}
+
+// Lineage returns the events of an entity, those where it is EntityID and
+// those where it is OtherID, oldest first.
+func (s *Store) Lineage(ctx context.Context, entityID string) ([]LineageEvent, error) {
+	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`
+		SELECT at, run_id, action, entity_id, other_id, source_id, record_id, probability, reason
+		FROM entity_lineage WHERE entity_id = ? OR other_id = ? ORDER BY id`), entityID, entityID)
+	if err != nil {
+		return nil, fmt.Errorf("lineage %s: %w", entityID, err)
+	}
+	defer rows.Close()
+	var out []LineageEvent
+	for rows.Next() {
+		var (
+			e     LineageEvent
+			other sql.NullString
+			src   sql.NullInt64
+			rec   sql.NullString
+			prob  sql.NullFloat64
+		)
+		if err := rows.Scan(timeValue{&e.At}, &e.RunID, &e.Action, &e.EntityID, &other, &src, &rec, &prob, &e.Reason); err != nil {
+			return nil, fmt.Errorf("lineage %s: %w", entityID, err)
+		}
+		e.OtherID, e.Probability = other.String, prob.Float64
+		if src.Valid {
+			e.Ref = &RecordRef{SourceID: src.Int64, RecordID: rec.String}
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("lineage %s: %w", entityID, err)
+	}
+	return out, nil
+}
+
+// maxMergeChain bounds how many merges EntityOf follows, against a cycle.
+const maxMergeChain = 64
+
+// EntityOf follows merged_into from entityID to the entity that absorbed it
+// and returns that entity's id: entityID itself when it was never merged
+// (retired or not). It returns an error wrapping ErrNotFound for an unknown
+// id, and an error for a chain of merges that loops.
+func (s *Store) EntityOf(ctx context.Context, entityID string) (string, error) {
+	id := entityID
+	for range maxMergeChain {
+		var next sql.NullString
+		err := s.db.QueryRowContext(ctx, s.dialect.rebind(`SELECT merged_into FROM entities WHERE entity_id = ?`), id).Scan(&next)
+		if errors.Is(err, sql.ErrNoRows) {
+			return "", fmt.Errorf("entity %s: %w", id, ErrNotFound)
+		}
+		if err != nil {
+			return "", fmt.Errorf("entity of %s: %w", entityID, err)
+		}
+		if !next.Valid {
+			return id, nil
+		}
+		id = next.String
+	}
+	return "", fmt.Errorf("entity of %s: more than %d merges: a cycle?", entityID, maxMergeChain)
+}
+
+// ApplyResolve applies ch in one transaction: everything or, on any error,
+// nothing. It records a resolve run and returns its id, which it also
+// stamps on the lineage events whose RunID is 0. The stored state of
+// ch.Kind gets ch.Watermark and, when ch.Model is non-nil, the new model.
+//
+// Every entity that Members and Merges point to must exist once
+// NewEntities are added, or the run fails with an error wrapping
+// ErrNotFound. Rows go in bulk: multi-row INSERTs on SQLite and, for large
+// slices, COPY on PostgreSQL; deletions go by source, refChunk records at a
+// time, or through COPY for large slices on PostgreSQL.
+//
+// ApplyResolve does not check that the stored state is still the one the
+// resolver started from: the caller MUST run one resolution of a kind at a
+// time.
+func (s *Store) ApplyResolve(ctx context.Context, ch ResolveChanges) (int64, error) {
+	if err := ch.validate(); err != nil {
+		return 0, fmt.Errorf("apply resolve %s: %w", ch.Kind, err)
+	}
+	a, err := s.beginApply(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("apply resolve %s: %w", ch.Kind, err)
+	}
+	defer a.rollback()
+	id, err := a.apply(ctx, &ch)
+	if err != nil {
+		return 0, fmt.Errorf("apply resolve %s: %w", ch.Kind, err)
+	}
+	return id, nil
+}
+
+// validate checks what the database would otherwise reject late, or not at all.
+func (ch *ResolveChanges) validate() error {
+	if !validKind(ch.Kind) {
+		return fmt.Errorf("kind %q: want lower-case letters, digits, '_' or '-'", ch.Kind)
+	}
+	if ch.Mode != "full" && ch.Mode != "incremental" {
+		return fmt.Errorf("mode %q: want full or incremental", ch.Mode)
+	}
+	for _, id := range ch.NewEntities {
+		if id == "" {
+			return errors.New("new entity with an empty id")
+		}
+	}
+	for _, m := range ch.Members {
+		if m.EntityID == "" {
+			return fmt.Errorf("member %d:%s: empty entity id", m.SourceID, m.RecordID)
+		}
+	}
+	for _, m := range ch.Merges {
+		if m.From == "" || m.Into == "" || m.From == m.Into {
+			return fmt.Errorf("merge %q into %q: want two different entities", m.From, m.Into)
+		}
+	}
+	for _, e := range ch.Lineage {
+		switch e.Action {
+		case ActionCreate, ActionAttach, ActionMerge, ActionSplit, ActionDetach, ActionRetire:
+		default:
+			return fmt.Errorf("lineage of %s: unknown action %q", e.EntityID, e.Action)
+		}
+		if e.EntityID == "" {
+			return fmt.Errorf("lineage %s: empty entity id", e.Action)
+		}
+	}
+	if ch.Model != nil && !json.Valid(ch.Model) {
+		return errors.New("model is not valid JSON")
+	}
+	return nil
+}
+
+// validKind reports whether kind is a name the store may write as an SQL
+// literal: non-empty, lower-case ASCII letters, digits, '_' and '-'.
+func validKind(kind string) bool {
+	if kind == "" || len(kind) > 64 {
+		return false
+	}
+	for _, c := range []byte(kind) {
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// applyTx is one ApplyResolve transaction on a dedicated connection (COPY
+// needs the connection itself).
+type applyTx struct {
+	s     *Store
+	conn  *sql.Conn
+	done  bool
+	runID int64
+	now   time.Time
+	// nowSQL is now as an SQL literal, for multi-row INSERTs.
+	nowSQL string
+	// copied reports whether a COPY ran (PostgreSQL only).
+	copied bool
+}
+
+func (s *Store) beginApply(ctx context.Context) (*applyTx, error) {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	begin := "BEGIN"
+	if s.dialect == sqliteDialect {
+		begin = "BEGIN IMMEDIATE"
+	}
+	if _, err := conn.ExecContext(ctx, begin); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	return &applyTx{s: s, conn: conn, now: now, nowSQL: "'" + now.Format(timeLayout) + "'"}, nil
+}
+
+// rollback undoes the transaction unless it was committed; it is safe to
+// defer.
+func (a *applyTx) rollback() {
+	if a.done {
+		return
+	}
+	a.done = true
+	// Roll back even when ctx is cancelled, or the connection would go back
+	// to the pool mid-transaction.
+	if _, err := a.conn.ExecContext(context.Background(), "ROLLBACK"); err != nil {
+		a.conn.Raw(func(any) error { return driver.ErrBadConn })
+	}
+	a.conn.Close()
+}
+
+func (a *applyTx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return a.conn.ExecContext(ctx, a.s.dialect.rebind(q), args...)
+}
+
+func (a *applyTx) apply(ctx context.Context, ch *ResolveChanges) (int64, error) {
+	d := a.s.dialect
+	started := ch.Started
+	if started.IsZero() {
+		started = a.now
+	}
+	c := ch.Counts
+	err := a.conn.QueryRowContext(ctx, d.rebind(`INSERT INTO resolve_runs
+		(kind, started_at, finished_at, mode, records, created, attached, merged, split, detached)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		ch.Kind, d.timeArg(started), d.timeArg(a.now), ch.Mode, c.Records, c.Created, c.Attached, c.Merged, c.Split, c.Detached).Scan(&a.runID)
+	if err != nil {
+		return 0, fmt.Errorf("record run: %w", err)
+	}
+	steps := []struct {
+		what string
+		fn   func(context.Context, *ResolveChanges) error
+	}{
+		{"reset", a.reset},
+		{"new entities", a.newEntities},
+		{"remove members", a.removeMembers},
+		{"members", a.upsertMembers},
+		{"check entities", a.checkEntities},
+		{"drop keys", a.dropKeys},
+		{"keys", a.insertKeys},
+		{"merges", a.merge},
+		{"retire", a.retire},
+		{"lineage", a.insertLineage},
+		{"state", a.saveState},
+	}
+	for _, st := range steps {
+		if err := st.fn(ctx, ch); err != nil {
+			return 0, fmt.Errorf("%s: %w", st.what, err)
+		}
+	}
+	if a.copied {
+		// Tables loaded in bulk have stale statistics until autovacuum
+		// catches up; without them the next run's lookups by record plan
+		// as sequential scans. ANALYZE counts the rows this transaction
+		// wrote.
+		if _, err := a.conn.ExecContext(ctx, `ANALYZE entities, entity_members, resolve_keys, entity_lineage`); err != nil {
+			return 0, fmt.Errorf("analyze: %w", err)
+		}
+	}
+	if _, err := a.exec(ctx, `UPDATE resolve_runs SET finished_at = ? WHERE id = ?`, d.timeArg(time.Now()), a.runID); err != nil {
+		return 0, fmt.Errorf("finish run: %w", err)
+	}
+	if _, err := a.conn.ExecContext(ctx, "COMMIT"); err != nil {
+		return 0, fmt.Errorf("commit: %w", err)
+	}
+	a.done = true
+	a.conn.Close()
+	return a.runID, nil
+}
+
+func (a *applyTx) reset(ctx context.Context, ch *ResolveChanges) error {
+	if !ch.Reset {
+		return nil
+	}
+	srcs, err := sourceInfos(ctx, a.conn)
+	if err != nil {
+		return err
+	}
+	for chunk := range slices.Chunk(kindSourceIDs(srcs, ch.Kind), refChunk) {
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		if _, err := a.exec(ctx, `DELETE FROM entity_members WHERE source_id IN (`+placeholders(len(chunk))+`)`, args...); err != nil {
+			return err
+		}
+	}
+	_, err = a.exec(ctx, `DELETE FROM resolve_keys WHERE kind = ?`, ch.Kind)
+	return err
+}
+
+func (a *applyTx) newEntities(ctx context.Context, ch *ResolveChanges) error {
+	ids := ch.NewEntities
+	if a.useCopy(len(ids)) {
+		return a.copyEntities(ctx, ch.Kind, ids)
+	}
+	return a.insert(ctx, `INSERT INTO entities (entity_id, kind, created_at)`,
+		`(?, '`+ch.Kind+`', `+a.nowSQL+`)`, 1, "", len(ids),
+		func(args []any, i int) []any { return append(args, ids[i]) })
+}
+
+func (a *applyTx) removeMembers(ctx context.Context, ch *ResolveChanges) error {
+	if a.useCopy(len(ch.Removed)) {
+		return a.deleteRefs(ctx, "entity_members", "", ch.Removed)
+	}
+	return eachRefChunk(ch.Removed, func(src int64, ids []string) error {
+		_, err := a.exec(ctx, `DELETE FROM entity_members WHERE source_id = ? AND record_id IN (`+placeholders(len(ids))+`)`, refArgs(src, ids)...)
+		return err
+	})
+}
+
+// memberUpsert is the ON CONFLICT clause of entity_members: a record moved
+// to another entity gets the new link time, a record kept in its entity
+// keeps it.
+const memberUpsert = `ON CONFLICT (source_id, record_id) DO UPDATE SET
+	linked_at = CASE WHEN entity_members.entity_id = excluded.entity_id THEN entity_members.linked_at ELSE excluded.linked_at END,
+	entity_id = excluded.entity_id, version = excluded.version`
+
+func (a *applyTx) upsertMembers(ctx context.Context, ch *ResolveChanges) error {
+	ms := lastMembership(ch.Members)
+	if a.useCopy(len(ms)) {
+		return a.copyMembers(ctx, ms)
+	}
+	return a.insert(ctx, `INSERT INTO entity_members (source_id, record_id, entity_id, version, linked_at)`,
+		`(?, ?, ?, ?, `+a.nowSQL+`)`, 4, memberUpsert, len(ms),
+		func(args []any, i int) []any {
+			m := &ms[i]
+			return append(args, m.SourceID, m.RecordID, m.EntityID, m.Version)
+		})
+}
+
+// lastMembership drops all but the last membership of each record: one
+// statement may not upsert a row twice on PostgreSQL.
+func lastMembership(ms []Membership) []Membership {
+	at := make(map[RecordRef]int, len(ms))
+	dup := false
+	for i, m := range ms {
+		if _, ok := at[m.RecordRef]; ok {
+			dup = true
+		}
+		at[m.RecordRef] = i
+	}
+	if !dup {
+		return ms
+	}
+	out := make([]Membership, 0, len(at))
+	for i, m := range ms {
+		if at[m.RecordRef] == i {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// checkEntities fails unless every entity that a member or a merge points
+// to exists: entity_members has no foreign key (see the migration).
+func (a *applyTx) checkEntities(ctx context.Context, ch *ResolveChanges) error {
+	ids := make([]string, 0, len(ch.Members)+len(ch.Merges))
+	for _, m := range ch.Members {
+		ids = append(ids, m.EntityID)
+	}
+	for _, m := range ch.Merges {
+		ids = append(ids, m.Into)
+	}
+	for chunk := range slices.Chunk(distinct(ids), refChunk) {
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		var n int
+		err := a.conn.QueryRowContext(ctx, a.s.dialect.rebind(`SELECT COUNT(*) FROM entities WHERE entity_id IN (`+placeholders(len(chunk))+`)`), args...).Scan(&n)
+		if err != nil {
+			return err
+		}
+		if n != len(chunk) {
+			return fmt.Errorf("%d of %d entities: %w", len(chunk)-n, len(chunk), ErrNotFound)
+		}
+	}
+	return nil
+}
+
+func (a *applyTx) dropKeys(ctx context.Context, ch *ResolveChanges) error {
+	if a.useCopy(len(ch.DropKeys)) {
+		return a.deleteRefs(ctx, "resolve_keys", ch.Kind, ch.DropKeys)
+	}
+	return eachRefChunk(ch.DropKeys, func(src int64, ids []string) error {
+		args := append([]any{ch.Kind}, refArgs(src, ids)...)
+		_, err := a.exec(ctx, `DELETE FROM resolve_keys WHERE kind = ? AND source_id = ? AND record_id IN (`+placeholders(len(ids))+`)`, args...)
+		return err
+	})
+}
+
+func (a *applyTx) insertKeys(ctx context.Context, ch *ResolveChanges) error {
+	ks := ch.Keys
+	if a.useCopy(len(ks)) {
+		return a.copyKeys(ctx, ch.Kind, ks)
+	}
+	return a.insert(ctx, `INSERT INTO resolve_keys (kind, key, source_id, record_id)`,
+		`('`+ch.Kind+`', ?, ?, ?)`, 3, "", len(ks),
+		func(args []any, i int) []any {
+			k := &ks[i]
+			return append(args, k.Key, k.Ref.SourceID, k.Ref.RecordID)
+		})
+}
+
+func (a *applyTx) merge(ctx context.Context, ch *ResolveChanges) error {
+	if len(ch.Merges) == 0 {
+		return nil
+	}
+	st, err := a.conn.PrepareContext(ctx, a.s.dialect.rebind(`UPDATE entities SET merged_into = ? WHERE entity_id = ?`))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for _, m := range ch.Merges {
+		res, err := st.ExecContext(ctx, m.Into, m.From)
+		if err != nil {
+			return fmt.Errorf("%s into %s: %w", m.From, m.Into, err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return fmt.Errorf("%s into %s: %w", m.From, m.Into, err)
+		}
+		if n != 1 {
+			return fmt.Errorf("%s into %s: entity %s: %w", m.From, m.Into, m.From, ErrNotFound)
+		}
+	}
+	return nil
+}
+
+func (a *applyTx) retire(ctx context.Context, ch *ResolveChanges) error {
+	for chunk := range slices.Chunk(distinct(ch.Retired), refChunk) {
+		args := make([]any, 0, len(chunk)+1)
+		args = append(args, a.s.dialect.timeArg(a.now))
+		for _, id := range chunk {
+			args = append(args, id)
+		}
+		res, err := a.exec(ctx, `UPDATE entities SET retired_at = COALESCE(retired_at, ?) WHERE entity_id IN (`+placeholders(len(chunk))+`)`, args...)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		if n != int64(len(chunk)) {
+			return fmt.Errorf("%d of %d entities: %w", int64(len(chunk))-n, len(chunk), ErrNotFound)
+		}
+	}
+	return nil
+}
+
+// lineageRow is the column values of one lineage event, in lineageColumns
+// order.
+func (a *applyTx) lineageRow(args []any, e *LineageEvent) []any {
+	at := e.At
+	if at.IsZero() {
+		at = a.now
+	}
+	run := e.RunID
+	if run == 0 {
+		run = a.runID
+	}
+	var other, src, rec, p any
+	if e.OtherID != "" {
+		other = e.OtherID
+	}
+	if e.Ref != nil {
+		src, rec = e.Ref.SourceID, e.Ref.RecordID
+	}
+	if e.Probability != 0 {
+		p = e.Probability
+	}
+	return append(args, a.s.dialect.timeArg(at), run, e.Action, e.EntityID, other, src, rec, p, e.Reason)
+}
+
+var lineageColumns = []string{"at", "run_id", "action", "entity_id", "other_id", "source_id", "record_id", "probability", "reason"}
+
+func (a *applyTx) insertLineage(ctx context.Context, ch *ResolveChanges) error {
+	es := ch.Lineage
+	if a.useCopy(len(es)) {
+		return a.copyLineage(ctx, es)
+	}
+	return a.insert(ctx, `INSERT INTO entity_lineage (`+strings.Join(lineageColumns, ", ")+`)`,
+		`(?, ?, ?, ?, ?, ?, ?, ?, ?)`, len(lineageColumns), "", len(es),
+		func(args []any, i int) []any { return a.lineageRow(args, &es[i]) })
+}
+
+func (a *applyTx) saveState(ctx context.Context, ch *ResolveChanges) error {
+	d := a.s.dialect
+	var model, trained any
+	if ch.Model != nil {
+		model, trained = string(ch.Model), d.timeArg(a.now)
+	}
+	_, err := a.exec(ctx, `INSERT INTO resolve_state (kind, model, watermark, trained_at, updated_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (kind) DO UPDATE SET model = COALESCE(excluded.model, resolve_state.model),
+			watermark = excluded.watermark, trained_at = COALESCE(excluded.trained_at, resolve_state.trained_at),
+			updated_at = excluded.updated_at`,
+		ch.Kind, model, ch.Watermark, trained, d.timeArg(a.now))
+	return err
+}
+
+// copyThreshold is the slice length from which PostgreSQL gets rows by COPY
+// rather than by multi-row INSERT.
+const copyThreshold = 2000
+
+func (a *applyTx) useCopy(n int) bool {
+	use := a.s.dialect == postgresDialect && n >= copyThreshold
+	a.copied = a.copied || use
+	return use
+}
+
+// insertBatchParams bounds the parameters of one multi-row INSERT: SQLite
+// allows 32766, PostgreSQL 65535; a few hundred rows per statement is where
+// SQLite's speed levels off.
+const insertBatchParams = 2000
+
+// insert adds n rows with multi-row INSERTs: head is "INSERT INTO t (cols)",
+// row the VALUES tuple of one row, whose perRow placeholders add binds
+// (appending row i's values to args) and whose other values are literals,
+// and tail what follows the VALUES list (an ON CONFLICT clause, or "").
+// Full batches reuse one prepared statement.
+func (a *applyTx) insert(ctx context.Context, head, row string, perRow int, tail string, n int, add func(args []any, i int) []any) error {
+	if n == 0 {
+		return nil
+	}
+	batch := max(1, insertBatchParams/perRow)
+	stmt := func(rows int) string {
+		return a.s.dialect.rebind(head + ` VALUES ` + strings.TrimSuffix(strings.Repeat(row+",", rows), ",") + ` ` + tail)
+	}
+	var full *sql.Stmt
+	defer func() {
+		if full != nil {
+			full.Close()
+		}
+	}()
+	args := make([]any, 0, batch*perRow)
+	for lo := 0; lo < n; lo += batch {
+		hi := min(n, lo+batch)
+		args = args[:0]
+		for i := lo; i < hi; i++ {
+			args = add(args, i)
+		}
+		var err error
+		if hi-lo < batch {
+			_, err = a.conn.ExecContext(ctx, stmt(hi-lo), args...)
+		} else {
+			if full == nil {
+				if full, err = a.conn.PrepareContext(ctx, stmt(batch)); err != nil {
+					return err
+				}
+			}
+			_, err = full.ExecContext(ctx, args...)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// refChunk is how many values one IN list carries.
+const refChunk = 500
+
+// eachRefChunk calls fn with the distinct record ids of each source among
+// refs, at most refChunk at a time, sources in order.
+func eachRefChunk(refs []RecordRef, fn func(src int64, ids []string) error) error {
+	if len(refs) == 0 {
+		return nil
+	}
+	seen := make(map[RecordRef]struct{}, len(refs))
+	bySrc := make(map[int64][]string)
+	for _, r := range refs {
+		if _, dup := seen[r]; dup {
+			continue
+		}
+		seen[r] = struct{}{}
+		bySrc[r.SourceID] = append(bySrc[r.SourceID], r.RecordID)
+	}
+	srcs := make([]int64, 0, len(bySrc))
+	for src := range bySrc {
+		srcs = append(srcs, src)
+	}
+	slices.Sort(srcs)
+	for _, src := range srcs {
+		for ids := range slices.Chunk(bySrc[src], refChunk) {
+			if err := fn(src, ids); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// distinct returns ids without repeats, in first-seen order.
+func distinct(ids []string) []string {
+	seen := make(map[string]struct{}, len(ids))
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if _, dup := seen[id]; !dup {
+			seen[id] = struct{}{}
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// refArgs is the arguments of "source_id = ? AND record_id IN (?, …)".
+func refArgs(src int64, ids []string) []any {
+	args := make([]any, 0, len(ids)+1)
+	args = append(args, src)
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	return args
+}
+
+// placeholders is "?, ?, …" for n values.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+func compareRefs(a, b RecordRef) int {
+	return cmp.Or(cmp.Compare(a.SourceID, b.SourceID), strings.Compare(a.RecordID, b.RecordID))
+}

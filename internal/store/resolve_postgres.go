@@ -1,0 +1,127 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+)
+
+// The PostgreSQL bulk path of ApplyResolve: COPY on the transaction's own
+// connection, so that the rows join the transaction.
+
+func (a *applyTx) copyEntities(ctx context.Context, kind string, ids []string) error {
+	i := 0
+	src := pgx.CopyFromFunc(func() ([]any, error) {
+		if i == len(ids) {
+			return nil, nil
+		}
+		i++
+		return []any{ids[i-1], kind, a.now}, nil
+	})
+	return a.copyFrom(ctx, "entities", []string{"entity_id", "kind", "created_at"}, src)
+}
+
+// copyMembers upserts through a temporary table: COPY cannot resolve
+// conflicts itself. ms holds each record once.
+func (a *applyTx) copyMembers(ctx context.Context, ms []Membership) error {
+	if _, err := a.conn.ExecContext(ctx, `CREATE TEMP TABLE resolve_members_in (
+		source_id BIGINT NOT NULL, record_id TEXT COLLATE "C" NOT NULL,
+		entity_id TEXT COLLATE "C" NOT NULL, version INTEGER NOT NULL) ON COMMIT DROP`); err != nil {
+		return err
+	}
+	i := 0
+	src := pgx.CopyFromFunc(func() ([]any, error) {
+		if i == len(ms) {
+			return nil, nil
+		}
+		m := &ms[i]
+		i++
+		return []any{m.SourceID, m.RecordID, m.EntityID, m.Version}, nil
+	})
+	if err := a.copyFrom(ctx, "resolve_members_in", []string{"source_id", "record_id", "entity_id", "version"}, src); err != nil {
+		return err
+	}
+	_, err := a.conn.ExecContext(ctx, `INSERT INTO entity_members (source_id, record_id, entity_id, version, linked_at)
+		SELECT source_id, record_id, entity_id, version, $1 FROM resolve_members_in `+memberUpsert, a.now)
+	if err != nil {
+		return err
+	}
+	_, err = a.conn.ExecContext(ctx, `DROP TABLE resolve_members_in`)
+	return err
+}
+
+// deleteRefs deletes the rows of refs from table (of kind, unless kind is
+// ""), through a temporary table: one hash or index join instead of a
+// statement per refChunk refs.
+func (a *applyTx) deleteRefs(ctx context.Context, table, kind string, refs []RecordRef) error {
+	if _, err := a.conn.ExecContext(ctx, `CREATE TEMP TABLE resolve_refs_in (
+		source_id BIGINT NOT NULL, record_id TEXT COLLATE "C" NOT NULL) ON COMMIT DROP`); err != nil {
+		return err
+	}
+	i := 0
+	src := pgx.CopyFromFunc(func() ([]any, error) {
+		if i == len(refs) {
+			return nil, nil
+		}
+		i++
+		return []any{refs[i-1].SourceID, refs[i-1].RecordID}, nil
+	})
+	if err := a.copyFrom(ctx, "resolve_refs_in", []string{"source_id", "record_id"}, src); err != nil {
+		return err
+	}
+	q := `DELETE FROM ` + table + ` t USING resolve_refs_in r WHERE t.source_id = r.source_id AND t.record_id = r.record_id`
+	var args []any
+	if kind != "" {
+		q += ` AND t.kind = $1`
+		args = append(args, kind)
+	}
+	if _, err := a.conn.ExecContext(ctx, `ANALYZE resolve_refs_in`); err != nil {
+		return err
+	}
+	if _, err := a.conn.ExecContext(ctx, q, args...); err != nil {
+		return err
+	}
+	_, err := a.conn.ExecContext(ctx, `DROP TABLE resolve_refs_in`)
+	return err
+}
+
+func (a *applyTx) copyKeys(ctx context.Context, kind string, ks []KeyRow) error {
+	i := 0
+	src := pgx.CopyFromFunc(func() ([]any, error) {
+		if i == len(ks) {
+			return nil, nil
+		}
+		k := &ks[i]
+		i++
+		return []any{kind, k.Key, k.Ref.SourceID, k.Ref.RecordID}, nil
+	})
+	return a.copyFrom(ctx, "resolve_keys", []string{"kind", "key", "source_id", "record_id"}, src)
+}
+
+func (a *applyTx) copyLineage(ctx context.Context, es []LineageEvent) error {
+	i := 0
+	src := pgx.CopyFromFunc(func() ([]any, error) {
+		if i == len(es) {
+			return nil, nil
+		}
+		i++
+		return a.lineageRow(make([]any, 0, len(lineageColumns)), &es[i-1]), nil
+	})
+	return a.copyFrom(ctx, "entity_lineage", lineageColumns, src)
+}
+
+func (a *applyTx) copyFrom(ctx context.Context, table string, cols []string, src pgx.CopyFromSource) error {
+	return a.conn.Raw(func(dc any) error {
+		c, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return errors.New("copy: not a pgx connection")
+		}
+		if _, err := c.Conn().CopyFrom(ctx, pgx.Identifier{table}, cols, src); err != nil {
+			return fmt.Errorf("copy into %s: %w", table, err)
+		}
+		return nil
+	})
+}
