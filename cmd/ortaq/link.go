@@ -49,14 +49,20 @@ var linkCommand = command{
 			if *pairs != "" {
 				opts.KeepPairs = max(*pairsMin, 1e-9)
 			}
+			// Read every extract first, so that a contract naming a column
+			// an extract lacks fails before anything is written; then
+			// create the outputs, so that a bad path fails before the
+			// costly part.
+			tables, loads, err := resolve.LoadContract(ctx, c, opts.Progress)
+			if err != nil {
+				return err
+			}
 			var outFiles []*os.File
 			for _, name := range []string{*out, *pairs, *modelOut} {
 				if name == "" {
 					outFiles = append(outFiles, nil)
 					continue
 				}
-				// Create the outputs first: a typo in a path should not
-				// cost a whole linking run.
 				f, err := os.Create(name)
 				if err != nil {
 					return err
@@ -64,7 +70,7 @@ var linkCommand = command{
 				defer f.Close()
 				outFiles = append(outFiles, f)
 			}
-			results, loads, err := resolve.LinkContract(ctx, c, opts)
+			results, err := resolve.LinkTables(ctx, tables, opts)
 			if err != nil {
 				return err
 			}

@@ -236,8 +236,9 @@ func generate(ctx context.Context, t *Table, rs []rule, cs []comparison, maxBloc
 		}
 
 		var (
-			next atomic.Int64
-			mu   sync.Mutex
+			next   atomic.Int64
+			mu     sync.Mutex
+			before = len(b.cands)
 		)
 		workers := runtime.GOMAXPROCS(0)
 		var wg sync.WaitGroup
@@ -271,7 +272,6 @@ func generate(ctx context.Context, t *Table, rs []rule, cs []comparison, maxBloc
 				mu.Unlock()
 			}()
 		}
-		before := len(b.cands)
 		wg.Wait()
 		if err := ctx.Err(); err != nil {
 			return nil, err

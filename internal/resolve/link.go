@@ -258,13 +258,19 @@ func LinkContract(ctx context.Context, c *source.Contract, opts Options) ([]*Res
 	if err != nil {
 		return nil, loads, err
 	}
+	results, err := LinkTables(ctx, tables, opts)
+	return results, loads, err
+}
+
+// LinkTables links each table (one per entity kind).
+func LinkTables(ctx context.Context, tables []*Table, opts Options) ([]*Result, error) {
 	results := make([]*Result, 0, len(tables))
 	for _, t := range tables {
 		r, err := Link(ctx, t, opts)
 		if err != nil {
-			return nil, loads, fmt.Errorf("link %s records: %w", t.Kind, err)
+			return nil, fmt.Errorf("link %s records: %w", t.Kind, err)
 		}
 		results = append(results, r)
 	}
-	return results, loads, nil
+	return results, nil
 }
