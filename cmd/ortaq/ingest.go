@@ -49,11 +49,8 @@ var ingestCommand = command{
 			defer st.Close()
 			sums, ingestErr := source.IngestContract(ctx, st, c, os.Stderr)
 			if *asJSON {
-				enc := json.NewEncoder(out)
-				for _, s := range sums {
-					if err := enc.Encode(s); err != nil {
-						return err
-					}
+				if err := writeJSONLines(out, sums); err != nil {
+					return err
 				}
 			} else {
 				printSummaries(out, sums)
@@ -78,4 +75,16 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// writeJSONLines prints one JSON object per line, for --json outputs that
+// scripts read line by line.
+func writeJSONLines[T any](out io.Writer, items []T) error {
+	enc := json.NewEncoder(out)
+	for _, it := range items {
+		if err := enc.Encode(it); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -39,11 +38,8 @@ var resolveCommand = command{
 				Full:    *full, Retrain: *retrain,
 			})
 			if *asJSON {
-				enc := json.NewEncoder(out)
-				for _, s := range sums {
-					if err := enc.Encode(s); err != nil {
-						return err
-					}
+				if err := writeJSONLines(out, sums); err != nil {
+					return err
 				}
 			} else {
 				printResolveSummaries(out, sums)

@@ -2,6 +2,7 @@ package resolve
 
 import (
 	"context"
+	"log/slog"
 	"slices"
 	"strings"
 	"time"
@@ -17,6 +18,7 @@ func (r *resolver) incremental(ctx context.Context, watermark int64) error {
 		changed = append(changed, rec)
 		return nil
 	})
+	slog.Debug("changed records read", "kind", r.kind, "records", len(changed))
 	if err != nil || len(changed) == 0 {
 		return err
 	}
@@ -51,6 +53,8 @@ type neighbourhood struct {
 // Link one batch of changed records and apply the result.
 func (r *resolver) batch(ctx context.Context, recs []store.ResolveRecord, mark int64) error {
 	r.sum.Records += len(recs)
+	t0 := time.Now()
+	defer func() { slog.Debug("linked a batch", "kind", r.kind, "records", len(recs), "elapsed", time.Since(t0)) }()
 	nb := &neighbourhood{t: NewTable(r.kind), at: map[store.RecordRef]int{}, groups: map[string][]int32{}}
 	var live, gone []store.RecordRef
 	for _, rec := range recs {
@@ -82,6 +86,7 @@ func (r *resolver) batch(ctx context.Context, recs []store.ResolveRecord, mark i
 	if err != nil {
 		return err
 	}
+	slog.Debug("candidates by key", "records", len(cands), "elapsed", time.Since(t0))
 	involved := append(append(slices.Clone(live), gone...), cands...)
 	member, err := r.st.Membership(ctx, involved)
 	if err != nil {
@@ -111,10 +116,12 @@ func (r *resolver) batch(ctx context.Context, recs []store.ResolveRecord, mark i
 			}
 		}
 	}
+	slog.Debug("entities involved", "entities", len(ents), "elapsed", time.Since(t0))
 	stored, err := r.st.LatestRecords(ctx, dedupeRefs(load))
 	if err != nil {
 		return err
 	}
+	slog.Debug("records loaded", "records", len(stored), "elapsed", time.Since(t0))
 	for _, rec := range stored {
 		if _, ok := nb.at[rec.RecordRef]; ok {
 			continue
@@ -157,9 +164,12 @@ func (r *resolver) batch(ctx context.Context, recs []store.ResolveRecord, mark i
 	}
 	byKey := blockIndex(nb.t, rs)
 	for b := range nLive {
-		x.place(b, byKey)
+		if err := x.place(ctx, b, byKey); err != nil {
+			return err
+		}
 	}
 	ch.Counts = r.counts()
+	slog.Debug("placed", "elapsed", time.Since(t0))
 	_, err = r.st.ApplyResolve(ctx, ch)
 	return err
 }
@@ -212,13 +222,13 @@ type linker struct {
 // batch clustering, its links are taken strongest first and join it to an
 // entity (or join two entities) when the cohesion and national id rules
 // allow.
-func (x *linker) place(b int, byKey map[uint64][]int32) {
+func (x *linker) place(ctx context.Context, b int, byKey map[uint64][]int32) error {
 	nb, r := x.nb, x.r
 	ref := nb.refs[b]
 	if cur := nb.entity[b]; cur != "" {
 		others := slices.DeleteFunc(slices.Clone(nb.groups[cur]), func(i int32) bool { return int(i) == b })
 		if len(others) == 0 || x.fits([]int32{int32(b)}, others) {
-			return
+			return nil
 		}
 		nb.groups[cur] = others
 		nb.entity[b] = ""
@@ -287,12 +297,16 @@ func (x *linker) place(b int, byKey map[uint64][]int32) {
 		group = slices.Clone(nb.groups[into])
 	}
 	if ent == "" {
-		id := r.newID()
+		id, err := r.newID(ctx)
+		if err != nil {
+			return err
+		}
 		x.ch.NewEntities = append(x.ch.NewEntities, id)
 		x.ch.Lineage = append(x.ch.Lineage, store.LineageEvent{At: x.now, Action: "create", EntityID: id, Ref: &ref, Reason: "no existing entity matches"})
 		r.sum.Created++
 		x.join(b, id, 0)
 	}
+	return nil
 }
 
 // fits applies the batch clustering's cohesion rule.

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+
+	"github.com/ortaq/ortaq/internal/store"
 )
 
 // entityPrefix starts the entity ids of each kind, so that ids of
@@ -26,7 +28,7 @@ func EntityIDs(results []*Result) [][]string {
 		for i, root := range r.Entity {
 			id, ok := number[root]
 			if !ok {
-				id = fmt.Sprintf("%s%07d", prefix, len(number)+1)
+				id = fmt.Sprintf("%s%0*d", prefix, store.EntityDigits, len(number)+1)
 				number[root] = id
 			}
 			ids[i] = id

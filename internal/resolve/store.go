@@ -47,7 +47,31 @@ type StoreSummary struct {
 // matches. Entity ids are stable: an entity keeps its id for life, and a
 // merged one points to the survivor.
 func Resolve(ctx context.Context, st *store.Store, opts StoreOptions) ([]StoreSummary, error) {
-	srcs, err := st.Sources(ctx)
+	return NewResolver(st).Resolve(ctx, opts)
+}
+
+// Resolver runs Resolve again and again on one store, keeping each kind's
+// trained model in memory between runs (it reloads a model only when the
+// store says it was trained again), as a server resolving after every
+// push does.
+type Resolver struct {
+	st     *store.Store
+	models map[string]cachedModel
+}
+
+type cachedModel struct {
+	trainedAt time.Time
+	model     *Model
+}
+
+// NewResolver returns a resolver for st.
+func NewResolver(st *store.Store) *Resolver {
+	return &Resolver{st: st, models: map[string]cachedModel{}}
+}
+
+// Resolve is the package's Resolve, with the models kept from earlier runs.
+func (rv *Resolver) Resolve(ctx context.Context, opts StoreOptions) ([]StoreSummary, error) {
+	srcs, err := rv.st.Sources(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +94,7 @@ func Resolve(ctx context.Context, st *store.Store, opts StoreOptions) ([]StoreSu
 	sort.Strings(kinds)
 	var out []StoreSummary
 	for _, kind := range kinds {
-		r := &resolver{st: st, kind: kind, modes: modes, opts: opts}
+		r := &resolver{st: rv.st, kind: kind, modes: modes, opts: opts, cache: rv}
 		sum, err := r.run(ctx)
 		if err != nil {
 			return out, fmt.Errorf("resolve %s: %w", kind, err)
@@ -80,34 +104,47 @@ func Resolve(ctx context.Context, st *store.Store, opts StoreOptions) ([]StoreSu
 	return out, nil
 }
 
+// model returns kind's stored model (nil when never trained) and the
+// watermark.
+func (rv *Resolver) model(ctx context.Context, kind string) (*Model, int64, error) {
+	watermark, trainedAt, err := rv.st.ResolveWatermark(ctx, kind)
+	if err != nil {
+		return nil, 0, err
+	}
+	if c, ok := rv.models[kind]; ok && c.trainedAt.Equal(trainedAt) && !trainedAt.IsZero() {
+		return c.model, watermark, nil
+	}
+	raw, watermark, err := rv.st.ResolveState(ctx, kind)
+	if err != nil || raw == nil {
+		return nil, watermark, err
+	}
+	m := new(Model)
+	if err := json.Unmarshal(raw, m); err != nil {
+		return nil, 0, fmt.Errorf("stored model: %w", err)
+	}
+	rv.models[kind] = cachedModel{trainedAt, m}
+	return m, watermark, nil
+}
+
 // resolver resolves one kind.
 type resolver struct {
 	st    *store.Store
 	kind  string
 	modes map[string]map[string]string
 	opts  StoreOptions
+	cache *Resolver
 	model *Model
-	next  int64 // number of the next entity id
+	next  int64 // number of the next entity id, 0 until the store was asked
 	sum   StoreSummary
 }
 
 func (r *resolver) run(ctx context.Context) (StoreSummary, error) {
 	start := time.Now()
-	raw, watermark, err := r.st.ResolveState(ctx, r.kind)
+	model, watermark, err := r.cache.model(ctx, r.kind)
 	if err != nil {
 		return r.sum, err
 	}
-	if raw != nil {
-		r.model = new(Model)
-		if err := json.Unmarshal(raw, r.model); err != nil {
-			return r.sum, fmt.Errorf("stored model: %w", err)
-		}
-	}
-	n, err := r.st.MaxEntityNumber(ctx, r.prefix())
-	if err != nil {
-		return r.sum, err
-	}
-	r.next = n + 1
+	r.model = model
 	r.sum.Kind = r.kind
 	if r.model == nil || r.opts.Full || r.opts.Retrain {
 		r.sum.Mode = "full"
@@ -132,10 +169,19 @@ func (r *resolver) prefix() string {
 	return "X"
 }
 
-func (r *resolver) newID() string {
-	id := fmt.Sprintf("%s%07d", r.prefix(), r.next)
+// newID allocates the next entity id; the first call of a run asks the
+// store where numbering stands (one index lookup).
+func (r *resolver) newID(ctx context.Context) (string, error) {
+	if r.next == 0 {
+		n, err := r.st.MaxEntityNumber(ctx, r.prefix())
+		if err != nil {
+			return "", err
+		}
+		r.next = n + 1
+	}
+	id := fmt.Sprintf("%s%0*d", r.prefix(), store.EntityDigits, r.next)
 	r.next++
-	return id
+	return id, nil
 }
 
 // add appends a stored record to t.
@@ -228,7 +274,9 @@ func (r *resolver) full(ctx context.Context) error {
 			}
 		}
 		if id == "" {
-			id = r.newID()
+			if id, err = r.newID(ctx); err != nil {
+				return err
+			}
 			ch.NewEntities = append(ch.NewEntities, id)
 			ch.Lineage = append(ch.Lineage, store.LineageEvent{At: now, Action: "create", EntityID: id, Ref: &refs[recs[0]], Reason: "full resolve"})
 			r.sum.Created++

@@ -301,8 +301,10 @@ func estimateM(cs []comparison, sessions []session, u [][]float64) ([][]float64,
 
 // em estimates m and the session's prior by expectation maximisation with
 // u held fixed, over the active comparisons. With totalPairs > 0 the
-// counts are the candidates of all pairs and the prior is a share of all
-// pairs, as in estimateLambda; otherwise it is a share of the counts.
+// counts are the candidates among totalPairs pairs, and the prior is a
+// share of all pairs: u describes random pairs, not candidates, so the
+// posterior of a candidate must use the prior of a random pair. Otherwise
+// the prior is a share of the counts (a training session).
 func em(counts []patternCount, active []bool, m, u [][]float64, totalPairs float64) ([][]float64, float64) {
 	lambda := 0.5
 	if totalPairs > 0 {
@@ -362,28 +364,4 @@ func em(counts []patternCount, active []bool, m, u [][]float64, totalPairs float
 		}
 	}
 	return m, lambda
-}
-
-// estimateLambda finds the prior probability that two random records match:
-// the fixed point at which the expected number of matches among the
-// candidates, scored with that prior, is the prior times all pairs.
-func estimateLambda(counts []patternCount, w weights, totalPairs float64) float64 {
-	cands := 0.0
-	for _, pc := range counts {
-		cands += pc.n
-	}
-	lambda := min(0.1*cands/totalPairs, 0.5)
-	for range 200 {
-		w.prior = math.Log2(lambda / (1 - lambda))
-		e := 0.0
-		for _, pc := range counts {
-			e += pc.n * Probability(w.weightOf(pc.p))
-		}
-		next := min(max(e/totalPairs, 1e-12), 0.5)
-		if math.Abs(next-lambda) < lambda*1e-6 {
-			return next
-		}
-		lambda = next
-	}
-	return lambda
 }

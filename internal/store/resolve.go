@@ -231,7 +231,7 @@ func (s *Store) ChangedSince(ctx context.Context, kind string, afterRun int64, f
 		return afterRun, fmt.Errorf("changed %s records: %w", kind, err)
 	}
 	defer conn.Close()
-	if s.dialect == sqliteDialect {
+	if s.dialect == sqliteDialect && afterRun == 0 {
 		restore, err := sqliteSortOnDisk(ctx, conn)
 		if err != nil {
 			return afterRun, fmt.Errorf("changed %s records: %w", kind, err)
@@ -487,43 +487,39 @@ func (s *Store) Members(ctx context.Context, entityIDs []string) (map[string][]R
 	return out, nil
 }
 
+// EntityDigits is the width of the number in an entity id ("P" and nine
+// digits): fixed, so that ids of one prefix sort as their numbers do and
+// the highest is one index lookup away, and enough for every person and
+// animal of a country.
+const EntityDigits = 9
+
 // MaxEntityNumber returns the highest N among the entity ids made of prefix
-// followed by decimal digits only (such as "P0000042" for prefix "P"), or 0
-// when there is none, so that the resolver can number new entities on.
-// Merged and retired entities count: ids are never reused.
+// followed by EntityDigits decimal digits (such as "P000000042" for prefix
+// "P"), or 0 when there is none, so that the resolver can number new
+// entities on. Merged and retired entities count: ids are never reused.
 func (s *Store) MaxEntityNumber(ctx context.Context, prefix string) (int64, error) {
-	// A range over the primary key finds the ids that start with prefix
-	// (ids compare bytewise in both dialects); the digits are checked here.
+	// The primary key is walked backwards from the end of the prefix's
+	// range; the first id of the right width is the highest.
 	q, args := `SELECT entity_id FROM entities WHERE entity_id >= ?`, []any{prefix}
 	if hi, ok := prefixEnd(prefix); ok {
 		q += ` AND entity_id < ?`
 		args = append(args, hi)
 	}
-	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(q), args...)
+	q += ` AND length(entity_id) = ? ORDER BY entity_id DESC LIMIT 1`
+	args = append(args, len(prefix)+EntityDigits)
+	var id string
+	err := s.db.QueryRowContext(ctx, s.dialect.rebind(q), args...).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
 	if err != nil {
 		return 0, fmt.Errorf("max entity number %q: %w", prefix, err)
 	}
-	defer rows.Close()
-	var best int64
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return 0, fmt.Errorf("max entity number %q: %w", prefix, err)
-		}
-		digits, ok := strings.CutPrefix(id, prefix)
-		if !ok || digits == "" || strings.TrimLeft(digits, "0123456789") != "" {
-			continue
-		}
-		n, err := strconv.ParseInt(digits, 10, 64)
-		if err != nil {
-			continue // more digits than an int64 holds: not one of ours
-		}
-		best = max(best, n)
+	n, err := strconv.ParseInt(strings.TrimPrefix(id, prefix), 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("max entity number %q: id %q is not the prefix and digits", prefix, id)
 	}
-	if err := rows.Err(); err != nil {
-		return 0, fmt.Errorf("max entity number %q: %w", prefix, err)
-	}
-	return best, nil
+	return n, nil
 }
 
 // prefixEnd returns the least string above every string that starts with
@@ -552,6 +548,21 @@ func (s *Store) ResolveState(ctx context.Context, kind string) (model []byte, wa
 		return nil, 0, fmt.Errorf("resolve state %s: %w", kind, err)
 	}
 	return model, watermark, nil
+}
+
+// ResolveWatermark returns a kind's watermark and when its model was
+// trained (zero when never), without the model itself: a resolver that
+// holds the model in memory reads only this to know it is still current.
+func (s *Store) ResolveWatermark(ctx context.Context, kind string) (watermark int64, trainedAt time.Time, err error) {
+	err = s.db.QueryRowContext(ctx, s.dialect.rebind(`SELECT watermark, trained_at FROM resolve_state WHERE kind = ?`), kind).
+		Scan(&watermark, timeValue{&trainedAt})
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, time.Time{}, nil
+	}
+	if err != nil {
+		return 0, time.Time{}, fmt.Errorf("resolve watermark %s: %w", kind, err)
+	}
+	return watermark, trainedAt, nil
 }
 
 // Lineage returns the events of an entity, those where it is EntityID and

@@ -271,18 +271,18 @@ func TestApplyResolveRoundTrip(t *testing.T) {
 		started := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 		run1, err := st.ApplyResolve(ctx, store.ResolveChanges{
 			Kind: "person", Mode: "full", Started: started,
-			NewEntities: []string{"P0000001", "P0000002"},
+			NewEntities: []string{"P000000001", "P000000002"},
 			Members: []store.Membership{
-				{RecordRef: a1, EntityID: "P0000001", Version: 1},
-				{RecordRef: a2, EntityID: "P0000001", Version: 1}, // moved just below: last wins
-				{RecordRef: b1, EntityID: "P0000002", Version: 1},
-				{RecordRef: a2, EntityID: "P0000002", Version: 2},
+				{RecordRef: a1, EntityID: "P000000001", Version: 1},
+				{RecordRef: a2, EntityID: "P000000001", Version: 1}, // moved just below: last wins
+				{RecordRef: b1, EntityID: "P000000002", Version: 1},
+				{RecordRef: a2, EntityID: "P000000002", Version: 2},
 			},
 			Keys: []store.KeyRow{{Key: 11, Ref: a1}, {Key: -22, Ref: a1}, {Key: 11, Ref: b1}, {Key: 33, Ref: a2}, {Key: 33, Ref: a2}},
 			Lineage: []store.LineageEvent{
-				{Action: store.ActionCreate, EntityID: "P0000001", Reason: "new"},
-				{Action: store.ActionAttach, EntityID: "P0000001", Ref: &a1, Probability: 0.5},
-				{Action: store.ActionCreate, EntityID: "P0000002"},
+				{Action: store.ActionCreate, EntityID: "P000000001", Reason: "new"},
+				{Action: store.ActionAttach, EntityID: "P000000001", Ref: &a1, Probability: 0.5},
+				{Action: store.ActionCreate, EntityID: "P000000002"},
 			},
 			Model:     []byte(`{"m": [0.9, 0.1]}`),
 			Watermark: f.run4,
@@ -303,23 +303,23 @@ func TestApplyResolveRoundTrip(t *testing.T) {
 			t.Fatalf("KeyMatches of another kind = %v, %v", got, err)
 		}
 		mem, err := st.Membership(ctx, []store.RecordRef{a1, a2, b1, ref(f.vet, "x1")})
-		want := map[store.RecordRef]string{a1: "P0000001", a2: "P0000002", b1: "P0000002"}
+		want := map[store.RecordRef]string{a1: "P000000001", a2: "P000000002", b1: "P000000002"}
 		if diff := cmp.Diff(want, mem); err != nil || diff != "" {
 			t.Fatalf("Membership (-want +got), %v:\n%s", err, diff)
 		}
 
-		// An incremental run merges P0000002 into P0000001 and a2 leaves.
+		// An incremental run merges P000000002 into P000000001 and a2 leaves.
 		run2, err := st.ApplyResolve(ctx, store.ResolveChanges{
 			Kind: "person", Mode: "incremental",
 			Removed:  []store.RecordRef{a2},
-			Members:  []store.Membership{{RecordRef: b1, EntityID: "P0000001", Version: 1}},
+			Members:  []store.Membership{{RecordRef: b1, EntityID: "P000000001", Version: 1}},
 			DropKeys: []store.RecordRef{a2, a1},
 			Keys:     []store.KeyRow{{Key: 44, Ref: a1}},
-			Merges:   []store.Merge{{From: "P0000002", Into: "P0000001"}},
-			Retired:  []string{"P0000002", "P0000002"},
+			Merges:   []store.Merge{{From: "P000000002", Into: "P000000001"}},
+			Retired:  []string{"P000000002", "P000000002"},
 			Lineage: []store.LineageEvent{
-				{Action: store.ActionDetach, EntityID: "P0000002", Ref: &a2, Reason: "deleted"},
-				{Action: store.ActionMerge, EntityID: "P0000002", OtherID: "P0000001", Probability: 0.97, Reason: "same IIN"},
+				{Action: store.ActionDetach, EntityID: "P000000002", Ref: &a2, Reason: "deleted"},
+				{Action: store.ActionMerge, EntityID: "P000000002", OtherID: "P000000001", Probability: 0.97, Reason: "same IIN"},
 			},
 			Watermark: f.run4 + 1,
 			Counts:    store.ResolveCounts{Records: 2, Merged: 1, Detached: 1},
@@ -330,8 +330,8 @@ func TestApplyResolveRoundTrip(t *testing.T) {
 		if run2 <= run1 {
 			t.Fatalf("resolve run ids %d then %d", run1, run2)
 		}
-		members, err := st.Members(ctx, []string{"P0000001", "P0000002", "P0000009"})
-		if diff := cmp.Diff(map[string][]store.RecordRef{"P0000001": {a1, b1}}, members); err != nil || diff != "" {
+		members, err := st.Members(ctx, []string{"P000000001", "P000000002", "P000000009"})
+		if diff := cmp.Diff(map[string][]store.RecordRef{"P000000001": {a1, b1}}, members); err != nil || diff != "" {
 			t.Fatalf("Members (-want +got), %v:\n%s", err, diff)
 		}
 		got, err = st.KeyMatches(ctx, "person", []int64{11, -22, 33, 44})
@@ -345,16 +345,16 @@ func TestApplyResolveRoundTrip(t *testing.T) {
 		if err != nil || string(model) != `{"m": [0.9, 0.1]}` || wm != f.run4+1 {
 			t.Fatalf("ResolveState after a run without a model = %s, %d, %v", model, wm, err)
 		}
-		for _, id := range []string{"P0000001", "P0000002"} {
-			if live, err := st.EntityOf(ctx, id); err != nil || live != "P0000001" {
+		for _, id := range []string{"P000000001", "P000000002"} {
+			if live, err := st.EntityOf(ctx, id); err != nil || live != "P000000001" {
 				t.Fatalf("EntityOf(%s) = %q, %v", id, live, err)
 			}
 		}
-		if _, err := st.EntityOf(ctx, "P0000404"); !errors.Is(err, store.ErrNotFound) {
+		if _, err := st.EntityOf(ctx, "P000000404"); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("EntityOf(unknown) = %v; want ErrNotFound", err)
 		}
 
-		lin, err := st.Lineage(ctx, "P0000002")
+		lin, err := st.Lineage(ctx, "P000000002")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -365,17 +365,17 @@ func TestApplyResolveRoundTrip(t *testing.T) {
 			lin[i].At = time.Time{}
 		}
 		wantLin := []store.LineageEvent{
-			{RunID: run1, Action: store.ActionCreate, EntityID: "P0000002"},
-			{RunID: run2, Action: store.ActionDetach, EntityID: "P0000002", Ref: &a2, Reason: "deleted"},
-			{RunID: run2, Action: store.ActionMerge, EntityID: "P0000002", OtherID: "P0000001", Probability: 0.97, Reason: "same IIN"},
+			{RunID: run1, Action: store.ActionCreate, EntityID: "P000000002"},
+			{RunID: run2, Action: store.ActionDetach, EntityID: "P000000002", Ref: &a2, Reason: "deleted"},
+			{RunID: run2, Action: store.ActionMerge, EntityID: "P000000002", OtherID: "P000000001", Probability: 0.97, Reason: "same IIN"},
 		}
 		if diff := cmp.Diff(wantLin, lin); diff != "" {
-			t.Fatalf("Lineage(P0000002) (-want +got):\n%s", diff)
+			t.Fatalf("Lineage(P000000002) (-want +got):\n%s", diff)
 		}
-		lin, err = st.Lineage(ctx, "P0000001")
+		lin, err = st.Lineage(ctx, "P000000001")
 		if err != nil || len(lin) != 3 || lin[0].Reason != "new" || lin[1].Ref == nil || *lin[1].Ref != a1 ||
-			lin[1].Probability != 0.5 || lin[2].Action != store.ActionMerge || lin[2].OtherID != "P0000001" {
-			t.Fatalf("Lineage(P0000001) = %+v, %v", lin, err)
+			lin[1].Probability != 0.5 || lin[2].Action != store.ActionMerge || lin[2].OtherID != "P000000001" {
+			t.Fatalf("Lineage(P000000001) = %+v, %v", lin, err)
 		}
 		if n, err := st.MaxEntityNumber(ctx, "P"); err != nil || n != 2 {
 			t.Fatalf("MaxEntityNumber = %d, %v; want 2", n, err)
@@ -389,7 +389,7 @@ func TestApplyResolveIsAtomic(t *testing.T) {
 	big := func(n int, dup string) []string {
 		var ids []string
 		for i := range n {
-			ids = append(ids, fmt.Sprintf("Q%07d", i+1))
+			ids = append(ids, fmt.Sprintf("Q%09d", i+1))
 		}
 		return append(ids, dup)
 	}
@@ -397,13 +397,13 @@ func TestApplyResolveIsAtomic(t *testing.T) {
 		name string
 		edit func(ch *store.ResolveChanges)
 	}{
-		{"existing entity id", func(ch *store.ResolveChanges) { ch.NewEntities = append(ch.NewEntities, "P0000001") }},
-		{"entity id twice", func(ch *store.ResolveChanges) { ch.NewEntities = append(ch.NewEntities, "P0000002") }},
-		{"entity id twice in bulk", func(ch *store.ResolveChanges) { ch.NewEntities = append(ch.NewEntities, big(2500, "Q0000007")...) }},
-		{"merge of an unknown entity", func(ch *store.ResolveChanges) { ch.Merges = []store.Merge{{From: "P0000404", Into: "P0000001"}} }},
-		{"member of an unknown entity", func(ch *store.ResolveChanges) { ch.Members[0].EntityID = "P0000404" }},
-		{"merge into an unknown entity", func(ch *store.ResolveChanges) { ch.Merges = []store.Merge{{From: "P0000001", Into: "P0000404"}} }},
-		{"retire an unknown entity", func(ch *store.ResolveChanges) { ch.Retired = []string{"P0000002", "P0000404"} }},
+		{"existing entity id", func(ch *store.ResolveChanges) { ch.NewEntities = append(ch.NewEntities, "P000000001") }},
+		{"entity id twice", func(ch *store.ResolveChanges) { ch.NewEntities = append(ch.NewEntities, "P000000002") }},
+		{"entity id twice in bulk", func(ch *store.ResolveChanges) { ch.NewEntities = append(ch.NewEntities, big(2500, "Q000000007")...) }},
+		{"merge of an unknown entity", func(ch *store.ResolveChanges) { ch.Merges = []store.Merge{{From: "P000000404", Into: "P000000001"}} }},
+		{"member of an unknown entity", func(ch *store.ResolveChanges) { ch.Members[0].EntityID = "P000000404" }},
+		{"merge into an unknown entity", func(ch *store.ResolveChanges) { ch.Merges = []store.Merge{{From: "P000000001", Into: "P000000404"}} }},
+		{"retire an unknown entity", func(ch *store.ResolveChanges) { ch.Retired = []string{"P000000002", "P000000404"} }},
 		{"unknown action", func(ch *store.ResolveChanges) { ch.Lineage[0].Action = "explode" }},
 		{"bad mode", func(ch *store.ResolveChanges) { ch.Mode = "partial" }},
 		{"bad kind", func(ch *store.ResolveChanges) { ch.Kind = "person'; DROP TABLE entities; --" }},
@@ -416,10 +416,10 @@ func TestApplyResolveIsAtomic(t *testing.T) {
 				f := mustResolveFixture(t, st)
 				a1, b1 := ref(f.cards, "a1"), ref(f.clinic, "b1")
 				if _, err := st.ApplyResolve(ctx, store.ResolveChanges{
-					Kind: "person", Mode: "full", NewEntities: []string{"P0000001"},
-					Members:   []store.Membership{{RecordRef: a1, EntityID: "P0000001", Version: 1}},
+					Kind: "person", Mode: "full", NewEntities: []string{"P000000001"},
+					Members:   []store.Membership{{RecordRef: a1, EntityID: "P000000001", Version: 1}},
 					Keys:      []store.KeyRow{{Key: 1, Ref: a1}},
-					Lineage:   []store.LineageEvent{{Action: store.ActionCreate, EntityID: "P0000001"}},
+					Lineage:   []store.LineageEvent{{Action: store.ActionCreate, EntityID: "P000000001"}},
 					Model:     []byte(`{"v":1}`),
 					Watermark: f.run1,
 				}); err != nil {
@@ -427,10 +427,10 @@ func TestApplyResolveIsAtomic(t *testing.T) {
 				}
 				ch := store.ResolveChanges{
 					Kind: "person", Mode: "incremental", Reset: true,
-					NewEntities: []string{"P0000002"},
-					Members:     []store.Membership{{RecordRef: b1, EntityID: "P0000002", Version: 1}, {RecordRef: a1, EntityID: "P0000002", Version: 1}},
+					NewEntities: []string{"P000000002"},
+					Members:     []store.Membership{{RecordRef: b1, EntityID: "P000000002", Version: 1}, {RecordRef: a1, EntityID: "P000000002", Version: 1}},
 					Keys:        []store.KeyRow{{Key: 2, Ref: b1}},
-					Lineage:     []store.LineageEvent{{Action: store.ActionCreate, EntityID: "P0000002"}},
+					Lineage:     []store.LineageEvent{{Action: store.ActionCreate, EntityID: "P000000002"}},
 					Model:       []byte(`{"v":2}`),
 					Watermark:   f.run4,
 				}
@@ -445,21 +445,21 @@ func TestApplyResolveIsAtomic(t *testing.T) {
 					t.Errorf("MaxEntityNumber(Q) = %d, %v; want 0", n, err)
 				}
 				mem, err := st.Membership(ctx, []store.RecordRef{a1, b1})
-				if diff := cmp.Diff(map[store.RecordRef]string{a1: "P0000001"}, mem); err != nil || diff != "" {
+				if diff := cmp.Diff(map[store.RecordRef]string{a1: "P000000001"}, mem); err != nil || diff != "" {
 					t.Errorf("Membership (-want +got), %v:\n%s", err, diff)
 				}
 				keys, err := st.KeyMatches(ctx, "person", []int64{1, 2})
 				if diff := cmp.Diff([]store.RecordRef{a1}, keys); err != nil || diff != "" {
 					t.Errorf("KeyMatches (-want +got), %v:\n%s", err, diff)
 				}
-				if lin, err := st.Lineage(ctx, "P0000002"); err != nil || len(lin) != 0 {
-					t.Errorf("Lineage(P0000002) = %+v, %v", lin, err)
+				if lin, err := st.Lineage(ctx, "P000000002"); err != nil || len(lin) != 0 {
+					t.Errorf("Lineage(P000000002) = %+v, %v", lin, err)
 				}
 				if model, wm, err := st.ResolveState(ctx, "person"); err != nil || string(model) != `{"v":1}` || wm != f.run1 {
 					t.Errorf("ResolveState = %s, %d, %v", model, wm, err)
 				}
 				// The store is usable after the failure.
-				if _, err := st.ApplyResolve(ctx, store.ResolveChanges{Kind: "person", Mode: "incremental", NewEntities: []string{"P0000002"}}); err != nil {
+				if _, err := st.ApplyResolve(ctx, store.ResolveChanges{Kind: "person", Mode: "incremental", NewEntities: []string{"P000000002"}}); err != nil {
 					t.Fatal(err)
 				}
 			})
@@ -473,10 +473,10 @@ func TestApplyResolveReset(t *testing.T) {
 		f := mustResolveFixture(t, st)
 		a1, b1, x1 := ref(f.cards, "a1"), ref(f.clinic, "b1"), ref(f.vet, "x1")
 		for _, ch := range []store.ResolveChanges{
-			{Kind: "person", Mode: "full", NewEntities: []string{"P0000001"},
-				Members: []store.Membership{{RecordRef: a1, EntityID: "P0000001", Version: 1}, {RecordRef: b1, EntityID: "P0000001", Version: 1}},
+			{Kind: "person", Mode: "full", NewEntities: []string{"P000000001"},
+				Members: []store.Membership{{RecordRef: a1, EntityID: "P000000001", Version: 1}, {RecordRef: b1, EntityID: "P000000001", Version: 1}},
 				Keys:    []store.KeyRow{{Key: 5, Ref: a1}, {Key: 5, Ref: b1}},
-				Lineage: []store.LineageEvent{{Action: store.ActionCreate, EntityID: "P0000001"}}},
+				Lineage: []store.LineageEvent{{Action: store.ActionCreate, EntityID: "P000000001"}}},
 			{Kind: "animal", Mode: "full", NewEntities: []string{"A0000001"},
 				Members: []store.Membership{{RecordRef: x1, EntityID: "A0000001", Version: 1}},
 				Keys:    []store.KeyRow{{Key: 5, Ref: x1}}},
@@ -487,16 +487,16 @@ func TestApplyResolveReset(t *testing.T) {
 		}
 		// A full run of persons starts over: b1 alone in a new entity.
 		if _, err := st.ApplyResolve(ctx, store.ResolveChanges{Kind: "person", Mode: "full", Reset: true,
-			NewEntities: []string{"P0000002"},
-			Members:     []store.Membership{{RecordRef: b1, EntityID: "P0000002", Version: 1}},
+			NewEntities: []string{"P000000002"},
+			Members:     []store.Membership{{RecordRef: b1, EntityID: "P000000002", Version: 1}},
 			Keys:        []store.KeyRow{{Key: 6, Ref: b1}},
-			Retired:     []string{"P0000001"},
-			Lineage:     []store.LineageEvent{{Action: store.ActionRetire, EntityID: "P0000001"}},
+			Retired:     []string{"P000000001"},
+			Lineage:     []store.LineageEvent{{Action: store.ActionRetire, EntityID: "P000000001"}},
 		}); err != nil {
 			t.Fatal(err)
 		}
 		mem, err := st.Membership(ctx, []store.RecordRef{a1, b1, x1})
-		if diff := cmp.Diff(map[store.RecordRef]string{b1: "P0000002", x1: "A0000001"}, mem); err != nil || diff != "" {
+		if diff := cmp.Diff(map[store.RecordRef]string{b1: "P000000002", x1: "A0000001"}, mem); err != nil || diff != "" {
 			t.Fatalf("Membership after reset (-want +got), %v:\n%s", err, diff)
 		}
 		for kind, want := range map[string][]store.RecordRef{"person": {b1}, "animal": {x1}} {
@@ -505,11 +505,11 @@ func TestApplyResolveReset(t *testing.T) {
 				t.Fatalf("KeyMatches(%s) after reset (-want +got), %v:\n%s", kind, err, diff)
 			}
 		}
-		lin, err := st.Lineage(ctx, "P0000001")
+		lin, err := st.Lineage(ctx, "P000000001")
 		if err != nil || len(lin) != 2 || lin[0].Action != store.ActionCreate || lin[1].Action != store.ActionRetire {
-			t.Fatalf("Lineage(P0000001) after reset = %+v, %v", lin, err)
+			t.Fatalf("Lineage(P000000001) after reset = %+v, %v", lin, err)
 		}
-		if live, err := st.EntityOf(ctx, "P0000001"); err != nil || live != "P0000001" {
+		if live, err := st.EntityOf(ctx, "P000000001"); err != nil || live != "P000000001" {
 			t.Fatalf("EntityOf(retired) = %q, %v", live, err)
 		}
 	})
@@ -518,7 +518,7 @@ func TestApplyResolveReset(t *testing.T) {
 func TestMaxEntityNumber(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
-		ids := []string{"P0000001", "P0000042", "P7", "PX0000999", "P", "P12a", "Q0000099", "p0005000", "PP0000100", "P99999999999999999999"}
+		ids := []string{"P000000001", "P000000042", "P7", "PX0000999", "P", "P12a", "Q000000099", "p000005000", "PP000000100", "P99999999999999999999"}
 		if _, err := st.ApplyResolve(ctx, store.ResolveChanges{Kind: "person", Mode: "full", NewEntities: ids}); err != nil {
 			t.Fatal(err)
 		}
@@ -547,7 +547,7 @@ func TestMaxEntityNumber(t *testing.T) {
 func bulkChanges(src int64, n, keysPer int, prefix string) store.ResolveChanges {
 	ch := store.ResolveChanges{Kind: "person", Mode: "full", Reset: true}
 	for i := range n / 2 {
-		id := fmt.Sprintf("%s%07d", prefix, i+1)
+		id := fmt.Sprintf("%s%09d", prefix, i+1)
 		ch.NewEntities = append(ch.NewEntities, id)
 		ch.Lineage = append(ch.Lineage, store.LineageEvent{Action: store.ActionCreate, EntityID: id})
 	}
@@ -613,7 +613,7 @@ func TestApplyResolveBulk(t *testing.T) {
 		}
 		t.Logf("%s: second run in %v", st.Dialect(), time.Since(start))
 		mem, err := st.Membership(ctx, []store.RecordRef{ch.Members[0].RecordRef, ch.Members[n-1].RecordRef})
-		if err != nil || mem[ch.Members[0].RecordRef] != "Q0000001" || mem[ch.Members[n-1].RecordRef] != fmt.Sprintf("Q%07d", n/2) {
+		if err != nil || mem[ch.Members[0].RecordRef] != "Q000000001" || mem[ch.Members[n-1].RecordRef] != fmt.Sprintf("Q%09d", n/2) {
 			t.Fatalf("Membership after the move = %v, %v", mem, err)
 		}
 		if got, err := st.KeyMatches(ctx, "person", keys); err != nil || len(got) != 0 {
