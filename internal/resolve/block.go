@@ -83,19 +83,20 @@ func allRules(t *Table, has func(feature) bool) []rule {
 	}
 	if has(fLast) && has(fFirst) {
 		// In either order, so that a first and last name written the other
-		// way round still meet; with the year of birth, because a common
+		// way round still meet; with the decade of birth, because a common
 		// name alone (Ахметов Ерлан) makes blocks of thousands in a
-		// country. Records without a birth date meet on the names alone.
-		rs = append(rs, rule{name: "names+birth_year", reads: bit(fLast) | bit(fLastBase) | bit(fFirst) | bit(fBirth), key: func(t *Table, i int) string {
+		// country, while a mistyped year mostly stays in its decade.
+		// Records without a birth date meet on the names alone.
+		rs = append(rs, rule{name: "names+birth_decade", reads: bit(fLast) | bit(fLastBase) | bit(fFirst) | bit(fBirth), key: func(t *Table, i int) string {
 			a, b := t.cols[fLastBase][i], t.cols[fFirst][i]
 			if a > b {
 				a, b = b, a
 			}
-			year := "-"
+			decade := "-"
 			if d := t.cols[fBirth][i]; d != "" {
-				year = d[:4]
+				decade = d[:3]
 			}
-			return join(join(a, b), year)
+			return join(join(a, b), decade)
 		}})
 	}
 	if has(fPhone) {

@@ -15,7 +15,7 @@ func handModel() *Model {
 	lv := func(label string, m, u float64) LevelModel { return LevelModel{Label: label, M: m, U: u} }
 	return &Model{
 		Kind: "person", Lambda: 1e-4, Threshold: 0.9,
-		Rules: []string{"national_id", "birth_date+last_initial", "names+birth_year", "phone"},
+		Rules: []string{"national_id", "birth_date+last_initial", "names+birth_decade", "phone"},
 		Comparisons: []ComparisonModel{
 			{Name: "national_id", Levels: []LevelModel{lv("exact", .9, 1e-6), lv("one digit off", .05, 1e-5), lv("different", .05, .999989)}},
 			{Name: "last_name", Levels: []LevelModel{lv("exact", .8, .01), lv("same in another script", .1, .01), lv("other gender form", .05, .001), lv("close", .1, .005), lv("similar", .03, .02), lv("different", .02, .964)}},

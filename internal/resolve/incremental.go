@@ -92,44 +92,46 @@ func (r *resolver) batch(ctx context.Context, recs []store.ResolveRecord, mark i
 	if err != nil {
 		return err
 	}
-	var ents []string
-	for _, e := range member {
-		if !slices.Contains(ents, e) {
-			ents = append(ents, e)
+	if err := r.load(ctx, nb, cands, nil); err != nil {
+		return err
+	}
+	if cs, err = comparisonsNamed(nb.t, r.model); err != nil {
+		return err
+	}
+
+	// Only the entities a changed record links to (or belonged to, or a
+	// deleted record leaves) are read whole, for the cohesion rule; the
+	// other candidates' entities do not matter.
+	minWeight := logit2(r.opts.withDefaults().Threshold)
+	probe := newScorer(nb.t, cs, r.model)
+	byKey := blockIndex(nb.t, rs)
+	need := map[string]bool{}
+	for _, ref := range append(slices.Clone(live), gone...) {
+		if e, ok := member[ref]; ok {
+			need[e] = true
 		}
 	}
-	slices.Sort(ents)
+	for b := range nLive {
+		for _, o := range blockMates(nb.t, rs, byKey, b) {
+			e, ok := member[nb.refs[o]]
+			if ok && !need[e] && probe.pairWeight(b, int(o)) >= minWeight {
+				need[e] = true
+			}
+		}
+	}
+	ents := sortedKeys(need)
 	groups, err := r.st.Members(ctx, ents)
 	if err != nil {
 		return err
 	}
-	var load []store.RecordRef
-	for _, ref := range cands {
-		if _, ok := nb.at[ref]; !ok {
-			load = append(load, ref)
-		}
-	}
+	var members []store.RecordRef
 	for _, e := range ents {
-		for _, ref := range groups[e] {
-			if _, ok := nb.at[ref]; !ok && !slices.Contains(gone, ref) {
-				load = append(load, ref)
-			}
-		}
+		members = append(members, groups[e]...)
 	}
-	slog.Debug("entities involved", "entities", len(ents), "elapsed", time.Since(t0))
-	stored, err := r.st.LatestRecords(ctx, dedupeRefs(load))
-	if err != nil {
+	if err := r.load(ctx, nb, members, gone); err != nil {
 		return err
 	}
-	slog.Debug("records loaded", "records", len(stored), "elapsed", time.Since(t0))
-	for _, rec := range stored {
-		if _, ok := nb.at[rec.RecordRef]; ok {
-			continue
-		}
-		r.add(nb.t, rec)
-		nb.at[rec.RecordRef] = len(nb.refs)
-		nb.refs = append(nb.refs, rec.RecordRef)
-	}
+	slog.Debug("records loaded", "records", len(nb.refs), "entities", len(ents), "elapsed", time.Since(t0))
 	if cs, err = comparisonsNamed(nb.t, r.model); err != nil {
 		return err
 	}
@@ -150,7 +152,7 @@ func (r *resolver) batch(ctx context.Context, recs []store.ResolveRecord, mark i
 	ch := store.ResolveChanges{Kind: r.kind, Mode: "incremental", Watermark: mark, DropKeys: append(slices.Clone(live), gone...)}
 	ch.Keys = recordKeys(nb.t, rs, nb.refs, 0, nLive)
 	now := time.Now()
-	x := &linker{r: r, nb: nb, s: s, ch: &ch, now: now, minWeight: logit2(r.opts.withDefaults().Threshold)}
+	x := &linker{r: r, nb: nb, s: s, ch: &ch, now: now, minWeight: minWeight}
 
 	for _, ref := range gone {
 		e, ok := member[ref]
@@ -162,7 +164,7 @@ func (r *resolver) batch(ctx context.Context, recs []store.ResolveRecord, mark i
 		r.sum.Detached++
 		x.retireIfEmpty(e, groups[e], ref)
 	}
-	byKey := blockIndex(nb.t, rs)
+	byKey = blockIndex(nb.t, rs)
 	for b := range nLive {
 		if err := x.place(ctx, b, byKey); err != nil {
 			return err
@@ -172,6 +174,50 @@ func (r *resolver) batch(ctx context.Context, recs []store.ResolveRecord, mark i
 	slog.Debug("placed", "elapsed", time.Since(t0))
 	_, err = r.st.ApplyResolve(ctx, ch)
 	return err
+}
+
+// load adds the latest versions of refs that nb lacks, except skip.
+func (r *resolver) load(ctx context.Context, nb *neighbourhood, refs, skip []store.RecordRef) error {
+	var want []store.RecordRef
+	for _, ref := range refs {
+		if _, ok := nb.at[ref]; !ok && !slices.Contains(skip, ref) {
+			want = append(want, ref)
+		}
+	}
+	if len(want) == 0 {
+		return nil
+	}
+	stored, err := r.st.LatestRecords(ctx, dedupeRefs(want))
+	if err != nil {
+		return err
+	}
+	for _, rec := range stored {
+		if _, ok := nb.at[rec.RecordRef]; ok {
+			continue
+		}
+		r.add(nb.t, rec)
+		nb.at[rec.RecordRef] = len(nb.refs)
+		nb.refs = append(nb.refs, rec.RecordRef)
+	}
+	return nil
+}
+
+// blockMates lists the records of t sharing a blocking key with b, once
+// each.
+func blockMates(t *Table, rs []rule, byKey map[uint64][]int32, b int) []int32 {
+	var out []int32
+	for _, ru := range rs {
+		k := ru.key(t, b)
+		if k == "" {
+			continue
+		}
+		for _, o := range byKey[keyHash(ru.name, k)] {
+			if int(o) != b && !slices.Contains(out, o) {
+				out = append(out, o)
+			}
+		}
+	}
+	return out
 }
 
 func entityOfMember(groups map[string][]store.RecordRef, ref store.RecordRef) string {
@@ -242,21 +288,13 @@ func (x *linker) place(ctx context.Context, b int, byKey map[uint64][]int32) err
 		p pattern
 	}
 	var links []link
-	seen := map[int32]bool{int32(b): true}
-	for _, ru := range x.s.rules {
-		k := ru.key(nb.t, b)
-		if k == "" {
+	for _, o := range blockMates(nb.t, x.s.rules, byKey, b) {
+		if nb.entity[o] == "" {
 			continue
 		}
-		for _, o := range byKey[keyHash(ru.name, k)] {
-			if seen[o] || nb.entity[o] == "" {
-				continue
-			}
-			seen[o] = true
-			p := compare(nb.t, x.s.cs, nil, b, int(o))
-			if w := x.s.weight(b, int(o), p); w >= x.minWeight {
-				links = append(links, link{int(o), w, p})
-			}
+		p := compare(nb.t, x.s.cs, nil, b, int(o))
+		if w := x.s.weight(b, int(o), p); w >= x.minWeight {
+			links = append(links, link{int(o), w, p})
 		}
 	}
 	slices.SortFunc(links, func(a, c link) int {

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/ortaq/ortaq/internal/progress"
 	"github.com/ortaq/ortaq/internal/source"
 	"github.com/ortaq/ortaq/internal/store"
 )
@@ -213,13 +214,16 @@ func (r *resolver) counts() store.ResolveCounts {
 func (r *resolver) full(ctx context.Context) error {
 	t := NewTable(r.kind)
 	var refs []store.RecordRef
+	bar := progress.New(r.opts.Progress, "read "+r.kind+" records", 0)
 	maxRun, err := r.st.ChangedSince(ctx, r.kind, 0, func(rec store.ResolveRecord) error {
 		if !rec.Deleted {
 			r.add(t, rec)
 			refs = append(refs, rec.RecordRef)
 		}
+		bar.Add(1)
 		return nil
 	})
+	bar.Finish()
 	if err != nil {
 		return err
 	}
@@ -318,6 +322,7 @@ func (r *resolver) full(ctx context.Context) error {
 		ch.Keys = recordKeys(res.scorer.t, res.scorer.rules, refs, 0, t.Len())
 	}
 	ch.Counts = r.counts()
+	slog.Info("storing entities", "kind", r.kind, "entities", len(ch.NewEntities), "records", len(ch.Members), "keys", len(ch.Keys))
 	_, err = r.st.ApplyResolve(ctx, ch)
 	return err
 }
