@@ -110,11 +110,12 @@ func allRules(t *Table, has func(feature) bool) []rule {
 			return join(t.cols[fPostcode][i], initial(t.cols[fLast][i])+initial(t.cols[fFirst][i]))
 		}})
 	}
-	// The birth date alone catches people whose names are both mistyped
-	// or missing; its blocks hold a few dozen people even for a country.
-	// Other kinds use it only when nothing else applies: a herd is born
-	// on a few days in one village.
-	if has(fBirth) && (has(fLast) || has(fFirst) || len(rs) == 0) {
+	// The birth date alone is the last resort of kinds with nothing else
+	// to block on. People have better keys: a date's block grows with the
+	// population (a hundred people per day of birth in a country), and
+	// every record would be compared with all of them, in batch and each
+	// time one record is linked into the store.
+	if has(fBirth) && len(rs) == 0 {
 		rs = append(rs, rule{name: "birth_date", reads: bit(fBirth), key: col(fBirth)})
 	}
 	return rs

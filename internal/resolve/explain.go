@@ -10,14 +10,14 @@ import (
 // running total, then the final probability.
 func WriteExplanation(w io.Writer, e Explanation) {
 	fmt.Fprintf(w, "%s  ~  %s\n\n", e.Left, e.Right)
-	fmt.Fprintf(w, "%-16s %-20s %-28s %-28s %8s %8s %9s\n", "comparison", "level", "left", "right", "bits", "tf", "total")
-	fmt.Fprintf(w, "%-16s %-20s %-28s %-28s %8.2f %8s %9.2f\n", "prior", "", "", "", e.Prior, "", e.Prior)
+	fmt.Fprintf(w, "%-16s %-24s %-28s %-28s %8s %8s %9s\n", "comparison", "level", "left", "right", "bits", "tf", "total")
+	fmt.Fprintf(w, "%-16s %-24s %-28s %-28s %8.2f %8s %9.2f\n", "prior", "", "", "", e.Prior, "", e.Prior)
 	for _, t := range e.Terms {
 		tf := ""
 		if t.TF != 0 {
 			tf = fmt.Sprintf("%+.2f", t.TF)
 		}
-		fmt.Fprintf(w, "%-16s %-20s %-28s %-28s %8.2f %8s %9.2f\n", t.Comparison, t.Level, clip(t.Left, 28), clip(t.Right, 28), t.Weight, tf, t.Cumulative)
+		fmt.Fprintf(w, "%-16s %-24s %-28s %-28s %8.2f %8s %9.2f\n", t.Comparison, t.Level, clip(t.Left, 28), clip(t.Right, 28), t.Weight, tf, t.Cumulative)
 		if t.Note != "" {
 			fmt.Fprintf(w, "%-16s   (%s)\n", "", t.Note)
 		}

@@ -136,7 +136,7 @@ func link(ctx context.Context, t *Table, m *Model, opts Options) (*Result, error
 	res.Stats.Candidates = len(b.cands)
 
 	if m == nil {
-		m = train(t, cs, rs, b.cands, opts)
+		m = train(t, cs, rs, b, opts)
 		res.Model = m
 	}
 	s := newScorer(t, cs, m)
@@ -161,9 +161,9 @@ func link(ctx context.Context, t *Table, m *Model, opts Options) (*Result, error
 
 // train learns the model: u from random pairs, m by EM on pairs agreeing
 // on one attribute at a time, then the prior from the candidates.
-func train(t *Table, cs []comparison, rs []rule, cands []candidate, opts Options) *Model {
+func train(t *Table, cs []comparison, rs []rule, b *blocking, opts Options) *Model {
 	start := time.Now()
-	counts := countPatterns(cands)
+	counts := countPatterns(b.cands, namesakes(t, cs, b.keys, opts.Seed))
 	u := estimateU(t, cs, opts.Seed)
 	slog.Debug("estimated u", "kind", t.Kind, "patterns", len(counts), "elapsed", time.Since(start))
 	sessions := trainingSessions(t, cs, opts.Seed)

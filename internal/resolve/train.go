@@ -1,6 +1,7 @@
 package resolve
 
 import (
+	"cmp"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -29,9 +30,26 @@ type patternCount struct {
 	n float64
 }
 
-// countPatterns aggregates the candidates' patterns, sorted, so that EM
-// (which sums over them) gives the same result on every run.
-func countPatterns(cands []candidate) []patternCount {
+// countPatterns aggregates the patterns of one or more sets of compared
+// pairs, sorted, so that EM (which sums over them) gives the same result
+// on every run.
+func countPatterns(sets ...[]candidate) []patternCount {
+	merged := map[pattern]float64{}
+	for _, cands := range sets {
+		for p, n := range countSet(cands) {
+			merged[p] += n
+		}
+	}
+	out := make([]patternCount, 0, len(merged))
+	for p, n := range merged {
+		out = append(out, patternCount{p, n})
+	}
+	slices.SortFunc(out, func(a, b patternCount) int { return cmp.Compare(a.p, b.p) })
+	return out
+}
+
+// countSet counts the patterns of one set of pairs, on every core.
+func countSet(cands []candidate) map[pattern]float64 {
 	workers := runtime.GOMAXPROCS(0)
 	maps := make([]map[pattern]float64, workers)
 	chunk := (len(cands) + workers - 1) / workers
@@ -53,20 +71,7 @@ func countPatterns(cands []candidate) []patternCount {
 			maps[0][p] += n
 		}
 	}
-	out := make([]patternCount, 0, len(maps[0]))
-	for p, n := range maps[0] {
-		out = append(out, patternCount{p, n})
-	}
-	slices.SortFunc(out, func(a, b patternCount) int {
-		switch {
-		case a.p < b.p:
-			return -1
-		case a.p > b.p:
-			return 1
-		}
-		return 0
-	})
-	return out
+	return maps[0]
 }
 
 // estimateU compares random pairs of records: almost all are non-matches,
@@ -195,6 +200,75 @@ const (
 	maxSessionPairs = 300_000
 )
 
+// samplePairs lists pairs of records with the same key: every pair of a
+// block of up to maxSessionBlock records, a random sample of that many
+// records in a larger block, blocks in random order until
+// maxSessionPairs.
+func samplePairs(t *Table, key func(*Table, int) string, seed, stream uint64) []candidate {
+	blocks := map[string][]int32{}
+	for i := range t.Len() {
+		if k := key(t, i); k != "" {
+			blocks[k] = append(blocks[k], int32(i))
+		}
+	}
+	keys := make([]string, 0, len(blocks))
+	for k, recs := range blocks {
+		if len(recs) > 1 {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	rng := rand.New(rand.NewPCG(seed, stream))
+	rng.Shuffle(len(keys), func(a, b int) { keys[a], keys[b] = keys[b], keys[a] })
+	var cands []candidate
+	for _, k := range keys {
+		recs := blocks[k]
+		if len(recs) > maxSessionBlock {
+			rng.Shuffle(len(recs), func(a, b int) { recs[a], recs[b] = recs[b], recs[a] })
+			recs = recs[:maxSessionBlock]
+		}
+		for x := range recs {
+			for y := x + 1; y < len(recs); y++ {
+				cands = append(cands, candidate{i: uint32(recs[x]), j: uint32(recs[y])})
+			}
+		}
+		if len(cands) >= maxSessionPairs {
+			break
+		}
+	}
+	return cands
+}
+
+// namesakes samples pairs with the same names that blocking did not make
+// candidates, compared. The final EM needs them: blocking keeps out most
+// matches whose birth dates disagree, so without these pairs m of the
+// birth date's lower levels would come out near zero, and a person whose
+// date was mistyped could never be linked.
+func namesakes(t *Table, cs []comparison, keys [][]uint64, seed uint64) []candidate {
+	if !t.present[fLast] || !t.present[fFirst] {
+		return nil
+	}
+	pairs := samplePairs(t, func(t *Table, i int) string {
+		a, b := t.cols[fLastBase][i], t.cols[fFirst][i]
+		if a > b {
+			a, b = b, a
+		}
+		return join(a, b)
+	}, seed, 999)
+	pairs = slices.DeleteFunc(pairs, func(c candidate) bool { return comparedBefore(keys, len(keys), int(c.i), int(c.j)) })
+	comparePairs(t, cs, pairs)
+	return pairs
+}
+
+// comparePairs fills in the pattern of every pair, on every core.
+func comparePairs(t *Table, cs []comparison, pairs []candidate) {
+	parallel(len(pairs), func(lo, hi int) {
+		for n := lo; n < hi; n++ {
+			pairs[n].pat = compare(t, cs, nil, int(pairs[n].i), int(pairs[n].j))
+		}
+	})
+}
+
 // session is one EM training session: the comparison patterns of pairs
 // that agree on one attribute.
 type session struct {
@@ -217,45 +291,11 @@ func trainingSessions(t *Table, cs []comparison, seed uint64) []session {
 		if active < 2 {
 			continue
 		}
-		blocks := map[string][]int32{}
-		for i := range t.Len() {
-			if key := ru.key(t, i); key != "" {
-				blocks[key] = append(blocks[key], int32(i))
-			}
-		}
-		keys := make([]string, 0, len(blocks))
-		for key, recs := range blocks {
-			if len(recs) > 1 {
-				keys = append(keys, key)
-			}
-		}
-		slices.Sort(keys)
-		rng := rand.New(rand.NewPCG(seed, uint64(k)+1000))
-		rng.Shuffle(len(keys), func(a, b int) { keys[a], keys[b] = keys[b], keys[a] })
-		var cands []candidate
-		for _, key := range keys {
-			recs := blocks[key]
-			if len(recs) > maxSessionBlock {
-				rng.Shuffle(len(recs), func(a, b int) { recs[a], recs[b] = recs[b], recs[a] })
-				recs = recs[:maxSessionBlock]
-			}
-			for x := range recs {
-				for y := x + 1; y < len(recs); y++ {
-					cands = append(cands, candidate{i: uint32(recs[x]), j: uint32(recs[y])})
-				}
-			}
-			if len(cands) >= maxSessionPairs {
-				break
-			}
-		}
+		cands := samplePairs(t, ru.key, seed, uint64(k)+1000)
 		if len(cands) < minSessionPairs {
 			continue
 		}
-		parallel(len(cands), func(lo, hi int) {
-			for n := lo; n < hi; n++ {
-				cands[n].pat = compare(t, cs, nil, int(cands[n].i), int(cands[n].j))
-			}
-		})
+		comparePairs(t, cs, cands)
 		out = append(out, session{reads: ru.reads, counts: countPatterns(cands)})
 	}
 	return out

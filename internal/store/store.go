@@ -139,6 +139,20 @@ func sqlitePragmas() string {
 	return strings.Join(p, "&")
 }
 
+// Checkpoint copies SQLite's write-ahead log into the database file and
+// empties it, as after a bulk load, so that the next writes do not share
+// the disk with the background checkpointer catching up. PostgreSQL needs
+// nothing.
+func (s *Store) Checkpoint(ctx context.Context) error {
+	if s.dialect != sqliteDialect {
+		return nil
+	}
+	if _, err := s.db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		return fmt.Errorf("checkpoint %s: %w", s.where, err)
+	}
+	return nil
+}
+
 // Close stops the checkpointer and releases the connections; closing the
 // last SQLite connection checkpoints what is left.
 func (s *Store) Close() error {
