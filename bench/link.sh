@@ -19,7 +19,7 @@ for people in "${sizes[@]}"; do
 	"$work/ortaq" synth --people "$people" --out "$work/synth" >/dev/null 2>&1
 	/usr/bin/time -f '%e %M' -o "$work/time" "$work/ortaq" link --sources "$work/synth/sources.yaml" --out "$work/clusters.csv" >"$work/summary" 2>/dev/null
 	read -r secs kib <"$work/time"
-	f1=$("$work/ortaq" eval --json --truth "$work/synth/truth/persons.csv" --clusters "$work/clusters.csv" | python3 -c 'import json,sys; print(f"{json.load(sys.stdin)[\"f1\"]:.4f}")')
+	f1=$("$work/ortaq" eval --json --truth "$work/synth/truth/persons.csv" --clusters "$work/clusters.csv" | python3 -c 'import json,sys; print("%.4f" % json.load(sys.stdin)["f1"])')
 	# Records and comparisons of every linked kind, from the summary table.
 	read -r records comparisons < <(awk '/^kind/ {t=1; next} t && NF==7 {r+=$2; c+=$3} END {print r, c}' "$work/summary")
 	python3 - "$people" "$records" "$comparisons" "$secs" "$kib" "$f1" <<'PY'
