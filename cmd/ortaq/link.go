@@ -38,8 +38,8 @@ var linkCommand = command{
 			if !*explain && *out == "" {
 				return usageError{msg: "ortaq link: --out is required", hint: "name the clusters CSV to write, e.g. --out clusters.csv"}
 			}
-			if *threshold <= 0 || *threshold >= 1 {
-				return usageError{msg: fmt.Sprintf("ortaq link: --threshold %g is not a probability strictly between 0 and 1", *threshold), hint: "the default is " + fmt.Sprint(resolve.DefaultThreshold)}
+			if err := checkThreshold("link", *threshold); err != nil {
+				return err
 			}
 			c, err := source.Load(*sources)
 			if err != nil {
@@ -57,18 +57,12 @@ var linkCommand = command{
 			if err != nil {
 				return err
 			}
-			var outFiles []*os.File
-			for _, name := range []string{*out, *pairs, *modelOut} {
-				if name == "" {
-					outFiles = append(outFiles, nil)
-					continue
-				}
-				f, err := os.Create(name)
-				if err != nil {
+			outputs := []*output{{name: *out}, {name: *pairs}, {name: *modelOut}}
+			for _, o := range outputs {
+				if err := o.create(); err != nil {
 					return err
 				}
-				defer f.Close()
-				outFiles = append(outFiles, f)
+				defer o.abandon()
 			}
 			results, err := resolve.LinkTables(ctx, tables, opts)
 			if err != nil {
@@ -77,34 +71,24 @@ var linkCommand = command{
 			if *explain {
 				return printExplanation(stdout, results, fs.Arg(0), fs.Arg(1), *asJSON)
 			}
-			if err := resolve.WriteClusters(outFiles[0], results); err != nil {
-				return fmt.Errorf("write %s: %w", *out, err)
-			}
-			if err := outFiles[0].Close(); err != nil {
-				return fmt.Errorf("write %s: %w", *out, err)
-			}
-			if outFiles[1] != nil {
-				if err := resolve.WritePairs(outFiles[1], results); err != nil {
-					return fmt.Errorf("write %s: %w", *pairs, err)
-				}
-				if err := outFiles[1].Close(); err != nil {
-					return fmt.Errorf("write %s: %w", *pairs, err)
-				}
-			}
-			if outFiles[2] != nil {
-				var models []*resolve.Model
-				for _, r := range results {
-					if r.Model != nil {
-						models = append(models, r.Model)
+			writers := []func(io.Writer) error{
+				func(w io.Writer) error { return resolve.WriteClusters(w, results) },
+				func(w io.Writer) error { return resolve.WritePairs(w, results) },
+				func(w io.Writer) error {
+					var models []*resolve.Model
+					for _, r := range results {
+						if r.Model != nil {
+							models = append(models, r.Model)
+						}
 					}
-				}
-				enc := json.NewEncoder(outFiles[2])
-				enc.SetIndent("", "  ")
-				if err := enc.Encode(models); err != nil {
-					return fmt.Errorf("write %s: %w", *modelOut, err)
-				}
-				if err := outFiles[2].Close(); err != nil {
-					return fmt.Errorf("write %s: %w", *modelOut, err)
+					enc := json.NewEncoder(w)
+					enc.SetIndent("", "  ")
+					return enc.Encode(models)
+				},
+			}
+			for k, o := range outputs {
+				if err := o.write(writers[k]); err != nil {
+					return err
 				}
 			}
 			printLinkSummary(stdout, loads, results)
@@ -147,4 +131,49 @@ func printExplanation(out io.Writer, results []*resolve.Result, left, right stri
 		return nil
 	}
 	return fmt.Errorf("ortaq link --explain: %s", strings.Join(errs, "; "))
+}
+
+// output is a file the link command writes, created before the costly
+// work so that a bad path fails early; an empty name means not wanted.
+type output struct {
+	name string
+	f    *os.File
+}
+
+func (o *output) create() (err error) {
+	if o.name != "" {
+		o.f, err = os.Create(o.name)
+	}
+	return err
+}
+
+// write fills and closes the file.
+func (o *output) write(fill func(io.Writer) error) error {
+	if o.f == nil {
+		return nil
+	}
+	err := fill(o.f)
+	if cerr := o.f.Close(); err == nil {
+		err = cerr
+	}
+	o.f = nil
+	if err != nil {
+		return fmt.Errorf("write %s: %w", o.name, err)
+	}
+	return nil
+}
+
+// abandon closes a file left unwritten by an error.
+func (o *output) abandon() {
+	if o.f != nil {
+		o.f.Close()
+	}
+}
+
+// checkThreshold refuses a --threshold that is not a probability.
+func checkThreshold(cmd string, p float64) error {
+	if p <= 0 || p >= 1 {
+		return usageError{msg: fmt.Sprintf("ortaq %s: --threshold %g is not a probability strictly between 0 and 1", cmd, p), hint: "the default is " + fmt.Sprint(resolve.DefaultThreshold)}
+	}
+	return nil
 }

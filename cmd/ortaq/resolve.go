@@ -25,8 +25,8 @@ var resolveCommand = command{
 			if err := noArgs("resolve", fs); err != nil {
 				return err
 			}
-			if *threshold <= 0 || *threshold >= 1 {
-				return usageError{msg: fmt.Sprintf("ortaq resolve: --threshold %g is not a probability strictly between 0 and 1", *threshold), hint: "the default is " + fmt.Sprint(resolve.DefaultThreshold)}
+			if err := checkThreshold("resolve", *threshold); err != nil {
+				return err
 			}
 			st, err := openStore(ctx, *db)
 			if err != nil {
