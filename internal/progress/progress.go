@@ -130,7 +130,9 @@ func (b *Bar) amount(n int64) string {
 }
 
 // Reader returns r counting every byte read on bar, for a bar over the
-// bytes of one or several files.
+// bytes of one or several files. At the end of r, a bar whose total is
+// reached ends its line at once, so that what the caller logs next starts
+// on a line of its own; a bar shared by several files waits for the last.
 func Reader(r io.Reader, bar *Bar) io.Reader { return &reader{r, bar} }
 
 type reader struct {
@@ -141,5 +143,8 @@ type reader struct {
 func (c *reader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.bar.Add(int64(n))
+	if err == io.EOF && c.bar != nil && c.bar.total > 0 && c.bar.done.Load() >= c.bar.total {
+		c.bar.Finish()
+	}
 	return n, err
 }

@@ -2,6 +2,7 @@ package progress
 
 import (
 	"bytes"
+	"io"
 	"strings"
 	"sync"
 	"testing"
@@ -65,5 +66,20 @@ func TestBytes(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
 	if last := lines[len(lines)-1]; !strings.HasPrefix(last, "load: 1.0 KiB/2.0 KiB (50%) ") || !strings.HasSuffix(last, " in 0s") {
 		t.Fatalf("bytes bar ends %q", last)
+	}
+}
+
+// TestReaderFinishesAtTotal: a bar shared by two files ends its line at the
+// end of the second, not of the first.
+func TestReaderFinishesAtTotal(t *testing.T) {
+	var buf bytes.Buffer
+	b := NewBytes(&buf, "read", 6)
+	for k, part := range []string{"abc", "def"} {
+		if _, err := io.ReadAll(Reader(strings.NewReader(part), b)); err != nil {
+			t.Fatal(err)
+		}
+		if finished := strings.Contains(buf.String(), " in "); finished != (k == 1) {
+			t.Fatalf("after file %d: finished = %v, output %q", k+1, finished, buf.String())
+		}
 	}
 }

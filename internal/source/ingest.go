@@ -119,7 +119,7 @@ func IngestFile(ctx context.Context, st *store.Store, src *Source, sourceID int6
 	if mode == "" {
 		mode = ModeFull
 	}
-	return Ingest(ctx, st, src, sourceID, countingReader{f, bar}, src.File, mode)
+	return Ingest(ctx, st, src, sourceID, progress.Reader(f, bar), src.File, mode)
 }
 
 // Ingest reads one extract of src from r and stores it as one run: every row
@@ -407,20 +407,4 @@ func (rr *readRecorder) classify(name string, err error) error {
 		return fmt.Errorf("ingest %s: %w", name, err)
 	}
 	return fmt.Errorf("ingest %s: %w: %w", name, ErrBadInput, err)
-}
-
-// countingReader reports bytes read to a progress bar.
-type countingReader struct {
-	r   io.Reader
-	bar *progress.Bar
-}
-
-func (c countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.bar.Add(int64(n))
-	if err == io.EOF {
-		// End the bar's line now, before the run logs its summary.
-		c.bar.Finish()
-	}
-	return n, err
 }
