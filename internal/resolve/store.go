@@ -1,6 +1,7 @@
 package resolve
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -187,20 +188,17 @@ func (r *resolver) newID(ctx context.Context) (string, error) {
 
 // add appends a stored record to t.
 func (r *resolver) add(t *Table, rec store.ResolveRecord) {
-	attrs := make([]source.Attr, 0, len(rec.Attrs))
-	for k, v := range rec.Attrs {
+	t.Add(rec.Source, rec.RecordID, sortedAttrs(rec.Attrs), r.modes[rec.Source])
+}
+
+// sortedAttrs turns stored attributes into Table.Add's input, by name.
+func sortedAttrs(m map[string]string) []source.Attr {
+	attrs := make([]source.Attr, 0, len(m))
+	for k, v := range m {
 		attrs = append(attrs, source.Attr{Name: k, Value: v})
 	}
-	slices.SortFunc(attrs, func(a, b source.Attr) int {
-		switch {
-		case a.Name < b.Name:
-			return -1
-		case a.Name > b.Name:
-			return 1
-		}
-		return 0
-	})
-	t.Add(rec.Source, rec.RecordID, attrs, r.modes[rec.Source])
+	slices.SortFunc(attrs, func(a, b source.Attr) int { return cmp.Compare(a.Name, b.Name) })
+	return attrs
 }
 
 func (r *resolver) counts() store.ResolveCounts {

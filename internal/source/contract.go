@@ -37,8 +37,26 @@ type Source struct {
 	ObservedAt string    `json:"observed_at,omitempty"` // column holding each row's observation time, or ""
 	AsOf       time.Time `json:"as_of,omitzero"`        // date of the whole extract, or zero
 	Missing    []string  `json:"missing,omitempty"`     // markers meaning "no value" in every field (NA, NULL); see Field.Missing
+	Trust      int       `json:"trust,omitempty"`       // 1..100: how far golden records believe its values; 0 means DefaultTrust
 	Fields     []Field   `json:"fields"`
 	Line       int       `json:"line,omitempty"` // line of the source's entry in the contract file
+}
+
+// DefaultTrust is the trust of a source that declares none: golden records
+// prefer a value from a source trusted more, then the most recent one.
+const DefaultTrust = 50
+
+// TrustIn is how far golden records believe the source's value of attr.
+func (s *Source) TrustIn(attr string) int {
+	for i := range s.Fields {
+		if s.Fields[i].Name == attr && s.Fields[i].Trust > 0 {
+			return s.Fields[i].Trust
+		}
+	}
+	if s.Trust > 0 {
+		return s.Trust
+	}
+	return DefaultTrust
 }
 
 // Field maps one canonical attribute onto one or more columns.
@@ -58,6 +76,7 @@ type Field struct {
 	DateFormat string            `json:"date_format,omitempty"` // overrides Source.DateFormat when set
 	Missing    []string          `json:"missing,omitempty"`     // markers added to Source.Missing for this field
 	Match      string            `json:"match,omitempty"`       // how entity resolution compares it: a Match constant
+	Trust      int               `json:"trust,omitempty"`       // overrides Source.Trust for this attribute when set
 	Line       int               `json:"line,omitempty"`
 }
 

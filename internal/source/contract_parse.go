@@ -413,7 +413,7 @@ func lookupScalar(n *yaml.Node, key string) string {
 
 var sourceKeys = []string{
 	"name", "agency", "title", "entity", "file", "format", "delimiter",
-	"encoding", "mode", "id", "date_format", "observed_at", "as_of", "missing", "fields",
+	"encoding", "mode", "id", "date_format", "observed_at", "as_of", "missing", "trust", "fields",
 }
 
 func (p *parser) sources(n *yaml.Node) []*Source {
@@ -464,6 +464,8 @@ func (p *parser) source(n *yaml.Node, idx int) *Source {
 			s.Agency = p.code(v, ctx, key)
 		case "title":
 			s.Title, _ = p.str(v, ctx, key)
+		case "trust":
+			s.Trust, _ = p.trust(v, ctx)
 		case "entity":
 			e, ok := p.str(v, ctx, key)
 			if !ok {
@@ -632,7 +634,7 @@ func parseDelimiter(d string) (rune, error) {
 	return rune(d[0]), nil
 }
 
-var fieldKeys = []string{"column", "columns", "type", "values", "allowed", "required", "format", "missing", "match"}
+var fieldKeys = []string{"column", "columns", "type", "values", "allowed", "required", "format", "missing", "match", "trust"}
 
 // matchOptions are the spellings of Field.Match; auto is stored as "".
 var matchOptions = []string{"auto", MatchID, MatchText, MatchExact, MatchNone}
@@ -767,6 +769,10 @@ func (p *parser) field(name string, k, v *yaml.Node, sctx string) (Field, bool) 
 				list, good := p.missing(vn, ctx)
 				ok = ok && good
 				f.Missing = list
+			case "trust":
+				t, good := p.trust(vn, ctx)
+				ok = ok && good
+				f.Trust = t
 			case "match":
 				m, good := p.str(vn, ctx, key)
 				if !good {
@@ -836,4 +842,14 @@ func (p *parser) field(name string, k, v *yaml.Node, sctx string) (Field, bool) 
 		}
 	}
 	return f, ok
+}
+
+// trust reads a survivorship trust level: a whole number from 1 to 100.
+func (p *parser) trust(n *yaml.Node, ctx string) (int, bool) {
+	var t int
+	if n.Kind != yaml.ScalarNode || n.Decode(&t) != nil || t < 1 || t > 100 {
+		p.errorf(n, ctx, "trust: expected a whole number from 1 to 100")
+		return 0, false
+	}
+	return t, true
 }

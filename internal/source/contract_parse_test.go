@@ -211,6 +211,20 @@ func TestParseErrors(t *testing.T) {
 			},
 		},
 		{
+			name: "bad trust",
+			yaml: `sources:
+  - name: a
+    id: x
+    trust: 101
+    fields:
+      phone: {column: tel, trust: high}
+`,
+			want: []string{
+				`sources.yaml:4: source "a": trust: expected a whole number from 1 to 100`,
+				`sources.yaml:6: source "a": field "phone": trust: expected a whole number from 1 to 100`,
+			},
+		},
+		{
 			name: "bad type",
 			yaml: `sources:
   - name: health_cards
@@ -562,4 +576,35 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestTrust(t *testing.T) {
+	c, err := Parse(strings.NewReader(`sources:
+  - name: register
+    id: x
+    trust: 90
+    fields:
+      phone: {column: tel, trust: 30}
+      last_name: ln
+  - name: cards
+    id: x
+    fields:
+      last_name: ln
+`), "sources.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		source, attr string
+		want         int
+	}{
+		{"register", "phone", 30},
+		{"register", "last_name", 90},
+		{"register", "not_declared", 90},
+		{"cards", "last_name", DefaultTrust},
+	} {
+		if got := c.Source(tc.source).TrustIn(tc.attr); got != tc.want {
+			t.Errorf("%s %s trust = %d, want %d", tc.source, tc.attr, got, tc.want)
+		}
+	}
 }

@@ -805,12 +805,20 @@ func (a *applyTx) apply(ctx context.Context, ch *ResolveChanges) (int64, error) 
 	if _, err := a.exec(ctx, `UPDATE resolve_runs SET finished_at = ? WHERE id = ?`, d.timeArg(time.Now()), a.runID); err != nil {
 		return 0, fmt.Errorf("finish run: %w", err)
 	}
-	if _, err := a.conn.ExecContext(ctx, "COMMIT"); err != nil {
+	if err := a.commit(ctx); err != nil {
 		return 0, fmt.Errorf("commit: %w", err)
+	}
+	return a.runID, nil
+}
+
+// commit ends the transaction and returns the connection to the pool.
+func (a *applyTx) commit(ctx context.Context) error {
+	if _, err := a.conn.ExecContext(ctx, "COMMIT"); err != nil {
+		return err
 	}
 	a.done = true
 	a.conn.Close()
-	return a.runID, nil
+	return nil
 }
 
 func (a *applyTx) reset(ctx context.Context, ch *ResolveChanges) error {

@@ -1,0 +1,158 @@
+package golden
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/ortaq/ortaq/internal/source"
+	"github.com/ortaq/ortaq/internal/store"
+)
+
+// Dataset is the latest live version of every record of every source, with
+// the entities they were resolved into and each entity's golden record,
+// held in memory for whole-store work: building golden records, quality
+// checks, scorecards. Load reads it with one streaming query.
+type Dataset struct {
+	// AsOf is "today" for the data: the latest as-of date the sources
+	// declare, else the time of loading. Ages and deaths are judged at it.
+	AsOf     time.Time
+	Sources  []*Source // by agency, then name
+	Entities map[string]*Entity
+
+	byName map[string]*Source
+	byID   map[int64]*Source
+	byIIN  map[string]*Entity
+}
+
+// Source is one registered source and its live records.
+type Source struct {
+	store.SourceStats
+	Def *source.Source // the contract entry it was registered with
+	// Records are the live records in record id order.
+	Records []store.LiveRecord
+	// Runs are the source's latest ingest runs, newest first (at most
+	// HistoryRuns), for checks that compare a load with its history.
+	Runs []store.RunInfo
+	// Quarantine holds the rows the latest run could not store.
+	Quarantine []store.Quarantined
+	// Columns are the extract's columns in the latest run that stored a
+	// version, and PrevColumns those of the run before it (nil when unknown).
+	Columns, PrevColumns []string
+}
+
+// HistoryRuns is how many past runs of each source Load reads.
+const HistoryRuns = 30
+
+// maxQuarantine bounds the quarantined rows Load reads per source.
+const maxQuarantine = 100000
+
+// Source returns the source named name, or nil.
+func (d *Dataset) Source(name string) *Source { return d.byName[name] }
+
+// Person returns the person whose golden national id is iin, or nil.
+func (d *Dataset) Person(iin string) *Entity { return d.byIIN[iin] }
+
+// EntityOf returns the entity a record was resolved into, or nil.
+func (d *Dataset) EntityOf(r *store.LiveRecord) *Entity {
+	if r.EntityID == "" {
+		return nil
+	}
+	return d.Entities[r.EntityID]
+}
+
+// Load reads every live record of st and builds the golden records.
+// Sources without a parsable definition fail the load: their records could
+// not be read as the contract says.
+func Load(ctx context.Context, st *store.Store) (*Dataset, error) {
+	stats, err := st.Sources(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("golden: %w", err)
+	}
+	d := &Dataset{byName: map[string]*Source{}, byID: map[int64]*Source{}}
+	for _, s := range stats {
+		src := &Source{SourceStats: s, Def: &source.Source{}}
+		if err := json.Unmarshal(s.Definition, src.Def); err != nil {
+			return nil, fmt.Errorf("golden: source %s: definition: %w", s.Name, err)
+		}
+		if src.Def.AsOf.After(d.AsOf) {
+			d.AsOf = src.Def.AsOf
+		}
+		if err := src.history(ctx, st); err != nil {
+			return nil, fmt.Errorf("golden: source %s: %w", s.Name, err)
+		}
+		d.Sources = append(d.Sources, src)
+		d.byName[s.Name] = src
+		d.byID[s.ID] = src
+	}
+	if d.AsOf.IsZero() {
+		d.AsOf = time.Now().UTC()
+	}
+	err = st.LiveRecords(ctx, func(r store.LiveRecord) error {
+		src := d.byID[r.SourceID]
+		if src == nil {
+			return fmt.Errorf("golden: record %s of unknown source %d", r.RecordID, r.SourceID)
+		}
+		src.Records = append(src.Records, r)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	d.build()
+	return d, nil
+}
+
+// NewDataset builds a dataset from sources already in memory, for callers
+// that read records another way (one entity's records, tests).
+func NewDataset(asOf time.Time, sources []*Source) *Dataset {
+	d := &Dataset{AsOf: asOf, Sources: sources, byName: map[string]*Source{}, byID: map[int64]*Source{}}
+	for _, s := range sources {
+		d.byName[s.Name] = s
+		d.byID[s.ID] = s
+		slices.SortFunc(s.Records, func(a, b store.LiveRecord) int { return cmp.Compare(a.RecordID, b.RecordID) })
+	}
+	d.build()
+	return d
+}
+
+// history reads the source's recent runs, the latest run's quarantine and
+// the columns of its last two runs that stored versions.
+func (src *Source) history(ctx context.Context, st *store.Store) error {
+	var err error
+	if src.Runs, err = st.Runs(ctx, src.Name, HistoryRuns); err != nil {
+		return err
+	}
+	if len(src.Runs) == 0 {
+		return nil
+	}
+	if src.Runs[0].Quarantined > 0 {
+		src.Quarantine, err = st.Quarantine(ctx, store.QuarantineFilter{Source: src.Name, RunID: src.Runs[0].ID, Limit: maxQuarantine})
+		if err != nil {
+			return err
+		}
+	}
+	var found [][]string
+	for _, r := range src.Runs {
+		if r.Stored == 0 || len(found) == 2 {
+			continue
+		}
+		cols, err := st.RunColumns(ctx, r.ID)
+		if err != nil {
+			return err
+		}
+		if cols != nil {
+			found = append(found, cols)
+		}
+	}
+	if len(found) > 0 {
+		src.Columns = found[0]
+	}
+	if len(found) > 1 {
+		src.PrevColumns = found[1]
+	}
+	return nil
+}

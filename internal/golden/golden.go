@@ -1,0 +1,361 @@
+// Package golden builds the golden record of every entity the resolver
+// found: for each attribute the one current value that survives, with where
+// it came from (source, agency, record, version, observation date), the
+// values other sources hold when they disagree, the person's household and
+// family ties from the civil registry, and each animal's owner.
+//
+// Survivorship: a valid value beats an invalid one; then the value of the
+// source trusted more (trust in sources.yaml, per source or per attribute);
+// then the most recently observed; then source name and record id, so that
+// the result never depends on load order. Spelling variants of one value
+// (Нұрсұлтан, Нурсултан, NURSULTAN) are one value, not a conflict.
+package golden
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ortaq/ortaq/internal/kz"
+	"github.com/ortaq/ortaq/internal/names"
+	"github.com/ortaq/ortaq/internal/source"
+	"github.com/ortaq/ortaq/internal/store"
+)
+
+// Entity is one resolved person, animal, event or organisation.
+type Entity struct {
+	ID      string
+	Kind    string
+	Members []Member // by source order, then record id
+	// Values holds the surviving value of each attribute.
+	Values map[string]Value
+	// Conflicts holds, for attributes whose sources disagree, every distinct
+	// value, the surviving one first.
+	Conflicts map[string][]Value
+	// Household is the person's household key ("" when unknown).
+	Household string
+	// Relations are family ties from civil-registry events.
+	Relations []Relation
+	// Owner is an animal's owner's entity id, "" when the owner's IIN names
+	// no known person.
+	Owner string
+}
+
+// Member is one record of an entity.
+type Member struct {
+	Source *Source
+	Record *store.LiveRecord
+}
+
+// Value is one attribute value with its provenance.
+type Value struct {
+	Value    string    `json:"value"`
+	Source   string    `json:"source"`
+	Agency   string    `json:"agency"`
+	RecordID string    `json:"record_id"`
+	Version  int       `json:"version"`
+	Observed time.Time `json:"observed"`
+	Trust    int       `json:"trust"`
+	Invalid  string    `json:"invalid,omitempty"` // why ingest flagged it, when it did
+}
+
+// Relation is a family tie of a person to another person entity.
+type Relation struct {
+	Kind   string `json:"kind"` // mother, father, child, spouse
+	Entity string `json:"entity"`
+}
+
+// Relation kinds.
+const (
+	RelMother = "mother"
+	RelFather = "father"
+	RelChild  = "child"
+	RelSpouse = "spouse"
+)
+
+// identity lists, per entity kind, the attributes a golden record keeps.
+// Attributes a source holds about its own business (a clinic, a benefit)
+// stay in the source's records, side by side with the golden record.
+var identity = map[string][]string{
+	source.EntityPerson: {"national_id", "full_name", "last_name", "first_name", "middle_name", "birth_date", "sex",
+		"nationality", "region", "locality", "address", "postcode", "phone", "email", "household_id", "death_date"},
+	source.EntityAnimal: {"tag", "species", "breed", "animal_sex", "birth_date", "owner_iin", "owner_name",
+		"region", "locality", "registered_date"},
+}
+
+// Attributes returns the attributes a golden record of kind keeps, in
+// display order; nil means every attribute its records have.
+func Attributes(kind string) []string { return identity[kind] }
+
+// build groups records into entities and computes their golden records.
+func (d *Dataset) build() {
+	d.Entities = map[string]*Entity{}
+	for _, src := range d.Sources {
+		kind := cmp.Or(src.Entity, source.EntityPerson)
+		for i := range src.Records {
+			r := &src.Records[i]
+			if r.EntityID == "" {
+				continue
+			}
+			e := d.Entities[r.EntityID]
+			if e == nil {
+				e = &Entity{ID: r.EntityID, Kind: kind}
+				d.Entities[r.EntityID] = e
+			}
+			e.Members = append(e.Members, Member{Source: src, Record: r})
+		}
+	}
+	d.byIIN = map[string]*Entity{}
+	for _, e := range d.Entities {
+		e.survive()
+		if e.Kind == source.EntityPerson {
+			if v, ok := e.Values["national_id"]; ok && v.Invalid == "" {
+				d.byIIN[v.Value] = e
+			}
+		}
+	}
+	d.civilEvents()
+	for _, e := range d.Entities {
+		switch e.Kind {
+		case source.EntityPerson:
+			e.Household = householdKey(e)
+		case source.EntityAnimal:
+			if o := d.byIIN[e.Values["owner_iin"].Value]; o != nil {
+				e.Owner = o.ID
+			}
+		}
+	}
+}
+
+// candidate is one record's value of one attribute.
+type candidate struct {
+	Value
+	key string // the value as compared for conflicts
+}
+
+// survive chooses each attribute's value among the entity's records.
+func (e *Entity) survive() {
+	byAttr := map[string][]candidate{}
+	keep := identity[e.Kind]
+	for _, m := range e.Members {
+		r, def := m.Record, m.Source.Def
+		add := func(attr, val string) {
+			if val == "" || (keep != nil && !slices.Contains(keep, attr)) {
+				return
+			}
+			v := Value{Value: val, Source: m.Source.Name, Agency: m.Source.AgencyCode, RecordID: r.RecordID,
+				Version: r.Version, Observed: r.ObservedAt, Trust: def.TrustIn(attr), Invalid: r.Invalid[attr]}
+			byAttr[attr] = append(byAttr[attr], candidate{Value: v, key: compareKey(attr, val)})
+		}
+		for attr, val := range r.Attrs {
+			add(attr, val)
+		}
+		if e.Kind == source.EntityPerson && r.Attrs["full_name"] != "" && r.Attrs["last_name"] == "" && r.Attrs["first_name"] == "" {
+			p := names.Split(r.Attrs["full_name"])
+			add("last_name", p.Last)
+			add("first_name", p.First)
+			add("middle_name", p.Middle)
+		}
+	}
+	e.Values = make(map[string]Value, len(byAttr)+1)
+	for attr, cs := range byAttr {
+		slices.SortFunc(cs, better)
+		e.Values[attr] = cs[0].Value
+		var distinct []Value
+		seen := map[string]bool{}
+		for _, c := range cs {
+			if !seen[c.key] {
+				seen[c.key] = true
+				distinct = append(distinct, c.Value)
+			}
+		}
+		if len(distinct) > 1 {
+			if e.Conflicts == nil {
+				e.Conflicts = map[string][]Value{}
+			}
+			e.Conflicts[attr] = distinct
+		}
+	}
+	if e.Kind == source.EntityPerson {
+		e.fullName()
+	}
+}
+
+// fullName makes the golden full name from the surviving parts, so that it
+// always agrees with them.
+func (e *Entity) fullName() {
+	last, ok := e.Values["last_name"]
+	if !ok {
+		return
+	}
+	parts := []string{last.Value}
+	for _, a := range []string{"first_name", "middle_name"} {
+		if v := e.Values[a].Value; v != "" {
+			parts = append(parts, v)
+		}
+	}
+	v := last
+	v.Value = strings.Join(parts, " ")
+	e.Values["full_name"] = v
+	delete(e.Conflicts, "full_name")
+}
+
+// better orders candidates best first: valid, trusted, recent, then stable.
+func better(a, b candidate) int {
+	if (a.Invalid == "") != (b.Invalid == "") {
+		if a.Invalid == "" {
+			return -1
+		}
+		return 1
+	}
+	return cmp.Or(
+		cmp.Compare(b.Trust, a.Trust),
+		b.Observed.Compare(a.Observed),
+		cmp.Compare(a.Source, b.Source),
+		cmp.Compare(a.RecordID, b.RecordID),
+	)
+}
+
+// compareKey is the form in which two values of attr are the same value:
+// names and places across scripts and spellings, phones by their last ten
+// digits, everything else ignoring case and surrounding space.
+func compareKey(attr, v string) string {
+	switch attr {
+	case "full_name", "last_name", "first_name", "middle_name", "owner_name":
+		return names.Fold(v)
+	case "address":
+		// Agencies write one address in different words and languages
+		// (ул. Кабанбай батыра 116 / Қабанбай батыр көшесі, 116 үй), some
+		// with the town in front; the house and flat numbers tell two
+		// addresses apart.
+		var nums []string
+		for _, t := range strings.Fields(names.FoldText(v)) {
+			if t[0] >= '0' && t[0] <= '9' {
+				nums = append(nums, t)
+			}
+		}
+		if len(nums) > 0 {
+			return strings.Join(nums, " ")
+		}
+		return names.FoldText(v)
+	case "region":
+		if code, ok := regionCodes[names.FoldText(v)]; ok {
+			return code
+		}
+		return names.FoldText(v)
+	case "locality", "nationality", "breed":
+		return names.FoldText(v)
+	case "phone":
+		var b []byte
+		for i := len(v) - 1; i >= 0 && len(b) < 10; i-- {
+			if v[i] >= '0' && v[i] <= '9' {
+				b = append(b, v[i])
+			}
+		}
+		return string(b)
+	}
+	return strings.ToLower(strings.TrimSpace(v))
+}
+
+// regionCodes finds a region's code by its name in any of its languages,
+// so that "Turkistan Region" and "Туркестанская область" are one region.
+var regionCodes = func() map[string]string {
+	m := map[string]string{}
+	for _, r := range kz.Regions() {
+		for _, n := range []string{r.KK, r.RU, r.EN, r.Code} {
+			m[names.FoldText(n)] = r.Code
+		}
+	}
+	return m
+}()
+
+// householdKey is the household the population register gives, else one
+// made from the address, so that people at one address are one household.
+func householdKey(e *Entity) string {
+	if h := e.Values["household_id"].Value; h != "" {
+		return h
+	}
+	addr := e.Values["address"].Value
+	if addr == "" {
+		return ""
+	}
+	return "addr:" + names.FoldText(e.Values["locality"].Value+" "+addr)
+}
+
+// civilEvents reads deaths, births and marriages from event sources: a
+// death gives the person a death_date; a birth ties child and parents; a
+// marriage ties the spouses.
+func (d *Dataset) civilEvents() {
+	for _, src := range d.Sources {
+		if src.Entity != source.EntityEvent {
+			continue
+		}
+		for i := range src.Records {
+			r := &src.Records[i]
+			subject := d.byIIN[r.Attrs["national_id"]]
+			if subject == nil {
+				continue
+			}
+			switch r.Attrs["event"] {
+			case "death":
+				date := cmp.Or(r.Attrs["event_date"], r.ObservedAt.Format(time.DateOnly))
+				subject.addValue("death_date", Value{Value: date, Source: src.Name, Agency: src.AgencyCode,
+					RecordID: r.RecordID, Version: r.Version, Observed: r.ObservedAt, Trust: src.Def.TrustIn("death_date"),
+					Invalid: r.Invalid["event_date"]})
+			case "birth":
+				for attr, kind := range map[string]string{"mother_iin": RelMother, "father_iin": RelFather} {
+					if p := d.byIIN[r.Attrs[attr]]; p != nil && p != subject {
+						subject.relate(kind, p.ID)
+						p.relate(RelChild, subject.ID)
+					}
+				}
+			case "marriage":
+				if p := d.byIIN[r.Attrs["spouse_iin"]]; p != nil && p != subject {
+					subject.relate(RelSpouse, p.ID)
+					p.relate(RelSpouse, subject.ID)
+				}
+			}
+		}
+	}
+	for _, e := range d.Entities {
+		slices.SortFunc(e.Relations, func(a, b Relation) int {
+			return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Entity, b.Entity))
+		})
+	}
+}
+
+// addValue records a value from outside the entity's own records, keeping
+// the better of two and the disagreement between them.
+func (e *Entity) addValue(attr string, v Value) {
+	old, ok := e.Values[attr]
+	if !ok {
+		e.Values[attr] = v
+		return
+	}
+	a, b := candidate{Value: v, key: compareKey(attr, v.Value)}, candidate{Value: old, key: compareKey(attr, old.Value)}
+	if a.key == b.key {
+		if better(a, b) < 0 {
+			e.Values[attr] = v
+		}
+		return
+	}
+	if e.Conflicts == nil {
+		e.Conflicts = map[string][]Value{}
+	}
+	list := e.Conflicts[attr]
+	if len(list) == 0 {
+		list = []Value{old}
+	}
+	list = append(list, v)
+	slices.SortFunc(list, func(x, y Value) int { return better(candidate{Value: x}, candidate{Value: y}) })
+	e.Conflicts[attr] = list
+	e.Values[attr] = list[0]
+}
+
+func (e *Entity) relate(kind, other string) {
+	r := Relation{Kind: kind, Entity: other}
+	if !slices.Contains(e.Relations, r) {
+		e.Relations = append(e.Relations, r)
+	}
+}

@@ -1,0 +1,147 @@
+package golden
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/ortaq/ortaq/internal/names"
+	"github.com/ortaq/ortaq/internal/source"
+	"github.com/ortaq/ortaq/internal/store"
+)
+
+// Doc is a golden record as stored and served: the surviving value of each
+// attribute with its provenance, the disagreements, the records it was made
+// from and the entity's ties.
+type Doc struct {
+	EntityID  string             `json:"entity_id"`
+	Kind      string             `json:"kind"`
+	Values    []Field            `json:"values"`
+	Conflicts map[string][]Value `json:"conflicts,omitempty"`
+	Members   []MemberRef        `json:"members"`
+	Household string             `json:"household,omitempty"`
+	Relations []Relation         `json:"relations,omitempty"`
+	Owner     string             `json:"owner,omitempty"`
+}
+
+// Field is one attribute of a golden record.
+type Field struct {
+	Attr string `json:"attr"`
+	Value
+}
+
+// MemberRef names one record of an entity.
+type MemberRef struct {
+	Source   string `json:"source"`
+	Agency   string `json:"agency"`
+	RecordID string `json:"record_id"`
+	Version  int    `json:"version"`
+}
+
+// Value returns the value of attr, or "".
+func (d *Doc) Value(attr string) string {
+	for _, f := range d.Values {
+		if f.Attr == attr {
+			return f.Value.Value
+		}
+	}
+	return ""
+}
+
+// Doc returns the entity's golden record, attributes in display order.
+func (e *Entity) Doc() Doc {
+	d := Doc{EntityID: e.ID, Kind: e.Kind, Conflicts: e.Conflicts, Household: e.Household,
+		Relations: e.Relations, Owner: e.Owner}
+	order := Attributes(e.Kind)
+	for attr, v := range e.Values {
+		d.Values = append(d.Values, Field{Attr: attr, Value: v})
+	}
+	rank := func(a string) int {
+		if i := slices.Index(order, a); i >= 0 {
+			return i
+		}
+		return len(order)
+	}
+	slices.SortFunc(d.Values, func(a, b Field) int {
+		return cmp.Or(cmp.Compare(rank(a.Attr), rank(b.Attr)), cmp.Compare(a.Attr, b.Attr))
+	})
+	for _, m := range e.Members {
+		d.Members = append(d.Members, MemberRef{Source: m.Source.Name, Agency: m.Source.AgencyCode,
+			RecordID: m.Record.RecordID, Version: m.Record.Version})
+	}
+	return d
+}
+
+// DisplayName is how lists show the entity: a person's full name, an
+// animal's tag, an event's kind and date.
+func (e *Entity) DisplayName() string {
+	v := func(a string) string { return e.Values[a].Value }
+	switch e.Kind {
+	case source.EntityPerson:
+		return cmp.Or(v("full_name"), v("national_id"))
+	case source.EntityAnimal:
+		return strings.TrimSpace(v("tag") + " " + v("species"))
+	case source.EntityEvent:
+		return strings.TrimSpace(v("event") + " " + v("event_date"))
+	}
+	return cmp.Or(v("name"), v("full_name"), e.ID)
+}
+
+// searchAttrs are the attributes whose words find an entity, in every
+// spelling its records have.
+var searchAttrs = []string{"full_name", "last_name", "first_name", "middle_name", "name"}
+
+// SearchTerms returns the words a search matches against: the folded words
+// of a name as names.Tokens makes them, and an identifier (an animal tag) as
+// one lower-case word.
+func SearchTerms(q string) []string {
+	if t := strings.ToLower(strings.TrimSpace(q)); t != "" && strings.ContainsAny(t, "0123456789") && !strings.Contains(t, " ") {
+		return []string{t}
+	}
+	return names.Tokens(q)
+}
+
+// Save replaces the stored golden records and name index with the
+// dataset's.
+func (d *Dataset) Save(ctx context.Context, st *store.Store) error {
+	ids := make([]string, 0, len(d.Entities))
+	for id := range d.Entities {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	rows := make([]store.GoldenRow, 0, len(ids))
+	var terms []store.SearchTerm
+	seen := map[string]bool{}
+	for _, id := range ids {
+		e := d.Entities[id]
+		doc, err := json.Marshal(e.Doc())
+		if err != nil {
+			return fmt.Errorf("golden record %s: %w", id, err)
+		}
+		v := func(a string) string { return e.Values[a].Value }
+		rows = append(rows, store.GoldenRow{EntityID: id, Kind: e.Kind, Name: e.DisplayName(), NationalID: v("national_id"),
+			BirthDate: v("birth_date"), DeathDate: v("death_date"), Region: v("region"), Household: e.Household,
+			Owner: e.Owner, Members: len(e.Members), Conflicts: len(e.Conflicts), Doc: doc})
+		clear(seen)
+		if tag := v("tag"); tag != "" {
+			terms = append(terms, store.SearchTerm{Term: strings.ToLower(tag), EntityID: id})
+		}
+		for _, m := range e.Members {
+			for _, a := range searchAttrs {
+				for _, t := range names.Tokens(m.Record.Attrs[a]) {
+					if !seen[t] {
+						seen[t] = true
+						terms = append(terms, store.SearchTerm{Term: t, EntityID: id})
+					}
+				}
+			}
+		}
+	}
+	if err := st.ReplaceGolden(ctx, rows, terms); err != nil {
+		return fmt.Errorf("golden: %w", err)
+	}
+	return nil
+}

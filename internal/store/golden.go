@@ -1,0 +1,227 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// GoldenRow is the stored golden record of one entity: the columns the
+// console lists and searches by, and Doc, the whole record with provenance
+// as JSON (see golden.Doc).
+type GoldenRow struct {
+	EntityID   string
+	Kind       string
+	Name       string
+	NationalID string
+	BirthDate  string
+	DeathDate  string
+	Region     string
+	Household  string
+	Owner      string // an animal's owner's entity id
+	Members    int
+	Conflicts  int
+	Doc        []byte
+	BuiltAt    time.Time
+}
+
+// SearchTerm indexes one folded word of an entity's names.
+type SearchTerm struct {
+	Term     string
+	EntityID string
+}
+
+const goldenColumns = `entity_id, kind, name, national_id, birth_date, death_date, region, household, owner_id,
+	members, conflicts, doc, built_at`
+
+func scanGolden(sc interface{ Scan(...any) error }) (GoldenRow, error) {
+	var g GoldenRow
+	err := sc.Scan(&g.EntityID, &g.Kind, &g.Name, &g.NationalID, &g.BirthDate, &g.DeathDate, &g.Region, &g.Household,
+		&g.Owner, &g.Members, &g.Conflicts, jsonValue{&g.Doc}, timeValue{&g.BuiltAt})
+	return g, err
+}
+
+// ReplaceGolden replaces every golden record and search term with rows and
+// terms, in one transaction: readers see the old build or the new one.
+func (s *Store) ReplaceGolden(ctx context.Context, rows []GoldenRow, terms []SearchTerm) error {
+	a, err := s.beginApply(ctx)
+	if err != nil {
+		return fmt.Errorf("replace golden records: %w", err)
+	}
+	defer a.rollback()
+	if err := a.replaceGolden(ctx, rows, terms); err != nil {
+		return fmt.Errorf("replace golden records: %w", err)
+	}
+	if err := a.commit(ctx); err != nil {
+		return fmt.Errorf("replace golden records: %w", err)
+	}
+	return nil
+}
+
+func (a *applyTx) replaceGolden(ctx context.Context, rows []GoldenRow, terms []SearchTerm) error {
+	for _, t := range []string{"golden_records", "search_terms"} {
+		if _, err := a.exec(ctx, `DELETE FROM `+t); err != nil {
+			return err
+		}
+	}
+	err := a.insert(ctx, `INSERT INTO golden_records (`+goldenColumns+`)`,
+		`(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, `+a.nowSQL+`)`, 12, "", len(rows),
+		func(args []any, i int) []any {
+			g := &rows[i]
+			return append(args, g.EntityID, g.Kind, g.Name, g.NationalID, g.BirthDate, g.DeathDate, g.Region,
+				g.Household, g.Owner, g.Members, g.Conflicts, string(g.Doc))
+		})
+	if err != nil {
+		return err
+	}
+	return a.insert(ctx, `INSERT INTO search_terms (term, entity_id)`, `(?, ?)`, 2, `ON CONFLICT DO NOTHING`, len(terms),
+		func(args []any, i int) []any { return append(args, terms[i].Term, terms[i].EntityID) })
+}
+
+// Golden returns the golden record of an entity, or ErrNotFound.
+func (s *Store) Golden(ctx context.Context, entityID string) (GoldenRow, error) {
+	g, err := scanGolden(s.db.QueryRowContext(ctx, s.dialect.rebind(`SELECT `+goldenColumns+`
+		FROM golden_records WHERE entity_id = ?`), entityID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return g, fmt.Errorf("golden record %s: %w", entityID, ErrNotFound)
+	}
+	if err != nil {
+		return g, fmt.Errorf("golden record %s: %w", entityID, err)
+	}
+	return g, nil
+}
+
+// GoldenBy lists the golden records whose household or owner_id column
+// (by) equals value, by name, at most limit.
+func (s *Store) GoldenBy(ctx context.Context, by, value string, limit int) ([]GoldenRow, error) {
+	if by != "household" && by != "owner_id" {
+		return nil, fmt.Errorf("golden records by %q: unknown column", by)
+	}
+	if value == "" {
+		return nil, nil
+	}
+	return s.goldenRows(ctx, `SELECT `+goldenColumns+` FROM golden_records WHERE `+by+` = ? ORDER BY name, entity_id LIMIT ?`,
+		value, limit)
+}
+
+func (s *Store) goldenRows(ctx context.Context, q string, args ...any) ([]GoldenRow, error) {
+	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(q), args...)
+	if err != nil {
+		return nil, fmt.Errorf("golden records: %w", err)
+	}
+	defer rows.Close()
+	var out []GoldenRow
+	for rows.Next() {
+		g, err := scanGolden(rows)
+		if err != nil {
+			return nil, fmt.Errorf("golden records: %w", err)
+		}
+		out = append(out, g)
+	}
+	return out, rows.Err()
+}
+
+// maxTermMatches bounds the entities one search word may match before the
+// words are intersected; a search is for finding someone, not for listing
+// everyone called Ali.
+const maxTermMatches = 20000
+
+// SearchGolden finds golden records by national id (exact) or by folded
+// name words: every word must match a word of the entity's names, the last
+// one as a prefix (so that a name can be typed as it is searched). Results
+// are ordered by name, at most limit.
+func (s *Store) SearchGolden(ctx context.Context, nationalID string, words []string, limit int) ([]GoldenRow, error) {
+	if nationalID != "" {
+		return s.goldenRows(ctx, `SELECT `+goldenColumns+` FROM golden_records WHERE national_id = ? ORDER BY entity_id LIMIT ?`,
+			nationalID, limit)
+	}
+	if len(words) == 0 {
+		return nil, nil
+	}
+	var ids map[string]bool
+	for i, w := range words {
+		// Terms are folded to ASCII letters, so DEL sorts after every
+		// continuation of a prefix.
+		q, args := `SELECT entity_id FROM search_terms WHERE term = ? LIMIT ?`, []any{w, maxTermMatches}
+		if i == len(words)-1 {
+			q, args = `SELECT entity_id FROM search_terms WHERE term >= ? AND term < ? LIMIT ?`, []any{w, w + "\x7f", maxTermMatches}
+		}
+		rows, err := s.db.QueryContext(ctx, s.dialect.rebind(q), args...)
+		if err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		next := map[string]bool{}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("search: %w", err)
+			}
+			if ids == nil || ids[id] {
+				next[id] = true
+			}
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		ids = next
+		if len(ids) == 0 {
+			return nil, nil
+		}
+	}
+	list := make([]string, 0, len(ids))
+	for id := range ids {
+		list = append(list, id)
+	}
+	slices.Sort(list)
+	var out []GoldenRow
+	for chunk := range slices.Chunk(list, refChunk) {
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		rs, err := s.goldenRows(ctx, `SELECT `+goldenColumns+` FROM golden_records WHERE entity_id IN (`+
+			placeholders(len(chunk))+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rs...)
+	}
+	slices.SortFunc(out, func(a, b GoldenRow) int {
+		if c := strings.Compare(a.Name, b.Name); c != 0 {
+			return c
+		}
+		return strings.Compare(a.EntityID, b.EntityID)
+	})
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}
+
+// GoldenCounts returns how many golden records there are of each kind.
+func (s *Store) GoldenCounts(ctx context.Context) (map[string]int, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT kind, COUNT(*) FROM golden_records GROUP BY kind`)
+	if err != nil {
+		return nil, fmt.Errorf("count golden records: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var (
+			k string
+			n int
+		)
+		if err := rows.Scan(&k, &n); err != nil {
+			return nil, fmt.Errorf("count golden records: %w", err)
+		}
+		out[k] = n
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,141 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// LiveRecord is the latest version of a record that is not deleted, with the
+// entity it was resolved into: what golden records and quality checks read.
+type LiveRecord struct {
+	RecordRef
+	Version    int
+	RunID      int64
+	Line       int
+	ObservedAt time.Time
+	LoadedAt   time.Time
+	Attrs      map[string]string // canonical attribute -> value as stored
+	Invalid    map[string]string // attribute -> why it is invalid; nil when all are valid
+	EntityID   string            // "" when the record is not resolved (yet)
+}
+
+const liveColumns = `v.source_id, v.record_id, v.version, v.run_id, v.line, v.observed_at, v.loaded_at,
+	v.attrs, v.invalid, COALESCE(m.entity_id, '')`
+
+func scanLive(sc interface{ Scan(...any) error }) (LiveRecord, error) {
+	var (
+		r              LiveRecord
+		attrs, invalid []byte
+	)
+	if err := sc.Scan(&r.SourceID, &r.RecordID, &r.Version, &r.RunID, &r.Line, timeValue{&r.ObservedAt}, timeValue{&r.LoadedAt},
+		jsonValue{&attrs}, jsonValue{&invalid}, &r.EntityID); err != nil {
+		return r, err
+	}
+	if err := json.Unmarshal(attrs, &r.Attrs); err != nil {
+		return r, fmt.Errorf("record %d:%s version %d: attrs: %w", r.SourceID, r.RecordID, r.Version, err)
+	}
+	if len(invalid) > 0 {
+		if err := json.Unmarshal(invalid, &r.Invalid); err != nil {
+			return r, fmt.Errorf("record %d:%s version %d: invalid: %w", r.SourceID, r.RecordID, r.Version, err)
+		}
+	}
+	return r, nil
+}
+
+// LiveRecords streams to fn the latest version of every record that is not
+// deleted, of every source, in (source id, record id) order, with one query.
+// An error from fn stops the stream and is returned as is.
+func (s *Store) LiveRecords(ctx context.Context, fn func(LiveRecord) error) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+liveColumns+`
+		FROM record_versions v LEFT JOIN entity_members m ON m.source_id = v.source_id AND m.record_id = v.record_id
+		WHERE v.deleted = 0 AND `+latestOnly+`
+		ORDER BY v.source_id, v.record_id`)
+	if err != nil {
+		return fmt.Errorf("live records: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r, err := scanLive(rows)
+		if err != nil {
+			return fmt.Errorf("live records: %w", err)
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("live records: %w", err)
+	}
+	return nil
+}
+
+// EntityRecords returns the latest live version of every record resolved
+// into one of entityIDs, by entity and then (source id, record id).
+func (s *Store) EntityRecords(ctx context.Context, entityIDs []string) ([]LiveRecord, error) {
+	var out []LiveRecord
+	for chunk := range slices.Chunk(distinct(entityIDs), refChunk) {
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`SELECT `+liveColumns+`
+			FROM entity_members m JOIN record_versions v ON v.source_id = m.source_id AND v.record_id = m.record_id
+			WHERE m.entity_id IN (`+placeholders(len(chunk))+`) AND v.deleted = 0 AND `+latestOnly+`
+			ORDER BY m.entity_id, v.source_id, v.record_id`), args...)
+		if err != nil {
+			return nil, fmt.Errorf("entity records: %w", err)
+		}
+		for rows.Next() {
+			r, err := scanLive(rows)
+			if err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("entity records: %w", err)
+			}
+			out = append(out, r)
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("entity records: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// RunColumns returns the columns of the extract an ingest run read, in file
+// order, as one of the versions it stored shows them; nil when the run
+// stored no version.
+func (s *Store) RunColumns(ctx context.Context, runID int64) ([]string, error) {
+	var raw []byte
+	err := s.db.QueryRowContext(ctx, s.dialect.rebind(`SELECT raw FROM record_versions WHERE run_id = ? AND deleted = 0 LIMIT 1`), runID).
+		Scan(jsonValue{&raw})
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("run %d columns: %w", runID, err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil, fmt.Errorf("run %d columns: raw row is not a JSON object", runID)
+	}
+	var cols []string
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return nil, fmt.Errorf("run %d columns: %w", runID, err)
+		}
+		cols = append(cols, t.(string))
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return nil, fmt.Errorf("run %d columns: %w", runID, err)
+		}
+	}
+	return cols, nil
+}
