@@ -28,6 +28,8 @@ var commands = []command{
 	ingestCommand,
 	linkCommand,
 	resolveCommand,
+	qualityCommand,
+	worklistCommand,
 	evalCommand,
 	migrateCommand,
 	versionCommand,

@@ -11,7 +11,9 @@ import (
 	"slices"
 	"time"
 
+	"github.com/ortaq/ortaq/internal/quality"
 	"github.com/ortaq/ortaq/internal/resolve"
+	"github.com/ortaq/ortaq/internal/scorecard"
 	"github.com/ortaq/ortaq/internal/source"
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/synth"
@@ -93,6 +95,38 @@ func demoData(ctx context.Context, st *store.Store, dir string, people int, seed
 		return err
 	}
 	printResolveSummaries(out, res)
+	if err := demoQuality(ctx, st, filepath.Join(dir, "quality.yaml"), len(c.Sources) > 0, out); err != nil {
+		return err
+	}
 	slog.InfoContext(ctx, "demo data ready", "elapsed", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// demoQuality stores the nation's quality checks and runs them, after a
+// load or when no quality run exists yet, so that the console opens on
+// golden records, scores and work lists.
+func demoQuality(ctx context.Context, st *store.Store, checks string, loaded bool, out io.Writer) error {
+	runs, err := st.QualityRuns(ctx, 1)
+	if err != nil {
+		return err
+	}
+	if !loaded && len(runs) > 0 {
+		return nil
+	}
+	var cfg *quality.Config
+	if _, err := os.Stat(checks); err == nil {
+		var def []byte
+		if cfg, def, err = readChecks(checks); err != nil {
+			return err
+		}
+		if err := st.PutQualityConfig(ctx, checks, def); err != nil {
+			return err
+		}
+	}
+	sum, err := scorecard.Refresh(ctx, st, cfg)
+	if err != nil {
+		return err
+	}
+	printQuality(out, sum)
 	return nil
 }

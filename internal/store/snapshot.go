@@ -54,7 +54,7 @@ func scanLive(sc interface{ Scan(...any) error }) (LiveRecord, error) {
 func (s *Store) LiveRecords(ctx context.Context, fn func(LiveRecord) error) error {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+liveColumns+`
 		FROM record_versions v LEFT JOIN entity_members m ON m.source_id = v.source_id AND m.record_id = v.record_id
-		WHERE v.deleted = 0 AND `+latestOnly+`
+		WHERE NOT v.deleted AND `+latestOnly+`
 		ORDER BY v.source_id, v.record_id`)
 	if err != nil {
 		return fmt.Errorf("live records: %w", err)
@@ -86,7 +86,7 @@ func (s *Store) EntityRecords(ctx context.Context, entityIDs []string) ([]LiveRe
 		}
 		rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`SELECT `+liveColumns+`
 			FROM entity_members m JOIN record_versions v ON v.source_id = m.source_id AND v.record_id = m.record_id
-			WHERE m.entity_id IN (`+placeholders(len(chunk))+`) AND v.deleted = 0 AND `+latestOnly+`
+			WHERE m.entity_id IN (`+placeholders(len(chunk))+`) AND NOT v.deleted AND `+latestOnly+`
 			ORDER BY m.entity_id, v.source_id, v.record_id`), args...)
 		if err != nil {
 			return nil, fmt.Errorf("entity records: %w", err)
@@ -113,7 +113,7 @@ func (s *Store) EntityRecords(ctx context.Context, entityIDs []string) ([]LiveRe
 // stored no version.
 func (s *Store) RunColumns(ctx context.Context, runID int64) ([]string, error) {
 	var raw []byte
-	err := s.db.QueryRowContext(ctx, s.dialect.rebind(`SELECT raw FROM record_versions WHERE run_id = ? AND deleted = 0 LIMIT 1`), runID).
+	err := s.db.QueryRowContext(ctx, s.dialect.rebind(`SELECT raw FROM record_versions WHERE run_id = ? AND NOT deleted LIMIT 1`), runID).
 		Scan(jsonValue{&raw})
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
