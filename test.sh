@@ -4,7 +4,9 @@
 # Checks formatting, runs go vet, then go test -race against a throwaway
 # PostgreSQL cluster (scripts/postgres.sh). Set ORTAQ_TEST_POSTGRES to a DSN to
 # use an existing database instead. Extra arguments go to go test, e.g.
-# ./test.sh -run TestX ./internal/kz (packages default to ./...).
+# ./test.sh -run TestX ./internal/kz (packages default to ./...). Without
+# arguments it then runs the browser tests in headless Chromium
+# (scripts/browser.sh installs what they need).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
@@ -65,7 +67,23 @@ go_test() {
 	done
 	local cmd=(go test -race -count=1 "$@" "${pkgs[@]}")
 	step "${cmd[*]}"
-	"${cmd[@]}"
+	ORTAQ_BROWSER='' "${cmd[@]}"  # browser tests run in their own step
+}
+
+browser_tests() {
+	if [[ $# -gt 0 ]]; then
+		step "browser tests: skipped (arguments given)"
+		return 0
+	fi
+	step "browser: scripts/browser.sh setup"
+	if ! scripts/browser.sh setup; then
+		is_ci && fail "browser test setup failed (CI=true: browser tests must not be skipped)"
+		echo "test.sh: WARNING: browser test setup failed; browser tests will be SKIPPED" >&2
+		return 0
+	fi
+	local cmd=(go test -count=1 -run '^TestBrowser' ./internal/web/...)
+	step "ORTAQ_BROWSER=1 ${cmd[*]}"
+	ORTAQ_BROWSER=1 "${cmd[@]}"
 }
 
 check_gofmt
@@ -74,7 +92,5 @@ go vet ./...
 check_cc
 start_postgres
 go_test "$@"
-# Browser tests (npm/chromium) go here: a later change adds a browser_tests
-# function next to go_test and calls it at this point, while PostgreSQL
-# ($ORTAQ_TEST_POSTGRES) is still running.
+browser_tests "$@"
 step "all tests passed"

@@ -16,11 +16,12 @@ import (
 var synthCommand = command{
 	name:    "synth",
 	summary: "Generate a synthetic nation: agency extracts, sources.yaml and ground truth.",
-	usage:   "[--people N] [--seed S] [--out DIR]",
+	usage:   "[--people N] [--seed S] [--out DIR] [--clean]",
 	setup: func(fs *flag.FlagSet) func(context.Context, *flag.FlagSet, io.Writer) error {
 		people := fs.Int("people", 20000, "number of people, alive or dead")
 		seed := fs.Int64("seed", 1, "random seed; the same seed gives the same files")
 		out := fs.String("out", "./synth-out", "output directory (existing files are overwritten)")
+		clean := fs.Bool("clean", false, "plant no data-quality defects (a clean extract, for testing quality checks)")
 		return func(ctx context.Context, fs *flag.FlagSet, stdout io.Writer) error {
 			if err := noArgs("synth", fs); err != nil {
 				return err
@@ -28,8 +29,8 @@ var synthCommand = command{
 			if *people <= 0 {
 				return usageError{msg: "ortaq synth: --people must be positive", hint: "run 'ortaq help synth' for its flags"}
 			}
-			slog.InfoContext(ctx, "synth starting", "people", *people, "seed", *seed, "out", *out)
-			sum, err := synth.Generate(ctx, synth.Options{People: *people, Seed: *seed, Out: *out, Progress: os.Stderr})
+			slog.InfoContext(ctx, "synth starting", "people", *people, "seed", *seed, "clean", *clean, "out", *out)
+			sum, err := synth.Generate(ctx, synth.Options{People: *people, Seed: *seed, Out: *out, Clean: *clean, Progress: os.Stderr})
 			if err != nil {
 				return err
 			}

@@ -13,7 +13,7 @@ const civilYears = 10
 // truth for deaths.
 var civilExtract = extract{
 	spec: sourceSpec{
-		name: "civil_registry", agency: "moj", entity: "event",
+		name: "civil_registry", trust: "90", agency: "moj", entity: "event",
 		title:      "Civil registry events (births, deaths, marriages)",
 		file:       "civil/events.csv",
 		format:     "csv",

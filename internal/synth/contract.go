@@ -22,6 +22,7 @@ var agencies = []agency{
 // sourceSpec is one source's entry in sources.yaml (docs/sources.md).
 type sourceSpec struct {
 	name, agency, title, entity string
+	trust                       string // survivorship trust, 1..100 (docs/sources.md)
 	file, format, delimiter     string
 	encoding                    string
 	id                          string
@@ -44,8 +45,9 @@ type fieldSpec struct {
 // col is the short form: attr mapped onto column.
 func col(attr string, columns ...string) fieldSpec { return fieldSpec{attr: attr, columns: columns} }
 
-// writeContract writes DIR/sources.yaml describing every extract.
-func writeContract(dir string, asOf date) error {
+// writeContract writes DIR/sources.yaml describing every extract, as
+// written for a clean nation or not.
+func writeContract(dir string, asOf date, clean bool) error {
 	var b []byte
 	b = append(b, "# Sources contract for a synthetic nation written by \"ortaq synth\".\n"...)
 	b = append(b, "# Ground truth for scoring is in truth/ (see truth/README.md).\n"...)
@@ -63,7 +65,7 @@ func writeContract(dir string, asOf date) error {
 	}
 	b = append(b, "\nsources:\n"...)
 	for _, e := range extracts {
-		s := e.spec
+		s := e.specFor(clean)
 		kv := func(k, v string) {
 			if v == "" {
 				return
@@ -87,6 +89,9 @@ func writeContract(dir string, asOf date) error {
 		kv("mode", "full")
 		kv("id", s.id)
 		kv("date_format", s.dateFormat)
+		if s.trust != "" {
+			b = append(b, "    trust: "+s.trust+"\n"...)
+		}
 		b = append(b, "    as_of: "...)
 		b = appendDate(b, asOf, layoutISO)
 		b = append(b, "\n    fields:\n"...)

@@ -8,6 +8,16 @@ import (
 	"github.com/ortaq/ortaq/internal/kz"
 )
 
+// plantShare chooses the records that get a planted defect, as pickShare
+// does with x's random stream. A clean nation (Options.Clean) plants none
+// and draws nothing.
+func plantShare[T any](x *run, c []T, share float64, atLeast int) []T {
+	if x.clean {
+		return nil
+	}
+	return pickShare(x.r, c, share, atLeast)
+}
+
 // mistypeIIN changes one digit of a valid IIN so that the check digit no
 // longer matches: a typing error that can never produce another person's
 // valid IIN.

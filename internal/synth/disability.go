@@ -6,10 +6,11 @@ import (
 
 // disabilityExtract is the central register of people with disabilities, a
 // legacy system exporting windows-1251. That code page has no Kazakh
-// letters, so every name is folded (ә→а, қ→к, ...) before export.
+// letters, so every name is folded (ә→а, қ→к, ...) before export. A clean
+// nation writes it in UTF-8 (extract.specFor), with nothing folded.
 var disabilityExtract = extract{
 	spec: sourceSpec{
-		name: "disability_register", agency: "mlsp", entity: "person",
+		name: "disability_register", trust: "40", agency: "mlsp", entity: "person",
 		title:      "Central register of persons with disabilities",
 		file:       "disability/register.csv",
 		format:     "csv",
@@ -38,6 +39,7 @@ var disabilityCauses = []string{"общее заболевание", "инвал
 
 func writeDisability(x *run) error {
 	w, r := x.w, x.r
+	fold := x.spec.encoding == "windows-1251"
 	t := newTable(x.out.w, ';', x.spec.header...)
 	var buf []byte
 	n := 0
@@ -53,8 +55,11 @@ func writeDisability(x *run) error {
 		t.str(id)
 		t.plain(p.iin)
 		name := fullName(p)
-		folded := kz.FoldKazakh(name)
-		t.str(folded)
+		shown := name
+		if fold {
+			shown = kz.FoldKazakh(name)
+		}
+		t.str(shown)
 		t.date(p.birth, layoutDMY)
 		if p.sex == kz.Male {
 			t.str("М")
@@ -76,12 +81,16 @@ func writeDisability(x *run) error {
 			t.date(set.addYears(1+r.IntN(2)), layoutDMY)
 		}
 		buf = w.geo.appendRU(buf[:0], w.hhs[p.hh].addr)
-		t.str(kz.FoldKazakh(string(buf)))
+		if fold {
+			t.str(kz.FoldKazakh(string(buf)))
+		} else {
+			t.bytes(buf)
+		}
 		buf = appendPhone(buf[:0], p.phone, phoneEight)
 		t.bytes(buf)
 		t.end()
 		x.truth.person(id, p.iin)
-		if folded != name {
+		if shown != name {
 			x.truth.defect(defKazakhFolded, id, "")
 		}
 	}

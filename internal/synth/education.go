@@ -11,7 +11,7 @@ import (
 // are enrolled at two schools at once.
 var educationExtract = extract{
 	spec: sourceSpec{
-		name: "education_students", agency: "edu", entity: "person",
+		name: "education_students", trust: "60", agency: "edu", entity: "person",
 		title:      "National education database: pupils and students",
 		file:       "education/students.ndjson",
 		format:     "ndjson",
@@ -112,7 +112,7 @@ func writeEducation(x *run) error {
 			pupils = append(pupils, i)
 		}
 	}
-	for _, i := range pickShare(r, pupils, 0.003, 3) {
+	for _, i := range plantShare(x, pupils, 0.003, 3) {
 		es[i].twice = true
 		e := es[i]
 		h := &w.hhs[w.people[e.who].hh]

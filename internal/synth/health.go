@@ -13,7 +13,7 @@ import (
 // patients have several cards.
 var healthExtract = extract{
 	spec: sourceSpec{
-		name: "health_cards", agency: "moh", entity: "person",
+		name: "health_cards", trust: "40", agency: "moh", entity: "person",
 		title:      "Patient cards (polyclinic attachment)",
 		file:       "health/cards.csv",
 		format:     "csv",
@@ -67,7 +67,7 @@ func writeHealth(x *run) error {
 			continue
 		}
 		n := 1
-		if chance(r, 0.13) {
+		if chance(r, 0.13) && !x.clean {
 			n = 2 + r.IntN(3)*r.IntN(2) // 2, 3 or 4; 2 most often
 		}
 		for k := range n {
@@ -84,14 +84,17 @@ func writeHealth(x *run) error {
 		}
 	}
 	stillActive := map[int32]bool{}
-	for _, i := range pickShare(r, deadFirst, 0.15, 3) {
+	for _, i := range plantShare(x, deadFirst, 0.15, 3) {
 		stillActive[i] = true
 	}
 
-	forced := forceCardDefects(w, cards, stillActive)
+	var forced map[int]cardFlag
 	malformed := map[int]bool{}
-	for i := 0; i < max(3, len(cards)/5000) && len(cards) > 0; i++ {
-		malformed[r.IntN(len(cards))] = true
+	if !x.clean {
+		forced = forceCardDefects(w, cards, stillActive)
+		for i := 0; i < max(3, len(cards)/5000) && len(cards) > 0; i++ {
+			malformed[r.IntN(len(cards))] = true
+		}
 	}
 
 	t := newTable(x.out.w, ',', x.spec.header...)
@@ -114,7 +117,10 @@ func writeHealth(x *run) error {
 			rates = extraCardRates
 		}
 		planted := c.nth == 0 && stillActive[c.who]
-		flags := rates.draw(r) | forced[n]
+		var flags cardFlag
+		if !x.clean {
+			flags = rates.draw(r) | forced[n]
+		}
 
 		t.plain(id)
 		switch {

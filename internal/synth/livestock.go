@@ -14,7 +14,7 @@ import (
 // keep, animals of impossible ages.
 var livestockExtract = extract{
 	spec: sourceSpec{
-		name: "livestock", agency: "moa", entity: "animal",
+		name: "livestock", trust: "70", agency: "moa", entity: "animal",
 		title:      "Farm animal identification register",
 		file:       "agriculture/livestock.csv",
 		format:     "csv",
@@ -173,7 +173,7 @@ func writeLivestock(x *run) error {
 			deadRural = append(deadRural, i)
 		}
 	}
-	for _, i := range pickShare(r, deadRural, 0.2, 3) {
+	for _, i := range plantShare(x, deadRural, 0.2, 3) {
 		p := &w.people[i]
 		from := len(g.animals)
 		reg := w.hhs[p.hh].addr.region
@@ -199,7 +199,7 @@ func writeLivestock(x *run) error {
 		}
 	}
 	k := max(2, len(w.people)/100_000)
-	for _, i := range pickShare(r, pensioners, float64(k)/float64(max(1, len(pensioners))), 0) {
+	for _, i := range plantShare(x, pensioners, float64(k)/float64(max(1, len(pensioners))), 0) {
 		p := &w.people[i]
 		n := between(r, oversizedFrom, 600)
 		from := len(g.animals)
@@ -215,7 +215,7 @@ func writeLivestock(x *run) error {
 	for i := range idx {
 		idx[i] = i
 	}
-	for _, i := range pickShare(r, idx, 0.001, 3) {
+	for _, i := range plantShare(x, idx, 0.001, 3) {
 		a := &g.animals[i]
 		info := &speciesInfo[a.sp]
 		var detail string
@@ -235,7 +235,7 @@ func writeLivestock(x *run) error {
 	for i := range all {
 		all[i] = i
 	}
-	for _, i := range pickShare(r, all, 0.003, 3) {
+	for _, i := range plantShare(x, all, 0.003, 3) {
 		dup := g.animals[i]
 		dup.defects = slices.Clone(dup.defects)
 		dup.registered = dayBetween(r, min(dup.registered+1, w.asOf), w.asOf)

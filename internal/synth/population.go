@@ -5,7 +5,7 @@ package synth
 // other sources are checked against.
 var populationExtract = extract{
 	spec: sourceSpec{
-		name: "population_register", agency: "moj", entity: "person",
+		name: "population_register", trust: "90", agency: "moj", entity: "person",
 		title:      "State database of individuals (ГБД ФЛ)",
 		file:       "population/register.csv",
 		format:     "csv",

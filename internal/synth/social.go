@@ -14,7 +14,7 @@ import (
 // one row per person and benefit. Some dead people are still being paid.
 var socialExtract = extract{
 	spec: sourceSpec{
-		name: "social_benefits", agency: "mlsp", entity: "person",
+		name: "social_benefits", trust: "60", agency: "mlsp", entity: "person",
 		title:      "Social payments register",
 		file:       "social/benefits.csv",
 		format:     "csv",
@@ -136,7 +136,7 @@ func writeSocial(x *run) error {
 			eligible = append(eligible, i)
 		}
 	}
-	for _, i := range pickShare(r, eligible, 0.1, 3) {
+	for _, i := range plantShare(x, eligible, 0.1, 3) {
 		p := &w.people[i]
 		pay := payment{who: i, benefit: benefitDisability, amount: money(40_000, 120_000), dead: true}
 		if a := pensionAge(p.sex); age(p.birth, p.death) >= a {
@@ -159,7 +159,7 @@ func writeSocial(x *run) error {
 		buf = appendPadded(buf, int64(n+1), 8)
 		id := string(buf)
 		t.plain(id)
-		if !pay.dead && chance(r, 0.002) {
+		if !pay.dead && !x.clean && chance(r, 0.002) {
 			bad := mistypeIIN(r, p.iin)
 			t.plain(bad)
 			x.truth.defect(defIINCheckDigit, id, "iin "+bad+" for "+p.iin)

@@ -40,6 +40,16 @@ type Options struct {
 	// AsOf is "today" in the synthetic world; the zero value means
 	// 2026-11-01, fixed so that output is deterministic.
 	AsOf time.Time
+	// Clean plants no defects: no record carries any of the kinds
+	// DefectKinds lists, so truth/defects.csv is just its header, and the
+	// disability register, whose windows-1251 would fold Kazakh letters, is
+	// written in UTF-8 with the true names and addresses (sources.yaml says
+	// so). People, households and the population and civil registers are
+	// those of the same seed without Clean; the other extracts are drawn
+	// alike, with the same legitimate properties (closed cards of the dead,
+	// date formats), but not record for record the same. A clean nation is
+	// for proving that quality checks find nothing on clean data.
+	Clean bool
 	// Progress receives progress lines; nil for silence.
 	Progress io.Writer
 }
@@ -73,9 +83,22 @@ type run struct {
 	r     *rand.Rand
 	out   *output
 	truth *truth
+	// clean is Options.Clean: plant no defects.
+	clean bool
 	rows  int
 	// animals counts distinct animals (livestock only).
 	animals int
+}
+
+// specFor returns the extract's entry in sources.yaml. A clean nation
+// writes every extract in UTF-8: windows-1251 cannot hold Kazakh letters,
+// so a file in it would carry folded names.
+func (e *extract) specFor(clean bool) sourceSpec {
+	s := e.spec
+	if clean {
+		s.encoding = "utf-8"
+	}
+	return s
 }
 
 // extracts lists every extract in the order of sources.yaml and of the
@@ -123,7 +146,7 @@ func Generate(ctx context.Context, opts Options) (Summary, error) {
 	for i, e := range extracts {
 		jobs = append(jobs, func() error {
 			var err error
-			runs[i], err = writeExtract(ctx, w, e, opts.Out)
+			runs[i], err = writeExtract(ctx, w, e, opts)
 			bar.Add(1)
 			return err
 		})
@@ -155,28 +178,32 @@ func Generate(ctx context.Context, opts Options) (Summary, error) {
 	for k, v := range tf {
 		sum.Files[k] = v
 	}
-	if err := writeContract(opts.Out, asOf); err != nil {
+	if err := writeContract(opts.Out, asOf, opts.Clean); err != nil {
 		return Summary{}, fmt.Errorf("synth: sources.yaml: %w", err)
+	}
+	if err := writeQuality(opts.Out, asOf); err != nil {
+		return Summary{}, fmt.Errorf("synth: quality.yaml: %w", err)
 	}
 	sum.Elapsed = time.Since(start)
 	return sum, nil
 }
 
-func writeExtract(ctx context.Context, w *world, e extract, dir string) (*run, error) {
+func writeExtract(ctx context.Context, w *world, e extract, opts Options) (*run, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	out, err := create(dir, e.spec.file, e.spec.encoding == "windows-1251")
+	spec := e.specFor(opts.Clean)
+	out, err := create(opts.Out, spec.file, spec.encoding == "windows-1251")
 	if err != nil {
-		return nil, fmt.Errorf("synth: %s: %w", e.spec.name, err)
+		return nil, fmt.Errorf("synth: %s: %w", spec.name, err)
 	}
-	x := &run{spec: &e.spec, w: w, r: newRand(w.seed, e.spec.name, 0), out: out, truth: &truth{source: e.spec.name}}
+	x := &run{spec: &spec, w: w, r: newRand(w.seed, spec.name, 0), out: out, truth: &truth{source: spec.name}, clean: opts.Clean}
 	werr := e.write(x)
 	if err := out.Close(); werr == nil {
 		werr = err
 	}
 	if werr != nil {
-		return nil, fmt.Errorf("synth: %s: %w", e.spec.name, werr)
+		return nil, fmt.Errorf("synth: %s: %w", spec.name, werr)
 	}
 	return x, ctx.Err()
 }

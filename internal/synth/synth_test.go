@@ -38,32 +38,47 @@ func mustGenerate(tb testing.TB, n int, seed int64) (string, Summary) {
 	return dir, sum
 }
 
+// sharedNation is one nation generated once and shared by the read-only
+// tests of this package.
+type sharedNation struct {
+	clean bool
+	once  sync.Once
+	dir   string
+	sum   Summary
+	err   error
+}
+
 var (
-	sharedOnce sync.Once
-	sharedDir  string
-	sharedSum  Summary
-	sharedErr  error
+	normalNation = &sharedNation{}
+	cleanNation  = &sharedNation{clean: true}
 )
 
-// nation returns one nation shared by the read-only tests of this package.
-func nation(tb testing.TB) (string, Summary) {
+func (s *sharedNation) get(tb testing.TB) (string, Summary) {
 	tb.Helper()
-	sharedOnce.Do(func() {
-		sharedDir, sharedErr = os.MkdirTemp("", "synth-test-")
-		if sharedErr == nil {
-			sharedSum, sharedErr = Generate(context.Background(), Options{People: testPeople, Seed: 42, Out: sharedDir})
+	s.once.Do(func() {
+		s.dir, s.err = os.MkdirTemp("", "synth-test-")
+		if s.err == nil {
+			s.sum, s.err = Generate(context.Background(), Options{People: testPeople, Seed: 42, Out: s.dir, Clean: s.clean})
 		}
 	})
-	if sharedErr != nil {
-		tb.Fatalf("Generate: %v", sharedErr)
+	if s.err != nil {
+		tb.Fatalf("Generate: %v", s.err)
 	}
-	return sharedDir, sharedSum
+	return s.dir, s.sum
+}
+
+// nation returns the normal nation shared by the read-only tests.
+func nation(tb testing.TB) (string, Summary) {
+	tb.Helper()
+	return normalNation.get(tb)
 }
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if sharedDir != "" {
-		os.RemoveAll(sharedDir)
+	for _, s := range []*sharedNation{normalNation, cleanNation} {
+		if s.dir != "" {
+			os.RemoveAll(s.dir)
+		}
 	}
 	os.Exit(code)
 }
@@ -469,6 +484,7 @@ type contractFile struct {
 		Mode       string               `yaml:"mode"`
 		ID         string               `yaml:"id"`
 		DateFormat string               `yaml:"date_format"`
+		Trust      int                  `yaml:"trust"`
 		AsOf       string               `yaml:"as_of"`
 		Fields     map[string]yaml.Node `yaml:"fields"`
 	} `yaml:"sources"`

@@ -12,7 +12,7 @@ import (
 // for people who had already died.
 var taxExtract = extract{
 	spec: sourceSpec{
-		name: "tax_incomes", agency: "kgd", entity: "person",
+		name: "tax_incomes", trust: "60", agency: "kgd", entity: "person",
 		title:     "Monthly employee income declarations (form 200)",
 		file:      "tax/incomes.csv",
 		format:    "csv",
@@ -125,7 +125,7 @@ func writeTax(x *run) error {
 		}
 	}
 	ghost := map[int32]bool{}
-	for _, i := range pickShare(r, candidates, 0.15, 3) {
+	for _, i := range plantShare(x, candidates, 0.15, 3) {
 		ghost[i] = true
 	}
 	emp := make([]int32, len(w.people))
