@@ -33,7 +33,7 @@ type Source struct {
 	store.SourceStats
 	Def *source.Source // the contract entry it was registered with
 	// Records are the live records in record id order.
-	Records []store.LiveRecord
+	Records []Record
 	// Runs are the source's latest ingest runs, newest first (at most
 	// HistoryRuns), for checks that compare a load with its history.
 	Runs []store.RunInfo
@@ -42,6 +42,9 @@ type Source struct {
 	// Columns are the extract's columns in the latest run that stored a
 	// version, and PrevColumns those of the run before it (nil when unknown).
 	Columns, PrevColumns []string
+
+	attrNames []string       // every attribute name its records hold
+	attrIndex map[string]int // position of each in attrNames
 }
 
 // HistoryRuns is how many past runs of each source Load reads.
@@ -57,7 +60,7 @@ func (d *Dataset) Source(name string) *Source { return d.byName[name] }
 func (d *Dataset) Person(iin string) *Entity { return d.byIIN[iin] }
 
 // EntityOf returns the entity a record was resolved into, or nil.
-func (d *Dataset) EntityOf(r *store.LiveRecord) *Entity {
+func (d *Dataset) EntityOf(r *Record) *Entity {
 	if r.EntityID == "" {
 		return nil
 	}
@@ -96,7 +99,7 @@ func Load(ctx context.Context, st *store.Store) (*Dataset, error) {
 		if src == nil {
 			return fmt.Errorf("golden: record %s of unknown source %d", r.RecordID, r.SourceID)
 		}
-		src.Records = append(src.Records, r)
+		src.Add(r)
 		return nil
 	})
 	if err != nil {
@@ -106,14 +109,15 @@ func Load(ctx context.Context, st *store.Store) (*Dataset, error) {
 	return d, nil
 }
 
-// NewDataset builds a dataset from sources already in memory, for callers
-// that read records another way (one entity's records, tests).
+// NewDataset builds a dataset from sources already in memory (filled with
+// Source.Add), for callers that read records another way (one entity's
+// records, tests).
 func NewDataset(asOf time.Time, sources []*Source) *Dataset {
 	d := &Dataset{AsOf: asOf, Sources: sources, byName: map[string]*Source{}, byID: map[int64]*Source{}}
 	for _, s := range sources {
 		d.byName[s.Name] = s
 		d.byID[s.ID] = s
-		slices.SortFunc(s.Records, func(a, b store.LiveRecord) int { return cmp.Compare(a.RecordID, b.RecordID) })
+		slices.SortFunc(s.Records, func(a, b Record) int { return cmp.Compare(a.RecordID, b.RecordID) })
 	}
 	d.build()
 	return d

@@ -13,6 +13,7 @@ package golden
 
 import (
 	"cmp"
+	"iter"
 	"slices"
 	"strings"
 	"time"
@@ -20,7 +21,6 @@ import (
 	"github.com/ortaq/ortaq/internal/kz"
 	"github.com/ortaq/ortaq/internal/names"
 	"github.com/ortaq/ortaq/internal/source"
-	"github.com/ortaq/ortaq/internal/store"
 )
 
 // Entity is one resolved person, animal, event or organisation.
@@ -28,8 +28,6 @@ type Entity struct {
 	ID      string
 	Kind    string
 	Members []Member // by source order, then record id
-	// Values holds the surviving value of each attribute.
-	Values map[string]Value
 	// Conflicts holds, for attributes whose sources disagree, every distinct
 	// value, the surviving one first.
 	Conflicts map[string][]Value
@@ -40,12 +38,71 @@ type Entity struct {
 	// Owner is an animal's owner's entity id, "" when the owner's IIN names
 	// no known person.
 	Owner string
+
+	picks []pick  // the surviving value of each attribute
+	extra []Value // surviving values from outside the members (deaths)
+}
+
+// pick names where an attribute's surviving value is: one member's
+// attribute, or a value from outside. Values are rebuilt from it on
+// demand, so that a million golden records cost little more than their
+// records.
+type pick struct {
+	attr   string
+	member int32  // index in Members; -1-k means extra[k]
+	value  string // a value derived from the member's record (a part of a full name), else ""
 }
 
 // Member is one record of an entity.
 type Member struct {
 	Source *Source
-	Record *store.LiveRecord
+	Record *Record
+}
+
+// Value returns the surviving value of attr with its provenance.
+func (e *Entity) Value(attr string) (Value, bool) {
+	for _, p := range e.picks {
+		if p.attr == attr {
+			return e.valueOf(p), true
+		}
+	}
+	return Value{}, false
+}
+
+// Get returns the surviving value of attr, "" when there is none.
+func (e *Entity) Get(attr string) string {
+	v, _ := e.Value(attr)
+	return v.Value
+}
+
+// Values yields every attribute's surviving value.
+func (e *Entity) Values() iter.Seq2[string, Value] {
+	return func(yield func(string, Value) bool) {
+		for _, p := range e.picks {
+			if !yield(p.attr, e.valueOf(p)) {
+				return
+			}
+		}
+	}
+}
+
+func (e *Entity) valueOf(p pick) Value {
+	if p.member < 0 {
+		return e.extra[-1-p.member]
+	}
+	m := e.Members[p.member]
+	v := m.value(p.attr)
+	if p.value != "" {
+		v.Value = p.value
+	}
+	return v
+}
+
+// value is the member's value of attr with its provenance.
+func (m Member) value(attr string) Value {
+	r := m.Record
+	return Value{Value: r.Attrs.Get(attr), Source: m.Source.Name, Agency: m.Source.AgencyCode, RecordID: r.RecordID,
+		Version: r.Version, Observed: r.ObservedAt, Trust: m.Source.Def.TrustIn(attr), Invalid: r.Invalid[attr]}
 }
 
 // Value is one attribute value with its provenance.
@@ -107,10 +164,11 @@ func (d *Dataset) build() {
 		}
 	}
 	d.byIIN = map[string]*Entity{}
+	sc := &scratch{byAttr: map[string][]candidate{}}
 	for _, e := range d.Entities {
-		e.survive()
+		e.survive(sc)
 		if e.Kind == source.EntityPerson {
-			if v, ok := e.Values["national_id"]; ok && v.Invalid == "" {
+			if v, ok := e.Value("national_id"); ok && v.Invalid == "" {
 				d.byIIN[v.Value] = e
 			}
 		}
@@ -121,7 +179,7 @@ func (d *Dataset) build() {
 		case source.EntityPerson:
 			e.Household = householdKey(e)
 		case source.EntityAnimal:
-			if o := d.byIIN[e.Values["owner_iin"].Value]; o != nil {
+			if o := d.byIIN[e.Get("owner_iin")]; o != nil {
 				e.Owner = o.ID
 			}
 		}
@@ -131,42 +189,76 @@ func (d *Dataset) build() {
 // candidate is one record's value of one attribute.
 type candidate struct {
 	Value
-	key string // the value as compared for conflicts
+	key     string // the value as compared for conflicts
+	member  int32
+	derived bool
+}
+
+// scratch is reused from one entity to the next, so that building a
+// million golden records does not allocate a million maps.
+type scratch struct {
+	byAttr map[string][]candidate
+	attrs  []string
 }
 
 // survive chooses each attribute's value among the entity's records.
-func (e *Entity) survive() {
-	byAttr := map[string][]candidate{}
+func (e *Entity) survive(sc *scratch) {
+	for k, cs := range sc.byAttr {
+		sc.byAttr[k] = cs[:0]
+	}
+	sc.attrs = sc.attrs[:0]
 	keep := identity[e.Kind]
-	for _, m := range e.Members {
-		r, def := m.Record, m.Source.Def
-		add := func(attr, val string) {
+	for mi, m := range e.Members {
+		r := m.Record
+		add := func(attr, val string, derived bool) {
 			if val == "" || (keep != nil && !slices.Contains(keep, attr)) {
 				return
 			}
-			v := Value{Value: val, Source: m.Source.Name, Agency: m.Source.AgencyCode, RecordID: r.RecordID,
-				Version: r.Version, Observed: r.ObservedAt, Trust: def.TrustIn(attr), Invalid: r.Invalid[attr]}
-			byAttr[attr] = append(byAttr[attr], candidate{Value: v, key: compareKey(attr, val)})
+			v := m.value(attr)
+			v.Value = val
+			cs := sc.byAttr[attr]
+			if len(cs) == 0 {
+				sc.attrs = append(sc.attrs, attr)
+			}
+			sc.byAttr[attr] = append(cs, candidate{Value: v, member: int32(mi), derived: derived})
 		}
-		for attr, val := range r.Attrs {
-			add(attr, val)
+		for attr, val := range r.Attrs.All() {
+			add(attr, val, false)
 		}
-		if e.Kind == source.EntityPerson && r.Attrs["full_name"] != "" && r.Attrs["last_name"] == "" && r.Attrs["first_name"] == "" {
-			p := names.Split(r.Attrs["full_name"])
-			add("last_name", p.Last)
-			add("first_name", p.First)
-			add("middle_name", p.Middle)
+		if full := r.Attrs.Get("full_name"); e.Kind == source.EntityPerson && full != "" &&
+			r.Attrs.Get("last_name") == "" && r.Attrs.Get("first_name") == "" {
+			p := names.Split(full)
+			add("last_name", p.Last, true)
+			add("first_name", p.First, true)
+			add("middle_name", p.Middle, true)
 		}
 	}
-	e.Values = make(map[string]Value, len(byAttr)+1)
-	for attr, cs := range byAttr {
+	slices.Sort(sc.attrs)
+	e.picks = make([]pick, 0, len(sc.attrs)+1)
+	for _, attr := range sc.attrs {
+		cs := sc.byAttr[attr]
 		slices.SortFunc(cs, better)
-		e.Values[attr] = cs[0].Value
+		p := pick{attr: attr, member: cs[0].member}
+		if cs[0].derived {
+			p.value = cs[0].Value.Value
+		}
+		e.picks = append(e.picks, p)
+		if len(cs) == 1 {
+			continue
+		}
+		for i := range cs {
+			cs[i].key = compareKey(attr, cs[i].Value.Value)
+		}
 		var distinct []Value
-		seen := map[string]bool{}
-		for _, c := range cs {
-			if !seen[c.key] {
-				seen[c.key] = true
+		for i, c := range cs {
+			dup := false
+			for _, o := range cs[:i] {
+				if o.key == c.key {
+					dup = true
+					break
+				}
+			}
+			if !dup {
 				distinct = append(distinct, c.Value)
 			}
 		}
@@ -185,19 +277,28 @@ func (e *Entity) survive() {
 // fullName makes the golden full name from the surviving parts, so that it
 // always agrees with them.
 func (e *Entity) fullName() {
-	last, ok := e.Values["last_name"]
-	if !ok {
+	var last pick
+	found := false
+	for _, p := range e.picks {
+		if p.attr == "last_name" {
+			last, found = p, true
+		}
+	}
+	if !found {
 		return
 	}
-	parts := []string{last.Value}
+	parts := []string{e.Get("last_name")}
 	for _, a := range []string{"first_name", "middle_name"} {
-		if v := e.Values[a].Value; v != "" {
+		if v := e.Get(a); v != "" {
 			parts = append(parts, v)
 		}
 	}
-	v := last
-	v.Value = strings.Join(parts, " ")
-	e.Values["full_name"] = v
+	full := pick{attr: "full_name", member: last.member, value: strings.Join(parts, " ")}
+	if i := slices.IndexFunc(e.picks, func(p pick) bool { return p.attr == "full_name" }); i >= 0 {
+		e.picks[i] = full
+	} else {
+		e.picks = append(e.picks, full)
+	}
 	delete(e.Conflicts, "full_name")
 }
 
@@ -273,14 +374,14 @@ var regionCodes = func() map[string]string {
 // householdKey is the household the population register gives, else one
 // made from the address, so that people at one address are one household.
 func householdKey(e *Entity) string {
-	if h := e.Values["household_id"].Value; h != "" {
+	if h := e.Get("household_id"); h != "" {
 		return h
 	}
-	addr := e.Values["address"].Value
+	addr := e.Get("address")
 	if addr == "" {
 		return ""
 	}
-	return "addr:" + names.FoldText(e.Values["locality"].Value+" "+addr)
+	return "addr:" + names.FoldText(e.Get("locality")+" "+addr)
 }
 
 // civilEvents reads deaths, births and marriages from event sources: a
@@ -293,25 +394,25 @@ func (d *Dataset) civilEvents() {
 		}
 		for i := range src.Records {
 			r := &src.Records[i]
-			subject := d.byIIN[r.Attrs["national_id"]]
+			subject := d.byIIN[r.Attrs.Get("national_id")]
 			if subject == nil {
 				continue
 			}
-			switch r.Attrs["event"] {
+			switch r.Attrs.Get("event") {
 			case "death":
-				date := cmp.Or(r.Attrs["event_date"], r.ObservedAt.Format(time.DateOnly))
+				date := cmp.Or(r.Attrs.Get("event_date"), r.ObservedAt.Format(time.DateOnly))
 				subject.addValue("death_date", Value{Value: date, Source: src.Name, Agency: src.AgencyCode,
 					RecordID: r.RecordID, Version: r.Version, Observed: r.ObservedAt, Trust: src.Def.TrustIn("death_date"),
 					Invalid: r.Invalid["event_date"]})
 			case "birth":
 				for attr, kind := range map[string]string{"mother_iin": RelMother, "father_iin": RelFather} {
-					if p := d.byIIN[r.Attrs[attr]]; p != nil && p != subject {
+					if p := d.byIIN[r.Attrs.Get(attr)]; p != nil && p != subject {
 						subject.relate(kind, p.ID)
 						p.relate(RelChild, subject.ID)
 					}
 				}
 			case "marriage":
-				if p := d.byIIN[r.Attrs["spouse_iin"]]; p != nil && p != subject {
+				if p := d.byIIN[r.Attrs.Get("spouse_iin")]; p != nil && p != subject {
 					subject.relate(RelSpouse, p.ID)
 					p.relate(RelSpouse, subject.ID)
 				}
@@ -328,29 +429,30 @@ func (d *Dataset) civilEvents() {
 // addValue records a value from outside the entity's own records, keeping
 // the better of two and the disagreement between them.
 func (e *Entity) addValue(attr string, v Value) {
-	old, ok := e.Values[attr]
-	if !ok {
-		e.Values[attr] = v
+	i := slices.IndexFunc(e.picks, func(p pick) bool { return p.attr == attr })
+	if i < 0 {
+		e.extra = append(e.extra, v)
+		e.picks = append(e.picks, pick{attr: attr, member: int32(-len(e.extra))})
 		return
 	}
+	old := e.valueOf(e.picks[i])
 	a, b := candidate{Value: v, key: compareKey(attr, v.Value)}, candidate{Value: old, key: compareKey(attr, old.Value)}
-	if a.key == b.key {
-		if better(a, b) < 0 {
-			e.Values[attr] = v
+	if a.key != b.key {
+		if e.Conflicts == nil {
+			e.Conflicts = map[string][]Value{}
 		}
-		return
+		list := e.Conflicts[attr]
+		if len(list) == 0 {
+			list = []Value{old}
+		}
+		list = append(list, v)
+		slices.SortFunc(list, func(x, y Value) int { return better(candidate{Value: x}, candidate{Value: y}) })
+		e.Conflicts[attr] = list
 	}
-	if e.Conflicts == nil {
-		e.Conflicts = map[string][]Value{}
+	if better(a, b) < 0 {
+		e.extra = append(e.extra, v)
+		e.picks[i] = pick{attr: attr, member: int32(-len(e.extra))}
 	}
-	list := e.Conflicts[attr]
-	if len(list) == 0 {
-		list = []Value{old}
-	}
-	list = append(list, v)
-	slices.SortFunc(list, func(x, y Value) int { return better(candidate{Value: x}, candidate{Value: y}) })
-	e.Conflicts[attr] = list
-	e.Values[attr] = list[0]
 }
 
 func (e *Entity) relate(kind, other string) {

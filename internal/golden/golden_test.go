@@ -15,13 +15,14 @@ var (
 
 // src makes a source of kind with a trust level and records.
 func src(id int64, name, agency, kind string, trust int, recs ...store.LiveRecord) *Source {
-	s := &Source{Def: &source.Source{Name: name, Trust: trust}, Records: recs}
+	s := &Source{Def: &source.Source{Name: name, Trust: trust}}
 	s.ID, s.Name, s.AgencyCode, s.Entity = id, name, agency, kind
-	for i := range s.Records {
-		s.Records[i].SourceID = id
-		if s.Records[i].ObservedAt.IsZero() {
-			s.Records[i].ObservedAt = older
+	for _, r := range recs {
+		r.SourceID = id
+		if r.ObservedAt.IsZero() {
+			r.ObservedAt = older
 		}
+		s.Add(r)
 	}
 	return s
 }
@@ -47,10 +48,11 @@ func testDataset() *Dataset {
 			Attrs: map[string]string{"national_id": "400706300111", "full_name": "NAZARBAYEV NURSULTAN ABISHULY",
 				"birth_date": "1940-07-07", "phone": "+7 701 111 22 33", "address": "г. Алматы, ул. Абая, д. 15, кв. 3"}},
 		// A full name only: it is split into parts.
-		rec("C2", "P3", map[string]string{"national_id": "700101300334", "full_name": "Ахметов Дәулет Серікұлы",
-			"birth_date": "1970-01-01"}),
+		store.LiveRecord{RecordRef: store.RecordRef{RecordID: "C2"}, Version: 1, EntityID: "P3",
+			Attrs: map[string]string{"national_id": "700101300334", "full_name": "Ахметов Дәулет Серікұлы",
+				"birth_date": "1970-01-01"},
+			Invalid: map[string]string{"national_id": "iin: check digit does not match"}},
 	)
-	health.Records[1].Invalid = map[string]string{"national_id": "iin: check digit does not match"}
 	civil := src(3, "civil_registry", "moj", "event", 90,
 		rec("D1", "E1", map[string]string{"event": "death", "event_date": "2025-05-05", "national_id": "700101300333"}),
 		rec("M1", "E2", map[string]string{"event": "marriage", "event_date": "1962-01-01", "national_id": "400706300111",
@@ -81,12 +83,12 @@ func TestSurvivorship(t *testing.T) {
 		{"P3", "middle_name", "Серікұлы", "health_cards"},            // split from a full name
 		{"P3", "death_date", "2025-05-05", "civil_registry"},
 	} {
-		v, ok := d.Entities[tc.entity].Values[tc.attr]
+		v, ok := d.Entities[tc.entity].Value(tc.attr)
 		if !ok || v.Value != tc.want || v.Source != tc.from {
 			t.Errorf("%s %s = %q from %s, want %q from %s", tc.entity, tc.attr, v.Value, v.Source, tc.want, tc.from)
 		}
 	}
-	if v := p1.Values["phone"]; v.Agency != "moh" || v.RecordID != "C1" || v.Version != 2 || !v.Observed.Equal(newer) || v.Trust != 40 {
+	if v, _ := p1.Value("phone"); v.Agency != "moh" || v.RecordID != "C1" || v.Version != 2 || !v.Observed.Equal(newer) || v.Trust != 40 {
 		t.Errorf("phone provenance = %+v", v)
 	}
 	// Spellings of one name and one address are not conflicts; two birth

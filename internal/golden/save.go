@@ -56,7 +56,7 @@ func (e *Entity) Doc() Doc {
 	d := Doc{EntityID: e.ID, Kind: e.Kind, Conflicts: e.Conflicts, Household: e.Household,
 		Relations: e.Relations, Owner: e.Owner}
 	order := Attributes(e.Kind)
-	for attr, v := range e.Values {
+	for attr, v := range e.Values() {
 		d.Values = append(d.Values, Field{Attr: attr, Value: v})
 	}
 	rank := func(a string) int {
@@ -78,7 +78,7 @@ func (e *Entity) Doc() Doc {
 // DisplayName is how lists show the entity: a person's full name, an
 // animal's tag, an event's kind and date.
 func (e *Entity) DisplayName() string {
-	v := func(a string) string { return e.Values[a].Value }
+	v := e.Get
 	switch e.Kind {
 	case source.EntityPerson:
 		return cmp.Or(v("full_name"), v("national_id"))
@@ -121,7 +121,7 @@ func (d *Dataset) Save(ctx context.Context, st *store.Store) error {
 		if err != nil {
 			return fmt.Errorf("golden record %s: %w", id, err)
 		}
-		v := func(a string) string { return e.Values[a].Value }
+		v := e.Get
 		rows = append(rows, store.GoldenRow{EntityID: id, Kind: e.Kind, Name: e.DisplayName(), NationalID: v("national_id"),
 			BirthDate: v("birth_date"), DeathDate: v("death_date"), Region: v("region"), Household: e.Household,
 			Owner: e.Owner, Members: len(e.Members), Conflicts: len(e.Conflicts), Doc: doc})
@@ -131,7 +131,7 @@ func (d *Dataset) Save(ctx context.Context, st *store.Store) error {
 		}
 		for _, m := range e.Members {
 			for _, a := range searchAttrs {
-				for _, t := range names.Tokens(m.Record.Attrs[a]) {
+				for _, t := range names.Tokens(m.Record.Attrs.Get(a)) {
 					if !seen[t] {
 						seen[t] = true
 						terms = append(terms, store.SearchTerm{Term: t, EntityID: id})

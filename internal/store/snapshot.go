@@ -28,16 +28,22 @@ type LiveRecord struct {
 const liveColumns = `v.source_id, v.record_id, v.version, v.run_id, v.line, v.observed_at, v.loaded_at,
 	v.attrs, v.invalid, COALESCE(m.entity_id, '')`
 
-func scanLive(sc interface{ Scan(...any) error }) (LiveRecord, error) {
+// scanLive reads one row; attrs, when not nil, is cleared and filled
+// instead of a new map.
+func scanLive(sc interface{ Scan(...any) error }, attrs map[string]string) (LiveRecord, error) {
 	var (
-		r              LiveRecord
-		attrs, invalid []byte
+		r                 LiveRecord
+		rawAttrs, invalid []byte
 	)
+	if attrs != nil {
+		clear(attrs)
+		r.Attrs = attrs
+	}
 	if err := sc.Scan(&r.SourceID, &r.RecordID, &r.Version, &r.RunID, &r.Line, timeValue{&r.ObservedAt}, timeValue{&r.LoadedAt},
-		jsonValue{&attrs}, jsonValue{&invalid}, &r.EntityID); err != nil {
+		jsonValue{&rawAttrs}, jsonValue{&invalid}, &r.EntityID); err != nil {
 		return r, err
 	}
-	if err := json.Unmarshal(attrs, &r.Attrs); err != nil {
+	if err := json.Unmarshal(rawAttrs, &r.Attrs); err != nil {
 		return r, fmt.Errorf("record %d:%s version %d: attrs: %w", r.SourceID, r.RecordID, r.Version, err)
 	}
 	if len(invalid) > 0 {
@@ -50,7 +56,9 @@ func scanLive(sc interface{ Scan(...any) error }) (LiveRecord, error) {
 
 // LiveRecords streams to fn the latest version of every record that is not
 // deleted, of every source, in (source id, record id) order, with one query.
-// An error from fn stops the stream and is returned as is.
+// The Attrs map is reused from one call of fn to the next, so that reading
+// millions of records does not allocate millions of maps: fn must copy what
+// it keeps. An error from fn stops the stream and is returned as is.
 func (s *Store) LiveRecords(ctx context.Context, fn func(LiveRecord) error) error {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+liveColumns+`
 		FROM record_versions v LEFT JOIN entity_members m ON m.source_id = v.source_id AND m.record_id = v.record_id
@@ -60,8 +68,9 @@ func (s *Store) LiveRecords(ctx context.Context, fn func(LiveRecord) error) erro
 		return fmt.Errorf("live records: %w", err)
 	}
 	defer rows.Close()
+	attrs := map[string]string{}
 	for rows.Next() {
-		r, err := scanLive(rows)
+		r, err := scanLive(rows, attrs)
 		if err != nil {
 			return fmt.Errorf("live records: %w", err)
 		}
@@ -92,7 +101,7 @@ func (s *Store) EntityRecords(ctx context.Context, entityIDs []string) ([]LiveRe
 			return nil, fmt.Errorf("entity records: %w", err)
 		}
 		for rows.Next() {
-			r, err := scanLive(rows)
+			r, err := scanLive(rows, nil)
 			if err != nil {
 				rows.Close()
 				return nil, fmt.Errorf("entity records: %w", err)

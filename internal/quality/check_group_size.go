@@ -1,0 +1,28 @@
+package quality
+
+import (
+	"fmt"
+
+	"github.com/ortaq/ortaq/internal/golden"
+)
+
+// runGroupSize finds groups of records sharing a value of by that are
+// larger than max: a herd no one could keep, a flat with fifty residents.
+// Every record of such a group is a finding.
+func runGroupSize(x *env, s *golden.Source, c *Check, res *Result) {
+	gs, total := groups(s, c, c.MaxCount, func(r *golden.Record) (string, bool) {
+		v := r.Attrs.Get(c.By)
+		return v, v != ""
+	})
+	res.Total = total
+	for _, g := range gs {
+		v := g[0].Attrs.Get(c.By)
+		reason := fmt.Sprintf("%s %s has %d records, above the %d expected at most", c.By, v, len(g), c.MaxCount)
+		for _, r := range g {
+			f := finding(r, v, reason)
+			f.Related = related(g, r)
+			f.Suggestion = "verify the group with the agency: a registration under the wrong " + c.By + " or a fictitious entry"
+			res.Findings = append(res.Findings, f)
+		}
+	}
+}

@@ -1,0 +1,112 @@
+package quality
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/ortaq/ortaq/internal/golden"
+)
+
+// runSchema compares the latest extract's columns with those of the load
+// before it: a column added is data the contract does not map yet, a
+// column removed may empty a mapped attribute. It needs two loads that
+// stored records.
+func runSchema(x *env, s *golden.Source, c *Check, res *Result) {
+	if s.PrevColumns == nil || s.Columns == nil {
+		return
+	}
+	for _, col := range s.PrevColumns {
+		res.Total++
+		if !slices.Contains(s.Columns, col) {
+			res.Findings = append(res.Findings, Finding{Value: col,
+				Reason:     fmt.Sprintf("column %q was in the previous extract and is gone", col),
+				Suggestion: "ask " + s.AgencyCode + " whether it was renamed, and update sources.yaml"})
+		}
+	}
+	for _, col := range s.Columns {
+		if slices.Contains(s.PrevColumns, col) {
+			continue
+		}
+		res.Total++
+		res.Findings = append(res.Findings, Finding{Value: col,
+			Reason:     fmt.Sprintf("column %q is new in this extract", col),
+			Suggestion: "map it in sources.yaml if it is worth keeping"})
+	}
+}
+
+// runQuarantine lists the rows of the latest load that could not be stored
+// (a column too many, a stray quote, no record id), by line. The record id
+// is read from the raw row where it can be.
+func runQuarantine(x *env, s *golden.Source, c *Check, res *Result) {
+	if len(s.Runs) == 0 {
+		return
+	}
+	res.Total = s.Runs[0].Rows
+	res.Failed = s.Runs[0].Quarantined
+	for _, q := range s.Quarantine {
+		reason := q.Reason
+		if q.Code != "" {
+			reason = q.Code + ": " + q.Reason
+		}
+		res.Findings = append(res.Findings, Finding{
+			RecordID:   rawRecordID(s, q.Raw),
+			Line:       q.Line,
+			Value:      q.Raw,
+			Reason:     fmt.Sprintf("line %d could not be stored: %s", q.Line, reason),
+			Suggestion: "fix the row in the extract (or at the agency) and load it again",
+		})
+	}
+	slices.SortStableFunc(res.Findings, func(a, b Finding) int { return a.Line - b.Line })
+}
+
+// rawRecordID reads the source's id columns from a raw quarantined row, as
+// leniently as possible: the row is broken, but its id is usually intact.
+// Several id columns are joined with "|", as ingest joins them.
+func rawRecordID(s *golden.Source, raw string) string {
+	if len(s.Def.ID) == 0 || raw == "" {
+		return ""
+	}
+	var get func(col string) string
+	if s.Def.Format == "ndjson" {
+		var obj map[string]any
+		if json.Unmarshal([]byte(raw), &obj) != nil {
+			return ""
+		}
+		get = func(col string) string {
+			if v, ok := obj[col]; ok && v != nil {
+				return strings.TrimSpace(fmt.Sprint(v))
+			}
+			return ""
+		}
+	} else {
+		r := csv.NewReader(strings.NewReader(raw))
+		r.Comma = s.Def.Delimiter
+		if r.Comma == 0 {
+			r.Comma = ','
+		}
+		r.LazyQuotes = true
+		r.FieldsPerRecord = -1
+		row, err := r.Read()
+		if err != nil {
+			return ""
+		}
+		get = func(col string) string {
+			if i := slices.Index(s.Columns, col); i >= 0 && i < len(row) {
+				return strings.TrimSpace(row[i])
+			}
+			return ""
+		}
+	}
+	parts := make([]string, 0, len(s.Def.ID))
+	for _, col := range s.Def.ID {
+		v := get(col)
+		if v == "" {
+			return ""
+		}
+		parts = append(parts, v)
+	}
+	return strings.Join(parts, "|")
+}

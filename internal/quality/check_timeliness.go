@@ -1,0 +1,115 @@
+package quality
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/ortaq/ortaq/internal/golden"
+)
+
+// runFreshness compares the newest observation in the source (or the end
+// of its latest load, with since: run) with the report's date. One item is
+// checked: the source.
+func runFreshness(x *env, s *golden.Source, c *Check, res *Result) {
+	var newest time.Time
+	what := "the newest record was observed"
+	if c.Since == "run" {
+		what = "the latest load finished"
+		if len(s.Runs) > 0 {
+			newest = s.Runs[0].FinishedAt
+		}
+	} else {
+		for i := range s.Records {
+			if t := s.Records[i].ObservedAt; t.After(newest) {
+				newest = t
+			}
+		}
+	}
+	if newest.IsZero() {
+		return
+	}
+	res.Total = 1
+	asOf, _ := time.Parse(time.DateOnly, x.asOf)
+	age := asOf.Sub(newest)
+	if age <= c.MaxAge {
+		return
+	}
+	res.Findings = append(res.Findings, Finding{
+		Value:      dayString(newest),
+		Reason:     fmt.Sprintf("%s on %s, %s before %s (at most %s allowed)", what, dayString(newest), formatDays(age), x.asOf, formatAge(c.MaxAge)),
+		Suggestion: "ask " + s.AgencyCode + " for a current extract of " + s.Name,
+	})
+}
+
+func describeFreshness(c *Check) string {
+	if c.Since == "run" {
+		return "the source was loaded within " + formatAge(c.MaxAge) + " of the data's date"
+	}
+	return "the newest record was observed within " + formatAge(c.MaxAge) + " of the data's date"
+}
+
+// formatDays writes a duration in whole days.
+func formatDays(d time.Duration) string {
+	n := int(d / (24 * time.Hour))
+	if n == 1 {
+		return "1 day"
+	}
+	return fmt.Sprintf("%d days", n)
+}
+
+// runVolume compares the latest load's row count with the median of the
+// loads before it: a full extract that halves or doubles overnight is more
+// often a broken export than a change in the world. It needs two loads.
+func runVolume(x *env, s *golden.Source, c *Check, res *Result) {
+	if len(s.Runs) < 2 {
+		return
+	}
+	res.Total = 1
+	prev := make([]int, 0, len(s.Runs)-1)
+	for _, r := range s.Runs[1:] {
+		prev = append(prev, r.Rows)
+	}
+	slices.Sort(prev)
+	median := float64(prev[len(prev)/2])
+	if len(prev)%2 == 0 {
+		median = (median + float64(prev[len(prev)/2-1])) / 2
+	}
+	rows := float64(s.Runs[0].Rows)
+	var change float64
+	switch {
+	case median > 0:
+		change = (rows - median) / median
+	case rows > 0:
+		change = 1e9 // from nothing to something
+	}
+	if abs(change) <= c.MaxChange {
+		return
+	}
+	res.Findings = append(res.Findings, Finding{
+		Value: fmt.Sprint(s.Runs[0].Rows),
+		Reason: fmt.Sprintf("the latest load (run %d) has %d rows, %s against the median %v of the %d loads before it",
+			s.Runs[0].ID, s.Runs[0].Rows, signedPercent(change), median, len(prev)),
+		Suggestion: "check with " + s.AgencyCode + " that the extract is complete and not doubled",
+	})
+}
+
+func abs(f float64) float64 {
+	if f < 0 {
+		return -f
+	}
+	return f
+}
+
+// percent writes a fraction as a percentage: 0.5 → "50%".
+func percent(f float64) string { return fmt.Sprintf("%.0f%%", f*100) }
+
+func signedPercent(f float64) string {
+	if f >= 1e9 {
+		return "up from none"
+	}
+	if f >= 0 {
+		return "+" + percent(f)
+	}
+	return percent(f)
+}

@@ -1,0 +1,143 @@
+package quality
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/ortaq/ortaq/internal/golden"
+)
+
+// runValid finds records with a value ingest flagged invalid: a failing
+// IIN or BIN check digit, an impossible date, a value of the wrong type or
+// outside the allowed list. Ingest keeps such values (a record with a
+// mistyped IIN is still a record to link); this check lists them.
+func runValid(x *env, s *golden.Source, c *Check, res *Result) {
+	for r := range records(s, c) {
+		res.Total++
+		if c.Field != "" {
+			why := r.Invalid[c.Field]
+			if why == "" {
+				continue
+			}
+			v := r.Attrs.Get(c.Field)
+			f := finding(r, v, fmt.Sprintf("%s %s is invalid: %s", c.Field, v, why))
+			if g := x.entityValue(r, c.Field); g != "" && g != v {
+				f.Suggestion = fmt.Sprintf("the other records of %s give %s %s", r.EntityID, c.Field, g)
+			} else {
+				f.Suggestion = "correct " + c.Field + " from the source document"
+			}
+			res.Findings = append(res.Findings, f)
+			continue
+		}
+		if len(r.Invalid) == 0 {
+			continue
+		}
+		attrs := make([]string, 0, len(r.Invalid))
+		for a := range r.Invalid {
+			attrs = append(attrs, a)
+		}
+		slices.Sort(attrs)
+		var why []string
+		for _, a := range attrs {
+			why = append(why, fmt.Sprintf("%s %s is invalid: %s", a, r.Attrs.Get(a), r.Invalid[a]))
+		}
+		f := finding(r, strings.Join(attrs, ", "), strings.Join(why, "; "))
+		f.Suggestion = "correct the values from the source document"
+		res.Findings = append(res.Findings, f)
+	}
+}
+
+// runAllowed finds values outside the list.
+func runAllowed(x *env, s *golden.Source, c *Check, res *Result) {
+	for r := range records(s, c) {
+		v := r.Attrs.Get(c.Field)
+		if v == "" {
+			continue
+		}
+		res.Total++
+		if slices.Contains(c.Values, v) {
+			continue
+		}
+		f := finding(r, v, fmt.Sprintf("%s %q is not one of %s", c.Field, v, strings.Join(c.Values, ", ")))
+		if m := suggest(v, c.Values); m != "" {
+			f.Suggestion = fmt.Sprintf("probably %s", m)
+		}
+		res.Findings = append(res.Findings, f)
+	}
+}
+
+// runRange finds numbers or dates outside [min, max]; values that are not
+// numbers (or dates) are the valid check's business and are skipped.
+func runRange(x *env, s *golden.Source, c *Check, res *Result) {
+	lo, hasLo := parseBound(c.Min) // "" does not parse: no bound
+	hi, hasHi := parseBound(c.Max)
+	for _, b := range []*bound{&lo, &hi} {
+		if b.isDate && b.date == "" {
+			b.date = x.asOf
+		}
+	}
+	dates := (hasLo && lo.isDate) || (hasHi && hi.isDate)
+	for r := range records(s, c) {
+		v, ok := value(r, c.Field)
+		if !ok {
+			continue
+		}
+		var below, above bool
+		if dates {
+			if !isoDate(v) {
+				continue
+			}
+			below, above = hasLo && v < lo.date, hasHi && v > hi.date
+		} else {
+			n, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				continue
+			}
+			below, above = hasLo && n < lo.num, hasHi && n > hi.num
+		}
+		res.Total++
+		switch {
+		case below:
+			res.Findings = append(res.Findings, finding(r, v, fmt.Sprintf("%s %s is below the minimum %s", c.Field, v, c.Min)))
+		case above:
+			res.Findings = append(res.Findings, finding(r, v, fmt.Sprintf("%s %s is above the maximum %s", c.Field, v, c.Max)))
+		}
+	}
+}
+
+func describeRange(c *Check) string {
+	switch {
+	case c.Min != "" && c.Max != "":
+		return fmt.Sprintf("%s is from %s to %s", c.Field, c.Min, c.Max)
+	case c.Min != "":
+		return fmt.Sprintf("%s is at least %s", c.Field, c.Min)
+	}
+	return fmt.Sprintf("%s is at most %s", c.Field, c.Max)
+}
+
+// runPattern finds non-empty values that do not match (or do match) a
+// regular expression.
+func runPattern(x *env, s *golden.Source, c *Check, res *Result) {
+	for r := range records(s, c) {
+		v := r.Attrs.Get(c.Field)
+		if v == "" {
+			continue
+		}
+		res.Total++
+		switch {
+		case c.Match != nil && !c.Match.MatchString(v):
+			res.Findings = append(res.Findings, finding(r, v, fmt.Sprintf("%s %q does not match %s", c.Field, v, c.Match)))
+		case c.NotMatch != nil && c.NotMatch.MatchString(v):
+			res.Findings = append(res.Findings, finding(r, v, fmt.Sprintf("%s %q matches %s, which it must not", c.Field, v, c.NotMatch)))
+		}
+	}
+}
+
+func describePattern(c *Check) string {
+	if c.Match != nil {
+		return fmt.Sprintf("%s matches %s", c.Field, c.Match)
+	}
+	return fmt.Sprintf("%s does not match %s", c.Field, c.NotMatch)
+}

@@ -1,0 +1,66 @@
+package quality
+
+import (
+	"slices"
+	"time"
+
+	"github.com/ortaq/ortaq/internal/golden"
+	"github.com/ortaq/ortaq/internal/source"
+)
+
+// Default thresholds of the built-in checks.
+const (
+	DefaultMaxAge    = 31 * 24 * time.Hour // freshness: a monthly extract may be a month old
+	DefaultMaxChange = 0.5                 // volume: half as many rows, or half as many again
+)
+
+// Defaults derives checks from each source's contract, for when no
+// quality.yaml is given:
+//
+//   - every source: freshness (31 days), volume (50%), schema, quarantine;
+//   - missing for every required field and for national_id;
+//   - allowed for fields with an allowed list, valid for every other field
+//     whose type ingest validates (not string);
+//   - unique for identifier fields (match: id);
+//   - duplicates for person sources: one person, several records.
+func Defaults(ds *golden.Dataset) *Config {
+	cfg := &Config{All: []Check{
+		{Kind: "freshness", MaxAge: DefaultMaxAge},
+		{Kind: "volume", MaxChange: DefaultMaxChange},
+		{Kind: "schema"},
+		{Kind: "quarantine"},
+	}}
+	for _, s := range ds.Sources {
+		sc := SourceChecks{Source: s.Name}
+		add := func(c Check) {
+			c.Name = c.defaultName()
+			if !slices.ContainsFunc(sc.Checks, func(o Check) bool { return o.Name == c.Name }) {
+				sc.Checks = append(sc.Checks, c)
+			}
+		}
+		for _, f := range s.Def.Fields {
+			if f.Required || f.Name == "national_id" {
+				add(Check{Kind: "missing", Field: f.Name})
+			}
+		}
+		for _, f := range s.Def.Fields {
+			switch {
+			case len(f.Allowed) > 0:
+				add(Check{Kind: "allowed", Field: f.Name, Values: f.Allowed})
+			case f.Type != source.TypeString && f.Type != "":
+				add(Check{Kind: "valid", Field: f.Name})
+			}
+			if f.Match == source.MatchID {
+				add(Check{Kind: "unique", Field: f.Name})
+			}
+		}
+		if s.Entity == source.EntityPerson {
+			add(Check{Kind: "duplicates"})
+		}
+		cfg.Sources = append(cfg.Sources, sc)
+	}
+	for i := range cfg.All {
+		cfg.All[i].Name = cfg.All[i].defaultName()
+	}
+	return cfg
+}

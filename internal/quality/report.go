@@ -1,0 +1,59 @@
+package quality
+
+import "time"
+
+// Report is the outcome of running checks over a dataset.
+type Report struct {
+	// AsOf is the "today" ages, deaths and freshness were judged at.
+	AsOf time.Time `json:"as_of"`
+	// Results are in the dataset's source order, then the config's order.
+	Results []Result `json:"results"`
+}
+
+// Result is the outcome of one check on one source. Failed of Total
+// records (or rows, columns, loads) fail it; Findings name them.
+type Result struct {
+	Name      string `json:"name"`
+	Source    string `json:"source"`
+	Agency    string `json:"agency"`
+	Kind      string `json:"kind"`
+	Dimension string `json:"dimension"`
+	Severity  string `json:"severity"`
+	// Params is the check's parameters as written in YAML flow style.
+	Params string `json:"params,omitempty"`
+	// Description says in English what passing means.
+	Description string    `json:"description"`
+	Failed      int       `json:"failed"`
+	Total       int       `json:"total"`
+	Findings    []Finding `json:"findings,omitempty"`
+}
+
+// PassRate is the share of checked items that pass, 1 when none were
+// checked.
+func (r *Result) PassRate() float64 {
+	if r.Total == 0 {
+		return 1
+	}
+	return float64(r.Total-r.Failed) / float64(r.Total)
+}
+
+// Finding is one record, row, column or load that fails a check.
+type Finding struct {
+	RecordID string `json:"record_id,omitempty"`
+	// Line is the record's (or quarantined row's) line in its extract.
+	Line     int    `json:"line,omitempty"`
+	EntityID string `json:"entity_id,omitempty"`
+	// Value is the offending value.
+	Value string `json:"value,omitempty"`
+	// Reason says in English what is wrong with this record.
+	Reason string `json:"reason"`
+	// Suggestion proposes a fix, often the value another source holds.
+	Suggestion string `json:"suggestion,omitempty"`
+	// Related are other records involved (the other cards of a patient,
+	// the other records of a tag), at most maxRelated of them.
+	Related []string `json:"related,omitempty"`
+}
+
+// maxRelated bounds Finding.Related: a herd of 500 animals would otherwise
+// make every finding carry 499 ids.
+const maxRelated = 20
