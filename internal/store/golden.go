@@ -35,8 +35,10 @@ type SearchTerm struct {
 	EntityID string
 }
 
-const goldenColumns = `entity_id, kind, name, national_id, birth_date, death_date, region, household, owner_id,
-	members, conflicts, doc, built_at`
+var goldenColumnList = []string{"entity_id", "kind", "name", "national_id", "birth_date", "death_date", "region",
+	"household", "owner_id", "members", "conflicts", "doc", "built_at"}
+
+var goldenColumns = strings.Join(goldenColumnList, ", ")
 
 func scanGolden(sc interface{ Scan(...any) error }) (GoldenRow, error) {
 	var g GoldenRow
@@ -68,17 +70,17 @@ func (a *applyTx) replaceGolden(ctx context.Context, rows []GoldenRow, terms []S
 			return err
 		}
 	}
-	err := a.insert(ctx, `INSERT INTO golden_records (`+goldenColumns+`)`,
-		`(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, `+a.nowSQL+`)`, 12, "", len(rows),
-		func(args []any, i int) []any {
-			g := &rows[i]
-			return append(args, g.EntityID, g.Kind, g.Name, g.NationalID, g.BirthDate, g.DeathDate, g.Region,
-				g.Household, g.Owner, g.Members, g.Conflicts, string(g.Doc))
-		})
+	err := a.insertRows(ctx, "golden_records", goldenColumnList, len(rows), func(args []any, i int) []any {
+		g := &rows[i]
+		return append(args, g.EntityID, g.Kind, g.Name, g.NationalID, g.BirthDate, g.DeathDate, g.Region,
+			g.Household, g.Owner, g.Members, g.Conflicts, string(g.Doc), a.s.dialect.timeArg(a.now))
+	})
 	if err != nil {
 		return err
 	}
-	return a.insert(ctx, `INSERT INTO search_terms (term, entity_id)`, `(?, ?)`, 2, `ON CONFLICT DO NOTHING`, len(terms),
+	// Save makes each (term, entity) once; the index's primary key holds
+	// any caller to that.
+	return a.insertRows(ctx, "search_terms", []string{"term", "entity_id"}, len(terms),
 		func(args []any, i int) []any { return append(args, terms[i].Term, terms[i].EntityID) })
 }
 

@@ -22,7 +22,7 @@ func TestGoldenReplaceAndSearch(t *testing.T) {
 		terms := []store.SearchTerm{
 			{Term: "nazarbaev", EntityID: "P000000001"}, {Term: "nursultan", EntityID: "P000000001"},
 			{Term: "abishuli", EntityID: "P000000001"}, {Term: "nursultan", EntityID: "P000000002"},
-			{Term: "ahmetov", EntityID: "P000000002"}, {Term: "nursultan", EntityID: "P000000002"}, // repeated: ignored
+			{Term: "ahmetov", EntityID: "P000000002"},
 		}
 		if err := st.ReplaceGolden(ctx, rows, terms); err != nil {
 			t.Fatal(err)

@@ -156,24 +156,24 @@ func (a *applyTx) saveQuality(ctx context.Context, q *QualitySave, srcs map[stri
 			return err
 		}
 	}
-	err := a.insert(ctx, `INSERT INTO quality_results (run_id, source_id, check_name, kind, dimension, severity, description, failed, total)`,
-		`(?, ?, ?, ?, ?, ?, ?, ?, ?)`, 9, "", len(q.Results), func(args []any, i int) []any {
-			r := &q.Results[i]
-			return append(args, id, srcs[r.Source], r.Name, r.Kind, r.Dimension, r.Severity, r.Description, r.Failed, r.Total)
-		})
+	err := a.insertRows(ctx, "quality_results", []string{"run_id", "source_id", "check_name", "kind", "dimension",
+		"severity", "description", "failed", "total"}, len(q.Results), func(args []any, i int) []any {
+		r := &q.Results[i]
+		return append(args, id, srcs[r.Source], r.Name, r.Kind, r.Dimension, r.Severity, r.Description, r.Failed, r.Total)
+	})
 	if err != nil {
 		return fmt.Errorf("results: %w", err)
 	}
-	err = a.insert(ctx, `INSERT INTO quality_scores (run_id, scope, key, score, records)`, `(?, ?, ?, ?, ?)`, 5, "",
-		len(q.Scores), func(args []any, i int) []any {
+	err = a.insertRows(ctx, "quality_scores", []string{"run_id", "scope", "key", "score", "records"}, len(q.Scores),
+		func(args []any, i int) []any {
 			sc := &q.Scores[i]
 			return append(args, id, sc.Scope, sc.Key, sc.Score, sc.Records)
 		})
 	if err != nil {
 		return fmt.Errorf("scores: %w", err)
 	}
-	err = a.insert(ctx, `INSERT INTO quality_alerts (run_id, scope, key, check_name, value, baseline, message)`,
-		`(?, ?, ?, ?, ?, ?, ?)`, 7, "", len(q.Alerts), func(args []any, i int) []any {
+	err = a.insertRows(ctx, "quality_alerts", []string{"run_id", "scope", "key", "check_name", "value", "baseline", "message"},
+		len(q.Alerts), func(args []any, i int) []any {
 			al := &q.Alerts[i]
 			return append(args, id, al.Scope, al.Key, al.Check, al.Value, al.Baseline, al.Message)
 		})
@@ -199,29 +199,30 @@ func (a *applyTx) saveQuality(ctx context.Context, q *QualitySave, srcs map[stri
 		related[i] = string(b)
 	}
 	d := a.s.dialect
-	err = a.insert(ctx, `INSERT INTO quality_findings (id, source_id, check_name, kind, record_id, line, entity_id, value,
-		reason, suggestion, related, status, first_run, last_run, status_at, note)`,
-		`(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, 16, "", len(q.Findings), func(args []any, i int) []any {
-			f := &q.Findings[i]
-			first, last := f.FirstRun, f.LastRun
-			if first == 0 {
-				first = id
-			}
-			if last == 0 {
-				last = id
-			}
-			at := f.StatusAt
-			if at.IsZero() {
-				at = a.now
-			}
-			return append(args, f.ID, srcs[f.Source], f.Check, f.Kind, f.RecordID, f.Line, f.EntityID, f.Value,
-				f.Reason, f.Suggestion, related[i], f.Status, first, last, d.timeArg(at), f.Note)
-		})
+	err = a.insertRows(ctx, "quality_findings", findingColumnList, len(q.Findings), func(args []any, i int) []any {
+		f := &q.Findings[i]
+		first, last := f.FirstRun, f.LastRun
+		if first == 0 {
+			first = id
+		}
+		if last == 0 {
+			last = id
+		}
+		at := f.StatusAt
+		if at.IsZero() {
+			at = a.now
+		}
+		return append(args, f.ID, srcs[f.Source], f.Check, f.Kind, f.RecordID, f.Line, f.EntityID, f.Value,
+			f.Reason, f.Suggestion, related[i], f.Status, first, last, d.timeArg(at), f.Note)
+	})
 	if err != nil {
 		return fmt.Errorf("findings: %w", err)
 	}
 	return nil
 }
+
+var findingColumnList = []string{"id", "source_id", "check_name", "kind", "record_id", "line", "entity_id", "value",
+	"reason", "suggestion", "related", "status", "first_run", "last_run", "status_at", "note"}
 
 func nonNilSlice(s []string) []string {
 	if s == nil {
