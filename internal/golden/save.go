@@ -105,14 +105,18 @@ func SearchTerms(q string) []string {
 }
 
 // Save replaces the stored golden records and name index with the
-// dataset's.
+// dataset's, marshalling and writing them a batch at a time.
 func (d *Dataset) Save(ctx context.Context, st *store.Store) error {
 	ids := make([]string, 0, len(d.Entities))
 	for id := range d.Entities {
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
-	rows := make([]store.GoldenRow, 0, len(ids))
+	w, err := st.ReplaceGolden(ctx)
+	if err != nil {
+		return fmt.Errorf("golden: %w", err)
+	}
+	defer w.Abort()
 	var terms []store.SearchTerm
 	seen := map[string]bool{}
 	for _, id := range ids {
@@ -122,9 +126,10 @@ func (d *Dataset) Save(ctx context.Context, st *store.Store) error {
 			return fmt.Errorf("golden record %s: %w", id, err)
 		}
 		v := e.Get
-		rows = append(rows, store.GoldenRow{EntityID: id, Kind: e.Kind, Name: e.DisplayName(), NationalID: v("national_id"),
+		row := store.GoldenRow{EntityID: id, Kind: e.Kind, Name: e.DisplayName(), NationalID: v("national_id"),
 			BirthDate: v("birth_date"), DeathDate: v("death_date"), Region: v("region"), Household: e.Household,
-			Owner: e.Owner, Members: len(e.Members), Conflicts: len(e.Conflicts), Doc: doc})
+			Owner: e.Owner, Members: len(e.Members), Conflicts: len(e.Conflicts), Doc: doc}
+		terms = terms[:0]
 		clear(seen)
 		if tag := v("tag"); tag != "" {
 			terms = append(terms, store.SearchTerm{Term: strings.ToLower(tag), EntityID: id})
@@ -139,8 +144,11 @@ func (d *Dataset) Save(ctx context.Context, st *store.Store) error {
 				}
 			}
 		}
+		if err := w.Add(ctx, row, terms); err != nil {
+			return fmt.Errorf("golden: %w", err)
+		}
 	}
-	if err := st.ReplaceGolden(ctx, rows, terms); err != nil {
+	if err := w.Commit(ctx); err != nil {
 		return fmt.Errorf("golden: %w", err)
 	}
 	return nil

@@ -47,42 +47,79 @@ func scanGolden(sc interface{ Scan(...any) error }) (GoldenRow, error) {
 	return g, err
 }
 
-// ReplaceGolden replaces every golden record and search term with rows and
-// terms, in one transaction: readers see the old build or the new one.
-func (s *Store) ReplaceGolden(ctx context.Context, rows []GoldenRow, terms []SearchTerm) error {
+// GoldenWriter replaces every golden record and search term in one
+// transaction, taking them a batch at a time so that a nation's golden
+// records never sit in memory all at once: readers see the old build until
+// Commit, then the new one.
+type GoldenWriter struct {
+	a     *applyTx
+	rows  []GoldenRow
+	terms []SearchTerm
+}
+
+// goldenBatch is how many golden records a GoldenWriter holds before
+// writing them.
+const goldenBatch = 5000
+
+// ReplaceGolden starts replacing the golden records. The caller must Commit
+// or Abort it.
+func (s *Store) ReplaceGolden(ctx context.Context) (*GoldenWriter, error) {
 	a, err := s.beginApply(ctx)
 	if err != nil {
-		return fmt.Errorf("replace golden records: %w", err)
+		return nil, fmt.Errorf("replace golden records: %w", err)
 	}
-	defer a.rollback()
-	if err := a.replaceGolden(ctx, rows, terms); err != nil {
-		return fmt.Errorf("replace golden records: %w", err)
+	for _, t := range []string{"golden_records", "search_terms"} {
+		if _, err := a.exec(ctx, `DELETE FROM `+t); err != nil {
+			a.rollback()
+			return nil, fmt.Errorf("replace golden records: %w", err)
+		}
 	}
-	if err := a.commit(ctx); err != nil {
-		return fmt.Errorf("replace golden records: %w", err)
+	return &GoldenWriter{a: a}, nil
+}
+
+// Add queues one golden record and its search terms; each (term, entity)
+// must come once.
+func (w *GoldenWriter) Add(ctx context.Context, g GoldenRow, terms []SearchTerm) error {
+	w.rows = append(w.rows, g)
+	w.terms = append(w.terms, terms...)
+	if len(w.rows) >= goldenBatch {
+		return w.flush(ctx)
 	}
 	return nil
 }
 
-func (a *applyTx) replaceGolden(ctx context.Context, rows []GoldenRow, terms []SearchTerm) error {
-	for _, t := range []string{"golden_records", "search_terms"} {
-		if _, err := a.exec(ctx, `DELETE FROM `+t); err != nil {
-			return err
-		}
-	}
+func (w *GoldenWriter) flush(ctx context.Context) error {
+	a, rows, terms := w.a, w.rows, w.terms
 	err := a.insertRows(ctx, "golden_records", goldenColumnList, len(rows), func(args []any, i int) []any {
 		g := &rows[i]
 		return append(args, g.EntityID, g.Kind, g.Name, g.NationalID, g.BirthDate, g.DeathDate, g.Region,
 			g.Household, g.Owner, g.Members, g.Conflicts, string(g.Doc), a.s.dialect.timeArg(a.now))
 	})
+	if err == nil {
+		err = a.insertRows(ctx, "search_terms", []string{"term", "entity_id"}, len(terms),
+			func(args []any, i int) []any { return append(args, terms[i].Term, terms[i].EntityID) })
+	}
 	if err != nil {
+		w.Abort()
+		return fmt.Errorf("replace golden records: %w", err)
+	}
+	w.rows, w.terms = w.rows[:0], w.terms[:0]
+	return nil
+}
+
+// Commit writes what is queued and makes the new build visible.
+func (w *GoldenWriter) Commit(ctx context.Context) error {
+	if err := w.flush(ctx); err != nil {
 		return err
 	}
-	// Save makes each (term, entity) once; the index's primary key holds
-	// any caller to that.
-	return a.insertRows(ctx, "search_terms", []string{"term", "entity_id"}, len(terms),
-		func(args []any, i int) []any { return append(args, terms[i].Term, terms[i].EntityID) })
+	if err := w.a.commit(ctx); err != nil {
+		return fmt.Errorf("replace golden records: %w", err)
+	}
+	return nil
 }
+
+// Abort leaves the old build in place; it is safe after Commit.
+func (w *GoldenWriter) Abort() { w.a.rollback() }
 
 // Golden returns the golden record of an entity, or ErrNotFound.
 func (s *Store) Golden(ctx context.Context, entityID string) (GoldenRow, error) {

@@ -24,9 +24,7 @@ func TestGoldenReplaceAndSearch(t *testing.T) {
 			{Term: "abishuli", EntityID: "P000000001"}, {Term: "nursultan", EntityID: "P000000002"},
 			{Term: "ahmetov", EntityID: "P000000002"},
 		}
-		if err := st.ReplaceGolden(ctx, rows, terms); err != nil {
-			t.Fatal(err)
-		}
+		replaceGolden(t, st, rows, terms)
 		for _, tc := range []struct {
 			name  string
 			iin   string
@@ -72,10 +70,19 @@ func TestGoldenReplaceAndSearch(t *testing.T) {
 			t.Fatalf("counts %v, %v", counts, err)
 		}
 
-		// A rebuild replaces everything.
-		if err := st.ReplaceGolden(ctx, rows[2:], nil); err != nil {
+		// A rebuild replaces everything; an aborted one nothing.
+		w, err := st.ReplaceGolden(ctx)
+		if err != nil {
 			t.Fatal(err)
 		}
+		if err := w.Add(ctx, store.GoldenRow{EntityID: "P000000009", Kind: "person", Doc: []byte(`{}`)}, nil); err != nil {
+			t.Fatal(err)
+		}
+		w.Abort()
+		if _, err := st.Golden(ctx, "P000000001"); err != nil {
+			t.Fatalf("after an aborted rebuild: %v", err)
+		}
+		replaceGolden(t, st, rows[2:], nil)
 		if _, err := st.Golden(ctx, "P000000001"); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("after rebuild: %v, want ErrNotFound", err)
 		}
@@ -166,4 +173,28 @@ func TestSaveQuality(t *testing.T) {
 			t.Fatalf("failed save lost findings: %v", err)
 		}
 	})
+}
+
+func replaceGolden(t *testing.T, st *store.Store, rows []store.GoldenRow, terms []store.SearchTerm) {
+	t.Helper()
+	ctx := context.Background()
+	w, err := st.ReplaceGolden(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Abort()
+	for _, g := range rows {
+		var mine []store.SearchTerm
+		for _, term := range terms {
+			if term.EntityID == g.EntityID {
+				mine = append(mine, term)
+			}
+		}
+		if err := w.Add(ctx, g, mine); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
 }
