@@ -286,9 +286,9 @@ func TestDefaults(t *testing.T) {
 		"register": {"missing_national_id", "valid_national_id", "valid_birth_date", "duplicates"},
 		"civil":    {"missing_national_id", "valid_event_date", "valid_national_id"},
 		"cards": {"missing_national_id", "missing_code", "valid_national_id", "valid_birth_date", "allowed_status",
-			"valid_last_visit_date", "valid_grade", "duplicates"},
+			"valid_last_visit_date", "valid_grade"}, // most of its patients have two cards here
 		"herd": {"unique_tag", "valid_owner_iin", "valid_birth_date"},
-		"tax":  {"missing_national_id", "valid_national_id", "duplicates"},
+		"tax":  {"missing_national_id", "valid_national_id"}, // many declarations per person: no duplicates check
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("default checks (-want +got):\n%s", diff)
@@ -304,7 +304,7 @@ func TestDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := 4*len(ds.Sources) + 21; len(rep.Results) != n {
+	if n := 4*len(ds.Sources) + 19; len(rep.Results) != n {
 		t.Errorf("%d results, want %d", len(rep.Results), n)
 	}
 }

@@ -22,7 +22,10 @@ const (
 //   - allowed for fields with an allowed list, valid for every other field
 //     whose type ingest validates (not string);
 //   - unique for identifier fields (match: id);
-//   - duplicates for person sources: one person, several records.
+//   - duplicates for person sources that hold one record per person: where
+//     at least oneRecordShare of the people it names have a single record.
+//     A source of monthly declarations or payments holds many records per
+//     person by design, and several of them are no defect.
 func Defaults(ds *golden.Dataset) *Config {
 	cfg := &Config{All: []Check{
 		{Kind: "freshness", MaxAge: DefaultMaxAge},
@@ -54,7 +57,7 @@ func Defaults(ds *golden.Dataset) *Config {
 				add(Check{Kind: "unique", Field: f.Name})
 			}
 		}
-		if s.Entity == source.EntityPerson {
+		if s.Entity == source.EntityPerson && oneRecordPerPerson(s) {
 			add(Check{Kind: "duplicates"})
 		}
 		cfg.Sources = append(cfg.Sources, sc)
@@ -63,4 +66,25 @@ func Defaults(ds *golden.Dataset) *Config {
 		cfg.All[i].Name = cfg.All[i].defaultName()
 	}
 	return cfg
+}
+
+// oneRecordShare is the share of a source's people with a single record
+// above which the source is a register of one record per person.
+const oneRecordShare = 0.8
+
+// oneRecordPerPerson reports whether the source is such a register.
+func oneRecordPerPerson(s *golden.Source) bool {
+	per := map[string]int{}
+	for i := range s.Records {
+		if e := s.Records[i].EntityID; e != "" {
+			per[e]++
+		}
+	}
+	single := 0
+	for _, n := range per {
+		if n == 1 {
+			single++
+		}
+	}
+	return len(per) > 0 && float64(single) >= oneRecordShare*float64(len(per))
 }

@@ -469,9 +469,8 @@ func (s *Store) findingRows(ctx context.Context, q string, args ...any) ([]Findi
 // rows, and a short prefix can match a good part of the nation.
 const maxSearchCandidates = 500
 
-// SearchNames finds golden records by folded name words, as SearchGolden
-// does (every word matches a word of the entity's names, the last as a
-// prefix), and returns at most limit of them by name, without their
+// SearchNames finds golden records by folded name words (every word
+// matches a word of the entity's names, the last as a prefix), and returns at most limit of them by name, without their
 // documents, reading at most maxSearchCandidates records: entities whose
 // last word matches whole come first, then those it only begins, each by
 // entity id. more reports whether more entities match than are returned.

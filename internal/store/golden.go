@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 )
@@ -169,79 +168,11 @@ func (s *Store) goldenRows(ctx context.Context, q string, args ...any) ([]Golden
 // everyone called Ali.
 const maxTermMatches = 20000
 
-// SearchGolden finds golden records by national id (exact) or by folded
-// name words: every word must match a word of the entity's names, the last
-// one as a prefix (so that a name can be typed as it is searched). Results
-// are ordered by name, at most limit.
-func (s *Store) SearchGolden(ctx context.Context, nationalID string, words []string, limit int) ([]GoldenRow, error) {
-	if nationalID != "" {
-		return s.goldenRows(ctx, `SELECT `+goldenColumns+` FROM golden_records WHERE national_id = ? ORDER BY entity_id LIMIT ?`,
-			nationalID, limit)
-	}
-	if len(words) == 0 {
-		return nil, nil
-	}
-	var ids map[string]bool
-	for i, w := range words {
-		// Terms are folded to ASCII letters, so DEL sorts after every
-		// continuation of a prefix.
-		q, args := `SELECT entity_id FROM search_terms WHERE term = ? LIMIT ?`, []any{w, maxTermMatches}
-		if i == len(words)-1 {
-			q, args = `SELECT entity_id FROM search_terms WHERE term >= ? AND term < ? LIMIT ?`, []any{w, w + "\x7f", maxTermMatches}
-		}
-		rows, err := s.db.QueryContext(ctx, s.dialect.rebind(q), args...)
-		if err != nil {
-			return nil, fmt.Errorf("search: %w", err)
-		}
-		next := map[string]bool{}
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("search: %w", err)
-			}
-			if ids == nil || ids[id] {
-				next[id] = true
-			}
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return nil, fmt.Errorf("search: %w", err)
-		}
-		ids = next
-		if len(ids) == 0 {
-			return nil, nil
-		}
-	}
-	list := make([]string, 0, len(ids))
-	for id := range ids {
-		list = append(list, id)
-	}
-	slices.Sort(list)
-	var out []GoldenRow
-	for chunk := range slices.Chunk(list, refChunk) {
-		args := make([]any, len(chunk))
-		for i, id := range chunk {
-			args[i] = id
-		}
-		rs, err := s.goldenRows(ctx, `SELECT `+goldenColumns+` FROM golden_records WHERE entity_id IN (`+
-			placeholders(len(chunk))+`)`, args...)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, rs...)
-	}
-	slices.SortFunc(out, func(a, b GoldenRow) int {
-		if c := strings.Compare(a.Name, b.Name); c != 0 {
-			return c
-		}
-		return strings.Compare(a.EntityID, b.EntityID)
-	})
-	if len(out) > limit {
-		out = out[:limit]
-	}
-	return out, nil
+// GoldenByNationalID returns the golden records whose national id is iin,
+// at most limit.
+func (s *Store) GoldenByNationalID(ctx context.Context, iin string, limit int) ([]GoldenRow, error) {
+	return s.goldenRows(ctx, `SELECT `+goldenColumns+` FROM golden_records WHERE national_id = ? ORDER BY entity_id LIMIT ?`,
+		iin, limit)
 }
 
 // GoldenCounts returns how many golden records there are of each kind.

@@ -27,18 +27,16 @@ func TestGoldenReplaceAndSearch(t *testing.T) {
 		replaceGolden(t, st, rows, terms)
 		for _, tc := range []struct {
 			name  string
-			iin   string
 			words []string
 			want  []string
 		}{
-			{"one word", "", []string{"nursultan"}, []string{"P000000002", "P000000001"}}, // by name: Ахметов < Назарбаев
-			{"two words", "", []string{"nursultan", "nazarbaev"}, []string{"P000000001"}},
-			{"prefix of the last word", "", []string{"nursultan", "ahm"}, []string{"P000000002"}},
-			{"only the last word is a prefix", "", []string{"nurs", "ahmetov"}, nil},
-			{"no match", "", []string{"zzz"}, nil},
-			{"iin", "400706300111", nil, []string{"P000000001"}},
+			{"one word", []string{"nursultan"}, []string{"P000000002", "P000000001"}}, // by name: Ахметов < Назарбаев
+			{"two words", []string{"nursultan", "nazarbaev"}, []string{"P000000001"}},
+			{"prefix of the last word", []string{"nursultan", "ahm"}, []string{"P000000002"}},
+			{"only the last word is a prefix", []string{"nurs", "ahmetov"}, nil},
+			{"no match", []string{"zzz"}, nil},
 		} {
-			got, err := st.SearchGolden(ctx, tc.iin, tc.words, 10)
+			got, _, err := st.SearchNames(ctx, tc.words, 10)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -49,6 +47,9 @@ func TestGoldenReplaceAndSearch(t *testing.T) {
 			if len(ids) != len(tc.want) || (len(ids) > 0 && ids[0] != tc.want[0]) {
 				t.Errorf("%s: got %v, want %v", tc.name, ids, tc.want)
 			}
+		}
+		if got, err := st.GoldenByNationalID(ctx, "400706300111", 10); err != nil || len(got) != 1 || got[0].EntityID != "P000000001" {
+			t.Errorf("by IIN: %+v, %v", got, err)
 		}
 		g, err := st.Golden(ctx, "P000000001")
 		if err != nil || string(g.Doc) != `{"entity_id":"P000000001"}` || g.Members != 3 {
@@ -86,7 +87,7 @@ func TestGoldenReplaceAndSearch(t *testing.T) {
 		if _, err := st.Golden(ctx, "P000000001"); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("after rebuild: %v, want ErrNotFound", err)
 		}
-		if got, _ := st.SearchGolden(ctx, "", []string{"nursultan"}, 10); len(got) != 0 {
+		if got, _, _ := st.SearchNames(ctx, []string{"nursultan"}, 10); len(got) != 0 {
 			t.Fatalf("stale search terms: %+v", got)
 		}
 	})

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"math"
 	"net/http"
 	"sort"
 	"strconv"
@@ -28,8 +29,27 @@ const langCookie = "lang"
 // messages is the catalogue: message key -> language -> text. Keeping the
 // three translations of a message side by side makes a missing or stale one
 // easy to see; TestMessagesComplete checks that none is missing. Texts with
-// %s or %d take arguments through locale.F.
-var messages = map[string]map[string]string{
+// %s or %d take arguments through locale.F. It is assembled from one part per
+// area of the console, so that each part stays short enough to review.
+var messages = catalogue(baseMessages, consoleMessages, qualityMessages, entityMessages, attrMessages)
+
+// catalogue merges message tables. A key defined twice is a programming
+// mistake that would silently hide one translation, so it panics at start-up.
+func catalogue(parts ...map[string]map[string]string) map[string]map[string]string {
+	out := map[string]map[string]string{}
+	for _, p := range parts {
+		for k, v := range p {
+			if _, dup := out[k]; dup {
+				panic("web: message " + k + " is defined twice")
+			}
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// baseMessages are the frame's and the ingest pages' messages.
+var baseMessages = map[string]map[string]string{
 	"brand.tagline": {
 		"kk": "Ұлттық деректер платформасы",
 		"ru": "Национальная платформа данных",
@@ -38,11 +58,11 @@ var messages = map[string]map[string]string{
 	"nav.api":      {"kk": "API сипаттамасы", "ru": "Описание API", "en": "API reference"},
 	"nav.language": {"kk": "Тіл", "ru": "Язык", "en": "Language"},
 
-	"index.title": {"kk": "Дереккөздер", "ru": "Источники данных", "en": "Data sources"},
+	"index.title": {"kk": "Ұлттық деректер мониторингі", "ru": "Национальный мониторинг данных", "en": "National data monitor"},
 	"index.lead": {
-		"kk": "Мекемелердің ақпараттық жүйелері, олардан жүктелген жазбалар және сақталмаған жолдар — сандар тікелей қоймадан алынады.",
-		"ru": "Информационные системы ведомств, загруженные из них записи и строки, которые не удалось сохранить, — цифры берутся прямо из хранилища.",
-		"en": "Agency information systems, the records loaded from them and the rows that could not be stored — every number comes straight from the store.",
+		"kk": "Мемлекеттік органдар деректерінің сапасы: ұлттық балл, мекемелер, өңірлер және соңғы дабылдар. Барлық сандар тікелей қоймадан алынады.",
+		"ru": "Качество данных государственных органов: национальный балл, ведомства, регионы и последние тревоги. Все цифры берутся прямо из хранилища.",
+		"en": "The quality of the state's data: the national score, agencies, regions and the latest alerts. Every number comes straight from the store.",
 	},
 	"empty.title": {"kk": "Әзірге деректер жоқ", "ru": "Данных пока нет", "en": "No data yet"},
 	"empty.hint": {
@@ -204,6 +224,16 @@ func (l locale) Label(prefix, value string) string {
 	return value
 }
 
+// Hint is Label for optional texts: the message prefix+value, or "" when
+// the catalogue has none, so that an unknown code shows nothing rather
+// than itself.
+func (l locale) Hint(prefix, value string) string {
+	if _, ok := messages[prefix+value]; ok {
+		return l.T(prefix + value)
+	}
+	return ""
+}
+
 // N groups the digits of n as readers of the language expect: 1 234 567
 // (with no-break spaces) in Kazakh and Russian, 1,234,567 in English.
 func (l locale) N(n int) string {
@@ -251,6 +281,67 @@ func (l locale) Duration(from, to time.Time) string {
 		s = strings.Replace(s, ".", ",", 1)
 	}
 	return l.F("unit.seconds", s)
+}
+
+// Dec shows x with digits decimals and the language's decimal mark: 81.5
+// in English, 81,5 in Kazakh and Russian.
+func (l locale) Dec(x float64, digits int) string {
+	s := strconv.FormatFloat(x, 'f', digits, 64)
+	if l.Lang != "en" {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
+}
+
+// Signed shows a change of a score with its sign, one decimal: +1.5,
+// −0.3 (a true minus sign), ±0 for no change.
+func (l locale) Signed(x float64) string {
+	x = math.Round(x*10) / 10
+	switch {
+	case x > 0:
+		return "+" + l.Dec(x, 1)
+	case x < 0:
+		return "−" + l.Dec(-x, 1)
+	}
+	return "±0"
+}
+
+// Bits shows a match weight in bits with its sign and two decimals.
+func (l locale) Bits(x float64) string {
+	if x < 0 {
+		return "−" + l.Dec(-x, 2)
+	}
+	return "+" + l.Dec(x, 2)
+}
+
+// Prob shows a match probability as a percentage with two decimals; one
+// that rounds to 100 % is shown as above 99.99 %, since a match is never
+// certain.
+func (l locale) Prob(p float64) string {
+	switch {
+	case p >= 0.99995:
+		return ">\u00a0" + l.Dec(99.99, 2) + "\u00a0%"
+	case p > 0 && p < 0.00005:
+		return "<\u00a0" + l.Dec(0.01, 2) + "\u00a0%"
+	}
+	return l.Dec(100*p, 2) + "\u00a0%"
+}
+
+// Percent shows part of whole as a percentage with one decimal.
+func (l locale) Percent(part, whole int) string {
+	if whole <= 0 {
+		return "—"
+	}
+	return l.Dec(100*float64(part)/float64(whole), 1) + "\u00a0%"
+}
+
+// Date shows the day of a moment in UTC, as ISO 8601, the same in every
+// language.
+func (l locale) Date(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.UTC().Format(time.DateOnly)
 }
 
 // Name picks an agency's name in the locale's language, falling back to its

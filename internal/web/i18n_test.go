@@ -50,7 +50,7 @@ func TestMessagesComplete(t *testing.T) {
 // in the catalogue is asked for somewhere, so that it does not rot.
 func TestTemplatesUseKnownKeys(t *testing.T) {
 	use := regexp.MustCompile(`\b(?:T|F)\s*\(?\s*"([a-z0-9_.]+)"`)
-	label := regexp.MustCompile(`\bLabel\s*\(?\s*"([a-z0-9_.]+\.)"`)
+	label := regexp.MustCompile(`\b(?:Label|Hint)\s*\(?\s*"([a-z0-9_.]+\.)"`)
 	var files []string
 	for _, pat := range []string{"templates/*.html", "*.go"} {
 		m, err := filepath.Glob(pat)

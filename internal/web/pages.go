@@ -27,13 +27,15 @@ var assets embed.FS
 
 // pageNames are the page templates; each is parsed together with
 // templates/layout.html, which defines the frame and the shared parts.
-var pageNames = []string{"index", "source", "error"}
+var pageNames = []string{"index", "agency", "source", "entity", "cows", "search", "worklist", "error"}
 
 // Page rows shown at most, newest first. The pages are an overview; the API
 // pages through the rest.
 const (
 	pageQuarantineRows = 100
 	pageRuns           = 100
+	// trendRuns is how many quality runs a trend chart shows.
+	trendRuns = 30
 )
 
 // parsePages parses every page template now, so that a template mistake
@@ -42,6 +44,7 @@ func parsePages(files fs.FS, static *staticFiles) (map[string]*template.Template
 	funcs := template.FuncMap{
 		"static": static.url,
 		"iso":    func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"withL":  func(l locale, v any) withLocale { return withLocale{L: l, S: v} },
 	}
 	out := make(map[string]*template.Template, len(pageNames))
 	for _, name := range pageNames {
@@ -57,6 +60,13 @@ func parsePages(files fs.FS, static *staticFiles) (map[string]*template.Template
 	return out, nil
 }
 
+// withLocale hands a shared template one value and the locale to show it
+// in: {{template "score" (withL .L .Score)}}.
+type withLocale struct {
+	L locale
+	S any
+}
+
 // checkPages renders every page once, empty, in every language, so that a
 // template naming a missing field or static file also stops start-up: the
 // parser cannot see those.
@@ -64,9 +74,14 @@ func checkPages(pages map[string]*template.Template) error {
 	for _, lang := range languages {
 		p := page{L: locale{Lang: lang.Code}}
 		for name, data := range map[string]any{
-			"index":  indexData{page: p},
-			"source": sourceData{page: p},
-			"error":  errorData{page: p},
+			"index":    indexData{page: p},
+			"agency":   agencyData{page: p},
+			"source":   sourceData{page: p},
+			"entity":   entityData{page: p},
+			"cows":     cowsData{page: p},
+			"search":   searchData{page: p},
+			"worklist": worklistData{page: p},
+			"error":    errorData{page: p},
 		} {
 			if err := pages[name].ExecuteTemplate(io.Discard, "layout", data); err != nil {
 				return fmt.Errorf("check templates: %w", err)
@@ -83,129 +98,28 @@ type page struct {
 	Version string
 	DB      string
 	Langs   []langLink
+	// Nav names the header link of the page's section, marked current.
+	Nav string
+	// Query is the text in the header's search box.
+	Query string
 }
 
+// langLink switches the page it is on to another language, keeping the
+// page's other query parameters (a search, a work list's filters).
 type langLink struct {
-	Code, Name string
-	Current    bool
+	Code, Name, Href string
+	Current          bool
 }
 
 func (s *Server) newPage(w http.ResponseWriter, r *http.Request) page {
 	l := locale{Lang: chooseLang(w, r)}
 	p := page{L: l, Version: s.opts.Version, DB: s.st.Dialect()}
+	q := r.URL.Query()
 	for _, lang := range languages {
-		p.Langs = append(p.Langs, langLink{Code: lang.Code, Name: lang.Name, Current: lang.Code == l.Lang})
+		q.Set("lang", lang.Code)
+		p.Langs = append(p.Langs, langLink{Code: lang.Code, Name: lang.Name, Href: "?" + q.Encode(), Current: lang.Code == l.Lang})
 	}
 	return p
-}
-
-type totals struct {
-	Agencies, Sources, Live, Versions, Flagged, Quarantined int
-}
-
-type agencyView struct {
-	store.AgencyStats
-	SourceList []store.SourceStats
-}
-
-type indexData struct {
-	page
-	Empty           bool
-	Totals          totals
-	Agencies        []agencyView
-	Quarantine      []store.Quarantined
-	QuarantineTotal int
-	ShowSource      bool
-}
-
-// indexPage shows every agency and source with its totals, and the latest
-// quarantined rows. It costs a fixed number of store calls, however many
-// sources there are.
-func (s *Server) indexPage(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	d := indexData{page: s.newPage(w, r), ShowSource: true}
-	d.Title = d.L.T("index.title")
-	agencies, err := s.st.Agencies(ctx)
-	if err != nil {
-		s.errorPage(w, r, d.page, err)
-		return
-	}
-	sources, err := s.st.Sources(ctx)
-	if err != nil {
-		s.errorPage(w, r, d.page, err)
-		return
-	}
-	bySource := make(map[string][]store.SourceStats)
-	for _, src := range sources {
-		bySource[src.AgencyCode] = append(bySource[src.AgencyCode], src)
-		d.Totals.Live += src.Live
-		d.Totals.Versions += src.Versions
-		d.Totals.Flagged += src.Flagged
-		d.Totals.Quarantined += src.Quarantined
-	}
-	for _, a := range agencies {
-		d.Agencies = append(d.Agencies, agencyView{AgencyStats: a, SourceList: bySource[a.Code]})
-	}
-	d.Totals.Agencies, d.Totals.Sources = len(agencies), len(sources)
-	d.Empty = len(agencies) == 0 && len(sources) == 0
-	d.QuarantineTotal = d.Totals.Quarantined
-	if d.QuarantineTotal > 0 {
-		if d.Quarantine, err = s.st.Quarantine(ctx, store.QuarantineFilter{Limit: pageQuarantineRows}); err != nil {
-			s.errorPage(w, r, d.page, err)
-			return
-		}
-	}
-	s.render(w, r, http.StatusOK, "index", d)
-}
-
-type sourceData struct {
-	page
-	Source          store.SourceStats
-	AgencyName      string
-	Runs            []store.RunInfo
-	Quarantine      []store.Quarantined
-	QuarantineTotal int
-	ShowSource      bool
-}
-
-// sourcePage shows one source: its totals, its runs and its quarantine.
-func (s *Server) sourcePage(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	name := r.PathValue("source")
-	d := sourceData{page: s.newPage(w, r)}
-	var err error
-	if d.Source, err = s.sourceStats(r, name); err != nil {
-		s.errorPage(w, r, d.page, err)
-		return
-	}
-	d.Title = d.Source.Title
-	if d.Title == "" {
-		d.Title = d.Source.Name
-	}
-	agencies, err := s.st.Agencies(ctx)
-	if err != nil {
-		s.errorPage(w, r, d.page, err)
-		return
-	}
-	d.AgencyName = d.Source.AgencyName
-	for _, a := range agencies {
-		if a.Code == d.Source.AgencyCode {
-			d.AgencyName = d.L.Name(a.Name, a.Names)
-		}
-	}
-	if d.Runs, err = s.st.Runs(ctx, name, pageRuns); err != nil {
-		s.errorPage(w, r, d.page, err)
-		return
-	}
-	d.QuarantineTotal = d.Source.Quarantined
-	if d.QuarantineTotal > 0 {
-		d.Quarantine, err = s.st.Quarantine(ctx, store.QuarantineFilter{Source: name, Limit: pageQuarantineRows})
-		if err != nil {
-			s.errorPage(w, r, d.page, err)
-			return
-		}
-	}
-	s.render(w, r, http.StatusOK, "source", d)
 }
 
 type errorData struct {
@@ -227,7 +141,7 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, p page, err e
 	switch {
 	case isNotFound(err):
 		s.render(w, r, http.StatusNotFound, "error", errorData{page: titled(p, "error.notfound"),
-			Heading: p.L.T("error.notfound"), Detail: p.L.F("error.nosource", r.PathValue("source"))})
+			Heading: p.L.T("error.notfound"), Detail: notFoundDetail(p.L, r)})
 	case errors.Is(err, store.ErrSchemaOutdated):
 		slog.ErrorContext(r.Context(), "schema outdated", "path", r.URL.Path, "err", err)
 		s.render(w, r, http.StatusServiceUnavailable, "error", errorData{page: titled(p, "error.internal"),
@@ -237,6 +151,21 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, p page, err e
 		s.render(w, r, http.StatusInternalServerError, "error", errorData{page: titled(p, "error.internal"),
 			Heading: p.L.T("error.internal"), Detail: p.L.T("error.internal.lead")})
 	}
+}
+
+// notFoundDetail says what is missing, by the route's wildcard.
+func notFoundDetail(l locale, r *http.Request) string {
+	switch {
+	case r.PathValue("source") != "":
+		return l.F("error.nosource", r.PathValue("source"))
+	case r.PathValue("agency") != "":
+		return l.F("error.noagency", r.PathValue("agency"))
+	case r.PathValue("entity") != "":
+		return l.F("error.noentity", r.PathValue("entity"))
+	case r.PathValue("finding") != "":
+		return l.F("error.nofinding", r.PathValue("finding"))
+	}
+	return l.T("error.nopage")
 }
 
 func titled(p page, key string) page {

@@ -43,7 +43,9 @@ func mustNotContain(t *testing.T, page string, bad ...string) {
 	}
 }
 
-// TestIndexPage renders the overview in each language over a seeded store.
+// TestIndexPage renders the overview in each language over a seeded store
+// that has had no quality run yet: agencies with their totals, and the
+// hint to run the checks.
 func TestIndexPage(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		mustSeed(t, st)
@@ -55,19 +57,15 @@ func TestIndexPage(t *testing.T) {
 				mustContain(t, page, agencyNames[lang]...)
 				mustContain(t, page,
 					`<html lang="`+lang+`">`,
-					l.T("index.title"), l.T("stat.live"), l.T("quarantine.title"), l.T("col.reason"),
-					`<a href="/sources/health_cards">Patient cards</a>`, "Address register",
-					// The reasons, straight from the store, escaped.
-					"required field clinic (column &#34;clinic&#34;) is empty", "got 6 columns, header has 5", "not a JSON object",
-					l.Label("code.", "required_missing"),
-					// The raw row, escaped.
-					"C4,1,&lt;script&gt;alert(1)&lt;/script&gt;,x,y,z",
+					l.T("index.title"), l.T("score.national"), l.T("score.none"), l.T("stat.live"), l.T("agencies.title"),
+					`<a href="/agencies/moh">`, `<a href="/agencies/mia">`,
+					`action="/search"`, l.T("nav.worklist"), l.T("nav.cows"),
 					"ortaq v0.9",
 				)
 				mustNotContain(t, page, "<script", "%!", "run.summary", "stat.")
 				// The counters, in the language's digit grouping.
 				mustContain(t, page, `<span class="num">4</span><span class="label">`+l.T("stat.live"))
-				mustContain(t, page, `<span class="num">3</span><span class="label">`+l.T("stat.quarantined"))
+				mustContain(t, page, `<span class="num">2</span><span class="label">`+l.T("stat.agencies"))
 			})
 		}
 	})
@@ -98,8 +96,8 @@ func TestSourcePage(t *testing.T) {
 			t.Fatal(err)
 		}
 		page := mustPage(t, ts.URL+"/sources/new_src?lang=en", http.StatusOK)
-		mustContain(t, page, "<h1>new_src</h1>", "No runs yet.", "No rows in quarantine.", "Animal")
-		mustContain(t, mustPage(t, ts.URL+"/?lang=en", http.StatusOK), "Never loaded")
+		mustContain(t, page, "<h1>new_src</h1>", "No runs yet.", "No rows in quarantine.", "Animal", "No quality run yet.")
+		mustContain(t, mustPage(t, ts.URL+"/agencies/moh?lang=en", http.StatusOK), "Never loaded", "new_src", "Patient cards")
 	})
 }
 
@@ -179,6 +177,9 @@ func TestLanguageChoice(t *testing.T) {
 	mustContain(t, page, `<a href="?lang=kk" hreflang="kk" lang="kk">Қазақша</a>`,
 		`<a href="?lang=ru" hreflang="ru" lang="ru" aria-current="true">Русский</a>`,
 		`<a href="?lang=en" hreflang="en" lang="en">English</a>`)
+	// It keeps the page's other parameters: a search stays a search.
+	page = string(get(t, ts.URL+"/search?q=%D0%90%D0%B9&lang=en").body)
+	mustContain(t, page, `<a href="?lang=kk&amp;q=%D0%90%D0%B9" hreflang="kk" lang="kk">Қазақша</a>`)
 }
 
 // TestStaticFiles checks the cache-busting URLs the pages use.
@@ -218,7 +219,11 @@ func TestNewChecksTemplates(t *testing.T) {
 	st := storetest.SQLite(t)
 	good := func() fstest.MapFS {
 		fsys := fstest.MapFS{}
-		for _, name := range []string{"templates/layout.html", "templates/index.html", "templates/source.html", "templates/error.html", "static/style.css", "static/favicon.svg"} {
+		names := []string{"static/style.css", "static/favicon.svg"}
+		for _, p := range pageNames {
+			names = append(names, "templates/"+p+".html")
+		}
+		for _, name := range append(names, "templates/layout.html") {
 			b, err := assets.ReadFile(name)
 			if err != nil {
 				t.Fatal(err)

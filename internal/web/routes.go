@@ -25,12 +25,24 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /api/v1/sources/{source}/records", s.pushRecords)
 	s.handle("GET /api/v1/runs", s.listRuns)
 	s.handle("GET /api/v1/quarantine", s.listQuarantine)
+	s.handle("GET /api/v1/entities/{entity}", s.getEntity)
+	s.handle("GET /api/v1/search", s.apiSearch)
+	s.handle("GET /api/v1/quality", s.getQuality)
+	s.handle("GET /api/v1/findings", s.listFindings)
+	s.handle("POST /api/v1/findings/{finding}", s.setFinding)
 	// Without this, the mux would answer a mistyped API path or method in
 	// plain text, which API clients cannot parse.
 	s.mux.HandleFunc(apiPrefix, s.apiFallback)
 
 	s.handle("GET /{$}", s.indexPage)
+	s.handle("GET /agencies/{agency}", s.agencyPage)
 	s.handle("GET /sources/{source}", s.sourcePage)
+	s.handle("GET /entities/{entity}", s.entityPage)
+	s.handle("GET /virtual-cows", s.cowsPage)
+	s.handle("GET /search", s.searchPage)
+	s.handle("GET /worklist", s.worklistPage)
+	s.handle("GET /worklist.csv", s.worklistCSV)
+	s.handle("POST /findings/{finding}", s.findingForm)
 	s.handle("GET /static/{file}", s.static.serve)
 	s.mux.HandleFunc("/", s.notFoundPage)
 }

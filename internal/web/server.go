@@ -20,6 +20,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/ortaq/ortaq/internal/resolve"
 	"github.com/ortaq/ortaq/internal/store"
 )
 
@@ -49,6 +50,14 @@ type Server struct {
 	pages   map[string]*template.Template
 	static  *staticFiles
 	openapi []byte
+	// explainer explains entity links with the stored match models.
+	explainer *explainer
+	// csrf refuses state-changing requests a browser marks as cross-site.
+	csrf *http.CrossOriginProtection
+	// regionCache and statusGen keep the overview's regions between the
+	// changes that move them.
+	regionCache regionCache
+	statusGen   statusGen
 	// routes lists the patterns registered in routes.go, so that tests can
 	// hold the OpenAPI document to them.
 	routes []string
@@ -70,7 +79,8 @@ func newServer(st *store.Store, opts Options, files fs.FS) (*Server, error) {
 	if opts.MaxPushBytes <= 0 {
 		opts.MaxPushBytes = DefaultMaxPushBytes
 	}
-	s := &Server{st: st, opts: opts, mux: http.NewServeMux(), openapi: openapiDoc}
+	s := &Server{st: st, opts: opts, mux: http.NewServeMux(), openapi: openapiDoc,
+		explainer: &explainer{rv: resolve.NewResolver(st)}, csrf: http.NewCrossOriginProtection()}
 	var err error
 	if s.static, err = loadStatic(files, "static"); err != nil {
 		return nil, fmt.Errorf("web: %w", err)
@@ -115,6 +125,7 @@ func (s *Server) Serve(ctx context.Context, addr string) error {
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	go s.warm(ctx)
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
@@ -131,6 +142,35 @@ func (s *Server) Serve(ctx context.Context, addr string) error {
 		return fmt.Errorf("serve: %w", err)
 	}
 	return nil
+}
+
+// warmEvery is how often a serving server looks for a new quality run, to
+// read the overview's region table before a visitor has to wait for it.
+const warmEvery = 30 * time.Second
+
+// warm keeps the overview's region table read until ctx ends: at start-up,
+// after every quality run and when it ages out.
+func (s *Server) warm(ctx context.Context) {
+	t := time.NewTicker(warmEvery)
+	defer t.Stop()
+	for {
+		runs, err := s.st.QualityRuns(ctx, 1)
+		if err == nil {
+			var run int64
+			if len(runs) > 0 {
+				run = runs[0].ID
+			}
+			_, err = s.regions(ctx, run)
+		}
+		if err != nil && ctx.Err() == nil {
+			slog.WarnContext(ctx, "warm caches", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // listenURL is the address a person can paste into a browser: a wildcard
@@ -228,7 +268,8 @@ func recoverPanics(next http.Handler) http.Handler {
 }
 
 // contentSecurityPolicy allows only the server's own styles and images: the
-// pages run no script at all, so a stray injected tag can do nothing.
+// pages run no script at all, so a stray injected tag can do nothing. Forms
+// post only to this server.
 const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self'; " +
 	"base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 

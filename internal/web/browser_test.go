@@ -1,0 +1,176 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ortaq/ortaq/internal/golden"
+)
+
+// envBrowser turns the browser tests on. test.sh sets it in its own step,
+// after scripts/browser.sh setup has installed Chromium, Node.js and the
+// e2e/ packages; plain go test skips them.
+const envBrowser = "ORTAQ_BROWSER"
+
+// TestBrowserConsole serves a seeded store on a real listener and runs the
+// console's browser steps (e2e/console.spec.mjs) in headless Chromium. The
+// steps print "ok NAME" or "FAIL NAME: …", shown here through t.Log, and
+// save screenshots under test-output/browser/ at the repository root.
+func TestBrowserConsole(t *testing.T) {
+	if os.Getenv(envBrowser) != "1" {
+		t.Skipf("browser tests are off: run scripts/browser.sh setup, then %s=1 go test -run TestBrowser ./internal/web", envBrowser)
+	}
+	root := repoRoot(t)
+	spec := filepath.Join(root, "e2e", "console.spec.mjs")
+	if _, err := os.Stat(filepath.Join(root, "e2e", "node_modules", "playwright-core")); err != nil {
+		t.Fatalf("e2e packages missing (%v): run scripts/browser.sh setup", err)
+	}
+	out := filepath.Join(root, "test-output", "browser")
+	// Old screenshots would pass for new ones.
+	if err := os.RemoveAll(out); err != nil {
+		t.Fatal(err)
+	}
+
+	// The store layer is tested on both databases elsewhere; the browser
+	// sees the same pages over either. The demo nation gives every page
+	// real data: scores, entities, findings, virtual cows.
+	d := demoSQLite(t)
+	_, ts := mustServe(t, d.st, Options{})
+	expect, err := json.Marshal(browserExpectations(t, d))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	ctx := t.Context()
+	timeout := 5 * time.Minute
+	if d, ok := t.Deadline(); ok {
+		// Leave time to report before go test's own timeout panics.
+		timeout = min(timeout, time.Until(d)-10*time.Second)
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	cmd := exec.CommandContext(ctx, "node", spec)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(),
+		"BASE_URL="+ts.URL,
+		"OUT_DIR="+out,
+		"EXPECT="+string(expect),
+	)
+	w := &lineLogger{t: t}
+	cmd.Stdout, cmd.Stderr = w, w
+	cmd.WaitDelay = 10 * time.Second // Chromium may hold the pipes after node is killed
+	start := time.Now()
+	err = cmd.Run()
+	w.flush()
+	if ctx.Err() != nil {
+		t.Fatalf("node %s: timed out after %s", spec, timeout)
+	}
+	if err != nil {
+		t.Fatalf("node %s: %v (see the FAIL lines above and the screenshots in %s)", spec, err, out)
+	}
+	t.Logf("browser steps passed in %s; screenshots in %s", time.Since(start).Round(time.Millisecond), out)
+}
+
+// browserExpect is what the browser steps look for, in each language where
+// it differs: the spec takes the words from the catalogue and the data
+// from the demo store rather than repeating them.
+type browserExpect struct {
+	Agencies map[string][]string          `json:"agencies"` // lang -> every agency's name
+	Text     map[string]map[string]string `json:"text"`     // lang -> message key -> text
+	Person   struct {
+		ID        string            `json:"id"`
+		Spellings []string          `json:"spellings"` // Kazakh Cyrillic, Russian, Latin
+		Agency    map[string]string `json:"agency"`    // lang -> the agency its name came from
+	} `json:"person"`
+	Finding struct {
+		ID     string `json:"id"`
+		Source string `json:"source"`
+		Check  string `json:"check"`
+	} `json:"finding"`
+}
+
+// browserExpectations gathers the expectations from the demo store.
+func browserExpectations(t *testing.T, d *demo) browserExpect {
+	t.Helper()
+	var e browserExpect
+	e.Agencies, e.Text, e.Person.Agency = map[string][]string{}, map[string]map[string]string{}, map[string]string{}
+	var doc golden.Doc
+	if err := json.Unmarshal(d.Person.Doc, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var nameAgency string
+	for _, f := range doc.Values {
+		if f.Attr == "full_name" {
+			nameAgency = f.Agency
+		}
+	}
+	for _, lang := range languages {
+		l := locale{Lang: lang.Code}
+		names := localNames(t, d.st, l)
+		for _, n := range names {
+			e.Agencies[lang.Code] = append(e.Agencies[lang.Code], n)
+		}
+		e.Person.Agency[lang.Code] = names[nameAgency]
+		e.Text[lang.Code] = map[string]string{}
+		for _, key := range []string{"index.title", "golden.title", "cows.title", "worklist.title", "search.title"} {
+			e.Text[lang.Code][key] = l.T(key)
+		}
+	}
+	e.Person.ID, e.Person.Spellings = d.Person.EntityID, d.Spellings
+	e.Finding.ID, e.Finding.Source, e.Finding.Check = d.Finding.ID, d.Finding.Source, d.Finding.Check
+	restoreFinding(t, d.st, d.Finding)
+	return e
+}
+
+// repoRoot returns the repository root, two levels above this package.
+func repoRoot(tb testing.TB) string {
+	tb.Helper()
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(root, "go.mod")); err != nil {
+		tb.Fatalf("repository root not found from the test's directory: %v", err)
+	}
+	return root
+}
+
+// lineLogger passes a program's output to t.Log line by line, as it comes.
+type lineLogger struct {
+	t   testing.TB
+	mu  sync.Mutex
+	buf []byte
+}
+
+func (l *lineLogger) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.buf = append(l.buf, p...)
+	for {
+		i := bytes.IndexByte(l.buf, '\n')
+		if i < 0 {
+			break
+		}
+		l.t.Log(string(l.buf[:i]))
+		l.buf = l.buf[i+1:]
+	}
+	return len(p), nil
+}
+
+// flush logs a last line that had no newline.
+func (l *lineLogger) flush() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.buf) > 0 {
+		l.t.Log(string(l.buf))
+		l.buf = nil
+	}
+}

@@ -1,0 +1,167 @@
+package web
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/ortaq/ortaq/internal/store"
+)
+
+// The console's store queries (internal/store/console.go) answer what the
+// store's general queries answer, faster. These tests hold them to each
+// other on the demo nation, on both databases.
+
+// TestWorkListMatchesFindings: the planned work list selects the same
+// findings as Findings, for every kind of filter, and pages through them
+// without gaps or repeats.
+func TestWorkListMatchesFindings(t *testing.T) {
+	demoEach(t, func(t *testing.T, d *demo) {
+		ctx := context.Background()
+		for _, f := range []store.FindingFilter{
+			{},
+			{Status: store.FindingOpen},
+			{Status: store.FindingResolved},
+			{Source: "livestock"},
+			{Agency: "moh"},
+			{Agency: "moh", Source: "livestock"},
+			{Kind: "duplicates"},
+			{Check: "duplicates"},
+			{Source: "nope"},
+			{EntityID: d.Finding.EntityID},
+		} {
+			want, wantTotal, err := d.st.Findings(ctx, store.FindingFilter{Source: f.Source, Agency: f.Agency, Check: f.Check,
+				Kind: f.Kind, Status: f.Status, EntityID: f.EntityID, Limit: -1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			all := f
+			all.Limit = -1
+			got, total, err := d.st.WorkList(ctx, all)
+			if err != nil {
+				t.Fatalf("%+v: %v", f, err)
+			}
+			if total != wantTotal || !sameIDs(got, want) {
+				t.Errorf("%+v: work list has %d (total %d); Findings %d", f, len(got), total, wantTotal)
+				continue
+			}
+			// Paging: the pages, joined, are the whole list in order.
+			var paged []store.Finding
+			for off := 0; off < total; off += 37 {
+				p := f
+				p.Limit, p.Offset = 37, off
+				page, n, err := d.st.WorkList(ctx, p)
+				if err != nil || n != total {
+					t.Fatalf("%+v page at %d: %d findings, %v", f, off, n, err)
+				}
+				paged = append(paged, page...)
+			}
+			if !slices.EqualFunc(paged, got, func(a, b store.Finding) bool { return a.ID == b.ID }) {
+				t.Errorf("%+v: the pages differ from the whole list", f)
+			}
+			// Ordered by agency, source and check.
+			if !slices.IsSortedFunc(got, func(a, b store.Finding) int {
+				return compareStrings(a.Agency+"\x00"+a.Source+"\x00"+a.Check, b.Agency+"\x00"+b.Source+"\x00"+b.Check)
+			}) {
+				t.Errorf("%+v: not in agency, source, check order", f)
+			}
+		}
+	})
+}
+
+func sameIDs(a, b []store.Finding) bool {
+	ids := func(fs []store.Finding) []string {
+		out := make([]string, len(fs))
+		for i, f := range fs {
+			out[i] = f.ID
+		}
+		slices.Sort(out)
+		return out
+	}
+	return slices.Equal(ids(a), ids(b))
+}
+
+func compareStrings(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// TestFindingTallyMatchesCounts: the index-only tally counts what
+// FindingCounts counts, for every check that has a finding still to act on.
+func TestFindingTallyMatchesCounts(t *testing.T) {
+	demoEach(t, func(t *testing.T, d *demo) {
+		ctx := context.Background()
+		want, err := d.st.FindingCounts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = slices.DeleteFunc(want, func(c store.FindingCount) bool { return c.Open+c.Fixed+c.NotDefect == 0 })
+		got, err := d.st.FindingTally(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("tally %v\nwant  %v", got, want)
+		}
+	})
+}
+
+// TestFindingSample: at most n findings per check, each one the filter
+// selects, and every check with findings represented.
+func TestFindingSample(t *testing.T) {
+	demoEach(t, func(t *testing.T, d *demo) {
+		ctx := context.Background()
+		f := store.FindingFilter{Source: "health_cards", Status: store.FindingOpen}
+		sample, err := d.st.FindingSample(ctx, f, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		per := map[string]int{}
+		for _, s := range sample {
+			per[s.Check]++
+			if s.Source != f.Source || s.Status != f.Status {
+				t.Errorf("sample holds %s/%s %s", s.Source, s.Check, s.Status)
+			}
+		}
+		tally, err := d.st.FindingTally(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range tally {
+			if c.Source == f.Source && c.Open > 0 && per[c.Check] != min(3, c.Open) {
+				t.Errorf("check %s: %d sampled of %d open; want %d", c.Check, per[c.Check], c.Open, min(3, c.Open))
+			}
+		}
+	})
+}
+
+// TestRegionCounts: the regions add up to the golden record counts.
+func TestRegionCounts(t *testing.T) {
+	demoEach(t, func(t *testing.T, d *demo) {
+		ctx := context.Background()
+		rcs, err := d.st.RegionCounts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kinds, err := d.st.GoldenCounts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		people, animals, open := 0, 0, 0
+		for _, rc := range rcs {
+			people, animals, open = people+rc.People, animals+rc.Animals, open+rc.OpenFindings
+		}
+		if people != kinds["person"] || animals != kinds["animal"] || open == 0 {
+			t.Errorf("regions: %d people, %d animals, %d findings; golden %v", people, animals, open, kinds)
+		}
+		rows := regionRows(locale{Lang: "en"}, rcs)
+		if len(rows) < 10 || rows[0].People < rows[len(rows)/2].People {
+			t.Errorf("region rows not ordered by people: %+v", rows)
+		}
+	})
+}

@@ -1,0 +1,143 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"testing"
+
+	"github.com/ortaq/ortaq/internal/golden"
+	"github.com/ortaq/ortaq/internal/scorecard"
+	"github.com/ortaq/ortaq/internal/store"
+	"github.com/ortaq/ortaq/internal/store/storetest"
+)
+
+// TestMergedEntityRedirects: an entity merged into another keeps its id,
+// which leads to the survivor — a redirect on the console, the survivor's
+// record on the API — and the survivor's lineage tells of the merge.
+func TestMergedEntityRedirects(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		mustSeed(t, st)
+		srcs, err := st.Sources(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := map[string]int64{}
+		for _, s := range srcs {
+			ids[s.Name] = s.ID
+		}
+		// Two people, one record each, then merged as a resolver would.
+		const from, into = "P000000901", "P000000902"
+		_, err = st.ApplyResolve(ctx, store.ResolveChanges{Kind: "person", Mode: "incremental", NewEntities: []string{from, into},
+			Members: []store.Membership{
+				{RecordRef: store.RecordRef{SourceID: ids["health_cards"], RecordID: "C1"}, EntityID: from, Version: 1},
+				{RecordRef: store.RecordRef{SourceID: ids["addresses"], RecordID: "A1"}, EntityID: into, Version: 1},
+			},
+			Lineage: []store.LineageEvent{{Action: store.ActionCreate, EntityID: from}, {Action: store.ActionCreate, EntityID: into}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := scorecard.Refresh(ctx, st, nil); err != nil {
+			t.Fatal(err)
+		}
+		_, err = st.ApplyResolve(ctx, store.ResolveChanges{Kind: "person", Mode: "incremental",
+			Merges:  []store.Merge{{From: from, Into: into}},
+			Lineage: []store.LineageEvent{{Action: store.ActionMerge, EntityID: from, OtherID: into, Probability: 0.997, Reason: "same IIN"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, ts := mustServe(t, st, Options{})
+		r := noRedirect(t, http.MethodGet, ts.URL+"/entities/"+from+"?lang=ru", nil)
+		if r.status != http.StatusFound || r.header.Get("Location") != "/entities/"+into+"?lang=ru" {
+			t.Fatalf("merged entity = %d to %q; want 302 to /entities/%s?lang=ru", r.status, r.header.Get("Location"), into)
+		}
+		l := locale{Lang: "ru"}
+		page := mustPage(t, ts.URL+"/entities/"+from+"?lang=ru", http.StatusOK)
+		mustContain(t, page, l.Label("action.", "merge"), l.T("lineage.into"), `href="/entities/`+from+`"`, "same IIN", "99,70\u00a0%")
+
+		doc := mustAPIDoc(t)
+		r = get(t, ts.URL+"/api/v1/entities/"+from)
+		doc.check(t, "GET", "/api/v1/entities/{entity}", r)
+		var e apiEntity
+		decodeInto(t, r, &e)
+		if e.EntityID != into || e.RequestedID != from || len(e.Records) != 1 || e.Records[0].RecordID != "A1" {
+			t.Errorf("API merged entity = %+v", e)
+		}
+		r = get(t, ts.URL+"/api/v1/entities/P000000999")
+		if r.status != http.StatusNotFound {
+			t.Errorf("unknown entity = %d", r.status)
+		}
+		doc.check(t, "GET", "/api/v1/entities/{entity}", r)
+	})
+}
+
+// TestConsoleAPI holds the entity, quality and findings endpoints to the
+// OpenAPI document and to the store.
+func TestConsoleAPI(t *testing.T) {
+	doc := mustAPIDoc(t)
+	demoEach(t, func(t *testing.T, d *demo) {
+		_, ts := mustServe(t, d.st, Options{})
+		ctx := context.Background()
+
+		r := get(t, ts.URL+"/api/v1/entities/"+d.Person.EntityID)
+		doc.check(t, "GET", "/api/v1/entities/{entity}", r)
+		var e apiEntity
+		decodeInto(t, r, &e)
+		var g golden.Doc
+		if err := json.Unmarshal(e.Golden, &g); err != nil {
+			t.Fatal(err)
+		}
+		if e.EntityID != d.Person.EntityID || e.RequestedID != "" || len(e.Records) != d.Person.Members || len(g.Values) == 0 {
+			t.Errorf("entity: id %s, %d records (want %d), %d golden values", e.EntityID, len(e.Records), d.Person.Members, len(g.Values))
+		}
+
+		r = get(t, ts.URL+"/api/v1/quality")
+		doc.check(t, "GET", "/api/v1/quality", r)
+		var q apiQuality
+		decodeInto(t, r, &q)
+		runs, err := d.st.QualityRuns(ctx, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if q.Run == nil || q.Run.ID != runs[0].ID || len(q.Checks) == 0 || len(q.Scores) == 0 {
+			t.Fatalf("quality = run %+v, %d checks, %d scores", q.Run, len(q.Checks), len(q.Scores))
+		}
+
+		r = get(t, ts.URL+"/api/v1/findings?source=livestock&limit=7&offset=3")
+		doc.check(t, "GET", "/api/v1/findings", r)
+		var fl apiFindingList
+		decodeInto(t, r, &fl)
+		want, total, err := d.st.WorkList(ctx, store.FindingFilter{Source: "livestock", Limit: 7, Offset: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fl.Total != total || len(fl.Findings) != len(want) || fl.Limit != 7 || fl.Offset != 3 {
+			t.Fatalf("findings: total %d of %d, %d rows", fl.Total, total, len(fl.Findings))
+		}
+		for i := range want {
+			if fl.Findings[i].ID != want[i].ID || fl.Findings[i].Source != "livestock" {
+				t.Errorf("finding %d = %s; want %s", i, fl.Findings[i].ID, want[i].ID)
+			}
+		}
+		r = get(t, ts.URL+"/api/v1/findings?entity="+d.Finding.EntityID)
+		decodeInto(t, r, &fl)
+		if fl.Total == 0 || fl.Findings[0].EntityID != d.Finding.EntityID {
+			t.Errorf("findings of %s: %+v", d.Finding.EntityID, fl)
+		}
+		for q, status := range map[string]int{"status=bogus": 400, "source=nope": 404, "limit=0": 400, "offset=-1": 400} {
+			r := get(t, ts.URL+"/api/v1/findings?"+q)
+			if r.status != status {
+				t.Errorf("findings?%s = %d; want %d", q, r.status, status)
+			}
+			doc.check(t, "GET", "/api/v1/findings", r)
+		}
+	})
+	// Before the first quality run the answer is empty, not an error.
+	_, ts := mustServe(t, storetest.SQLite(t), Options{})
+	r := get(t, ts.URL+"/api/v1/quality")
+	doc.check(t, "GET", "/api/v1/quality", r)
+	if string(r.body) != `{"run":null,"checks":[],"scores":[],"alerts":[]}`+"\n" {
+		t.Errorf("empty quality = %s", r.body)
+	}
+}

@@ -1,0 +1,252 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/ortaq/ortaq/internal/store"
+)
+
+// noRedirect sends a request, with form as its url-encoded body when not
+// nil, and reads the answer without following a redirect.
+func noRedirect(tb testing.TB, method, target string, form url.Values, header ...string) response {
+	tb.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequest(method, target, body)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := client.Do(req)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return response{status: res.StatusCode, header: res.Header, body: b}
+}
+
+// mustStatus reads a finding's status and note.
+func mustStatus(t *testing.T, st *store.Store, id string) (string, string) {
+	t.Helper()
+	f, err := st.Finding(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f.Status, f.Note
+}
+
+// restoreFinding puts a finding back as it was when the test ends, since
+// the demo store is shared.
+func restoreFinding(t *testing.T, st *store.Store, f store.Finding) {
+	t.Cleanup(func() {
+		if err := st.SetFindingStatus(context.Background(), f.ID, f.Status, f.Note); err != nil {
+			t.Errorf("restore finding %s: %v", f.ID, err)
+		}
+	})
+}
+
+// TestFindingStatusForm marks a finding fixed from the work list's form,
+// sees it change there, and proves a cross-site form is refused.
+func TestFindingStatusForm(t *testing.T) {
+	demoEach(t, func(t *testing.T, d *demo) {
+		_, ts := mustServe(t, d.st, Options{})
+		f := d.Finding
+		restoreFinding(t, d.st, f)
+		back := "/worklist?source=" + f.Source + "&check=" + url.QueryEscape(f.Check)
+		action := ts.URL + "/findings/" + f.ID
+
+		// The work list offers the form.
+		page := mustPage(t, ts.URL+back+"&lang=en", http.StatusOK)
+		mustContain(t, page, `id="finding-`+f.ID+`"`, `action="/findings/`+f.ID+`"`, `name="status" value="fixed"`)
+
+		for name, header := range map[string][]string{
+			"cross-site":   {"Sec-Fetch-Site", "cross-site"},
+			"other origin": {"Origin", "https://evil.example"},
+		} {
+			r := noRedirect(t, http.MethodPost, action, url.Values{"status": {"fixed"}, "back": {back}}, header...)
+			if r.status != http.StatusForbidden {
+				t.Errorf("%s form = %d; want 403", name, r.status)
+			}
+			if st, _ := mustStatus(t, d.st, f.ID); st != store.FindingOpen {
+				t.Fatalf("%s form changed the status to %s", name, st)
+			}
+		}
+
+		// A same-origin browser form is taken, and returns to the list.
+		r := noRedirect(t, http.MethodPost, action, url.Values{"status": {"fixed"}, "note": {"  corrected at the clinic  "}, "back": {back}},
+			"Origin", ts.URL, "Sec-Fetch-Site", "same-origin")
+		if r.status != http.StatusSeeOther || r.header.Get("Location") != back+"#finding-"+f.ID {
+			t.Fatalf("form = %d to %q; want 303 to %s", r.status, r.header.Get("Location"), back)
+		}
+		if st, note := mustStatus(t, d.st, f.ID); st != store.FindingFixed || note != "corrected at the clinic" {
+			t.Errorf("after the form: %s %q", st, note)
+		}
+		page = mustPage(t, ts.URL+back+"&lang=en", http.StatusOK)
+		mustContain(t, page, `<span class="status s-fixed">Fixed</span>`, "corrected at the clinic", `name="status" value="open"`)
+
+		// Bad forms change nothing.
+		for name, tc := range map[string]struct {
+			id     string
+			form   url.Values
+			status int
+		}{
+			"resolved by hand": {f.ID, url.Values{"status": {"resolved"}}, http.StatusBadRequest},
+			"no status":        {f.ID, url.Values{}, http.StatusBadRequest},
+			"long note":        {f.ID, url.Values{"status": {"open"}, "note": {strings.Repeat("я", maxNoteRunes+1)}}, http.StatusBadRequest},
+			"unknown finding":  {"nope", url.Values{"status": {"open"}}, http.StatusNotFound},
+		} {
+			r := noRedirect(t, http.MethodPost, ts.URL+"/findings/"+tc.id, tc.form)
+			if r.status != tc.status {
+				t.Errorf("%s: %d; want %d", name, r.status, tc.status)
+			}
+		}
+		if st, _ := mustStatus(t, d.st, f.ID); st != store.FindingFixed {
+			t.Errorf("a bad form changed the status to %s", st)
+		}
+		// The form cannot send the officer to another site.
+		for _, evil := range []string{"https://evil.example/", "//evil.example/", "/\\evil.example"} {
+			r := noRedirect(t, http.MethodPost, action, url.Values{"status": {"open"}, "back": {evil}})
+			if loc := r.header.Get("Location"); r.status != http.StatusSeeOther || !strings.HasPrefix(loc, "/worklist#") {
+				t.Errorf("back %q: %d to %q; want the work list", evil, r.status, loc)
+			}
+		}
+	})
+}
+
+// TestFindingStatusAPI changes a finding through the JSON API.
+func TestFindingStatusAPI(t *testing.T) {
+	doc := mustAPIDoc(t)
+	demoEach(t, func(t *testing.T, d *demo) {
+		_, ts := mustServe(t, d.st, Options{})
+		f := d.Finding
+		restoreFinding(t, d.st, f)
+		const pattern = "/api/v1/findings/{finding}"
+		target := ts.URL + "/api/v1/findings/" + f.ID
+		r := do(t, http.MethodPost, target, "application/json", `{"status":"not_defect","note":"the check is wrong here"}`)
+		if r.status != http.StatusOK {
+			t.Fatalf("POST = %d %s", r.status, r.body)
+		}
+		doc.check(t, "POST", pattern, r)
+		var got apiFinding
+		decodeInto(t, r, &got)
+		if got.Status != store.FindingNotDefect || got.Note != "the check is wrong here" || got.ID != f.ID {
+			t.Errorf("answer = %+v", got)
+		}
+		for name, tc := range map[string]struct {
+			id, ctype, body string
+			header          []string
+			status          int
+		}{
+			"cross-site":    {f.ID, "application/json", `{"status":"open"}`, []string{"Sec-Fetch-Site", "cross-site"}, http.StatusForbidden},
+			"form body":     {f.ID, "application/x-www-form-urlencoded", `status=open`, nil, http.StatusUnsupportedMediaType},
+			"bad status":    {f.ID, "application/json", `{"status":"resolved"}`, nil, http.StatusBadRequest},
+			"unknown field": {f.ID, "application/json", `{"status":"open","by":"me"}`, nil, http.StatusBadRequest},
+			"two values":    {f.ID, "application/json", `{"status":"open"} {}`, nil, http.StatusBadRequest},
+			"unknown":       {"nope", "application/json", `{"status":"open"}`, nil, http.StatusNotFound},
+		} {
+			r := do(t, http.MethodPost, ts.URL+"/api/v1/findings/"+tc.id, tc.ctype, tc.body, tc.header...)
+			if r.status != tc.status {
+				t.Errorf("%s: %d; want %d (%s)", name, r.status, tc.status, r.body)
+				continue
+			}
+			doc.check(t, "POST", pattern, r)
+		}
+		if st, _ := mustStatus(t, d.st, f.ID); st != store.FindingNotDefect {
+			t.Errorf("a refused request changed the status to %s", st)
+		}
+	})
+}
+
+// TestWorklistCSV exports a work list and reads it back as a spreadsheet
+// would.
+func TestWorklistCSV(t *testing.T) {
+	demoEach(t, func(t *testing.T, d *demo) {
+		_, ts := mustServe(t, d.st, Options{})
+		for _, q := range []string{"source=livestock", "agency=moh&status=open", "kind=duplicates", ""} {
+			r := get(t, ts.URL+"/worklist.csv?"+q)
+			if r.status != http.StatusOK || r.header.Get("Content-Type") != "text/csv; charset=utf-8" {
+				t.Fatalf("%s: %d %s", q, r.status, r.header.Get("Content-Type"))
+			}
+			if cd := r.header.Get("Content-Disposition"); !strings.HasPrefix(cd, `attachment; filename="ortaq-worklist`) || !strings.HasSuffix(cd, `.csv"`) {
+				t.Errorf("%s: Content-Disposition %q", q, cd)
+			}
+			body, ok := bytes.CutPrefix(r.body, []byte("\ufeff"))
+			if !ok {
+				t.Errorf("%s: no byte-order mark for spreadsheets", q)
+			}
+			rows, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
+			if err != nil {
+				t.Fatalf("%s: not CSV: %v", q, err)
+			}
+			v, _ := url.ParseQuery(q)
+			_, total, err := d.st.WorkList(context.Background(), store.FindingFilter{Source: v.Get("source"), Agency: v.Get("agency"),
+				Kind: v.Get("kind"), Status: v.Get("status"), Limit: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rows) != total+1 || total == 0 {
+				t.Errorf("%s: %d rows; want a header and %d findings", q, len(rows), total)
+				continue
+			}
+			if rows[0][0] != "finding_id" || !slices.Contains(rows[0], "suggestion") {
+				t.Errorf("%s: header %v", q, rows[0])
+			}
+			col := slices.Index(rows[0], "source")
+			for _, row := range rows[1:] {
+				if s := v.Get("source"); s != "" && row[col] != s {
+					t.Errorf("%s: row of source %s", q, row[col])
+					break
+				}
+			}
+		}
+	})
+}
+
+// TestWorklistPages pages through a work list: each page is the next part
+// of the one order, and the filters survive the paging links.
+func TestWorklistPages(t *testing.T) {
+	d := demoSQLite(t)
+	_, ts := mustServe(t, d.st, Options{})
+	all, total, err := d.st.WorkList(context.Background(), store.FindingFilter{Limit: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total != len(all) || total <= 2*worklistPageSize {
+		t.Fatalf("%d findings, total %d; want more than two pages", len(all), total)
+	}
+	for _, page := range []int{1, 2, (total + worklistPageSize - 1) / worklistPageSize} {
+		body := mustPage(t, ts.URL+"/worklist?lang=en&page="+itoa(page), http.StatusOK)
+		first := all[(page-1)*worklistPageSize]
+		mustContain(t, body, `id="finding-`+first.ID+`"`, "page "+itoa(page)+" of")
+		if page > 1 {
+			mustNotContain(t, body, `id="finding-`+all[0].ID+`"`)
+		}
+	}
+	body := mustPage(t, ts.URL+"/worklist?lang=en&source=livestock&status=open", http.StatusOK)
+	mustContain(t, body, `href="/worklist?page=2&amp;source=livestock&amp;status=open"`)
+	mustContain(t, mustPage(t, ts.URL+"/worklist?lang=en&page=9999", http.StatusOK), "No findings match this filter.")
+	mustContain(t, mustPage(t, ts.URL+"/worklist?lang=en&status=bogus&page=x", http.StatusOK), "page 1 of")
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
