@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/ortaq/ortaq/internal/golden"
+	"github.com/ortaq/ortaq/internal/yamlerr"
 )
 
 // runValid finds records with a value ingest flagged invalid: a failing
@@ -61,7 +62,7 @@ func runAllowed(x *env, s *golden.Source, c *Check, res *Result) {
 			continue
 		}
 		f := finding(r, v, fmt.Sprintf("%s %q is not one of %s", c.Field, v, strings.Join(c.Values, ", ")))
-		if m := suggest(v, c.Values); m != "" {
+		if m := yamlerr.Suggest(v, c.Values); m != "" {
 			f.Suggestion = fmt.Sprintf("probably %s", m)
 		}
 		res.Findings = append(res.Findings, f)

@@ -2,36 +2,23 @@ package quality
 
 import (
 	"bytes"
-	"errors"
+	"cmp"
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/ortaq/ortaq/internal/yamlerr"
 )
 
 // Error is one mistake in a quality.yaml, or in its fit to the data (an
 // unknown source or attribute). Parse, LoadFile and Run report every
 // mistake found at once, joined with errors.Join; errors.As finds the first.
-type Error struct {
-	File string
-	Line int    // 1-based; 0 when the mistake concerns the whole file
-	Msg  string // key path and problem: `source "livestock": check #2 (group_size): missing max`
-}
-
-// Error formats the mistake as "file:line: problem", the form editors and
-// CI logs link to the file.
-func (e *Error) Error() string {
-	if e.Line == 0 {
-		return fmt.Sprintf("%s: %s", e.File, e.Msg)
-	}
-	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
-}
+type Error = yamlerr.Error
 
 // LoadFile reads and parses the checks at path.
 func LoadFile(path string) (*Config, error) {
@@ -52,73 +39,28 @@ func Parse(r io.Reader, path string) (*Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read quality checks %s: %w", path, err)
 	}
-	p := &parser{file: path}
-	if p.file == "" {
-		p.file = "quality.yaml"
-	}
+	p := &parser{errs: yamlerr.List{File: cmp.Or(path, "quality.yaml")}}
 	c := p.document(data)
-	if err := joinErrors(p.errs); err != nil {
+	if err := p.errs.Err(); err != nil {
 		return nil, err
 	}
 	c.Path = path
 	return c, nil
 }
 
-// joinErrors sorts mistakes into file order and joins them.
-func joinErrors(list []*Error) error {
-	if len(list) == 0 {
-		return nil
-	}
-	slices.SortStableFunc(list, func(a, b *Error) int { return a.Line - b.Line })
-	errs := make([]error, len(list))
-	for i, e := range list {
-		errs[i] = e
-	}
-	return errors.Join(errs...)
-}
-
 type parser struct {
-	file string
-	errs []*Error
+	errs yamlerr.List
 }
 
 func (p *parser) errorf(n *yaml.Node, ctx, format string, args ...any) {
-	line := 0
-	if n != nil {
-		line = n.Line
-	}
-	p.errorAt(line, ctx, format, args...)
+	p.errs.At(n, ctx, format, args...)
 }
 
 func (p *parser) errorAt(line int, ctx, format string, args ...any) {
-	msg := fmt.Sprintf(format, args...)
-	if ctx != "" {
-		msg = ctx + ": " + msg
-	}
-	p.errs = append(p.errs, &Error{File: p.file, Line: line, Msg: msg})
+	p.errs.AtLine(line, ctx, format, args...)
 }
 
-var (
-	yamlLineError     = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-	yamlParserProblem = regexp.MustCompile(`^did not find expected (key|node content|'-' indicator|',' or|<document start>)`)
-)
-
-// yamlError turns yaml.v3's "yaml: line N: msg" into the file:line form.
-// For parser (not scanner) errors yaml.v3 prints the 0-based line of the
-// construct being parsed, one less than the line an editor shows, as the
-// sources contract's parser also corrects.
-func (p *parser) yamlError(err error) {
-	msg := err.Error()
-	if m := yamlLineError.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		if yamlParserProblem.MatchString(m[2]) {
-			line++
-		}
-		p.errs = append(p.errs, &Error{File: p.file, Line: line, Msg: m[2]})
-		return
-	}
-	p.errs = append(p.errs, &Error{File: p.file, Msg: strings.TrimPrefix(msg, "yaml: ")})
-}
+func (p *parser) yamlError(err error) { p.errs.YAML(err) }
 
 func (p *parser) document(data []byte) *Config {
 	c := &Config{}
@@ -233,7 +175,7 @@ func (p *parser) check(n *yaml.Node, ctx string) (Check, bool) {
 	k := kinds[name]
 	if k == nil {
 		msg := fmt.Sprintf("unknown kind %q", name)
-		if s := suggest(name, kindNames()); s != "" {
+		if s := yamlerr.Suggest(name, kindNames()); s != "" {
 			msg += fmt.Sprintf(" (did you mean %q?)", s)
 		} else {
 			msg += " (want one of " + strings.Join(kindNames(), ", ") + ")"
@@ -247,7 +189,7 @@ func (p *parser) check(n *yaml.Node, ctx string) (Check, bool) {
 	if k.records {
 		known = append(known, "where")
 	}
-	before := len(p.errs)
+	before := len(p.errs.Errs)
 	p.mapping(n, ctx, known, func(key string, kn, v *yaml.Node) {
 		p.param(&c, key, v, ctx)
 	})
@@ -270,5 +212,5 @@ func (p *parser) check(n *yaml.Node, ctx string) (Check, bool) {
 	if c.Name == "" {
 		c.Name = c.defaultName()
 	}
-	return c, len(p.errs) == before
+	return c, len(p.errs.Errs) == before
 }

@@ -10,7 +10,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/ortaq/ortaq/internal/textsim"
+	"github.com/ortaq/ortaq/internal/yamlerr"
 )
 
 // param reads one key of a check into c.
@@ -198,7 +198,7 @@ func (p *parser) option(n *yaml.Node, ctx, key string, opts []string) string {
 	}
 	if !slices.Contains(opts, s) {
 		msg := fmt.Sprintf("%s: unknown value %q (want %s)", key, s, strings.Join(opts, ", "))
-		if m := suggest(s, opts); m != "" {
+		if m := yamlerr.Suggest(s, opts); m != "" {
 			msg += fmt.Sprintf("; did you mean %q?", m)
 		}
 		p.errorf(n, ctx, "%s", msg)
@@ -287,7 +287,7 @@ func (p *parser) mapping(n *yaml.Node, ctx string, known []string, fn func(key s
 		seen[k.Value] = k.Line
 		if known != nil && !slices.Contains(known, k.Value) {
 			msg := fmt.Sprintf("unknown key %q", k.Value)
-			if s := suggest(k.Value, known); s != "" {
+			if s := yamlerr.Suggest(k.Value, known); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
 			} else {
 				msg += " (this kind takes " + strings.Join(known, ", ") + ")"
@@ -316,15 +316,4 @@ func lookupNode(n *yaml.Node, key string) *yaml.Node {
 		}
 	}
 	return nil
-}
-
-// suggest returns the known word within two edits of w, if any.
-func suggest(w string, known []string) string {
-	best, bestD := "", 3
-	for _, k := range known {
-		if d := textsim.OSA(w, k); d < bestD {
-			best, bestD = k, d
-		}
-	}
-	return best
 }

@@ -1,11 +1,13 @@
 package quality
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/ortaq/ortaq/internal/golden"
+	"github.com/ortaq/ortaq/internal/yamlerr"
 )
 
 // Validate checks that every source, register and attribute the checks
@@ -14,10 +16,7 @@ import (
 // check on a misspelt attribute would otherwise find nothing and pass.
 // Checks in All are validated against every source.
 func (c *Config) Validate(ds *golden.Dataset) error {
-	v := validator{ds: ds, file: c.Path}
-	if v.file == "" {
-		v.file = "quality checks"
-	}
+	v := validator{ds: ds, errs: yamlerr.List{File: cmp.Or(c.Path, "quality checks")}}
 	for _, s := range ds.Sources {
 		v.sources = append(v.sources, s.Name)
 	}
@@ -36,18 +35,17 @@ func (c *Config) Validate(ds *golden.Dataset) error {
 			v.check(src, &sc.Checks[i], fmt.Sprintf("source %q: check %q", sc.Source, sc.Checks[i].Name))
 		}
 	}
-	return joinErrors(v.errs)
+	return v.errs.Err()
 }
 
 type validator struct {
 	ds      *golden.Dataset
-	file    string
 	sources []string
-	errs    []*Error
+	errs    yamlerr.List
 }
 
 func (v *validator) report(line int, format string, args ...any) {
-	v.errs = append(v.errs, &Error{File: v.file, Line: line, Msg: fmt.Sprintf(format, args...)})
+	v.errs.AtLine(line, "", format, args...)
 }
 
 // check validates the names one check uses in source src.
@@ -103,7 +101,7 @@ func attributes(s *golden.Source) []string {
 
 // hint suggests the nearest of known, or lists them when few.
 func hint(w string, known []string, what string) string {
-	if s := suggest(w, known); s != "" {
+	if s := yamlerr.Suggest(w, known); s != "" {
 		return fmt.Sprintf(" (did you mean %q?)", s)
 	}
 	if len(known) <= 16 {

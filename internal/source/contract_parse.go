@@ -8,32 +8,19 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/ortaq/ortaq/internal/yamlerr"
 )
 
 // ContractError is one mistake in a sources.yaml. Load and Parse report every
 // mistake in the file at once, joined with errors.Join; errors.As finds the
 // first, and the joined message has one "file:line: key path: problem" per
 // line so an editor can jump to each.
-type ContractError struct {
-	File string
-	Line int    // 1-based; 0 when the mistake concerns the whole file
-	Msg  string // key path and problem, e.g. `source "x": field "y": unknown type "dat"`
-}
-
-// Error formats the mistake as "file:line: key path: problem", the form
-// editors and CI logs link to the file.
-func (e *ContractError) Error() string {
-	if e.Line == 0 {
-		return fmt.Sprintf("%s: %s", e.File, e.Msg)
-	}
-	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
-}
+type ContractError = yamlerr.Error
 
 // Load reads and checks the contract at path. Relative extract paths in it
 // are resolved against the directory of path.
@@ -58,20 +45,13 @@ func Parse(r io.Reader, path string) (*Contract, error) {
 	if name == "" {
 		name = "sources.yaml"
 	}
-	p := &parser{file: name, dir: filepath.Dir(path)}
+	p := &parser{dir: filepath.Dir(path), errs: yamlerr.List{File: name}}
 	c := p.document(data)
 	if c != nil {
 		c.Path = path
 	}
-	if len(p.errs) > 0 {
-		// Checks run key by key, some after the walk; the reader wants
-		// the file's order.
-		sort.SliceStable(p.errs, func(i, j int) bool { return p.errs[i].Line < p.errs[j].Line })
-		errs := make([]error, len(p.errs))
-		for i, e := range p.errs {
-			errs[i] = e
-		}
-		return nil, errors.Join(errs...)
+	if err := p.errs.Err(); err != nil {
+		return nil, err
 	}
 	return c, nil
 }
@@ -88,45 +68,16 @@ func (c *Contract) Source(name string) *Source {
 
 var codePattern = regexp.MustCompile(`^[a-z0-9_]+$`)
 
-var (
-	yamlLineError     = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-	yamlParserProblem = regexp.MustCompile(`^did not find expected (key|node content|'-' indicator|',' or|<document start>)`)
-)
-
 type parser struct {
-	file string
 	dir  string
-	errs []*ContractError
+	errs yamlerr.List
 }
 
 func (p *parser) errorf(n *yaml.Node, ctx, format string, args ...any) {
-	msg := fmt.Sprintf(format, args...)
-	if ctx != "" {
-		msg = ctx + ": " + msg
-	}
-	line := 0
-	if n != nil {
-		line = n.Line
-	}
-	p.errs = append(p.errs, &ContractError{File: p.file, Line: line, Msg: msg})
+	p.errs.At(n, ctx, format, args...)
 }
 
-// yamlError turns yaml.v3's "yaml: line N: msg" into our file:line form.
-// For parser (not scanner) errors yaml.v3 prints the 0-based line of the
-// construct being parsed, one less than the line an editor shows; those are
-// the messages about a missing key, node, indicator or closing bracket.
-func (p *parser) yamlError(err error) {
-	msg := err.Error()
-	if m := yamlLineError.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		if yamlParserProblem.MatchString(m[2]) {
-			line++
-		}
-		p.errs = append(p.errs, &ContractError{File: p.file, Line: line, Msg: m[2]})
-		return
-	}
-	p.errs = append(p.errs, &ContractError{File: p.file, Msg: strings.TrimPrefix(msg, "yaml: ")})
-}
+func (p *parser) yamlError(err error) { p.errs.YAML(err) }
 
 func (p *parser) document(data []byte) *Contract {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
@@ -223,7 +174,7 @@ func (p *parser) mapping(n *yaml.Node, ctx string, known []string, fn func(key s
 		seen[key] = k.Line
 		if known != nil && !contains(known, key) {
 			msg := fmt.Sprintf("unknown key %q", key)
-			if s := suggest(key, known); s != "" {
+			if s := yamlerr.Suggest(key, known); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
 			}
 			p.errorf(k, ctx, "%s", msg)
@@ -242,17 +193,6 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// suggest returns the known key within two edits of key, if any.
-func suggest(key string, known []string) string {
-	best, bestD := "", 3
-	for _, k := range known {
-		if d := editDistance(key, k); d < bestD {
-			best, bestD = k, d
-		}
-	}
-	return best
-}
-
 // suggestOption is suggest for a value of an enumerated option, where the
 // words are short and a prefix (non for none) says more than an edit count.
 func suggestOption(v string, options []string) string {
@@ -261,30 +201,7 @@ func suggestOption(v string, options []string) string {
 			return o
 		}
 	}
-	return suggest(v, options)
-}
-
-func editDistance(a, b string) int {
-	if len(a) > 64 || len(b) > 64 {
-		return 99
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	return yamlerr.Suggest(v, options)
 }
 
 // str reads a scalar; null reads as "" so that "title:" with nothing after it
