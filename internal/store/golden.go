@@ -1,10 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -47,9 +49,11 @@ func scanGolden(sc interface{ Scan(...any) error }) (GoldenRow, error) {
 }
 
 // GoldenWriter replaces every golden record and search term in one
-// transaction, taking them a batch at a time so that a nation's golden
+// transaction, taking records a batch at a time so that a nation's golden
 // records never sit in memory all at once: readers see the old build until
-// Commit, then the new one.
+// Commit, then the new one. Search terms are small; they are kept until
+// Commit and written in index order, which appends to the index instead of
+// inserting at random places in it.
 type GoldenWriter struct {
 	a     *applyTx
 	rows  []GoldenRow
@@ -88,21 +92,17 @@ func (w *GoldenWriter) Add(ctx context.Context, g GoldenRow, terms []SearchTerm)
 }
 
 func (w *GoldenWriter) flush(ctx context.Context) error {
-	a, rows, terms := w.a, w.rows, w.terms
+	a, rows := w.a, w.rows
 	err := a.insertRows(ctx, "golden_records", goldenColumnList, len(rows), func(args []any, i int) []any {
 		g := &rows[i]
 		return append(args, g.EntityID, g.Kind, g.Name, g.NationalID, g.BirthDate, g.DeathDate, g.Region,
 			g.Household, g.Owner, g.Members, g.Conflicts, string(g.Doc), a.s.dialect.timeArg(a.now))
 	})
-	if err == nil {
-		err = a.insertRows(ctx, "search_terms", []string{"term", "entity_id"}, len(terms),
-			func(args []any, i int) []any { return append(args, terms[i].Term, terms[i].EntityID) })
-	}
 	if err != nil {
 		w.Abort()
 		return fmt.Errorf("replace golden records: %w", err)
 	}
-	w.rows, w.terms = w.rows[:0], w.terms[:0]
+	w.rows = w.rows[:0]
 	return nil
 }
 
@@ -110,6 +110,16 @@ func (w *GoldenWriter) flush(ctx context.Context) error {
 func (w *GoldenWriter) Commit(ctx context.Context) error {
 	if err := w.flush(ctx); err != nil {
 		return err
+	}
+	terms := w.terms
+	slices.SortFunc(terms, func(x, y SearchTerm) int {
+		return cmp.Or(strings.Compare(x.Term, y.Term), strings.Compare(x.EntityID, y.EntityID))
+	})
+	err := w.a.insertRows(ctx, "search_terms", []string{"term", "entity_id"}, len(terms),
+		func(args []any, i int) []any { return append(args, terms[i].Term, terms[i].EntityID) })
+	if err != nil {
+		w.Abort()
+		return fmt.Errorf("replace golden records: %w", err)
 	}
 	if err := w.a.commit(ctx); err != nil {
 		return fmt.Errorf("replace golden records: %w", err)
