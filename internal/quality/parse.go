@@ -77,7 +77,7 @@ func (p *parser) document(data []byte) *Config {
 	if root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
 		root = root.Content[0]
 	}
-	root = deref(root)
+	root = yamlerr.Deref(root)
 	if root.Kind != yaml.MappingNode {
 		p.errorf(root, "", "expected a mapping with sources:")
 		return c
@@ -118,7 +118,7 @@ func (p *parser) document(data []byte) *Config {
 }
 
 func (p *parser) sources(n *yaml.Node) []SourceChecks {
-	if isNull(n) {
+	if yamlerr.IsNull(n) {
 		return nil
 	}
 	var out []SourceChecks
@@ -130,9 +130,9 @@ func (p *parser) sources(n *yaml.Node) []SourceChecks {
 
 // checks reads a list of checks whose names must be unique.
 func (p *parser) checks(n *yaml.Node, ctx string) []Check {
-	n = deref(n)
+	n = yamlerr.Deref(n)
 	switch {
-	case isNull(n):
+	case yamlerr.IsNull(n):
 		return nil
 	case n.Kind != yaml.SequenceNode:
 		p.errorf(n, ctx, "expected a list of checks")
@@ -141,7 +141,7 @@ func (p *parser) checks(n *yaml.Node, ctx string) []Check {
 	var out []Check
 	seen := map[string]int{}
 	for i, e := range n.Content {
-		c, ok := p.check(deref(e), fmt.Sprintf("%s: check #%d", ctx, i+1))
+		c, ok := p.check(yamlerr.Deref(e), fmt.Sprintf("%s: check #%d", ctx, i+1))
 		if !ok {
 			continue
 		}

@@ -234,7 +234,7 @@ func (p *parser) codes(n *yaml.Node, ctx, key string) []string {
 
 // str reads a scalar.
 func (p *parser) str(n *yaml.Node, ctx, key string) (string, bool) {
-	if n.Kind != yaml.ScalarNode || isNull(n) {
+	if n.Kind != yaml.ScalarNode || yamlerr.IsNull(n) {
 		p.errorf(n, ctx, "%s: expected a string", key)
 		return "", false
 	}
@@ -244,15 +244,15 @@ func (p *parser) str(n *yaml.Node, ctx, key string) (string, bool) {
 // strList reads a string or a list of strings; null reads as no strings.
 func (p *parser) strList(n *yaml.Node, ctx, key string) ([]string, bool) {
 	switch {
-	case isNull(n):
+	case yamlerr.IsNull(n):
 		return nil, true
 	case n.Kind == yaml.ScalarNode:
 		return []string{n.Value}, true
 	case n.Kind == yaml.SequenceNode:
 		out := make([]string, 0, len(n.Content))
 		for _, e := range n.Content {
-			e = deref(e)
-			if e.Kind != yaml.ScalarNode || isNull(e) {
+			e = yamlerr.Deref(e)
+			if e.Kind != yaml.ScalarNode || yamlerr.IsNull(e) {
 				p.errorf(e, ctx, "%s: expected a string or a list of strings", key)
 				return out, false
 			}
@@ -264,55 +264,15 @@ func (p *parser) strList(n *yaml.Node, ctx, key string) ([]string, bool) {
 	return nil, false
 }
 
-// mapping calls fn for each key of n in order. Keys must be unique scalars;
-// with known non-nil, other keys are reported with the nearest known one,
-// because a misspelt key would silently disable what it was meant to say.
 func (p *parser) mapping(n *yaml.Node, ctx string, known []string, fn func(key string, k, v *yaml.Node)) {
-	n = deref(n)
-	if n.Kind != yaml.MappingNode {
-		p.errorf(n, ctx, "expected a mapping")
-		return
-	}
-	seen := map[string]int{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := deref(n.Content[i]), deref(n.Content[i+1])
-		if k.Kind != yaml.ScalarNode {
-			p.errorf(k, ctx, "keys must be plain strings")
-			continue
-		}
-		if first, dup := seen[k.Value]; dup {
-			p.errorf(k, ctx, "key %q appears twice (first at line %d)", k.Value, first)
-			continue
-		}
-		seen[k.Value] = k.Line
-		if known != nil && !slices.Contains(known, k.Value) {
-			msg := fmt.Sprintf("unknown key %q", k.Value)
-			if s := yamlerr.Suggest(k.Value, known); s != "" {
-				msg += fmt.Sprintf(" (did you mean %q?)", s)
-			} else {
-				msg += " (this kind takes " + strings.Join(known, ", ") + ")"
-			}
-			p.errorf(k, ctx, "%s", msg)
-			continue
-		}
-		fn(k.Value, k, v)
-	}
+	p.errs.Mapping(n, ctx, known, fn)
 }
-
-func deref(n *yaml.Node) *yaml.Node {
-	for n != nil && n.Kind == yaml.AliasNode && n.Alias != nil {
-		n = n.Alias
-	}
-	return n
-}
-
-func isNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.Tag == "!!null" }
 
 // lookupNode returns the value of key in mapping n, or nil.
 func lookupNode(n *yaml.Node, key string) *yaml.Node {
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		if k := deref(n.Content[i]); k.Kind == yaml.ScalarNode && k.Value == key {
-			return deref(n.Content[i+1])
+		if k := yamlerr.Deref(n.Content[i]); k.Kind == yaml.ScalarNode && k.Value == key {
+			return yamlerr.Deref(n.Content[i+1])
 		}
 	}
 	return nil

@@ -83,7 +83,7 @@ func TestParseErrors(t *testing.T) {
 		{"unknown key", "sources:\n  x:\n    - {kind: missing, feild: a}\n",
 			[]string{`q.yaml:3: source "x": check #1 (missing): unknown key "feild" (did you mean "field"?)`, `q.yaml:3: source "x": check #1 (missing): missing field`}},
 		{"key of another kind", "sources:\n  x:\n    - {kind: missing, field: a, max: 3}\n",
-			[]string{`unknown key "max" (this kind takes kind, name, severity, dimension, description, field, where)`}},
+			[]string{`unknown key "max" (known keys: kind, name, severity, dimension, description, field, where)`}},
 		{"where on a source check", "sources:\n  x:\n    - {kind: schema, where: {a: b}}\n", []string{`q.yaml:3: source "x": check #1 (schema): unknown key "where"`}},
 		{"missing parameter", "sources:\n  x:\n    - {kind: group_size, by: owner}\n", []string{`q.yaml:3: source "x": check #1 (group_size): missing max`}},
 		{"one of two", "sources:\n  x:\n    - {kind: range, field: a}\n", []string{`(range): missing min or max`}},

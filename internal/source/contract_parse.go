@@ -104,7 +104,7 @@ func (p *parser) document(data []byte) *Contract {
 		}
 		root = root.Content[0]
 	}
-	root = deref(root)
+	root = yamlerr.Deref(root)
 	if root.Kind != yaml.MappingNode {
 		p.errorf(root, "", "expected a mapping with agencies: and sources:")
 		return nil
@@ -139,58 +139,8 @@ func (p *parser) document(data []byte) *Contract {
 	return c
 }
 
-func deref(n *yaml.Node) *yaml.Node {
-	for n != nil && n.Kind == yaml.AliasNode && n.Alias != nil {
-		n = n.Alias
-	}
-	return n
-}
-
-func isNull(n *yaml.Node) bool {
-	return n.Kind == yaml.ScalarNode && n.Tag == "!!null"
-}
-
-// mapping calls fn for each key of n in order. Keys must be scalars and
-// unique; with known non-nil, keys outside it are reported, because a
-// misspelt key would otherwise silently disable what it was meant to say.
 func (p *parser) mapping(n *yaml.Node, ctx string, known []string, fn func(key string, k, v *yaml.Node)) {
-	n = deref(n)
-	if n.Kind != yaml.MappingNode {
-		p.errorf(n, ctx, "expected a mapping")
-		return
-	}
-	seen := map[string]int{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := deref(n.Content[i]), deref(n.Content[i+1])
-		if k.Kind != yaml.ScalarNode {
-			p.errorf(k, ctx, "keys must be plain strings")
-			continue
-		}
-		key := k.Value
-		if first, dup := seen[key]; dup {
-			p.errorf(k, ctx, "key %q appears twice (first at line %d)", key, first)
-			continue
-		}
-		seen[key] = k.Line
-		if known != nil && !contains(known, key) {
-			msg := fmt.Sprintf("unknown key %q", key)
-			if s := yamlerr.Suggest(key, known); s != "" {
-				msg += fmt.Sprintf(" (did you mean %q?)", s)
-			}
-			p.errorf(k, ctx, "%s", msg)
-			continue
-		}
-		fn(key, k, v)
-	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
+	p.errs.Mapping(n, ctx, known, fn)
 }
 
 // suggestOption is suggest for a value of an enumerated option, where the
@@ -207,7 +157,7 @@ func suggestOption(v string, options []string) string {
 // str reads a scalar; null reads as "" so that "title:" with nothing after it
 // is an empty title, not a type error.
 func (p *parser) str(n *yaml.Node, ctx, key string) (string, bool) {
-	if isNull(n) {
+	if yamlerr.IsNull(n) {
 		return "", true
 	}
 	if n.Kind != yaml.ScalarNode {
@@ -231,7 +181,7 @@ func (p *parser) code(n *yaml.Node, ctx, key string) string {
 func (p *parser) strList(n *yaml.Node, ctx, key string) ([]string, bool) {
 	switch n.Kind {
 	case yaml.ScalarNode:
-		if isNull(n) {
+		if yamlerr.IsNull(n) {
 			return nil, true
 		}
 		return []string{n.Value}, true
@@ -239,8 +189,8 @@ func (p *parser) strList(n *yaml.Node, ctx, key string) ([]string, bool) {
 		out := make([]string, 0, len(n.Content))
 		ok := true
 		for _, e := range n.Content {
-			e = deref(e)
-			if e.Kind != yaml.ScalarNode || isNull(e) {
+			e = yamlerr.Deref(e)
+			if e.Kind != yaml.ScalarNode || yamlerr.IsNull(e) {
 				p.errorf(e, ctx, "%s: expected a string or a list of strings", key)
 				ok = false
 				continue
@@ -254,8 +204,8 @@ func (p *parser) strList(n *yaml.Node, ctx, key string) ([]string, bool) {
 }
 
 func (p *parser) agencies(n *yaml.Node) []Agency {
-	n = deref(n)
-	if isNull(n) {
+	n = yamlerr.Deref(n)
+	if yamlerr.IsNull(n) {
 		return nil
 	}
 	if n.Kind != yaml.SequenceNode {
@@ -265,7 +215,7 @@ func (p *parser) agencies(n *yaml.Node) []Agency {
 	var out []Agency
 	seen := map[string]int{}
 	for i, e := range n.Content {
-		e = deref(e)
+		e = yamlerr.Deref(e)
 		ctx := fmt.Sprintf("agency #%d", i+1)
 		if e.Kind == yaml.MappingNode {
 			if code := lookupScalar(e, "code"); code != "" {
@@ -314,15 +264,15 @@ func lookupNode(n *yaml.Node, key string) *yaml.Node {
 		return nil
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		if k := deref(n.Content[i]); k.Kind == yaml.ScalarNode && k.Value == key {
-			return deref(n.Content[i+1])
+		if k := yamlerr.Deref(n.Content[i]); k.Kind == yaml.ScalarNode && k.Value == key {
+			return yamlerr.Deref(n.Content[i+1])
 		}
 	}
 	return nil
 }
 
 func lookupScalar(n *yaml.Node, key string) string {
-	if v := lookupNode(n, key); v != nil && v.Kind == yaml.ScalarNode && !isNull(v) {
+	if v := lookupNode(n, key); v != nil && v.Kind == yaml.ScalarNode && !yamlerr.IsNull(v) {
 		return v.Value
 	}
 	return ""
@@ -334,8 +284,8 @@ var sourceKeys = []string{
 }
 
 func (p *parser) sources(n *yaml.Node) []*Source {
-	n = deref(n)
-	if isNull(n) {
+	n = yamlerr.Deref(n)
+	if yamlerr.IsNull(n) {
 		return nil
 	}
 	if n.Kind != yaml.SequenceNode {
@@ -345,7 +295,7 @@ func (p *parser) sources(n *yaml.Node) []*Source {
 	var out []*Source
 	seen := map[string]int{}
 	for i, e := range n.Content {
-		e = deref(e)
+		e = yamlerr.Deref(e)
 		s := p.source(e, i)
 		if s == nil {
 			continue
@@ -511,7 +461,7 @@ func (p *parser) source(n *yaml.Node, idx int) *Source {
 			}
 		}
 	}
-	if fieldsNode != nil && !isNull(fieldsNode) {
+	if fieldsNode != nil && !yamlerr.IsNull(fieldsNode) {
 		p.mapping(fieldsNode, ctx, nil, func(name string, k, v *yaml.Node) {
 			if f, ok := p.field(name, k, v, ctx); ok {
 				s.Fields = append(s.Fields, f)
@@ -560,7 +510,7 @@ var matchOptions = []string{"auto", MatchID, MatchText, MatchExact, MatchNone}
 // unquoted NULL, null or ~ as a null, but in this list the author plainly
 // means the text an extract holds, so such entries keep their spelling.
 func (p *parser) missing(n *yaml.Node, ctx string) ([]string, bool) {
-	if isNull(n) {
+	if yamlerr.IsNull(n) {
 		return nil, true
 	}
 	if n.Kind != yaml.SequenceNode {
@@ -570,7 +520,7 @@ func (p *parser) missing(n *yaml.Node, ctx string) ([]string, bool) {
 	out := make([]string, 0, len(n.Content))
 	ok := true
 	for _, e := range n.Content {
-		e = deref(e)
+		e = yamlerr.Deref(e)
 		if e.Kind != yaml.ScalarNode {
 			p.errorf(e, ctx, "missing: expected a list of strings, e.g. [NA, \"-\"]")
 			ok = false

@@ -397,7 +397,7 @@ sources:
       ssn: {column: n, mach: id}
 `,
 			want: []string{
-				`sources.yaml:4: source "a": unknown key "match"`,
+				`sources.yaml:4: source "a": unknown key "match" (known keys: name, agency, title, entity, file, format, delimiter, encoding, mode, id, date_format, observed_at, as_of, missing, trust, fields)`,
 				`sources.yaml:6: source "a": field "soc_sec_id": unknown match "txt" (want auto, id, text, exact or none; did you mean "text"?)`,
 				`sources.yaml:7: source "a": field "occupation": unknown match "fuzzy" (want auto, id, text, exact or none)`,
 				`sources.yaml:8: source "a": field "status": unknown match "non" (want auto, id, text, exact or none; did you mean "none"?)`,

@@ -105,3 +105,48 @@ func Suggest(w string, known []string) string {
 	}
 	return best
 }
+
+// Deref follows an alias (*name) to the node it names.
+func Deref(n *yaml.Node) *yaml.Node {
+	for n != nil && n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	return n
+}
+
+// IsNull reports whether n is an explicit null ("key:" with nothing after).
+func IsNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.Tag == "!!null" }
+
+// Mapping calls fn for each key of mapping n in order, aliases followed.
+// Keys must be unique scalars; with known not nil, any other key is a
+// mistake reported with the nearest known key, or the list of them, because
+// a misspelt key would silently disable what it was meant to say.
+func (l *List) Mapping(n *yaml.Node, ctx string, known []string, fn func(key string, k, v *yaml.Node)) {
+	n = Deref(n)
+	if n.Kind != yaml.MappingNode {
+		l.At(n, ctx, "expected a mapping")
+		return
+	}
+	seen := map[string]int{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := Deref(n.Content[i]), Deref(n.Content[i+1])
+		if k.Kind != yaml.ScalarNode {
+			l.At(k, ctx, "keys must be plain strings")
+			continue
+		}
+		if first, dup := seen[k.Value]; dup {
+			l.At(k, ctx, "key %q appears twice (first at line %d)", k.Value, first)
+			continue
+		}
+		seen[k.Value] = k.Line
+		if known != nil && !slices.Contains(known, k.Value) {
+			if s := Suggest(k.Value, known); s != "" {
+				l.At(k, ctx, "unknown key %q (did you mean %q?)", k.Value, s)
+			} else {
+				l.At(k, ctx, "unknown key %q (known keys: %s)", k.Value, strings.Join(known, ", "))
+			}
+			continue
+		}
+		fn(k.Value, k, v)
+	}
+}
