@@ -35,12 +35,12 @@ func Refresh(ctx context.Context, st *store.Store, cfg *quality.Config) (*Summar
 	if err != nil {
 		return nil, err
 	}
-	slog.InfoContext(ctx, "golden records built", "entities", len(ds.Entities), "seconds", since(started))
+	slog.InfoContext(ctx, "golden records built", "entities", len(ds.Entities), "elapsed", since(started))
 	t := time.Now()
 	if err := ds.Save(ctx, st); err != nil {
 		return nil, err
 	}
-	slog.InfoContext(ctx, "golden records stored", "seconds", since(t))
+	slog.InfoContext(ctx, "golden records stored", "elapsed", since(t))
 	if cfg == nil {
 		if cfg, err = StoredConfig(ctx, st, ds); err != nil {
 			return nil, err
@@ -51,14 +51,14 @@ func Refresh(ctx context.Context, st *store.Store, cfg *quality.Config) (*Summar
 	if err != nil {
 		return nil, fmt.Errorf("quality checks: %w", err)
 	}
-	slog.InfoContext(ctx, "quality checks run", "checks", len(rep.Results), "seconds", since(t))
+	slog.InfoContext(ctx, "quality checks run", "checks", len(rep.Results), "elapsed", since(t))
 	sum, err := save(ctx, st, ds, rep, started)
 	if err != nil {
 		return nil, err
 	}
 	sum.Elapsed = time.Since(started)
 	slog.InfoContext(ctx, "quality run stored", "run", sum.RunID, "findings_open", sum.Run.Findings,
-		"score", sum.Run.Score, "alerts", len(sum.Alerts), "seconds", sum.Elapsed.Seconds())
+		"score", sum.Run.Score, "alerts", len(sum.Alerts), "elapsed", sum.Elapsed.Round(time.Millisecond))
 	return sum, nil
 }
 
@@ -79,7 +79,7 @@ func StoredConfig(ctx context.Context, st *store.Store, ds *golden.Dataset) (*qu
 	return cfg, nil
 }
 
-func since(t time.Time) float64 { return time.Since(t).Round(time.Millisecond).Seconds() }
+func since(t time.Time) time.Duration { return time.Since(t).Round(time.Millisecond) }
 
 // save scores the report, compares it with history and stores the run.
 func save(ctx context.Context, st *store.Store, ds *golden.Dataset, rep *quality.Report, started time.Time) (*Summary, error) {
