@@ -4,6 +4,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
 	"github.com/ortaq/ortaq/internal/source"
 	"github.com/ortaq/ortaq/internal/store"
 )
@@ -165,5 +168,31 @@ func TestDoc(t *testing.T) {
 		if len(got) != len(tc.want) || got[0] != tc.want[0] {
 			t.Errorf("SearchTerms(%q) = %v, want %v", tc.q, got, tc.want)
 		}
+	}
+}
+
+func TestEncodeDoc(t *testing.T) {
+	d := testDataset()
+	for _, id := range []string{"P1", "P3", "A1"} {
+		doc := d.Entities[id].Doc()
+		b, err := doc.Encode()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := DecodeDoc(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(doc, got, cmpopts.EquateEmpty()); diff != "" {
+			t.Errorf("%s: decoded doc differs (-want +got):\n%s", id, diff)
+		}
+	}
+	// P3's death date comes from the civil registry, not from its records.
+	b, _ := func() ([]byte, error) { doc := d.Entities["P3"].Doc(); return doc.Encode() }()
+	if got, _ := DecodeDoc(b); got.Value("death_date") != "2025-05-05" {
+		t.Errorf("death date lost: %+v", got.Values)
+	}
+	if _, err := DecodeDoc([]byte(`{"e":"P1","m":[],"f":[{"n":"sex","v":"M","m":3}]}`)); err == nil {
+		t.Error("a value naming a missing member decoded")
 	}
 }

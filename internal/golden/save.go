@@ -3,19 +3,20 @@ package golden
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/ortaq/ortaq/internal/names"
 	"github.com/ortaq/ortaq/internal/source"
 	"github.com/ortaq/ortaq/internal/store"
 )
 
-// Doc is a golden record as stored and served: the surviving value of each
-// attribute with its provenance, the disagreements, the records it was made
-// from and the entity's ties.
+// Doc is a golden record as served: the surviving value of each attribute
+// with its provenance, the disagreements, the records it was made from and
+// the entity's ties. The store keeps it in a compact form (Encode,
+// DecodeDoc).
 type Doc struct {
 	EntityID  string             `json:"entity_id"`
 	Kind      string             `json:"kind"`
@@ -35,10 +36,11 @@ type Field struct {
 
 // MemberRef names one record of an entity.
 type MemberRef struct {
-	Source   string `json:"source"`
-	Agency   string `json:"agency"`
-	RecordID string `json:"record_id"`
-	Version  int    `json:"version"`
+	Source   string    `json:"source"`
+	Agency   string    `json:"agency"`
+	RecordID string    `json:"record_id"`
+	Version  int       `json:"version"`
+	Observed time.Time `json:"observed"`
 }
 
 // Value returns the value of attr, or "".
@@ -70,7 +72,7 @@ func (e *Entity) Doc() Doc {
 	})
 	for _, m := range e.Members {
 		d.Members = append(d.Members, MemberRef{Source: m.Source.Name, Agency: m.Source.AgencyCode,
-			RecordID: m.Record.RecordID, Version: m.Record.Version})
+			RecordID: m.Record.RecordID, Version: m.Record.Version, Observed: m.Record.ObservedAt})
 	}
 	return d
 }
@@ -121,7 +123,8 @@ func (d *Dataset) Save(ctx context.Context, st *store.Store) error {
 	seen := map[string]bool{}
 	for _, id := range ids {
 		e := d.Entities[id]
-		doc, err := json.Marshal(e.Doc())
+		gd := e.Doc()
+		doc, err := gd.Encode()
 		if err != nil {
 			return fmt.Errorf("golden record %s: %w", id, err)
 		}

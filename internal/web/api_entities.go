@@ -1,12 +1,12 @@
 package web
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
 	"time"
 
+	"github.com/ortaq/ortaq/internal/golden"
 	"github.com/ortaq/ortaq/internal/store"
 )
 
@@ -31,10 +31,9 @@ type apiEntity struct {
 	Household   string    `json:"household"`
 	Owner       string    `json:"owner"`
 	BuiltAt     time.Time `json:"built_at"`
-	// Golden is the golden record with every value's provenance, as
-	// golden.Doc stores it.
-	Golden  json.RawMessage `json:"golden"`
-	Records []apiMember     `json:"records"`
+	// Golden is the golden record with every value's provenance.
+	Golden  golden.Doc  `json:"golden"`
+	Records []apiMember `json:"records"`
 }
 
 // apiMember is the latest live version of one record of an entity.
@@ -91,8 +90,13 @@ func (s *Server) getEntity(w http.ResponseWriter, r *http.Request) {
 	for _, src := range srcs {
 		byID[src.ID] = src
 	}
+	doc, err := golden.DecodeDoc(g.Doc)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
 	out := apiEntity{apiEntitySummary: toAPISummary(g), Household: g.Household, Owner: g.Owner, BuiltAt: g.BuiltAt,
-		Golden: g.Doc, Records: []apiMember{}}
+		Golden: doc, Records: []apiMember{}}
 	if id != asked {
 		out.RequestedID = asked
 	}

@@ -102,8 +102,8 @@ func browserExpectations(t *testing.T, d *demo) browserExpect {
 	t.Helper()
 	var e browserExpect
 	e.Agencies, e.Text, e.Person.Agency = map[string][]string{}, map[string]map[string]string{}, map[string]string{}
-	var doc golden.Doc
-	if err := json.Unmarshal(d.Person.Doc, &doc); err != nil {
+	doc, err := golden.DecodeDoc(d.Person.Doc)
+	if err != nil {
 		t.Fatal(err)
 	}
 	var nameAgency string

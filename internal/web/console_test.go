@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -163,8 +162,8 @@ func TestEntityPage(t *testing.T) {
 	demoEach(t, func(t *testing.T, d *demo) {
 		_, ts := mustServe(t, d.st, Options{})
 		ctx := context.Background()
-		var doc golden.Doc
-		if err := json.Unmarshal(d.Person.Doc, &doc); err != nil {
+		doc, err := golden.DecodeDoc(d.Person.Doc)
+		if err != nil {
 			t.Fatal(err)
 		}
 		members, err := d.st.EntityRecords(ctx, []string{d.Person.EntityID})

@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"encoding/csv"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"net/url"
 	"os"
@@ -268,8 +267,8 @@ func (d *demo) pick(ctx context.Context, dir string) error {
 				d.Animal = herd[0].EntityID
 			}
 		}
-		var doc golden.Doc
-		if err := json.Unmarshal(g.Doc, &doc); err != nil {
+		doc, err := golden.DecodeDoc(g.Doc)
+		if err != nil {
 			return err
 		}
 		first, last := doc.Value("first_name"), doc.Value("last_name")

@@ -2,11 +2,9 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"testing"
 
-	"github.com/ortaq/ortaq/internal/golden"
 	"github.com/ortaq/ortaq/internal/scorecard"
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/store/storetest"
@@ -84,9 +82,9 @@ func TestConsoleAPI(t *testing.T) {
 		doc.check(t, "GET", "/api/v1/entities/{entity}", r)
 		var e apiEntity
 		decodeInto(t, r, &e)
-		var g golden.Doc
-		if err := json.Unmarshal(e.Golden, &g); err != nil {
-			t.Fatal(err)
+		g := e.Golden
+		if v := g.Value("national_id"); v != d.Person.NationalID || g.Values[0].Source == "" || g.Values[0].RecordID == "" {
+			t.Errorf("golden record without its values' provenance: %+v", g.Values[0])
 		}
 		if e.EntityID != d.Person.EntityID || e.RequestedID != "" || len(e.Records) != d.Person.Members || len(g.Values) == 0 {
 			t.Errorf("entity: id %s, %d records (want %d), %d golden values", e.EntityID, len(e.Records), d.Person.Members, len(g.Values))

@@ -2,7 +2,6 @@ package web
 
 import (
 	"cmp"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -122,7 +121,7 @@ func (s *Server) entityPage(w http.ResponseWriter, r *http.Request) {
 		fail(err)
 		return
 	}
-	if err := json.Unmarshal(d.G.Doc, &d.Doc); err != nil {
+	if d.Doc, err = golden.DecodeDoc(d.G.Doc); err != nil {
 		fail(fmt.Errorf("golden record %s: %w", id, err))
 		return
 	}
