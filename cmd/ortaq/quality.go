@@ -198,7 +198,7 @@ var worklistCommand = command{
 			}
 			defer st.Close()
 			f.Limit = -1
-			findings, _, err := st.Findings(ctx, f)
+			findings, _, err := st.WorkList(ctx, f)
 			if err != nil {
 				return err
 			}

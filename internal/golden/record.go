@@ -51,15 +51,6 @@ func (a Attrs) All() iter.Seq2[string, string] {
 	}
 }
 
-// Map returns the attributes as a new map.
-func (a Attrs) Map() map[string]string {
-	m := make(map[string]string, len(a.vals))
-	for k, v := range a.All() {
-		m[k] = v
-	}
-	return m
-}
-
 // Add appends a record read from the store to the source, copying what it
 // keeps: r.Attrs may be reused by the caller.
 func (s *Source) Add(r store.LiveRecord) {

@@ -28,15 +28,6 @@ type Result struct {
 	Findings    []Finding `json:"findings,omitempty"`
 }
 
-// PassRate is the share of checked items that pass, 1 when none were
-// checked.
-func (r *Result) PassRate() float64 {
-	if r.Total == 0 {
-		return 1
-	}
-	return float64(r.Total-r.Failed) / float64(r.Total)
-}
-
 // Finding is one record, row, column or load that fails a check.
 type Finding struct {
 	RecordID string `json:"record_id,omitempty"`

@@ -293,7 +293,7 @@ func (s *Store) findingGroups(ctx context.Context, f FindingFilter) ([]findingGr
 }
 
 // FindingTally counts the findings that are not resolved per source and
-// check, by status, as FindingCounts does, from the index alone.
+// check, by status, from the index alone.
 func (s *Store) FindingTally(ctx context.Context) ([]FindingCount, error) {
 	owners, err := s.sourceOwners(ctx)
 	if err != nil {

@@ -460,29 +460,6 @@ type FindingCount struct {
 	Open, Fixed, NotDefect      int
 }
 
-// FindingCounts counts the findings per source and check.
-func (s *Store) FindingCounts(ctx context.Context) ([]FindingCount, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT s.name, a.code, f.check_name, MIN(f.kind),
-			SUM(CASE WHEN f.status = 'open' THEN 1 ELSE 0 END),
-			SUM(CASE WHEN f.status = 'fixed' THEN 1 ELSE 0 END),
-			SUM(CASE WHEN f.status = 'not_defect' THEN 1 ELSE 0 END)
-		FROM quality_findings f JOIN sources s ON s.id = f.source_id JOIN agencies a ON a.id = s.agency_id
-		GROUP BY s.name, a.code, f.check_name ORDER BY a.code, s.name, f.check_name`)
-	if err != nil {
-		return nil, fmt.Errorf("finding counts: %w", err)
-	}
-	defer rows.Close()
-	var out []FindingCount
-	for rows.Next() {
-		var c FindingCount
-		if err := rows.Scan(&c.Source, &c.Agency, &c.Check, &c.Kind, &c.Open, &c.Fixed, &c.NotDefect); err != nil {
-			return nil, fmt.Errorf("finding counts: %w", err)
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
-}
-
 // Finding returns one finding, or ErrNotFound.
 func (s *Store) Finding(ctx context.Context, id string) (Finding, error) {
 	f, err := scanFinding(s.db.QueryRowContext(ctx, s.dialect.rebind(`SELECT `+findingColumns+` FROM quality_findings f
