@@ -8,6 +8,9 @@
 # The cluster listens on 127.0.0.1 (first free port from 54320 up) and on a
 # Unix socket inside DIR, trusts every local connection and has a database
 # named ortaq_test. Progress goes to stderr; stdout carries only the DSN.
+# Tests need no durability, so the cluster does not sync to disk; with
+# ORTAQ_PG_DURABLE=1 it does (fsync, synchronous commit, full page writes),
+# as benchmarks of durable work must.
 # If start fails, "stop DIR" still cleans up whatever it left behind.
 # As root the server runs as the postgres user; if no server binaries are
 # found, root installs Debian's postgresql package.
@@ -87,10 +90,12 @@ start() {
 		listen_addresses = '127.0.0.1'
 		unix_socket_directories = '$dir/sock'
 		max_connections = 200
-		fsync = off
-		synchronous_commit = off
-		full_page_writes = off
 	CONF
+	if [[ ${ORTAQ_PG_DURABLE:-} == 1 ]]; then
+		log "durable: fsync and synchronous commit on"
+	else
+		printf '%s\n' "fsync = off" "synchronous_commit = off" "full_page_writes = off" | as_pg tee -a "$dir/data/postgresql.conf" >/dev/null
+	fi
 
 	# Try ports until one binds: another process may grab a port between
 	# our probe and the server's bind.

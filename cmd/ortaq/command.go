@@ -30,7 +30,10 @@ var commands = []command{
 	resolveCommand,
 	qualityCommand,
 	worklistCommand,
+	exchangeCommand,
+	caCommand,
 	evalCommand,
+	auditCommand,
 	migrateCommand,
 	versionCommand,
 }

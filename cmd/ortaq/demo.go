@@ -11,6 +11,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/ortaq/ortaq/internal/exchange"
 	"github.com/ortaq/ortaq/internal/quality"
 	"github.com/ortaq/ortaq/internal/resolve"
 	"github.com/ortaq/ortaq/internal/scorecard"
@@ -30,6 +31,7 @@ var demoCommand = command{
 		seed := fs.Int64("seed", 1, "seed of the synthetic nation")
 		data := fs.String("data", "./ortaq-data", "directory for the synthetic extracts (under synth/)")
 		fresh := fs.Bool("fresh", false, "synthesise and ingest again even if the store has data")
+		srv := serverFlags(fs)
 		return func(ctx context.Context, fs *flag.FlagSet, out io.Writer) error {
 			if err := noArgs("demo", fs); err != nil {
 				return err
@@ -45,8 +47,12 @@ var demoCommand = command{
 			if err := demoData(ctx, st, filepath.Join(*data, "synth"), *people, *seed, *fresh, out); err != nil {
 				return err
 			}
+			srv.prepare = func(ctx context.Context, x *exchange.Exchange) error {
+				return demoExchange(ctx, st, x, *data, *addr, out)
+			}
+			srv.auditKey = auditKeyFile(srv.auditKey, *db)
 			fmt.Fprintf(out, "ortaq console: http://%s/  (API: http://%s/api/v1/openapi.json; Ctrl-C stops)\n", *addr, *addr)
-			return serve(ctx, st, *addr)
+			return serve(ctx, st, *addr, *srv)
 		}
 	},
 }

@@ -2,20 +2,28 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
+	"errors"
 	"flag"
+	"fmt"
 	"io"
+	"path/filepath"
+	"strings"
 
+	"github.com/ortaq/ortaq/internal/audit"
+	"github.com/ortaq/ortaq/internal/exchange"
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/web"
 )
 
 var serveCommand = command{
 	name:    "serve",
-	summary: "Serve the console and the JSON API (/api/v1) over the store.",
+	summary: "Serve the console, the JSON API (/api/v1) and the exchange over the store.",
 	setup: func(fs *flag.FlagSet) func(context.Context, *flag.FlagSet, io.Writer) error {
 		db := dbFlag(fs)
 		addr := fs.String("addr", "localhost:8080", "address to listen on")
 		migrate := fs.Bool("migrate", true, "apply pending migrations on start; with -migrate=false an outdated schema is refused")
+		srv := serverFlags(fs)
 		return func(ctx context.Context, fs *flag.FlagSet, _ io.Writer) error {
 			if err := noArgs("serve", fs); err != nil {
 				return err
@@ -33,16 +41,110 @@ var serveCommand = command{
 				return err
 			}
 			defer st.Close()
-			return serve(ctx, st, *addr)
+			srv.auditKey = auditKeyFile(srv.auditKey, *db)
+			return serve(ctx, st, *addr, *srv)
 		}
 	},
 }
 
-// serve serves until ctx is cancelled; the server refuses an outdated schema.
-func serve(ctx context.Context, st *store.Store, addr string) error {
-	srv, err := web.New(st, web.Options{Version: version()})
+// serverConfig is what serve needs beyond the store and the address.
+type serverConfig struct {
+	// caDir, when set, serves HTTPS with a certificate from the platform
+	// CA there and accepts the client certificates it issued.
+	caDir string
+	// hosts are the names the server certificate is for.
+	hosts string
+	// auditKey is the file with the audit log's signing key, created on
+	// first use; auditOrigin names the log in its checkpoints.
+	auditKey, auditOrigin string
+	// prepare, when set, runs once the exchange is up, before serving.
+	prepare func(context.Context, *exchange.Exchange) error
+}
+
+// serverFlags declares the flags serve and demo share.
+func serverFlags(fs *flag.FlagSet) *serverConfig {
+	c := &serverConfig{}
+	fs.StringVar(&c.caDir, "tls-ca", "", "serve HTTPS with a certificate from the platform CA in this directory (see 'ortaq ca init') and accept its client certificates")
+	fs.StringVar(&c.hosts, "tls-hosts", "localhost", "comma-separated host names for the HTTPS server certificate")
+	fs.StringVar(&c.auditKey, "audit-key", "", "audit log signing key, created if missing, its verifier key beside it with .pub "+
+		"(default: audit.key beside a SQLite database, else "+audit.DefaultKeyFile+")")
+	fs.StringVar(&c.auditOrigin, "audit-origin", defaultAuditOrigin, "the audit log's name in its signed checkpoints")
+	return c
+}
+
+// defaultAuditOrigin names the audit log in its checkpoints unless
+// --audit-origin says otherwise.
+const defaultAuditOrigin = "ortaq.local/audit"
+
+// auditKeyFile is where the audit log's signing key lives: the --audit-key
+// flag's value when given, else beside the SQLite database, so that every
+// store keeps its own key, else audit.DefaultKeyFile.
+func auditKeyFile(flagValue, dsn string) string {
+	if flagValue != "" {
+		return flagValue
+	}
+	if path, ok := strings.CutPrefix(dsn, "sqlite:"); ok {
+		return filepath.Join(filepath.Dir(strings.TrimPrefix(path, "//")), "audit.key")
+	}
+	return audit.DefaultKeyFile
+}
+
+// serve serves until ctx is cancelled; the server refuses an outdated
+// schema. The audit log is flushed and its last checkpoint signed before
+// serve returns.
+func serve(ctx context.Context, st *store.Store, addr string, c serverConfig) (err error) {
+	// The audit log and the exchange read their tables at once; an
+	// outdated schema must be named as such, not as a missing table.
+	if err := st.CheckSchema(ctx); err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	signer, _, err := audit.LoadOrCreateKey(c.auditKey, c.auditOrigin)
+	if err != nil {
+		return err
+	}
+	log, err := audit.Open(ctx, st, signer, audit.Options{Origin: c.auditOrigin})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := log.Close(); cerr != nil {
+			err = errors.Join(err, fmt.Errorf("close audit log: %w", cerr))
+		}
+	}()
+	x, err := exchange.New(ctx, st, exchange.Options{})
+	if err != nil {
+		return err
+	}
+	defer x.Close()
+	if c.prepare != nil {
+		if err := c.prepare(ctx, x); err != nil {
+			return err
+		}
+	}
+	opts := web.Options{Version: version(), Exchange: x, Audit: log}
+	if c.caDir != "" {
+		if opts.TLS, err = serverTLS(c); err != nil {
+			return err
+		}
+	}
+	srv, err := web.New(st, opts)
 	if err != nil {
 		return err
 	}
 	return srv.Serve(ctx, addr)
+}
+
+// serverTLS loads the platform CA and makes the server's certificate.
+func serverTLS(c serverConfig) (*tls.Config, error) {
+	ca, err := exchange.LoadCA(filepath.Clean(c.caDir))
+	if err != nil {
+		return nil, err
+	}
+	var hosts []string
+	for _, h := range strings.Split(c.hosts, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			hosts = append(hosts, h)
+		}
+	}
+	return ca.ServerConfig(hosts)
 }

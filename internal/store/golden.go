@@ -157,7 +157,7 @@ func (s *Store) GoldenBy(ctx context.Context, by, value string, limit int) ([]Go
 }
 
 func (s *Store) goldenRows(ctx context.Context, q string, args ...any) ([]GoldenRow, error) {
-	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(q), args...)
+	rows, err := s.queryPrepared(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("golden records: %w", err)
 	}
@@ -202,6 +202,28 @@ func (s *Store) GoldenCounts(ctx context.Context) (map[string]int, error) {
 			return nil, fmt.Errorf("count golden records: %w", err)
 		}
 		out[k] = n
+	}
+	return out, rows.Err()
+}
+
+// SampleNationalIDs returns up to n national ids of living people that
+// have a golden record, for examples and load tests. A golden record keeps
+// an invalid IIN when it has no valid one; callers that need valid ids
+// check them (kz.ValidIIN).
+func (s *Store) SampleNationalIDs(ctx context.Context, n int) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`SELECT national_id FROM golden_records
+		WHERE kind = 'person' AND national_id <> '' AND death_date = '' ORDER BY entity_id LIMIT ?`), n)
+	if err != nil {
+		return nil, fmt.Errorf("sample national ids: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("sample national ids: %w", err)
+		}
+		out = append(out, id)
 	}
 	return out, rows.Err()
 }

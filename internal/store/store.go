@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -39,6 +40,8 @@ type Store struct {
 	where string
 	// stopCheckpoints ends the SQLite checkpointer and waits for it.
 	stopCheckpoints func()
+	// stmts caches prepared statements by query text (see queryPrepared).
+	stmts sync.Map
 }
 
 // Open connects to the database named by dsn: "sqlite:PATH" (the directory
@@ -71,6 +74,13 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", redact(dsn), err)
 	}
+	// database/sql keeps only two idle connections by default, so a server
+	// answering dozens of requests at once would close and reopen
+	// connections all the time: for SQLite that re-reads the schema and
+	// the pragmas, for PostgreSQL it starts a backend. Keep as many as a
+	// busy server uses.
+	db.SetMaxIdleConns(maxIdleConns)
+	db.SetConnMaxIdleTime(5 * time.Minute)
 	s := &Store{db: db, dialect: d, where: redact(dsn)}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
@@ -81,6 +91,9 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	}
 	return s, nil
 }
+
+// maxIdleConns is how many connections the pool keeps open between uses.
+const maxIdleConns = 64
 
 // checkpointEvery is how often the SQLite checkpointer copies the WAL
 // into the database file.
@@ -159,6 +172,7 @@ func (s *Store) Close() error {
 	if s.stopCheckpoints != nil {
 		s.stopCheckpoints()
 	}
+	s.closeStatements()
 	return s.db.Close()
 }
 

@@ -143,6 +143,13 @@ type response struct {
 // do sends a request and reads the whole answer.
 func do(tb testing.TB, method, url, contentType, body string, header ...string) response {
 	tb.Helper()
+	return doWith(tb, http.DefaultClient, method, url, contentType, body, header...)
+}
+
+// doWith is do through client c (an HTTPS client with or without a client
+// certificate).
+func doWith(tb testing.TB, c *http.Client, method, url, contentType, body string, header ...string) response {
+	tb.Helper()
 	var rd io.Reader
 	if body != "" {
 		rd = strings.NewReader(body)
@@ -157,7 +164,7 @@ func do(tb testing.TB, method, url, contentType, body string, header ...string) 
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
-	res, err := http.DefaultClient.Do(req)
+	res, err := c.Do(req)
 	if err != nil {
 		tb.Fatal(err)
 	}

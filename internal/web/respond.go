@@ -12,9 +12,15 @@ import (
 	"github.com/ortaq/ortaq/internal/store"
 )
 
-// writeJSON sends v as the JSON answer. It encodes into memory first so that
-// an encoding failure becomes a clean 500 rather than half a document.
+// writeJSON sends v as the JSON answer.
 func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
+	writeDoc(w, r, status, "application/json", v)
+}
+
+// writeDoc sends v encoded as JSON with the given content type. It encodes
+// into memory first so that an encoding failure becomes a clean 500 rather
+// than half a document.
+func writeDoc(w http.ResponseWriter, r *http.Request, status int, contentType string, v any) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false) // no HTML here; keep "<" readable in quarantined rows
@@ -23,7 +29,7 @@ func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
 		writeProblem(w, r, http.StatusInternalServerError, "internal error; the server log has the details")
 		return
 	}
-	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Type", contentType)
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())

@@ -10,6 +10,7 @@ package web
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"html/template"
@@ -20,6 +21,8 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/ortaq/ortaq/internal/audit"
+	"github.com/ortaq/ortaq/internal/exchange"
 	"github.com/ortaq/ortaq/internal/resolve"
 	"github.com/ortaq/ortaq/internal/store"
 )
@@ -30,6 +33,15 @@ type Options struct {
 	Version string
 	// MaxPushBytes caps the body of a record push; 0 means DefaultMaxPushBytes.
 	MaxPushBytes int64
+	// Exchange answers agency queries and keeps the registry; nil leaves
+	// the exchange endpoints answering 503.
+	Exchange *exchange.Exchange
+	// TLS, when set, makes Serve answer HTTPS only; its ClientCAs are the
+	// CA whose client certificates authenticate exchange clients.
+	TLS *tls.Config
+	// Audit is the log every exchange decision is written to before it is
+	// answered. The exchange needs it: without it no query is answered.
+	Audit *audit.Log
 }
 
 // DefaultMaxPushBytes is the largest record push accepted unless
@@ -58,6 +70,7 @@ type Server struct {
 	// changes that move them.
 	regionCache regionCache
 	statusGen   statusGen
+	metrics     *metrics
 	// routes lists the patterns registered in routes.go, so that tests can
 	// hold the OpenAPI document to them.
 	routes []string
@@ -91,6 +104,7 @@ func newServer(st *store.Store, opts Options, files fs.FS) (*Server, error) {
 	if err := checkPages(s.pages); err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
+	s.metrics = newMetrics(s)
 	s.registerRoutes()
 	return s, nil
 }
@@ -112,6 +126,10 @@ func (s *Server) Serve(ctx context.Context, addr string) error {
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
+	scheme := "http"
+	if s.opts.TLS != nil {
+		ln, scheme = tls.NewListener(ln, s.opts.TLS), "https"
+	}
 	srv := &http.Server{
 		Handler: s.Handler(),
 		// Request contexts must outlive ctx so that Shutdown can let them
@@ -121,7 +139,7 @@ func (s *Server) Serve(ctx context.Context, addr string) error {
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(slog.Default().Handler(), slog.LevelWarn),
 	}
-	slog.InfoContext(ctx, "serving", "url", listenURL(ln.Addr()), "db", s.st.String(), "version", s.opts.Version)
+	slog.InfoContext(ctx, "serving", "url", listenURL(scheme, ln.Addr()), "db", s.st.String(), "version", s.opts.Version)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -175,15 +193,15 @@ func (s *Server) warm(ctx context.Context) {
 
 // listenURL is the address a person can paste into a browser: a wildcard
 // listen address becomes localhost.
-func listenURL(a net.Addr) string {
+func listenURL(scheme string, a net.Addr) string {
 	host, port, err := net.SplitHostPort(a.String())
 	if err != nil {
-		return "http://" + a.String() + "/"
+		return scheme + "://" + a.String() + "/"
 	}
 	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
 		host = "localhost"
 	}
-	return "http://" + net.JoinHostPort(host, port) + "/"
+	return scheme + "://" + net.JoinHostPort(host, port) + "/"
 }
 
 // statusWriter remembers the status and size of a response for the log and

@@ -200,7 +200,7 @@ func TestListenURL(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := listenURL(a); got != tc.want {
+		if got := listenURL("http", a); got != tc.want {
 			t.Errorf("listenURL(%s) = %s; want %s", tc.addr, got, tc.want)
 		}
 	}

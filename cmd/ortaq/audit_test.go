@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ortaq/ortaq/internal/audit"
+	"github.com/ortaq/ortaq/internal/store"
+)
+
+// mustAuditLog writes a small audit log into a fresh SQLite database and
+// returns its DSN, the verifier key file and a receipt file for record 3.
+func mustAuditLog(t *testing.T) (dsn, pub, receipt string) {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	dsn = "sqlite:" + filepath.Join(dir, "ortaq.db")
+	st, err := openStore(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	keyFile := filepath.Join(dir, "keys", "audit.key")
+	signer, _, err := audit.LoadOrCreateKey(keyFile, "ortaq.test/audit")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := audit.Open(ctx, st, signer, audit.Options{Origin: "ortaq.test/audit"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recs []audit.Record
+	for i := range 40 {
+		recs = append(recs, audit.Record{Member: "GOV-MOH", Subsystem: "clinics", Service: "person-lookup",
+			Subject: "900101300123", Fields: []string{"last_name"}, Purpose: "treatment", RequestID: "req-" + string(rune('a'+i%26)),
+			Decision: audit.Allowed, Status: 200})
+	}
+	if _, err := l.Append(ctx, recs...); err != nil {
+		t.Fatal(err)
+	}
+	r, err := l.Receipt(ctx, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	receipt = filepath.Join(dir, "receipt.json")
+	if err := os.WriteFile(receipt, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return dsn, keyFile + ".pub", receipt
+}
+
+func TestAuditVerifyCommand(t *testing.T) {
+	tests := []struct {
+		name   string
+		tamper string
+		want   []string // in the output; nil for a clean log
+	}{
+		{"clean", "", nil},
+		{"edited", `UPDATE audit_records SET purpose = 'marketing' WHERE idx = 7`, []string{"edited", "index 7"}},
+		{"deleted", `DELETE FROM audit_records WHERE idx = 12`, []string{"deleted", "index 12"}},
+		{"rewritten", `UPDATE audit_checkpoints SET note = replace(note, 'ortaq.test/audit', 'forged')`, []string{"bad_signature"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dsn, pub, receipt := mustAuditLog(t)
+			if tt.tamper != "" {
+				st, err := store.Open(context.Background(), dsn)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := st.ExecForTest(context.Background(), tt.tamper); err != nil {
+					t.Fatal(err)
+				}
+				st.Close()
+			}
+			out, err := runCLI(t, "audit", "verify", "--db", dsn, "--key", pub, "--trusted", receipt)
+			if tt.want == nil {
+				if err != nil || !strings.Contains(out, "no problems found") || !strings.Contains(out, "40 records") {
+					t.Fatalf("clean log: %v\n%s", err, out)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), "problems found") {
+				t.Fatalf("tampered log: err %v\n%s", err, out)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("output does not name %q:\n%s", w, out)
+				}
+			}
+		})
+	}
+}
+
+func TestAuditVerifyKeyAndUsage(t *testing.T) {
+	dsn, pub, _ := mustAuditLog(t)
+	vkey, err := os.ReadFile(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The verifier key itself works as well as its file; flags may come
+	// before the subcommand.
+	if out, err := runCLI(t, "audit", "--db", dsn, "verify", "--key", strings.TrimSpace(string(vkey))); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	for _, args := range [][]string{
+		{"audit"},
+		{"audit", "frobnicate"},
+		{"audit", "verify", "--db", dsn, "--key", "no-such-file"},
+		{"audit", "verify", "--nope"},
+		{"audit", "verify", "extra"},
+	} {
+		_, err := runCLI(t, args...)
+		var ue usageError
+		if !errors.As(err, &ue) {
+			t.Errorf("%v: %v, want a usage error", args, err)
+		}
+	}
+	out, err := runCLI(t, "audit", "verify", "-h")
+	if !errors.Is(err, errHelpShown) || !strings.Contains(out, "--key") && !strings.Contains(out, "-key") {
+		t.Errorf("help: %v\n%s", err, out)
+	}
+	out, _ = runCLI(t, "help", "audit")
+	if !strings.Contains(out, audit.DefaultKeyFile+".pub") {
+		t.Errorf("help does not say which key it trusts:\n%s", out)
+	}
+}

@@ -1,0 +1,46 @@
+// Package audit is ortaq's tamper-evident access log. Every exchange
+// decision, allowed or refused, becomes a Record stored in the database and
+// committed, as a salted hash, to an append-only RFC 6962 Merkle log whose
+// signed checkpoints (C2SP signed notes) and tiles (C2SP tlog-tiles) anyone
+// can fetch and check. The log reveals no personal data: its entries are
+// commitments, and only the holder of a record and its salt can open one.
+package audit
+
+import "time"
+
+// Decisions a Record carries.
+const (
+	Allowed = "allowed"
+	Refused = "refused"
+)
+
+// Record is one access decision: who asked (member, subsystem, the
+// credential used and the official), what for (service, subject, fields,
+// purpose, legal basis, request id) and what was decided.
+type Record struct {
+	// Index is the record's leaf index in the log; Append assigns it.
+	Index uint64 `json:"index"`
+	// Time is when the decision was made; Append sets it when zero.
+	Time      time.Time `json:"time"`
+	Member    string    `json:"member"`
+	Subsystem string    `json:"subsystem"`
+	// Auth names the credential: "cert:SERIAL", "key:ID", or "" when the
+	// request carried none that was valid.
+	Auth string `json:"auth"`
+	// User is the official's user id, as the client system sent it.
+	User    string `json:"user"`
+	Service string `json:"service"`
+	// Subject is the key the request named: an IIN, an animal's tag.
+	Subject    string   `json:"subject"`
+	Fields     []string `json:"fields"`
+	Purpose    string   `json:"purpose"`
+	LegalBasis string   `json:"legal_basis"`
+	RequestID  string   `json:"request_id"`
+	Decision   string   `json:"decision"`
+	// Status is the HTTP status the client received.
+	Status int    `json:"status"`
+	Reason string `json:"reason,omitempty"`
+	// Salt is random per record; Append draws it. Without it the
+	// commitment cannot be opened, so the log alone reveals nothing.
+	Salt []byte `json:"salt"`
+}
