@@ -50,7 +50,8 @@ for db in $dbs; do
 		# first minute measures the checkpointer and autovacuum.
 		psql -q "$dsn" -c 'VACUUM ANALYZE' -c 'CHECKPOINT'
 	fi
-	ortaq serve --db "$dsn" --addr "$addr" --tls-ca "$work/ca" --audit-key "$work/audit-$db.key" 2>"$work/serve.log" &
+	# Not through the function: $! must be the server itself, for kill.
+	"$work/ortaq" serve --db "$dsn" --addr "$addr" --tls-ca "$work/ca" --audit-key "$work/audit-$db.key" 2>"$work/serve.log" &
 	serve_pid=$!
 	for _ in $(seq 100); do
 		curl -sfk "https://$addr/api/v1/health" >/dev/null 2>&1 && break

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -148,6 +149,11 @@ func batchKeys(w http.ResponseWriter, r *http.Request) ([]string, error) {
 	}
 	if len(body.Keys) == 0 {
 		return nil, bad("body: \"keys\" must list at least one key")
+	}
+	// Refused whole, with one audit record rather than one per key, so
+	// that an oversized batch cannot flood the log.
+	if len(body.Keys) > exchange.MaxBatch {
+		return nil, bad(fmt.Sprintf("body: %d keys; a batch holds at most %d", len(body.Keys), exchange.MaxBatch))
 	}
 	return body.Keys, nil
 }

@@ -395,6 +395,13 @@ func TestExchangeBatch(t *testing.T) {
 		}
 		res = rig.do(t, query{client: rig.certClient, method: "POST", path: rig.right.Service, body: `{"keys": []}`})
 		wantStatus(t, "empty batch", res, 400)
+		size := rig.log.Size()
+		many, _ := json.Marshal(map[string]any{"keys": slices.Repeat([]string{ids[0]}, exchange.MaxBatch+1)})
+		res = rig.do(t, query{client: rig.certClient, method: "POST", path: rig.right.Service, body: string(many)})
+		wantStatus(t, "oversized batch", res, 400)
+		if grown := rig.log.Size() - size; grown != 1 {
+			t.Errorf("an oversized batch added %d audit records; want 1", grown)
+		}
 
 		m := rig.send(t, "GET", "/metrics", "", "")
 		wantStatus(t, "metrics", m, 200)
