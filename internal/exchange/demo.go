@@ -147,23 +147,22 @@ func SeedDemo(ctx context.Context, x *Exchange) error {
 			}
 		}
 	}
-	for _, s := range demoServices {
-		if err := x.PutService(ctx, s); err != nil {
-			return fmt.Errorf("seed demo registry: %w", err)
-		}
+	if err := putAll(ctx, demoServices, x.PutService); err != nil {
+		return err
 	}
-	for _, p := range demoPurposes {
-		if err := x.PutPurpose(ctx, p); err != nil {
-			return fmt.Errorf("seed demo registry: %w", err)
-		}
+	if err := putAll(ctx, demoPurposes, x.PutPurpose); err != nil {
+		return err
 	}
-	for _, b := range demoBases {
-		if err := x.PutLegalBasis(ctx, b); err != nil {
-			return fmt.Errorf("seed demo registry: %w", err)
-		}
+	if err := putAll(ctx, demoBases, x.PutLegalBasis); err != nil {
+		return err
 	}
-	for _, r := range demoRights {
-		if err := x.Grant(ctx, r); err != nil {
+	return putAll(ctx, demoRights, x.Grant)
+}
+
+// putAll puts every demo entry of one kind, stopping at the first failure.
+func putAll[T any](ctx context.Context, entries []T, put func(context.Context, T) error) error {
+	for _, e := range entries {
+		if err := put(ctx, e); err != nil {
 			return fmt.Errorf("seed demo registry: %w", err)
 		}
 	}
