@@ -17,23 +17,23 @@ const maxRegistryBody = 256 << 10
 // to read. Changing it takes a credential with the admin scope.
 
 func (s *Server) listMembers(w http.ResponseWriter, r *http.Request) {
-	s.readRegistry(w, r, func(x *exchange.Exchange) any { return map[string]any{"members": x.Members()} })
+	s.readRegistry(w, r, func(x *exchange.Exchange) any { return map[string]any{"members": orEmpty(x.Members())} })
 }
 
 func (s *Server) listServices(w http.ResponseWriter, r *http.Request) {
-	s.readRegistry(w, r, func(x *exchange.Exchange) any { return map[string]any{"services": x.Services()} })
+	s.readRegistry(w, r, func(x *exchange.Exchange) any { return map[string]any{"services": orEmpty(x.Services())} })
 }
 
 func (s *Server) listPurposes(w http.ResponseWriter, r *http.Request) {
-	s.readRegistry(w, r, func(x *exchange.Exchange) any { return map[string]any{"purposes": x.Purposes()} })
+	s.readRegistry(w, r, func(x *exchange.Exchange) any { return map[string]any{"purposes": orEmpty(x.Purposes())} })
 }
 
 func (s *Server) listLegalBases(w http.ResponseWriter, r *http.Request) {
-	s.readRegistry(w, r, func(x *exchange.Exchange) any { return map[string]any{"legal_bases": x.LegalBases()} })
+	s.readRegistry(w, r, func(x *exchange.Exchange) any { return map[string]any{"legal_bases": orEmpty(x.LegalBases())} })
 }
 
 func (s *Server) listRights(w http.ResponseWriter, r *http.Request) {
-	s.readRegistry(w, r, func(x *exchange.Exchange) any { return map[string]any{"rights": x.Rights()} })
+	s.readRegistry(w, r, func(x *exchange.Exchange) any { return map[string]any{"rights": orEmpty(x.Rights())} })
 }
 
 func (s *Server) getLegalBasis(w http.ResponseWriter, r *http.Request) {
@@ -148,6 +148,14 @@ func (s *Server) revokeCert(w http.ResponseWriter, r *http.Request) {
 	s.admin(w, r, func(ctx context.Context, x *exchange.Exchange) (any, error) {
 		return nil, x.RevokeCert(ctx, r.PathValue("serial"))
 	})
+}
+
+// orEmpty makes an empty list encode as [] rather than null.
+func orEmpty[T any](l []T) []T {
+	if l == nil {
+		return []T{}
+	}
+	return l
 }
 
 // readRegistry answers a public read of the registry; read may return a

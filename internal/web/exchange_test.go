@@ -23,6 +23,7 @@ import (
 	"github.com/ortaq/ortaq/internal/audit"
 	"github.com/ortaq/ortaq/internal/exchange"
 	"github.com/ortaq/ortaq/internal/kz"
+	"github.com/ortaq/ortaq/internal/store/storetest"
 )
 
 // exchangeRig is a server with the exchange and the audit log over a demo
@@ -415,3 +416,22 @@ func TestExchangeBatch(t *testing.T) {
 }
 
 func base64Std(s string) ([]byte, error) { return base64.StdEncoding.DecodeString(s) }
+
+// TestRegistryEmptyLists answers an empty registry with empty lists, not
+// null, so that clients can iterate without a check.
+func TestRegistryEmptyLists(t *testing.T) {
+	st := storetest.SQLite(t)
+	x, err := exchange.New(context.Background(), st, exchange.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(x.Close)
+	_, ts := mustServe(t, st, Options{Exchange: x})
+	for _, path := range []string{"members", "services", "purposes", "legal-bases", "rights"} {
+		res := get(t, ts.URL+"/api/v1/registry/"+path)
+		wantStatus(t, path, res, 200)
+		if strings.Contains(string(res.body), "null") {
+			t.Errorf("%s: %s; want an empty list", path, res.body)
+		}
+	}
+}
