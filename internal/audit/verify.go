@@ -172,6 +172,11 @@ func Verify(ctx context.Context, st *store.Store, v note.Verifier, trusted [][]b
 	}
 
 	var done uint64
+	if progress != nil {
+		// A first report, before any record, lets the caller time the
+		// whole pass.
+		progress(0, state.Size)
+	}
 	err = st.EachAuditRecord(ctx, func(e store.AuditEntry) error {
 		if err := vf.entry(ctx, st, e); err != nil {
 			return err
