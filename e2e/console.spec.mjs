@@ -161,6 +161,18 @@ const steps = [
     },
   },
   {
+    name: 'exchange',
+    async run({ page, goto, follow, shot }) {
+      await goto('/');
+      await follow(page.locator('nav.sections a[href="/exchange"]'));
+      assert.equal((await page.locator('h1').innerText()).trim(), text('kk', 'exchange.title'));
+      assert.ok(await page.locator('section tbody tr').count() >= 3, 'traffic, services and legal bases listed');
+      await goto('/exchange?lang=en');
+      assert.equal((await page.locator('h1').innerText()).trim(), text('en', 'exchange.title'));
+      await shot('en');
+    },
+  },
+  {
     name: 'worklist',
     async run({ page, goto, shot }) {
       const f = expect.finding;
@@ -196,6 +208,8 @@ const steps = [
       await goto('/worklist');
       await noSidewaysScroll(page, 'work list');
       await shot('worklist');
+      await goto('/exchange');
+      await noSidewaysScroll(page, 'exchange');
     },
   },
 ];

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ortaq/ortaq/internal/audit"
+	"github.com/ortaq/ortaq/internal/exchange"
 	"github.com/ortaq/ortaq/internal/golden"
 )
 
@@ -42,7 +44,8 @@ func TestBrowserConsole(t *testing.T) {
 	// sees the same pages over either. The demo nation gives every page
 	// real data: scores, entities, findings, virtual cows.
 	d := demoSQLite(t)
-	_, ts := mustServe(t, d.st, Options{})
+	x, log := browserExchange(t, d)
+	_, ts := mustServe(t, d.st, Options{Exchange: x, Audit: log})
 	expect, err := json.Marshal(browserExpectations(t, d))
 	if err != nil {
 		t.Fatal(err)
@@ -120,7 +123,7 @@ func browserExpectations(t *testing.T, d *demo) browserExpect {
 		}
 		e.Person.Agency[lang.Code] = names[nameAgency]
 		e.Text[lang.Code] = map[string]string{}
-		for _, key := range []string{"index.title", "golden.title", "cows.title", "worklist.title", "search.title"} {
+		for _, key := range []string{"index.title", "golden.title", "cows.title", "worklist.title", "search.title", "exchange.title"} {
 			e.Text[lang.Code][key] = l.T(key)
 		}
 	}
@@ -128,6 +131,39 @@ func browserExpectations(t *testing.T, d *demo) browserExpect {
 	e.Finding.ID, e.Finding.Source, e.Finding.Check = d.Finding.ID, d.Finding.Source, d.Finding.Check
 	restoreFinding(t, d.st, d.Finding)
 	return e
+}
+
+// browserExchange gives the browser's server the demo exchange registry
+// and an audit log with one allowed query in it, so that the exchange page
+// has traffic to show.
+func browserExchange(t *testing.T, d *demo) (*exchange.Exchange, *audit.Log) {
+	t.Helper()
+	ctx := context.Background()
+	x, err := exchange.New(ctx, d.st, exchange.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(x.Close)
+	if err := exchange.SeedDemo(ctx, x); err != nil {
+		t.Fatal(err)
+	}
+	signer, _, err := audit.LoadOrCreateKey(filepath.Join(t.TempDir(), "audit.key"), testOrigin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log, err := audit.Open(ctx, d.st, signer, audit.Options{Origin: testOrigin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { log.Close() })
+	right, basis, _ := x.ExampleRight()
+	_, err = log.Append(ctx, audit.Record{Member: right.Member, Subsystem: right.Subsystem, Auth: "key:browser",
+		User: "officer", Service: right.Service, Subject: d.Person.NationalID, Purpose: right.Purpose,
+		LegalBasis: basis.Code, RequestID: "case-1", Decision: audit.Allowed, Status: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return x, log
 }
 
 // repoRoot returns the repository root, two levels above this package.

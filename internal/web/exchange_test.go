@@ -404,6 +404,24 @@ func TestExchangeBatch(t *testing.T) {
 			t.Errorf("an oversized batch added %d audit records; want 1", grown)
 		}
 
+		for _, lang := range []string{"kk", "ru", "en"} {
+			page := rig.send(t, "GET", "/exchange?lang="+lang, "", "")
+			wantStatus(t, "exchange page", page, 200)
+			body := string(page.body)
+			for _, want := range []string{messages["exchange.title"][lang], "<code>" + rig.right.Service + "</code>",
+				"<code>" + rig.right.Member + "</code>", rig.basis.Law} {
+				if !strings.Contains(body, want) {
+					t.Errorf("exchange page (%s) lacks %q", lang, want)
+				}
+			}
+			// The page is public: it counts queries and names no one.
+			for _, id := range ids {
+				if strings.Contains(body, id) {
+					t.Errorf("exchange page (%s) shows the IIN %s", lang, id)
+				}
+			}
+		}
+
 		m := rig.send(t, "GET", "/metrics", "", "")
 		wantStatus(t, "metrics", m, 200)
 		for _, want := range []string{`ortaq_exchange_requests_total{decision="allowed",member="` + rig.right.Member,

@@ -27,7 +27,7 @@ var assets embed.FS
 
 // pageNames are the page templates; each is parsed together with
 // templates/layout.html, which defines the frame and the shared parts.
-var pageNames = []string{"index", "agency", "source", "entity", "cows", "search", "worklist", "error"}
+var pageNames = []string{"index", "agency", "source", "entity", "cows", "exchange", "search", "worklist", "error"}
 
 // Page rows shown at most, newest first. The pages are an overview; the API
 // pages through the rest.
@@ -79,6 +79,7 @@ func checkPages(pages map[string]*template.Template) error {
 			"source":   sourceData{page: p},
 			"entity":   entityData{page: p},
 			"cows":     cowsData{page: p},
+			"exchange": exchangeData{page: p},
 			"search":   searchData{page: p},
 			"worklist": worklistData{page: p},
 			"error":    errorData{page: p},

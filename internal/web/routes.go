@@ -66,6 +66,7 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /sources/{source}", s.sourcePage)
 	s.handle("GET /entities/{entity}", s.entityPage)
 	s.handle("GET /virtual-cows", s.cowsPage)
+	s.handle("GET /exchange", s.exchangePage)
 	s.handle("GET /search", s.searchPage)
 	s.handle("GET /worklist", s.worklistPage)
 	s.handle("GET /worklist.csv", s.worklistCSV)
