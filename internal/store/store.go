@@ -8,6 +8,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -152,9 +153,38 @@ func (s *Store) checkpointWAL(ctx context.Context) error {
 	if frames < maxWALFrames {
 		return nil
 	}
-	_, err := s.db.ExecContext(ctx, `PRAGMA wal_checkpoint(RESTART)`)
+	return s.restartWAL(ctx)
+}
+
+// restartBusyTimeout is how long a WAL restart waits for readers of older
+// snapshots. Writers wait while it does, so it gives up soon and tries
+// again at the next tick: a long read (a quality run's scan) must not stall
+// the exchange's audit writes for the whole busy timeout.
+const restartBusyTimeout = 100 * time.Millisecond
+
+// restartWAL checkpoints the whole WAL and has the next writer start it
+// over, waiting at most restartBusyTimeout for readers.
+func (s *Store) restartWAL(ctx context.Context) error {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf(`PRAGMA busy_timeout = %d`, restartBusyTimeout.Milliseconds())); err != nil {
+		return err
+	}
+	var busy, frames, copied int
+	err = conn.QueryRowContext(ctx, `PRAGMA wal_checkpoint(RESTART)`).Scan(&busy, &frames, &copied)
+	// The connection goes back to the pool: give it back its own timeout.
+	if _, rerr := conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf(`PRAGMA busy_timeout = %d`, busyTimeout.Milliseconds())); rerr != nil {
+		conn.Raw(func(any) error { return driver.ErrBadConn })
+	}
 	return err
 }
+
+// busyTimeout is how long a SQLite writer waits for another to finish,
+// such as an ingest run holding the write lock.
+const busyTimeout = 60 * time.Second
 
 // sqlitePragmas configures every SQLite connection:
 //   - WAL lets readers (the web server) go on while an ingest run holds the
@@ -170,7 +200,7 @@ func sqlitePragmas() string {
 		"_pragma=journal_mode(WAL)",
 		"_pragma=synchronous(NORMAL)",
 		"_pragma=wal_autocheckpoint(0)",
-		"_pragma=busy_timeout(60000)",
+		fmt.Sprintf("_pragma=busy_timeout(%d)", busyTimeout.Milliseconds()),
 		"_pragma=foreign_keys(1)",
 		"_pragma=cache_size(-131072)",
 		"_pragma=temp_store(memory)",
