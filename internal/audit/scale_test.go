@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"cmp"
 	"context"
 	"os"
 	"path/filepath"
@@ -51,13 +52,15 @@ func writeSynthetic(tb testing.TB, l *Log, n, batch int) {
 	}
 }
 
-// TestScale measures writing and verifying a large log on SQLite. It runs
+// TestScale measures writing and verifying a large log. It runs
 // only when ORTAQ_AUDIT_SCALE gives the number of records, for example
 //
 //	ORTAQ_AUDIT_SCALE=1000000 go test -run TestScale -v -timeout 1h ./internal/audit
 //
 // ORTAQ_AUDIT_SCALE_DB keeps the database at that path (reused when it
-// already holds the log, to time Verify alone).
+// already holds the log, to time Verify alone) and the key at PATH.key;
+// ORTAQ_AUDIT_SCALE_DSN measures on that database instead (a postgres://
+// URL), still keeping the key at PATH.key.
 func TestScale(t *testing.T) {
 	n, _ := strconv.Atoi(os.Getenv("ORTAQ_AUDIT_SCALE"))
 	if n <= 0 {
@@ -68,7 +71,8 @@ func TestScale(t *testing.T) {
 	if path == "" {
 		path = filepath.Join(t.TempDir(), "scale.db")
 	}
-	st, err := store.Open(ctx, "sqlite:"+path)
+	dsn := cmp.Or(os.Getenv("ORTAQ_AUDIT_SCALE_DSN"), "sqlite:"+path)
+	st, err := store.Open(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
