@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/ortaq/ortaq/internal/audit"
+	"github.com/ortaq/ortaq/internal/consent"
 	"github.com/ortaq/ortaq/internal/exchange"
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/web"
@@ -111,7 +112,10 @@ func serve(ctx context.Context, st *store.Store, addr string, c serverConfig) (e
 			err = errors.Join(err, fmt.Errorf("close audit log: %w", cerr))
 		}
 	}()
-	x, err := exchange.New(ctx, st, exchange.Options{})
+	// Consents are signed with the audit log's key: both are the
+	// platform's word to the citizen.
+	consents := consent.New(st, signer)
+	x, err := exchange.New(ctx, st, exchange.Options{Consent: consents.Allows})
 	if err != nil {
 		return err
 	}

@@ -21,6 +21,7 @@ import (
 	"golang.org/x/mod/sumdb/note"
 
 	"github.com/ortaq/ortaq/internal/audit"
+	"github.com/ortaq/ortaq/internal/consent"
 	"github.com/ortaq/ortaq/internal/exchange"
 	"github.com/ortaq/ortaq/internal/kz"
 	"github.com/ortaq/ortaq/internal/store/storetest"
@@ -30,14 +31,15 @@ import (
 // store, listening on HTTPS with the platform CA, and the credentials the
 // tests query with.
 type exchangeRig struct {
-	d      *demo
-	x      *exchange.Exchange
-	log    *audit.Log
-	ca     *exchange.CA
-	srv    *Server
-	ts     *httptest.Server
-	url    string
-	verify note.Verifier
+	d        *demo
+	x        *exchange.Exchange
+	consents *consent.Registry
+	log      *audit.Log
+	ca       *exchange.CA
+	srv      *Server
+	ts       *httptest.Server
+	url      string
+	verify   note.Verifier
 	// right is a seeded right whose purpose a consent-free legal basis
 	// allows for a golden-record service about people.
 	right exchange.Right
@@ -57,17 +59,18 @@ const testOrigin = "test.ortaq/audit"
 func newExchangeRig(t *testing.T, d *demo) *exchangeRig {
 	t.Helper()
 	ctx := context.Background()
-	x, err := exchange.New(ctx, d.st, exchange.Options{})
+	dir := t.TempDir()
+	signer, verifier, err := audit.LoadOrCreateKey(filepath.Join(dir, "audit.key"), testOrigin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	consents := consent.New(d.st, signer)
+	x, err := exchange.New(ctx, d.st, exchange.Options{Consent: consents.Allows})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(x.Close)
 	if err := exchange.SeedDemo(ctx, x); err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	signer, verifier, err := audit.LoadOrCreateKey(filepath.Join(dir, "audit.key"), testOrigin)
-	if err != nil {
 		t.Fatal(err)
 	}
 	log, err := audit.Open(ctx, d.st, signer, audit.Options{Origin: testOrigin, CheckpointInterval: 50 * time.Millisecond})
@@ -83,7 +86,7 @@ func newExchangeRig(t *testing.T, d *demo) *exchangeRig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rig := &exchangeRig{d: d, x: x, log: log, ca: ca, verify: verifier}
+	rig := &exchangeRig{d: d, x: x, consents: consents, log: log, ca: ca, verify: verifier}
 	var ok bool
 	if rig.right, rig.basis, ok = x.ExampleRight(); !ok {
 		t.Fatal("the seeded registry has no consent-free right on a golden-record person service")
@@ -452,4 +455,41 @@ func TestRegistryEmptyLists(t *testing.T) {
 			t.Errorf("%s: %s; want an empty list", path, res.body)
 		}
 	}
+}
+
+// TestConsentDecidesNextQuery grants a citizen's consent for a basis that
+// needs one, queries, revokes it, and sees the very next query refused.
+func TestConsentDecidesNextQuery(t *testing.T) {
+	demoEach(t, func(t *testing.T, d *demo) {
+		rig := newExchangeRig(t, d)
+		r := rig.right
+		svc, _ := rig.x.Service(r.Service)
+		body := fmt.Sprintf(`{"law":"Test law","article":"8","purposes":[%q],"services":[%q],"fields":[%q],"consent_required":true}`,
+			r.Purpose, r.Service, intersect(svc.Fields, rig.basis.Fields)[0])
+		wantStatus(t, "put consent basis", rig.admin(t, "PUT", "/api/v1/registry/legal-bases/test-consent-2", body), 200)
+		q := query{token: rig.keyToken, path: r.Service + "/" + d.Person.NationalID,
+			headers: map[string]string{headerLegalBasis: "test-consent-2"}}
+		wantStatus(t, "before consent", rig.do(t, q), 403)
+
+		ctx := context.Background()
+		now := time.Now()
+		c, err := rig.consents.Grant(ctx, consent.Artefact{Subject: d.Person.NationalID, Member: r.Member, Purpose: r.Purpose,
+			Services: []string{r.Service}, ValidFrom: now.Add(-time.Minute), ValidUntil: now.Add(24 * time.Hour),
+			Frequency: consent.Periodic}, "subject")
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantStatus(t, "with consent", rig.do(t, q), 200)
+		wantStatus(t, "still with consent", rig.do(t, q), 200)
+		if _, err := rig.consents.Revoke(ctx, c.ID, "subject", "no longer"); err != nil {
+			t.Fatal(err)
+		}
+		res := rig.do(t, q)
+		wantStatus(t, "after revoking", res, 403)
+		var p struct{ Code string }
+		decodeInto(t, res, &p)
+		if p.Code != "consent_required" {
+			t.Errorf("after revoking: code %q; want consent_required", p.Code)
+		}
+	})
 }
