@@ -94,11 +94,6 @@ func auditKeyFile(flagValue, dsn string) string {
 // schema. The audit log is flushed and its last checkpoint signed before
 // serve returns.
 func serve(ctx context.Context, st *store.Store, addr string, c serverConfig) (err error) {
-	// The audit log and the exchange read their tables at once; an
-	// outdated schema must be named as such, not as a missing table.
-	if err := st.CheckSchema(ctx); err != nil {
-		return fmt.Errorf("serve: %w", err)
-	}
 	signer, _, err := audit.LoadOrCreateKey(c.auditKey, c.auditOrigin)
 	if err != nil {
 		return err

@@ -150,6 +150,19 @@ func TestAllowsOnlyWhatWasGiven(t *testing.T) {
 			t.Errorf("one-off consent after use: %+v, %v; want EXPIRED by the exchange", got.Artefact, err)
 		}
 
+		all, err := r.Of(ctx, "850314400123")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(all) != 2 {
+			t.Errorf("the subject's consents: %d; want both, each at its latest version", len(all))
+		}
+		for _, c := range all {
+			if c.ID == once.ID && c.Version != 2 {
+				t.Errorf("the one-off consent is listed at version %d; want its latest, 2", c.Version)
+			}
+		}
+
 		r.now = func() time.Time { return start.Add(91 * day) }
 		if allows(t, r, client, "person-income", "loan-check") {
 			t.Error("an expired consent allows a query")

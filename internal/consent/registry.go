@@ -98,11 +98,7 @@ func (r *Registry) History(ctx context.Context, id string) ([]Signed, error) {
 	if len(vs) == 0 {
 		return nil, fmt.Errorf("consent %s: %w", id, store.ErrNotFound)
 	}
-	out := make([]Signed, len(vs))
-	for i, v := range vs {
-		out[i] = fromStore(v)
-	}
-	return out, nil
+	return fromStoreAll(vs), nil
 }
 
 // Of returns the latest version of every consent subject gave, newest
@@ -112,11 +108,7 @@ func (r *Registry) Of(ctx context.Context, subject string) ([]Signed, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Signed, len(vs))
-	for i, v := range vs {
-		out[i] = fromStore(v)
-	}
-	return out, nil
+	return fromStoreAll(vs), nil
 }
 
 // Allows reports whether subject has an ACTIVE consent letting the client
@@ -177,4 +169,12 @@ func fromStore(v store.ConsentVersion) Signed {
 		Subsystem: v.Subsystem, Purpose: v.Purpose, Services: v.Services, Fields: v.Fields, ValidFrom: v.ValidFrom,
 		ValidUntil: v.ValidUntil, Frequency: v.Frequency, RetentionDays: v.RetentionDays, Status: v.Status,
 		ChangedAt: v.ChangedAt, ChangedBy: v.ChangedBy, Reason: v.Reason}, Body: v.Body, Note: v.Note}
+}
+
+func fromStoreAll(vs []store.ConsentVersion) []Signed {
+	out := make([]Signed, len(vs))
+	for i, v := range vs {
+		out[i] = fromStore(v)
+	}
+	return out
 }
