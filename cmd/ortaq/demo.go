@@ -51,6 +51,7 @@ var demoCommand = command{
 				return demoExchange(ctx, st, x, *data, *addr, out)
 			}
 			srv.auditKey = auditKeyFile(srv.auditKey, *db)
+			srv.smsOutbox = true
 			fmt.Fprintf(out, "ortaq console: http://%s/  (API: http://%s/api/v1/openapi.json; Ctrl-C stops)\n", *addr, *addr)
 			return serve(ctx, st, *addr, *srv)
 		}

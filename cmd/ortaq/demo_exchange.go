@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/ortaq/ortaq/internal/exchange"
+	"github.com/ortaq/ortaq/internal/golden"
 	"github.com/ortaq/ortaq/internal/kz"
 	"github.com/ortaq/ortaq/internal/store"
 )
@@ -41,11 +42,36 @@ func demoExchange(ctx context.Context, st *store.Store, x *exchange.Exchange, da
 	if len(ids) == 0 {
 		return nil
 	}
+	// Try a person whose phone the registers hold, so that the same IIN
+	// signs in to the wallet and sees the query made for them.
+	for i, id := range ids {
+		if ok, err := hasPhone(ctx, st, id); err != nil {
+			return err
+		} else if ok {
+			ids[0], ids[i] = ids[i], ids[0]
+			break
+		}
+	}
 	fmt.Fprintf(out, "exchange: try\n  curl -H 'Authorization: Bearer %s' -H 'Ortaq-Client: %s/%s' -H 'Ortaq-Purpose: %s' "+
 		"-H 'Ortaq-Legal-Basis: %s' -H 'Ortaq-User: demo-officer' -H 'Ortaq-Request-Id: case-1' http://%s/api/v1/exchange/%s/%s\n"+
 		"  then the receipt: curl -H 'Authorization: Bearer %s' http://%s/api/v1/audit/records/0\n",
 		token, right.Member, right.Subsystem, right.Purpose, basis.Code, addr, right.Service, ids[0], token, addr)
+	fmt.Fprintf(out, "wallet: sign in as a citizen at http://%s/wallet/sign-in with IIN %s; "+
+		"the code arrives in the demo's SMS outbox, http://%s/wallet/sms\n", addr, ids[0], addr)
 	return nil
+}
+
+// hasPhone reports whether the golden record of iin holds a phone number.
+func hasPhone(ctx context.Context, st *store.Store, iin string) (bool, error) {
+	rows, err := st.GoldenByNationalID(ctx, iin, 1)
+	if err != nil || len(rows) == 0 {
+		return false, err
+	}
+	doc, err := golden.DecodeDoc(rows[0].Doc)
+	if err != nil {
+		return false, err
+	}
+	return doc.Value("phone") != "", nil
 }
 
 // demoKey returns the saved demo token if it still works, else creates a

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/ortaq/ortaq/internal/consent"
 	"github.com/ortaq/ortaq/internal/exchange"
 	"github.com/ortaq/ortaq/internal/store"
+	"github.com/ortaq/ortaq/internal/wallet"
 	"github.com/ortaq/ortaq/internal/web"
 )
 
@@ -60,6 +62,14 @@ type serverConfig struct {
 	auditKey, auditOrigin string
 	// prepare, when set, runs once the exchange is up, before serving.
 	prepare func(context.Context, *exchange.Exchange) error
+	// oidc signs citizens in to the wallet through the state identity
+	// provider when its issuer is set; oidcSecretEnv names the variable
+	// holding the client secret, which a command line would expose.
+	oidc          wallet.OIDCConfig
+	oidcSecretEnv string
+	// smsOutbox delivers sign-in codes to the demo's outbox page instead
+	// of a phone: only demo sets it.
+	smsOutbox bool
 }
 
 // serverFlags declares the flags serve and demo share.
@@ -70,6 +80,11 @@ func serverFlags(fs *flag.FlagSet) *serverConfig {
 	fs.StringVar(&c.auditKey, "audit-key", "", "audit log signing key, created if missing, its verifier key beside it with .pub "+
 		"(default: audit.key beside a SQLite database, else "+audit.DefaultKeyFile+")")
 	fs.StringVar(&c.auditOrigin, "audit-origin", defaultAuditOrigin, "the audit log's name in its signed checkpoints")
+	fs.StringVar(&c.oidc.Issuer, "oidc-issuer", "", "OpenID Connect issuer URL of the state identity provider; turns on wallet sign-in through it")
+	fs.StringVar(&c.oidc.ClientID, "oidc-client-id", "", "the wallet's client id at the identity provider")
+	fs.StringVar(&c.oidcSecretEnv, "oidc-secret-env", "ORTAQ_OIDC_CLIENT_SECRET", "environment variable holding the client secret")
+	fs.StringVar(&c.oidc.RedirectURL, "oidc-redirect", "", "the wallet's callback URL registered at the provider, ending in /wallet/oidc/callback")
+	fs.StringVar(&c.oidc.IINClaim, "oidc-iin-claim", "iin", "the ID token claim holding the citizen's IIN")
 	return c
 }
 
@@ -94,7 +109,7 @@ func auditKeyFile(flagValue, dsn string) string {
 // schema. The audit log is flushed and its last checkpoint signed before
 // serve returns.
 func serve(ctx context.Context, st *store.Store, addr string, c serverConfig) (err error) {
-	signer, _, err := audit.LoadOrCreateKey(c.auditKey, c.auditOrigin)
+	signer, verifier, err := audit.LoadOrCreateKey(c.auditKey, c.auditOrigin)
 	if err != nil {
 		return err
 	}
@@ -120,7 +135,15 @@ func serve(ctx context.Context, st *store.Store, addr string, c serverConfig) (e
 			return err
 		}
 	}
-	opts := web.Options{Version: version(), Exchange: x, Audit: log}
+	opts := web.Options{Version: version(), Exchange: x, Audit: log, AuditVerifier: verifier, Consents: consents,
+		Wallet: wallet.New(st, log, wallet.Options{}), Corrections: wallet.NewCorrections(st, wallet.CorrectionOptions{}),
+		SMSOutbox: c.smsOutbox}
+	if c.oidc.Issuer != "" {
+		c.oidc.ClientSecret = os.Getenv(c.oidcSecretEnv)
+		if opts.OIDC, err = wallet.NewOIDC(ctx, c.oidc); err != nil {
+			return err
+		}
+	}
 	if c.caDir != "" {
 		if opts.TLS, err = serverTLS(c); err != nil {
 			return err

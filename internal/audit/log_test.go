@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -369,5 +370,48 @@ func TestAppendRefusesBadInput(t *testing.T) {
 	}
 	if _, err := l.Append(ctx, testRecord(0)); !errors.Is(err, ErrClosed) {
 		t.Fatalf("Append after Close = %v, want ErrClosed", err)
+	}
+}
+
+// TestReceiptVerify checks that Verify accepts a true receipt and names
+// each way a receipt can be doctored.
+func TestReceiptVerify(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.SQLite(t)
+	s, v := mustKey(t, testOrigin)
+	_, other := mustKey(t, testOrigin)
+	l := mustOpen(t, st, s, Options{})
+	if _, err := l.Append(ctx, testRecords(0, 300)...); err != nil {
+		t.Fatal(err)
+	}
+	good, err := l.Receipt(ctx, 257)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := good.Verify(v); err != nil {
+		t.Fatalf("a true receipt does not verify: %v", err)
+	}
+	for _, tc := range []struct {
+		name   string
+		edit   func(r *Receipt)
+		key    note.Verifier
+		reason string
+	}{
+		{"record edited", func(r *Receipt) { r.Record.Member = "someone-else" }, v, "does not open"},
+		{"index moved", func(r *Receipt) { r.Record.Index = 258 }, v, "does not match"},
+		{"leaf hash swapped", func(r *Receipt) { r.LeafHash = append([]byte{1}, r.LeafHash[1:]...) }, v, "leaf hash"},
+		{"proof cut", func(r *Receipt) { r.Proof = r.Proof[1:] }, v, "receipt 257"},
+		{"tree size changed", func(r *Receipt) { r.TreeSize++ }, v, "checkpoint is of"},
+		{"checkpoint of another key", func(*Receipt) {}, other, "checkpoint"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := good
+			r.Proof = slices.Clone(good.Proof)
+			tc.edit(&r)
+			err := r.Verify(tc.key)
+			if err == nil || !strings.Contains(err.Error(), tc.reason) {
+				t.Fatalf("Verify = %v, want an error about %q", err, tc.reason)
+			}
+		})
 	}
 }

@@ -5,7 +5,9 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/transparency-dev/merkle/proof"
 	"github.com/transparency-dev/merkle/rfc6962"
+	"golang.org/x/mod/sumdb/note"
 
 	"github.com/ortaq/ortaq/internal/store"
 )
@@ -71,4 +73,30 @@ func (l *Log) History(ctx context.Context, subject string, limit int) ([]Record,
 		out[i] = Record(r)
 	}
 	return out, nil
+}
+
+// Verify checks a receipt on its own, as its holder would: that the record
+// opens the commitment, that the leaf hash is the commitment's, that the
+// proof includes the leaf at the record's index in a tree of TreeSize
+// leaves, and that the checkpoint is signed by v and states that tree's
+// size and root. It needs nothing from the log or the store.
+func (r *Receipt) Verify(v note.Verifier) error {
+	if c := r.Record.Commitment(); !bytes.Equal(c, r.Commitment) {
+		return fmt.Errorf("receipt %d: the record does not open its commitment", r.Record.Index)
+	}
+	leaf := rfc6962.DefaultHasher.HashLeaf(r.Commitment)
+	if !bytes.Equal(leaf, r.LeafHash) {
+		return fmt.Errorf("receipt %d: the leaf hash is not the commitment's", r.Record.Index)
+	}
+	_, size, root, err := openCheckpoint([]byte(r.Checkpoint), v)
+	if err != nil {
+		return fmt.Errorf("receipt %d: checkpoint: %w", r.Record.Index, err)
+	}
+	if size != r.TreeSize {
+		return fmt.Errorf("receipt %d: the checkpoint is of %d leaves, the proof of %d", r.Record.Index, size, r.TreeSize)
+	}
+	if err := proof.VerifyInclusion(rfc6962.DefaultHasher, r.Record.Index, size, leaf, r.Proof, root); err != nil {
+		return fmt.Errorf("receipt %d: %w", r.Record.Index, err)
+	}
+	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -45,7 +46,7 @@ func grant(t *testing.T, r *Registry, frequency string, services ...string) Sign
 
 func allows(t *testing.T, r *Registry, c exchange.Client, service, purpose string) bool {
 	t.Helper()
-	ok, err := r.Allows(context.Background(), "850314400123", c, service, purpose)
+	_, ok, err := r.Allows(context.Background(), "850314400123", c, service, purpose, []string{"national_id", "income"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,6 +195,38 @@ func TestGrantRefusesBadConsents(t *testing.T) {
 		tc.edit(&a)
 		if _, err := r.Grant(context.Background(), a, "subject"); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: %v; want an error naming %q", tc.name, err, tc.want)
+		}
+	}
+}
+
+// TestAllowsNarrowsFields gives the consumer only the fields a consent
+// names, and refuses when it names none of those asked for.
+func TestAllowsNarrowsFields(t *testing.T) {
+	ctx := context.Background()
+	r, _ := newRegistry(t, storetest.SQLite(t))
+	r.now = func() time.Time { return start.Add(day) }
+	_, err := r.Grant(ctx, Artefact{Subject: "850314400123", Member: "bank", Purpose: "loan-check",
+		Services: []string{"person-income"}, Fields: []string{"income", "period"}, ValidFrom: start,
+		ValidUntil: start.Add(90 * day), Frequency: Periodic}, "subject")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		asked  []string
+		want   []string
+		wantOK bool
+	}{
+		{"narrowed to the consent", []string{"national_id", "income", "employer", "period"}, []string{"income", "period"}, true},
+		{"within the consent", []string{"income"}, []string{"income"}, true},
+		{"none of the consent's", []string{"national_id", "employer"}, nil, false},
+	} {
+		got, ok, err := r.Allows(ctx, "850314400123", client, "person-income", "loan-check", tc.asked)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok != tc.wantOK || !slices.Equal(got, tc.want) {
+			t.Errorf("%s: Allows = %v, %v; want %v, %v", tc.name, got, ok, tc.want, tc.wantOK)
 		}
 	}
 }

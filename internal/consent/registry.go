@@ -112,18 +112,26 @@ func (r *Registry) Of(ctx context.Context, subject string) ([]Signed, error) {
 }
 
 // Allows reports whether subject has an ACTIVE consent letting the client
-// use service for purpose now. It is the exchange's Options.Consent: a
-// one-off consent is used up by the query it allows, by a version that
-// expires it, before the answer is given.
-func (r *Registry) Allows(ctx context.Context, subject string, c exchange.Client, service, purpose string) (bool, error) {
+// use service for purpose now, for some of fields, and which of them: a
+// consent naming fields narrows the answer to those. It is the exchange's
+// Options.Consent. A one-off consent is used up by the query it allows, by
+// a version that expires it, before the answer is given.
+func (r *Registry) Allows(ctx context.Context, subject string, c exchange.Client, service, purpose string, fields []string) ([]string, bool, error) {
 	vs, err := r.st.ConsentsOf(ctx, subject, c.Member, purpose)
 	if err != nil {
-		return false, err
+		return nil, false, err
 	}
 	now := r.now().UTC()
 	for _, v := range vs {
 		a := fromStore(v).Artefact
 		if !a.covers(c.Member, c.Subsystem, service, purpose, now) {
+			continue
+		}
+		covered := fields
+		if len(a.Fields) > 0 {
+			covered = slices.DeleteFunc(slices.Clone(fields), func(f string) bool { return !slices.Contains(a.Fields, f) })
+		}
+		if len(covered) == 0 {
 			continue
 		}
 		if a.Frequency == OneOff {
@@ -133,12 +141,12 @@ func (r *Registry) Allows(ctx context.Context, subject string, c exchange.Client
 				if errors.Is(err, store.ErrVersionTaken) {
 					continue // another query used it first
 				}
-				return false, err
+				return nil, false, err
 			}
 		}
-		return true, nil
+		return covered, true, nil
 	}
-	return false, nil
+	return nil, false, nil
 }
 
 // append signs a version and stores it.

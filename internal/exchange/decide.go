@@ -184,14 +184,21 @@ func (x *Exchange) Decide(ctx context.Context, req Request) (Grant, error) {
 				return Grant{}, refuse(403, CodeConsentRequired, "legal basis %s requires the subject's consent, "+
 					"and this exchange cannot check consents", basis.Code)
 			}
-			ok, err := x.opts.Consent(ctx, k, client, svc.Code, req.Purpose)
+			covered, ok, err := x.opts.Consent(ctx, k, client, svc.Code, req.Purpose, fields)
 			if err != nil {
 				return Grant{}, fmt.Errorf("exchange: consent of %s for %s: %w", k, svc.Code, err)
 			}
 			if !ok {
 				return Grant{}, refuse(403, CodeConsentRequired, "legal basis %s requires the subject's consent, "+
-					"and %s has no active consent for %s/%s to use %s for %q", basis.Code, k, client.Member, subsystem,
-					svc.Code, req.Purpose)
+					"and %s has no active consent for %s/%s to use %s for %q covering any of %s", basis.Code, k,
+					client.Member, subsystem, svc.Code, req.Purpose, strings.Join(fields, ", "))
+			}
+			// A batch answers every key with the fields all their
+			// consents cover.
+			fields = slices.DeleteFunc(slices.Clone(fields), func(f string) bool { return !slices.Contains(covered, f) })
+			if len(fields) == 0 {
+				return Grant{}, refuse(403, CodeConsentRequired, "legal basis %s requires the subject's consent, "+
+					"and the keys' consents have no field of %s in common", basis.Code, svc.Code)
 			}
 		}
 	}

@@ -70,11 +70,11 @@ func TestDecide(t *testing.T) {
 	st := storetest.SQLite(t)
 	consented := map[string]bool{}
 	broken := mustIIN(t, 3)
-	x := mustExchange(t, st, Options{Consent: func(_ context.Context, subject string, c Client, service, purpose string) (bool, error) {
+	x := mustExchange(t, st, Options{Consent: func(_ context.Context, subject string, c Client, service, purpose string, fields []string) ([]string, bool, error) {
 		if subject == broken {
-			return false, errors.New("consent registry down")
+			return nil, false, errors.New("consent registry down")
 		}
-		return consented[subject] && c.Member == "gfc" && service == "person-basic" && purpose == "identity-verification", nil
+		return fields, consented[subject] && c.Member == "gfc" && service == "person-basic" && purpose == "identity-verification", nil
 	}})
 	gfc, _, _ := mustKey(t, x, "gfc", "benefit-desk")
 	mlspWide, _, _ := mustKey(t, x, "mlsp", "")

@@ -18,9 +18,10 @@ import (
 // Options configures an Exchange.
 type Options struct {
 	// Consent reports whether the subject has an active consent for this
-	// client, service and purpose; nil refuses every request whose basis
-	// requires consent ("consent_required").
-	Consent func(ctx context.Context, subject string, c Client, service, purpose string) (bool, error)
+	// client, service and purpose covering some of fields, and which of
+	// them it covers: the answer carries only those. nil refuses every
+	// request whose basis requires consent ("consent_required").
+	Consent func(ctx context.Context, subject string, c Client, service, purpose string, fields []string) ([]string, bool, error)
 	// ReloadEvery is how often the in-memory registry is re-read from the
 	// store, so that changes made by another process (the CLI) take effect
 	// on a running server; 0 means 2s. Changes made through this Exchange

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/ortaq/ortaq/internal/source"
@@ -130,6 +131,12 @@ func (src *Source) history(ctx context.Context, st *store.Store) error {
 	if src.Runs, err = st.Runs(ctx, src.Name, HistoryRuns); err != nil {
 		return err
 	}
+	// An accepted correction is stored as a one-record run; it is not a
+	// load of the agency's extract, whose size, columns and quarantine the
+	// checks compare.
+	src.Runs = slices.DeleteFunc(src.Runs, func(r store.RunInfo) bool {
+		return strings.HasPrefix(r.File, store.CorrectionRunPrefix)
+	})
 	if len(src.Runs) == 0 {
 		return nil
 	}

@@ -122,30 +122,10 @@ func (d *Dataset) Save(ctx context.Context, st *store.Store) error {
 	var terms []store.SearchTerm
 	seen := map[string]bool{}
 	for _, id := range ids {
-		e := d.Entities[id]
-		gd := e.Doc()
-		doc, err := gd.Encode()
+		var row store.GoldenRow
+		row, terms, err = d.Entities[id].stored(terms[:0], seen)
 		if err != nil {
-			return fmt.Errorf("golden record %s: %w", id, err)
-		}
-		v := e.Get
-		row := store.GoldenRow{EntityID: id, Kind: e.Kind, Name: e.DisplayName(), NationalID: v("national_id"),
-			BirthDate: v("birth_date"), DeathDate: v("death_date"), Region: v("region"), Household: e.Household,
-			Owner: e.Owner, Members: len(e.Members), Conflicts: len(e.Conflicts), Doc: doc}
-		terms = terms[:0]
-		clear(seen)
-		if tag := v("tag"); tag != "" {
-			terms = append(terms, store.SearchTerm{Term: strings.ToLower(tag), EntityID: id})
-		}
-		for _, m := range e.Members {
-			for _, a := range searchAttrs {
-				for _, t := range names.Tokens(m.Record.Attrs.Get(a)) {
-					if !seen[t] {
-						seen[t] = true
-						terms = append(terms, store.SearchTerm{Term: t, EntityID: id})
-					}
-				}
-			}
+			return err
 		}
 		if err := w.Add(ctx, row, terms); err != nil {
 			return fmt.Errorf("golden: %w", err)
@@ -155,4 +135,46 @@ func (d *Dataset) Save(ctx context.Context, st *store.Store) error {
 		return fmt.Errorf("golden: %w", err)
 	}
 	return nil
+}
+
+// stored returns the entity's golden record as the store keeps it and
+// the terms that find it, appended to terms; seen is scratch, reused from
+// one entity to the next.
+func (e *Entity) stored(terms []store.SearchTerm, seen map[string]bool) (store.GoldenRow, []store.SearchTerm, error) {
+	gd := e.Doc()
+	doc, err := gd.Encode()
+	if err != nil {
+		return store.GoldenRow{}, terms, fmt.Errorf("golden record %s: %w", e.ID, err)
+	}
+	v := e.Get
+	row := store.GoldenRow{EntityID: e.ID, Kind: e.Kind, Name: e.DisplayName(), NationalID: v("national_id"),
+		BirthDate: v("birth_date"), DeathDate: v("death_date"), Region: v("region"), Household: e.Household,
+		Owner: e.Owner, Members: len(e.Members), Conflicts: len(e.Conflicts), Doc: doc}
+	clear(seen)
+	add := func(t string) {
+		if !seen[t] {
+			seen[t] = true
+			terms = append(terms, store.SearchTerm{Term: t, EntityID: e.ID})
+		}
+	}
+	if tag := v("tag"); tag != "" {
+		add(tagTerm(tag))
+	}
+	for _, m := range e.Members {
+		nameTerms(m.Record.Attrs.Get, add)
+	}
+	return row, terms, nil
+}
+
+// tagTerm is the one word an identifier (an animal's tag) is found by.
+func tagTerm(tag string) string { return strings.ToLower(tag) }
+
+// nameTerms calls add with the folded words of every name a record holds
+// (get returns the record's value of an attribute).
+func nameTerms(get func(attr string) string, add func(term string)) {
+	for _, a := range searchAttrs {
+		for _, t := range names.Tokens(get(a)) {
+			add(t)
+		}
+	}
 }

@@ -408,11 +408,22 @@ func (s *Store) AuditRecord(ctx context.Context, index uint64) (AuditRecord, []b
 // AuditBySubject returns up to limit records naming subject, newest first,
 // from the (subject, idx) index.
 func (s *Store) AuditBySubject(ctx context.Context, subject string, limit int) ([]AuditRecord, error) {
-	if limit <= 0 {
+	return s.AuditBySubjects(ctx, []string{subject}, limit)
+}
+
+// AuditBySubjects returns up to limit records naming any of subjects (a
+// person's IIN and their animals' tags), newest first.
+func (s *Store) AuditBySubjects(ctx context.Context, subjects []string, limit int) ([]AuditRecord, error) {
+	if limit <= 0 || len(subjects) == 0 {
 		return nil, nil
 	}
+	args := make([]any, 0, len(subjects)+1)
+	for _, sub := range subjects {
+		args = append(args, sub)
+	}
 	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`SELECT `+auditRecordColumns+`
-		FROM audit_records WHERE subject = ? ORDER BY idx DESC LIMIT ?`), subject, limit)
+		FROM audit_records WHERE subject IN (`+placeholders(len(subjects))+`) ORDER BY idx DESC LIMIT ?`),
+		append(args, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("audit history: %w", err)
 	}

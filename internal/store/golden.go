@@ -94,9 +94,7 @@ func (w *GoldenWriter) Add(ctx context.Context, g GoldenRow, terms []SearchTerm)
 func (w *GoldenWriter) flush(ctx context.Context) error {
 	a, rows := w.a, w.rows
 	err := a.insertRows(ctx, "golden_records", goldenColumnList, len(rows), func(args []any, i int) []any {
-		g := &rows[i]
-		return append(args, g.EntityID, g.Kind, g.Name, g.NationalID, g.BirthDate, g.DeathDate, g.Region,
-			g.Household, g.Owner, g.Members, g.Conflicts, string(g.Doc), a.s.dialect.timeArg(a.now))
+		return a.goldenArgs(args, &rows[i])
 	})
 	if err != nil {
 		w.Abort()
@@ -104,6 +102,12 @@ func (w *GoldenWriter) flush(ctx context.Context) error {
 	}
 	w.rows = w.rows[:0]
 	return nil
+}
+
+// goldenArgs appends the values of goldenColumnList for g, built now.
+func (a *applyTx) goldenArgs(args []any, g *GoldenRow) []any {
+	return append(args, g.EntityID, g.Kind, g.Name, g.NationalID, g.BirthDate, g.DeathDate, g.Region,
+		g.Household, g.Owner, g.Members, g.Conflicts, string(g.Doc), a.s.dialect.timeArg(a.now))
 }
 
 // Commit writes what is queued and makes the new build visible.
@@ -129,6 +133,60 @@ func (w *GoldenWriter) Commit(ctx context.Context) error {
 
 // Abort leaves the old build in place; it is safe after Commit.
 func (w *GoldenWriter) Abort() { w.a.rollback() }
+
+// UpdateGolden replaces the golden record of one entity and the search
+// terms that find it, in one transaction, leaving every other entity's as
+// it is; row nil removes the golden record. search_terms is keyed by term,
+// so the caller names the terms that may find the entity now (stale; a
+// superset is fine): they are removed, then terms (each once, all of
+// entityID) are added.
+func (s *Store) UpdateGolden(ctx context.Context, entityID string, row *GoldenRow, stale []string, terms []SearchTerm) error {
+	if row != nil && row.EntityID != entityID {
+		return fmt.Errorf("update golden record %s: row of %s", entityID, row.EntityID)
+	}
+	drop := slices.Clone(stale)
+	for _, t := range terms {
+		if t.EntityID != entityID {
+			return fmt.Errorf("update golden record %s: search term of %s", entityID, t.EntityID)
+		}
+		drop = append(drop, t.Term)
+	}
+	a, err := s.beginApply(ctx)
+	if err != nil {
+		return fmt.Errorf("update golden record %s: %w", entityID, err)
+	}
+	defer a.rollback()
+	if _, err := a.exec(ctx, `DELETE FROM golden_records WHERE entity_id = ?`, entityID); err != nil {
+		return fmt.Errorf("update golden record %s: %w", entityID, err)
+	}
+	for chunk := range slices.Chunk(distinct(drop), refChunk) {
+		args := make([]any, 0, len(chunk)+1)
+		args = append(args, entityID)
+		for _, t := range chunk {
+			args = append(args, t)
+		}
+		if _, err := a.exec(ctx, `DELETE FROM search_terms WHERE entity_id = ? AND term IN (`+placeholders(len(chunk))+`)`, args...); err != nil {
+			return fmt.Errorf("update golden record %s: %w", entityID, err)
+		}
+	}
+	if row != nil {
+		err := a.insertRows(ctx, "golden_records", goldenColumnList, 1, func(args []any, _ int) []any {
+			return a.goldenArgs(args, row)
+		})
+		if err != nil {
+			return fmt.Errorf("update golden record %s: %w", entityID, err)
+		}
+	}
+	err = a.insertRows(ctx, "search_terms", []string{"term", "entity_id"}, len(terms),
+		func(args []any, i int) []any { return append(args, terms[i].Term, terms[i].EntityID) })
+	if err != nil {
+		return fmt.Errorf("update golden record %s: %w", entityID, err)
+	}
+	if err := a.commit(ctx); err != nil {
+		return fmt.Errorf("update golden record %s: %w", entityID, err)
+	}
+	return nil
+}
 
 // Golden returns the golden record of an entity, or ErrNotFound.
 func (s *Store) Golden(ctx context.Context, entityID string) (GoldenRow, error) {

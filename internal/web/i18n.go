@@ -31,7 +31,8 @@ const langCookie = "lang"
 // easy to see; TestMessagesComplete checks that none is missing. Texts with
 // %s or %d take arguments through locale.F. It is assembled from one part per
 // area of the console, so that each part stays short enough to review.
-var messages = catalogue(baseMessages, consoleMessages, qualityMessages, entityMessages, attrMessages, exchangeMessages)
+var messages = catalogue(baseMessages, consoleMessages, qualityMessages, entityMessages, attrMessages, exchangeMessages,
+	walletMessages)
 
 // catalogue merges message tables. A key defined twice is a programming
 // mistake that would silently hide one translation, so it panics at start-up.

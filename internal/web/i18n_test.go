@@ -49,7 +49,7 @@ func TestMessagesComplete(t *testing.T) {
 // Go code ask for and checks the catalogue has it; and that every message
 // in the catalogue is asked for somewhere, so that it does not rot.
 func TestTemplatesUseKnownKeys(t *testing.T) {
-	use := regexp.MustCompile(`\b(?:T|F)\s*\(?\s*"([a-z0-9_.]+)"`)
+	use := regexp.MustCompile(`\b(?:T|F|msg)\s*\(?\s*"([a-z0-9_.]+)"`)
 	label := regexp.MustCompile(`\b(?:Label|Hint)\s*\(?\s*"([a-z0-9_.]+\.)"`)
 	var files []string
 	for _, pat := range []string{"templates/*.html", "*.go"} {

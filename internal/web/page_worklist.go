@@ -92,6 +92,10 @@ type worklistData struct {
 	CSV                                 string
 	// Back is this page's address, where a status form returns to.
 	Back string
+	// Corrections are citizens' open correction requests to the chosen
+	// agency or source, oldest deadline first, of CorrectionsTotal.
+	Corrections      []correctionRow
+	CorrectionsTotal int
 }
 
 // worklistPage is a data officer's work list: the findings a filter
@@ -135,6 +139,15 @@ func (s *Server) worklistPage(w http.ResponseWriter, r *http.Request) {
 	d.Back = r.URL.RequestURI()
 	d.Groups = groupFindings(ix, rows)
 	d.filterOptions(ix, counts)
+	if s.opts.Corrections != nil {
+		cs, n, err := s.opts.Corrections.List(ctx, store.CorrectionFilter{Agency: d.Filter.Agency, Source: d.Filter.Source,
+			Status: store.CorrectionOpen, Limit: worklistCorrections})
+		if err != nil {
+			fail(err)
+			return
+		}
+		d.Corrections, d.CorrectionsTotal = correctionRows(ix, cs, time.Now()), n
+	}
 	s.render(w, r, http.StatusOK, "worklist", d)
 }
 

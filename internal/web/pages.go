@@ -25,9 +25,16 @@ import (
 //go:embed templates/*.html static/*
 var assets embed.FS
 
-// pageNames are the page templates; each is parsed together with
+// pageNames are the console's page templates; each is parsed together with
 // templates/layout.html, which defines the frame and the shared parts.
-var pageNames = []string{"index", "agency", "source", "entity", "cows", "exchange", "search", "worklist", "error"}
+// walletPageNames are the citizen's wallet pages, framed by
+// templates/wallet_layout.html instead: the wallet shows one person their
+// own data and none of the console.
+var (
+	pageNames       = []string{"index", "agency", "source", "entity", "cows", "exchange", "search", "worklist", "correction", "error"}
+	walletPageNames = []string{"wallet_signin", "wallet_sms", "wallet_data", "wallet_access", "wallet_receipt",
+		"wallet_consents", "wallet_corrections", "wallet_correct", "wallet_correction", "wallet_error"}
+)
 
 // Page rows shown at most, newest first. The pages are an overview; the API
 // pages through the rest.
@@ -46,9 +53,16 @@ func parsePages(files fs.FS, static *staticFiles) (map[string]*template.Template
 		"iso":    func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"withL":  func(l locale, v any) withLocale { return withLocale{L: l, S: v} },
 	}
-	out := make(map[string]*template.Template, len(pageNames))
+	out := make(map[string]*template.Template, len(pageNames)+len(walletPageNames))
+	layouts := map[string]string{}
 	for _, name := range pageNames {
-		t, err := template.New(name).Funcs(funcs).ParseFS(files, "templates/layout.html", "templates/"+name+".html")
+		layouts[name] = "templates/layout.html"
+	}
+	for _, name := range walletPageNames {
+		layouts[name] = "templates/wallet_layout.html"
+	}
+	for name, layout := range layouts {
+		t, err := template.New(name).Funcs(funcs).ParseFS(files, layout, "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("parse templates: %w", err)
 		}
@@ -73,16 +87,28 @@ type withLocale struct {
 func checkPages(pages map[string]*template.Template) error {
 	for _, lang := range languages {
 		p := page{L: locale{Lang: lang.Code}}
+		wp := walletPage{page: p, SignedIn: true}
 		for name, data := range map[string]any{
-			"index":    indexData{page: p},
-			"agency":   agencyData{page: p},
-			"source":   sourceData{page: p},
-			"entity":   entityData{page: p},
-			"cows":     cowsData{page: p},
-			"exchange": exchangeData{page: p},
-			"search":   searchData{page: p},
-			"worklist": worklistData{page: p},
-			"error":    errorData{page: p},
+			"wallet_signin":      walletSignInData{walletPage: walletPage{page: p}},
+			"wallet_sms":         walletSMSData{walletPage: walletPage{page: p}},
+			"wallet_data":        walletData{walletPage: wp},
+			"wallet_access":      walletAccessData{walletPage: wp},
+			"wallet_receipt":     walletReceiptData{walletPage: wp},
+			"wallet_consents":    walletConsentData{walletPage: wp},
+			"wallet_corrections": walletCorrectionsData{walletPage: wp},
+			"wallet_correct":     correctionForm{walletPage: wp},
+			"wallet_correction":  walletCorrectionData{walletPage: wp},
+			"wallet_error":       walletErrorData{walletPage: wp},
+			"correction":         correctionData{page: p},
+			"index":              indexData{page: p},
+			"agency":             agencyData{page: p},
+			"source":             sourceData{page: p},
+			"entity":             entityData{page: p},
+			"cows":               cowsData{page: p},
+			"exchange":           exchangeData{page: p},
+			"search":             searchData{page: p},
+			"worklist":           worklistData{page: p},
+			"error":              errorData{page: p},
 		} {
 			if err := pages[name].ExecuteTemplate(io.Discard, "layout", data); err != nil {
 				return fmt.Errorf("check templates: %w", err)

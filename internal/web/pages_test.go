@@ -220,10 +220,10 @@ func TestNewChecksTemplates(t *testing.T) {
 	good := func() fstest.MapFS {
 		fsys := fstest.MapFS{}
 		names := []string{"static/style.css", "static/favicon.svg"}
-		for _, p := range pageNames {
+		for _, p := range append(pageNames, walletPageNames...) {
 			names = append(names, "templates/"+p+".html")
 		}
-		for _, name := range append(names, "templates/layout.html") {
+		for _, name := range append(names, "templates/layout.html", "templates/wallet_layout.html") {
 			b, err := assets.ReadFile(name)
 			if err != nil {
 				t.Fatal(err)

@@ -21,10 +21,14 @@ import (
 	"runtime/debug"
 	"time"
 
+	"golang.org/x/mod/sumdb/note"
+
 	"github.com/ortaq/ortaq/internal/audit"
+	"github.com/ortaq/ortaq/internal/consent"
 	"github.com/ortaq/ortaq/internal/exchange"
 	"github.com/ortaq/ortaq/internal/resolve"
 	"github.com/ortaq/ortaq/internal/store"
+	"github.com/ortaq/ortaq/internal/wallet"
 )
 
 // Options configure a Server.
@@ -42,6 +46,24 @@ type Options struct {
 	// Audit is the log every exchange decision is written to before it is
 	// answered. The exchange needs it: without it no query is answered.
 	Audit *audit.Log
+	// AuditVerifier checks the log's checkpoints, for the receipts the
+	// wallet shows.
+	AuditVerifier note.Verifier
+	// Wallet is the citizens' wallet under /wallet; nil turns it off.
+	Wallet *wallet.Wallet
+	// Consents are the citizens' consents, which the wallet lets them
+	// grant, pause and revoke.
+	Consents *consent.Registry
+	// Corrections takes citizens' correction requests to the agencies'
+	// work lists.
+	Corrections *wallet.Corrections
+	// OIDC, when set, lets citizens sign in through the state identity
+	// provider.
+	OIDC *wallet.OIDC
+	// SMSOutbox turns on signing in with a code sent by text message,
+	// delivered to the demo's outbox shown at /wallet/sms. Never set it in
+	// production: there, citizens sign in through OIDC.
+	SMSOutbox bool
 }
 
 // DefaultMaxPushBytes is the largest record push accepted unless

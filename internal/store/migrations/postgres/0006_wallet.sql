@@ -1,0 +1,90 @@
+-- The citizen's wallet: sign-in codes and the SMS outbox that carries them
+-- in demo mode, sessions, how far each citizen has read their access
+-- history, and correction requests with their history.
+
+-- wallet_codes holds one-time sign-in codes, only as hashes. A code is
+-- bound to the browser that asked for it (binding is a hash of that
+-- browser's pre-session cookie) and can be used once (used_at).
+CREATE TABLE wallet_codes (
+    id         TEXT COLLATE "C" PRIMARY KEY,
+    iin        TEXT COLLATE "C" NOT NULL,
+    phone      TEXT NOT NULL,
+    code_hash  BYTEA NOT NULL,
+    binding    BYTEA NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    expires_at TIMESTAMPTZ NOT NULL,
+    attempts   BIGINT NOT NULL DEFAULT 0,
+    used_at    TIMESTAMPTZ
+);
+CREATE INDEX wallet_codes_iin ON wallet_codes (iin, created_at);
+
+-- sms_outbox is where demo mode delivers text messages instead of a
+-- telephone operator's gateway.
+CREATE TABLE sms_outbox (
+    id         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    phone      TEXT NOT NULL,
+    body       TEXT NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL
+);
+
+-- wallet_sessions are signed-in browsers. Only a hash of the session token
+-- is kept, so a copy of the database signs no one in.
+CREATE TABLE wallet_sessions (
+    id_hash    BYTEA PRIMARY KEY,
+    iin        TEXT COLLATE "C" NOT NULL,
+    via        TEXT NOT NULL,
+    csrf       TEXT NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    seen_at    TIMESTAMPTZ NOT NULL,
+    expires_at TIMESTAMPTZ NOT NULL,
+    ended_at   TIMESTAMPTZ
+);
+CREATE INDEX wallet_sessions_iin ON wallet_sessions (iin);
+
+-- wallet_seen is the highest audit index each citizen has seen: accesses
+-- above it are new to them.
+CREATE TABLE wallet_seen (
+    iin         TEXT COLLATE "C" PRIMARY KEY,
+    audit_index BIGINT NOT NULL
+);
+
+-- corrections are citizens' requests to fix a value an agency's record
+-- holds. The request keeps the record version and value it was filed
+-- against; an accepted one names the record version it made (new_version,
+-- stored by ingest run run_id). correction_events is its history, appended
+-- to and never changed.
+CREATE TABLE corrections (
+    id              TEXT COLLATE "C" PRIMARY KEY,
+    subject         TEXT COLLATE "C" NOT NULL,
+    entity_id       TEXT COLLATE "C" NOT NULL,
+    source_id       BIGINT NOT NULL REFERENCES sources (id),
+    record_id       TEXT COLLATE "C" NOT NULL,
+    record_version  BIGINT NOT NULL,
+    attr            TEXT NOT NULL,
+    current_value   TEXT NOT NULL,
+    proposed_value  TEXT NOT NULL,
+    explanation     TEXT NOT NULL,
+    attachment_name TEXT NOT NULL DEFAULT '',
+    attachment_type TEXT NOT NULL DEFAULT '',
+    attachment      BYTEA,
+    status          TEXT NOT NULL,
+    filed_at        TIMESTAMPTZ NOT NULL,
+    due_at          TIMESTAMPTZ NOT NULL,
+    decided_at      TIMESTAMPTZ,
+    decided_by      TEXT NOT NULL DEFAULT '',
+    decision_note   TEXT NOT NULL DEFAULT '',
+    new_version     BIGINT,
+    run_id          BIGINT
+);
+CREATE INDEX corrections_subject ON corrections (subject, filed_at);
+CREATE INDEX corrections_source ON corrections (source_id, status, due_at);
+
+CREATE TABLE correction_events (
+    correction_id TEXT COLLATE "C" NOT NULL,
+    seq           BIGINT NOT NULL,
+    at            TIMESTAMPTZ NOT NULL,
+    status        TEXT NOT NULL,
+    actor         TEXT NOT NULL,
+    note          TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (correction_id, seq)
+);
