@@ -25,8 +25,9 @@ var auditCommand = command{
 	summary: "Check the tamper-evident audit log. 'verify' recomputes every record's commitment, the Merkle tree " +
 		"and every signed checkpoint, checks the checkpoints' signatures with the log's public key and any " +
 		"trusted checkpoints kept outside the database, and lists what was edited, deleted, reordered, " +
-		"inserted or rewritten. It exits with an error when it finds a problem.",
-	usage: "verify [--db DSN] [--key FILE|VERIFIER-KEY] [--trusted CHECKPOINT-FILE]...",
+		"inserted or rewritten. It exits with an error when it finds a problem. 'receipt FILE' checks a receipt " +
+		"downloaded from the wallet or the API on its own, with only the log's public key.",
+	usage: "verify [--db DSN] [--key FILE|VERIFIER-KEY] [--trusted CHECKPOINT-FILE]...\n       ortaq audit receipt FILE --key FILE|VERIFIER-KEY",
 	setup: func(fs *flag.FlagSet) func(context.Context, *flag.FlagSet, io.Writer) error {
 		db := dbFlag(fs)
 		key := fs.String("key", "",
@@ -41,8 +42,16 @@ var auditCommand = command{
 			if len(args) == 0 {
 				return usageError{msg: "ortaq audit: no subcommand", hint: "run 'ortaq audit verify'; see 'ortaq help audit'"}
 			}
-			if args[0] != "verify" {
-				return usageError{msg: fmt.Sprintf("ortaq audit: unknown subcommand %q", args[0]), hint: "run 'ortaq help audit'"}
+			verb := args[0]
+			if verb != "verify" && verb != "receipt" {
+				return usageError{msg: fmt.Sprintf("ortaq audit: unknown subcommand %q", verb), hint: "run 'ortaq help audit'"}
+			}
+			var file string
+			if verb == "receipt" {
+				if len(args) < 2 || strings.HasPrefix(args[1], "-") {
+					return usageError{msg: "ortaq audit receipt: no receipt file given", hint: "ortaq audit receipt FILE --key audit.key.pub"}
+				}
+				file, args = args[1], args[1:]
 			}
 			// Flags may follow the subcommand too.
 			if err := fs.Parse(args[1:]); err != nil {
@@ -54,11 +63,14 @@ var auditCommand = command{
 				}
 				return usageError{msg: fmt.Sprintf("ortaq audit verify: %v", err), hint: "run 'ortaq help audit' for its flags"}
 			}
-			if err := noArgs("audit verify", fs); err != nil {
+			if err := noArgs("audit "+verb, fs); err != nil {
 				return err
 			}
 			if *key == "" {
 				*key = auditKeyFile("", *db) + ".pub"
+			}
+			if verb == "receipt" {
+				return auditReceipt(out, file, *key)
 			}
 			return auditVerify(ctx, out, *db, *key, trusted)
 		}
@@ -72,6 +84,29 @@ func (l *fileList) String() string { return strings.Join(*l, ", ") }
 
 func (l *fileList) Set(v string) error {
 	*l = append(*l, v)
+	return nil
+}
+
+// auditReceipt checks a receipt file with the log's public key alone.
+func auditReceipt(out io.Writer, file, key string) error {
+	v, err := loadVerifier(key)
+	if err != nil {
+		return err
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return fmt.Errorf("receipt: %w", err)
+	}
+	var r audit.Receipt
+	if err := json.Unmarshal(data, &r); err != nil {
+		return fmt.Errorf("receipt %s: not a receipt: %w", file, err)
+	}
+	if err := r.Verify(v); err != nil {
+		return fmt.Errorf("receipt %s does not verify: %w", file, err)
+	}
+	fmt.Fprintf(out, "receipt %s verifies: record %d (%s, %s for %s, %s) is in the log of %d records under a checkpoint signed by %s\n",
+		file, r.Record.Index, r.Record.Time.UTC().Format(time.RFC3339), r.Record.Member, r.Record.Service,
+		r.Record.Decision, r.TreeSize, v.Name())
 	return nil
 }
 

@@ -137,3 +137,32 @@ func TestAuditVerifyKeyAndUsage(t *testing.T) {
 		t.Errorf("help does not say which key it trusts:\n%s", out)
 	}
 }
+
+// TestAuditReceiptCommand checks a receipt file offline: a true one
+// verifies, an edited one or one checked with another key does not.
+func TestAuditReceiptCommand(t *testing.T) {
+	_, pub, receipt := mustAuditLog(t)
+	out, err := runCLI(t, "audit", "receipt", receipt, "--key", pub)
+	if err != nil || !strings.Contains(out, "verifies") || !strings.Contains(out, "record 3") {
+		t.Fatalf("a true receipt: %v\n%s", err, out)
+	}
+	b, err := os.ReadFile(receipt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := filepath.Join(t.TempDir(), "edited.json")
+	if err := os.WriteFile(edited, []byte(strings.Replace(string(b), `"treatment"`, `"marketing"`, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := runCLI(t, "audit", "receipt", edited, "--key", pub); err == nil || !strings.Contains(err.Error(), "does not verify") {
+		t.Errorf("an edited receipt: %v; want it not to verify", err)
+	}
+	_, otherPub, _ := mustAuditLog(t)
+	if _, err := runCLI(t, "audit", "receipt", receipt, "--key", otherPub); err == nil {
+		t.Error("a receipt checked with another log's key verifies")
+	}
+	var ue usageError
+	if _, err := runCLI(t, "audit", "receipt"); !errors.As(err, &ue) {
+		t.Errorf("no file: %v; want a usage error", err)
+	}
+}

@@ -53,8 +53,12 @@ func (w *Wallet) SendCode(ctx context.Context, iin string, binding []byte, lang 
 	c := store.SignInCode{ID: id, IIN: iin, Phone: phone, CodeHash: codeHash(id, code), Binding: bindingHash(binding),
 		CreatedAt: now, ExpiresAt: now.Add(w.opts.CodeTTL)}
 	if phone == "" {
-		// A hash of nothing any code can produce.
-		c.CodeHash = codeHash(id, id)
+		// A hash of a secret no one ever learns: no code can match it.
+		secret, err := randomHex(32)
+		if err != nil {
+			return Challenge{}, err
+		}
+		c.CodeHash = codeHash(id, secret)
 	}
 	if err := w.st.AddSignInCode(ctx, c); err != nil {
 		return Challenge{}, err
@@ -111,7 +115,7 @@ func (w *Wallet) CheckCode(ctx context.Context, challenge, code string, binding 
 	if n > w.opts.CodeAttempts {
 		return "", ErrTooManyAttempts
 	}
-	if subtle.ConstantTimeCompare(c.CodeHash, codeHash(challenge, code)) != 1 {
+	if c.Phone == "" || subtle.ConstantTimeCompare(c.CodeHash, codeHash(challenge, code)) != 1 {
 		return "", fmt.Errorf("%w (%d attempts left)", ErrCodeWrong, w.opts.CodeAttempts-n)
 	}
 	ok, err := w.st.UseSignInCode(ctx, challenge, w.now())

@@ -26,27 +26,41 @@ const envBrowser = "ORTAQ_BROWSER"
 // steps print "ok NAME" or "FAIL NAME: …", shown here through t.Log, and
 // save screenshots under test-output/browser/ at the repository root.
 func TestBrowserConsole(t *testing.T) {
-	if os.Getenv(envBrowser) != "1" {
-		t.Skipf("browser tests are off: run scripts/browser.sh setup, then %s=1 go test -run TestBrowser ./internal/web", envBrowser)
-	}
-	root := repoRoot(t)
-	spec := filepath.Join(root, "e2e", "console.spec.mjs")
-	if _, err := os.Stat(filepath.Join(root, "e2e", "node_modules", "playwright-core")); err != nil {
-		t.Fatalf("e2e packages missing (%v): run scripts/browser.sh setup", err)
-	}
-	out := filepath.Join(root, "test-output", "browser")
-	// Old screenshots would pass for new ones.
-	if err := os.RemoveAll(out); err != nil {
-		t.Fatal(err)
-	}
-
+	root := browserRoot(t)
 	// The store layer is tested on both databases elsewhere; the browser
 	// sees the same pages over either. The demo nation gives every page
 	// real data: scores, entities, findings, virtual cows.
 	d := demoSQLite(t)
 	x, log := browserExchange(t, d)
 	_, ts := mustServe(t, d.st, Options{Exchange: x, Audit: log})
-	expect, err := json.Marshal(browserExpectations(t, d))
+	runSpec(t, root, "console.spec.mjs", ts.URL, filepath.Join(root, "test-output", "browser"), browserExpectations(t, d))
+}
+
+// browserRoot skips the test unless the browser tests are on, and returns
+// the repository root, failing when the e2e/ packages are missing.
+func browserRoot(t *testing.T) string {
+	t.Helper()
+	if os.Getenv(envBrowser) != "1" {
+		t.Skipf("browser tests are off: run scripts/browser.sh setup, then %s=1 go test -run TestBrowser ./internal/web", envBrowser)
+	}
+	root := repoRoot(t)
+	if _, err := os.Stat(filepath.Join(root, "e2e", "node_modules", "playwright-core")); err != nil {
+		t.Fatalf("e2e packages missing (%v): run scripts/browser.sh setup", err)
+	}
+	return root
+}
+
+// runSpec runs node e2e/<spec> against the server at baseURL, with expect
+// as JSON in EXPECT and out, emptied first, as OUT_DIR. The steps' output
+// is passed to t.Log line by line; the test fails if any step failed.
+func runSpec(t *testing.T, root, spec, baseURL, out string, expect any) {
+	t.Helper()
+	spec = filepath.Join(root, "e2e", spec)
+	// Old screenshots would pass for new ones.
+	if err := os.RemoveAll(out); err != nil {
+		t.Fatal(err)
+	}
+	env, err := json.Marshal(expect)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,9 +77,9 @@ func TestBrowserConsole(t *testing.T) {
 	cmd := exec.CommandContext(ctx, "node", spec)
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(),
-		"BASE_URL="+ts.URL,
+		"BASE_URL="+baseURL,
 		"OUT_DIR="+out,
-		"EXPECT="+string(expect),
+		"EXPECT="+string(env),
 	)
 	w := &lineLogger{t: t}
 	cmd.Stdout, cmd.Stderr = w, w

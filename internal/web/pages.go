@@ -212,8 +212,11 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	// The numbers change with every ingest run, and the language follows
-	// the cookie and Accept-Language.
-	h.Set("Cache-Control", "no-cache")
+	// the cookie and Accept-Language. A page that set a stricter rule
+	// (the wallet's no-store) keeps it.
+	if h.Get("Cache-Control") == "" {
+		h.Set("Cache-Control", "no-cache")
+	}
 	h.Set("Vary", "Cookie, Accept-Language")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())

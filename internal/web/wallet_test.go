@@ -1,0 +1,432 @@
+package web
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ortaq/ortaq/internal/audit"
+	"github.com/ortaq/ortaq/internal/consent"
+	"github.com/ortaq/ortaq/internal/exchange"
+	"github.com/ortaq/ortaq/internal/golden"
+	"github.com/ortaq/ortaq/internal/store"
+	"github.com/ortaq/ortaq/internal/wallet"
+)
+
+// walletRig serves the wallet over the demo store, with a clock the test
+// moves, and knows two citizens whose phones the registers hold.
+type walletRig struct {
+	st       *store.Store
+	ts       *httptest.Server
+	log      *audit.Log
+	consents *consent.Registry
+	clock    *walletClock
+	// citizen and other are IINs of people with phones.
+	citizen, other string
+}
+
+type walletClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *walletClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *walletClock) add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+func newWalletRig(t *testing.T) *walletRig {
+	t.Helper()
+	ctx := context.Background()
+	d := demoSQLite(t)
+	signer, verifier, err := audit.LoadOrCreateKey(filepath.Join(t.TempDir(), "audit.key"), testOrigin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log, err := audit.Open(ctx, d.st, signer, audit.Options{Origin: testOrigin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { log.Close() })
+	consents := consent.New(d.st, signer)
+	x, err := exchange.New(ctx, d.st, exchange.Options{Consent: consents.Allows})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(x.Close)
+	if err := exchange.SeedDemo(ctx, x); err != nil {
+		t.Fatal(err)
+	}
+	rig := &walletRig{st: d.st, log: log, consents: consents, clock: &walletClock{t: time.Now()}}
+	people := peopleWithPhones(t, d.st, 2)
+	rig.citizen, rig.other = people[0], people[1]
+	w := wallet.New(d.st, log, wallet.Options{Now: rig.clock.now, CodeLimit: 1000})
+	_, rig.ts = mustServe(t, d.st, Options{Exchange: x, Audit: log, AuditVerifier: verifier, Consents: consents, Wallet: w,
+		Corrections: wallet.NewCorrections(d.st, wallet.CorrectionOptions{}), SMSOutbox: true})
+	return rig
+}
+
+// peopleWithPhones returns n IINs whose golden records hold a phone.
+func peopleWithPhones(t *testing.T, st *store.Store, n int) []string {
+	t.Helper()
+	ids, err := st.SampleNationalIDs(context.Background(), 200)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, id := range ids {
+		rows, err := st.GoldenByNationalID(context.Background(), id, 1)
+		if err != nil || len(rows) == 0 {
+			continue
+		}
+		if doc, err := golden.DecodeDoc(rows[0].Doc); err == nil && doc.Value("phone") != "" {
+			out = append(out, id)
+		}
+		if len(out) == n {
+			return out
+		}
+	}
+	t.Fatalf("the demo nation has fewer than %d people with phones", n)
+	return nil
+}
+
+// browserish is one browser: it keeps the wallet's cookies itself (Go's
+// cookie jar will not send Secure cookies over plain HTTP, which browsers
+// do for localhost) and never follows redirects.
+type browserish struct {
+	t       *testing.T
+	rig     *walletRig
+	cookies map[string]string
+}
+
+func (rig *walletRig) browser(t *testing.T) *browserish {
+	return &browserish{t: t, rig: rig, cookies: map[string]string{}}
+}
+
+type walletResp struct {
+	status int
+	header http.Header
+	body   string
+}
+
+func (b *browserish) do(method, path string, form url.Values, header ...string) walletResp {
+	b.t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequest(method, b.rig.ts.URL+path, body)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Origin", b.rig.ts.URL)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	for k, v := range b.cookies {
+		req.AddCookie(&http.Cookie{Name: k, Value: v})
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := client.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	data, err := io.ReadAll(res.Body)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	for _, c := range res.Cookies() {
+		if c.MaxAge < 0 {
+			delete(b.cookies, c.Name)
+		} else {
+			b.cookies[c.Name] = c.Value
+		}
+	}
+	return walletResp{status: res.StatusCode, header: res.Header, body: string(data)}
+}
+
+var (
+	hiddenField = regexp.MustCompile(`name="(csrf|challenge)" value="([^"]*)"`)
+	smsCode     = regexp.MustCompile(`\b[0-9]{6}\b`)
+)
+
+// fields reads a page's hidden form fields.
+func fields(page string) map[string]string {
+	out := map[string]string{}
+	for _, m := range hiddenField.FindAllStringSubmatch(page, -1) {
+		out[m[1]] = m[2]
+	}
+	return out
+}
+
+// askCode asks for a sign-in code for iin and returns the code page's
+// hidden fields and the code from the outbox.
+func (b *browserish) askCode(iin string) (map[string]string, string) {
+	b.t.Helper()
+	page := b.do("GET", "/wallet/sign-in", nil)
+	if page.status != http.StatusOK {
+		b.t.Fatalf("sign-in page: %d", page.status)
+	}
+	r := b.do("POST", "/wallet/sign-in", url.Values{"csrf": {fields(page.body)["csrf"]}, "iin": {iin}})
+	if r.status != http.StatusOK {
+		b.t.Fatalf("ask for a code: %d\n%s", r.status, r.body)
+	}
+	msgs, err := wallet.NewOutbox(b.rig.st).Messages(context.Background(), 1)
+	if err != nil || len(msgs) == 0 {
+		b.t.Fatalf("outbox: %v, %v", msgs, err)
+	}
+	return fields(r.body), smsCode.FindString(msgs[0].Body)
+}
+
+// signIn signs iin in and returns the CSRF token of its pages.
+func (b *browserish) signIn(iin string) string {
+	b.t.Helper()
+	f, code := b.askCode(iin)
+	r := b.do("POST", "/wallet/sign-in/code", url.Values{"csrf": {f["csrf"]}, "challenge": {f["challenge"]}, "code": {code}})
+	if r.status != http.StatusSeeOther || b.cookies[sessionCookie] == "" {
+		b.t.Fatalf("sign in: %d, cookies %v\n%s", r.status, b.cookies, r.body)
+	}
+	home := b.do("GET", "/wallet", nil)
+	if home.status != http.StatusOK {
+		b.t.Fatalf("wallet home: %d", home.status)
+	}
+	return fields(home.body)["csrf"]
+}
+
+// TestWalletSignIn signs in with a code and shows the citizen's own data,
+// never cached; a replayed code, a code typed in another browser and a
+// sign-in form without its cookie or token are refused.
+func TestWalletSignIn(t *testing.T) {
+	rig := newWalletRig(t)
+	b := rig.browser(t)
+	if r := b.do("GET", "/wallet", nil); r.status != http.StatusSeeOther || !strings.HasPrefix(r.header.Get("Location"), "/wallet/sign-in") {
+		t.Fatalf("/wallet before signing in: %d %s; want a redirect to sign in", r.status, r.header.Get("Location"))
+	}
+	f, code := b.askCode(rig.citizen)
+	binding := b.cookies[signinCookie]
+	form := url.Values{"csrf": {f["csrf"]}, "challenge": {f["challenge"]}, "code": {code}}
+	thief := rig.browser(t)
+	thiefForm := fields(thief.do("GET", "/wallet/sign-in", nil).body)
+	r := thief.do("POST", "/wallet/sign-in/code", url.Values{"csrf": {thiefForm["csrf"]}, "challenge": {f["challenge"]}, "code": {code}})
+	if r.status != http.StatusUnauthorized || thief.cookies[sessionCookie] != "" {
+		t.Errorf("the code typed in another browser: %d; want 401 and no session", r.status)
+	}
+	if r := b.do("POST", "/wallet/sign-in/code", form); r.status != http.StatusSeeOther {
+		t.Fatalf("the right code: %d", r.status)
+	}
+	// Someone who captured the whole request, cookie and all, sends it again.
+	replay := &browserish{t: t, rig: rig, cookies: map[string]string{signinCookie: binding}}
+	r = replay.do("POST", "/wallet/sign-in/code", form)
+	if r.status != http.StatusUnauthorized || replay.cookies[sessionCookie] != "" ||
+		!strings.Contains(r.body, locale{Lang: defaultLang}.T("wallet.codeused")) {
+		t.Errorf("a replayed code: %d; want 401, no session and the page saying the code was used", r.status)
+	}
+	home := b.do("GET", "/wallet?iin="+rig.other, nil)
+	if home.status != http.StatusOK || !strings.Contains(home.body, ">"+rig.citizen+"<") ||
+		strings.Contains(home.body, ">"+rig.other+"<") || strings.Contains(home.body, nameOf(t, rig.st, rig.other)) {
+		t.Errorf("/wallet?iin=OTHER: %d; want the citizen's own page and nothing of the other's data", home.status)
+	}
+	if cc := home.header.Get("Cache-Control"); cc != "no-store" {
+		t.Errorf("wallet page Cache-Control %q; want no-store", cc)
+	}
+
+	stranger := rig.browser(t)
+	page := fields(stranger.do("GET", "/wallet/sign-in", nil).body)
+	for name, tc := range map[string]struct {
+		cookies bool
+		form    url.Values
+		header  []string
+		want    int
+	}{
+		"no binding cookie": {false, url.Values{"csrf": {page["csrf"]}, "iin": {rig.citizen}}, nil, http.StatusBadRequest},
+		"no form token":     {true, url.Values{"iin": {rig.citizen}}, nil, http.StatusForbidden},
+		"wrong form token":  {true, url.Values{"csrf": {"x" + page["csrf"]}, "iin": {rig.citizen}}, nil, http.StatusForbidden},
+		"cross-site":        {true, url.Values{"csrf": {page["csrf"]}, "iin": {rig.citizen}}, []string{"Origin", "https://evil.example", "Sec-Fetch-Site", "cross-site"}, http.StatusForbidden},
+	} {
+		c := rig.browser(t)
+		if tc.cookies {
+			c.cookies = map[string]string{signinCookie: stranger.cookies[signinCookie]}
+		}
+		if r := c.do("POST", "/wallet/sign-in", tc.form, tc.header...); r.status != tc.want {
+			t.Errorf("%s: %d; want %d", name, r.status, tc.want)
+		}
+	}
+}
+
+// TestWalletSessionEnds refuses a session after sign-out, when idle, and
+// a cookie holding what the database stores instead of the token.
+func TestWalletSessionEnds(t *testing.T) {
+	rig := newWalletRig(t)
+	signedOut := func(b *browserish, what string) {
+		t.Helper()
+		if r := b.do("GET", "/wallet/access", nil); r.status != http.StatusSeeOther {
+			t.Errorf("%s: GET %d; want a redirect to sign in", what, r.status)
+		}
+		if r := b.do("POST", "/wallet/consents", url.Values{"csrf": {"x"}}); r.status != http.StatusUnauthorized {
+			t.Errorf("%s: POST %d; want 401", what, r.status)
+		}
+	}
+	b := rig.browser(t)
+	csrf := b.signIn(rig.citizen)
+	stolen := b.cookies[sessionCookie]
+	if r := b.do("POST", "/wallet/sign-out", url.Values{"csrf": {csrf}}); r.status != http.StatusSeeOther {
+		t.Fatalf("sign out: %d", r.status)
+	}
+	signedOut(&browserish{t: t, rig: rig, cookies: map[string]string{sessionCookie: stolen}}, "a cookie kept after sign-out")
+
+	b = rig.browser(t)
+	b.signIn(rig.citizen)
+	rig.clock.add(16 * time.Minute)
+	signedOut(b, "a session idle for 16 minutes")
+
+	b = rig.browser(t)
+	b.signIn(rig.citizen)
+	sum := sha256Hex("ortaq wallet session\x00" + b.cookies[sessionCookie])
+	signedOut(&browserish{t: t, rig: rig, cookies: map[string]string{sessionCookie: sum}}, "the stored hash as a cookie")
+	signedOut(&browserish{t: t, rig: rig, cookies: map[string]string{sessionCookie: "forged"}}, "a made-up cookie")
+}
+
+// TestWalletOthersData tries to reach another citizen's accesses,
+// receipts, consents, records and corrections by changing the URL: each
+// is answered as missing.
+func TestWalletOthersData(t *testing.T) {
+	rig := newWalletRig(t)
+	ctx := context.Background()
+	recs, err := rig.log.Append(ctx, audit.Record{Member: "gfc", Subsystem: "benefit-desk", Service: "person-basic",
+		Subject: rig.other, Purpose: "p", LegalBasis: "b", RequestID: "case-other", Decision: audit.Allowed, Status: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	theirs, err := rig.consents.Grant(ctx, consent.Artefact{Subject: rig.other, Member: "gfc", Purpose: "identity-verification",
+		ValidUntil: time.Now().Add(24 * time.Hour), Frequency: consent.Periodic}, "subject")
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherRecord := firstRecord(t, rig.st, rig.other)
+	b := rig.browser(t)
+	csrf := b.signIn(rig.citizen)
+	idx := strconv.FormatUint(recs[0].Index, 10)
+	for _, path := range []string{"/wallet/access/" + idx, "/wallet/access/" + idx + "/receipt.json",
+		"/wallet/corrections/new?" + url.Values{"source": {otherRecord[0]}, "record": {otherRecord[1]}, "attr": {otherRecord[2]}}.Encode(),
+		"/wallet/corrections/r-000000000000000000000000"} {
+		if r := b.do("GET", path, nil); r.status != http.StatusNotFound || strings.Contains(r.body, "case-other") {
+			t.Errorf("GET %s: %d; want 404 without the other's data", path, r.status)
+		}
+	}
+	if r := b.do("GET", "/wallet/access", nil); strings.Contains(r.body, "case-other") {
+		t.Error("the access list shows another person's access")
+	}
+	r := b.do("POST", "/wallet/consents/"+theirs.ID, url.Values{"csrf": {csrf}, "action": {"revoke"}})
+	if r.status != http.StatusNotFound {
+		t.Errorf("revoking another's consent: %d; want 404", r.status)
+	}
+	r = b.do("POST", "/wallet/corrections", url.Values{"csrf": {csrf}, "source": {otherRecord[0]}, "record": {otherRecord[1]},
+		"attr": {otherRecord[2]}, "proposed": {"x"}, "explanation": {"mine now"}})
+	if r.status != http.StatusNotFound {
+		t.Errorf("filing a correction on another's record: %d; want 404", r.status)
+	}
+	if got, err := rig.consents.Get(ctx, theirs.ID); err != nil || got.Status != consent.Active {
+		t.Errorf("the other's consent after the attempts: %+v, %v; want it ACTIVE", got.Artefact, err)
+	}
+}
+
+// TestWalletForgedForms refuses a form without its token, with another
+// session's token, or sent cross-site, and changes nothing.
+func TestWalletForgedForms(t *testing.T) {
+	rig := newWalletRig(t)
+	ctx := context.Background()
+	mine, err := rig.consents.Grant(ctx, consent.Artefact{Subject: rig.citizen, Member: "gfc", Purpose: "identity-verification",
+		ValidUntil: time.Now().Add(24 * time.Hour), Frequency: consent.Periodic}, "subject")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := rig.browser(t)
+	csrf := b.signIn(rig.citizen)
+	otherCSRF := rig.browser(t).signIn(rig.other)
+	for name, tc := range map[string]struct {
+		form   url.Values
+		header []string
+	}{
+		"no token":              {url.Values{"action": {"revoke"}}, nil},
+		"another session's":     {url.Values{"action": {"revoke"}, "csrf": {otherCSRF}}, nil},
+		"cross-site with token": {url.Values{"action": {"revoke"}, "csrf": {csrf}}, []string{"Origin", "https://evil.example", "Sec-Fetch-Site", "cross-site"}},
+	} {
+		if r := b.do("POST", "/wallet/consents/"+mine.ID, tc.form, tc.header...); r.status != http.StatusForbidden {
+			t.Errorf("%s: %d; want 403", name, r.status)
+		}
+	}
+	if got, err := rig.consents.Get(ctx, mine.ID); err != nil || got.Status != consent.Active {
+		t.Fatalf("the consent after forged forms: %+v, %v; want it ACTIVE", got.Artefact, err)
+	}
+	if r := b.do("POST", "/wallet/consents/"+mine.ID, url.Values{"action": {"revoke"}, "csrf": {csrf}}); r.status != http.StatusSeeOther {
+		t.Fatalf("the real form: %d", r.status)
+	}
+	if got, _ := rig.consents.Get(ctx, mine.ID); got.Status != consent.Revoked {
+		t.Errorf("the consent after the real form: %s; want REVOKED", got.Status)
+	}
+}
+
+// nameOf is the golden name of the person iin.
+func nameOf(t *testing.T, st *store.Store, iin string) string {
+	t.Helper()
+	rows, err := st.GoldenByNationalID(context.Background(), iin, 1)
+	if err != nil || len(rows) == 0 || rows[0].Name == "" {
+		t.Fatalf("golden record of %s: %v", iin, err)
+	}
+	return rows[0].Name
+}
+
+func sha256Hex(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return base64.RawURLEncoding.EncodeToString(h[:])
+}
+
+// firstRecord names a record of the person iin and an attribute it holds:
+// source, record id, attribute.
+func firstRecord(t *testing.T, st *store.Store, iin string) [3]string {
+	t.Helper()
+	ctx := context.Background()
+	rows, err := st.GoldenByNationalID(ctx, iin, 1)
+	if err != nil || len(rows) == 0 {
+		t.Fatalf("golden record of %s: %v", iin, err)
+	}
+	recs, err := st.EntityRecords(ctx, []string{rows[0].EntityID})
+	if err != nil || len(recs) == 0 {
+		t.Fatalf("records of %s: %v", iin, err)
+	}
+	srcs, err := st.Sources(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range srcs {
+		if s.ID == recs[0].SourceID {
+			for a := range recs[0].Attrs {
+				return [3]string{s.Name, recs[0].RecordID, a}
+			}
+		}
+	}
+	t.Fatalf("no attribute in the records of %s", iin)
+	return [3]string{}
+}
