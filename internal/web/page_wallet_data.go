@@ -55,7 +55,7 @@ func (s *Server) walletHome(w http.ResponseWriter, r *http.Request, wp walletPag
 		s.errorPage(w, r, d.page, err)
 		return
 	}
-	d.G, d.Name = p.Golden, p.Golden.Name
+	d.G = p.Golden
 	d.Fields = goldenFields(ix, p.Doc)
 	d.Records, d.Matrix = sideBySide(ix, p.Doc, p.Records, -1)
 	d.Household, d.Family = p.Household, p.Family

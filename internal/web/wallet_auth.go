@@ -42,8 +42,7 @@ type walletPage struct {
 	page
 	// SignedIn is false on the sign-in pages.
 	SignedIn bool
-	// Name is the signed-in citizen's name; CSRF the token their forms carry.
-	Name string
+	// CSRF is the token the signed-in citizen's forms carry.
 	CSRF string
 	// New counts accesses the citizen has not seen, for the notification.
 	New int

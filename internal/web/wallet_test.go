@@ -430,3 +430,68 @@ func firstRecord(t *testing.T, st *store.Store, iin string) [3]string {
 	t.Fatalf("no attribute in the records of %s", iin)
 	return [3]string{}
 }
+
+// TestWalletOIDCCallback checks the web side of OIDC sign-in: the start
+// sends the browser to the provider with a state kept in a cookie, and a
+// callback with another state, without the cookie, or with a code the
+// provider refuses signs no one in.
+func TestWalletOIDCCallback(t *testing.T) {
+	d := demoSQLite(t)
+	var idp *httptest.Server
+	idp = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/.well-known/openid-configuration":
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, `{"issuer":"`+idp.URL+`","authorization_endpoint":"`+idp.URL+`/auth","token_endpoint":"`+idp.URL+
+				`/token","jwks_uri":"`+idp.URL+`/keys","code_challenge_methods_supported":["S256"]}`)
+		case "/token":
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusBadRequest)
+			io.WriteString(w, `{"error":"invalid_grant"}`)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(idp.Close)
+	o, err := wallet.NewOIDC(context.Background(), wallet.OIDCConfig{Issuer: idp.URL, ClientID: "ortaq", ClientSecret: "s",
+		RedirectURL: "http://127.0.0.1/wallet/oidc/callback"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, ts := mustServe(t, d.st, Options{Wallet: wallet.New(d.st, nil, wallet.Options{}), OIDC: o})
+	rig := &walletRig{st: d.st, ts: ts}
+	b := rig.browser(t)
+	page := b.do("GET", "/wallet/sign-in", nil)
+	if !strings.Contains(page.body, `href="/wallet/oidc/login`) || strings.Contains(page.body, `name="iin"`) {
+		t.Error("a server with OIDC and no SMS outbox should offer only the identity provider")
+	}
+	start := b.do("GET", "/wallet/oidc/login", nil)
+	loc, err := url.Parse(start.header.Get("Location"))
+	if err != nil || start.status != http.StatusFound || !strings.HasPrefix(loc.String(), idp.URL+"/auth") ||
+		loc.Query().Get("state") == "" || loc.Query().Get("code_challenge_method") != "S256" || b.cookies[oidcCookie] == "" {
+		t.Fatalf("start: %d %s, cookie %q; want a redirect to the provider with state and PKCE", start.status, loc, b.cookies[oidcCookie])
+	}
+	state := loc.Query().Get("state")
+	kept := b.cookies[oidcCookie]
+	for name, tc := range map[string]struct {
+		cookie, state string
+	}{
+		"another state":      {kept, state + "x"},
+		"no cookie":          {"", state},
+		"a refused code":     {kept, state},
+		"the provider error": {kept, ""},
+	} {
+		c := rig.browser(t)
+		if tc.cookie != "" {
+			c.cookies[oidcCookie] = tc.cookie
+		}
+		q := url.Values{"state": {tc.state}, "code": {"the-code"}}
+		if tc.state == "" {
+			q = url.Values{"state": {state}, "error": {"access_denied"}}
+		}
+		r := c.do("GET", "/wallet/oidc/callback?"+q.Encode(), nil)
+		if r.status != http.StatusUnauthorized || c.cookies[sessionCookie] != "" {
+			t.Errorf("%s: %d, session %q; want 401 and no session", name, r.status, c.cookies[sessionCookie])
+		}
+	}
+}
