@@ -74,7 +74,7 @@ func TestBrowserWallet(t *testing.T) {
 	_, ts := mustServe(t, d.st, Options{Exchange: x, Audit: log, AuditVerifier: verifier, Wallet: w, Consents: consents,
 		Corrections: corrections, SMSOutbox: true})
 
-	e := walletExpectations(t, d, x, c)
+	e := walletExpectations(t, x, c)
 	// The access the wallet must show: a query under a consent-free basis.
 	right, basis, ok := x.ExampleRight()
 	if !ok {
@@ -212,7 +212,7 @@ type walletExpect struct {
 	Text      map[string]map[string]string `json:"text"` // lang -> message key -> text
 }
 
-func walletExpectations(t *testing.T, d *demo, x *exchange.Exchange, c citizen) walletExpect {
+func walletExpectations(t *testing.T, x *exchange.Exchange, c citizen) walletExpect {
 	t.Helper()
 	ctx := context.Background()
 	var e walletExpect

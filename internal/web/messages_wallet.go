@@ -177,9 +177,24 @@ var walletMessages = map[string]map[string]string{
 	"wallet.access.proof":     {"kk": "Түбіртек және тексеру", "ru": "Квитанция и проверка", "en": "Receipt and proof"},
 	"wallet.access.limit":     {"kk": "Соңғы %s сұрау көрсетілген; толығы JSON жүктемесінде.", "ru": "Показаны последние %s запросов; все — в выгрузке JSON.", "en": "The latest %s are shown; the JSON download has them too."},
 	"wallet.access.none":      {"kk": "Әзірге ешкім сіздің деректеріңізді сұраған жоқ.", "ru": "Пока никто не запрашивал ваши данные.", "en": "No one has asked for your data yet."},
-	"wallet.access.when":      {"kk": "Қашан", "ru": "Когда", "en": "When"},
-	"wallet.access.who":       {"kk": "Кім", "ru": "Кто", "en": "Who"},
-	"wallet.access.index":     {"kk": "Журналдағы нөмірі", "ru": "Номер в журнале", "en": "Number in the log"},
+	"wallet.refusal.consent_required": {
+		"kk": "сіздің келісіміңіз болмады", "ru": "не было вашего согласия", "en": "you had not given your consent",
+	},
+	"wallet.refusal.no_right": {
+		"kk": "бұл жүйенің мұндай құқығы жоқ", "ru": "у этой системы нет такого права", "en": "this system has no right to it",
+	},
+	"wallet.refusal.purpose_not_allowed": {
+		"kk": "заң бұл мақсатқа рұқсат етпейді", "ru": "закон не разрешает эту цель", "en": "the law does not allow this purpose",
+	},
+	"wallet.refusal.field_not_allowed": {
+		"kk": "заң бұл деректерге рұқсат етпейді", "ru": "закон не разрешает эти данные", "en": "the law does not allow this data",
+	},
+	"wallet.refusal.unknown_legal_basis": {
+		"kk": "мұндай заңдық негіз жоқ", "ru": "такого правового основания нет", "en": "no such legal basis exists",
+	},
+	"wallet.access.when":  {"kk": "Қашан", "ru": "Когда", "en": "When"},
+	"wallet.access.who":   {"kk": "Кім", "ru": "Кто", "en": "Who"},
+	"wallet.access.index": {"kk": "Журналдағы нөмірі", "ru": "Номер в журнале", "en": "Number in the log"},
 
 	"wallet.receipt.title": {"kk": "Сұрау түбіртегі", "ru": "Квитанция запроса", "en": "Receipt of a request"},
 	"wallet.receipt.ok": {

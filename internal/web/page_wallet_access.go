@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ortaq/ortaq/internal/audit"
@@ -84,7 +85,12 @@ func (n registryNames) row(l locale, r audit.Record) accessRow {
 		a.Fields = append(a.Fields, l.Label("attr.", f))
 	}
 	if !a.Allowed {
-		a.Refusal = l.Label("refusal.", strconv.Itoa(r.Status))
+		// The exchange records a refusal's reason as "code: detail"; a
+		// code the catalogue explains says more than the status does.
+		code, _, _ := strings.Cut(r.Reason, ":")
+		if a.Refusal = l.Hint("wallet.refusal.", code); a.Refusal == "" {
+			a.Refusal = l.Label("refusal.", strconv.Itoa(r.Status))
+		}
 	}
 	return a
 }

@@ -51,7 +51,10 @@ func parsePages(files fs.FS, static *staticFiles) (map[string]*template.Template
 	funcs := template.FuncMap{
 		"static": static.url,
 		"iso":    func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"withL":  func(l locale, v any) withLocale { return withLocale{L: l, S: v} },
+		// lastDay is the last moment before an exclusive end: a consent
+		// valid until the start of the 24th is shown as ending on the 23rd.
+		"lastDay": func(t time.Time) time.Time { return t.Add(-time.Nanosecond) },
+		"withL":   func(l locale, v any) withLocale { return withLocale{L: l, S: v} },
 	}
 	out := make(map[string]*template.Template, len(pageNames)+len(walletPageNames))
 	layouts := map[string]string{}
