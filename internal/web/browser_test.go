@@ -156,25 +156,10 @@ func browserExpectations(t *testing.T, d *demo) browserExpect {
 func browserExchange(t *testing.T, d *demo) (*exchange.Exchange, *audit.Log) {
 	t.Helper()
 	ctx := context.Background()
-	x, err := exchange.New(ctx, d.st, exchange.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(x.Close)
-	if err := exchange.SeedDemo(ctx, x); err != nil {
-		t.Fatal(err)
-	}
-	signer, _, err := audit.LoadOrCreateKey(filepath.Join(t.TempDir(), "audit.key"), testOrigin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	log, err := audit.Open(ctx, d.st, signer, audit.Options{Origin: testOrigin})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { log.Close() })
+	p := newPlatform(t, d.st, 0)
+	x, log := p.x, p.log
 	right, basis, _ := x.ExampleRight()
-	_, err = log.Append(ctx, audit.Record{Member: right.Member, Subsystem: right.Subsystem, Auth: "key:browser",
+	_, err := log.Append(ctx, audit.Record{Member: right.Member, Subsystem: right.Subsystem, Auth: "key:browser",
 		User: "officer", Service: right.Service, Subject: d.Person.NationalID, Purpose: right.Purpose,
 		LegalBasis: basis.Code, RequestID: "case-1", Decision: audit.Allowed, Status: 200})
 	if err != nil {

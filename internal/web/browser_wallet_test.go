@@ -15,7 +15,6 @@ import (
 	"golang.org/x/mod/sumdb/note"
 
 	"github.com/ortaq/ortaq/internal/audit"
-	"github.com/ortaq/ortaq/internal/consent"
 	"github.com/ortaq/ortaq/internal/exchange"
 	"github.com/ortaq/ortaq/internal/golden"
 	"github.com/ortaq/ortaq/internal/kz"
@@ -48,24 +47,8 @@ func TestBrowserWallet(t *testing.T) {
 	ctx := context.Background()
 	c := walletCitizen(t, d)
 
-	signer, verifier, err := audit.LoadOrCreateKey(filepath.Join(t.TempDir(), "audit.key"), testOrigin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	consents := consent.New(d.st, signer)
-	x, err := exchange.New(ctx, d.st, exchange.Options{Consent: consents.Allows})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(x.Close)
-	if err := exchange.SeedDemo(ctx, x); err != nil {
-		t.Fatal(err)
-	}
-	log, err := audit.Open(ctx, d.st, signer, audit.Options{Origin: testOrigin})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { log.Close() })
+	p := newPlatform(t, d.st, 0)
+	x, log, consents, verifier := p.x, p.log, p.consents, p.verify
 	corrections := wallet.NewCorrections(d.st, wallet.CorrectionOptions{})
 	t.Cleanup(func() { restoreValue(t, d.st, corrections, c) })
 	// Every step signs in afresh, which sends a code: more than the three

@@ -58,30 +58,9 @@ const testOrigin = "test.ortaq/audit"
 
 func newExchangeRig(t *testing.T, d *demo) *exchangeRig {
 	t.Helper()
-	ctx := context.Background()
+	p := newPlatform(t, d.st, 50*time.Millisecond)
+	x, log, consents, verifier := p.x, p.log, p.consents, p.verify
 	dir := t.TempDir()
-	signer, verifier, err := audit.LoadOrCreateKey(filepath.Join(dir, "audit.key"), testOrigin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	consents := consent.New(d.st, signer)
-	x, err := exchange.New(ctx, d.st, exchange.Options{Consent: consents.Allows})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(x.Close)
-	if err := exchange.SeedDemo(ctx, x); err != nil {
-		t.Fatal(err)
-	}
-	log, err := audit.Open(ctx, d.st, signer, audit.Options{Origin: testOrigin, CheckpointInterval: 50 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := log.Close(); err != nil {
-			t.Errorf("close audit log: %v", err)
-		}
-	})
 	ca, err := exchange.InitCA(filepath.Join(dir, "ca"), "test CA")
 	if err != nil {
 		t.Fatal(err)

@@ -6,10 +6,16 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"golang.org/x/mod/sumdb/note"
+
+	"github.com/ortaq/ortaq/internal/audit"
+	"github.com/ortaq/ortaq/internal/consent"
+	"github.com/ortaq/ortaq/internal/exchange"
 	"github.com/ortaq/ortaq/internal/kz"
 	"github.com/ortaq/ortaq/internal/source"
 	"github.com/ortaq/ortaq/internal/store"
@@ -197,4 +203,41 @@ func decodeInto(tb testing.TB, r response, v any) {
 	if err := json.Unmarshal(r.body, v); err != nil {
 		tb.Fatalf("answer does not decode into %T: %v\n%s", v, err, r.body)
 	}
+}
+
+// platform is the exchange with the demo registry, an audit log and the
+// consent registry the exchange asks, over one store: what serve wires.
+type platform struct {
+	x        *exchange.Exchange
+	log      *audit.Log
+	consents *consent.Registry
+	verify   note.Verifier
+}
+
+// newPlatform builds a platform over st; the log signs a checkpoint every
+// checkpointEvery (0: the log's default).
+func newPlatform(t *testing.T, st *store.Store, checkpointEvery time.Duration) *platform {
+	t.Helper()
+	ctx := context.Background()
+	signer, verifier, err := audit.LoadOrCreateKey(filepath.Join(t.TempDir(), "audit.key"), testOrigin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &platform{consents: consent.New(st, signer), verify: verifier}
+	if p.x, err = exchange.New(ctx, st, exchange.Options{Consent: p.consents.Allows}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.x.Close)
+	if err := exchange.SeedDemo(ctx, p.x); err != nil {
+		t.Fatal(err)
+	}
+	if p.log, err = audit.Open(ctx, st, signer, audit.Options{Origin: testOrigin, CheckpointInterval: checkpointEvery}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := p.log.Close(); err != nil {
+			t.Errorf("close audit log: %v", err)
+		}
+	})
+	return p
 }

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -18,7 +17,6 @@ import (
 
 	"github.com/ortaq/ortaq/internal/audit"
 	"github.com/ortaq/ortaq/internal/consent"
-	"github.com/ortaq/ortaq/internal/exchange"
 	"github.com/ortaq/ortaq/internal/golden"
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/wallet"
@@ -55,26 +53,9 @@ func (c *walletClock) add(d time.Duration) {
 
 func newWalletRig(t *testing.T) *walletRig {
 	t.Helper()
-	ctx := context.Background()
 	d := demoSQLite(t)
-	signer, verifier, err := audit.LoadOrCreateKey(filepath.Join(t.TempDir(), "audit.key"), testOrigin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	log, err := audit.Open(ctx, d.st, signer, audit.Options{Origin: testOrigin})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { log.Close() })
-	consents := consent.New(d.st, signer)
-	x, err := exchange.New(ctx, d.st, exchange.Options{Consent: consents.Allows})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(x.Close)
-	if err := exchange.SeedDemo(ctx, x); err != nil {
-		t.Fatal(err)
-	}
+	p := newPlatform(t, d.st, 0)
+	log, consents, verifier, x := p.log, p.consents, p.verify, p.x
 	rig := &walletRig{st: d.st, log: log, consents: consents, clock: &walletClock{t: time.Now()}}
 	people := peopleWithPhones(t, d.st, 2)
 	rig.citizen, rig.other = people[0], people[1]
