@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -48,7 +49,7 @@ var demoCommand = command{
 				return err
 			}
 			srv.prepare = func(ctx context.Context, x *exchange.Exchange) error {
-				return demoExchange(ctx, st, x, *data, *addr, out)
+				return demoExchange(ctx, st, x, *data, *addr, cmp.Or(srv.walletAddr, *addr), out)
 			}
 			srv.auditKey = auditKeyFile(srv.auditKey, *db)
 			srv.smsOutbox = true

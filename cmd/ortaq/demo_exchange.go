@@ -21,8 +21,9 @@ import (
 const demoKeyFile = "demo-api-key"
 
 // demoExchange seeds the exchange registry, makes sure the demo has an API
-// key and prints a query a person can paste to try the exchange.
-func demoExchange(ctx context.Context, st *store.Store, x *exchange.Exchange, data, addr string, out io.Writer) error {
+// key and prints a query a person can paste to try the exchange, and the
+// wallet's address with an IIN to sign in as.
+func demoExchange(ctx context.Context, st *store.Store, x *exchange.Exchange, data, addr, walletAddr string, out io.Writer) error {
 	if err := exchange.SeedDemo(ctx, x); err != nil {
 		return err
 	}
@@ -57,7 +58,7 @@ func demoExchange(ctx context.Context, st *store.Store, x *exchange.Exchange, da
 		"  then the receipt: curl -H 'Authorization: Bearer %s' http://%s/api/v1/audit/records/0\n",
 		token, right.Member, right.Subsystem, right.Purpose, basis.Code, addr, right.Service, ids[0], token, addr)
 	fmt.Fprintf(out, "wallet: sign in as a citizen at http://%s/wallet/sign-in with IIN %s; "+
-		"the code arrives in the demo's SMS outbox, http://%s/wallet/sms\n", addr, ids[0], addr)
+		"the code arrives in the demo's SMS outbox, http://%s/wallet/sms\n", walletAddr, ids[0], walletAddr)
 	return nil
 }
 

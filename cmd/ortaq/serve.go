@@ -70,6 +70,10 @@ type serverConfig struct {
 	// smsOutbox delivers sign-in codes to the demo's outbox page instead
 	// of a phone: only demo sets it.
 	smsOutbox bool
+	// walletAddr, when set, serves the citizens' wallet alone on a
+	// listener of its own, to publish, while addr keeps the console and
+	// the API for the state's network.
+	walletAddr string
 }
 
 // serverFlags declares the flags serve and demo share.
@@ -80,6 +84,8 @@ func serverFlags(fs *flag.FlagSet) *serverConfig {
 	fs.StringVar(&c.auditKey, "audit-key", "", "audit log signing key, created if missing, its verifier key beside it with .pub "+
 		"(default: audit.key beside a SQLite database, else "+audit.DefaultKeyFile+")")
 	fs.StringVar(&c.auditOrigin, "audit-origin", defaultAuditOrigin, "the audit log's name in its signed checkpoints")
+	fs.StringVar(&c.walletAddr, "wallet-addr", "", "also serve the citizens' wallet alone on this address, the one to publish; "+
+		"the console and the API on --addr show any citizen's data and belong on the state's internal network")
 	fs.StringVar(&c.oidc.Issuer, "oidc-issuer", "", "OpenID Connect issuer URL of the state identity provider; turns on wallet sign-in through it")
 	fs.StringVar(&c.oidc.ClientID, "oidc-client-id", "", "the wallet's client id at the identity provider")
 	fs.StringVar(&c.oidcSecretEnv, "oidc-secret-env", "ORTAQ_OIDC_CLIENT_SECRET", "environment variable holding the client secret")
@@ -153,7 +159,20 @@ func serve(ctx context.Context, st *store.Store, addr string, c serverConfig) (e
 	if err != nil {
 		return err
 	}
-	return srv.Serve(ctx, addr)
+	if c.walletAddr == "" {
+		return srv.Serve(ctx, addr)
+	}
+	// Two listeners; when either stops, so does the other.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	walletErr := make(chan error, 1)
+	go func() {
+		defer cancel()
+		walletErr <- srv.ServeWallet(ctx, c.walletAddr)
+	}()
+	err = srv.Serve(ctx, addr)
+	cancel()
+	return errors.Join(err, <-walletErr)
 }
 
 // serverTLS loads the platform CA and makes the server's certificate.

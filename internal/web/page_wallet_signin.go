@@ -2,6 +2,7 @@ package web
 
 import (
 	"crypto/subtle"
+	"encoding/base64"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -204,7 +205,9 @@ func (s *Server) walletOIDCStart(w http.ResponseWriter, r *http.Request) {
 	}
 	st := s.opts.OIDC.Start()
 	next := nextPath(r.URL.Query().Get("next"))
-	setCookie(w, oidcCookie, strings.Join([]string{st.State, st.Nonce, st.Verifier, next}, " "), signinTTL, http.SameSiteLaxMode)
+	// Encoded, as the next path may hold bytes a cookie value cannot.
+	kept := base64.RawURLEncoding.EncodeToString([]byte(strings.Join([]string{st.State, st.Nonce, st.Verifier, next}, "\n")))
+	setCookie(w, oidcCookie, kept, signinTTL, http.SameSiteLaxMode)
 	http.Redirect(w, r, st.URL, http.StatusFound)
 }
 
@@ -214,10 +217,11 @@ func (s *Server) walletOIDCCallback(w http.ResponseWriter, r *http.Request) {
 		s.notFoundPage(w, r)
 		return
 	}
-	c, err := r.Cookie(oidcCookie)
-	parts := []string{}
-	if err == nil {
-		parts = strings.Split(c.Value, " ")
+	var parts []string
+	if c, err := r.Cookie(oidcCookie); err == nil {
+		if b, err := base64.RawURLEncoding.DecodeString(c.Value); err == nil {
+			parts = strings.Split(string(b), "\n")
+		}
 	}
 	clearCookie(w, oidcCookie)
 	q := r.URL.Query()

@@ -136,11 +136,39 @@ func (s *Server) Handler() http.Handler {
 	return recoverPanics(logRequests(securityHeaders(s.mux)))
 }
 
-// Serve listens on addr and serves until ctx ends, then stops accepting
-// connections and gives requests in flight shutdownTimeout to finish. It
-// refuses to start on a database whose schema is older than this binary.
-// It returns nil after a clean shutdown.
+// Serve listens on addr and serves everything (the console, the API and
+// the wallet) until ctx ends, then stops accepting connections and gives
+// requests in flight shutdownTimeout to finish. It refuses to start on a
+// database whose schema is older than this binary. It returns nil after a
+// clean shutdown.
 func (s *Server) Serve(ctx context.Context, addr string) error {
+	go s.warm(ctx)
+	return s.serve(ctx, addr, s.Handler(), "serving")
+}
+
+// ServeWallet listens on addr and serves only the citizen's wallet, as
+// Serve does everything: the listener to publish, while the console and
+// the API, which show any citizen's data to operators, stay on one that
+// only the state's network reaches.
+func (s *Server) ServeWallet(ctx context.Context, addr string) error {
+	return s.serve(ctx, addr, s.WalletHandler(), "serving the wallet")
+}
+
+// WalletHandler answers the wallet's pages and static files, sends / to
+// the wallet, and nothing else.
+func (s *Server) WalletHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/wallet", s.mux)
+	mux.Handle("/wallet/", s.mux)
+	mux.Handle("GET /static/", s.mux)
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/wallet", http.StatusFound)
+	})
+	mux.HandleFunc("/", s.notFoundPage)
+	return recoverPanics(logRequests(securityHeaders(mux)))
+}
+
+func (s *Server) serve(ctx context.Context, addr string, h http.Handler, what string) error {
 	if err := s.st.CheckSchema(ctx); err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
@@ -153,7 +181,7 @@ func (s *Server) Serve(ctx context.Context, addr string) error {
 		ln, scheme = tls.NewListener(ln, s.opts.TLS), "https"
 	}
 	srv := &http.Server{
-		Handler: s.Handler(),
+		Handler: h,
 		// Request contexts must outlive ctx so that Shutdown can let them
 		// finish; Close cancels them if they overrun.
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
@@ -161,11 +189,10 @@ func (s *Server) Serve(ctx context.Context, addr string) error {
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(slog.Default().Handler(), slog.LevelWarn),
 	}
-	slog.InfoContext(ctx, "serving", "url", listenURL(scheme, ln.Addr()), "db", s.st.String(), "version", s.opts.Version)
+	slog.InfoContext(ctx, what, "url", listenURL(scheme, ln.Addr()), "db", s.st.String(), "version", s.opts.Version)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	go s.warm(ctx)
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)

@@ -476,3 +476,35 @@ func TestWalletOIDCCallback(t *testing.T) {
 		}
 	}
 }
+
+// TestWalletHandlerShowsOnlyTheWallet checks the listener to publish: the
+// wallet and its styles answer, the console and the API do not.
+func TestWalletHandlerShowsOnlyTheWallet(t *testing.T) {
+	d := demoSQLite(t)
+	s, err := New(d.st, Options{Version: "test", Wallet: wallet.New(d.st, nil, wallet.Options{}), SMSOutbox: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s.WalletHandler())
+	t.Cleanup(ts.Close)
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for path, want := range map[string]int{
+		"/wallet/sign-in":                       http.StatusOK,
+		"/wallet":                               http.StatusSeeOther,
+		"/":                                     http.StatusFound,
+		"/static/style.css":                     http.StatusOK,
+		"/entities/" + d.Person.EntityID:        http.StatusNotFound,
+		"/worklist":                             http.StatusNotFound,
+		"/api/v1/entities/" + d.Person.EntityID: http.StatusNotFound,
+		"/api/v1/audit/records?subject=" + d.Person.NationalID: http.StatusNotFound,
+	} {
+		res, err := client.Get(ts.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != want {
+			t.Errorf("GET %s on the wallet's listener: %d; want %d", path, res.StatusCode, want)
+		}
+	}
+}
