@@ -11,9 +11,9 @@ import (
 	"strings"
 
 	"github.com/ortaq/ortaq/internal/exchange"
-	"github.com/ortaq/ortaq/internal/golden"
 	"github.com/ortaq/ortaq/internal/kz"
 	"github.com/ortaq/ortaq/internal/store"
+	"github.com/ortaq/ortaq/internal/wallet"
 )
 
 // demoKeyFile keeps the demo's API key between starts: the server stores
@@ -46,9 +46,9 @@ func demoExchange(ctx context.Context, st *store.Store, x *exchange.Exchange, da
 	// Try a person whose phone the registers hold, so that the same IIN
 	// signs in to the wallet and sees the query made for them.
 	for i, id := range ids {
-		if ok, err := hasPhone(ctx, st, id); err != nil {
+		if phone, err := wallet.PhoneOf(ctx, st, id); err != nil {
 			return err
-		} else if ok {
+		} else if phone != "" {
 			ids[0], ids[i] = ids[i], ids[0]
 			break
 		}
@@ -60,19 +60,6 @@ func demoExchange(ctx context.Context, st *store.Store, x *exchange.Exchange, da
 	fmt.Fprintf(out, "wallet: sign in as a citizen at http://%s/wallet/sign-in with IIN %s; "+
 		"the code arrives in the demo's SMS outbox, http://%s/wallet/sms\n", walletAddr, ids[0], walletAddr)
 	return nil
-}
-
-// hasPhone reports whether the golden record of iin holds a phone number.
-func hasPhone(ctx context.Context, st *store.Store, iin string) (bool, error) {
-	rows, err := st.GoldenByNationalID(ctx, iin, 1)
-	if err != nil || len(rows) == 0 {
-		return false, err
-	}
-	doc, err := golden.DecodeDoc(rows[0].Doc)
-	if err != nil {
-		return false, err
-	}
-	return doc.Value("phone") != "", nil
 }
 
 // demoKey returns the saved demo token if it still works, else creates a

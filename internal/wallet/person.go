@@ -38,10 +38,14 @@ type Relative struct {
 // person reads the golden record of the person whose national id is iin,
 // or a wrapped store.ErrNotFound.
 func (w *Wallet) person(ctx context.Context, iin string) (*Profile, error) {
+	return personOf(ctx, w.st, iin)
+}
+
+func personOf(ctx context.Context, st *store.Store, iin string) (*Profile, error) {
 	if _, err := kz.ParseIIN(iin); err != nil {
 		return nil, fmt.Errorf("person %s: %w", iin, store.ErrNotFound)
 	}
-	rows, err := w.st.GoldenByNationalID(ctx, iin, 1)
+	rows, err := st.GoldenByNationalID(ctx, iin, 1)
 	if err != nil {
 		return nil, err
 	}

@@ -38,7 +38,7 @@ func (w *Wallet) SendCode(ctx context.Context, iin string, binding []byte, lang 
 	if n >= w.opts.CodeLimit {
 		return Challenge{}, ErrRateLimited
 	}
-	phone, err := w.phoneOf(ctx, iin)
+	phone, err := PhoneOf(ctx, w.st, iin)
 	if err != nil {
 		return Challenge{}, err
 	}
@@ -71,10 +71,11 @@ func (w *Wallet) SendCode(ctx context.Context, iin string, binding []byte, lang 
 	return Challenge{ID: id}, nil
 }
 
-// phoneOf is the phone of the person whose golden record carries iin, or
-// "" when there is none.
-func (w *Wallet) phoneOf(ctx context.Context, iin string) (string, error) {
-	p, err := w.person(ctx, iin)
+// PhoneOf is the phone number the golden record of the person iin holds,
+// where sign-in codes go; "" when the registers know no such person or
+// no phone for them.
+func PhoneOf(ctx context.Context, st *store.Store, iin string) (string, error) {
+	p, err := personOf(ctx, st, iin)
 	if errors.Is(err, store.ErrNotFound) {
 		return "", nil
 	}

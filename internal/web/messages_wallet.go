@@ -192,9 +192,10 @@ var walletMessages = map[string]map[string]string{
 	"wallet.refusal.unknown_legal_basis": {
 		"kk": "мұндай заңдық негіз жоқ", "ru": "такого правового основания нет", "en": "no such legal basis exists",
 	},
-	"wallet.access.when":  {"kk": "Қашан", "ru": "Когда", "en": "When"},
-	"wallet.access.who":   {"kk": "Кім", "ru": "Кто", "en": "Who"},
-	"wallet.access.index": {"kk": "Журналдағы нөмірі", "ru": "Номер в журнале", "en": "Number in the log"},
+	"wallet.access.animal": {"kk": "сіздің жануарыңыз туралы, сырғасы %s", "ru": "о вашем животном, бирка %s", "en": "about your animal, tag %s"},
+	"wallet.access.when":   {"kk": "Қашан", "ru": "Когда", "en": "When"},
+	"wallet.access.who":    {"kk": "Кім", "ru": "Кто", "en": "Who"},
+	"wallet.access.index":  {"kk": "Журналдағы нөмірі", "ru": "Номер в журнале", "en": "Number in the log"},
 
 	"wallet.receipt.title": {"kk": "Сұрау түбіртегі", "ru": "Квитанция запроса", "en": "Receipt of a request"},
 	"wallet.receipt.ok": {

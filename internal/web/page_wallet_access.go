@@ -22,14 +22,16 @@ type accessRow struct {
 	New            bool
 	Agency, System string
 	Service        string
-	Subject        string
-	Fields         []string
-	Purpose        string
-	Basis, Law     string
-	Allowed        bool
-	Refusal        string
-	Case           string
-	NeedsConsent   bool
+	// Animal is the tag of the citizen's animal a query was about; ""
+	// for a query about the citizen.
+	Animal       string
+	Fields       []string
+	Purpose      string
+	Basis, Law   string
+	Allowed      bool
+	Refusal      string
+	Case         string
+	NeedsConsent bool
 }
 
 // registryNames titles the exchange registry's codes in one language.
@@ -73,7 +75,7 @@ func or(m map[string]string, k string) string {
 
 func (n registryNames) row(l locale, r audit.Record) accessRow {
 	a := accessRow{Index: r.Index, Time: r.Time, Agency: or(n.members, r.Member), System: or(n.systems, r.Member+"/"+r.Subsystem),
-		Service: or(n.services, r.Service), Subject: r.Subject, Purpose: or(n.purposes, r.Purpose), Basis: r.LegalBasis,
+		Service: or(n.services, r.Service), Purpose: or(n.purposes, r.Purpose), Basis: r.LegalBasis,
 		Allowed: r.Decision == audit.Allowed, Case: r.RequestID}
 	if r.Member == "" {
 		a.Agency = l.T("exchange.anonymous")
@@ -116,6 +118,9 @@ func (s *Server) walletAccess(w http.ResponseWriter, r *http.Request, wp walletP
 	for _, a := range acc {
 		row := names.row(d.L, a.Record)
 		row.New = a.New
+		if a.Subject != sess.IIN {
+			row.Animal = a.Subject
+		}
 		d.Rows = append(d.Rows, row)
 	}
 	if len(acc) > 0 {

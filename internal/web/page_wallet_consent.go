@@ -21,7 +21,6 @@ import (
 type consentOffer struct {
 	Key                     string
 	Right                   exchange.Right
-	BasisCode               string
 	Agency, System, Service string
 	Purpose, Basis, Law     string
 	Fields                  []option
@@ -71,7 +70,7 @@ func (s *Server) consentOffers(l locale, now time.Time) []consentOffer {
 				continue
 			}
 			o := consentOffer{Key: strings.Join([]string{rt.Member, rt.Subsystem, rt.Service, rt.Purpose, b.Code}, "/"),
-				Right: rt, BasisCode: b.Code, Agency: or(names.members, rt.Member),
+				Right: rt, Agency: or(names.members, rt.Member),
 				System: or(names.systems, rt.Member+"/"+rt.Subsystem), Service: or(names.services, rt.Service),
 				Purpose: or(names.purposes, rt.Purpose), Basis: l.Name(b.Code, b.Title), Law: b.Law + ", " + b.Article,
 				RetentionDays: b.RetentionDays, Until: now.AddDate(1, 0, 0).Format(time.DateOnly)}

@@ -74,11 +74,11 @@ func peopleWithPhones(t *testing.T, st *store.Store, n int) []string {
 	}
 	var out []string
 	for _, id := range ids {
-		rows, err := st.GoldenByNationalID(context.Background(), id, 1)
-		if err != nil || len(rows) == 0 {
-			continue
+		phone, err := wallet.PhoneOf(context.Background(), st, id)
+		if err != nil {
+			t.Fatal(err)
 		}
-		if doc, err := golden.DecodeDoc(rows[0].Doc); err == nil && doc.Value("phone") != "" {
+		if phone != "" {
 			out = append(out, id)
 		}
 		if len(out) == n {
@@ -506,5 +506,47 @@ func TestWalletHandlerShowsOnlyTheWallet(t *testing.T) {
 		if res.StatusCode != want {
 			t.Errorf("GET %s on the wallet's listener: %d; want %d", path, res.StatusCode, want)
 		}
+	}
+}
+
+// TestWalletAnimalAccess lists a query about a citizen's animal among
+// their accesses, naming the animal: its answer names the owner.
+func TestWalletAnimalAccess(t *testing.T) {
+	rig := newWalletRig(t)
+	ctx := context.Background()
+	w := wallet.New(rig.st, nil, wallet.Options{})
+	ids, err := rig.st.SampleNationalIDs(ctx, 2000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var owner, tag string
+	for _, id := range ids {
+		if phone, _ := wallet.PhoneOf(ctx, rig.st, id); phone == "" {
+			continue
+		}
+		p, err := w.Profile(ctx, id)
+		if err != nil || len(p.Animals) == 0 {
+			continue
+		}
+		doc, err := golden.DecodeDoc(p.Animals[0].Doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		owner, tag = id, doc.Value("tag")
+		break
+	}
+	if tag == "" {
+		t.Fatal("the demo nation has no animal owner with a phone")
+	}
+	if _, err := rig.log.Append(ctx, audit.Record{Member: "moa", Subsystem: "vet", Service: "animal-by-tag", Subject: tag,
+		Purpose: "veterinary-control", LegalBasis: "vet-law-art-8", RequestID: "case-animal", Decision: audit.Allowed,
+		Status: 200}); err != nil {
+		t.Fatal(err)
+	}
+	b := rig.browser(t)
+	b.signIn(owner)
+	page := b.do("GET", "/wallet/access", nil)
+	if !strings.Contains(page.body, "case-animal") || !strings.Contains(page.body, locale{Lang: defaultLang}.F("wallet.access.animal", tag)) {
+		t.Errorf("the owner's accesses do not show the query about animal %s", tag)
 	}
 }
