@@ -74,6 +74,9 @@ type serverConfig struct {
 	// listener of its own, to publish, while addr keeps the console and
 	// the API for the state's network.
 	walletAddr string
+	// opsAddr, when set, serves the Prometheus metrics on a listener of
+	// their own, for the operators' monitoring.
+	opsAddr string
 }
 
 // serverFlags declares the flags serve and demo share.
@@ -86,6 +89,7 @@ func serverFlags(fs *flag.FlagSet) *serverConfig {
 	fs.StringVar(&c.auditOrigin, "audit-origin", defaultAuditOrigin, "the audit log's name in its signed checkpoints")
 	fs.StringVar(&c.walletAddr, "wallet-addr", "", "also serve the citizens' wallet alone on this address, the one to publish; "+
 		"the console and the API on --addr show any citizen's data and belong on the state's internal network")
+	fs.StringVar(&c.opsAddr, "ops-addr", "", "serve Prometheus metrics at /metrics on this address, for the operators' monitoring only")
 	fs.StringVar(&c.oidc.Issuer, "oidc-issuer", "", "OpenID Connect issuer URL of the state identity provider; turns on wallet sign-in through it")
 	fs.StringVar(&c.oidc.ClientID, "oidc-client-id", "", "the wallet's client id at the identity provider")
 	fs.StringVar(&c.oidcSecretEnv, "oidc-secret-env", "ORTAQ_OIDC_CLIENT_SECRET", "environment variable holding the client secret")
@@ -150,29 +154,48 @@ func serve(ctx context.Context, st *store.Store, addr string, c serverConfig) (e
 			return err
 		}
 	}
+	var tlsConfig *tls.Config
 	if c.caDir != "" {
-		if opts.TLS, err = serverTLS(c); err != nil {
+		if tlsConfig, err = serverTLS(c); err != nil {
 			return err
 		}
 	}
-	srv, err := web.New(st, opts)
+	aud, err := web.NewAudiences(st, opts)
 	if err != nil {
 		return err
 	}
-	if c.walletAddr == "" {
-		return srv.Serve(ctx, addr)
+	// Each listener serves only the audiences mounted on it; when one
+	// stops, so do the others.
+	type listener struct {
+		addr  string
+		tls   *tls.Config
+		mount web.Mount
 	}
-	// Two listeners; when either stops, so does the other.
+	listeners := []listener{{addr, tlsConfig, web.Internal(aud)}}
+	if c.walletAddr != "" {
+		m, err := web.Public(aud)
+		if err != nil {
+			return err
+		}
+		listeners = append(listeners, listener{c.walletAddr, tlsConfig, m})
+	}
+	if c.opsAddr != "" {
+		listeners = append(listeners, listener{c.opsAddr, nil, web.Operations(aud)})
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	walletErr := make(chan error, 1)
-	go func() {
-		defer cancel()
-		walletErr <- srv.ServeWallet(ctx, c.walletAddr)
-	}()
-	err = srv.Serve(ctx, addr)
-	cancel()
-	return errors.Join(err, <-walletErr)
+	go aud.Console.Warm(ctx)
+	errs := make(chan error, len(listeners))
+	for _, l := range listeners {
+		go func() {
+			defer cancel()
+			errs <- web.Serve(ctx, st, l.addr, l.tls, l.mount)
+		}()
+	}
+	for range listeners {
+		err = errors.Join(err, <-errs)
+	}
+	return err
 }
 
 // serverTLS loads the platform CA and makes the server's certificate.

@@ -393,6 +393,7 @@ func (s *Store) AcceptCorrection(ctx context.Context, id, by, note string, v Ver
 	if err := r.Commit(ctx, counts); err != nil {
 		return Correction{}, fmt.Errorf("accept correction %s: %w", id, err)
 	}
+	s.changes.Add(1)
 	c, _, err = s.Correction(ctx, id)
 	if err != nil {
 		return Correction{}, fmt.Errorf("accept: %w", err)

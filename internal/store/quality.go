@@ -487,6 +487,7 @@ func (s *Store) SetFindingStatus(ctx context.Context, id, status, note string) e
 	if n, err := res.RowsAffected(); err == nil && n == 0 {
 		return fmt.Errorf("finding %s: %w", id, ErrNotFound)
 	}
+	s.changes.Add(1)
 	return nil
 }
 

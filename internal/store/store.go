@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -43,7 +44,16 @@ type Store struct {
 	stopCheckpoints func()
 	// stmts caches prepared statements by query text (see queryPrepared).
 	stmts sync.Map
+	// changes counts the writes through this store that move counts over
+	// findings and golden records outside a quality run (see Changes).
+	changes atomic.Uint64
 }
+
+// Changes counts the writes made through this store, outside quality
+// runs, that change counts over findings and golden records: finding
+// statuses set and corrections decided. A cache of such counts compares
+// it, with the latest quality run, to know it is stale.
+func (s *Store) Changes() uint64 { return s.changes.Load() }
 
 // Open connects to the database named by dsn: "sqlite:PATH" (the directory
 // is created) or a "postgres://" / "postgresql://" URL. It does not migrate;

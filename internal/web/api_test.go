@@ -13,10 +13,12 @@ import (
 	"github.com/ortaq/ortaq/internal/source"
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/store/storetest"
+	"github.com/ortaq/ortaq/internal/web/api"
+	"github.com/ortaq/ortaq/internal/web/view"
 )
 
 // ignoreRunTimes drops the clock from run comparisons.
-var ignoreRunTimes = cmpopts.IgnoreFields(apiRun{}, "StartedAt", "FinishedAt")
+var ignoreRunTimes = cmpopts.IgnoreFields(api.Run{}, "StartedAt", "FinishedAt")
 
 func TestHealth(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
@@ -26,9 +28,9 @@ func TestHealth(t *testing.T) {
 			t.Fatalf("status %d: %s", r.status, r.body)
 		}
 		mustAPIDoc(t).check(t, "GET", "/api/v1/health", r)
-		var got apiHealth
+		var got api.Health
 		decodeInto(t, r, &got)
-		if diff := cmp.Diff(apiHealth{Status: "ok", Version: "v1.2.3", DB: st.Dialect()}, got); diff != "" {
+		if diff := cmp.Diff(api.Health{Status: "ok", Version: "v1.2.3", DB: st.Dialect()}, got); diff != "" {
 			t.Errorf("health (-want +got):\n%s", diff)
 		}
 	})
@@ -51,9 +53,9 @@ func TestReadAPI(t *testing.T) {
 			decodeInto(t, r, v)
 		}
 
-		var agencies apiAgencyList
+		var agencies api.AgencyList
 		fetch("/api/v1/agencies", "/api/v1/agencies", &agencies)
-		wantAgencies := apiAgencyList{[]apiAgency{
+		wantAgencies := api.AgencyList{Agencies: []api.Agency{
 			{Code: "mia", Name: "Ministry of Internal Affairs", Names: map[string]string{"ru": "Министерство внутренних дел"},
 				Sources: 1, Live: 2, Quarantined: 1},
 			{Code: "moh", Name: "Ministry of Health", Names: map[string]string{"kk": "Денсаулық сақтау министрлігі",
@@ -63,19 +65,19 @@ func TestReadAPI(t *testing.T) {
 			t.Errorf("agencies (-want +got):\n%s", diff)
 		}
 
-		var sources apiSourceList
+		var sources api.SourceList
 		fetch("/api/v1/sources", "/api/v1/sources", &sources)
 		if len(sources.Sources) != 2 || sources.Sources[0].LastRun == nil || sources.Sources[1].LastRun == nil {
 			t.Fatalf("sources = %+v; want two, each with a last run", sources)
 		}
 		addrRun, cardsRun := sources.Sources[0].LastRun.ID, sources.Sources[1].LastRun.ID
-		wantSources := apiSourceList{[]apiSource{
+		wantSources := api.SourceList{Sources: []api.Source{
 			{Name: "addresses", Agency: "mia", AgencyName: "Ministry of Internal Affairs", Title: "Address register", Entity: "person",
 				Live: 2, Versions: 2, Quarantined: 1, Flagged: 0, Runs: 1,
-				LastRun: &apiRun{ID: addrRun, Source: "addresses", File: "api", Mode: "delta", Rows: 3, Stored: 2, Quarantined: 1, Live: 2}},
+				LastRun: &api.Run{ID: addrRun, Source: "addresses", File: "api", Mode: "delta", Rows: 3, Stored: 2, Quarantined: 1, Live: 2}},
 			{Name: "health_cards", Agency: "moh", AgencyName: "Ministry of Health", Title: "Patient cards", Entity: "person",
 				Live: 2, Versions: 2, Quarantined: 2, Flagged: 1, Runs: 1,
-				LastRun: &apiRun{ID: cardsRun, Source: "health_cards", File: "api", Mode: "full", Rows: 4, Stored: 2, Quarantined: 2, Flagged: 1, Live: 2}},
+				LastRun: &api.Run{ID: cardsRun, Source: "health_cards", File: "api", Mode: "full", Rows: 4, Stored: 2, Quarantined: 2, Flagged: 1, Live: 2}},
 		}}
 		if diff := cmp.Diff(wantSources, sources, ignoreRunTimes); diff != "" {
 			t.Errorf("sources (-want +got):\n%s", diff)
@@ -84,11 +86,11 @@ func TestReadAPI(t *testing.T) {
 			t.Errorf("last run times %v .. %v", lr.StartedAt, lr.FinishedAt)
 		}
 
-		var one apiSource
+		var one api.Source
 		fetch("/api/v1/sources/{source}", "/api/v1/sources/health_cards", &one)
 		wantOne := wantSources.Sources[1]
-		wantOne.Contract = &apiContract{ID: []string{"card_no"}, Format: "csv", Delimiter: ",", Encoding: "utf-8", Mode: "full",
-			DateFormat: "DD.MM.YYYY", Fields: []apiField{
+		wantOne.Contract = &api.Contract{ID: []string{"card_no"}, Format: "csv", Delimiter: ",", Encoding: "utf-8", Mode: "full",
+			DateFormat: "DD.MM.YYYY", Fields: []api.Field{
 				{Name: "national_id", Columns: []string{"iin"}, Type: "iin"},
 				{Name: "full_name", Columns: []string{"fio"}, Type: "string"},
 				{Name: "birth_date", Columns: []string{"dob"}, Type: "date"},
@@ -98,7 +100,7 @@ func TestReadAPI(t *testing.T) {
 			t.Errorf("one source (-want +got):\n%s", diff)
 		}
 
-		var runs apiRunList
+		var runs api.RunList
 		fetch("/api/v1/runs", "/api/v1/runs", &runs)
 		if got := runIDs(runs); !cmp.Equal(got, []int64{addrRun, cardsRun}) {
 			t.Errorf("runs = %v; want newest first %v", got, []int64{addrRun, cardsRun})
@@ -108,30 +110,30 @@ func TestReadAPI(t *testing.T) {
 			t.Errorf("runs?limit=1 = %v; want [%d]", got, addrRun)
 		}
 		fetch("/api/v1/sources/{source}/runs", "/api/v1/sources/health_cards/runs", &runs)
-		if diff := cmp.Diff(apiRunList{[]apiRun{*wantSources.Sources[1].LastRun}}, runs, ignoreRunTimes); diff != "" {
+		if diff := cmp.Diff(api.RunList{Runs: []api.Run{*wantSources.Sources[1].LastRun}}, runs, ignoreRunTimes); diff != "" {
 			t.Errorf("source runs (-want +got):\n%s", diff)
 		}
 
-		required := apiQuarantined{Run: cardsRun, Source: "health_cards", File: "api", Line: 4, Code: "required_missing",
+		required := api.Quarantined{Run: cardsRun, Source: "health_cards", File: "api", Line: 4, Code: "required_missing",
 			Field: "clinic", Reason: `required field clinic (column "clinic") is empty`, Raw: "C3," + iinDaulet + ",Без клиники,01.07.1990,"}
-		columns := apiQuarantined{Run: cardsRun, Source: "health_cards", File: "api", Line: 5, Code: "column_count",
+		columns := api.Quarantined{Run: cardsRun, Source: "health_cards", File: "api", Line: 5, Code: "column_count",
 			Reason: "got 6 columns, header has 5", Raw: "C4,1,<script>alert(1)</script>,x,y,z"}
-		badJSON := apiQuarantined{Run: addrRun, Source: "addresses", File: "api", Line: 3, Code: "bad_json",
+		badJSON := api.Quarantined{Run: addrRun, Source: "addresses", File: "api", Line: 3, Code: "bad_json",
 			Reason: "not a JSON object", Raw: "not json at all"}
 		for _, tc := range []struct {
 			pattern, path string
-			want          apiQuarantineList
+			want          api.QuarantineList
 		}{
-			{"/api/v1/quarantine", "/api/v1/quarantine", apiQuarantineList{[]apiQuarantined{badJSON, required, columns}, 100, 0}},
-			{"/api/v1/quarantine", "/api/v1/quarantine?source=health_cards", apiQuarantineList{[]apiQuarantined{required, columns}, 100, 0}},
-			{"/api/v1/quarantine", fmt.Sprintf("/api/v1/quarantine?run=%d", addrRun), apiQuarantineList{[]apiQuarantined{badJSON}, 100, 0}},
-			{"/api/v1/quarantine", "/api/v1/quarantine?limit=1&offset=1", apiQuarantineList{[]apiQuarantined{required}, 1, 1}},
-			{"/api/v1/quarantine", "/api/v1/quarantine?offset=3", apiQuarantineList{[]apiQuarantined{}, 100, 3}},
-			{"/api/v1/sources/{source}/quarantine", "/api/v1/sources/health_cards/quarantine", apiQuarantineList{[]apiQuarantined{required, columns}, 100, 0}},
-			{"/api/v1/sources/{source}/quarantine", fmt.Sprintf("/api/v1/sources/health_cards/quarantine?run=%d", addrRun), apiQuarantineList{[]apiQuarantined{}, 100, 0}},
-			{"/api/v1/sources/{source}/quarantine", "/api/v1/sources/addresses/quarantine?limit=5", apiQuarantineList{[]apiQuarantined{badJSON}, 5, 0}},
+			{"/api/v1/quarantine", "/api/v1/quarantine", api.QuarantineList{Quarantine: []api.Quarantined{badJSON, required, columns}, Limit: 100, Offset: 0}},
+			{"/api/v1/quarantine", "/api/v1/quarantine?source=health_cards", api.QuarantineList{Quarantine: []api.Quarantined{required, columns}, Limit: 100, Offset: 0}},
+			{"/api/v1/quarantine", fmt.Sprintf("/api/v1/quarantine?run=%d", addrRun), api.QuarantineList{Quarantine: []api.Quarantined{badJSON}, Limit: 100, Offset: 0}},
+			{"/api/v1/quarantine", "/api/v1/quarantine?limit=1&offset=1", api.QuarantineList{Quarantine: []api.Quarantined{required}, Limit: 1, Offset: 1}},
+			{"/api/v1/quarantine", "/api/v1/quarantine?offset=3", api.QuarantineList{Quarantine: []api.Quarantined{}, Limit: 100, Offset: 3}},
+			{"/api/v1/sources/{source}/quarantine", "/api/v1/sources/health_cards/quarantine", api.QuarantineList{Quarantine: []api.Quarantined{required, columns}, Limit: 100, Offset: 0}},
+			{"/api/v1/sources/{source}/quarantine", fmt.Sprintf("/api/v1/sources/health_cards/quarantine?run=%d", addrRun), api.QuarantineList{Quarantine: []api.Quarantined{}, Limit: 100, Offset: 0}},
+			{"/api/v1/sources/{source}/quarantine", "/api/v1/sources/addresses/quarantine?limit=5", api.QuarantineList{Quarantine: []api.Quarantined{badJSON}, Limit: 5, Offset: 0}},
 		} {
-			var got apiQuarantineList
+			var got api.QuarantineList
 			fetch(tc.pattern, tc.path, &got)
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("GET %s (-want +got):\n%s", tc.path, diff)
@@ -169,7 +171,7 @@ func TestReadAPI(t *testing.T) {
 	})
 }
 
-func runIDs(l apiRunList) []int64 {
+func runIDs(l api.RunList) []int64 {
 	ids := []int64{}
 	for _, r := range l.Runs {
 		ids = append(ids, r.ID)
@@ -252,10 +254,10 @@ func TestProblems(t *testing.T) {
 				} else if errs := doc.validate(map[string]any{"$ref": "#/components/schemas/Problem"}, decode(t, r), "$"); len(errs) > 0 {
 					t.Errorf("not a Problem: %v", errs)
 				}
-				var p problem
+				var p view.Problem
 				decodeInto(t, r, &p)
 				path, _, _ := strings.Cut(tc.path, "?")
-				want := problem{Type: "about:blank", Title: http.StatusText(tc.status), Status: tc.status, Detail: p.Detail, Instance: path}
+				want := view.Problem{Type: "about:blank", Title: http.StatusText(tc.status), Status: tc.status, Detail: p.Detail, Instance: path}
 				if tc.param != "" {
 					if len(p.InvalidParams) != 1 || p.InvalidParams[0].Name != tc.param {
 						t.Errorf("invalid_params = %+v; want one naming %q", p.InvalidParams, tc.param)
@@ -282,7 +284,7 @@ func TestProblems(t *testing.T) {
 			t.Errorf("POST /api/v1/health = %d, Allow %q; want 405, GET, HEAD", r.status, r.header.Get("Allow"))
 		}
 		// None of the failed pushes stored anything.
-		var runs apiRunList
+		var runs api.RunList
 		decodeInto(t, get(t, ts.URL+"/api/v1/sources/health_cards/runs"), &runs)
 		if len(runs.Runs) != 1 {
 			t.Errorf("health_cards has %d runs after failed pushes; want the seed's 1", len(runs.Runs))
@@ -384,7 +386,7 @@ func TestPush(t *testing.T) {
 		}
 
 		// The pushes are the runs the API lists, newest first.
-		var runs apiRunList
+		var runs api.RunList
 		decodeInto(t, get(t, ts.URL+"/api/v1/runs"), &runs)
 		var modes []string
 		for _, r := range runs.Runs {
@@ -415,7 +417,7 @@ func TestPushTooLarge(t *testing.T) {
 			t.Fatalf("push of %d bytes = %d; want 413\n%s", b.Len(), r.status, r.body)
 		}
 		mustAPIDoc(t).check(t, "POST", "/api/v1/sources/{source}/records", r)
-		var runs apiRunList
+		var runs api.RunList
 		decodeInto(t, get(t, ts.URL+"/api/v1/runs"), &runs)
 		if len(runs.Runs) != 0 {
 			t.Errorf("runs after a refused push = %+v; want none", runs.Runs)

@@ -14,6 +14,7 @@ import (
 	"github.com/ortaq/ortaq/internal/audit"
 	"github.com/ortaq/ortaq/internal/exchange"
 	"github.com/ortaq/ortaq/internal/golden"
+	"github.com/ortaq/ortaq/internal/web/view"
 )
 
 // envBrowser turns the browser tests on. test.sh sets it in its own step,
@@ -132,8 +133,8 @@ func browserExpectations(t *testing.T, d *demo) browserExpect {
 			nameAgency = f.Agency
 		}
 	}
-	for _, lang := range languages {
-		l := locale{Lang: lang.Code}
+	for _, lang := range view.Languages {
+		l := view.Locale{Lang: lang.Code}
 		names := localNames(t, d.st, l)
 		for _, n := range names {
 			e.Agencies[lang.Code] = append(e.Agencies[lang.Code], n)

@@ -21,6 +21,8 @@ import (
 	"github.com/ortaq/ortaq/internal/source"
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/wallet"
+	"github.com/ortaq/ortaq/internal/web/api"
+	"github.com/ortaq/ortaq/internal/web/view"
 )
 
 // The exchange query the Go side makes before the browser looks: the
@@ -38,7 +40,7 @@ const (
 // looked at their data and keeping a receipt, giving and withdrawing a
 // consent the exchange then obeys, asking for a correction that an
 // officer accepts in the console, downloading their data, on a phone, in
-// three languages, and with axe-core's accessibility checks. Afterwards
+// three view.Languages, and with axe-core's accessibility checks. Afterwards
 // it checks what the browser left: the receipt verifies, and the record
 // holds the corrected value.
 func TestBrowserWallet(t *testing.T) {
@@ -68,8 +70,8 @@ func TestBrowserWallet(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := do(t, http.MethodGet, ts.URL+"/api/v1/exchange/"+right.Service+"/"+c.IIN, "", "",
-		"Authorization", "Bearer "+token, headerClient, right.Member+"/"+right.Subsystem, headerPurpose, right.Purpose,
-		headerLegalBasis, basis.Code, headerUser, walletOfficial, headerRequestID, walletCase)
+		"Authorization", "Bearer "+token, api.HeaderClient, right.Member+"/"+right.Subsystem, api.HeaderPurpose, right.Purpose,
+		api.HeaderLegalBasis, basis.Code, api.HeaderUser, walletOfficial, api.HeaderRequestID, walletCase)
 	if r.status != http.StatusOK {
 		t.Fatalf("exchange query for the citizen: status %d\n%s", r.status, r.body)
 	}
@@ -229,8 +231,8 @@ func walletExpectations(t *testing.T, x *exchange.Exchange, c citizen) walletExp
 	}
 	e.Consent.Offer = strings.Join([]string{right.Member, right.Subsystem, right.Service, right.Purpose, basis.Code}, "/")
 	e.Consent.Path = "/api/v1/exchange/" + right.Service + "/" + c.IIN
-	e.Consent.Headers = map[string]string{"Authorization": "Bearer " + token, headerClient: right.Member + "/" + right.Subsystem,
-		headerPurpose: right.Purpose, headerLegalBasis: basis.Code, headerUser: walletOfficial, headerRequestID: "case-wallet-consent"}
+	e.Consent.Headers = map[string]string{"Authorization": "Bearer " + token, api.HeaderClient: right.Member + "/" + right.Subsystem,
+		api.HeaderPurpose: right.Purpose, api.HeaderLegalBasis: basis.Code, api.HeaderUser: walletOfficial, api.HeaderRequestID: "case-wallet-consent"}
 
 	e.Correction.Source, e.Correction.Record, e.Correction.Attr = c.Source, c.Record, c.Attr
 	e.Correction.Current, e.Correction.Agency = c.Current, c.Agency
@@ -251,8 +253,8 @@ func walletExpectations(t *testing.T, x *exchange.Exchange, c citizen) walletExp
 		"wallet.badiin", "wallet.codesent", "wallet.codewrong", "wallet.codeused", "wallet.offer.granted",
 		"consent.status.ACTIVE", "consent.status.REVOKED", "consent.frequency.periodic",
 		"correction.status.open", "correction.status.accepted"}
-	for _, lang := range languages {
-		l := locale{Lang: lang.Code}
+	for _, lang := range view.Languages {
+		l := view.Locale{Lang: lang.Code}
 		e.Text[lang.Code] = map[string]string{}
 		for _, key := range keys {
 			e.Text[lang.Code][key] = l.T(key)
@@ -269,8 +271,8 @@ func registryTitles(x *exchange.Exchange, member string) map[string]string {
 		if m.Code != member {
 			continue
 		}
-		for _, lang := range languages {
-			out[lang.Code] = locale{Lang: lang.Code}.Name(m.Code, m.Title)
+		for _, lang := range view.Languages {
+			out[lang.Code] = view.Locale{Lang: lang.Code}.Name(m.Code, m.Title)
 		}
 	}
 	return out

@@ -162,29 +162,3 @@ func TestFindingSample(t *testing.T) {
 		}
 	})
 }
-
-// TestRegionCounts: the regions add up to the golden record counts.
-func TestRegionCounts(t *testing.T) {
-	demoEach(t, func(t *testing.T, d *demo) {
-		ctx := context.Background()
-		rcs, err := d.st.RegionCounts(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		kinds, err := d.st.GoldenCounts(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		people, animals, open := 0, 0, 0
-		for _, rc := range rcs {
-			people, animals, open = people+rc.People, animals+rc.Animals, open+rc.OpenFindings
-		}
-		if people != kinds["person"] || animals != kinds["animal"] || open == 0 {
-			t.Errorf("regions: %d people, %d animals, %d findings; golden %v", people, animals, open, kinds)
-		}
-		rows := regionRows(locale{Lang: "en"}, rcs)
-		if len(rows) < 10 || rows[0].People < rows[len(rows)/2].People {
-			t.Errorf("region rows not ordered by people: %+v", rows)
-		}
-	})
-}

@@ -11,10 +11,12 @@ import (
 	"github.com/ortaq/ortaq/internal/golden"
 	"github.com/ortaq/ortaq/internal/kz"
 	"github.com/ortaq/ortaq/internal/store"
+	"github.com/ortaq/ortaq/internal/web/api"
+	"github.com/ortaq/ortaq/internal/web/view"
 )
 
 // localNames maps agency codes to their names in the locale's language.
-func localNames(t *testing.T, st *store.Store, l locale) map[string]string {
+func localNames(t *testing.T, st *store.Store, l view.Locale) map[string]string {
 	t.Helper()
 	as, err := st.Agencies(context.Background())
 	if err != nil {
@@ -54,7 +56,7 @@ func TestConsolePages(t *testing.T) {
 		}
 		almaty, _ := kz.RegionByCode("almaty")
 		for _, lang := range []string{"kk", "ru", "en"} {
-			l := locale{Lang: lang}
+			l := view.Locale{Lang: lang}
 			agencies := localNames(t, d.st, l)
 			for _, p := range []struct {
 				path string
@@ -84,7 +86,7 @@ func TestConsolePages(t *testing.T) {
 					mustContain(t, page, `<html lang="`+lang+`">`)
 					mustContain(t, page, p.want...)
 					mustNotContain(t, page, "%!", "<script")
-					for key := range messages {
+					for key := range view.Catalogue() {
 						mustNotContain(t, page, ">"+key+"<")
 					}
 				})
@@ -105,7 +107,7 @@ func TestSearchSpellings(t *testing.T) {
 			mustContain(t, page, `href="/entities/`+id+`"`, "<title>Search: "+q+" · ortaq</title>")
 			r := get(t, ts.URL+"/api/v1/search?q="+url.QueryEscape(q)+"&limit=200")
 			doc.check(t, "GET", "/api/v1/search", r)
-			var res apiSearchResult
+			var res api.SearchResult
 			decodeInto(t, r, &res)
 			if !containsEntity(res.Results, id) || res.By != "name" {
 				t.Errorf("API search %q (by %s) did not find %s", q, res.By, id)
@@ -120,7 +122,7 @@ func TestSearchSpellings(t *testing.T) {
 			}
 		}
 		r := get(t, ts.URL+"/api/v1/search?q="+iin)
-		var res apiSearchResult
+		var res api.SearchResult
 		decodeInto(t, r, &res)
 		if res.By != "national_id" || len(res.Results) != 1 || res.Results[0].EntityID != id {
 			t.Errorf("API IIN search = %+v", res)
@@ -132,7 +134,7 @@ func TestSearchSpellings(t *testing.T) {
 		// Too short: a friendly message, not an error.
 		for _, lang := range []string{"kk", "ru", "en"} {
 			page := mustPage(t, ts.URL+"/search?q=%D0%B0&lang="+lang, http.StatusOK)
-			mustContain(t, page, locale{Lang: lang}.F("search.short", "а"))
+			mustContain(t, page, view.Locale{Lang: lang}.F("search.short", "а"))
 		}
 		mustNotContain(t, mustPage(t, ts.URL+"/search?lang=en", http.StatusOK), "too short", "Nothing found")
 		mustContain(t, mustPage(t, ts.URL+"/search?lang=en&q=Qwxzzy", http.StatusOK), "Nothing found for “Qwxzzy”.")
@@ -146,7 +148,7 @@ func TestSearchSpellings(t *testing.T) {
 	})
 }
 
-func containsEntity(rs []apiEntitySummary, id string) bool {
+func containsEntity(rs []api.EntitySummary, id string) bool {
 	for _, r := range rs {
 		if r.EntityID == id {
 			return true
@@ -179,7 +181,7 @@ func TestEntityPage(t *testing.T) {
 			titles[s.Name] = s.Title
 		}
 		for _, lang := range []string{"kk", "ru", "en"} {
-			l := locale{Lang: lang}
+			l := view.Locale{Lang: lang}
 			agencies := localNames(t, d.st, l)
 			page := mustPage(t, ts.URL+"/entities/"+d.Person.EntityID+"?lang="+lang, http.StatusOK)
 			for _, f := range doc.Values {
@@ -197,7 +199,7 @@ func TestEntityPage(t *testing.T) {
 		}
 		// An unknown entity is a 404 page in the reader's language.
 		page := mustPage(t, ts.URL+"/entities/P999999999?lang=ru", http.StatusNotFound)
-		mustContain(t, page, locale{Lang: "ru"}.F("error.noentity", "P999999999"))
+		mustContain(t, page, view.Locale{Lang: "ru"}.F("error.noentity", "P999999999"))
 		mustPage(t, ts.URL+"/entities/%3Cb%3E", http.StatusNotFound)
 	})
 }

@@ -8,6 +8,8 @@ import (
 	"github.com/ortaq/ortaq/internal/scorecard"
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/store/storetest"
+	"github.com/ortaq/ortaq/internal/web/api"
+	"github.com/ortaq/ortaq/internal/web/view"
 )
 
 // TestMergedEntityRedirects: an entity merged into another keeps its id,
@@ -50,14 +52,14 @@ func TestMergedEntityRedirects(t *testing.T) {
 		if r.status != http.StatusFound || r.header.Get("Location") != "/entities/"+into+"?lang=ru" {
 			t.Fatalf("merged entity = %d to %q; want 302 to /entities/%s?lang=ru", r.status, r.header.Get("Location"), into)
 		}
-		l := locale{Lang: "ru"}
+		l := view.Locale{Lang: "ru"}
 		page := mustPage(t, ts.URL+"/entities/"+from+"?lang=ru", http.StatusOK)
 		mustContain(t, page, l.Label("action.", "merge"), l.T("lineage.into"), `href="/entities/`+from+`"`, "same IIN", "99,70\u00a0%")
 
 		doc := mustAPIDoc(t)
 		r = get(t, ts.URL+"/api/v1/entities/"+from)
 		doc.check(t, "GET", "/api/v1/entities/{entity}", r)
-		var e apiEntity
+		var e api.Entity
 		decodeInto(t, r, &e)
 		if e.EntityID != into || e.RequestedID != from || len(e.Records) != 1 || e.Records[0].RecordID != "A1" {
 			t.Errorf("API merged entity = %+v", e)
@@ -80,7 +82,7 @@ func TestConsoleAPI(t *testing.T) {
 
 		r := get(t, ts.URL+"/api/v1/entities/"+d.Person.EntityID)
 		doc.check(t, "GET", "/api/v1/entities/{entity}", r)
-		var e apiEntity
+		var e api.Entity
 		decodeInto(t, r, &e)
 		g := e.Golden
 		if v := g.Value("national_id"); v != d.Person.NationalID || g.Values[0].Source == "" || g.Values[0].RecordID == "" {
@@ -92,7 +94,7 @@ func TestConsoleAPI(t *testing.T) {
 
 		r = get(t, ts.URL+"/api/v1/quality")
 		doc.check(t, "GET", "/api/v1/quality", r)
-		var q apiQuality
+		var q api.Quality
 		decodeInto(t, r, &q)
 		runs, err := d.st.QualityRuns(ctx, 1)
 		if err != nil {
@@ -104,7 +106,7 @@ func TestConsoleAPI(t *testing.T) {
 
 		r = get(t, ts.URL+"/api/v1/findings?source=livestock&limit=7&offset=3")
 		doc.check(t, "GET", "/api/v1/findings", r)
-		var fl apiFindingList
+		var fl api.FindingList
 		decodeInto(t, r, &fl)
 		want, total, err := d.st.WorkList(ctx, store.FindingFilter{Source: "livestock", Limit: 7, Offset: 3})
 		if err != nil {

@@ -25,6 +25,8 @@ import (
 	"github.com/ortaq/ortaq/internal/exchange"
 	"github.com/ortaq/ortaq/internal/kz"
 	"github.com/ortaq/ortaq/internal/store/storetest"
+	"github.com/ortaq/ortaq/internal/web/api"
+	"github.com/ortaq/ortaq/internal/web/view"
 )
 
 // exchangeRig is a server with the exchange and the audit log over a demo
@@ -36,7 +38,7 @@ type exchangeRig struct {
 	consents *consent.Registry
 	log      *audit.Log
 	ca       *exchange.CA
-	srv      *Server
+	srv      *testServer
 	ts       *httptest.Server
 	url      string
 	verify   note.Verifier
@@ -70,7 +72,7 @@ func newExchangeRig(t *testing.T, d *demo) *exchangeRig {
 	if rig.right, rig.basis, ok = x.ExampleRight(); !ok {
 		t.Fatal("the seeded registry has no consent-free right on a golden-record person service")
 	}
-	rig.srv, err = New(d.st, Options{Version: "test", Exchange: x, Audit: log})
+	rig.srv, err = newTestServer(d.st, Options{Version: "test", Exchange: x, Audit: log})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,8 +134,8 @@ type query struct {
 
 func (rig *exchangeRig) headers() map[string]string {
 	r := rig.right
-	return map[string]string{headerClient: r.Member + "/" + r.Subsystem, headerPurpose: r.Purpose,
-		headerLegalBasis: rig.basis.Code, headerUser: "officer-17", headerRequestID: "case-2026-001"}
+	return map[string]string{api.HeaderClient: r.Member + "/" + r.Subsystem, api.HeaderPurpose: r.Purpose,
+		api.HeaderLegalBasis: rig.basis.Code, api.HeaderUser: "officer-17", api.HeaderRequestID: "case-2026-001"}
 }
 
 func (rig *exchangeRig) do(t *testing.T, q query) response {
@@ -241,22 +243,22 @@ func TestExchangeDecisions(t *testing.T) {
 			{"unknown key", query{token: "ortaq_nobody_secret", path: one}, 401, "unauthenticated"},
 			{"revoked key", query{token: revokedToken, path: one}, 401, "revoked"},
 			{"revoked certificate", query{client: revokedClient, path: one}, 401, "revoked"},
-			{"no purpose", query{token: rig.keyToken, path: one, headers: map[string]string{headerPurpose: ""}}, 400, "bad_request"},
-			{"no official", query{token: rig.keyToken, path: one, headers: map[string]string{headerUser: ""}}, 400, "bad_request"},
-			{"official's id not UTF-8", query{token: rig.keyToken, path: one, headers: map[string]string{headerUser: "off\xffcer"}}, 400, "bad_request"},
+			{"no purpose", query{token: rig.keyToken, path: one, headers: map[string]string{api.HeaderPurpose: ""}}, 400, "bad_request"},
+			{"no official", query{token: rig.keyToken, path: one, headers: map[string]string{api.HeaderUser: ""}}, 400, "bad_request"},
+			{"official's id not UTF-8", query{token: rig.keyToken, path: one, headers: map[string]string{api.HeaderUser: "off\xffcer"}}, 400, "bad_request"},
 			{"NUL in the key", query{token: rig.keyToken, path: r.Service + "/%00" + iin[1:]}, 400, "bad_key"},
 			{"bad IIN", query{token: rig.keyToken, path: r.Service + "/123456789012"}, 400, "bad_key"},
-			{"other client", query{token: rig.keyToken, path: one, headers: map[string]string{headerClient: "test-slow/app"}}, 403, "client_mismatch"},
+			{"other client", query{token: rig.keyToken, path: one, headers: map[string]string{api.HeaderClient: "test-slow/app"}}, 403, "client_mismatch"},
 			{"unknown service", query{token: rig.keyToken, path: "no-such-service/" + iin}, 404, "unknown_service"},
-			{"no right", query{token: lonelyToken, path: one, headers: map[string]string{headerClient: "test-lonely/app"}}, 403, "no_right"},
-			{"unknown basis", query{token: rig.keyToken, path: one, headers: map[string]string{headerLegalBasis: "no-such-law"}}, 403, "unknown_legal_basis"},
-			{"purpose the basis does not allow", query{token: rig.keyToken, path: one, headers: map[string]string{headerPurpose: "test-other"}}, 403, "purpose_not_allowed"},
+			{"no right", query{token: lonelyToken, path: one, headers: map[string]string{api.HeaderClient: "test-lonely/app"}}, 403, "no_right"},
+			{"unknown basis", query{token: rig.keyToken, path: one, headers: map[string]string{api.HeaderLegalBasis: "no-such-law"}}, 403, "unknown_legal_basis"},
+			{"purpose the basis does not allow", query{token: rig.keyToken, path: one, headers: map[string]string{api.HeaderPurpose: "test-other"}}, 403, "purpose_not_allowed"},
 			{"field outside the basis", query{token: rig.keyToken, path: one + "?fields=" + allowed[0] + "," + outsideField,
-				headers: map[string]string{headerLegalBasis: "test-narrow"}}, 403, "field_not_allowed"},
-			{"consent required", query{token: rig.keyToken, path: one, headers: map[string]string{headerLegalBasis: "test-consent"}}, 403, "consent_required"},
+				headers: map[string]string{api.HeaderLegalBasis: "test-narrow"}}, 403, "field_not_allowed"},
+			{"consent required", query{token: rig.keyToken, path: one, headers: map[string]string{api.HeaderLegalBasis: "test-consent"}}, 403, "consent_required"},
 			{"unknown subject", query{token: rig.keyToken, path: r.Service + "/" + unknownIIN}, 404, "not_found"},
-			{"rate limit, first", query{token: slowToken, path: one, headers: map[string]string{headerClient: "test-slow/app"}}, 200, ""},
-			{"rate limit, second", query{token: slowToken, path: one, headers: map[string]string{headerClient: "test-slow/app"}}, 429, "rate_limited"},
+			{"rate limit, first", query{token: slowToken, path: one, headers: map[string]string{api.HeaderClient: "test-slow/app"}}, 200, ""},
+			{"rate limit, second", query{token: slowToken, path: one, headers: map[string]string{api.HeaderClient: "test-slow/app"}}, 429, "rate_limited"},
 		}
 		for _, tc := range tests {
 			res := rig.do(t, tc.q)
@@ -291,9 +293,9 @@ func TestExchangeDecisions(t *testing.T) {
 					t.Errorf("%s: Retry-After %q; want whole seconds", tc.name, res.header.Get("Retry-After"))
 				}
 			}
-			idx, err := strconv.ParseUint(res.header.Get(headerAuditIndex), 10, 64)
+			idx, err := strconv.ParseUint(res.header.Get(api.HeaderAuditIndex), 10, 64)
 			if err != nil || body.AuditIndex == nil || *body.AuditIndex != idx {
-				t.Errorf("%s: audit index header %q, body %v", tc.name, res.header.Get(headerAuditIndex), body.AuditIndex)
+				t.Errorf("%s: audit index header %q, body %v", tc.name, res.header.Get(api.HeaderAuditIndex), body.AuditIndex)
 				continue
 			}
 			rig.checkReceipt(t, tc.name, idx, tc.status)
@@ -366,7 +368,7 @@ func TestExchangeBatch(t *testing.T) {
 		keys, _ := json.Marshal(map[string]any{"keys": []string{ids[0], unknownIIN, ids[1]}})
 		res := rig.do(t, query{client: rig.certClient, method: "POST", path: rig.right.Service, body: string(keys)})
 		wantStatus(t, "batch", res, 200)
-		var out batchAnswer
+		var out api.BatchAnswer
 		decodeInto(t, res, &out)
 		var got []int
 		for _, it := range out.Results {
@@ -390,7 +392,7 @@ func TestExchangeBatch(t *testing.T) {
 			page := rig.send(t, "GET", "/exchange?lang="+lang, "", "")
 			wantStatus(t, "exchange page", page, 200)
 			body := string(page.body)
-			for _, want := range []string{messages["exchange.title"][lang], "<code>" + rig.right.Service + "</code>",
+			for _, want := range []string{view.Locale{Lang: lang}.T("exchange.title"), "<code>" + rig.right.Service + "</code>",
 				"<code>" + rig.right.Member + "</code>", rig.basis.Law} {
 				if !strings.Contains(body, want) {
 					t.Errorf("exchange page (%s) lacks %q", lang, want)
@@ -404,7 +406,17 @@ func TestExchangeBatch(t *testing.T) {
 			}
 		}
 
-		m := rig.send(t, "GET", "/metrics", "", "")
+		// The log's tiles are public; one past the log's end is a problem
+		// document, as the API document promises, not plain text.
+		tile := rig.send(t, "GET", "/api/v1/audit/log/tile/0/x999/999", "", "")
+		if tile.status != http.StatusNotFound || tile.header.Get("Content-Type") != "application/problem+json" {
+			t.Errorf("missing tile: %d %s; want 404 application/problem+json", tile.status, tile.header.Get("Content-Type"))
+		}
+		// Metrics are for the operators' listener, not the internal one.
+		wantStatus(t, "metrics on the internal listener", rig.send(t, "GET", "/metrics", "", ""), 404)
+		ops := httptest.NewServer(Operations(rig.srv.aud).Handler)
+		defer ops.Close()
+		m := get(t, ops.URL+"/metrics")
 		wantStatus(t, "metrics", m, 200)
 		for _, want := range []string{`ortaq_exchange_requests_total{decision="allowed",member="` + rig.right.Member,
 			"ortaq_exchange_request_duration_seconds_bucket", "ortaq_audit_log_size"} {
@@ -447,7 +459,7 @@ func TestConsentDecidesNextQuery(t *testing.T) {
 			r.Purpose, r.Service, intersect(svc.Fields, rig.basis.Fields)[0])
 		wantStatus(t, "put consent basis", rig.admin(t, "PUT", "/api/v1/registry/legal-bases/test-consent-2", body), 200)
 		q := query{token: rig.keyToken, path: r.Service + "/" + d.Person.NationalID,
-			headers: map[string]string{headerLegalBasis: "test-consent-2"}}
+			headers: map[string]string{api.HeaderLegalBasis: "test-consent-2"}}
 		wantStatus(t, "before consent", rig.do(t, q), 403)
 
 		ctx := context.Background()

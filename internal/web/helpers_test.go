@@ -124,13 +124,45 @@ func mustSeed(tb testing.TB, st *store.Store) {
 	}
 }
 
+// testServer is every audience over one store, mounted on its listeners
+// as serve mounts them.
+type testServer struct {
+	st  *store.Store
+	aud Audiences
+}
+
+func newTestServer(st *store.Store, opts Options) (*testServer, error) {
+	aud, err := NewAudiences(st, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &testServer{st: st, aud: aud}, nil
+}
+
+// Handler is the internal listener's handler.
+func (s *testServer) Handler() http.Handler { return Internal(s.aud).Handler }
+
+// WalletHandler is the public listener's handler.
+func (s *testServer) WalletHandler() http.Handler {
+	m, err := Public(s.aud)
+	if err != nil {
+		panic(err)
+	}
+	return m.Handler
+}
+
+// Serve serves the internal listener on addr until ctx ends.
+func (s *testServer) Serve(ctx context.Context, addr string) error {
+	return Serve(ctx, s.st, addr, nil, Internal(s.aud))
+}
+
 // mustServe starts the server over st on a real listener.
-func mustServe(tb testing.TB, st *store.Store, opts Options) (*Server, *httptest.Server) {
+func mustServe(tb testing.TB, st *store.Store, opts Options) (*testServer, *httptest.Server) {
 	tb.Helper()
 	if opts.Version == "" {
 		opts.Version = "test"
 	}
-	s, err := New(st, opts)
+	s, err := newTestServer(st, opts)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -8,18 +8,19 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/ortaq/ortaq/internal/web/view"
 )
 
 // TestMessagesComplete checks every message exists in every UI language,
 // and in no other, with the same formatting verbs.
 func TestMessagesComplete(t *testing.T) {
 	var codes []string
-	for _, l := range languages {
+	for _, l := range view.Languages {
 		codes = append(codes, l.Code)
 	}
 	verbs := regexp.MustCompile(`%[sdvq]`)
-	for key, m := range messages {
+	for key, m := range view.Catalogue() {
 		var have []string
 		for lang, text := range m {
 			have = append(have, lang)
@@ -40,8 +41,8 @@ func TestMessagesComplete(t *testing.T) {
 			}
 		}
 	}
-	if !supportedLang(defaultLang) {
-		t.Errorf("default language %q is not offered", defaultLang)
+	if !view.Supported(view.DefaultLang) {
+		t.Errorf("default language %q is not offered", view.DefaultLang)
 	}
 }
 
@@ -49,10 +50,10 @@ func TestMessagesComplete(t *testing.T) {
 // Go code ask for and checks the catalogue has it; and that every message
 // in the catalogue is asked for somewhere, so that it does not rot.
 func TestTemplatesUseKnownKeys(t *testing.T) {
-	use := regexp.MustCompile(`\b(?:T|F|msg)\s*\(?\s*"([a-z0-9_.]+)"`)
+	use := regexp.MustCompile(`\b(?:T|F|Msg)\s*\(?\s*"([a-z0-9_.]+)"`)
 	label := regexp.MustCompile(`\b(?:Label|Hint)\s*\(?\s*"([a-z0-9_.]+\.)"`)
 	var files []string
-	for _, pat := range []string{"templates/*.html", "*.go"} {
+	for _, pat := range []string{"*/templates/*.html", "*/*.go"} {
 		m, err := filepath.Glob(pat)
 		if err != nil {
 			t.Fatal(err)
@@ -71,7 +72,7 @@ func TestTemplatesUseKnownKeys(t *testing.T) {
 		}
 		for _, m := range use.FindAllStringSubmatch(string(b), -1) {
 			used[m[1]] = true
-			if _, ok := messages[m[1]]; !ok {
+			if !view.Known(m[1]) {
 				t.Errorf("%s asks for message %q, which the catalogue lacks", f, m[1])
 			}
 		}
@@ -82,106 +83,10 @@ func TestTemplatesUseKnownKeys(t *testing.T) {
 	if len(used) < 30 {
 		t.Fatalf("found only %d message uses; is the pattern stale?", len(used))
 	}
-	for key := range messages {
+	for key := range view.Catalogue() {
 		if used[key] || slices.ContainsFunc(prefixes, func(p string) bool { return strings.HasPrefix(key, p) }) {
 			continue
 		}
 		t.Errorf("message %q is never used", key)
 	}
-}
-
-func TestLocaleNumbers(t *testing.T) {
-	for _, tc := range []struct {
-		lang string
-		n    int
-		want string
-	}{
-		{"en", 0, "0"},
-		{"en", 999, "999"},
-		{"en", 1000, "1,000"},
-		{"en", 20123456, "20,123,456"},
-		{"en", -1234, "-1,234"},
-		{"ru", 1234567, "1\u00a0234\u00a0567"},
-		{"kk", 100000, "100\u00a0000"},
-		{"kk", -100, "-100"},
-	} {
-		if got := (locale{Lang: tc.lang}).N(tc.n); got != tc.want {
-			t.Errorf("%s N(%d) = %q; want %q", tc.lang, tc.n, got, tc.want)
-		}
-	}
-}
-
-func TestLocaleTimes(t *testing.T) {
-	start := time.Date(2026, 11, 22, 18, 45, 0, 0, time.FixedZone("Astana", 5*3600))
-	end := start.Add(1500 * time.Millisecond)
-	for _, tc := range []struct {
-		lang, time, dur string
-	}{
-		{"en", "2026-11-22 13:45", "1.5 s"},
-		{"ru", "2026-11-22 13:45", "1,5 с"},
-		{"kk", "2026-11-22 13:45", "1,5 с"},
-	} {
-		l := locale{Lang: tc.lang}
-		if got := l.Time(start); got != tc.time {
-			t.Errorf("%s Time = %q; want %q (UTC)", tc.lang, got, tc.time)
-		}
-		if got := l.Duration(start, end); got != tc.dur {
-			t.Errorf("%s Duration = %q; want %q", tc.lang, got, tc.dur)
-		}
-	}
-	if got := (locale{Lang: "kk"}).Duration(start, start.Add(42*time.Millisecond)); got != "42 мс" {
-		t.Errorf("short Duration = %q; want 42 мс", got)
-	}
-	if got := (locale{Lang: "en"}).Time(time.Time{}); got != "—" {
-		t.Errorf("zero time = %q", got)
-	}
-}
-
-func TestLocaleNames(t *testing.T) {
-	names := map[string]string{"kk": "Ішкі істер министрлігі", "ru": ""}
-	for _, tc := range []struct{ lang, want string }{
-		{"kk", "Ішкі істер министрлігі"},
-		{"ru", "Ministry of Internal Affairs"}, // empty translation falls back
-		{"en", "Ministry of Internal Affairs"}, // missing translation falls back
-	} {
-		if got := (locale{Lang: tc.lang}).Name("Ministry of Internal Affairs", names); got != tc.want {
-			t.Errorf("%s Name = %q; want %q", tc.lang, got, tc.want)
-		}
-	}
-	l := locale{Lang: "ru"}
-	if got := l.Label("code.", "duplicate_id"); got != "Повторный идентификатор" {
-		t.Errorf("Label known = %q", got)
-	}
-	if got := l.Label("code.", "brand_new_code"); got != "brand_new_code" {
-		t.Errorf("Label unknown = %q; want the value itself", got)
-	}
-}
-
-func TestFromAcceptLanguage(t *testing.T) {
-	for _, tc := range []struct{ header, want string }{
-		{"", ""},
-		{"kk", "kk"},
-		{"ru-RU,ru;q=0.9,en-US;q=0.8,en;q=0.7", "ru"},
-		{"en;q=0.5, kk-KZ;q=0.9", "kk"},
-		{"de;q=1, en;q=0", ""},
-		{"EN-us", "en"},
-		{"ru;q=bogus, en;q=0.1", "en"},
-		{"*", ""},
-	} {
-		if got := fromAcceptLanguage(tc.header); got != tc.want {
-			t.Errorf("fromAcceptLanguage(%q) = %q; want %q", tc.header, got, tc.want)
-		}
-	}
-}
-
-// FuzzFromAcceptLanguage: any header yields a supported language or "".
-func FuzzFromAcceptLanguage(f *testing.F) {
-	for _, s := range []string{"", "ru-RU,ru;q=0.9", "kk;q=", ";;,,q=1", "en;q=NaN", "en;q=1e400, ru"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, header string) {
-		if got := fromAcceptLanguage(header); got != "" && !supportedLang(got) {
-			t.Errorf("fromAcceptLanguage(%q) = %q", header, got)
-		}
-	})
 }

@@ -6,10 +6,10 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"testing/fstest"
 
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/store/storetest"
+	"github.com/ortaq/ortaq/internal/web/view"
 )
 
 // mustPage fetches an HTML page and checks it is one.
@@ -53,7 +53,7 @@ func TestIndexPage(t *testing.T) {
 		for _, lang := range []string{"kk", "ru", "en"} {
 			t.Run(lang, func(t *testing.T) {
 				page := mustPage(t, ts.URL+"/?lang="+lang, http.StatusOK)
-				l := locale{Lang: lang}
+				l := view.Locale{Lang: lang}
 				mustContain(t, page, agencyNames[lang]...)
 				mustContain(t, page,
 					`<html lang="`+lang+`">`,
@@ -79,7 +79,7 @@ func TestSourcePage(t *testing.T) {
 		for _, lang := range []string{"kk", "ru", "en"} {
 			t.Run(lang, func(t *testing.T) {
 				page := mustPage(t, ts.URL+"/sources/health_cards?lang="+lang, http.StatusOK)
-				l := locale{Lang: lang}
+				l := view.Locale{Lang: lang}
 				mustContain(t, page,
 					"<title>Patient cards · ortaq</title>", "<h1>Patient cards</h1>",
 					l.Name("Ministry of Health", map[string]string{"kk": agencyNames["kk"][0], "ru": agencyNames["ru"][0]}),
@@ -107,7 +107,7 @@ func TestEmptyStorePage(t *testing.T) {
 		_, ts := mustServe(t, st, Options{})
 		for _, lang := range []string{"kk", "ru", "en"} {
 			page := mustPage(t, ts.URL+"/?lang="+lang, http.StatusOK)
-			mustContain(t, page, locale{Lang: lang}.T("empty.title"), "ortaq ingest --sources FILE")
+			mustContain(t, page, view.Locale{Lang: lang}.T("empty.title"), "ortaq ingest --sources FILE")
 		}
 	})
 }
@@ -115,7 +115,7 @@ func TestEmptyStorePage(t *testing.T) {
 func TestNotFoundPages(t *testing.T) {
 	_, ts := mustServe(t, storetest.SQLite(t), Options{})
 	for _, lang := range []string{"kk", "ru", "en"} {
-		l := locale{Lang: lang}
+		l := view.Locale{Lang: lang}
 		page := mustPage(t, ts.URL+"/sources/nope?lang="+lang, http.StatusNotFound)
 		mustContain(t, page, l.T("error.notfound"), l.F("error.nosource", "nope"))
 		page = mustPage(t, ts.URL+"/no/such/page?lang="+lang, http.StatusNotFound)
@@ -211,54 +211,5 @@ func TestStaticFiles(t *testing.T) {
 	}
 	if r := get(t, ts.URL+"/static/nope.js"); r.status != http.StatusNotFound {
 		t.Errorf("unknown static file = %d; want 404", r.status)
-	}
-}
-
-// TestNewChecksTemplates proves a broken template stops start-up.
-func TestNewChecksTemplates(t *testing.T) {
-	st := storetest.SQLite(t)
-	good := func() fstest.MapFS {
-		fsys := fstest.MapFS{}
-		names := []string{"static/style.css", "static/favicon.svg"}
-		for _, p := range append(pageNames, walletPageNames...) {
-			names = append(names, "templates/"+p+".html")
-		}
-		for _, name := range append(names, "templates/layout.html", "templates/wallet_layout.html") {
-			b, err := assets.ReadFile(name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			fsys[name] = &fstest.MapFile{Data: b}
-		}
-		return fsys
-	}
-	if _, err := newServer(st, Options{}, good()); err != nil {
-		t.Fatalf("embedded assets copied: %v", err)
-	}
-	for name, breakIt := range map[string]func(fstest.MapFS){
-		"syntax error": func(f fstest.MapFS) {
-			f["templates/index.html"].Data = []byte(`{{define "content"}}{{if .Empty}}{{end}`)
-		},
-		"unknown function": func(f fstest.MapFS) {
-			f["templates/source.html"].Data = []byte(`{{define "content"}}{{nosuch .}}{{end}}`)
-		},
-		"no content": func(f fstest.MapFS) { f["templates/error.html"].Data = []byte(`{{define "body"}}{{end}}`) },
-		"unknown field": func(f fstest.MapFS) {
-			f["templates/error.html"].Data = []byte(`{{define "content"}}{{.Nosuch}}{{end}}`)
-		},
-		"missing static": func(f fstest.MapFS) { delete(f, "static/favicon.svg") },
-		"missing page":   func(f fstest.MapFS) { delete(f, "templates/error.html") },
-		"no static":      func(f fstest.MapFS) { delete(f, "static/style.css"); delete(f, "static/favicon.svg") },
-	} {
-		t.Run(name, func(t *testing.T) {
-			fsys := good()
-			breakIt(fsys)
-			if _, err := newServer(st, Options{}, fsys); err == nil {
-				t.Error("newServer accepted broken assets")
-			}
-		})
-	}
-	if _, err := New(nil, Options{}); err == nil {
-		t.Error("New(nil) succeeded")
 	}
 }

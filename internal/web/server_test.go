@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -18,23 +17,6 @@ import (
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/store/storetest"
 )
-
-func TestSecurityHeaders(t *testing.T) {
-	_, ts := mustServe(t, storetest.SQLite(t), Options{})
-	for _, path := range []string{"/", "/api/v1/health", "/api/v1/nope", "/static/style.css", "/nope"} {
-		r := get(t, ts.URL+path)
-		for h, want := range map[string]string{
-			"Content-Security-Policy": contentSecurityPolicy,
-			"X-Content-Type-Options":  "nosniff",
-			"X-Frame-Options":         "DENY",
-			"Referrer-Policy":         "same-origin",
-		} {
-			if got := r.header.Get(h); got != want {
-				t.Errorf("GET %s: %s = %q; want %q", path, h, got, want)
-			}
-		}
-	}
-}
 
 // withLog sends slog's default logger to a buffer at debug level for the
 // length of the test.
@@ -65,60 +47,11 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-func TestPanicRecovery(t *testing.T) {
-	logs := withLog(t)
-	mux := http.NewServeMux()
-	mux.HandleFunc("/boom", func(http.ResponseWriter, *http.Request) { panic("boom: secret detail") })
-	mux.HandleFunc("/late", func(w http.ResponseWriter, r *http.Request) {
-		w.Write([]byte("partial answer"))
-		w.(http.Flusher).Flush()
-		panic("late boom")
-	})
-	ts := httptest.NewServer(recoverPanics(logRequests(securityHeaders(mux))))
-	defer ts.Close()
-
-	r := get(t, ts.URL+"/boom")
-	if r.status != http.StatusInternalServerError || r.header.Get("Content-Type") != "application/problem+json" {
-		t.Fatalf("panic answered %d %s; want 500 problem+json", r.status, r.header.Get("Content-Type"))
-	}
-	if strings.Contains(string(r.body), "secret") {
-		t.Errorf("problem leaks the panic value: %s", r.body)
-	}
-	if r.header.Get("X-Content-Type-Options") != "nosniff" {
-		t.Error("500 lacks the security headers")
-	}
-	if !strings.Contains(logs.String(), "boom: secret detail") || !strings.Contains(logs.String(), "goroutine") {
-		t.Errorf("panic and stack not logged:\n%s", logs.String())
-	}
-
-	// After part of the answer is out, the only signal left is a cut connection.
-	res, err := http.Get(ts.URL + "/late")
-	if err == nil {
-		_, err = io.ReadAll(res.Body)
-		res.Body.Close()
-	}
-	if err == nil {
-		t.Error("a panic after writing ended the answer cleanly; want it cut")
-	}
-}
-
-func TestRequestLog(t *testing.T) {
-	logs := withLog(t)
-	_, ts := mustServe(t, storetest.SQLite(t), Options{})
-	get(t, ts.URL+"/api/v1/sources/nope")
-	out := logs.String()
-	for _, want := range []string{"level=DEBUG", "msg=http", "method=GET", "path=/api/v1/sources/nope", "status=404"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("request log lacks %q:\n%s", want, out)
-		}
-	}
-}
-
 // TestServe starts the real listener, checks it answers, and cancels it.
 func TestServe(t *testing.T) {
 	logs := withLog(t)
 	st := storetest.SQLite(t)
-	s, err := New(st, Options{Version: "v-serve"})
+	s, err := newTestServer(st, Options{Version: "v-serve"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +106,7 @@ func TestServeRefusesOutdatedSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	s, err := New(st, Options{})
+	s, err := newTestServer(st, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,6 +135,35 @@ func TestListenURL(t *testing.T) {
 		}
 		if got := listenURL("http", a); got != tc.want {
 			t.Errorf("listenURL(%s) = %s; want %s", tc.addr, got, tc.want)
+		}
+	}
+}
+
+func TestSecurityHeaders(t *testing.T) {
+	_, ts := mustServe(t, storetest.SQLite(t), Options{})
+	for _, path := range []string{"/", "/api/v1/health", "/api/v1/nope", "/static/style.css", "/nope"} {
+		r := get(t, ts.URL+path)
+		for h, want := range map[string]string{
+			"Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+			"X-Content-Type-Options":  "nosniff",
+			"X-Frame-Options":         "DENY",
+			"Referrer-Policy":         "same-origin",
+		} {
+			if got := r.header.Get(h); got != want {
+				t.Errorf("GET %s: %s = %q; want %q", path, h, got, want)
+			}
+		}
+	}
+}
+
+func TestRequestLog(t *testing.T) {
+	logs := withLog(t)
+	_, ts := mustServe(t, storetest.SQLite(t), Options{})
+	get(t, ts.URL+"/api/v1/sources/nope")
+	out := logs.String()
+	for _, want := range []string{"level=DEBUG", "msg=http", "method=GET", "path=/api/v1/sources/nope", "status=404"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("request log lacks %q:\n%s", want, out)
 		}
 	}
 }

@@ -20,6 +20,15 @@ import (
 	"github.com/ortaq/ortaq/internal/golden"
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/wallet"
+	"github.com/ortaq/ortaq/internal/web/view"
+)
+
+// The wallet's cookie names: __Host- makes browsers refuse them unless they
+// are Secure, host-only and for the whole site.
+const (
+	sessionCookie = "__Host-ortaq-wallet"
+	signinCookie  = "__Host-ortaq-signin"
+	oidcCookie    = "__Host-ortaq-oidc"
 )
 
 // walletRig serves the wallet over the demo store, with a clock the test
@@ -221,7 +230,7 @@ func TestWalletSignIn(t *testing.T) {
 	replay := &browserish{t: t, rig: rig, cookies: map[string]string{signinCookie: binding}}
 	r = replay.do("POST", "/wallet/sign-in/code", form)
 	if r.status != http.StatusUnauthorized || replay.cookies[sessionCookie] != "" ||
-		!strings.Contains(r.body, locale{Lang: defaultLang}.T("wallet.codeused")) {
+		!strings.Contains(r.body, view.Locale{Lang: view.DefaultLang}.T("wallet.codeused")) {
 		t.Errorf("a replayed code: %d; want 401, no session and the page saying the code was used", r.status)
 	}
 	home := b.do("GET", "/wallet?iin="+rig.other, nil)
@@ -481,7 +490,7 @@ func TestWalletOIDCCallback(t *testing.T) {
 // wallet and its styles answer, the console and the API do not.
 func TestWalletHandlerShowsOnlyTheWallet(t *testing.T) {
 	d := demoSQLite(t)
-	s, err := New(d.st, Options{Version: "test", Wallet: wallet.New(d.st, nil, wallet.Options{}), SMSOutbox: true})
+	s, err := newTestServer(d.st, Options{Version: "test", Wallet: wallet.New(d.st, nil, wallet.Options{}), SMSOutbox: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -546,7 +555,7 @@ func TestWalletAnimalAccess(t *testing.T) {
 	b := rig.browser(t)
 	b.signIn(owner)
 	page := b.do("GET", "/wallet/access", nil)
-	if !strings.Contains(page.body, "case-animal") || !strings.Contains(page.body, locale{Lang: defaultLang}.F("wallet.access.animal", tag)) {
+	if !strings.Contains(page.body, "case-animal") || !strings.Contains(page.body, view.Locale{Lang: view.DefaultLang}.F("wallet.access.animal", tag)) {
 		t.Errorf("the owner's accesses do not show the query about animal %s", tag)
 	}
 }

@@ -13,6 +13,9 @@ import (
 	"testing"
 
 	"github.com/ortaq/ortaq/internal/store"
+	"github.com/ortaq/ortaq/internal/web/api"
+	"github.com/ortaq/ortaq/internal/web/console"
+	"github.com/ortaq/ortaq/internal/web/view"
 )
 
 // noRedirect sends a request, with form as its url-encoded body when not
@@ -113,7 +116,7 @@ func TestFindingStatusForm(t *testing.T) {
 		}{
 			"resolved by hand": {f.ID, url.Values{"status": {"resolved"}}, http.StatusBadRequest},
 			"no status":        {f.ID, url.Values{}, http.StatusBadRequest},
-			"long note":        {f.ID, url.Values{"status": {"open"}, "note": {strings.Repeat("я", maxNoteRunes+1)}}, http.StatusBadRequest},
+			"long note":        {f.ID, url.Values{"status": {"open"}, "note": {strings.Repeat("я", view.MaxNoteRunes+1)}}, http.StatusBadRequest},
 			"unknown finding":  {"nope", url.Values{"status": {"open"}}, http.StatusNotFound},
 		} {
 			r := noRedirect(t, http.MethodPost, ts.URL+"/findings/"+tc.id, tc.form)
@@ -148,7 +151,7 @@ func TestFindingStatusAPI(t *testing.T) {
 			t.Fatalf("POST = %d %s", r.status, r.body)
 		}
 		doc.check(t, "POST", pattern, r)
-		var got apiFinding
+		var got api.Finding
 		decodeInto(t, r, &got)
 		if got.Status != store.FindingNotDefect || got.Note != "the check is wrong here" || got.ID != f.ID {
 			t.Errorf("answer = %+v", got)
@@ -232,12 +235,12 @@ func TestWorklistPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if total != len(all) || total <= 2*worklistPageSize {
+	if total != len(all) || total <= 2*console.WorklistPageSize {
 		t.Fatalf("%d findings, total %d; want more than two pages", len(all), total)
 	}
-	for _, page := range []int{1, 2, (total + worklistPageSize - 1) / worklistPageSize} {
+	for _, page := range []int{1, 2, (total + console.WorklistPageSize - 1) / console.WorklistPageSize} {
 		body := mustPage(t, ts.URL+"/worklist?lang=en&page="+itoa(page), http.StatusOK)
-		first := all[(page-1)*worklistPageSize]
+		first := all[(page-1)*console.WorklistPageSize]
 		mustContain(t, body, `id="finding-`+first.ID+`"`, "page "+itoa(page)+" of")
 		if page > 1 {
 			mustNotContain(t, body, `id="finding-`+all[0].ID+`"`)

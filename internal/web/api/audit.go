@@ -1,0 +1,113 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/ortaq/ortaq/internal/audit"
+	"github.com/ortaq/ortaq/internal/exchange"
+	"github.com/ortaq/ortaq/internal/web/view"
+)
+
+// auditLogPrefix is where the audit log's checkpoint and tiles are served
+// in the C2SP tlog-tiles layout. They hold only commitments, so anyone may
+// fetch them.
+const auditLogPrefix = "/api/v1/audit/log"
+
+// auditLog serves the tlog-tiles layout under auditLogPrefix.
+func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) {
+	if s.opts.Audit == nil {
+		view.WriteProblem(w, r, http.StatusServiceUnavailable, "this server has no audit log")
+		return
+	}
+	pw := &problemWriter{ResponseWriter: w, r: r}
+	http.StripPrefix(auditLogPrefix, s.opts.Audit.Handler()).ServeHTTP(pw, r)
+}
+
+// problemWriter turns the tile server's plain-text errors (a tile past the
+// log's size is a 404) into the problem documents the API promises.
+type problemWriter struct {
+	http.ResponseWriter
+	r       *http.Request
+	problem bool
+}
+
+func (w *problemWriter) WriteHeader(status int) {
+	if status < 400 {
+		w.ResponseWriter.WriteHeader(status)
+		return
+	}
+	w.problem = true
+	detail := "no such checkpoint or tile"
+	if status != http.StatusNotFound {
+		detail = http.StatusText(status)
+	}
+	view.WriteProblem(w.ResponseWriter, w.r, status, detail)
+}
+
+func (w *problemWriter) Write(p []byte) (int, error) {
+	if w.problem {
+		return len(p), nil // the problem document is already written
+	}
+	return w.ResponseWriter.Write(p)
+}
+
+// auditor lets through credentials with the audit scope: audit records
+// name citizens. It answers the refusal itself and reports false.
+func (s *Server) auditor(w http.ResponseWriter, r *http.Request) bool {
+	if _, err := s.authorize(r, exchange.ScopeAudit); err != nil {
+		writeRefusal(w, r, err, nil)
+		return false
+	}
+	if s.opts.Audit == nil {
+		view.WriteProblem(w, r, http.StatusServiceUnavailable, "this server has no audit log")
+		return false
+	}
+	return true
+}
+
+// auditReceipt answers GET /api/v1/audit/records/{id}: the record with its
+// salt, leaf index and inclusion proof against a signed checkpoint.
+func (s *Server) auditReceipt(w http.ResponseWriter, r *http.Request) {
+	if !s.auditor(w, r) {
+		return
+	}
+	id, err := strconv.ParseUint(r.PathValue("id"), 10, 64)
+	if err != nil {
+		view.WriteProblem(w, r, http.StatusBadRequest, "an audit record id is its leaf index, a whole number")
+		return
+	}
+	rc, err := s.opts.Audit.Receipt(r.Context(), id)
+	if err != nil {
+		view.WriteError(w, r, err)
+		return
+	}
+	view.WriteJSON(w, r, http.StatusOK, rc)
+}
+
+// auditHistory answers GET /api/v1/audit/records?subject=…: every access
+// to one subject's data, newest first.
+func (s *Server) auditHistory(w http.ResponseWriter, r *http.Request) {
+	if !s.auditor(w, r) {
+		return
+	}
+	subject := r.URL.Query().Get("subject")
+	if subject == "" {
+		view.BadParam(w, r, "subject", "required: the IIN or key whose accesses to list")
+		return
+	}
+	limit, err := view.LimitParam(r)
+	if err != nil {
+		view.WriteError(w, r, err)
+		return
+	}
+	recs, err := s.opts.Audit.History(r.Context(), subject, limit)
+	if err != nil {
+		view.WriteError(w, r, err)
+		return
+	}
+	if recs == nil {
+		recs = []audit.Record{}
+	}
+	view.WriteJSON(w, r, http.StatusOK, map[string]any{"subject": subject, "records": recs})
+}

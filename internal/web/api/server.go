@@ -1,0 +1,73 @@
+// Package api serves agencies' information systems: the JSON API under
+// /api/v1 (described by the OpenAPI document it serves at
+// /api/v1/openapi.json), with record pushes, the exchange, its registry and
+// the audit log's records and tiles.
+//
+// Handlers decode the request, authorise it, call the store or a domain
+// package, and encode the answer. Every error reaches the client as an RFC
+// 9457 problem document, including unknown paths and wrong methods.
+package api
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/ortaq/ortaq/internal/audit"
+	"github.com/ortaq/ortaq/internal/exchange"
+	"github.com/ortaq/ortaq/internal/store"
+	"github.com/ortaq/ortaq/internal/web/view"
+)
+
+// Options configure a Server.
+type Options struct {
+	// Version is the build's version, shown by /api/v1/health.
+	Version string
+	// MaxPushBytes caps the body of a record push; 0 means DefaultMaxPushBytes.
+	MaxPushBytes int64
+	// Exchange answers agency queries and keeps the registry; nil leaves
+	// the exchange endpoints answering 503.
+	Exchange *exchange.Exchange
+	// Audit is the log every exchange decision is written to before it is
+	// answered. The exchange needs it: without it no query is answered.
+	Audit *audit.Log
+}
+
+// DefaultMaxPushBytes is the largest record push accepted unless
+// Options.MaxPushBytes says otherwise. A push is one atomic run held in one
+// transaction, so larger extracts belong in files loaded by "ortaq ingest".
+const DefaultMaxPushBytes = 256 << 20
+
+// Server serves the API. It is safe for concurrent use.
+type Server struct {
+	st      *store.Store
+	opts    Options
+	router  *view.Router
+	openapi []byte
+	metrics *metrics
+	// csrf refuses state-changing requests a browser marks as cross-site.
+	csrf *http.CrossOriginProtection
+}
+
+// New builds the API over st.
+func New(st *store.Store, opts Options) (*Server, error) {
+	if st == nil {
+		return nil, errors.New("api: nil store")
+	}
+	if opts.MaxPushBytes <= 0 {
+		opts.MaxPushBytes = DefaultMaxPushBytes
+	}
+	s := &Server{st: st, opts: opts, openapi: openapiDoc, csrf: http.NewCrossOriginProtection()}
+	s.metrics = newMetrics(opts.Audit)
+	s.routes()
+	return s, nil
+}
+
+// Handler returns the API's routes behind its middleware.
+func (s *Server) Handler() http.Handler { return view.Chain(s.router.Mux) }
+
+// Routes lists the API's routes with their audience and policy.
+func (s *Server) Routes() []view.Route { return s.router.Routes() }
+
+// Metrics serves the server's Prometheus series: for the operations
+// listener, never the published one.
+func (s *Server) Metrics() http.Handler { return s.metrics.handler() }

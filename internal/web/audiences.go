@@ -1,0 +1,74 @@
+package web
+
+import (
+	"fmt"
+
+	"golang.org/x/mod/sumdb/note"
+
+	"github.com/ortaq/ortaq/internal/audit"
+	"github.com/ortaq/ortaq/internal/consent"
+	"github.com/ortaq/ortaq/internal/exchange"
+	"github.com/ortaq/ortaq/internal/store"
+	cwallet "github.com/ortaq/ortaq/internal/wallet"
+	"github.com/ortaq/ortaq/internal/web/api"
+	"github.com/ortaq/ortaq/internal/web/console"
+	"github.com/ortaq/ortaq/internal/web/view"
+	"github.com/ortaq/ortaq/internal/web/wallet"
+)
+
+// Options are what the audiences need beyond the store: the platform's
+// services, built once by serve and shared.
+type Options struct {
+	// Version is the build's version, shown by /api/v1/health and the pages.
+	Version string
+	// MaxPushBytes caps the body of a record push; 0 means api.DefaultMaxPushBytes.
+	MaxPushBytes int64
+	// Exchange answers agency queries and keeps the registry; nil leaves
+	// the exchange endpoints answering 503.
+	Exchange *exchange.Exchange
+	// Audit is the log every exchange decision is written to before it is
+	// answered.
+	Audit *audit.Log
+	// AuditVerifier checks the log's checkpoints, for the receipts the
+	// wallet shows.
+	AuditVerifier note.Verifier
+	// Wallet signs citizens in and reads their data; nil serves no wallet.
+	Wallet *cwallet.Wallet
+	// Consents are the citizens' consents.
+	Consents *consent.Registry
+	// Corrections are citizens' correction requests and the agencies'
+	// decisions on them.
+	Corrections *cwallet.Corrections
+	// OIDC, when set, lets citizens sign in through the state identity
+	// provider.
+	OIDC *cwallet.OIDC
+	// SMSOutbox turns on the demo's sign-in by a code in the SMS outbox.
+	// Never set it in production.
+	SMSOutbox bool
+}
+
+// NewAudiences builds every audience over st. Each parses and
+// test-renders its templates now, so that a broken build fails at start-up.
+func NewAudiences(st *store.Store, opts Options) (Audiences, error) {
+	static, err := view.NewStatic()
+	if err != nil {
+		return Audiences{}, fmt.Errorf("web: %w", err)
+	}
+	a := Audiences{Static: static}
+	if a.API, err = api.New(st, api.Options{Version: opts.Version, MaxPushBytes: opts.MaxPushBytes,
+		Exchange: opts.Exchange, Audit: opts.Audit}); err != nil {
+		return Audiences{}, err
+	}
+	if a.Console, err = console.New(st, static, console.Options{Version: opts.Version, Exchange: opts.Exchange,
+		Audit: opts.Audit, Corrections: opts.Corrections}); err != nil {
+		return Audiences{}, err
+	}
+	if opts.Wallet != nil {
+		if a.Wallet, err = wallet.New(st, static, wallet.Options{Version: opts.Version, Wallet: opts.Wallet,
+			Exchange: opts.Exchange, AuditVerifier: opts.AuditVerifier, Consents: opts.Consents,
+			Corrections: opts.Corrections, OIDC: opts.OIDC, SMSOutbox: opts.SMSOutbox}); err != nil {
+			return Audiences{}, err
+		}
+	}
+	return a, nil
+}

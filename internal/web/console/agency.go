@@ -1,0 +1,117 @@
+package console
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+
+	"github.com/ortaq/ortaq/internal/store"
+	"github.com/ortaq/ortaq/internal/web/view"
+)
+
+// sourceRow is one source in an agency's table.
+type sourceRow struct {
+	store.SourceStats
+	Score scoreView
+	Open  int
+}
+
+// checkCount is one check of one source with its findings by status.
+type checkCount struct {
+	store.FindingCount
+	SourceTitle string
+	Href        string // the check's work list
+}
+
+type agencyData struct {
+	view.Page
+	Agency  store.AgencyStats
+	Name    string
+	Run     *store.QualityRun
+	Score   scoreView
+	Open    int
+	Sources []sourceRow
+	Checks  []checkCount
+	// WorkList and CSV are the agency's work list and its export.
+	WorkList, CSV string
+}
+
+// agencyPage shows one agency: its score over time, its sources with
+// their scores, and its open findings per check.
+func (s *Server) agencyPage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	code := r.PathValue("agency")
+	d := agencyData{Page: s.newPage(w, r)}
+	fail := func(err error) { s.errorPage(w, r, d.Page, err) }
+	agencies, err := s.st.Agencies(ctx)
+	if err != nil {
+		fail(err)
+		return
+	}
+	found := false
+	for _, a := range agencies {
+		if a.Code == code {
+			d.Agency, found = a, true
+		}
+	}
+	if !found {
+		fail(fmt.Errorf("no agency %q: %w", code, store.ErrNotFound))
+		return
+	}
+	d.Name = d.L.Name(d.Agency.Name, d.Agency.Names)
+	d.Title = d.Name
+	q := url.Values{"agency": {code}}.Encode()
+	d.WorkList, d.CSV = "/worklist?"+q, "/worklist.csv?"+q
+
+	srcs, err := s.st.Sources(ctx)
+	if err != nil {
+		fail(err)
+		return
+	}
+	qs, err := s.loadQuality(ctx)
+	if err != nil {
+		fail(err)
+		return
+	}
+	d.Run = qs.Latest
+	var trends map[string][]store.Score
+	if qs.Latest != nil {
+		history, err := s.st.ScoreHistory(ctx, store.ScopeAgency, code, trendRuns)
+		if err != nil {
+			fail(err)
+			return
+		}
+		d.Score = qs.score(d.L, history)
+		if trends, err = s.st.ScoreTrends(ctx, store.ScopeSource, trendRuns); err != nil {
+			fail(err)
+			return
+		}
+	}
+	counts, err := s.st.FindingTally(ctx)
+	if err != nil {
+		fail(err)
+		return
+	}
+	open := map[string]int{}
+	titles := map[string]string{}
+	for _, src := range srcs {
+		if src.AgencyCode == code {
+			titles[src.Name] = src.Title
+		}
+	}
+	for _, c := range counts {
+		if c.Agency != code {
+			continue
+		}
+		open[c.Source] += c.Open
+		d.Open += c.Open
+		v := url.Values{"source": {c.Source}, "check": {c.Check}}
+		d.Checks = append(d.Checks, checkCount{FindingCount: c, SourceTitle: titles[c.Source], Href: "/worklist?" + v.Encode()})
+	}
+	for _, src := range srcs {
+		if src.AgencyCode == code {
+			d.Sources = append(d.Sources, sourceRow{SourceStats: src, Score: qs.score(d.L, trends[src.Name]), Open: open[src.Name]})
+		}
+	}
+	s.render(w, r, http.StatusOK, "agency", d)
+}

@@ -1,0 +1,142 @@
+package console
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/ortaq/ortaq/internal/store"
+	"github.com/ortaq/ortaq/internal/wallet"
+	"github.com/ortaq/ortaq/internal/web/view"
+)
+
+// worklistCorrections is how many open correction requests a work list
+// shows above its findings.
+const worklistCorrections = 50
+
+// correctionRow is a correction request as an agency's work list shows it.
+type correctionRow struct {
+	store.Correction
+	SourceTitle, AgencyName string
+	Overdue                 bool
+}
+
+func correctionRows(ix view.SourceIndex, cs []store.Correction, now time.Time) []correctionRow {
+	out := make([]correctionRow, len(cs))
+	for i, c := range cs {
+		out[i] = correctionRow{Correction: c, SourceTitle: ix.Title(c.Source), AgencyName: ix.Agency[c.Agency],
+			Overdue: c.Status == store.CorrectionOpen && now.After(c.DueAt)}
+	}
+	return out
+}
+
+type correctionData struct {
+	view.Page
+	C      correctionRow
+	Events []store.CorrectionEvent
+	// Error is a message key; Field and Reason what to fix in the form.
+	Error, Field, Reason string
+}
+
+// correctionPage shows a data officer one citizen's correction request:
+// the value, the proposal, the explanation and attachment, the deadline,
+// the history, and the forms to accept or reject it.
+func (s *Server) correctionPage(w http.ResponseWriter, r *http.Request) {
+	s.renderCorrection(w, r, http.StatusOK, correctionData{Page: s.newPage(w, r)})
+}
+
+func (s *Server) renderCorrection(w http.ResponseWriter, r *http.Request, status int, d correctionData) {
+	d.Title, d.Nav = d.L.T("correction.title"), "worklist"
+	if s.opts.Corrections == nil {
+		s.notFoundPage(w, r)
+		return
+	}
+	c, events, err := s.opts.Corrections.Get(r.Context(), r.PathValue("correction"))
+	if err != nil {
+		s.errorPage(w, r, d.Page, err)
+		return
+	}
+	ix, err := view.LoadSources(r.Context(), s.st, d.L)
+	if err != nil {
+		s.errorPage(w, r, d.Page, err)
+		return
+	}
+	d.C, d.Events = correctionRows(ix, []store.Correction{c}, time.Now())[0], events
+	s.render(w, r, status, "correction", d)
+}
+
+// correctionForm accepts or rejects a correction request. Like the
+// findings' forms, a request a browser marks as cross-site is refused.
+func (s *Server) correctionForm(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(w, r)
+	if s.opts.Corrections == nil {
+		s.notFoundPage(w, r)
+		return
+	}
+	if err := s.csrf.Check(r); err != nil {
+		s.render(w, r, http.StatusForbidden, "error", errorData{Page: p.Titled("error.forbidden"),
+			Heading: p.L.T("error.forbidden"), Detail: p.L.T("error.crosssite")})
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, view.MaxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		s.render(w, r, http.StatusBadRequest, "error", errorData{Page: p.Titled("error.badrequest"),
+			Heading: p.L.T("error.badrequest"), Detail: p.L.T("error.badform")})
+		return
+	}
+	ctx := r.Context()
+	id, note := r.PathValue("correction"), r.PostFormValue("note")
+	by := r.PostFormValue("officer")
+	var err error
+	switch r.PostFormValue("action") {
+	case "accept":
+		_, err = s.opts.Corrections.Accept(ctx, id, by, note)
+	case "reject":
+		_, err = s.opts.Corrections.Reject(ctx, id, by, note)
+	default:
+		err = &wallet.InputError{Field: "action", Reason: "choose accept or reject"}
+	}
+	var bad *wallet.InputError
+	switch {
+	case errors.As(err, &bad):
+		s.renderCorrection(w, r, http.StatusUnprocessableEntity, correctionData{Page: p, Field: bad.Field, Reason: bad.Reason})
+		return
+	case errors.Is(err, store.ErrCorrectionDecided), errors.Is(err, store.ErrRecordChanged):
+		key := view.Msg("correction.decided")
+		if errors.Is(err, store.ErrRecordChanged) {
+			key = view.Msg("correction.changed")
+		}
+		s.renderCorrection(w, r, http.StatusConflict, correctionData{Page: p, Error: key})
+		return
+	case err != nil:
+		s.errorPage(w, r, p, err)
+		return
+	}
+	slog.InfoContext(ctx, "correction decided", "correction", id, "action", r.PostFormValue("action"))
+	http.Redirect(w, r, "/corrections/"+url.PathEscape(id), http.StatusSeeOther)
+}
+
+// correctionAttachment sends the officer the citizen's attachment.
+func (s *Server) correctionAttachment(w http.ResponseWriter, r *http.Request) {
+	if s.opts.Corrections == nil {
+		s.notFoundPage(w, r)
+		return
+	}
+	s.sendAttachment(w, r, s.newPage(w, r), r.PathValue("correction"))
+}
+
+// sendAttachment sends the officer a correction's attachment.
+func (s *Server) sendAttachment(w http.ResponseWriter, r *http.Request, p view.Page, id string) {
+	a, err := s.opts.Corrections.Attachment(r.Context(), id)
+	if err != nil {
+		s.errorPage(w, r, p, err)
+		return
+	}
+	if len(a.Data) == 0 {
+		s.notFoundPage(w, r)
+		return
+	}
+	view.SendAttachment(w, a.Name, a.Type, a.Data)
+}

@@ -1,0 +1,143 @@
+package console
+
+import "github.com/ortaq/ortaq/internal/web/view"
+
+// qualityMessages are the quality checks' vocabulary (kinds, dimensions,
+// severities, finding statuses), the source page's checks, the work list
+// and the virtual-cows page. Check kinds and dimensions are codes the
+// quality engine stores; one the catalogue lacks is shown as its code.
+var qualityMessages = view.Messages{
+	"kind.missing":        {"kk": "Толтырылмаған өріс", "ru": "Незаполненное поле", "en": "Missing value"},
+	"kind.valid":          {"kk": "Жарамсыз мән", "ru": "Некорректное значение", "en": "Invalid value"},
+	"kind.allowed":        {"kk": "Рұқсат етілмеген мән", "ru": "Недопустимое значение", "en": "Value not allowed"},
+	"kind.range":          {"kk": "Ауқымнан тыс", "ru": "Вне диапазона", "en": "Out of range"},
+	"kind.pattern":        {"kk": "Үлгіге сәйкес емес", "ru": "Не соответствует шаблону", "en": "Pattern mismatch"},
+	"kind.letter_case":    {"kk": "Әріп регистрі", "ru": "Регистр букв", "en": "Letter case"},
+	"kind.script":         {"kk": "Әліпби", "ru": "Алфавит", "en": "Script"},
+	"kind.age":            {"kk": "Мүмкін емес жас", "ru": "Невозможный возраст", "en": "Impossible age"},
+	"kind.unique":         {"kk": "Қайталанған идентификатор", "ru": "Повтор идентификатора", "en": "Duplicate identifier"},
+	"kind.duplicates":     {"kk": "Телнұсқа жазбалар", "ru": "Дубликаты записей", "en": "Duplicate records"},
+	"kind.freshness":      {"kk": "Ескірген деректер", "ru": "Устаревшие данные", "en": "Stale data"},
+	"kind.volume":         {"kk": "Көлемнің өзгеруі", "ru": "Изменение объёма", "en": "Volume change"},
+	"kind.schema":         {"kk": "Құрылымның өзгеруі", "ru": "Изменение структуры", "en": "Schema change"},
+	"kind.quarantine":     {"kk": "Карантиндегі жолдар", "ru": "Строки в карантине", "en": "Quarantined rows"},
+	"kind.reference":      {"kk": "Белгісіз сілтеме", "ru": "Неизвестная ссылка", "en": "Unknown reference"},
+	"kind.dead_active":    {"kk": "Қайтыс болған адам белсенді", "ru": "Умерший числится активным", "en": "Dead but active"},
+	"kind.dead_reference": {"kk": "Қайтыс болған адамға сілтеме", "ru": "Ссылка на умершего", "en": "Refers to a dead person"},
+	"kind.after_death":    {"kk": "Қайтыс болғаннан кейін", "ru": "После смерти", "en": "After death"},
+	"kind.group_size":     {"kk": "Тым үлкен топ", "ru": "Слишком большая группа", "en": "Oversized group"},
+	"kind.name_mismatch":  {"kk": "Аты-жөні сәйкес емес", "ru": "Несовпадение ФИО", "en": "Name mismatch"},
+	"kind.kazakh_folded":  {"kk": "Қазақ әріптері жоғалған", "ru": "Потеряны казахские буквы", "en": "Kazakh letters lost"},
+
+	"dim.completeness": {"kk": "Толықтық", "ru": "Полнота", "en": "Completeness"},
+	"dim.validity":     {"kk": "Дұрыстық", "ru": "Корректность", "en": "Validity"},
+	"dim.uniqueness":   {"kk": "Бірегейлік", "ru": "Уникальность", "en": "Uniqueness"},
+	"dim.consistency":  {"kk": "Келісімділік", "ru": "Согласованность", "en": "Consistency"},
+	"dim.timeliness":   {"kk": "Өзектілік", "ru": "Актуальность", "en": "Timeliness"},
+	"dim.integrity":    {"kk": "Тұтастық", "ru": "Целостность", "en": "Integrity"},
+
+	"sev.error":   {"kk": "Қате", "ru": "Ошибка", "en": "Error"},
+	"sev.warning": {"kk": "Ескерту", "ru": "Предупреждение", "en": "Warning"},
+	"sev.info":    {"kk": "Ақпарат", "ru": "Информация", "en": "Info"},
+
+	"status.open":       {"kk": "Ашық", "ru": "Открыто", "en": "Open"},
+	"status.fixed":      {"kk": "Түзетілді", "ru": "Исправлено", "en": "Fixed"},
+	"status.not_defect": {"kk": "Ақау емес", "ru": "Не дефект", "en": "Not a defect"},
+	"status.resolved":   {"kk": "Шешілді", "ru": "Решено", "en": "Resolved"},
+	"status.todo":       {"kk": "Жұмыста (ашық және түзетілген)", "ru": "В работе (открытые и исправленные)", "en": "To do (open and fixed)"},
+
+	"checks.title": {"kk": "Тексерулер", "ru": "Проверки", "en": "Checks"},
+	"checks.lead": {
+		"kk": "Соңғы тексеру: %s тексеру (барлығы %s) кем дегенде бір жолда сәтсіз аяқталды.",
+		"ru": "Последняя проверка: %s из %s проверок не прошли хотя бы одну строку.",
+		"en": "Latest run: %s of %s checks failed at least one row.",
+	},
+	"checks.none":     {"kk": "Бұл дереккөзге тексеру жүргізілмеген.", "ru": "Для этого источника проверок не было.", "en": "No checks ran on this source."},
+	"col.check":       {"kk": "Тексеру", "ru": "Проверка", "en": "Check"},
+	"col.kind":        {"kk": "Тексеру түрі", "ru": "Вид проверки", "en": "Check kind"},
+	"col.dimension":   {"kk": "Өлшем", "ru": "Измерение", "en": "Dimension"},
+	"col.severity":    {"kk": "Маңыздылығы", "ru": "Важность", "en": "Severity"},
+	"col.failed":      {"kk": "Сәтсіз / барлығы", "ru": "Не прошли / всего", "en": "Failed / total"},
+	"col.passrate":    {"kk": "Өткені", "ru": "Доля прошедших", "en": "Pass rate"},
+	"col.record":      {"kk": "Жазба", "ru": "Запись", "en": "Record"},
+	"col.entity.link": {"kk": "Нысан", "ru": "Объект", "en": "Entity"},
+	"col.suggestion":  {"kk": "Қалай түзету керек", "ru": "Как исправить", "en": "Suggested fix"},
+	"col.decision":    {"kk": "Шешім", "ru": "Решение", "en": "Decision"},
+	"col.related":     {"kk": "Байланысты", "ru": "Связано", "en": "Related"},
+
+	"failing.title": {"kk": "Тексеруден өтпеген жолдар", "ru": "Строки, не прошедшие проверки", "en": "Failing rows"},
+	"failing.lead": {
+		"kk": "Әр тексерудің алғашқы %s ашық ақауы. Қалғаны жұмыс тізімінде:",
+		"ru": "Первые %s открытых замечаний каждой проверки. Остальные — в рабочем списке:",
+		"en": "The first %s open findings of each check. The rest are in the work list:",
+	},
+	"failing.all": {"kk": "Барлық %s ақауды көру", "ru": "Все замечания (%s)", "en": "See all %s findings"},
+
+	"worklist.title": {"kk": "Жұмыс тізімі", "ru": "Рабочий список", "en": "Work list"},
+	"worklist.lead": {
+		"kk": "Деректер иесі — мекеме мен дереккөз бойынша топталған ақаулар: жазба, себебі және қалай түзету керегі. Түзетілгенін немесе ақау еместігін белгілеңіз; келесі тексеру нәтижені растайды.",
+		"ru": "Замечания, сгруппированные по владельцу данных — ведомству и источнику: запись, причина и как исправить. Отметьте исправленное или не являющееся дефектом; следующая проверка это подтвердит.",
+		"en": "Findings grouped by the owner of the data — agency and source — with the record, the reason and a suggested fix. Mark one fixed or not a defect; the next quality run confirms it.",
+	},
+	"worklist.any":       {"kk": "Барлығы", "ru": "Все", "en": "Any"},
+	"worklist.apply":     {"kk": "Сүзу", "ru": "Применить", "en": "Apply"},
+	"worklist.reset":     {"kk": "Тазалау", "ru": "Сбросить", "en": "Reset"},
+	"worklist.total":     {"kk": "Ақаулар: %s", "ru": "Замечаний: %s", "en": "Findings: %s"},
+	"worklist.page":      {"kk": "%s-бет, барлығы %s", "ru": "страница %s из %s", "en": "page %s of %s"},
+	"worklist.csv":       {"kk": "CSV-ге жүктеп алу", "ru": "Выгрузить в CSV", "en": "Export CSV"},
+	"worklist.empty":     {"kk": "Бұл сүзгі бойынша ақау жоқ.", "ru": "По этому фильтру замечаний нет.", "en": "No findings match this filter."},
+	"worklist.note":      {"kk": "Ескертпе (міндетті емес)", "ru": "Заметка (необязательно)", "en": "Note (optional)"},
+	"worklist.fixed":     {"kk": "Түзетілді", "ru": "Исправлено", "en": "Fixed"},
+	"worklist.notdefect": {"kk": "Ақау емес", "ru": "Не дефект", "en": "Not a defect"},
+	"worklist.reopen":    {"kk": "Қайта ашу", "ru": "Открыть снова", "en": "Reopen"},
+	"worklist.pages":     {"kk": "Беттер", "ru": "Страницы", "en": "Pages"},
+	"worklist.prev":      {"kk": "Алдыңғы", "ru": "Назад", "en": "Previous"},
+	"worklist.next":      {"kk": "Келесі", "ru": "Далее", "en": "Next"},
+
+	"cows.title": {"kk": "Виртуалды сиырлар", "ru": "Виртуальные коровы", "en": "Virtual cows"},
+	"cows.lead": {
+		"kk": "Тізілімде бар, бірақ шын мәнінде болуы мүмкін емес жануарлар: иесі қайтыс болған, сырғасы қайталанған, табыны тым үлкен, жасы мүмкін емес немесе иесі белгісіз. Әр жануардан оның жазбасына және иесіне өтуге болады.",
+		"ru": "Животные, которые числятся в реестрах, но не могут существовать: владелец умер, бирка повторяется, стадо неправдоподобно велико, возраст невозможен или владелец неизвестен. От каждого животного можно перейти к его записи и владельцу.",
+		"en": "Animals the registers count that cannot be there: owned by the dead, tagged twice, in impossible herds, too old to be alive, or owned by nobody the state knows. Each animal links to its record and its owner.",
+	},
+	"cows.noregister": {"kk": "Жануарлар тізілімі тіркелмеген.", "ru": "Реестр животных не зарегистрирован.", "en": "No animal register is registered."},
+	"cows.registered": {"kk": "Тізілімдегі жануарлар", "ru": "Животных в реестре", "en": "Animals registered"},
+	"cows.open":       {"kk": "Ашық ақаулар", "ru": "Открытые замечания", "en": "Open findings"},
+	"cows.checks":     {"kk": "Тексерулер", "ru": "Проверки", "en": "Checks"},
+	"cows.failed":     {"kk": "өтпегені: %s / %s жазба", "ru": "не прошли: %s из %s записей", "en": "failed: %s of %s records"},
+	"cows.clean":      {"kk": "Жануарлар тізілімдерінде ашық ақау жоқ.", "ru": "В реестрах животных открытых замечаний нет.", "en": "No open findings in the animal registers."},
+	"col.animal":      {"kk": "Жануар", "ru": "Животное", "en": "Animal"},
+	"col.owner":       {"kk": "Иесі", "ru": "Владелец", "en": "Owner"},
+	"owner.none":      {"kk": "Иесі белгісіз", "ru": "Владелец неизвестен", "en": "No known owner"},
+
+	"cowhelp.dead_reference": {
+		"kk": "Жануардың иесі ретінде қайтыс болған адам тіркелген: мал мұрагерге өтуі немесе тізілімнен шығарылуы тиіс.",
+		"ru": "Владельцем животного числится умерший: скот должен перейти к наследнику или быть снят с учёта.",
+		"en": "The animal is registered to a person who has died: it should pass to an heir or leave the register.",
+	},
+	"cowhelp.unique": {
+		"kk": "Бір сырға нөмірі бірнеше жануарда тұр: бір мал екі рет есептелген болуы мүмкін.",
+		"ru": "Один номер бирки у нескольких животных: одно животное могло быть учтено дважды.",
+		"en": "One ear tag is on several animals: one animal may be counted twice.",
+	},
+	"cowhelp.duplicates": {
+		"kk": "Бір жануар тізілімде бірнеше рет жазылған.",
+		"ru": "Одно животное записано в реестре несколько раз.",
+		"en": "One animal is recorded more than once in the register.",
+	},
+	"cowhelp.group_size": {
+		"kk": "Бір иеде шындыққа жанаспайтын көп мал: субсидия үшін жасалған жазбалар болуы мүмкін.",
+		"ru": "У одного владельца неправдоподобно много скота: возможно, записи сделаны ради субсидий.",
+		"en": "One owner has an implausibly large herd: possibly records made for subsidies.",
+	},
+	"cowhelp.age": {
+		"kk": "Жануардың жасы оның түрі үшін мүмкін емес: ол әлдеқашан өлген болуы керек.",
+		"ru": "Возраст животного невозможен для его вида: оно давно должно было пасть.",
+		"en": "The animal is older than its species lives: it must have died long ago.",
+	},
+	"cowhelp.reference": {
+		"kk": "Иесінің ЖСН-і халық тізілімінде жоқ: иесі белгісіз.",
+		"ru": "ИИН владельца нет в реестре населения: владелец неизвестен.",
+		"en": "The owner's IIN is not in the population register: the owner is unknown.",
+	},
+}

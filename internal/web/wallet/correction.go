@@ -1,0 +1,200 @@
+package wallet
+
+import (
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+
+	"github.com/ortaq/ortaq/internal/store"
+	"github.com/ortaq/ortaq/internal/wallet"
+	"github.com/ortaq/ortaq/internal/web/view"
+)
+
+// maxCorrectionForm caps a correction form: the attachment and the text.
+const maxCorrectionForm = 6 << 20
+
+type walletCorrectionsData struct {
+	walletPage
+	Corrections []store.Correction
+	Sources     view.SourceIndex
+}
+
+// walletCorrections lists the citizen's correction requests.
+func (s *Server) walletCorrections(w http.ResponseWriter, r *http.Request, wp walletPage, sess wallet.Session) {
+	d := walletCorrectionsData{walletPage: wp}
+	d.Title, d.WNav = d.L.T("wallet.corrections.title"), "corrections"
+	if s.opts.Corrections != nil {
+		var err error
+		if d.Corrections, err = s.opts.Corrections.Of(r.Context(), sess.IIN); err != nil {
+			s.errorPage(w, r, d.walletPage, err)
+			return
+		}
+	}
+	s.render(w, r, http.StatusOK, "corrections", d)
+}
+
+// correctionForm is a correction request being written.
+type correctionForm struct {
+	walletPage
+	Source, SourceTitle, Agency string
+	RecordID, Attr, Current     string
+	Proposed, Explanation       string
+	// Field and Reason say what to fix in the form.
+	Field, Reason string
+}
+
+// correctionTarget finds the value a correction form is about among the
+// citizen's own records; anything else is answered as missing.
+func (s *Server) correctionTarget(w http.ResponseWriter, r *http.Request, wp walletPage, sess wallet.Session, src, rec, attr string) (correctionForm, bool) {
+	f := correctionForm{walletPage: wp, Source: src, RecordID: rec, Attr: attr}
+	f.Title, f.WNav = f.L.T("wallet.correct.title"), "corrections"
+	if s.opts.Corrections == nil {
+		s.walletRefused(w, r, http.StatusNotFound, view.Msg("wallet.nocorrections"))
+		return f, false
+	}
+	p, err := s.opts.Wallet.Profile(r.Context(), sess.IIN)
+	if err != nil && !view.IsNotFound(err) {
+		s.errorPage(w, r, wp, err)
+		return f, false
+	}
+	ix, err := view.LoadSources(r.Context(), s.st, wp.L)
+	if err != nil {
+		s.errorPage(w, r, wp, err)
+		return f, false
+	}
+	if p != nil {
+		for _, lr := range p.Records {
+			info := ix.ByID[lr.SourceID]
+			if info.Name != src || lr.RecordID != rec {
+				continue
+			}
+			if v, ok := lr.Attrs[attr]; ok {
+				f.Current, f.SourceTitle, f.Agency = v, ix.Title(src), ix.Agency[info.AgencyCode]
+				return f, true
+			}
+		}
+	}
+	s.walletRefused(w, r, http.StatusNotFound, view.Msg("wallet.novalue"))
+	return f, false
+}
+
+// walletCorrectionNew shows the form to correct one value.
+func (s *Server) walletCorrectionNew(w http.ResponseWriter, r *http.Request, wp walletPage, sess wallet.Session) {
+	q := r.URL.Query()
+	f, ok := s.correctionTarget(w, r, wp, sess, q.Get("source"), q.Get("record"), q.Get("attr"))
+	if !ok {
+		return
+	}
+	s.render(w, r, http.StatusOK, "correct", f)
+}
+
+// walletFileCorrection files a correction request with the agency that
+// owns the value.
+func (s *Server) walletFileCorrection(w http.ResponseWriter, r *http.Request, wp walletPage, sess wallet.Session) {
+	if !s.checkForm(w, r, sess.CSRF, maxCorrectionForm) {
+		return
+	}
+	f, ok := s.correctionTarget(w, r, wp, sess, r.PostFormValue("source"), r.PostFormValue("record"), r.PostFormValue("attr"))
+	if !ok {
+		return
+	}
+	f.Proposed, f.Explanation = r.PostFormValue("proposed"), r.PostFormValue("explanation")
+	req := wallet.CorrectionRequest{Subject: sess.IIN, Source: f.Source, RecordID: f.RecordID, Attr: f.Attr,
+		Proposed: f.Proposed, Explanation: f.Explanation}
+	if file, hdr, err := r.FormFile("attachment"); err == nil {
+		data, err := io.ReadAll(file)
+		file.Close()
+		if err != nil {
+			s.errorPage(w, r, wp, err)
+			return
+		}
+		if len(data) > 0 {
+			req.Attachment = &wallet.Attachment{Name: hdr.Filename, Type: hdr.Header.Get("Content-Type"), Data: data}
+		}
+	}
+	c, err := s.opts.Corrections.File(r.Context(), req)
+	var bad *wallet.InputError
+	switch {
+	case errors.As(err, &bad):
+		f.Field, f.Reason = bad.Field, bad.Reason
+		s.render(w, r, http.StatusUnprocessableEntity, "correct", f)
+		return
+	case view.IsNotFound(err):
+		s.walletRefused(w, r, http.StatusNotFound, view.Msg("wallet.novalue"))
+		return
+	case err != nil:
+		s.errorPage(w, r, wp, err)
+		return
+	}
+	slog.InfoContext(r.Context(), "correction filed", "correction", c.ID, "source", c.Source, "attr", c.Attr)
+	http.Redirect(w, r, "/wallet/corrections/"+url.PathEscape(c.ID), http.StatusSeeOther)
+}
+
+type walletCorrectionData struct {
+	walletPage
+	C      store.Correction
+	Events []store.CorrectionEvent
+	// SourceTitle and Agency name where the value lives.
+	SourceTitle, Agency string
+}
+
+// ownCorrection reads a correction request of the citizen's; another
+// person's is answered as missing.
+func (s *Server) ownCorrection(w http.ResponseWriter, r *http.Request, wp walletPage, sess wallet.Session) (store.Correction, []store.CorrectionEvent, bool) {
+	if s.opts.Corrections == nil {
+		s.walletRefused(w, r, http.StatusNotFound, view.Msg("wallet.nocorrections"))
+		return store.Correction{}, nil, false
+	}
+	c, events, err := s.opts.Corrections.Get(r.Context(), r.PathValue("correction"))
+	if view.IsNotFound(err) || (err == nil && c.Subject != sess.IIN) {
+		s.walletRefused(w, r, http.StatusNotFound, view.Msg("wallet.nocorrection"))
+		return c, nil, false
+	}
+	if err != nil {
+		s.errorPage(w, r, wp, err)
+		return c, nil, false
+	}
+	return c, events, true
+}
+
+// walletCorrection shows one correction request and its history.
+func (s *Server) walletCorrection(w http.ResponseWriter, r *http.Request, wp walletPage, sess wallet.Session) {
+	c, events, ok := s.ownCorrection(w, r, wp, sess)
+	if !ok {
+		return
+	}
+	d := walletCorrectionData{walletPage: wp, C: c, Events: events}
+	d.Title, d.WNav = d.L.T("wallet.correction.title"), "corrections"
+	ix, err := view.LoadSources(r.Context(), s.st, d.L)
+	if err != nil {
+		s.errorPage(w, r, d.walletPage, err)
+		return
+	}
+	d.SourceTitle, d.Agency = ix.Title(c.Source), ix.Agency[c.Agency]
+	s.render(w, r, http.StatusOK, "correction", d)
+}
+
+// walletCorrectionAttachment sends back the citizen's own attachment.
+func (s *Server) walletCorrectionAttachment(w http.ResponseWriter, r *http.Request, wp walletPage, sess wallet.Session) {
+	c, _, ok := s.ownCorrection(w, r, wp, sess)
+	if !ok {
+		return
+	}
+	s.sendAttachment(w, r, wp, c.ID)
+}
+
+// sendAttachment sends a correction's attachment.
+func (s *Server) sendAttachment(w http.ResponseWriter, r *http.Request, wp walletPage, id string) {
+	a, err := s.opts.Corrections.Attachment(r.Context(), id)
+	if err != nil {
+		s.errorPage(w, r, wp, err)
+		return
+	}
+	if len(a.Data) == 0 {
+		s.notFoundPage(w, r)
+		return
+	}
+	view.SendAttachment(w, a.Name, a.Type, a.Data)
+}
