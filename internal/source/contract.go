@@ -1,6 +1,7 @@
-// Package source reads agency extracts: the sources contract (sources.yaml),
-// the CSV and NDJSON readers, field mapping, normalisation and validation, and
-// the ingest run that stores every row or quarantines it with a reason.
+// Package source reads agency extracts: the sources contract (sources.yaml)
+// with its labels, the CSV and NDJSON readers, field mapping, normalisation
+// and validation. It never touches the store: package ingest stores what it
+// reads.
 package source
 
 import "time"
@@ -41,6 +42,13 @@ type Source struct {
 	Fields     []Field   `json:"fields"`
 	Line       int       `json:"line,omitempty"` // line of the source's entry in the contract file
 }
+
+// Load modes (Source.Mode): a full extract holds every live record, so records
+// absent from it are deleted; a delta holds only what changed.
+const (
+	ModeFull  = "full"
+	ModeDelta = "delta"
+)
 
 // DefaultTrust is the trust of a source that declares none: golden records
 // prefer a value from a source trusted more, then the most recent one.

@@ -1,4 +1,4 @@
-package source
+package ingest
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/ortaq/ortaq/internal/source"
 	"github.com/ortaq/ortaq/internal/store"
 )
 
@@ -18,7 +19,7 @@ func Push(ctx context.Context, st *store.Store, name string, r io.Reader, format
 	if err != nil {
 		return Summary{Source: name}, err
 	}
-	var src Source
+	var src source.Source
 	if err := json.Unmarshal(def.Definition, &src); err != nil {
 		return Summary{Source: name}, fmt.Errorf("push %s: stored definition: %w", name, err)
 	}
@@ -26,7 +27,7 @@ func Push(ctx context.Context, st *store.Store, name string, r io.Reader, format
 		src.Format = format
 	}
 	if mode == "" {
-		mode = ModeDelta
+		mode = source.ModeDelta
 	}
-	return Ingest(ctx, st, &src, def.ID, r, "api", mode)
+	return Extract(ctx, st, &src, def.ID, r, "api", mode)
 }
