@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 
@@ -19,10 +18,11 @@ func Push(ctx context.Context, st *store.Store, name string, r io.Reader, format
 	if err != nil {
 		return Summary{Source: name}, err
 	}
-	var src source.Source
-	if err := json.Unmarshal(def.Definition, &src); err != nil {
-		return Summary{Source: name}, fmt.Errorf("push %s: stored definition: %w", name, err)
+	stored, err := source.Stored(def.ID, def.Definition)
+	if err != nil {
+		return Summary{Source: name}, fmt.Errorf("push %s: %w", name, err)
 	}
+	src := *stored // a copy: the stored entry is shared
 	if format != "" {
 		src.Format = format
 	}
