@@ -609,15 +609,3 @@ func (s *Store) auditChunk(ctx context.Context, from, to uint64) ([]AuditEntry, 
 	}
 	return out, nil
 }
-
-// ExecForTest runs one statement ("?" placeholders) directly on the
-// database and returns the rows it affected. It exists so that tests in
-// other packages can tamper with the audit tables the way an intruder
-// would; production code must never call it.
-func (s *Store) ExecForTest(ctx context.Context, query string, args ...any) (int64, error) {
-	res, err := s.db.ExecContext(ctx, s.dialect.rebind(query), args...)
-	if err != nil {
-		return 0, fmt.Errorf("exec for test: %w", err)
-	}
-	return res.RowsAffected()
-}
