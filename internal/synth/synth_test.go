@@ -19,8 +19,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"go.yaml.in/yaml/v3"
 	"golang.org/x/text/encoding/charmap"
-	"gopkg.in/yaml.v3"
 
 	"github.com/ortaq/ortaq/internal/kz"
 )
