@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The project's whole test suite: ./test.sh [go test flags] [packages]
 #
-# Checks formatting, runs go vet, then go test -race against a throwaway
-# PostgreSQL cluster (scripts/postgres.sh). Set ORTAQ_TEST_POSTGRES to a DSN to
+# Checks formatting, runs go vet, checks that go.mod is tidy, then go test
+# -race against a throwaway PostgreSQL cluster (scripts/postgres.sh). Set ORTAQ_TEST_POSTGRES to a DSN to
 # use an existing database instead. Extra arguments go to go test, e.g.
 # ./test.sh -run TestX ./internal/kz (packages default to ./...). Without
 # arguments it then runs the browser tests in headless Chromium
@@ -86,9 +86,18 @@ browser_tests() {
 	ORTAQ_BROWSER=1 "${cmd[@]}"
 }
 
+check_tidy() {
+	step "go mod tidy -diff"
+	local diff
+	if ! diff=$(go mod tidy -diff 2>&1); then
+		fail "go.mod or go.sum is not tidy; run 'go mod tidy' and commit the result:"$'\n'"$diff"
+	fi
+}
+
 check_gofmt
 step "go vet ./..."
 go vet ./...
+check_tidy
 check_cc
 start_postgres
 go_test "$@"

@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/ortaq/ortaq/internal/audit"
-	"github.com/ortaq/ortaq/internal/store"
+	"github.com/ortaq/ortaq/internal/store/storetest"
 )
 
 // mustAuditLog writes a small audit log into a fresh SQLite database and
@@ -76,14 +76,9 @@ func TestAuditVerifyCommand(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			dsn, pub, receipt := mustAuditLog(t)
 			if tt.tamper != "" {
-				st, err := store.Open(context.Background(), dsn)
-				if err != nil {
+				if _, err := storetest.ExecDSN(dsn, tt.tamper); err != nil {
 					t.Fatal(err)
 				}
-				if _, err := st.ExecForTest(context.Background(), tt.tamper); err != nil {
-					t.Fatal(err)
-				}
-				st.Close()
 			}
 			out, err := runCLI(t, "audit", "verify", "--db", dsn, "--key", pub, "--trusted", receipt)
 			if tt.want == nil {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ortaq/ortaq/internal/exchange"
+	"github.com/ortaq/ortaq/internal/ingest"
 	"github.com/ortaq/ortaq/internal/quality"
 	"github.com/ortaq/ortaq/internal/resolve"
 	"github.com/ortaq/ortaq/internal/scorecard"
@@ -90,7 +91,7 @@ func demoData(ctx context.Context, st *store.Store, dir string, people int, seed
 	if len(c.Sources) == 0 {
 		slog.InfoContext(ctx, "reusing demo data", "db", st.String(), "hint", "--fresh to synthesise again")
 	} else {
-		sums, err := source.IngestContract(ctx, st, c, os.Stderr)
+		sums, err := ingest.Contract(ctx, st, c, os.Stderr)
 		printSummaries(out, sums)
 		if err != nil {
 			return err

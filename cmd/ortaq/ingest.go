@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ortaq/ortaq/internal/ingest"
 	"github.com/ortaq/ortaq/internal/source"
 )
 
@@ -47,7 +48,7 @@ var ingestCommand = command{
 				return err
 			}
 			defer st.Close()
-			sums, ingestErr := source.IngestContract(ctx, st, c, os.Stderr)
+			sums, ingestErr := ingest.Contract(ctx, st, c, os.Stderr)
 			if *asJSON {
 				if err := writeJSONLines(out, sums); err != nil {
 					return err
@@ -60,7 +61,7 @@ var ingestCommand = command{
 	},
 }
 
-func printSummaries(out io.Writer, sums []source.Summary) {
+func printSummaries(out io.Writer, sums []ingest.Summary) {
 	fmt.Fprintf(out, "%-24s %10s %10s %10s %11s %8s %8s\n", "source", "rows", "stored", "unchanged", "quarantined", "deleted", "flagged")
 	for _, s := range sums {
 		fmt.Fprintf(out, "%-24s %10d %10d %10d %11d %8d %8d\n", s.Source, s.Rows, s.Stored, s.Unchanged, s.Quarantined, s.Deleted, s.Flagged)

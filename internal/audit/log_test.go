@@ -212,7 +212,7 @@ func TestOpenRefusesAlteredLog(t *testing.T) {
 		if err := l.Close(); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := st.ExecForTest(ctx, `UPDATE audit_leaves SET leaf = ? WHERE idx = 9`, bytes.Repeat([]byte{7}, 32)); err != nil {
+		if _, err := storetest.Exec(t, st, `UPDATE audit_leaves SET leaf = ? WHERE idx = 9`, bytes.Repeat([]byte{7}, 32)); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := Open(ctx, st, s, Options{Origin: testOrigin}); err == nil {
@@ -317,7 +317,7 @@ func TestFailedCommitRollsBack(t *testing.T) {
 			t.Fatal(err)
 		}
 		// A row squatting on the next index makes the next batch fail.
-		if _, err := st.ExecForTest(ctx, `INSERT INTO audit_leaves (idx, leaf) VALUES (5, ?)`, make([]byte, 32)); err != nil {
+		if _, err := storetest.Exec(t, st, `INSERT INTO audit_leaves (idx, leaf) VALUES (5, ?)`, make([]byte, 32)); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := l.Append(ctx, testRecords(5, 3)...); err == nil {
@@ -326,7 +326,7 @@ func TestFailedCommitRollsBack(t *testing.T) {
 		if l.Size() != 5 {
 			t.Fatalf("size after failed commit = %d, want 5", l.Size())
 		}
-		if _, err := st.ExecForTest(ctx, `DELETE FROM audit_leaves WHERE idx = 5`); err != nil {
+		if _, err := storetest.Exec(t, st, `DELETE FROM audit_leaves WHERE idx = 5`); err != nil {
 			t.Fatal(err)
 		}
 		out, err := l.Append(ctx, testRecords(5, 3)...)

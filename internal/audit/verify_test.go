@@ -55,7 +55,7 @@ func rewriteLog(t *testing.T, st *store.Store, signer note.Signer, edit func(*Re
 	ctx := context.Background()
 	exec := func(q string, args ...any) {
 		t.Helper()
-		if _, err := st.ExecForTest(ctx, q, args...); err != nil {
+		if _, err := storetest.Exec(t, st, q, args...); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -323,7 +323,7 @@ func describe(rep *Report) string {
 
 func mustExec(t *testing.T, st *store.Store, q string, args ...any) {
 	t.Helper()
-	if _, err := st.ExecForTest(context.Background(), q, args...); err != nil {
+	if _, err := storetest.Exec(t, st, q, args...); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/ortaq/ortaq/internal/golden"
+	"github.com/ortaq/ortaq/internal/ingest"
 	"github.com/ortaq/ortaq/internal/kz"
 	"github.com/ortaq/ortaq/internal/resolve"
 	"github.com/ortaq/ortaq/internal/source"
@@ -61,7 +62,7 @@ func loadNation(tb testing.TB, st *store.Store) string {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if _, err := source.IngestContract(ctx, st, c, nil); err != nil {
+	if _, err := ingest.Contract(ctx, st, c, nil); err != nil {
 		tb.Fatal(err)
 	}
 	if _, err := resolve.Resolve(ctx, st, resolve.StoreOptions{}); err != nil {

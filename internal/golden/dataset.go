@@ -3,7 +3,6 @@ package golden
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -78,10 +77,11 @@ func Load(ctx context.Context, st *store.Store) (*Dataset, error) {
 	}
 	d := &Dataset{byName: map[string]*Source{}, byID: map[int64]*Source{}}
 	for _, s := range stats {
-		src := &Source{SourceStats: s, Def: &source.Source{}}
-		if err := json.Unmarshal(s.Definition, src.Def); err != nil {
-			return nil, fmt.Errorf("golden: source %s: definition: %w", s.Name, err)
+		def, err := source.Stored(s.ID, s.Definition)
+		if err != nil {
+			return nil, fmt.Errorf("golden: source %s: %w", s.Name, err)
 		}
+		src := &Source{SourceStats: s, Def: def}
 		if src.Def.AsOf.After(d.AsOf) {
 			d.AsOf = src.Def.AsOf
 		}

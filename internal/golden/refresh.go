@@ -95,9 +95,9 @@ func buildOne(entityID string, recs []store.LiveRecord, stats []store.SourceStat
 		asOf    time.Time
 	)
 	for _, s := range stats {
-		def := &source.Source{}
-		if err := json.Unmarshal(s.Definition, def); err != nil {
-			return nil, fmt.Errorf("source %s: definition: %w", s.Name, err)
+		def, err := source.Stored(s.ID, s.Definition)
+		if err != nil {
+			return nil, fmt.Errorf("source %s: %w", s.Name, err)
 		}
 		if def.AsOf.After(asOf) {
 			asOf = def.AsOf

@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/ortaq/ortaq/internal/ingest"
 	"github.com/ortaq/ortaq/internal/kz"
 	"github.com/ortaq/ortaq/internal/source"
 	"github.com/ortaq/ortaq/internal/store"
@@ -77,7 +78,7 @@ func newRefreshStore(t *testing.T, st *store.Store) *refreshStore {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ids, err := source.Register(ctx, st, c)
+	ids, err := ingest.Register(ctx, st, c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +113,7 @@ func newRefreshStore(t *testing.T, st *store.Store) *refreshStore {
 
 func (r *refreshStore) load(t *testing.T, name, body, mode string) {
 	t.Helper()
-	if _, err := source.Ingest(context.Background(), r.st, r.c.Source(name), r.ids[name], strings.NewReader(body), name+".csv", mode); err != nil {
+	if _, err := ingest.Extract(context.Background(), r.st, r.c.Source(name), r.ids[name], strings.NewReader(body), name+".csv", mode); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/ortaq/ortaq/internal/golden"
+	"github.com/ortaq/ortaq/internal/ingest"
 	"github.com/ortaq/ortaq/internal/quality"
 	"github.com/ortaq/ortaq/internal/resolve"
 	"github.com/ortaq/ortaq/internal/source"
@@ -91,7 +92,7 @@ func (n *nation) build(t *testing.T, clean bool) error {
 		return err
 	}
 	st := storetest.SQLite(t)
-	if _, err := source.IngestContract(ctx, st, c, nil); err != nil {
+	if _, err := ingest.Contract(ctx, st, c, nil); err != nil {
 		return err
 	}
 	if _, err := resolve.Resolve(ctx, st, resolve.StoreOptions{}); err != nil {

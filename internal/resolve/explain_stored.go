@@ -2,7 +2,6 @@ package resolve
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/ortaq/ortaq/internal/source"
@@ -32,11 +31,11 @@ func (rv *Resolver) Explain(ctx context.Context, kind string, anchor Rec, others
 	}
 	modes := map[string]map[string]string{}
 	for _, s := range srcs {
-		var def source.Source
-		if err := json.Unmarshal(s.Definition, &def); err != nil {
-			return nil, fmt.Errorf("explain: source %s: stored definition: %w", s.Name, err)
+		def, err := source.Stored(s.ID, s.Definition)
+		if err != nil {
+			return nil, fmt.Errorf("explain: source %s: %w", s.Name, err)
 		}
-		modes[s.Name] = matchModes(&def)
+		modes[s.Name] = matchModes(def)
 	}
 	t := NewTable(kind)
 	for _, r := range append([]Rec{anchor}, others...) {

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ortaq/ortaq/internal/ingest"
 	"github.com/ortaq/ortaq/internal/resolve"
 	"github.com/ortaq/ortaq/internal/source"
 	"github.com/ortaq/ortaq/internal/store"
@@ -47,7 +48,7 @@ func BenchmarkResolveOneRecord(b *testing.B) {
 	cards := c.Source("health_cards")
 	lines := readLinesB(b, cards.File)
 	header, rows := lines[0], lines[1:]
-	ids, err := source.Register(ctx, st, c)
+	ids, err := ingest.Register(ctx, st, c)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -63,7 +64,7 @@ func BenchmarkResolveOneRecord(b *testing.B) {
 			}
 			body = string(raw)
 		}
-		if _, err := source.Ingest(ctx, st, s, ids[s.Name], strings.NewReader(body), s.File, source.ModeDelta); err != nil {
+		if _, err := ingest.Extract(ctx, st, s, ids[s.Name], strings.NewReader(body), s.File, source.ModeDelta); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -84,7 +85,7 @@ func BenchmarkResolveOneRecord(b *testing.B) {
 	rv := resolve.NewResolver(st)
 	for _, row := range rows[len(rows)-heldOut:] {
 		b.StopTimer()
-		if _, err := source.Ingest(ctx, st, cards, ids[cards.Name], strings.NewReader(header+"\n"+row+"\n"), cards.File, source.ModeDelta); err != nil {
+		if _, err := ingest.Extract(ctx, st, cards, ids[cards.Name], strings.NewReader(header+"\n"+row+"\n"), cards.File, source.ModeDelta); err != nil {
 			b.Fatal(err)
 		}
 		b.StartTimer()

@@ -80,11 +80,11 @@ func (rv *Resolver) Resolve(ctx context.Context, opts StoreOptions) ([]StoreSumm
 	modes := map[string]map[string]string{}
 	var kinds []string
 	for _, s := range srcs {
-		var def source.Source
-		if err := json.Unmarshal(s.Definition, &def); err != nil {
-			return nil, fmt.Errorf("resolve: source %s: stored definition: %w", s.Name, err)
+		def, err := source.Stored(s.ID, s.Definition)
+		if err != nil {
+			return nil, fmt.Errorf("resolve: source %s: %w", s.Name, err)
 		}
-		modes[s.Name] = matchModes(&def)
+		modes[s.Name] = matchModes(def)
 		kind := s.Entity
 		if kind == "" {
 			kind = source.EntityPerson

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ortaq/ortaq/internal/ingest"
 	"github.com/ortaq/ortaq/internal/linkeval"
 	"github.com/ortaq/ortaq/internal/resolve"
 	"github.com/ortaq/ortaq/internal/source"
@@ -80,7 +81,7 @@ func truthOf(t *testing.T, dir string) linkeval.Labels {
 func ingestHalf(t *testing.T, st *store.Store, c *source.Contract, second bool) {
 	t.Helper()
 	ctx := context.Background()
-	ids, err := source.Register(ctx, st, c)
+	ids, err := ingest.Register(ctx, st, c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +99,7 @@ func ingestHalf(t *testing.T, st *store.Store, c *source.Contract, second bool) 
 			half = lines[len(lines)/2:]
 		}
 		body := strings.Join(append(slices.Clone(head), half...), "\n") + "\n"
-		if _, err := source.Ingest(ctx, st, src, ids[src.Name], strings.NewReader(body), src.File, source.ModeDelta); err != nil {
+		if _, err := ingest.Extract(ctx, st, src, ids[src.Name], strings.NewReader(body), src.File, source.ModeDelta); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -164,7 +165,7 @@ func TestResolveFollowsDeletes(t *testing.T) {
 	c, _ := nation(t, 300)
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
-		if _, err := source.IngestContract(ctx, st, c, nil); err != nil {
+		if _, err := ingest.Contract(ctx, st, c, nil); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := resolve.Resolve(ctx, st, resolve.StoreOptions{}); err != nil {
@@ -188,11 +189,11 @@ func TestResolveFollowsDeletes(t *testing.T) {
 		}
 		moved := *src
 		moved.File = short
-		ids, err := source.Register(ctx, st, c)
+		ids, err := ingest.Register(ctx, st, c)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := source.IngestFile(ctx, st, &moved, ids[src.Name], nil); err != nil {
+		if _, err := ingest.File(ctx, st, &moved, ids[src.Name], nil); err != nil {
 			t.Fatal(err)
 		}
 		sums, err := resolve.Resolve(ctx, st, resolve.StoreOptions{})

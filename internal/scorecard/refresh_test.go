@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ortaq/ortaq/internal/ingest"
 	"github.com/ortaq/ortaq/internal/quality"
 	"github.com/ortaq/ortaq/internal/resolve"
 	"github.com/ortaq/ortaq/internal/scorecard"
@@ -36,7 +37,7 @@ func TestRefreshWorkflow(t *testing.T) {
 		t.Fatal(err)
 	}
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		if _, err := source.IngestContract(ctx, st, c, nil); err != nil {
+		if _, err := ingest.Contract(ctx, st, c, nil); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := resolve.Resolve(ctx, st, resolve.StoreOptions{}); err != nil {
@@ -175,7 +176,7 @@ func removeCards(t *testing.T, ctx context.Context, st *store.Store, c *source.C
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := source.Ingest(ctx, st, src, def.ID, strings.NewReader(strings.Join(kept, "")), filepath.Join(dir, "health", "cards.csv"), "full"); err != nil {
+	if _, err := ingest.Extract(ctx, st, src, def.ID, strings.NewReader(strings.Join(kept, "")), filepath.Join(dir, "health", "cards.csv"), "full"); err != nil {
 		t.Fatal(err)
 	}
 	return gone

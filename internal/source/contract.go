@@ -1,6 +1,7 @@
-// Package source reads agency extracts: the sources contract (sources.yaml),
-// the CSV and NDJSON readers, field mapping, normalisation and validation, and
-// the ingest run that stores every row or quarantines it with a reason.
+// Package source reads agency extracts: the sources contract (sources.yaml)
+// with its labels, the CSV and NDJSON readers, field mapping, normalisation
+// and validation. It never touches the store: package ingest stores what it
+// reads.
 package source
 
 import "time"
@@ -23,24 +24,33 @@ type Agency struct {
 
 // Source is one information system and the layout of its extract.
 type Source struct {
-	Name       string    `json:"name"`
-	Agency     string    `json:"agency"`
-	Title      string    `json:"title,omitempty"`
-	Entity     string    `json:"entity"`              // person, animal, event, organisation, other
-	File       string    `json:"file,omitempty"`      // absolute path, or "" for push-only sources
-	Format     string    `json:"format"`              // "csv" or "ndjson"
-	Delimiter  rune      `json:"delimiter,omitempty"` // a character code; 0 means ','
-	Encoding   string    `json:"encoding,omitempty"`  // "utf-8" or "windows-1251"
-	Mode       string    `json:"mode,omitempty"`      // "full", "delta", or "" (full for files, delta for pushes)
-	ID         []string  `json:"id"`
-	DateFormat string    `json:"date_format,omitempty"`
-	ObservedAt string    `json:"observed_at,omitempty"` // column holding each row's observation time, or ""
-	AsOf       time.Time `json:"as_of,omitzero"`        // date of the whole extract, or zero
-	Missing    []string  `json:"missing,omitempty"`     // markers meaning "no value" in every field (NA, NULL); see Field.Missing
-	Trust      int       `json:"trust,omitempty"`       // 1..100: how far golden records believe its values; 0 means DefaultTrust
-	Fields     []Field   `json:"fields"`
-	Line       int       `json:"line,omitempty"` // line of the source's entry in the contract file
+	Name        string    `json:"name"`
+	Agency      string    `json:"agency"`
+	Title       string    `json:"title,omitempty"`       // the plain title, or the English (else Russian, else Kazakh) one of Titles
+	Titles      Text      `json:"titles,omitempty"`      // title per language, when the contract gives them
+	Description Text      `json:"description,omitempty"` // what the source holds, per language ("" for a plain string)
+	Entity      string    `json:"entity"`                // person, animal, event, organisation, other
+	File        string    `json:"file,omitempty"`        // absolute path, or "" for push-only sources
+	Format      string    `json:"format"`                // "csv" or "ndjson"
+	Delimiter   rune      `json:"delimiter,omitempty"`   // a character code; 0 means ','
+	Encoding    string    `json:"encoding,omitempty"`    // "utf-8" or "windows-1251"
+	Mode        string    `json:"mode,omitempty"`        // "full", "delta", or "" (full for files, delta for pushes)
+	ID          []string  `json:"id"`
+	DateFormat  string    `json:"date_format,omitempty"`
+	ObservedAt  string    `json:"observed_at,omitempty"` // column holding each row's observation time, or ""
+	AsOf        time.Time `json:"as_of,omitzero"`        // date of the whole extract, or zero
+	Missing     []string  `json:"missing,omitempty"`     // markers meaning "no value" in every field (NA, NULL); see Field.Missing
+	Trust       int       `json:"trust,omitempty"`       // 1..100: how far golden records believe its values; 0 means DefaultTrust
+	Fields      []Field   `json:"fields"`
+	Line        int       `json:"line,omitempty"` // line of the source's entry in the contract file
 }
+
+// Load modes (Source.Mode): a full extract holds every live record, so records
+// absent from it are deleted; a delta holds only what changed.
+const (
+	ModeFull  = "full"
+	ModeDelta = "delta"
+)
 
 // DefaultTrust is the trust of a source that declares none: golden records
 // prefer a value from a source trusted more, then the most recent one.
@@ -77,7 +87,11 @@ type Field struct {
 	Missing    []string          `json:"missing,omitempty"`     // markers added to Source.Missing for this field
 	Match      string            `json:"match,omitempty"`       // how entity resolution compares it: a Match constant
 	Trust      int               `json:"trust,omitempty"`       // overrides Source.Trust for this attribute when set
-	Line       int               `json:"line,omitempty"`
+	Label      Text              `json:"label,omitempty"`       // how readers see the attribute, per language; see FieldLabel
+	// ValueLabels name the field's canonical values (after Values) per
+	// language: value -> label. See ValueLabel.
+	ValueLabels map[string]Text `json:"value_labels,omitempty"`
+	Line        int             `json:"line,omitempty"`
 }
 
 // How entity resolution compares an attribute (Field.Match); see

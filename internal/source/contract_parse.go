@@ -2,16 +2,19 @@ package source
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/ortaq/ortaq/internal/yamlerr"
 )
@@ -279,7 +282,7 @@ func lookupScalar(n *yaml.Node, key string) string {
 }
 
 var sourceKeys = []string{
-	"name", "agency", "title", "entity", "file", "format", "delimiter",
+	"name", "agency", "title", "description", "entity", "file", "format", "delimiter",
 	"encoding", "mode", "id", "date_format", "observed_at", "as_of", "missing", "trust", "fields",
 }
 
@@ -330,7 +333,15 @@ func (p *parser) source(n *yaml.Node, idx int) *Source {
 		case "agency":
 			s.Agency = p.code(v, ctx, key)
 		case "title":
-			s.Title, _ = p.str(v, ctx, key)
+			t, plain := p.text(v, ctx, key)
+			if plain {
+				s.Title = t[""]
+			} else if len(t) > 0 {
+				s.Titles = t
+				s.Title = cmp.Or(t["en"], t["ru"], t["kk"])
+			}
+		case "description":
+			s.Description, _ = p.text(v, ctx, key)
 		case "trust":
 			s.Trust, _ = p.trust(v, ctx)
 		case "entity":
@@ -501,7 +512,8 @@ func parseDelimiter(d string) (rune, error) {
 	return rune(d[0]), nil
 }
 
-var fieldKeys = []string{"column", "columns", "type", "values", "allowed", "required", "format", "missing", "match", "trust"}
+var fieldKeys = []string{"column", "columns", "type", "values", "allowed", "required", "format", "missing", "match", "trust",
+	"label", "value_labels"}
 
 // matchOptions are the spellings of Field.Match; auto is stored as "".
 var matchOptions = []string{"auto", MatchID, MatchText, MatchExact, MatchNone}
@@ -571,7 +583,7 @@ func (p *parser) field(name string, k, v *yaml.Node, sctx string) (Field, bool) 
 		p.errorf(k, ctx, "attribute name must match [a-z0-9_]+")
 		ok = false
 	}
-	var typeNode, formatNode *yaml.Node
+	var typeNode, formatNode, vlNode *yaml.Node
 	switch v.Kind {
 	case yaml.ScalarNode, yaml.SequenceNode:
 		cols, good := p.strList(v, ctx, "columns")
@@ -640,6 +652,17 @@ func (p *parser) field(name string, k, v *yaml.Node, sctx string) (Field, bool) 
 				t, good := p.trust(vn, ctx)
 				ok = ok && good
 				f.Trust = t
+			case "label":
+				f.Label, _ = p.text(vn, ctx, key)
+			case "value_labels":
+				vlNode = vn
+				f.ValueLabels = map[string]Text{}
+				vctx := ctx + ": value_labels"
+				p.mapping(vn, vctx, nil, func(value string, vk, vv *yaml.Node) {
+					if t, _ := p.text(vv, vctx, value); len(t) > 0 {
+						f.ValueLabels[value] = t
+					}
+				})
 			case "match":
 				m, good := p.str(vn, ctx, key)
 				if !good {
@@ -708,7 +731,37 @@ func (p *parser) field(name string, k, v *yaml.Node, sctx string) (Field, bool) 
 			}
 		}
 	}
+	if vlNode != nil && len(f.Allowed) > 0 {
+		for _, v := range slices.Sorted(maps.Keys(f.ValueLabels)) {
+			if !slices.Contains(f.Allowed, v) {
+				// The labels name canonical values, which allowed lists.
+				p.errorf(vlNode, ctx, "value_labels: %q is not one of allowed %v", v, f.Allowed)
+				ok = false
+			}
+		}
+	}
 	return f, ok
+}
+
+// text reads a phrase: a plain string (returned under the key "", plain
+// true) or a mapping from language (kk, ru, en) to the phrase.
+func (p *parser) text(n *yaml.Node, ctx, key string) (t Text, plain bool) {
+	n = yamlerr.Deref(n)
+	if n.Kind != yaml.MappingNode {
+		s, ok := p.str(n, ctx, key)
+		if !ok || s == "" {
+			return nil, ok
+		}
+		return Text{"": s}, true
+	}
+	t = Text{}
+	tctx := ctx + ": " + key
+	p.mapping(n, tctx, Languages, func(lang string, k, v *yaml.Node) {
+		if s, ok := p.str(v, tctx, lang); ok && s != "" {
+			t[lang] = s
+		}
+	})
+	return t, false
 }
 
 // trust reads a survivorship trust level: a whole number from 1 to 100.

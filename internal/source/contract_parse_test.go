@@ -45,29 +45,37 @@ func TestLoadDocsExample(t *testing.T) {
 			Names: map[string]string{"kk": "Денсаулық сақтау министрлігі", "ru": "Министерство здравоохранения"},
 		}},
 		Sources: []*Source{{
-			Name:       "health_cards",
-			Agency:     "moh",
-			Title:      "Patient cards (DAMUMED)",
-			Entity:     EntityPerson,
-			File:       mustAbs(t, filepath.Join("testdata", "source", "docs_example", "health", "cards.csv")),
-			Format:     "csv",
-			Delimiter:  ';',
-			Encoding:   "utf-8",
-			Mode:       "full",
-			ID:         []string{"card_no"},
-			DateFormat: "DD.MM.YYYY",
-			ObservedAt: "updated",
-			AsOf:       time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC),
-			Missing:    []string{"NA", "-", "N/A"},
-			Line:       7,
+			Name:   "health_cards",
+			Agency: "moh",
+			Title:  "Patient cards (DAMUMED)",
+			Titles: Text{"kk": "Пациенттердің медициналық карталары (DAMUMED)", "ru": "Медицинские карты пациентов (DAMUMED)",
+				"en": "Patient cards (DAMUMED)"},
+			Description: Text{"ru": "Прикрепление к поликлиникам", "en": "Attachment to polyclinics"},
+			Entity:      EntityPerson,
+			File:        mustAbs(t, filepath.Join("testdata", "source", "docs_example", "health", "cards.csv")),
+			Format:      "csv",
+			Delimiter:   ';',
+			Encoding:    "utf-8",
+			Mode:        "full",
+			ID:          []string{"card_no"},
+			DateFormat:  "DD.MM.YYYY",
+			ObservedAt:  "updated",
+			AsOf:        time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC),
+			Missing:     []string{"NA", "-", "N/A"},
+			Line:        7,
 			Fields: []Field{
-				{Name: "full_name", Columns: []string{"fio"}, Type: TypeString, Line: 24},
-				{Name: "address", Columns: []string{"street", "house", "flat"}, Type: TypeString, Line: 25},
-				{Name: "national_id", Columns: []string{"iin"}, Type: TypeIIN, Line: 26},
-				{Name: "birth_date", Columns: []string{"dob"}, Type: TypeDate, DateFormat: "YYYYMMDD", Line: 27},
-				{Name: "sex", Columns: []string{"gender"}, Type: TypeSex, Values: map[string]string{"1": "M", "2": "F"}, Missing: []string{"0"}, Line: 28},
-				{Name: "status", Columns: []string{"status"}, Type: TypeString, Allowed: []string{"active", "closed"}, Required: true, Line: 29},
-				{Name: "insurance_no", Columns: []string{"policy"}, Type: TypeString, Match: MatchID, Line: 30},
+				{Name: "full_name", Columns: []string{"fio"}, Type: TypeString, Line: 28},
+				{Name: "address", Columns: []string{"street", "house", "flat"}, Type: TypeString, Line: 29},
+				{Name: "national_id", Columns: []string{"iin"}, Type: TypeIIN, Line: 30},
+				{Name: "birth_date", Columns: []string{"dob"}, Type: TypeDate, DateFormat: "YYYYMMDD", Line: 31},
+				{Name: "sex", Columns: []string{"gender"}, Type: TypeSex, Values: map[string]string{"1": "M", "2": "F"}, Missing: []string{"0"}, Line: 32},
+				{Name: "status", Columns: []string{"status"}, Type: TypeString, Allowed: []string{"active", "closed"}, Required: true, Line: 33,
+					Label: Text{"kk": "Карта мәртебесі", "ru": "Статус карты", "en": "Card status"},
+					ValueLabels: map[string]Text{
+						"active": {"kk": "Белсенді", "ru": "Действующая", "en": "Active"},
+						"closed": {"kk": "Жабылған", "ru": "Закрыта", "en": "Closed"},
+					}},
+				{Name: "insurance_no", Columns: []string{"policy"}, Type: TypeString, Match: MatchID, Line: 41},
 			},
 		}},
 	}
@@ -397,7 +405,7 @@ sources:
       ssn: {column: n, mach: id}
 `,
 			want: []string{
-				`sources.yaml:4: source "a": unknown key "match" (known keys: name, agency, title, entity, file, format, delimiter, encoding, mode, id, date_format, observed_at, as_of, missing, trust, fields)`,
+				`sources.yaml:4: source "a": unknown key "match" (known keys: name, agency, title, description, entity, file, format, delimiter, encoding, mode, id, date_format, observed_at, as_of, missing, trust, fields)`,
 				`sources.yaml:6: source "a": field "soc_sec_id": unknown match "txt" (want auto, id, text, exact or none; did you mean "text"?)`,
 				`sources.yaml:7: source "a": field "occupation": unknown match "fuzzy" (want auto, id, text, exact or none)`,
 				`sources.yaml:8: source "a": field "status": unknown match "non" (want auto, id, text, exact or none; did you mean "none"?)`,
@@ -544,6 +552,7 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add("sources: [{name: a, id: x, fields: {a: &x [b], c: *x}}]")
 	f.Add("sources:\n  - name: a\n    id: x\n    date_format: yy/mm/dd\n")
+	f.Add("sources: [{name: a, id: x, title: {kk: а, ru: б, en: c}, description: d, fields: {s: {column: s, label: {kk: e, xx: f}, allowed: [a], value_labels: {a: {ru: g}, b: h}}}}]")
 	f.Add("sources: [{name: a, id: x, missing: [NA, NULL, ~], fields: {b: {columns: [c, d], format: YYYY MM DD, type: date, match: id, missing: [\"-\"]}}}]")
 	f.Fuzz(func(t *testing.T, yaml string) {
 		c, err := Parse(strings.NewReader(yaml), "sources.yaml")

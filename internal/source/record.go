@@ -53,3 +53,33 @@ const (
 	CodeRequiredMissing Code = "required_missing" // a required field is empty
 	CodeBadJSON         Code = "bad_json"         // NDJSON line that is not a JSON object
 )
+
+// AttrsJSON encodes canonical attributes as a JSON object in contract order,
+// the form the store keeps them in.
+func AttrsJSON(attrs []Attr) []byte {
+	b := make([]byte, 0, 64+32*len(attrs))
+	b = append(b, '{')
+	for i, a := range attrs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, []byte(a.Name))
+		b = append(b, ':')
+		b = appendJSONString(b, []byte(a.Value))
+	}
+	return append(b, '}')
+}
+
+// IssuesJSON encodes field issues as {"field": "reason"}.
+func IssuesJSON(issues []Issue) []byte {
+	b := []byte{'{'}
+	for i, is := range issues {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, []byte(is.Field))
+		b = append(b, ':')
+		b = appendJSONString(b, []byte(is.Reason))
+	}
+	return append(b, '}')
+}

@@ -123,30 +123,30 @@ func (w *AuditWriter) Commit(ctx context.Context, b *AuditBatch) error {
 			return err
 		}
 	}
-	begin := "BEGIN"
-	if w.s.dialect == sqliteDialect {
-		begin = "BEGIN IMMEDIATE"
-	}
-	if _, err := w.conn.ExecContext(ctx, begin); err != nil {
+	t, err := w.s.beginOn(ctx, w.conn)
+	if err != nil {
 		w.discard()
-		return fmt.Errorf("audit commit: begin: %w", err)
-	}
-	if err := w.write(ctx, b); err != nil {
-		w.rollback()
 		return fmt.Errorf("audit commit: %w", err)
 	}
-	if _, err := w.conn.ExecContext(ctx, "COMMIT"); err != nil {
-		w.rollback()
+	defer func() {
+		// A connection that could not even roll back was dropped: the
+		// next Commit starts on a clean one.
+		t.rollback()
+		if t.bad {
+			w.discard()
+		}
+	}()
+	if err := w.write(ctx, newApplyTx(t), b); err != nil {
+		return fmt.Errorf("audit commit: %w", err)
+	}
+	if err := t.commit(ctx); err != nil {
 		return fmt.Errorf("audit commit: %w", err)
 	}
 	return nil
 }
 
-func (w *AuditWriter) write(ctx context.Context, b *AuditBatch) error {
+func (w *AuditWriter) write(ctx context.Context, a *applyTx, b *AuditBatch) error {
 	d := w.s.dialect
-	// applyTx carries the multi-row INSERT and COPY paths; the transaction
-	// itself stays under the writer's control.
-	a := &applyTx{s: w.s, conn: w.conn}
 	fields := make([]string, len(b.Records))
 	for i := range b.Records {
 		f, err := encodeFields(b.Records[i].Fields)
@@ -183,16 +183,6 @@ func (w *AuditWriter) write(ctx context.Context, b *AuditBatch) error {
 		}
 	}
 	return nil
-}
-
-// rollback ends a failed transaction; a connection that cannot even roll
-// back is dropped, so the next Commit starts on a clean one.
-func (w *AuditWriter) rollback() {
-	// Roll back even when ctx is cancelled, or the connection would keep
-	// the transaction open.
-	if _, err := w.conn.ExecContext(context.Background(), "ROLLBACK"); err != nil {
-		w.discard()
-	}
 }
 
 func (w *AuditWriter) discard() {
@@ -618,16 +608,4 @@ func (s *Store) auditChunk(ctx context.Context, from, to uint64) ([]AuditEntry, 
 		}
 	}
 	return out, nil
-}
-
-// ExecForTest runs one statement ("?" placeholders) directly on the
-// database and returns the rows it affected. It exists so that tests in
-// other packages can tamper with the audit tables the way an intruder
-// would; production code must never call it.
-func (s *Store) ExecForTest(ctx context.Context, query string, args ...any) (int64, error) {
-	res, err := s.db.ExecContext(ctx, s.dialect.rebind(query), args...)
-	if err != nil {
-		return 0, fmt.Errorf("exec for test: %w", err)
-	}
-	return res.RowsAffected()
 }

@@ -95,7 +95,7 @@ func TestAuditWriterAndReaders(t *testing.T) {
 		// its record, and nothing at all at one index.
 		for _, q := range []string{`DELETE FROM audit_leaves WHERE idx = 3`, `DELETE FROM audit_records WHERE idx = 4`,
 			`DELETE FROM audit_records WHERE idx = 6`, `DELETE FROM audit_leaves WHERE idx = 6`} {
-			if _, err := st.ExecForTest(ctx, q); err != nil {
+			if _, err := storetest.Exec(t, st, q); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -148,7 +148,7 @@ func FuzzAuditFields(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if _, err := st.ExecForTest(ctx, `UPDATE audit_records SET fields = ? WHERE idx = 0`, s); err != nil {
+		if _, err := storetest.Exec(t, st, `UPDATE audit_records SET fields = ? WHERE idx = 0`, s); err != nil {
 			t.Skip(err)
 		}
 		got, _, err := st.AuditRecord(ctx, 0)

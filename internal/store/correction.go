@@ -111,7 +111,7 @@ func scanCorrection(sc interface{ Scan(...any) error }) (Correction, error) {
 	return c, err
 }
 
-// txConn is what correction writes need of *sql.Tx and *sql.Conn.
+// txConn is what correction writes need of a tx or a Run's connection.
 type txConn interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
@@ -143,23 +143,18 @@ func (s *Store) FileCorrection(ctx context.Context, c Correction, attachment []b
 		att = attachment
 	}
 	d := s.dialect
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("file correction %s: %w", c.ID, err)
-	}
-	defer tx.Rollback()
-	_, err = tx.ExecContext(ctx, d.rebind(`INSERT INTO corrections (id, subject, entity_id, source_id, record_id,
+	err := s.inTx(ctx, func(tx *tx) error {
+		_, err := tx.ExecContext(ctx, d.rebind(`INSERT INTO corrections (id, subject, entity_id, source_id, record_id,
 		record_version, attr, current_value, proposed_value, explanation, attachment_name, attachment_type, attachment,
 		status, filed_at, due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-		c.ID, c.Subject, c.EntityID, c.SourceID, c.RecordID, c.RecordVersion, c.Attr, c.CurrentValue, c.ProposedValue,
-		c.Explanation, c.AttachmentName, c.AttachmentType, att, CorrectionOpen, d.timeArg(c.FiledAt), d.timeArg(c.DueAt))
+			c.ID, c.Subject, c.EntityID, c.SourceID, c.RecordID, c.RecordVersion, c.Attr, c.CurrentValue, c.ProposedValue,
+			c.Explanation, c.AttachmentName, c.AttachmentType, att, CorrectionOpen, d.timeArg(c.FiledAt), d.timeArg(c.DueAt))
+		if err != nil {
+			return err
+		}
+		return s.appendCorrectionEvent(ctx, tx, c.ID, c.FiledAt, CorrectionOpen, correctionActorCitizen, "")
+	})
 	if err != nil {
-		return fmt.Errorf("file correction %s: %w", c.ID, err)
-	}
-	if err := s.appendCorrectionEvent(ctx, tx, c.ID, c.FiledAt, CorrectionOpen, correctionActorCitizen, ""); err != nil {
-		return fmt.Errorf("file correction %s: %w", c.ID, err)
-	}
-	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("file correction %s: %w", c.ID, err)
 	}
 	return nil
@@ -406,26 +401,21 @@ func (s *Store) AcceptCorrection(ctx context.Context, id, by, note string, v Ver
 // with ErrCorrectionDecided, an unknown one with ErrNotFound.
 func (s *Store) RejectCorrection(ctx context.Context, id, by, reason string) (Correction, error) {
 	d := s.dialect
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return Correction{}, fmt.Errorf("reject correction %s: %w", id, err)
-	}
-	defer tx.Rollback()
-	if err := s.lockOpenCorrection(ctx, tx, id); err != nil {
-		return Correction{}, fmt.Errorf("reject correction %s: %w", id, err)
-	}
-	at := time.Now().UTC().Truncate(time.Microsecond)
-	res, err := tx.ExecContext(ctx, d.rebind(`UPDATE corrections SET status = ?, decided_at = ?, decided_by = ?,
+	err := s.inTx(ctx, func(tx *tx) error {
+		if err := s.lockOpenCorrection(ctx, tx, id); err != nil {
+			return err
+		}
+		at := time.Now().UTC().Truncate(time.Microsecond)
+		res, err := tx.ExecContext(ctx, d.rebind(`UPDATE corrections SET status = ?, decided_at = ?, decided_by = ?,
 		decision_note = ? WHERE id = ? AND status = ?`), CorrectionRejected, d.timeArg(at), by, reason, id, CorrectionOpen)
-	if err == nil {
-		err = oneRow(res)
-	}
-	if err == nil {
-		err = s.appendCorrectionEvent(ctx, tx, id, at, CorrectionRejected, by, reason)
-	}
-	if err == nil {
-		err = tx.Commit()
-	}
+		if err == nil {
+			err = oneRow(res)
+		}
+		if err == nil {
+			err = s.appendCorrectionEvent(ctx, tx, id, at, CorrectionRejected, by, reason)
+		}
+		return err
+	})
 	if err != nil {
 		return Correction{}, fmt.Errorf("reject correction %s: %w", id, err)
 	}

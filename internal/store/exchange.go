@@ -304,28 +304,26 @@ func (s *Store) DeleteExchangeMember(ctx context.Context, code string) error {
 // deleteWithCredentials runs a delete that must remove a row and revokes,
 // in the same transaction, the keys and certificates that where selects.
 func (s *Store) deleteWithCredentials(ctx context.Context, what, del, where string, args ...any) error {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("%s: %w", what, err)
-	}
-	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, s.dialect.rebind(del), args...)
-	if err != nil {
-		return fmt.Errorf("%s: %w", what, err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("%s: %w", what, err)
-	} else if n == 0 {
-		return fmt.Errorf("%s: %w", what, ErrNotFound)
-	}
-	now := s.dialect.timeArg(time.Now())
-	for _, table := range []string{"api_keys", "client_certificates"} {
-		if _, err := tx.ExecContext(ctx, s.dialect.rebind(`UPDATE `+table+` SET revoked_at = ? WHERE revoked_at IS NULL AND `+where),
-			append([]any{now}, args...)...); err != nil {
-			return fmt.Errorf("%s: revoke credentials: %w", what, err)
+	err := s.inTx(ctx, func(tx *tx) error {
+		res, err := tx.exec(ctx, del, args...)
+		if err != nil {
+			return err
 		}
-	}
-	if err := tx.Commit(); err != nil {
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return ErrNotFound
+		}
+		now := s.dialect.timeArg(time.Now())
+		for _, table := range []string{"api_keys", "client_certificates"} {
+			if _, err := tx.exec(ctx, `UPDATE `+table+` SET revoked_at = ? WHERE revoked_at IS NULL AND `+where,
+				append([]any{now}, args...)...); err != nil {
+				return fmt.Errorf("revoke credentials: %w", err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}
 	return nil

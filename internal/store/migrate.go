@@ -88,20 +88,15 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 	}
 	applied := 0
 	for _, m := range ms[current:] {
-		tx, err := s.db.BeginTx(ctx, nil)
+		err := s.inTx(ctx, func(tx *tx) error {
+			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+				return err
+			}
+			_, err := tx.exec(ctx, `INSERT INTO schema_version (version, applied_at) VALUES (?, ?)`,
+				m.version, time.Now().UTC().Format(time.RFC3339))
+			return err
+		})
 		if err != nil {
-			return applied, fmt.Errorf("migrate %s: %w", m.name, err)
-		}
-		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-			tx.Rollback()
-			return applied, fmt.Errorf("migrate %s: %w", m.name, err)
-		}
-		if _, err := tx.ExecContext(ctx, s.dialect.rebind(`INSERT INTO schema_version (version, applied_at) VALUES (?, ?)`),
-			m.version, time.Now().UTC().Format(time.RFC3339)); err != nil {
-			tx.Rollback()
-			return applied, fmt.Errorf("migrate %s: %w", m.name, err)
-		}
-		if err := tx.Commit(); err != nil {
 			return applied, fmt.Errorf("migrate %s: %w", m.name, err)
 		}
 		slog.InfoContext(ctx, "migrated", "db", s.where, "migration", m.name)

@@ -308,15 +308,16 @@ func (s *Store) newRuns(ctx context.Context, kind string, afterRun int64) (activ
 		GROUP BY r.source_id ORDER BY r.source_id`)
 	var qr queryer = s.db
 	if s.dialect == postgresDialect {
-		tx, err := s.db.BeginTx(ctx, nil)
+		t, err := s.begin(ctx)
 		if err != nil {
 			return nil, 0, fmt.Errorf("new runs: %w", err)
 		}
-		defer tx.Rollback()
-		if _, err := tx.ExecContext(ctx, `LOCK TABLE ingest_runs IN SHARE MODE`); err != nil {
+		// Read-only: rolling back releases the lock as committing would.
+		defer t.rollback()
+		if _, err := t.ExecContext(ctx, `LOCK TABLE ingest_runs IN SHARE MODE`); err != nil {
 			return nil, 0, fmt.Errorf("new runs: wait for ingest runs in progress: %w", err)
 		}
-		qr = tx
+		qr = t
 	}
 	rows, err := qr.QueryContext(ctx, q, kind, kind, afterRun)
 	if err != nil {
@@ -708,12 +709,11 @@ func validKind(kind string) bool {
 	return true
 }
 
-// applyTx is one ApplyResolve transaction on a dedicated connection (COPY
-// needs the connection itself).
+// applyTx is one bulk-writing transaction (resolution, golden records,
+// quality runs, audit batches): a tx with the run-wide values its
+// multi-row INSERTs and COPYs share.
 type applyTx struct {
-	s     *Store
-	conn  *sql.Conn
-	done  bool
+	*tx
 	runID int64
 	now   time.Time
 	// nowSQL is now as an SQL literal, for multi-row INSERTs.
@@ -723,39 +723,16 @@ type applyTx struct {
 }
 
 func (s *Store) beginApply(ctx context.Context) (*applyTx, error) {
-	conn, err := s.db.Conn(ctx)
+	t, err := s.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
-	begin := "BEGIN"
-	if s.dialect == sqliteDialect {
-		begin = "BEGIN IMMEDIATE"
-	}
-	if _, err := conn.ExecContext(ctx, begin); err != nil {
-		conn.Close()
-		return nil, err
-	}
+	return newApplyTx(t), nil
+}
+
+func newApplyTx(t *tx) *applyTx {
 	now := time.Now().UTC().Truncate(time.Microsecond)
-	return &applyTx{s: s, conn: conn, now: now, nowSQL: "'" + now.Format(timeLayout) + "'"}, nil
-}
-
-// rollback undoes the transaction unless it was committed; it is safe to
-// defer.
-func (a *applyTx) rollback() {
-	if a.done {
-		return
-	}
-	a.done = true
-	// Roll back even when ctx is cancelled, or the connection would go back
-	// to the pool mid-transaction.
-	if _, err := a.conn.ExecContext(context.Background(), "ROLLBACK"); err != nil {
-		a.conn.Raw(func(any) error { return driver.ErrBadConn })
-	}
-	a.conn.Close()
-}
-
-func (a *applyTx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return a.conn.ExecContext(ctx, a.s.dialect.rebind(q), args...)
+	return &applyTx{tx: t, now: now, nowSQL: "'" + now.Format(timeLayout) + "'"}
 }
 
 func (a *applyTx) apply(ctx context.Context, ch *ResolveChanges) (int64, error) {
@@ -809,16 +786,6 @@ func (a *applyTx) apply(ctx context.Context, ch *ResolveChanges) (int64, error) 
 		return 0, fmt.Errorf("commit: %w", err)
 	}
 	return a.runID, nil
-}
-
-// commit ends the transaction and returns the connection to the pool.
-func (a *applyTx) commit(ctx context.Context) error {
-	if _, err := a.conn.ExecContext(ctx, "COMMIT"); err != nil {
-		return err
-	}
-	a.done = true
-	a.conn.Close()
-	return nil
 }
 
 func (a *applyTx) reset(ctx context.Context, ch *ResolveChanges) error {

@@ -2,11 +2,8 @@ package store
 
 import (
 	"context"
-	"errors"
-	"fmt"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
 )
 
 // The PostgreSQL bulk path of ApplyResolve: COPY on the transaction's own
@@ -111,17 +108,4 @@ func (a *applyTx) copyLineage(ctx context.Context, es []LineageEvent) error {
 		return a.lineageRow(make([]any, 0, len(lineageColumns)), &es[i-1]), nil
 	})
 	return a.copyFrom(ctx, "entity_lineage", lineageColumns, src)
-}
-
-func (a *applyTx) copyFrom(ctx context.Context, table string, cols []string, src pgx.CopyFromSource) error {
-	return a.conn.Raw(func(dc any) error {
-		c, ok := dc.(*stdlib.Conn)
-		if !ok {
-			return errors.New("copy: not a pgx connection")
-		}
-		if _, err := c.Conn().CopyFrom(ctx, pgx.Identifier{table}, cols, src); err != nil {
-			return fmt.Errorf("copy into %s: %w", table, err)
-		}
-		return nil
-	})
 }

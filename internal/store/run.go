@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"fmt"
 	"strings"
 	"time"
@@ -62,9 +61,8 @@ type Run struct {
 	ID       int64
 	SourceID int64
 	store    *Store
-	conn     *sql.Conn
+	*tx
 	loadedAt time.Time
-	done     bool
 	// sqliteInsert caches the multi-row INSERT, whose run-wide values are
 	// literals: fewer bound parameters is most of SQLite's bulk speed.
 	sqliteInsert *sql.Stmt
@@ -76,29 +74,22 @@ const sqliteBatch = 200
 // BeginRun starts a run of the source reading file (a path, or a label such
 // as "api" for pushes) in mode "full" or "delta".
 func (s *Store) BeginRun(ctx context.Context, sourceID int64, file, mode string) (*Run, error) {
-	conn, err := s.db.Conn(ctx)
+	// On SQLite the write lock is taken now rather than on the first
+	// insert, so that the latest versions the run reads cannot change
+	// before it commits.
+	t, err := s.begin(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("begin run: %w", err)
 	}
-	begin := "BEGIN"
-	if s.dialect == sqliteDialect {
-		// Take the write lock now rather than on the first insert, so that
-		// the latest versions the run reads cannot change before it commits.
-		begin = "BEGIN IMMEDIATE"
-	}
-	if _, err := conn.ExecContext(ctx, begin); err != nil {
-		conn.Close()
-		return nil, fmt.Errorf("begin run: %w", err)
-	}
-	r := &Run{SourceID: sourceID, store: s, conn: conn, loadedAt: time.Now().UTC().Truncate(time.Microsecond)}
+	r := &Run{SourceID: sourceID, store: s, tx: t, loadedAt: time.Now().UTC().Truncate(time.Microsecond)}
 	if s.dialect == postgresDialect {
 		var id int64
-		if err := conn.QueryRowContext(ctx, `SELECT id FROM sources WHERE id = $1 FOR UPDATE`, sourceID).Scan(&id); err != nil {
+		if err := t.QueryRowContext(ctx, `SELECT id FROM sources WHERE id = $1 FOR UPDATE`, sourceID).Scan(&id); err != nil {
 			r.Abort()
 			return nil, fmt.Errorf("begin run: lock source %d: %w", sourceID, err)
 		}
 	}
-	err = conn.QueryRowContext(ctx, s.dialect.rebind(`
+	err = t.QueryRowContext(ctx, s.dialect.rebind(`
 		INSERT INTO ingest_runs (source_id, file, mode, started_at) VALUES (?, ?, ?, ?) RETURNING id`),
 		sourceID, file, mode, s.dialect.timeArg(r.loadedAt)).Scan(&r.ID)
 	if err != nil {
@@ -289,36 +280,28 @@ func (r *Run) Commit(ctx context.Context, c RunCounts) error {
 	_, err := r.conn.ExecContext(ctx, d.rebind(`UPDATE ingest_runs SET finished_at = ?, rows = ?, stored = ?, unchanged = ?,
 		quarantined = ?, deleted = ?, flagged = ?, live_records = ? WHERE id = ?`),
 		d.timeArg(time.Now()), c.Rows, c.Stored, c.Unchanged, c.Quarantined, c.Deleted, c.Flagged, c.Live, r.ID)
-	if err == nil {
-		_, err = r.conn.ExecContext(ctx, "COMMIT")
-	}
 	if err != nil {
 		r.Abort()
 		return fmt.Errorf("run %d: commit: %w", r.ID, err)
 	}
-	r.release()
+	r.closeInsert()
+	if err := r.commit(ctx); err != nil {
+		return fmt.Errorf("run %d: commit: %w", r.ID, err)
+	}
 	return nil
 }
 
 // Abort rolls the run back. It is safe to call after Commit (it does nothing),
 // so callers can defer it.
 func (r *Run) Abort() {
-	if r.done {
-		return
-	}
-	// The rollback must happen even when the run's context is cancelled
-	// (Ctrl-C), or the connection would go back to the pool mid-transaction.
-	if _, err := r.conn.ExecContext(context.Background(), "ROLLBACK"); err != nil {
-		// A connection in an unknown state must not be reused.
-		r.conn.Raw(func(any) error { return driver.ErrBadConn })
-	}
-	r.release()
+	r.closeInsert()
+	r.rollback()
 }
 
-func (r *Run) release() {
-	r.done = true
+// closeInsert drops the cached INSERT before the transaction ends.
+func (r *Run) closeInsert() {
 	if r.sqliteInsert != nil {
 		r.sqliteInsert.Close()
+		r.sqliteInsert = nil
 	}
-	r.conn.Close()
 }

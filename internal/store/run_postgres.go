@@ -2,10 +2,8 @@ package store
 
 import (
 	"context"
-	"errors"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
 )
 
 // copyVersions streams versions with COPY on the run's own connection, so
@@ -34,15 +32,4 @@ func (r *Run) copyQuarantine(ctx context.Context, qs []Quarantined) error {
 		rows[i] = []any{r.ID, r.SourceID, q.File, q.Line, q.Code, q.Field, q.Reason, q.Raw}
 	}
 	return r.copyFrom(ctx, "quarantine", []string{"run_id", "source_id", "file", "line", "code", "field", "reason", "raw"}, pgx.CopyFromRows(rows))
-}
-
-func (r *Run) copyFrom(ctx context.Context, table string, cols []string, src pgx.CopyFromSource) error {
-	return r.conn.Raw(func(dc any) error {
-		c, ok := dc.(*stdlib.Conn)
-		if !ok {
-			return errors.New("copy: not a pgx connection")
-		}
-		_, err := c.Conn().CopyFrom(ctx, pgx.Identifier{table}, cols, src)
-		return err
-	})
 }

@@ -1,9 +1,11 @@
 package synth
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -80,7 +82,15 @@ func writeContract(dir string, asOf date, clean bool) error {
 		b = appendYAML(b, s.name)
 		b = append(b, '\n')
 		kv("agency", s.agency)
-		kv("title", s.title)
+		if t, ok := sourceTexts[s.name]; ok {
+			b = append(b, "    title: "...)
+			b = appendTr(b, t.title)
+			b = append(b, "\n    description: "...)
+			b = appendTr(b, t.desc)
+			b = append(b, '\n')
+		} else {
+			kv("title", s.title)
+		}
 		kv("entity", s.entity)
 		kv("file", s.file)
 		kv("format", s.format)
@@ -113,7 +123,9 @@ func appendFieldYAML(b []byte, f fieldSpec) []byte {
 		}
 		return appendFlowList(b, f.columns)
 	}
-	if f.typ == "" && f.format == "" && f.values == nil && f.allowed == nil && f.match == "" {
+	label, labelled := fieldLabels[f.attr]
+	values := valueLabels[f.attr]
+	if f.typ == "" && f.format == "" && f.values == nil && f.allowed == nil && f.match == "" && !labelled && values == nil {
 		return cols(b)
 	}
 	if len(f.columns) == 1 {
@@ -149,6 +161,22 @@ func appendFieldYAML(b []byte, f fieldSpec) []byte {
 	if f.match != "" {
 		b = append(b, ", match: "...)
 		b = appendYAML(b, f.match)
+	}
+	if labelled {
+		b = append(b, ", label: "...)
+		b = appendTr(b, label)
+	}
+	if values != nil {
+		b = append(b, ", value_labels: {"...)
+		for i, v := range slices.Sorted(maps.Keys(values)) {
+			if i > 0 {
+				b = append(b, ", "...)
+			}
+			b = appendYAML(b, v)
+			b = append(b, ": "...)
+			b = appendTr(b, values[v])
+		}
+		b = append(b, '}')
 	}
 	return append(b, '}')
 }

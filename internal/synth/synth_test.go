@@ -19,10 +19,11 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"go.yaml.in/yaml/v3"
 	"golang.org/x/text/encoding/charmap"
-	"gopkg.in/yaml.v3"
 
 	"github.com/ortaq/ortaq/internal/kz"
+	"github.com/ortaq/ortaq/internal/source"
 )
 
 const testPeople = 3000
@@ -475,7 +476,8 @@ type contractFile struct {
 	Sources []struct {
 		Name       string               `yaml:"name"`
 		Agency     string               `yaml:"agency"`
-		Title      string               `yaml:"title"`
+		Title      map[string]string    `yaml:"title"`
+		Desc       map[string]string    `yaml:"description"`
 		Entity     string               `yaml:"entity"`
 		File       string               `yaml:"file"`
 		Format     string               `yaml:"format"`
@@ -492,6 +494,7 @@ type contractFile struct {
 
 type longField struct {
 	Column  string            `yaml:"column"`
+	Label   map[string]string `yaml:"label"`
 	Columns []string          `yaml:"columns"`
 	Type    string            `yaml:"type"`
 	Format  string            `yaml:"format"`
@@ -525,7 +528,7 @@ func TestSourcesYAML(t *testing.T) {
 	delims := map[string]bool{}
 	for i, s := range c.Sources {
 		t.Run(s.Name, func(t *testing.T) {
-			if !agencies[s.Agency] || s.Mode != "full" || s.AsOf != "2026-11-01" || s.Title == "" {
+			if !agencies[s.Agency] || s.Mode != "full" || s.AsOf != "2026-11-01" || s.Title["en"] != extracts[i].spec.title {
 				t.Errorf("bad source header %+v", s)
 			}
 			if !slices.Contains([]string{"person", "animal", "event"}, s.Entity) {
@@ -606,6 +609,57 @@ func TestIdentifiers(t *testing.T) {
 					if err := kz.CheckBIN(row[c]); err != nil {
 						t.Fatalf("%s %q: %v", c, row[c], err)
 					}
+				}
+			}
+		})
+	}
+}
+
+// TestSourcesYAMLLabels checks that a reader in any language sees words:
+// every source's title and description, every attribute ortaq does not
+// label itself and every coded value the extracts hold are labelled in
+// kk, ru and en.
+func TestSourcesYAMLLabels(t *testing.T) {
+	dir, _ := nation(t)
+	c, err := source.Load(filepath.Join(dir, "sources.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range c.Sources {
+		t.Run(s.Name, func(t *testing.T) {
+			if len(s.Description) == 0 {
+				t.Error("no description")
+			}
+			if m := s.MissingLabels(); len(m) > 0 {
+				t.Errorf("labels missing:\n%s", strings.Join(m, "\n"))
+			}
+			tab := readSource(t, dir, extracts[i].specFor(false))
+			for _, f := range s.Fields {
+				// Sex values are normalised to M and F, which ortaq labels.
+				if len(f.Columns) != 1 || f.Type != source.TypeString || len(f.ValueLabels) == 0 {
+					continue
+				}
+				seen := map[string]bool{}
+				for _, raw := range tab.column(f.Columns[0]) {
+					v := strings.TrimSpace(raw)
+					if canon, ok := f.Values[strings.ToLower(v)]; ok {
+						v = canon
+					}
+					if v == "" || seen[v] || (len(f.Allowed) > 0 && !slices.Contains(f.Allowed, v)) {
+						continue // empty, or a planted defect the checks report
+					}
+					seen[v] = true
+					if f.Name == "disability_term" && strings.ContainsAny(v, ".0123456789") {
+						continue // a date, not a code
+					}
+					for _, lang := range source.Languages {
+						if l := s.ValueLabel(f.Name, v, lang); l == "" || (l == v && lang == "en") {
+							t.Errorf("field %s value %q has no %s label", f.Name, v, lang)
+						}
+					}
+				}
+				if len(seen) == 0 {
+					t.Errorf("field %s: no values read; the test reads the wrong column", f.Name)
 				}
 			}
 		})

@@ -303,11 +303,12 @@ func newCorrectionID() (string, error) {
 	return "r-" + hex.EncodeToString(b[:]), nil
 }
 
-// contract is the source's contract entry as it was registered.
+// contract is the source's contract entry as it was registered; it is
+// shared (source.Stored) and must not be modified.
 func contract(src store.SourceDef) (*source.Source, error) {
-	def := &source.Source{}
-	if err := json.Unmarshal(src.Definition, def); err != nil {
-		return nil, fmt.Errorf("source %s: definition: %w", src.Name, err)
+	def, err := source.Stored(src.ID, src.Definition)
+	if err != nil {
+		return nil, fmt.Errorf("source %s: %w", src.Name, err)
 	}
 	return def, nil
 }

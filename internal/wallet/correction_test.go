@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ortaq/ortaq/internal/golden"
+	"github.com/ortaq/ortaq/internal/ingest"
 	"github.com/ortaq/ortaq/internal/kz"
 	"github.com/ortaq/ortaq/internal/source"
 	"github.com/ortaq/ortaq/internal/store"
@@ -53,7 +54,7 @@ func newCorrectionNation(t *testing.T, st *store.Store) *correctionNation {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ids, err := source.Register(ctx, st, c)
+	ids, err := ingest.Register(ctx, st, c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +101,7 @@ func correctionIIN(tb testing.TB, born string, sex kz.Sex, serial int) string {
 // load stores a full extract of a source.
 func (n *correctionNation) load(t *testing.T, name, body string) {
 	t.Helper()
-	_, err := source.Ingest(context.Background(), n.st, n.c.Source(name), n.ids[name], strings.NewReader(body), name+".csv", source.ModeFull)
+	_, err := ingest.Extract(context.Background(), n.st, n.c.Source(name), n.ids[name], strings.NewReader(body), name+".csv", source.ModeFull)
 	if err != nil {
 		t.Fatal(err)
 	}

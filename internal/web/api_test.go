@@ -10,7 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
-	"github.com/ortaq/ortaq/internal/source"
+	"github.com/ortaq/ortaq/internal/ingest"
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/store/storetest"
 	"github.com/ortaq/ortaq/internal/web/api"
@@ -300,14 +300,14 @@ func TestPush(t *testing.T) {
 		_, ts := mustServe(t, st, Options{})
 		doc := mustAPIDoc(t)
 		const pushPattern = "/api/v1/sources/{source}/records"
-		push := func(src, query, ctype, body string) source.Summary {
+		push := func(src, query, ctype, body string) ingest.Summary {
 			t.Helper()
 			r := do(t, "POST", ts.URL+"/api/v1/sources/"+src+"/records"+query, ctype, body)
 			if r.status != http.StatusOK {
 				t.Fatalf("push to %s = %d: %s", src, r.status, r.body)
 			}
 			doc.check(t, "POST", pushPattern, r)
-			var sum source.Summary
+			var sum ingest.Summary
 			decodeInto(t, r, &sum)
 			if sum.Run == 0 {
 				t.Errorf("summary has no run id: %s", r.body)
@@ -336,7 +336,7 @@ func TestPush(t *testing.T) {
 
 		// Delta (the default) with a charset parameter.
 		got := push("health_cards", "", "text/csv; charset=utf-8", cardsCSV())
-		want := source.Summary{Source: "health_cards", File: "api", Rows: 4, Stored: 2, Quarantined: 2, Flagged: 1, Live: 2}
+		want := ingest.Summary{Source: "health_cards", File: "api", Rows: 4, Stored: 2, Quarantined: 2, Flagged: 1, Live: 2}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("first push (-want +got):\n%s", diff)
 		}
@@ -349,7 +349,7 @@ func TestPush(t *testing.T) {
 		moved := "card_no,iin,fio,dob,clinic\n" +
 			"C1," + iinAigerim + ",Айгерім Сәрсенова,14.03.1985,Polyclinic 7\n"
 		got = push("health_cards", "?mode=delta", "text/csv", moved)
-		want = source.Summary{Source: "health_cards", File: "api", Rows: 1, Stored: 1, Live: 2}
+		want = ingest.Summary{Source: "health_cards", File: "api", Rows: 1, Stored: 1, Live: 2}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("delta push (-want +got):\n%s", diff)
 		}
@@ -360,7 +360,7 @@ func TestPush(t *testing.T) {
 
 		// A full extract without C2 deletes it.
 		got = push("health_cards", "?mode=full", "text/csv", moved)
-		want = source.Summary{Source: "health_cards", File: "api", Rows: 1, Unchanged: 1, Deleted: 1, Live: 1}
+		want = ingest.Summary{Source: "health_cards", File: "api", Rows: 1, Unchanged: 1, Deleted: 1, Live: 1}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("full push (-want +got):\n%s", diff)
 		}
@@ -371,12 +371,12 @@ func TestPush(t *testing.T) {
 
 		// NDJSON under both media types.
 		got = push("addresses", "", "application/x-ndjson", addressesNDJSON())
-		want = source.Summary{Source: "addresses", File: "api", Rows: 3, Stored: 2, Quarantined: 1, Live: 2}
+		want = ingest.Summary{Source: "addresses", File: "api", Rows: 3, Stored: 2, Quarantined: 1, Live: 2}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("ndjson push (-want +got):\n%s", diff)
 		}
 		got = push("addresses", "", "application/ndjson", `{"id":"A2","addr":"Алматы, Абай 12"}`+"\n")
-		want = source.Summary{Source: "addresses", File: "api", Rows: 1, Stored: 1, Live: 2}
+		want = ingest.Summary{Source: "addresses", File: "api", Rows: 1, Stored: 1, Live: 2}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("second ndjson push (-want +got):\n%s", diff)
 		}

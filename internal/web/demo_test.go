@@ -19,6 +19,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/ortaq/ortaq/internal/golden"
+	"github.com/ortaq/ortaq/internal/ingest"
 	"github.com/ortaq/ortaq/internal/kz"
 	"github.com/ortaq/ortaq/internal/quality"
 	"github.com/ortaq/ortaq/internal/resolve"
@@ -202,7 +203,7 @@ func fillDemo(ctx context.Context, st *store.Store, dir string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := source.IngestContract(ctx, st, c, nil); err != nil {
+	if _, err := ingest.Contract(ctx, st, c, nil); err != nil {
 		return err
 	}
 	if _, err := resolve.Resolve(ctx, st, resolve.StoreOptions{}); err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/ortaq/ortaq/internal/audit"
 	"github.com/ortaq/ortaq/internal/consent"
 	"github.com/ortaq/ortaq/internal/exchange"
+	"github.com/ortaq/ortaq/internal/ingest"
 	"github.com/ortaq/ortaq/internal/kz"
 	"github.com/ortaq/ortaq/internal/source"
 	"github.com/ortaq/ortaq/internal/store"
@@ -106,7 +107,7 @@ func mustContract(tb testing.TB) *source.Contract {
 // mustRegister registers testContract's agencies and sources, with no data.
 func mustRegister(tb testing.TB, st *store.Store) {
 	tb.Helper()
-	if _, err := source.Register(context.Background(), st, mustContract(tb)); err != nil {
+	if _, err := ingest.Register(context.Background(), st, mustContract(tb)); err != nil {
 		tb.Fatal(err)
 	}
 }
@@ -116,10 +117,10 @@ func mustSeed(tb testing.TB, st *store.Store) {
 	tb.Helper()
 	mustRegister(tb, st)
 	ctx := context.Background()
-	if _, err := source.Push(ctx, st, "health_cards", strings.NewReader(cardsCSV()), "csv", source.ModeFull); err != nil {
+	if _, err := ingest.Push(ctx, st, "health_cards", strings.NewReader(cardsCSV()), "csv", source.ModeFull); err != nil {
 		tb.Fatal(err)
 	}
-	if _, err := source.Push(ctx, st, "addresses", strings.NewReader(addressesNDJSON()), "ndjson", ""); err != nil {
+	if _, err := ingest.Push(ctx, st, "addresses", strings.NewReader(addressesNDJSON()), "ndjson", ""); err != nil {
 		tb.Fatal(err)
 	}
 }

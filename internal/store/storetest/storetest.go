@@ -8,9 +8,13 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
@@ -88,9 +92,114 @@ func open(tb testing.TB, dsn string) *store.Store {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	tb.Cleanup(func() { st.Close() })
+	raw := &rawDB{dsn: dsn}
+	opened.Store(st, raw)
+	tb.Cleanup(func() {
+		opened.Delete(st)
+		raw.close()
+		st.Close()
+	})
 	if _, err := st.Migrate(ctx); err != nil {
 		tb.Fatal(err)
 	}
 	return st
+}
+
+// opened maps each store this package opened to the database behind it, for
+// Exec.
+var opened sync.Map // *store.Store -> *rawDB
+
+// rawDB is a second connection pool to a store's database, opened on first use.
+type rawDB struct {
+	dsn  string
+	once sync.Once
+	db   *sql.DB
+	err  error
+}
+
+func (r *rawDB) get() (*sql.DB, error) {
+	r.once.Do(func() { r.db, r.err = openRaw(r.dsn) })
+	return r.db, r.err
+}
+
+func (r *rawDB) close() {
+	if r.db != nil {
+		r.db.Close()
+	}
+}
+
+// Exec runs one statement ("?" placeholders) directly on the database of st,
+// a store this package opened, bypassing the store as an intruder or a
+// careless administrator would, and returns the rows it affected. It is for
+// tests that tamper with stored data (the audit log's verifier must catch
+// them); the store itself offers no raw SQL.
+func Exec(tb testing.TB, st *store.Store, query string, args ...any) (int64, error) {
+	tb.Helper()
+	v, ok := opened.Load(st)
+	if !ok {
+		return 0, fmt.Errorf("storetest.Exec: the store was not opened by storetest; use ExecDSN")
+	}
+	db, err := v.(*rawDB).get()
+	if err != nil {
+		return 0, err
+	}
+	return execRaw(db, dsnIsPostgres(v.(*rawDB).dsn), query, args...)
+}
+
+// ExecDSN is Exec for a database named by its store DSN (sqlite:PATH or
+// postgres://…), for tests that open the store themselves, such as the
+// command-line tests. Close any store on it first if the statement must not
+// wait for its locks.
+func ExecDSN(dsn, query string, args ...any) (int64, error) {
+	db, err := openRaw(dsn)
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	return execRaw(db, dsnIsPostgres(dsn), query, args...)
+}
+
+func dsnIsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// openRaw opens dsn as store.Open does, with the connection settings the
+// store's own statements would run under (foreign keys on, a busy timeout).
+func openRaw(dsn string) (*sql.DB, error) {
+	if dsnIsPostgres(dsn) {
+		return sql.Open("pgx", dsn)
+	}
+	path, ok := strings.CutPrefix(dsn, "sqlite:")
+	if !ok {
+		return nil, fmt.Errorf("storetest: unknown DSN %q", dsn)
+	}
+	path = strings.TrimPrefix(path, "//")
+	return sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(60000)&_pragma=foreign_keys(1)")
+}
+
+func execRaw(db *sql.DB, postgres bool, query string, args ...any) (int64, error) {
+	if postgres {
+		query = rebind(query)
+	}
+	res, err := db.ExecContext(context.Background(), query, args...)
+	if err != nil {
+		return 0, fmt.Errorf("exec %q: %w", query, err)
+	}
+	return res.RowsAffected()
+}
+
+// rebind turns "?" placeholders into PostgreSQL's $1, $2, …; test statements
+// keep question marks out of their string literals.
+func rebind(q string) string {
+	var b strings.Builder
+	n := 0
+	for _, c := range q {
+		if c == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/ortaq/ortaq/internal/ingest"
 	"github.com/ortaq/ortaq/internal/source"
 	"github.com/ortaq/ortaq/internal/web/view"
 )
@@ -60,7 +61,7 @@ func (s *Server) pushRecords(w http.ResponseWriter, r *http.Request) {
 	}
 
 	body := http.MaxBytesReader(w, r.Body, s.opts.MaxPushBytes)
-	sum, err := source.Push(r.Context(), s.st, name, body, format, mode)
+	sum, err := ingest.Push(r.Context(), s.st, name, body, format, mode)
 	if err != nil {
 		s.pushFailed(w, r, err)
 		return
@@ -75,7 +76,7 @@ func (s *Server) pushFailed(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.As(err, &tooBig):
 		view.WriteProblem(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf(
 			"the body is over the limit of %d bytes; nothing was stored: split the push, or load the extract with ortaq ingest", tooBig.Limit))
-	case errors.Is(err, source.ErrBadInput):
+	case errors.Is(err, ingest.ErrBadInput):
 		view.WriteProblem(w, r, http.StatusBadRequest, "the body cannot be read as this source's extract; nothing was stored: "+err.Error())
 	default:
 		view.WriteError(w, r, err)

@@ -225,7 +225,7 @@ func (s *Server) getSource(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := toAPISource(src)
-	if out.Contract, err = toAPIContract(src.Definition); err != nil {
+	if out.Contract, err = toAPIContract(src.ID, src.Definition); err != nil {
 		view.WriteError(w, r, fmt.Errorf("source %s: %w", src.Name, err))
 		return
 	}
@@ -234,10 +234,10 @@ func (s *Server) getSource(w http.ResponseWriter, r *http.Request) {
 
 // toAPIContract reads a stored source definition, filling in the defaults the
 // decoder applies, so that the integrator sees what will actually be read.
-func toAPIContract(def []byte) (*Contract, error) {
-	var src source.Source
-	if err := json.Unmarshal(def, &src); err != nil {
-		return nil, fmt.Errorf("stored definition: %w", err)
+func toAPIContract(id int64, def []byte) (*Contract, error) {
+	src, err := source.Stored(id, def)
+	if err != nil {
+		return nil, err
 	}
 	c := &Contract{ID: src.ID, Format: src.Format, Delimiter: string(src.Delimiter), Encoding: src.Encoding,
 		Mode: src.Mode, DateFormat: src.DateFormat, ObservedAt: src.ObservedAt, Fields: []Field{}}

@@ -1,11 +1,11 @@
-package source
+package ingest
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 
+	"github.com/ortaq/ortaq/internal/source"
 	"github.com/ortaq/ortaq/internal/store"
 )
 
@@ -18,15 +18,16 @@ func Push(ctx context.Context, st *store.Store, name string, r io.Reader, format
 	if err != nil {
 		return Summary{Source: name}, err
 	}
-	var src Source
-	if err := json.Unmarshal(def.Definition, &src); err != nil {
-		return Summary{Source: name}, fmt.Errorf("push %s: stored definition: %w", name, err)
+	stored, err := source.Stored(def.ID, def.Definition)
+	if err != nil {
+		return Summary{Source: name}, fmt.Errorf("push %s: %w", name, err)
 	}
+	src := *stored // a copy: the stored entry is shared
 	if format != "" {
 		src.Format = format
 	}
 	if mode == "" {
-		mode = ModeDelta
+		mode = source.ModeDelta
 	}
-	return Ingest(ctx, st, &src, def.ID, r, "api", mode)
+	return Extract(ctx, st, &src, def.ID, r, "api", mode)
 }

@@ -1,4 +1,4 @@
-package source_test
+package ingest_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/text/encoding/charmap"
 
+	"github.com/ortaq/ortaq/internal/ingest"
 	"github.com/ortaq/ortaq/internal/source"
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/store/storetest"
@@ -41,9 +42,9 @@ sources:
 `
 
 // mustIngest registers the contract and loads body into the named source.
-func mustIngest(t *testing.T, st *store.Store, name, body, mode string) source.Summary {
+func mustIngest(t *testing.T, st *store.Store, name, body, mode string) ingest.Summary {
 	t.Helper()
-	sum, err := ingest(t, st, name, strings.NewReader(body), mode)
+	sum, err := load(t, st, name, strings.NewReader(body), mode)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,18 +54,18 @@ func mustIngest(t *testing.T, st *store.Store, name, body, mode string) source.S
 	return sum
 }
 
-func ingest(t *testing.T, st *store.Store, name string, r io.Reader, mode string) (source.Summary, error) {
+func load(t *testing.T, st *store.Store, name string, r io.Reader, mode string) (ingest.Summary, error) {
 	t.Helper()
 	ctx := context.Background()
 	c, err := source.Parse(strings.NewReader(ingestContract), "sources.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ids, err := source.Register(ctx, st, c)
+	ids, err := ingest.Register(ctx, st, c)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return source.Ingest(ctx, st, c.Source(name), ids[name], r, name+".csv", mode)
+	return ingest.Extract(ctx, st, c.Source(name), ids[name], r, name+".csv", mode)
 }
 
 const cardsV1 = `card,iin,fio,dob,sex,clinic
@@ -196,12 +197,12 @@ sources:
 			t.Fatal(err)
 		}
 		ctx := context.Background()
-		ids, err := source.Register(ctx, st, c)
+		ids, err := ingest.Register(ctx, st, c)
 		if err != nil {
 			t.Fatal(err)
 		}
 		body := `{"id":"P1","name":"Айгүл"}` + "\n" + `["not","an","object"]` + "\n" + `{"id":"P2","name":` + "\n"
-		sum, err := source.Ingest(ctx, st, c.Source("pupils"), ids["pupils"], strings.NewReader(body), "pupils.ndjson", source.ModeFull)
+		sum, err := ingest.Extract(ctx, st, c.Source("pupils"), ids["pupils"], strings.NewReader(body), "pupils.ndjson", source.ModeFull)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -264,19 +265,19 @@ func TestIngestIsAtomic(t *testing.T) {
 			big.WriteString(",,Name,01.01.1990,M,GP\n")
 		}
 		broken := &failingReader{r: strings.NewReader(big.String()), err: errors.New("disk on fire")}
-		if _, err := ingest(t, st, "cards", broken, source.ModeFull); err == nil || !strings.Contains(err.Error(), "disk on fire") || errors.Is(err, source.ErrBadInput) {
+		if _, err := load(t, st, "cards", broken, source.ModeFull); err == nil || !strings.Contains(err.Error(), "disk on fire") || errors.Is(err, ingest.ErrBadInput) {
 			t.Fatalf("ingest of a failing reader = %v; want the read error, not ErrBadInput", err)
 		}
 		// A header that does not match the contract.
-		if _, err := ingest(t, st, "cards", strings.NewReader("card,fio\nC9,X\n"), source.ModeFull); !errors.Is(err, source.ErrBadInput) {
+		if _, err := load(t, st, "cards", strings.NewReader("card,fio\nC9,X\n"), source.ModeFull); !errors.Is(err, ingest.ErrBadInput) {
 			t.Fatalf("a header without mapped columns = %v; want ErrBadInput", err)
 		}
 		// A cancelled context.
 		cctx, cancel := context.WithCancel(ctx)
 		cancel()
 		c, _ := source.Parse(strings.NewReader(ingestContract), "sources.yaml")
-		ids, _ := source.Register(ctx, st, c)
-		if _, err := source.Ingest(cctx, st, c.Source("cards"), ids["cards"], strings.NewReader(big.String()), "x.csv", source.ModeFull); err == nil {
+		ids, _ := ingest.Register(ctx, st, c)
+		if _, err := ingest.Extract(cctx, st, c.Source("cards"), ids["cards"], strings.NewReader(big.String()), "x.csv", source.ModeFull); err == nil {
 			t.Fatal("ingest under a cancelled context succeeded")
 		}
 
@@ -298,7 +299,7 @@ func TestPushUsesStoredDefinition(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		mustIngest(t, st, "cards", cardsV1, source.ModeFull)
-		sum, err := source.Push(ctx, st, "cards", strings.NewReader(`{"card":"C9","iin":"900101300017","fio":"Ким Ольга","dob":"05.05.1980","sex":"F","clinic":"GP-9"}`+"\n"), "ndjson", "")
+		sum, err := ingest.Push(ctx, st, "cards", strings.NewReader(`{"card":"C9","iin":"900101300017","fio":"Ким Ольга","dob":"05.05.1980","sex":"F","clinic":"GP-9"}`+"\n"), "ndjson", "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -309,7 +310,7 @@ func TestPushUsesStoredDefinition(t *testing.T) {
 		if err != nil || !strings.Contains(string(h[0].Attrs), "1980-05-05") {
 			t.Fatalf("pushed record = %+v, %v; want the date normalised as for files", h, err)
 		}
-		if _, err := source.Push(ctx, st, "nope", strings.NewReader(""), "csv", ""); !errors.Is(err, store.ErrNotFound) {
+		if _, err := ingest.Push(ctx, st, "nope", strings.NewReader(""), "csv", ""); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("push to unknown source = %v; want ErrNotFound", err)
 		}
 	})

@@ -1,4 +1,4 @@
-package source_test
+package ingest_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ortaq/ortaq/internal/ingest"
 	"github.com/ortaq/ortaq/internal/source"
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/store/storetest"
@@ -51,7 +52,7 @@ func TestIngestSyntheticNation(t *testing.T) {
 
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
-		sums, err := source.IngestContract(ctx, st, c, nil)
+		sums, err := ingest.Contract(ctx, st, c, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,9 @@
-package source
+// Package ingest stores agency extracts: it registers a sources contract in
+// the store and runs each load, storing every row as a new version, finding it
+// unchanged, or quarantining it with a reason. Reading and checking the
+// extracts themselves is package source's job; this package owns everything
+// that touches the store.
+package ingest
 
 import (
 	"context"
@@ -12,6 +17,7 @@ import (
 	"time"
 
 	"github.com/ortaq/ortaq/internal/progress"
+	"github.com/ortaq/ortaq/internal/source"
 	"github.com/ortaq/ortaq/internal/store"
 )
 
@@ -31,12 +37,6 @@ type Summary struct {
 	Live        int    `json:"live"`
 }
 
-// Mode values for a load.
-const (
-	ModeFull  = "full"
-	ModeDelta = "delta"
-)
-
 // ErrBadInput marks an extract that cannot be read in its source's layout:
 // an empty body, a CSV header missing a mapped column, a line over the size
 // limit. Fixing it is the sender's job; the HTTP API answers it with 400.
@@ -48,7 +48,7 @@ const batchSize = 2000
 
 // Register stores the contract's agencies and sources (creating or updating
 // them) and returns each source's id by name.
-func Register(ctx context.Context, st *store.Store, c *Contract) (map[string]int64, error) {
+func Register(ctx context.Context, st *store.Store, c *source.Contract) (map[string]int64, error) {
 	for _, a := range c.Agencies {
 		if _, err := st.PutAgency(ctx, store.Agency{Code: a.Code, Name: a.Name, Names: a.Names}); err != nil {
 			return nil, err
@@ -69,11 +69,11 @@ func Register(ctx context.Context, st *store.Store, c *Contract) (map[string]int
 	return ids, nil
 }
 
-// IngestContract registers the contract and loads every source that names a
+// Contract registers the contract and loads every source that names a
 // file, each in its own run (so one source's bad file does not undo the
 // others). It returns the summaries of the runs that committed and the
 // errors of those that did not.
-func IngestContract(ctx context.Context, st *store.Store, c *Contract, progressTo io.Writer) ([]Summary, error) {
+func Contract(ctx context.Context, st *store.Store, c *source.Contract, progressTo io.Writer) ([]Summary, error) {
 	ids, err := Register(ctx, st, c)
 	if err != nil {
 		return nil, err
@@ -86,7 +86,7 @@ func IngestContract(ctx context.Context, st *store.Store, c *Contract, progressT
 		if src.File == "" {
 			continue
 		}
-		sum, err := IngestFile(ctx, st, src, ids[src.Name], progressTo)
+		sum, err := File(ctx, st, src, ids[src.Name], progressTo)
 		if err != nil {
 			if ctx.Err() != nil {
 				return out, errors.Join(append(errs, err)...)
@@ -99,8 +99,8 @@ func IngestContract(ctx context.Context, st *store.Store, c *Contract, progressT
 	return out, errors.Join(errs...)
 }
 
-// IngestFile loads the source's file in its declared mode (full by default).
-func IngestFile(ctx context.Context, st *store.Store, src *Source, sourceID int64, progressTo io.Writer) (Summary, error) {
+// File loads the source's file in its declared mode (full by default).
+func File(ctx context.Context, st *store.Store, src *source.Source, sourceID int64, progressTo io.Writer) (Summary, error) {
 	f, err := os.Open(src.File)
 	if err != nil {
 		return Summary{Source: src.Name, File: src.File}, fmt.Errorf("ingest %s: %w", src.Name, err)
@@ -117,23 +117,23 @@ func IngestFile(ctx context.Context, st *store.Store, src *Source, sourceID int6
 	}
 	mode := src.Mode
 	if mode == "" {
-		mode = ModeFull
+		mode = source.ModeFull
 	}
-	return Ingest(ctx, st, src, sourceID, progress.Reader(f, bar), src.File, mode)
+	return Extract(ctx, st, src, sourceID, progress.Reader(f, bar), src.File, mode)
 }
 
-// Ingest reads one extract of src from r and stores it as one run: every row
+// Extract reads one extract of src from r and stores it as one run: every row
 // is stored as a new version, found unchanged, or quarantined with its line
 // and reason. In full mode, records of the source absent from r get a new
-// version marked deleted. Ingest is atomic: on any error (including a
+// version marked deleted. Extract is atomic: on any error (including a
 // cancelled ctx) the store is left as it was.
-func Ingest(ctx context.Context, st *store.Store, src *Source, sourceID int64, r io.Reader, file, mode string) (Summary, error) {
+func Extract(ctx context.Context, st *store.Store, src *source.Source, sourceID int64, r io.Reader, file, mode string) (Summary, error) {
 	sum := Summary{Source: src.Name, File: file}
-	if mode != ModeFull && mode != ModeDelta {
+	if mode != source.ModeFull && mode != source.ModeDelta {
 		return sum, fmt.Errorf("ingest %s: unknown mode %q (want full or delta)", src.Name, mode)
 	}
 	in := &readRecorder{r: r}
-	dec, err := NewDecoder(src, in, file)
+	dec, err := source.NewDecoder(src, in, file)
 	if err != nil {
 		return sum, in.classify(src.Name, err)
 	}
@@ -149,7 +149,7 @@ func Ingest(ctx context.Context, st *store.Store, src *Source, sourceID int64, r
 	if l.live, err = run.PreviousLive(ctx); err != nil {
 		return sum, fmt.Errorf("ingest %s: %w", src.Name, err)
 	}
-	if mode == ModeFull {
+	if mode == source.ModeFull {
 		if l.latest, err = run.Latest(ctx, nil); err != nil {
 			return sum, fmt.Errorf("ingest %s: %w", src.Name, err)
 		}
@@ -175,7 +175,7 @@ func Ingest(ctx context.Context, st *store.Store, src *Source, sourceID int64, r
 		}
 		return sum, in.classify(src.Name, err)
 	}
-	if mode == ModeFull {
+	if mode == source.ModeFull {
 		if err := l.deleteMissing(ctx); err != nil {
 			return sum, fmt.Errorf("ingest %s: %w", src.Name, err)
 		}
@@ -195,15 +195,15 @@ func Ingest(ctx context.Context, st *store.Store, src *Source, sourceID int64, r
 
 // batch is a slice of decoded rows in file order.
 type batch struct {
-	records  []Record
+	records  []source.Record
 	attrs    [][]byte // records[i]'s canonical attributes as JSON
-	rejected []Rejection
+	rejected []source.Rejection
 }
 
 // decodeBatches runs the decoder in its own goroutine, so that parsing and
 // the database writes use both cores. The error channel yields once, after
 // the batches channel closes.
-func decodeBatches(ctx context.Context, dec *Decoder) (<-chan batch, <-chan error) {
+func decodeBatches(ctx context.Context, dec *source.Decoder) (<-chan batch, <-chan error) {
 	out := make(chan batch, 4)
 	errc := make(chan error, 1)
 	go func() {
@@ -224,7 +224,7 @@ func decodeBatches(ctx context.Context, dec *Decoder) (<-chan batch, <-chan erro
 			} else {
 				var attrs []byte
 				if rec.Raw != nil { // else a known row the decoder skipped
-					attrs = attrsJSON(rec.Attrs)
+					attrs = source.AttrsJSON(rec.Attrs)
 				}
 				b.records = append(b.records, rec)
 				b.attrs = append(b.attrs, attrs)
@@ -254,7 +254,7 @@ func decodeBatches(ctx context.Context, dec *Decoder) (<-chan batch, <-chan erro
 
 // loader holds the state of one run while batches arrive.
 type loader struct {
-	src    *Source
+	src    *source.Source
 	run    *store.Run
 	file   string
 	mode   string
@@ -273,7 +273,7 @@ func (l *loader) store(ctx context.Context, b batch) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if l.mode == ModeDelta {
+	if l.mode == source.ModeDelta {
 		ids := make([]string, 0, len(b.records))
 		for i := range b.records {
 			ids = append(ids, b.records[i].ID)
@@ -303,7 +303,7 @@ func (l *loader) store(ctx context.Context, b batch) error {
 		v := store.Version{RecordID: rec.ID, Version: prev.Version + 1, Attrs: b.attrs[i], Raw: rec.Raw,
 			Hash: rec.Hash, Line: rec.Line, ObservedAt: l.observed(rec.ObservedAt)}
 		if len(rec.Invalid) > 0 {
-			v.Invalid = invalidJSON(rec.Invalid)
+			v.Invalid = source.IssuesJSON(rec.Invalid)
 			l.counts.Flagged++
 		}
 		l.vs = append(l.vs, v)
@@ -315,7 +315,7 @@ func (l *loader) store(ctx context.Context, b batch) error {
 	return l.run.AddVersions(ctx, l.vs)
 }
 
-func (l *loader) quarantine(rej Rejection) {
+func (l *loader) quarantine(rej source.Rejection) {
 	if rej.ID != "" {
 		l.seen[rej.ID] = true
 	}
@@ -355,35 +355,6 @@ func (l *loader) deleteMissing(ctx context.Context) error {
 	l.counts.Deleted = len(gone)
 	l.live -= len(gone)
 	return l.run.AddVersions(ctx, l.vs)
-}
-
-// attrsJSON encodes canonical attributes as a JSON object in contract order.
-func attrsJSON(attrs []Attr) []byte {
-	b := make([]byte, 0, 64+32*len(attrs))
-	b = append(b, '{')
-	for i, a := range attrs {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendJSONString(b, []byte(a.Name))
-		b = append(b, ':')
-		b = appendJSONString(b, []byte(a.Value))
-	}
-	return append(b, '}')
-}
-
-// invalidJSON encodes field issues as {"field": "reason"}.
-func invalidJSON(issues []Issue) []byte {
-	b := []byte{'{'}
-	for i, is := range issues {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendJSONString(b, []byte(is.Field))
-		b = append(b, ':')
-		b = appendJSONString(b, []byte(is.Reason))
-	}
-	return append(b, '}')
 }
 
 // readRecorder remembers whether the reader under a decoder failed, which

@@ -1,4 +1,4 @@
-package source_test
+package ingest_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/ortaq/ortaq/internal/ingest"
 	"github.com/ortaq/ortaq/internal/source"
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/store/storetest"
@@ -73,17 +74,17 @@ func benchmarkIngestHealth(b *testing.B, again bool) {
 			for b.Loop() {
 				b.StopTimer()
 				st := db.open(b)
-				ids, err := source.Register(ctx, st, c)
+				ids, err := ingest.Register(ctx, st, c)
 				if err != nil {
 					b.Fatal(err)
 				}
 				if again {
-					if _, err := source.IngestFile(ctx, st, src, ids[src.Name], nil); err != nil {
+					if _, err := ingest.File(ctx, st, src, ids[src.Name], nil); err != nil {
 						b.Fatal(err)
 					}
 				}
 				b.StartTimer()
-				sum, err := source.IngestFile(ctx, st, src, ids[src.Name], nil)
+				sum, err := ingest.File(ctx, st, src, ids[src.Name], nil)
 				if err != nil {
 					b.Fatal(err)
 				}
