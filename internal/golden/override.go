@@ -91,17 +91,6 @@ func (d *Dataset) retireOverrides(ctx context.Context, st *store.Store) error {
 	return nil
 }
 
-// override returns the active override of attr in the member's record,
-// or nil.
-func (m Member) override(attr string) *store.Override {
-	for i, o := range m.Source.overrides[m.Record.RecordID] {
-		if o.Attr == attr {
-			return &m.Source.overrides[m.Record.RecordID][i]
-		}
-	}
-	return nil
-}
-
 // corrected is the value of an override with its provenance: the record
 // it corrects, in the version the acceptance stored, observed when it was
 // accepted, and the correction.
