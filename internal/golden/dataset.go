@@ -26,6 +26,9 @@ type Dataset struct {
 	byName map[string]*Source
 	byID   map[int64]*Source
 	byIIN  map[string]*Entity
+
+	ov       *overrideSet               // accepted corrections to apply; nil when none
+	retiring []store.OverrideRetirement // overrides the agency's data now agrees with
 }
 
 // Source is one registered source and its live records.
@@ -45,6 +48,9 @@ type Source struct {
 
 	attrNames []string       // every attribute name its records hold
 	attrIndex map[string]int // position of each in attrNames
+	// overrides are the active overrides of its records that still
+	// apply, by record id.
+	overrides map[string][]store.Override
 }
 
 // HistoryRuns is how many past runs of each source Load reads.
@@ -106,6 +112,9 @@ func Load(ctx context.Context, st *store.Store) (*Dataset, error) {
 	if err != nil {
 		return nil, err
 	}
+	if d.ov, err = loadOverrides(ctx, st); err != nil {
+		return nil, fmt.Errorf("golden: %w", err)
+	}
 	d.build()
 	return d, nil
 }
@@ -114,7 +123,12 @@ func Load(ctx context.Context, st *store.Store) (*Dataset, error) {
 // Source.Add), for callers that read records another way (one entity's
 // records, tests).
 func NewDataset(asOf time.Time, sources []*Source) *Dataset {
-	d := &Dataset{AsOf: asOf, Sources: sources, byName: map[string]*Source{}, byID: map[int64]*Source{}}
+	return newDataset(asOf, sources, nil)
+}
+
+// newDataset is NewDataset applying accepted corrections ov.
+func newDataset(asOf time.Time, sources []*Source, ov *overrideSet) *Dataset {
+	d := &Dataset{AsOf: asOf, Sources: sources, byName: map[string]*Source{}, byID: map[int64]*Source{}, ov: ov}
 	for _, s := range sources {
 		d.byName[s.Name] = s
 		d.byID[s.ID] = s

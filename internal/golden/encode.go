@@ -55,7 +55,7 @@ func (d *Doc) Encode() ([]byte, error) {
 	}
 	for i, f := range d.Values {
 		sf := storedField{Attr: f.Attr, Value: f.Value.Value, Trust: f.Trust, Invalid: f.Invalid, From: -1}
-		if j, ok := index[[2]string{f.Source, f.RecordID}]; ok && s.Members[j].Version == f.Version &&
+		if j, ok := index[[2]string{f.Source, f.RecordID}]; ok && f.Correction == "" && s.Members[j].Version == f.Version &&
 			s.Members[j].Observed.Equal(f.Observed) && s.Members[j].Agency == f.Agency {
 			sf.From = j
 		} else {

@@ -4,8 +4,10 @@
 // values other sources hold when they disagree, the person's household and
 // family ties from the civil registry, and each animal's owner.
 //
-// Survivorship: a valid value beats an invalid one; then the value of the
-// source trusted more (trust in sources.yaml, per source or per attribute);
+// Survivorship: a value a citizen's correction set, which the agency
+// accepted, beats every other until the agency's own data holds it (see
+// store.Override); then a valid value beats an invalid one; then the value
+// of the source trusted more (trust in sources.yaml, per source or per attribute);
 // then the most recently observed; then source name and record id, so that
 // the result never depends on load order. Spelling variants of one value
 // (Нұрсұлтан, Нурсултан, NURSULTAN) are one value, not a conflict.
@@ -21,6 +23,7 @@ import (
 	"github.com/ortaq/ortaq/internal/kz"
 	"github.com/ortaq/ortaq/internal/names"
 	"github.com/ortaq/ortaq/internal/source"
+	"github.com/ortaq/ortaq/internal/store"
 )
 
 // Entity is one resolved person, animal, event or organisation.
@@ -87,11 +90,12 @@ func (e *Entity) Values() iter.Seq2[string, Value] {
 }
 
 func (e *Entity) valueOf(p pick) Value {
+	var v Value
 	if p.member < 0 {
-		return e.extra[-1-p.member]
+		v = e.extra[-1-p.member]
+	} else {
+		v = e.Members[p.member].value(p.attr)
 	}
-	m := e.Members[p.member]
-	v := m.value(p.attr)
 	if p.value != "" {
 		v.Value = p.value
 	}
@@ -115,6 +119,10 @@ type Value struct {
 	Observed time.Time `json:"observed"`
 	Trust    int       `json:"trust"`
 	Invalid  string    `json:"invalid,omitempty"` // why ingest flagged it, when it did
+	// Correction is the id of the citizen's correction, accepted by the
+	// agency, that set this value; "" for a value as a source holds it.
+	// Such a value wins over every source (see store.Override).
+	Correction string `json:"correction,omitempty"`
 }
 
 // Relation is a family tie of a person to another person entity.
@@ -163,6 +171,7 @@ func (d *Dataset) build() {
 			e.Members = append(e.Members, Member{Source: src, Record: r})
 		}
 	}
+	d.checkOverrides()
 	d.byIIN = map[string]*Entity{}
 	sc := &scratch{byAttr: map[string][]candidate{}}
 	for _, e := range d.Entities {
@@ -210,11 +219,16 @@ func (e *Entity) survive(sc *scratch) {
 	keep := identity[e.Kind]
 	for mi, m := range e.Members {
 		r := m.Record
-		add := func(attr, val string, derived bool) {
+		// fix, when not nil, is an accepted correction the values come
+		// from instead of the record.
+		add := func(attr, val string, derived bool, fix *store.Override) {
 			if val == "" || (keep != nil && !slices.Contains(keep, attr)) {
 				return
 			}
 			v := m.value(attr)
+			if fix != nil {
+				v = m.corrected(fix)
+			}
 			v.Value = val
 			cs := sc.byAttr[attr]
 			if len(cs) == 0 {
@@ -222,15 +236,27 @@ func (e *Entity) survive(sc *scratch) {
 			}
 			sc.byAttr[attr] = append(cs, candidate{Value: v, member: int32(mi), derived: derived})
 		}
+		// The record's own values take part even where a correction
+		// overrides them: what the agency still says shows as a conflict.
 		for attr, val := range r.Attrs.All() {
-			add(attr, val, false)
+			add(attr, val, false, nil)
 		}
 		if full := r.Attrs.Get("full_name"); e.Kind == source.EntityPerson && full != "" &&
 			r.Attrs.Get("last_name") == "" && r.Attrs.Get("first_name") == "" {
 			p := names.Split(full)
-			add("last_name", p.Last, true)
-			add("first_name", p.First, true)
-			add("middle_name", p.Middle, true)
+			add("last_name", p.Last, true, nil)
+			add("first_name", p.First, true, nil)
+			add("middle_name", p.Middle, true, nil)
+		}
+		for _, o := range m.Source.overrides[r.RecordID] {
+			add(o.Attr, o.Value, false, &o)
+			if o.Attr == "full_name" && e.Kind == source.EntityPerson && r.Attrs.Get("last_name") == "" &&
+				r.Attrs.Get("first_name") == "" {
+				p := names.Split(o.Value)
+				add("last_name", p.Last, true, &o)
+				add("first_name", p.First, true, &o)
+				add("middle_name", p.Middle, true, &o)
+			}
 		}
 	}
 	slices.Sort(sc.attrs)
@@ -239,7 +265,13 @@ func (e *Entity) survive(sc *scratch) {
 		cs := sc.byAttr[attr]
 		slices.SortFunc(cs, better)
 		p := pick{attr: attr, member: cs[0].member}
-		if cs[0].derived {
+		switch {
+		case cs[0].Correction != "":
+			// Not the record's value: kept whole, as values from outside
+			// the members are.
+			e.extra = append(e.extra, cs[0].Value)
+			p.member = int32(-len(e.extra))
+		case cs[0].derived:
 			p.value = cs[0].Value.Value
 		}
 		e.picks = append(e.picks, p)
@@ -302,8 +334,15 @@ func (e *Entity) fullName() {
 	delete(e.Conflicts, "full_name")
 }
 
-// better orders candidates best first: valid, trusted, recent, then stable.
+// better orders candidates best first: accepted corrections, valid,
+// trusted, recent, then stable.
 func better(a, b candidate) int {
+	if (a.Correction != "") != (b.Correction != "") {
+		if a.Correction != "" {
+			return -1
+		}
+		return 1
+	}
 	if (a.Invalid == "") != (b.Invalid == "") {
 		if a.Invalid == "" {
 			return -1

@@ -62,7 +62,11 @@ func RefreshEntity(ctx context.Context, st *store.Store, entityID string) error 
 		}
 		return nil
 	}
-	e, err := buildOne(entityID, recs, stats)
+	ov, err := loadOverrides(ctx, st)
+	if err != nil {
+		return fmt.Errorf("golden: refresh %s: %w", entityID, err)
+	}
+	e, d, err := buildOne(entityID, recs, stats, ov)
 	if err != nil {
 		return fmt.Errorf("golden: refresh %s: %w", entityID, err)
 	}
@@ -78,12 +82,13 @@ func RefreshEntity(ctx context.Context, st *store.Store, entityID string) error 
 	if err := st.UpdateGolden(ctx, entityID, &row, stale, terms); err != nil {
 		return fmt.Errorf("golden: %w", err)
 	}
-	return nil
+	return d.retireOverrides(ctx, st)
 }
 
 // buildOne builds the entity from its records with the sources they come
-// from, as a whole build would (NewDataset).
-func buildOne(entityID string, recs []store.LiveRecord, stats []store.SourceStats) (*Entity, error) {
+// from, as a whole build would (NewDataset), applying accepted corrections
+// ov, and returns it with the dataset of its records alone.
+func buildOne(entityID string, recs []store.LiveRecord, stats []store.SourceStats, ov *overrideSet) (*Entity, *Dataset, error) {
 	byID := make(map[int64]*Source)
 	for _, r := range recs {
 		if _, ok := byID[r.SourceID]; !ok {
@@ -97,7 +102,7 @@ func buildOne(entityID string, recs []store.LiveRecord, stats []store.SourceStat
 	for _, s := range stats {
 		def, err := source.Stored(s.ID, s.Definition)
 		if err != nil {
-			return nil, fmt.Errorf("source %s: %w", s.Name, err)
+			return nil, nil, fmt.Errorf("source %s: %w", s.Name, err)
 		}
 		if def.AsOf.After(asOf) {
 			asOf = def.AsOf
@@ -111,16 +116,16 @@ func buildOne(entityID string, recs []store.LiveRecord, stats []store.SourceStat
 	for _, r := range recs {
 		src := byID[r.SourceID]
 		if src == nil {
-			return nil, fmt.Errorf("record %s of unknown source %d", r.RecordID, r.SourceID)
+			return nil, nil, fmt.Errorf("record %s of unknown source %d", r.RecordID, r.SourceID)
 		}
 		src.Add(r)
 	}
-	d := NewDataset(cmp.Or(asOf, time.Now().UTC()), sources)
+	d := newDataset(cmp.Or(asOf, time.Now().UTC()), sources, ov)
 	e := d.Entities[entityID]
 	if e == nil {
-		return nil, errors.New("its records made no entity")
+		return nil, nil, errors.New("its records made no entity")
 	}
-	return e, nil
+	return e, d, nil
 }
 
 // keepTies carries over from the entity's previous golden record what a
@@ -140,6 +145,9 @@ func (e *Entity) keepTies(ctx context.Context, st *store.Store, prev *Doc) error
 	var from []outside
 	seen := map[outside]bool{}
 	add := func(attr string, v Value) {
+		if v.Correction != "" {
+			return // from an override of a member's record: built again
+		}
 		o := outside{attr, v}
 		if !members[[2]string{v.Source, v.RecordID}] && !seen[o] {
 			seen[o] = true

@@ -107,7 +107,10 @@ func SearchTerms(q string) []string {
 }
 
 // Save replaces the stored golden records and name index with the
-// dataset's, marshalling and writing them a batch at a time.
+// dataset's, marshalling and writing them a batch at a time; then it
+// retires the accepted corrections' overrides the agencies' own data now
+// agrees with (Retiring). Should that fail, the golden records stay saved
+// and the next build retires them.
 func (d *Dataset) Save(ctx context.Context, st *store.Store) error {
 	ids := make([]string, 0, len(d.Entities))
 	for id := range d.Entities {
@@ -134,7 +137,7 @@ func (d *Dataset) Save(ctx context.Context, st *store.Store) error {
 	if err := w.Commit(ctx); err != nil {
 		return fmt.Errorf("golden: %w", err)
 	}
-	return nil
+	return d.retireOverrides(ctx, st)
 }
 
 // stored returns the entity's golden record as the store keeps it and

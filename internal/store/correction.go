@@ -11,11 +11,24 @@ import (
 
 // Correction statuses. A correction is filed open and decided once:
 // accepted (a new version of the record carries the proposed value) or
-// rejected (with a reason). A decided correction never changes again.
+// rejected (with a reason). A decided correction never changes again;
+// what becomes of an accepted one in the agency's own system is its
+// override's status (Correction.Override).
 const (
 	CorrectionOpen     = "open"
 	CorrectionAccepted = "accepted"
 	CorrectionRejected = "rejected"
+)
+
+// Statuses of the events that follow an acceptance. They are never a
+// correction's own status: the correction stays accepted.
+const (
+	// CorrectionApplied: a version the agency itself sent holds the
+	// accepted value; the override retired (actor: the agency's code).
+	CorrectionApplied = "applied"
+	// CorrectionSuperseded: a later accepted correction of the same value
+	// replaced this one's override (actor: who accepted it; note: its id).
+	CorrectionSuperseded = "superseded"
 )
 
 // Errors with an errors.Is contract for corrections. HTTP handlers map
@@ -65,6 +78,14 @@ type Correction struct {
 	DecisionNote   string // the officer's note on acceptance, the reason of a rejection
 	NewVersion     int    // the record version an acceptance made; 0 when none
 	RunID          int64  // the ingest run that stored NewVersion; 0 when none
+	// Override is the status of the override an acceptance made (an
+	// Override* status): active while the agency's own data still lacks
+	// the value, retired once it holds it. "" when there is none (open,
+	// rejected). ApplyBy is when the agency should have applied it;
+	// OverrideEndedAt when it retired or was superseded (zero while active).
+	Override        string
+	ApplyBy         time.Time
+	OverrideEndedAt time.Time
 }
 
 // CorrectionEvent is one step in a correction's history: filing, then the
@@ -93,9 +114,10 @@ const correctionActorCitizen = "citizen"
 const correctionColumns = `c.id, c.subject, c.entity_id, c.source_id, s.name, a.code, c.record_id, c.record_version,
 	c.attr, c.current_value, c.proposed_value, c.explanation, c.attachment_name, c.attachment_type,
 	COALESCE(LENGTH(c.attachment), 0), c.status, c.filed_at, c.due_at, c.decided_at, c.decided_by,
-	c.decision_note, c.new_version, c.run_id`
+	c.decision_note, c.new_version, c.run_id, COALESCE(o.status, ''), o.due_at, o.retired_at`
 
-const correctionFrom = ` FROM corrections c JOIN sources s ON s.id = c.source_id JOIN agencies a ON a.id = s.agency_id`
+const correctionFrom = ` FROM corrections c JOIN sources s ON s.id = c.source_id JOIN agencies a ON a.id = s.agency_id
+	LEFT JOIN correction_overrides o ON o.correction_id = c.id`
 
 func scanCorrection(sc interface{ Scan(...any) error }) (Correction, error) {
 	var (
@@ -106,7 +128,7 @@ func scanCorrection(sc interface{ Scan(...any) error }) (Correction, error) {
 	err := sc.Scan(&c.ID, &c.Subject, &c.EntityID, &c.SourceID, &c.Source, &c.Agency, &c.RecordID, &c.RecordVersion,
 		&c.Attr, &c.CurrentValue, &c.ProposedValue, &c.Explanation, &c.AttachmentName, &c.AttachmentType,
 		&c.AttachmentSize, &c.Status, timeValue{&c.FiledAt}, timeValue{&c.DueAt}, timeValue{&c.DecidedAt}, &c.DecidedBy,
-		&c.DecisionNote, &newVersion, &runID)
+		&c.DecisionNote, &newVersion, &runID, &c.Override, timeValue{&c.ApplyBy}, timeValue{&c.OverrideEndedAt})
 	c.NewVersion, c.RunID = int(newVersion.Int64), runID.Int64
 	return c, err
 }
@@ -312,6 +334,12 @@ func (s *Store) lockOpenCorrection(ctx context.Context, tx txConn, id string) er
 // becomes accepted, naming the new version and the run, and gets its
 // decision event. by is who decided, note an optional remark.
 //
+// In the same transaction the acceptance makes the correction's override
+// (see Override): active, due at applyBy, which must be after the
+// acceptance. An active override of the same value (source, record,
+// attribute) from an earlier correction is superseded, and that
+// correction gets a CorrectionSuperseded event.
+//
 // The caller builds v from the record's latest version (its attributes
 // with the corrected one; Raw and Hash telling it from a load): v.Version
 // MUST be that version + 1. Inside the transaction, with the source's
@@ -319,7 +347,7 @@ func (s *Store) lockOpenCorrection(ctx context.Context, tx txConn, id string) er
 // another version came in between or the record was deleted. A correction
 // that is not open fails with ErrCorrectionDecided, an unknown one with
 // ErrNotFound. On any error nothing is written.
-func (s *Store) AcceptCorrection(ctx context.Context, id, by, note string, v Version) (Correction, error) {
+func (s *Store) AcceptCorrection(ctx context.Context, id, by, note string, v Version, applyBy time.Time) (Correction, error) {
 	c, _, err := s.Correction(ctx, id)
 	if err != nil {
 		return Correction{}, fmt.Errorf("accept: %w", err)
@@ -339,6 +367,16 @@ func (s *Store) AcceptCorrection(ctx context.Context, id, by, note string, v Ver
 		return Correction{}, fmt.Errorf("accept correction %s: attrs, invalid and raw must be JSON", id)
 	case v.ObservedAt.IsZero():
 		return Correction{}, fmt.Errorf("accept correction %s: the new version needs an observation time", id)
+	case applyBy.IsZero():
+		return Correction{}, fmt.Errorf("accept correction %s: a deadline to apply it is required", id)
+	}
+	var attrs map[string]string
+	if err := json.Unmarshal(v.Attrs, &attrs); err != nil {
+		return Correction{}, fmt.Errorf("accept correction %s: attrs: %w", id, err)
+	}
+	value, ok := attrs[c.Attr]
+	if !ok {
+		return Correction{}, fmt.Errorf("accept correction %s: the new version holds no %s", id, c.Attr)
 	}
 	r, err := s.BeginRun(ctx, c.SourceID, CorrectionRunPrefix+id, "delta")
 	if err != nil {
@@ -377,6 +415,15 @@ func (s *Store) AcceptCorrection(ctx context.Context, id, by, note string, v Ver
 	}
 	if err == nil {
 		err = s.appendCorrectionEvent(ctx, r.conn, id, at, CorrectionAccepted, by, note)
+	}
+	if err == nil {
+		if !applyBy.After(at) {
+			err = fmt.Errorf("the deadline to apply it, %s, is not after the acceptance", applyBy.Format(time.RFC3339))
+		}
+	}
+	if err == nil {
+		err = s.putOverride(ctx, r.conn, Override{CorrectionID: id, SourceID: c.SourceID, RecordID: c.RecordID,
+			Attr: c.Attr, Value: value, Version: v.Version, RunID: r.ID, AcceptedAt: at, DueAt: applyBy}, by)
 	}
 	if err != nil {
 		return Correction{}, fmt.Errorf("accept correction %s: %w", id, err)

@@ -159,7 +159,7 @@ func TestCorrectionFileListAccept(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		acc, err := st.AcceptCorrection(ctx, "r-1", "moj officer", "checked the passport", correctedVersion(3))
+		acc, err := st.AcceptCorrection(ctx, "r-1", "moj officer", "checked the passport", correctedVersion(3), applyBy)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -222,7 +222,7 @@ func TestCorrectionFileListAccept(t *testing.T) {
 		}
 
 		// A decision is final.
-		if _, err := st.AcceptCorrection(ctx, "r-1", "x", "", correctedVersion(4)); !errors.Is(err, store.ErrCorrectionDecided) {
+		if _, err := st.AcceptCorrection(ctx, "r-1", "x", "", correctedVersion(4), applyBy); !errors.Is(err, store.ErrCorrectionDecided) {
 			t.Fatalf("second acceptance: %v", err)
 		}
 		if _, err := st.RejectCorrection(ctx, "r-1", "x", "no"); !errors.Is(err, store.ErrCorrectionDecided) {
@@ -255,7 +255,7 @@ func TestCorrectionReject(t *testing.T) {
 		}
 		v := correctedVersion(2)
 		v.RecordID = "R2"
-		if _, err := st.AcceptCorrection(ctx, "r-2", "x", "", v); !errors.Is(err, store.ErrCorrectionDecided) {
+		if _, err := st.AcceptCorrection(ctx, "r-2", "x", "", v, applyBy); !errors.Is(err, store.ErrCorrectionDecided) {
 			t.Fatalf("acceptance of a rejected correction: %v", err)
 		}
 		if _, err := st.RejectCorrection(ctx, "r-404", "x", "no"); !errors.Is(err, store.ErrNotFound) {
@@ -277,13 +277,13 @@ func TestCorrectionStaleAcceptChangesNothing(t *testing.T) {
 		fileCorrection(t, st, "r-1", "register", "R1", time.Hour, nil)
 		runs, _ := st.Runs(ctx, "", 100)
 		for _, version := range []int{2, 4} {
-			if _, err := st.AcceptCorrection(ctx, "r-1", "x", "", correctedVersion(version)); !errors.Is(err, store.ErrRecordChanged) {
+			if _, err := st.AcceptCorrection(ctx, "r-1", "x", "", correctedVersion(version), applyBy); !errors.Is(err, store.ErrRecordChanged) {
 				t.Fatalf("acceptance as version %d: %v; want ErrRecordChanged", version, err)
 			}
 		}
 		wrong := correctedVersion(3)
 		wrong.RecordID = "R2"
-		if _, err := st.AcceptCorrection(ctx, "r-1", "x", "", wrong); err == nil {
+		if _, err := st.AcceptCorrection(ctx, "r-1", "x", "", wrong, applyBy); err == nil {
 			t.Fatal("a version of another record was accepted")
 		}
 		after, _ := st.Runs(ctx, "", 100)
@@ -298,7 +298,7 @@ func TestCorrectionStaleAcceptChangesNothing(t *testing.T) {
 			t.Fatalf("correction after refused acceptance = %+v %+v, %v", c, events, err)
 		}
 		// The connection went back clean: the right version is accepted.
-		if _, err := st.AcceptCorrection(ctx, "r-1", "x", "", correctedVersion(3)); err != nil {
+		if _, err := st.AcceptCorrection(ctx, "r-1", "x", "", correctedVersion(3), applyBy); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -317,7 +317,7 @@ func TestCorrectionConcurrentDecisions(t *testing.T) {
 			go func() {
 				var err error
 				if i%2 == 0 {
-					_, err = st.AcceptCorrection(ctx, "r-1", "a", "", correctedVersion(3))
+					_, err = st.AcceptCorrection(ctx, "r-1", "a", "", correctedVersion(3), applyBy)
 				} else {
 					_, err = st.RejectCorrection(ctx, "r-1", "b", "no")
 				}
@@ -341,3 +341,7 @@ func TestCorrectionConcurrentDecisions(t *testing.T) {
 		}
 	})
 }
+
+// applyBy is the deadline the tests give agencies to apply an accepted
+// correction in their own systems.
+var applyBy = time.Now().UTC().Add(15 * 24 * time.Hour).Truncate(time.Microsecond)

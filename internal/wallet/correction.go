@@ -31,6 +31,10 @@ const (
 	// DefaultMaxAttachment bounds an attachment when
 	// CorrectionOptions.MaxAttachment is 0.
 	DefaultMaxAttachment = 5 << 20
+	// DefaultApplyDue is how long an agency has, once it accepted a
+	// request, to hold the corrected value in its own system when
+	// CorrectionOptions.ApplyDue is 0.
+	DefaultApplyDue = 15 * 24 * time.Hour
 
 	maxProposed    = 500  // characters of a proposed value
 	maxExplanation = 2000 // characters of a citizen's explanation
@@ -60,6 +64,9 @@ var (
 type CorrectionOptions struct {
 	Due           time.Duration // time an agency has to answer; 0 means 15 days
 	MaxAttachment int64         // bytes; 0 means 5 MiB
+	// ApplyDue is the time an agency has, after accepting a request, to
+	// apply the value in its own system; 0 means 15 days.
+	ApplyDue time.Duration
 }
 
 // Attachment is a file a citizen sends with a request: a scan of a
@@ -112,6 +119,9 @@ func NewCorrections(st *store.Store, opts CorrectionOptions) *Corrections {
 	}
 	if opts.MaxAttachment <= 0 {
 		opts.MaxAttachment = DefaultMaxAttachment
+	}
+	if opts.ApplyDue <= 0 {
+		opts.ApplyDue = DefaultApplyDue
 	}
 	return &Corrections{st: st, opts: opts}
 }
@@ -405,9 +415,14 @@ func (c *Corrections) List(ctx context.Context, f store.CorrectionFilter) ([]sto
 // record cannot be rebuilt, the acceptance stays: Accept returns the
 // accepted request and an error wrapping ErrGoldenNotRefreshed.
 //
-// The agency should fix the value in its own system too: a later extract
-// that still holds the old value is stored as a newer version, as every
-// load is.
+// The agency must fix the value in its own system too, within
+// CorrectionOptions.ApplyDue: until one of its extracts holds the value,
+// the acceptance's override (store.Override) keeps the value in the golden
+// record, whatever the extracts say, and the agency's work list holds it
+// (store.OverrideList); the citizen reads StateWaiting, then StateApplied.
+// A later extract that still holds the old value is stored as a newer
+// version, as every load is, so the record's history says what the agency
+// sent.
 func (c *Corrections) Accept(ctx context.Context, id, by, note string) (store.Correction, error) {
 	by, err := checkText("by", by, 1, maxActor, false)
 	if err != nil {
@@ -429,7 +444,8 @@ func (c *Corrections) Accept(ctx context.Context, id, by, note string) (store.Co
 		if err != nil {
 			return store.Correction{}, fmt.Errorf("accept correction %s: %w", id, err)
 		}
-		done, err = c.st.AcceptCorrection(ctx, id, by, note, v)
+		applyBy := time.Now().UTC().Add(c.opts.ApplyDue).Truncate(time.Microsecond)
+		done, err = c.st.AcceptCorrection(ctx, id, by, note, v, applyBy)
 		if errors.Is(err, store.ErrRecordChanged) && attempt < 3 {
 			continue // a load came in between: build on the new version
 		}

@@ -56,18 +56,22 @@ type ExportAnimal struct {
 
 // ExportCorrection is a correction request and its outcome.
 type ExportCorrection struct {
-	ID            string    `json:"id"`
-	Source        string    `json:"source"`
-	RecordID      string    `json:"record_id"`
-	Attr          string    `json:"attribute"`
-	CurrentValue  string    `json:"current_value"`
-	ProposedValue string    `json:"proposed_value"`
-	Explanation   string    `json:"explanation"`
-	Status        string    `json:"status"`
-	FiledAt       time.Time `json:"filed_at"`
-	DueAt         time.Time `json:"due_at"`
-	DecisionNote  string    `json:"decision_note,omitempty"`
-	NewVersion    int       `json:"new_version,omitempty"`
+	ID            string `json:"id"`
+	Source        string `json:"source"`
+	RecordID      string `json:"record_id"`
+	Attr          string `json:"attribute"`
+	CurrentValue  string `json:"current_value"`
+	ProposedValue string `json:"proposed_value"`
+	Explanation   string `json:"explanation"`
+	Status        string `json:"status"`
+	// State is what became of it as the citizen reads it (a State*
+	// constant): an accepted request waits until the agency's own system
+	// holds the value.
+	State        string    `json:"state"`
+	FiledAt      time.Time `json:"filed_at"`
+	DueAt        time.Time `json:"due_at"`
+	DecisionNote string    `json:"decision_note,omitempty"`
+	NewVersion   int       `json:"new_version,omitempty"`
 }
 
 // ExportAccess is one decision about a query for the citizen's data.
@@ -118,7 +122,7 @@ func NewExport(iin string, now time.Time, p *Profile, sourceName func(id int64) 
 	for _, c := range corrections {
 		e.Corrections = append(e.Corrections, ExportCorrection{ID: c.ID, Source: c.Source, RecordID: c.RecordID,
 			Attr: c.Attr, CurrentValue: c.CurrentValue, ProposedValue: c.ProposedValue, Explanation: c.Explanation,
-			Status: c.Status, FiledAt: c.FiledAt, DueAt: c.DueAt, DecisionNote: c.DecisionNote, NewVersion: c.NewVersion})
+			Status: c.Status, State: CorrectionState(c), FiledAt: c.FiledAt, DueAt: c.DueAt, DecisionNote: c.DecisionNote, NewVersion: c.NewVersion})
 	}
 	for _, a := range accesses {
 		e.Accesses = append(e.Accesses, ExportAccess{Index: a.Index, Time: a.Time, Member: a.Member, Subsystem: a.Subsystem,
