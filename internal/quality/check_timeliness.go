@@ -60,14 +60,18 @@ func formatDays(d time.Duration) string {
 
 // runVolume compares the latest load's row count with the median of the
 // loads before it: a full extract that halves or doubles overnight is more
-// often a broken export than a change in the world. It needs two loads.
+// often a broken export than a change in the world. It compares like with
+// like (golden.Source.Loads): full extracts with full extracts, so that a
+// one-row push is never measured against a whole register. It needs two
+// loads.
 func runVolume(x *env, s *golden.Source, c *Check, res *Result) {
-	if len(s.Runs) < 2 {
+	loads := s.Loads
+	if len(loads) < 2 {
 		return
 	}
 	res.Total = 1
-	prev := make([]int, 0, len(s.Runs)-1)
-	for _, r := range s.Runs[1:] {
+	prev := make([]int, 0, len(loads)-1)
+	for _, r := range loads[1:] {
 		prev = append(prev, r.Rows)
 	}
 	slices.Sort(prev)
@@ -75,7 +79,7 @@ func runVolume(x *env, s *golden.Source, c *Check, res *Result) {
 	if len(prev)%2 == 0 {
 		median = (median + float64(prev[len(prev)/2-1])) / 2
 	}
-	rows := float64(s.Runs[0].Rows)
+	rows := float64(loads[0].Rows)
 	var change float64
 	switch {
 	case median > 0:
@@ -87,9 +91,9 @@ func runVolume(x *env, s *golden.Source, c *Check, res *Result) {
 		return
 	}
 	res.Findings = append(res.Findings, Finding{
-		Value: fmt.Sprint(s.Runs[0].Rows),
+		Value: fmt.Sprint(loads[0].Rows),
 		Reason: fmt.Sprintf("the latest load (run %d) has %d rows, %s against the median %v of the %d loads before it",
-			s.Runs[0].ID, s.Runs[0].Rows, signedPercent(change), median, len(prev)),
+			loads[0].ID, loads[0].Rows, signedPercent(change), median, len(prev)),
 		Suggestion: "check with " + s.AgencyCode + " that the extract is complete and not doubled",
 	})
 }

@@ -142,11 +142,12 @@ func TestLoadChecks(t *testing.T) {
 	runs := func(rows ...int) []store.RunInfo {
 		var out []store.RunInfo
 		for i, n := range rows {
-			out = append(out, store.RunInfo{ID: int64(len(rows) - i), FinishedAt: observed.Add(-time.Duration(i) * 30 * day),
+			out = append(out, store.RunInfo{ID: int64(len(rows) - i), Mode: "full", FinishedAt: observed.Add(-time.Duration(i) * 30 * day),
 				RunCounts: store.RunCounts{Rows: n}})
 		}
 		return out
 	}
+	loads := func(s *golden.Source, runs []store.RunInfo) { s.Runs, s.Loads = runs, runs }
 	tests := []struct {
 		name  string
 		edit  func(s *golden.Source)
@@ -159,22 +160,27 @@ func TestLoadChecks(t *testing.T) {
 		{"stale load", func(s *golden.Source) { s.Runs[0].FinishedAt = observed.Add(-60 * day) },
 			"{kind: freshness, max_age: 30d, since: run}", []string{"2026-08-21"}, 1},
 		{"one load", nil, "{kind: volume, max_change: 0.5}", nil, 0},
-		{"steady volume", func(s *golden.Source) { s.Runs = runs(110, 100, 90, 120) }, "{kind: volume, max_change: 0.5}", nil, 1},
-		{"volume halved", func(s *golden.Source) { s.Runs = runs(40, 100, 90, 120) }, "{kind: volume, max_change: 0.5}", []string{"40"}, 1},
-		{"volume from none", func(s *golden.Source) { s.Runs = runs(5, 0) }, "{kind: volume, max_change: 0.5}", []string{"5"}, 1},
+		{"steady volume", func(s *golden.Source) { loads(s, runs(110, 100, 90, 120)) }, "{kind: volume, max_change: 0.5}", nil, 1},
+		{"volume halved", func(s *golden.Source) { loads(s, runs(40, 100, 90, 120)) }, "{kind: volume, max_change: 0.5}", []string{"40"}, 1},
+		{"push after loads", func(s *golden.Source) {
+			loads(s, runs(100, 100, 90))
+			push := store.RunInfo{ID: 9, Mode: "delta", File: "api", RunCounts: store.RunCounts{Rows: 1}}
+			s.Runs = append([]store.RunInfo{push}, s.Runs...)
+		}, "{kind: volume, max_change: 0.5}", nil, 1},
+		{"volume from none", func(s *golden.Source) { loads(s, runs(5, 0)) }, "{kind: volume, max_change: 0.5}", []string{"5"}, 1},
 		{"schema unknown", nil, "{kind: schema}", nil, 0},
 		{"schema same", func(s *golden.Source) { s.Columns, s.PrevColumns = []string{"a", "b"}, []string{"a", "b"} }, "{kind: schema}", nil, 2},
 		{"schema changed", func(s *golden.Source) { s.Columns, s.PrevColumns = []string{"a", "c", "d"}, []string{"a", "b"} },
 			"{kind: schema}", []string{"b", "c", "d"}, 4},
 		{"quarantine", func(s *golden.Source) {
 			s.Columns = []string{"x", "id", "name"}
-			s.Runs[0].Rows, s.Runs[0].Quarantined = 20, 3
+			s.Runs[0].Rows, s.Runs[0].Quarantined, s.Quarantined = 20, 3, 3
 			s.Quarantine = []store.Quarantined{
 				{Line: 9, Code: "bad_quoting", Raw: `1,R9,Ив"ан`},
 				{Line: 4, Code: "column_count", Raw: "1,R4,a,b"},
 				{Line: 7, Code: "no_record_id", Raw: "1,,c"},
 			}
-		}, "{kind: quarantine}", []string{"R4", "1,,c", "R9"}, 20},
+		}, "{kind: quarantine}", []string{"R4", "1,,c", "R9"}, 9},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
