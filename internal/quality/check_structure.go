@@ -21,9 +21,10 @@ func runSchema(x *env, s *golden.Source, c *Check, res *Result) {
 	for _, col := range s.PrevColumns {
 		res.Total++
 		if !slices.Contains(s.Columns, col) {
-			res.Findings = append(res.Findings, Finding{Value: col,
-				Reason:     fmt.Sprintf("column %q was in the previous extract and is gone", col),
-				Suggestion: "ask " + s.AgencyCode + " whether it was renamed, and update sources.yaml"})
+			f := Finding{Value: col}
+			f.because(msg("q.schema.gone", col))
+			f.suggest(msg("q.schema.gone.fix", s.AgencyCode))
+			res.Findings = append(res.Findings, f)
 		}
 	}
 	for _, col := range s.Columns {
@@ -31,9 +32,10 @@ func runSchema(x *env, s *golden.Source, c *Check, res *Result) {
 			continue
 		}
 		res.Total++
-		res.Findings = append(res.Findings, Finding{Value: col,
-			Reason:     fmt.Sprintf("column %q is new in this extract", col),
-			Suggestion: "map it in sources.yaml if it is worth keeping"})
+		f := Finding{Value: col}
+		f.because(msg("q.schema.new", col))
+		f.suggest(msg("q.schema.new.fix"))
+		res.Findings = append(res.Findings, f)
 	}
 }
 
@@ -54,13 +56,10 @@ func runQuarantine(x *env, s *golden.Source, c *Check, res *Result) {
 		if q.Code != "" {
 			reason = q.Code + ": " + q.Reason
 		}
-		res.Findings = append(res.Findings, Finding{
-			RecordID:   rawRecordID(s, q.Raw),
-			Line:       q.Line,
-			Value:      q.Raw,
-			Reason:     fmt.Sprintf("line %d could not be stored: %s", q.Line, reason),
-			Suggestion: "fix the row in the extract (or at the agency) and load it again",
-		})
+		f := Finding{RecordID: rawRecordID(s, q.Raw), Line: q.Line, Value: q.Raw}
+		f.because(msg("q.quarantine.reason", q.Line, reason))
+		f.suggest(msg("q.quarantine.fix"))
+		res.Findings = append(res.Findings, f)
 	}
 	slices.SortStableFunc(res.Findings, func(a, b Finding) int { return a.Line - b.Line })
 }

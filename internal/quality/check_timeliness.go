@@ -13,9 +13,9 @@ import (
 // checked: the source.
 func runFreshness(x *env, s *golden.Source, c *Check, res *Result) {
 	var newest time.Time
-	what := "the newest record was observed"
+	key := "q.freshness.observed"
 	if c.Since == "run" {
-		what = "the latest load finished"
+		key = "q.freshness.run"
 		if len(s.Runs) > 0 {
 			newest = s.Runs[0].FinishedAt
 		}
@@ -35,11 +35,10 @@ func runFreshness(x *env, s *golden.Source, c *Check, res *Result) {
 	if age <= c.MaxAge {
 		return
 	}
-	res.Findings = append(res.Findings, Finding{
-		Value:      dayString(newest),
-		Reason:     fmt.Sprintf("%s on %s, %s before %s (at most %s allowed)", what, dayString(newest), formatDays(age), x.asOf, formatAge(c.MaxAge)),
-		Suggestion: "ask " + s.AgencyCode + " for a current extract of " + s.Name,
-	})
+	f := Finding{Value: dayString(newest)}
+	f.because(msg(key, dayString(newest), int(age/(24*time.Hour)), x.asOf, formatAge(c.MaxAge)))
+	f.suggest(msg("q.freshness.fix", s.AgencyCode, s.Name))
+	res.Findings = append(res.Findings, f)
 }
 
 func describeFreshness(c *Check) string {
@@ -90,12 +89,10 @@ func runVolume(x *env, s *golden.Source, c *Check, res *Result) {
 	if abs(change) <= c.MaxChange {
 		return
 	}
-	res.Findings = append(res.Findings, Finding{
-		Value: fmt.Sprint(loads[0].Rows),
-		Reason: fmt.Sprintf("the latest load (run %d) has %d rows, %s against the median %v of the %d loads before it",
-			loads[0].ID, loads[0].Rows, signedPercent(change), median, len(prev)),
-		Suggestion: "check with " + s.AgencyCode + " that the extract is complete and not doubled",
-	})
+	f := Finding{Value: fmt.Sprint(loads[0].Rows)}
+	f.because(msg("q.volume.reason", loads[0].ID, loads[0].Rows, signedPercent(change), median, len(prev)))
+	f.suggest(msg("q.volume.fix", s.AgencyCode))
+	res.Findings = append(res.Findings, f)
 }
 
 func abs(f float64) float64 {

@@ -52,14 +52,14 @@ func carryOver(found []store.Finding, old map[string]store.Finding, now time.Tim
 		f.Status = store.FindingOpen
 		if prev, ok := old[f.ID]; ok {
 			delete(old, f.ID)
-			f.FirstRun, f.StatusAt, f.Note = prev.FirstRun, prev.StatusAt, prev.Note
+			f.FirstRun, f.StatusAt, f.Note, f.DecidedBy = prev.FirstRun, prev.StatusAt, prev.Note, prev.DecidedBy
 			switch prev.Status {
 			case store.FindingNotDefect:
 				f.Status = store.FindingNotDefect
 			case store.FindingFixed:
-				f.StatusAt, f.Note = now, noteReappeared
+				f.StatusAt, f.Note, f.DecidedBy = now, noteReappeared, ""
 			case store.FindingResolved:
-				f.StatusAt, f.Note = now, noteReopened
+				f.StatusAt, f.Note, f.DecidedBy = now, noteReopened, ""
 			}
 		}
 		if f.Status == store.FindingOpen {
