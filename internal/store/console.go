@@ -298,23 +298,19 @@ func (s *Store) findingGroups(ctx context.Context, f FindingFilter) ([]findingGr
 	if f.Kind != "" {
 		out = slices.DeleteFunc(out, func(g findingGroup) bool { return g.kind != f.Kind })
 	}
-	if f.ByCode {
-		slices.SortFunc(out, func(a, b findingGroup) int {
-			return cmp.Or(cmp.Compare(a.agency, b.agency), cmp.Compare(a.source, b.source), cmp.Compare(a.check, b.check))
-		})
-		return out, nil
-	}
 	slices.SortFunc(out, func(a, b findingGroup) int {
-		return cmp.Or(cmp.Compare(Impact(b.n, b.severity), Impact(a.n, a.severity)),
-			cmp.Compare(a.agency, b.agency), cmp.Compare(a.source, b.source), cmp.Compare(a.check, b.check))
+		byImpact := 0
+		if f.ByImpact {
+			byImpact = cmp.Compare(Impact(b.n, b.severity), Impact(a.n, a.severity))
+		}
+		return cmp.Or(byImpact, cmp.Compare(a.agency, b.agency), cmp.Compare(a.source, b.source), cmp.Compare(a.check, b.check))
 	})
 	return out, nil
 }
 
 // FindingTally counts the findings that are not resolved per source and
-// check, by status, from the index alone, in order of impact (Impact of
-// the open findings and the check's severity, the largest first), then by
-// agency, source and check.
+// check, by status, from the index alone, by agency, source and check;
+// ChecksByImpact orders the same counts by impact.
 func (s *Store) FindingTally(ctx context.Context) ([]FindingCount, error) {
 	owners, err := s.sourceOwners(ctx)
 	if err != nil {
@@ -344,7 +340,7 @@ func (s *Store) FindingTally(ctx context.Context) ([]FindingCount, error) {
 		c := byKey[k]
 		if c == nil {
 			o := owners[src]
-			c = &FindingCount{Source: o.name, Agency: o.agency, Check: check, Kind: kinds[k].kind, Severity: kinds[k].severity}
+			c = &FindingCount{Source: o.name, Agency: o.agency, Check: check, Kind: kinds[k].kind}
 			byKey[k] = c
 		}
 		switch status {
@@ -361,21 +357,19 @@ func (s *Store) FindingTally(ctx context.Context) ([]FindingCount, error) {
 	}
 	out := make([]FindingCount, 0, len(byKey))
 	for _, c := range byKey {
-		c.Impact = Impact(c.Open, c.Severity)
 		out = append(out, *c)
 	}
 	slices.SortFunc(out, func(a, b FindingCount) int {
-		return cmp.Or(cmp.Compare(b.Impact, a.Impact),
-			cmp.Compare(a.Agency, b.Agency), cmp.Compare(a.Source, b.Source), cmp.Compare(a.Check, b.Check))
+		return cmp.Or(cmp.Compare(a.Agency, b.Agency), cmp.Compare(a.Source, b.Source), cmp.Compare(a.Check, b.Check))
 	})
 	return out, nil
 }
 
 // WorkList returns the findings f selects as a data officer's work list
-// reads them — check by check, the checks of most impact first (Impact of
-// the selected findings and the check's severity; f.ByCode orders them by
-// agency, source and check instead), and within a check in a stable order —
-// and how many there are in all. A negative limit returns them
+// reads them — check by check, by agency, source and check or, with
+// f.ByImpact, the checks of most impact first (Impact of the selected
+// findings and the check's severity), and within a check in a stable
+// order — and how many there are in all. A negative limit returns them
 // all; 0 means 100.
 func (s *Store) WorkList(ctx context.Context, f FindingFilter) ([]Finding, int, error) {
 	if f.Limit == 0 {

@@ -407,11 +407,12 @@ type FindingFilter struct {
 	// Search keeps findings whose record id or entity id is Search, or
 	// whose value contains it (ASCII letters in any case).
 	Search string
-	// ByCode orders a work list by agency, source and check rather than
-	// by impact.
-	ByCode bool
-	Limit  int // default 100; negative means no limit
-	Offset int
+	// ByImpact orders a work list check by check, the checks of most
+	// impact first (Impact of the selected findings and the check's
+	// severity), rather than by agency, source and check.
+	ByImpact bool
+	Limit    int // default 100; negative means no limit
+	Offset   int
 }
 
 const findingColumns = `f.id, s.name, a.code, f.check_name, f.kind, f.record_id, f.line, f.entity_id, f.value, f.reason,
@@ -507,11 +508,7 @@ func (s *Store) EachFinding(ctx context.Context, fn func(Finding) error) error {
 // status.
 type FindingCount struct {
 	Source, Agency, Check, Kind string
-	Severity                    string
 	Open, Fixed, NotDefect      int
-	// Impact is Impact(Open, Severity): what finishing the check's open
-	// findings is worth.
-	Impact int
 }
 
 // Finding returns one finding, or ErrNotFound.

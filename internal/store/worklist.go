@@ -28,6 +28,44 @@ func Impact(open int, severity string) int {
 	return open * w
 }
 
+// CheckImpact is one check of one source with its findings' counts, its
+// severity and the impact of its open findings: Impact(Open, Severity),
+// what finishing them is worth.
+type CheckImpact struct {
+	FindingCount
+	Severity string
+	Impact   int
+}
+
+// ChecksByImpact returns the counts of FindingTally in order of impact, the
+// check whose open findings weigh most first, then by agency, source and
+// check.
+func (s *Store) ChecksByImpact(ctx context.Context) ([]CheckImpact, error) {
+	owners, err := s.sourceOwners(ctx)
+	if err != nil {
+		return nil, err
+	}
+	kinds, err := s.checkKinds(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tally, err := s.FindingTally(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ids := map[string]int64{}
+	for id, o := range owners {
+		ids[o.name] = id
+	}
+	out := make([]CheckImpact, len(tally))
+	for i, c := range tally {
+		sev := kinds[groupKey(ids[c.Source], c.Check)].severity
+		out[i] = CheckImpact{FindingCount: c, Severity: sev, Impact: Impact(c.Open, sev)}
+	}
+	slices.SortStableFunc(out, func(a, b CheckImpact) int { return cmp.Compare(b.Impact, a.Impact) })
+	return out, nil
+}
+
 // AgencyImpact is one agency's open findings and their impact.
 type AgencyImpact struct {
 	Agency string
@@ -36,10 +74,10 @@ type AgencyImpact struct {
 }
 
 // AgencyImpacts returns every agency with findings that are not resolved,
-// the agency of most impact (the sum of its checks' FindingCount.Impact)
+// the agency of most impact (the sum of its checks' CheckImpact.Impact)
 // first, then by code.
 func (s *Store) AgencyImpacts(ctx context.Context) ([]AgencyImpact, error) {
-	tally, err := s.FindingTally(ctx)
+	tally, err := s.ChecksByImpact(ctx)
 	if err != nil {
 		return nil, err
 	}
