@@ -170,7 +170,7 @@ func printQuality(out io.Writer, sum *scorecard.Summary) {
 var worklistCommand = command{
 	name:    "worklist",
 	summary: "Export data officers' work lists (open and fixed-but-unconfirmed findings by default) as CSV.",
-	usage:   "[--agency CODE] [--source NAME] [--check NAME] [--status open|fixed|not_defect|resolved] [--out FILE]",
+	usage:   "[--agency CODE] [--source NAME] [--check NAME] [--status open|fixed|not_defect|resolved] [--lang kk|ru|en] [--out FILE]",
 	setup: func(fs *flag.FlagSet) func(context.Context, *flag.FlagSet, io.Writer) error {
 		db := dbFlag(fs)
 		var f store.FindingFilter
@@ -178,10 +178,17 @@ var worklistCommand = command{
 		fs.StringVar(&f.Source, "source", "", "only this source")
 		fs.StringVar(&f.Check, "check", "", "only this check")
 		fs.StringVar(&f.Status, "status", "", "only findings with this status (default: open and fixed)")
+		fs.StringVar(&f.Search, "search", "", "only findings about this record or entity id, or whose value contains this")
 		outFile := fs.String("out", "", "write to FILE instead of standard output")
+		lang := fs.String("lang", "en", "language of the headers, reasons and fixes: kk, ru or en")
 		return func(ctx context.Context, fs *flag.FlagSet, out io.Writer) error {
 			if err := noArgs("worklist", fs); err != nil {
 				return err
+			}
+			switch *lang {
+			case "kk", "ru", "en":
+			default:
+				return usageError{msg: fmt.Sprintf("ortaq worklist: unknown language %q", *lang), hint: "one of kk, ru, en"}
 			}
 			if f.Status != "" && !store.ValidFindingStatus(f.Status) {
 				return usageError{msg: fmt.Sprintf("ortaq worklist: unknown status %q", f.Status),
@@ -203,9 +210,9 @@ var worklistCommand = command{
 				return err
 			}
 			if o.f == nil {
-				return scorecard.WriteCSV(out, findings)
+				return scorecard.WriteCSVLang(out, findings, *lang)
 			}
-			return o.write(func(w io.Writer) error { return scorecard.WriteCSV(w, findings) })
+			return o.write(func(w io.Writer) error { return scorecard.WriteCSVLang(w, findings, *lang) })
 		}
 	},
 }

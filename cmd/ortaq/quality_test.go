@@ -78,9 +78,31 @@ func TestQualityCommand(t *testing.T) {
 		t.Fatalf("work list: %d rows, header %v", len(rows), rows[0])
 	}
 	for _, r := range rows[1:] {
-		if r[1] != "moh" || (r[12] != "open" && r[12] != "fixed") {
+		if r[1] != "moh" || (r[13] != "open" && r[13] != "fixed") {
 			t.Fatalf("work list row of another agency or status: %v", r)
 		}
+	}
+
+	// The same list in Russian: headers, reasons, fixes and statuses.
+	ruPath := filepath.Join(dir, "moh-ru.csv")
+	if out, err := runCLI(t, "worklist", "--db", db, "--agency", "moh", "--lang", "ru", "--out", ruPath); err != nil {
+		t.Fatalf("worklist --lang ru: %v\n%s", err, out)
+	}
+	ru := readRows(t, ruPath)
+	if len(ru) != len(rows) || ru[0][0] != "\ufeffНомер замечания" {
+		t.Fatalf("Russian work list: %d rows (English %d), header %v", len(ru), len(rows), ru[0])
+	}
+	missing := false
+	for _, r := range ru[1:] {
+		if r[13] != "открыто" && r[13] != "исправлено" {
+			t.Fatalf("Russian status %q", r[13])
+		}
+		if strings.HasPrefix(r[10], "Поле national_id не заполнено") && strings.HasPrefix(r[11], "заполните national_id") {
+			missing = true
+		}
+	}
+	if !missing {
+		t.Error("no Russian reason and fix for a missing IIN in the work list")
 	}
 }
 
@@ -98,6 +120,7 @@ func TestQualityErrors(t *testing.T) {
 		{[]string{"quality", "--db", db, "--checks", bad}, "quality.yaml:3"},
 		{[]string{"quality", "--db", db, "--checks", filepath.Join(dir, "nope.yaml")}, "nope.yaml"},
 		{[]string{"worklist", "--db", db, "--status", "done"}, `unknown status "done"`},
+		{[]string{"worklist", "--db", db, "--lang", "de"}, `unknown language "de"`},
 		{[]string{"quality", "--db", db, "extra"}, "extra"},
 	} {
 		out, err := runCLI(t, tc.args...)

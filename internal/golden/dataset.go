@@ -38,12 +38,20 @@ type Source struct {
 	// Records are the live records in record id order.
 	Records []Record
 	// Runs are the source's latest ingest runs, newest first (at most
-	// HistoryRuns), for checks that compare a load with its history.
+	// HistoryRuns), without accepted corrections.
 	Runs []store.RunInfo
-	// Quarantine holds the rows the latest run could not store.
+	// Loads are the runs that checks comparing a load with its history
+	// (volume, schema) compare, newest first: the full loads among Runs, or
+	// every run when the source had no full load in that window. A delta
+	// (a push of what changed) is never measured against a full extract.
+	Loads []store.RunInfo
+	// Quarantine holds the rows quarantined in the source's live state
+	// (store.LiveQuarantine), by line, at most maxQuarantine of them;
+	// Quarantined counts them all.
 	Quarantine []store.Quarantined
-	// Columns are the extract's columns in the latest run that stored a
-	// version, and PrevColumns those of the run before it (nil when unknown).
+	// Columns are the extract's columns in the latest of Loads that stored
+	// a version, and PrevColumns those of the load before it (nil when
+	// unknown).
 	Columns, PrevColumns []string
 
 	attrNames []string       // every attribute name its records hold
@@ -154,14 +162,19 @@ func (src *Source) history(ctx context.Context, st *store.Store) error {
 	if len(src.Runs) == 0 {
 		return nil
 	}
-	if src.Runs[0].Quarantined > 0 {
-		src.Quarantine, err = st.Quarantine(ctx, store.QuarantineFilter{Source: src.Name, RunID: src.Runs[0].ID, Limit: maxQuarantine})
-		if err != nil {
-			return err
+	for _, r := range src.Runs {
+		if r.Mode == "full" {
+			src.Loads = append(src.Loads, r)
 		}
 	}
+	if len(src.Loads) == 0 {
+		src.Loads = src.Runs
+	}
+	if src.Quarantine, src.Quarantined, err = st.LiveQuarantine(ctx, src.Name, maxQuarantine); err != nil {
+		return err
+	}
 	var found [][]string
-	for _, r := range src.Runs {
+	for _, r := range src.Loads {
 		if r.Stored == 0 || len(found) == 2 {
 			continue
 		}

@@ -17,8 +17,8 @@ func runAge(x *env, s *golden.Source, c *Check, res *Result) {
 		}
 		res.Total++
 		if v > x.asOf {
-			f := finding(r, v, fmt.Sprintf("%s %s is after %s, the data's date", c.Field, v, x.asOf))
-			f.Suggestion = "correct the date; a digit of the year is probably mistyped"
+			f := finding(r, v, msg("q.age.future", c.Field, v, x.asOf))
+			f.suggest(msg("q.age.future.fix"))
 			res.Findings = append(res.Findings, f)
 			continue
 		}
@@ -30,12 +30,12 @@ func runAge(x *env, s *golden.Source, c *Check, res *Result) {
 			continue
 		}
 		if years := fullYears(v, x.asOf); float64(years) > limit {
-			what := ""
+			m := msg("q.age.old", c.Field, v, years, limit)
 			if c.MaxYears.By != "" {
-				what = fmt.Sprintf(" for %s %s", c.MaxYears.By, r.Attrs.Get(c.MaxYears.By))
+				m = msg("q.age.old.by", c.Field, v, years, limit, c.MaxYears.By, r.Attrs.Get(c.MaxYears.By))
 			}
-			f := finding(r, v, fmt.Sprintf("%s %s means an age of %d years, above the %v%s", c.Field, v, years, limit, what))
-			f.Suggestion = "correct the date, or close the record if it outlived its subject"
+			f := finding(r, v, m)
+			f.suggest(msg("q.age.old.fix"))
 			res.Findings = append(res.Findings, f)
 		}
 	}

@@ -89,9 +89,9 @@ func (d death) String() string {
 // With after:, the record must also show activity after the death (a
 // visit, a payment), which makes the finding near certain.
 func runDeadActive(x *env, s *golden.Source, c *Check, res *Result) {
-	state := "the record is still in " + s.Name
+	key, state := "q.dead_active.in", s.Name
 	if len(c.Where) > 0 {
-		state = strings.Replace(whereText(c.Where), " is ", " is still ", 1)
+		key, state = "q.dead_active.reason", strings.Replace(whereText(c.Where), " is ", " is still ", 1)
 	}
 	dead := x.deaths()
 	for r := range records(s, c) {
@@ -100,17 +100,17 @@ func runDeadActive(x *env, s *golden.Source, c *Check, res *Result) {
 		if !ok || d.date >= x.asOf {
 			continue
 		}
-		reason := fmt.Sprintf("the person died on %s, yet %s", d, state)
+		reason := msg(key, d, state)
 		if c.After != "" {
 			a, ok := value(r, c.After)
 			if !ok || !isoDate(a) || a <= d.date {
 				continue
 			}
-			reason += fmt.Sprintf(" and %s %s is after the death", c.After, a)
+			reason = msg(key+".after", d, state, c.After, a)
 		}
 		f := finding(r, d.date, reason)
 		f.Related = []string{d.record}
-		f.Suggestion = "close the record as of " + d.date + " and review what happened on it since"
+		f.suggest(msg("q.dead_active.fix", d.date))
 		res.Findings = append(res.Findings, f)
 	}
 }
@@ -150,9 +150,9 @@ func runDeadReference(x *env, s *golden.Source, c *Check, res *Result) {
 		if !ok || d.date >= x.asOf {
 			continue
 		}
-		f := finding(r, iin, fmt.Sprintf("%s %s names a person who died on %s", c.Field, iin, d))
+		f := finding(r, iin, msg("q.dead_reference.reason", c.Field, iin, d))
 		f.Related = []string{d.record}
-		f.Suggestion = "re-register the record to the heir or new holder, or close it as of " + d.date
+		f.suggest(msg("q.dead_reference.fix", d.date))
 		res.Findings = append(res.Findings, f)
 	}
 }
@@ -176,9 +176,9 @@ func runAfterDeath(x *env, s *golden.Source, c *Check, res *Result) {
 		if !ok || start <= d.date {
 			continue
 		}
-		f := finding(r, v, fmt.Sprintf("%s %s starts after the person died on %s", c.Field, v, d))
+		f := finding(r, v, msg("q.after_death.reason", c.Field, v, d))
 		f.Related = []string{d.record}
-		f.Suggestion = "withdraw the record, or correct the IIN if it names the wrong person"
+		f.suggest(msg("q.after_death.fix"))
 		res.Findings = append(res.Findings, f)
 	}
 }

@@ -1,8 +1,6 @@
 package quality
 
 import (
-	"fmt"
-
 	"github.com/ortaq/ortaq/internal/golden"
 )
 
@@ -17,11 +15,11 @@ func runGroupSize(x *env, s *golden.Source, c *Check, res *Result) {
 	res.Total = total
 	for _, g := range gs {
 		v := g[0].Attrs.Get(c.By)
-		reason := fmt.Sprintf("%s %s has %d records, above the %d expected at most", c.By, v, len(g), c.MaxCount)
+		reason := msg("q.group_size.reason", c.By, v, len(g), c.MaxCount)
 		for _, r := range g {
 			f := finding(r, v, reason)
 			f.Related = related(g, r)
-			f.Suggestion = "verify the group with the agency: a registration under the wrong " + c.By + " or a fictitious entry"
+			f.suggest(msg("q.group_size.fix", c.By))
 			res.Findings = append(res.Findings, f)
 		}
 	}

@@ -1,7 +1,6 @@
 package quality
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/ortaq/ortaq/internal/golden"
@@ -15,11 +14,11 @@ func runMissing(x *env, s *golden.Source, c *Check, res *Result) {
 		if strings.TrimSpace(r.Attrs.Get(c.Field)) != "" {
 			continue
 		}
-		f := finding(r, "", c.Field+" is empty")
+		f := finding(r, "", msg("q.missing.reason", c.Field))
 		if v := x.entityValue(r, c.Field); v != "" {
-			f.Suggestion = fmt.Sprintf("fill in %s %s, which the other records of %s hold", c.Field, v, r.EntityID)
+			f.suggest(msg("q.missing.fix.entity", c.Field, v, r.EntityID))
 		} else {
-			f.Suggestion = "fill in " + c.Field + " from the source document"
+			f.suggest(msg("q.missing.fix", c.Field))
 		}
 		res.Findings = append(res.Findings, f)
 	}

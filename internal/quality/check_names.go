@@ -1,7 +1,6 @@
 package quality
 
 import (
-	"fmt"
 	"strings"
 	"unicode"
 
@@ -24,7 +23,7 @@ func runNameMismatch(x *env, s *golden.Source, c *Check, res *Result) {
 		if rec.full == reg.full {
 			return
 		}
-		var diffs []string
+		var diffs []Msg
 		for i := range 3 {
 			a, b := rec.parts[i], reg.parts[i]
 			if a == "" || b == "" || sameName(a, b) || (i == 2 && patronymicVariant(a, b)) {
@@ -32,19 +31,19 @@ func runNameMismatch(x *env, s *golden.Source, c *Check, res *Result) {
 			}
 			switch d := nameDistance(a, b); {
 			case d == 1:
-				diffs = append(diffs, fmt.Sprintf("%s %s differs by a letter from %s", partNames[i], a, b))
+				diffs = append(diffs, msg("q.name.letter", partKeys[i], a, b))
 			case d == 2:
-				diffs = append(diffs, fmt.Sprintf("%s %s differs by two letters from %s", partNames[i], a, b))
+				diffs = append(diffs, msg("q.name.letters2", partKeys[i], a, b))
 			default:
-				diffs = append(diffs, fmt.Sprintf("%s %s is another name than %s", partNames[i], a, b))
+				diffs = append(diffs, msg("q.name.other", partKeys[i], a, b))
 			}
 		}
 		if len(diffs) == 0 {
 			return
 		}
-		f := finding(r, rec.full, fmt.Sprintf("%s (%s %s)", strings.Join(diffs, "; "), reg.source, reg.record))
+		f := finding(r, rec.full, msgList(append(diffs, msg("q.name.source", reg.source, reg.record))))
 		f.Related = []string{reg.record}
-		f.Suggestion = "write the name as " + reg.source + " does: " + reg.full
+		f.suggest(msg("q.name.fix", reg.source, reg.full))
 		res.Findings = append(res.Findings, f)
 	})
 }
@@ -62,22 +61,22 @@ func runKazakhFolded(x *env, s *golden.Source, c *Check, res *Result) {
 		if rec.full == reg.full {
 			return
 		}
-		var folded []string
+		var folded []Msg
 		for i := range 3 {
 			a, b := rec.parts[i], reg.parts[i]
 			if a == "" || b == "" || !cyrillicOnly(a) {
 				continue
 			}
 			if kazakhLetters(a) < kazakhLetters(b) && nameDistance(a, b) <= 2 {
-				folded = append(folded, partNames[i]+" "+a+" for "+b)
+				folded = append(folded, msg("q.folded.reason", a, b, reg.source, reg.record))
 			}
 		}
 		if len(folded) == 0 {
 			return
 		}
-		f := finding(r, rec.full, fmt.Sprintf("written without Kazakh letters: %s (%s %s)", strings.Join(folded, ", "), reg.source, reg.record))
+		f := finding(r, rec.full, msgList(folded))
 		f.Related = []string{reg.record}
-		f.Suggestion = "write " + reg.full + ", in an encoding that holds Kazakh letters (UTF-8)"
+		f.suggest(msg("q.folded.fix", reg.full))
 		res.Findings = append(res.Findings, f)
 	})
 }

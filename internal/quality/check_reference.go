@@ -1,7 +1,6 @@
 package quality
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/ortaq/ortaq/internal/golden"
@@ -42,8 +41,8 @@ records:
 				continue records
 			}
 		}
-		f := finding(r, v, fmt.Sprintf("%s %s names no record of %s (by %s)", c.Field, v, regs, c.attribute()))
-		f.Suggestion = "correct " + c.Field + ", or add what it names to " + regs
+		f := finding(r, v, msg("q.reference.reason", c.Field, v, regs, c.attribute()))
+		f.suggest(msg("q.reference.fix", c.Field, regs))
 		res.Findings = append(res.Findings, f)
 	}
 }

@@ -21,9 +21,10 @@ func runSchema(x *env, s *golden.Source, c *Check, res *Result) {
 	for _, col := range s.PrevColumns {
 		res.Total++
 		if !slices.Contains(s.Columns, col) {
-			res.Findings = append(res.Findings, Finding{Value: col,
-				Reason:     fmt.Sprintf("column %q was in the previous extract and is gone", col),
-				Suggestion: "ask " + s.AgencyCode + " whether it was renamed, and update sources.yaml"})
+			f := Finding{Value: col}
+			f.because(msg("q.schema.gone", col))
+			f.suggest(msg("q.schema.gone.fix", s.AgencyCode))
+			res.Findings = append(res.Findings, f)
 		}
 	}
 	for _, col := range s.Columns {
@@ -31,33 +32,34 @@ func runSchema(x *env, s *golden.Source, c *Check, res *Result) {
 			continue
 		}
 		res.Total++
-		res.Findings = append(res.Findings, Finding{Value: col,
-			Reason:     fmt.Sprintf("column %q is new in this extract", col),
-			Suggestion: "map it in sources.yaml if it is worth keeping"})
+		f := Finding{Value: col}
+		f.because(msg("q.schema.new", col))
+		f.suggest(msg("q.schema.new.fix"))
+		res.Findings = append(res.Findings, f)
 	}
 }
 
-// runQuarantine lists the rows of the latest load that could not be stored
-// (a column too many, a stray quote, no record id), by line. The record id
-// is read from the raw row where it can be.
+// runQuarantine lists the rows of the source's live state that could not
+// be stored (a column too many, a stray quote, no record id), by line: the
+// rows of its latest full load and of the pushes after it, each once
+// (golden.Source.Quarantine), so that loading the same file again changes
+// nothing. The items judged are the live records and those rows. The
+// record id is read from the raw row where it can be.
 func runQuarantine(x *env, s *golden.Source, c *Check, res *Result) {
 	if len(s.Runs) == 0 {
 		return
 	}
-	res.Total = s.Runs[0].Rows
-	res.Failed = s.Runs[0].Quarantined
+	res.Failed = max(s.Quarantined, len(s.Quarantine))
+	res.Total = len(s.Records) + res.Failed
 	for _, q := range s.Quarantine {
 		reason := q.Reason
 		if q.Code != "" {
 			reason = q.Code + ": " + q.Reason
 		}
-		res.Findings = append(res.Findings, Finding{
-			RecordID:   rawRecordID(s, q.Raw),
-			Line:       q.Line,
-			Value:      q.Raw,
-			Reason:     fmt.Sprintf("line %d could not be stored: %s", q.Line, reason),
-			Suggestion: "fix the row in the extract (or at the agency) and load it again",
-		})
+		f := Finding{RecordID: rawRecordID(s, q.Raw), Line: q.Line, Value: q.Raw}
+		f.because(msg("q.quarantine.reason", q.Line, reason))
+		f.suggest(msg("q.quarantine.fix"))
+		res.Findings = append(res.Findings, f)
 	}
 	slices.SortStableFunc(res.Findings, func(a, b Finding) int { return a.Line - b.Line })
 }

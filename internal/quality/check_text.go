@@ -1,7 +1,6 @@
 package quality
 
 import (
-	"fmt"
 	"strings"
 	"unicode"
 
@@ -20,21 +19,21 @@ func runLetterCase(x *env, s *golden.Source, c *Check, res *Result) {
 			continue
 		}
 		res.Total++
-		var why string
+		var key string
 		switch {
 		case c.Want != "upper" && lower == 0:
-			why = "written in capitals"
+			key = "q.case.upper"
 		case c.Want != "lower" && upper == 0:
-			why = "written in small letters"
+			key = "q.case.lower"
 		case c.Want == "upper" && lower > 0:
-			why = "not written in capitals"
+			key = "q.case.notupper"
 		case c.Want == "lower" && upper > 0:
-			why = "has capital letters"
+			key = "q.case.haupper"
 		default:
 			continue
 		}
-		f := finding(r, v, fmt.Sprintf("%s %q is %s", c.Field, v, why))
-		f.Suggestion = "write it " + inCase(v, c.Want)
+		f := finding(r, v, msg(key, c.Field, v))
+		f.suggest(msg("q.case.fix", inCase(v, c.Want)))
 		res.Findings = append(res.Findings, f)
 	}
 }
@@ -101,14 +100,14 @@ func runScript(x *env, s *golden.Source, c *Check, res *Result) {
 		if out == 0 {
 			continue
 		}
-		why := "written in " + scriptName(otherScript(c.Want)) + " letters"
+		key := "q.script.other." + scriptKey(c.Want)
 		if in > 0 {
-			why = "mixes " + scriptName(c.Want) + " and " + scriptName(otherScript(c.Want)) + " letters"
+			key = "q.script.mixed"
 		}
-		f := finding(r, v, fmt.Sprintf("%s %q is %s", c.Field, v, why))
-		f.Suggestion = "write it in " + scriptName(c.Want) + " letters"
+		f := finding(r, v, msg(key, c.Field, v))
+		f.suggest(msg("q.script.fix." + scriptKey(c.Want)))
 		if g := x.spelledIn(r, c.Field, want, other); g != "" {
-			f.Suggestion += ", as another record of " + r.EntityID + " does: " + g
+			f.suggest(msg("q.script.fix."+scriptKey(c.Want)+".entity", r.EntityID, g))
 		}
 		res.Findings = append(res.Findings, f)
 	}
@@ -156,6 +155,14 @@ func otherScript(want string) string {
 		return "cyrillic"
 	}
 	return "latin"
+}
+
+// scriptKey is the script's part of a message key.
+func scriptKey(s string) string {
+	if s == "latin" {
+		return "latin"
+	}
+	return "cyrillic"
 }
 
 func scriptName(s string) string {

@@ -13,9 +13,9 @@ import (
 // checked: the source.
 func runFreshness(x *env, s *golden.Source, c *Check, res *Result) {
 	var newest time.Time
-	what := "the newest record was observed"
+	key := "q.freshness.observed"
 	if c.Since == "run" {
-		what = "the latest load finished"
+		key = "q.freshness.run"
 		if len(s.Runs) > 0 {
 			newest = s.Runs[0].FinishedAt
 		}
@@ -35,11 +35,10 @@ func runFreshness(x *env, s *golden.Source, c *Check, res *Result) {
 	if age <= c.MaxAge {
 		return
 	}
-	res.Findings = append(res.Findings, Finding{
-		Value:      dayString(newest),
-		Reason:     fmt.Sprintf("%s on %s, %s before %s (at most %s allowed)", what, dayString(newest), formatDays(age), x.asOf, formatAge(c.MaxAge)),
-		Suggestion: "ask " + s.AgencyCode + " for a current extract of " + s.Name,
-	})
+	f := Finding{Value: dayString(newest)}
+	f.because(msg(key, dayString(newest), int(age/(24*time.Hour)), x.asOf, formatAge(c.MaxAge)))
+	f.suggest(msg("q.freshness.fix", s.AgencyCode, s.Name))
+	res.Findings = append(res.Findings, f)
 }
 
 func describeFreshness(c *Check) string {
@@ -60,14 +59,18 @@ func formatDays(d time.Duration) string {
 
 // runVolume compares the latest load's row count with the median of the
 // loads before it: a full extract that halves or doubles overnight is more
-// often a broken export than a change in the world. It needs two loads.
+// often a broken export than a change in the world. It compares like with
+// like (golden.Source.Loads): full extracts with full extracts, so that a
+// one-row push is never measured against a whole register. It needs two
+// loads.
 func runVolume(x *env, s *golden.Source, c *Check, res *Result) {
-	if len(s.Runs) < 2 {
+	loads := s.Loads
+	if len(loads) < 2 {
 		return
 	}
 	res.Total = 1
-	prev := make([]int, 0, len(s.Runs)-1)
-	for _, r := range s.Runs[1:] {
+	prev := make([]int, 0, len(loads)-1)
+	for _, r := range loads[1:] {
 		prev = append(prev, r.Rows)
 	}
 	slices.Sort(prev)
@@ -75,7 +78,7 @@ func runVolume(x *env, s *golden.Source, c *Check, res *Result) {
 	if len(prev)%2 == 0 {
 		median = (median + float64(prev[len(prev)/2-1])) / 2
 	}
-	rows := float64(s.Runs[0].Rows)
+	rows := float64(loads[0].Rows)
 	var change float64
 	switch {
 	case median > 0:
@@ -86,12 +89,10 @@ func runVolume(x *env, s *golden.Source, c *Check, res *Result) {
 	if abs(change) <= c.MaxChange {
 		return
 	}
-	res.Findings = append(res.Findings, Finding{
-		Value: fmt.Sprint(s.Runs[0].Rows),
-		Reason: fmt.Sprintf("the latest load (run %d) has %d rows, %s against the median %v of the %d loads before it",
-			s.Runs[0].ID, s.Runs[0].Rows, signedPercent(change), median, len(prev)),
-		Suggestion: "check with " + s.AgencyCode + " that the extract is complete and not doubled",
-	})
+	f := Finding{Value: fmt.Sprint(loads[0].Rows)}
+	f.because(msg("q.volume.reason", loads[0].ID, loads[0].Rows, signedPercent(change), median, len(prev)))
+	f.suggest(msg("q.volume.fix", s.AgencyCode))
+	res.Findings = append(res.Findings, f)
 }
 
 func abs(f float64) float64 {

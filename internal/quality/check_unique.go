@@ -1,7 +1,8 @@
 package quality
 
 import (
-	"fmt"
+	"cmp"
+	"slices"
 	"strings"
 
 	"github.com/ortaq/ortaq/internal/golden"
@@ -36,33 +37,91 @@ func runUnique(x *env, s *golden.Source, c *Check, res *Result) {
 			v += " " + g[0].Attrs.Get(f)
 		}
 		for _, r := range g {
-			f := finding(r, v, fmt.Sprintf("%s %s is shared by %d records", what, v, len(g)))
+			f := finding(r, v, msg("q.unique.reason", what, v, len(g)))
 			f.Related = related(g, r)
-			f.Suggestion = "keep one record for " + v + " and delete or correct the others"
+			f.suggest(msg("q.unique.fix", v))
 			res.Findings = append(res.Findings, f)
 		}
 	}
 }
 
 // runDuplicates finds entities with several records in the source: one
-// patient with several cards, one pupil enrolled at two schools. Every
-// record of such an entity is a finding. It depends on entity resolution:
-// records that were never resolved are not counted.
+// patient with several cards, one pupil enrolled at two schools. Each such
+// cluster is one finding, about the record to keep, with the others to
+// merge into it as Related; its Key is the entity, so that its status
+// survives a change of the record kept. Every record of a cluster fails
+// the check. It depends on entity resolution: records that were never
+// resolved are not counted.
+//
+// The record to keep is, in this order of preference: the one whose
+// national id is filled in and valid, the most complete (the most
+// attributes filled in and valid), the most recently observed, the first
+// by record id; the finding names the rule that decided.
 func runDuplicates(x *env, s *golden.Source, c *Check, res *Result) {
 	gs, total := groups(s, c, 1, func(r *golden.Record) (string, bool) { return r.EntityID, r.EntityID != "" })
 	res.Total = total
 	for _, g := range gs {
-		keep := g[0] // the most recently observed record, else the first by id
-		for _, r := range g[1:] {
-			if r.ObservedAt.After(keep.ObservedAt) {
-				keep = r
+		ranked := slices.Clone(g)
+		slices.SortStableFunc(ranked, compareKeep)
+		keep := ranked[0]
+		others := make([]string, 0, len(ranked)-1)
+		for _, r := range ranked[1:] {
+			others = append(others, r.RecordID)
+		}
+		slices.Sort(others)
+		f := finding(keep, "", msg("q.duplicates.reason", len(g), keep.EntityID, s.Name, keep.RecordID))
+		f.Key = "entity:" + keep.EntityID
+		f.Related = others[:min(len(others), maxRelated)]
+		f.suggest(msg("q.duplicates.fix", strings.Join(f.Related, ", "), keep.RecordID, "@q.keep."+keepRule(ranked[0], ranked[1])))
+		res.Findings = append(res.Findings, f)
+		res.Failed += len(g)
+	}
+}
+
+// keepScore is what decides which record of a duplicate cluster to keep.
+type keepScore struct {
+	validIIN bool
+	filled   int
+}
+
+func scoreKeep(r *golden.Record) keepScore {
+	var k keepScore
+	for a, v := range r.Attrs.All() {
+		if r.Invalid[a] == "" && strings.TrimSpace(v) != "" {
+			k.filled++
+			if a == "national_id" {
+				k.validIIN = true
 			}
 		}
-		for _, r := range g {
-			f := finding(r, "", fmt.Sprintf("one of %d records of %s in %s", len(g), r.EntityID, s.Name))
-			f.Related = related(g, r)
-			f.Suggestion = fmt.Sprintf("merge the records into %s", keep.RecordID)
-			res.Findings = append(res.Findings, f)
-		}
 	}
+	return k
+}
+
+// compareKeep orders the records of a cluster, the one to keep first.
+func compareKeep(a, b *golden.Record) int {
+	ka, kb := scoreKeep(a), scoreKeep(b)
+	switch {
+	case ka.validIIN != kb.validIIN:
+		if ka.validIIN {
+			return -1
+		}
+		return 1
+	case ka.filled != kb.filled:
+		return kb.filled - ka.filled
+	}
+	return cmp.Or(b.ObservedAt.Compare(a.ObservedAt), cmp.Compare(a.RecordID, b.RecordID))
+}
+
+// keepRule names the rule by which keep was preferred to the runner-up.
+func keepRule(keep, next *golden.Record) string {
+	kk, kn := scoreKeep(keep), scoreKeep(next)
+	switch {
+	case kk.validIIN != kn.validIIN:
+		return "valid_iin"
+	case kk.filled != kn.filled:
+		return "complete"
+	case !keep.ObservedAt.Equal(next.ObservedAt):
+		return "recent"
+	}
+	return "first"
 }

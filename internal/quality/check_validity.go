@@ -23,11 +23,11 @@ func runValid(x *env, s *golden.Source, c *Check, res *Result) {
 				continue
 			}
 			v := r.Attrs.Get(c.Field)
-			f := finding(r, v, fmt.Sprintf("%s %s is invalid: %s", c.Field, v, why))
+			f := finding(r, v, msg("q.valid.reason", c.Field, v, why))
 			if g := x.entityValue(r, c.Field); g != "" && g != v {
-				f.Suggestion = fmt.Sprintf("the other records of %s give %s %s", r.EntityID, c.Field, g)
+				f.suggest(msg("q.valid.fix.entity", r.EntityID, c.Field, g))
 			} else {
-				f.Suggestion = "correct " + c.Field + " from the source document"
+				f.suggest(msg("q.valid.fix", c.Field))
 			}
 			res.Findings = append(res.Findings, f)
 			continue
@@ -40,12 +40,12 @@ func runValid(x *env, s *golden.Source, c *Check, res *Result) {
 			attrs = append(attrs, a)
 		}
 		slices.Sort(attrs)
-		var why []string
+		var why []Msg
 		for _, a := range attrs {
-			why = append(why, fmt.Sprintf("%s %s is invalid: %s", a, r.Attrs.Get(a), r.Invalid[a]))
+			why = append(why, msg("q.valid.reason", a, r.Attrs.Get(a), r.Invalid[a]))
 		}
-		f := finding(r, strings.Join(attrs, ", "), strings.Join(why, "; "))
-		f.Suggestion = "correct the values from the source document"
+		f := finding(r, strings.Join(attrs, ", "), msgList(why))
+		f.suggest(msg("q.valid.fix.any"))
 		res.Findings = append(res.Findings, f)
 	}
 }
@@ -61,9 +61,9 @@ func runAllowed(x *env, s *golden.Source, c *Check, res *Result) {
 		if slices.Contains(c.Values, v) {
 			continue
 		}
-		f := finding(r, v, fmt.Sprintf("%s %q is not one of %s", c.Field, v, strings.Join(c.Values, ", ")))
+		f := finding(r, v, msg("q.allowed.reason", c.Field, v, strings.Join(c.Values, ", ")))
 		if m := yamlerr.Suggest(v, c.Values); m != "" {
-			f.Suggestion = fmt.Sprintf("probably %s", m)
+			f.suggest(msg("q.allowed.fix", m))
 		}
 		res.Findings = append(res.Findings, f)
 	}
@@ -101,9 +101,9 @@ func runRange(x *env, s *golden.Source, c *Check, res *Result) {
 		res.Total++
 		switch {
 		case below:
-			res.Findings = append(res.Findings, finding(r, v, fmt.Sprintf("%s %s is below the minimum %s", c.Field, v, c.Min)))
+			res.Findings = append(res.Findings, finding(r, v, msg("q.range.below", c.Field, v, c.Min)))
 		case above:
-			res.Findings = append(res.Findings, finding(r, v, fmt.Sprintf("%s %s is above the maximum %s", c.Field, v, c.Max)))
+			res.Findings = append(res.Findings, finding(r, v, msg("q.range.above", c.Field, v, c.Max)))
 		}
 	}
 }
@@ -129,9 +129,9 @@ func runPattern(x *env, s *golden.Source, c *Check, res *Result) {
 		res.Total++
 		switch {
 		case c.Match != nil && !c.Match.MatchString(v):
-			res.Findings = append(res.Findings, finding(r, v, fmt.Sprintf("%s %q does not match %s", c.Field, v, c.Match)))
+			res.Findings = append(res.Findings, finding(r, v, msg("q.pattern.nomatch", c.Field, v, c.Match)))
 		case c.NotMatch != nil && c.NotMatch.MatchString(v):
-			res.Findings = append(res.Findings, finding(r, v, fmt.Sprintf("%s %q matches %s, which it must not", c.Field, v, c.NotMatch)))
+			res.Findings = append(res.Findings, finding(r, v, msg("q.pattern.match", c.Field, v, c.NotMatch)))
 		}
 	}
 }

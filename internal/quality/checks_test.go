@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/ortaq/ortaq/internal/golden"
+	"github.com/ortaq/ortaq/internal/source"
 	"github.com/ortaq/ortaq/internal/store"
 )
 
@@ -77,7 +78,7 @@ func TestChecks(t *testing.T) {
 		{"script", "cards", "{kind: script, field: full_name, want: cyrillic}",
 			[]string{"bad-iin", "dead-closed", "latin"}, 13, `"Mustafina Zhansulu" is written in Latin letters`, "Мустафина Жансулу"},
 		{"age by species", "herd", "{kind: age, field: birth_date, max_years: {by: species, values: {cattle: 25, sheep: 15, camel: 40}}}",
-			[]string{"h1", "h2", "h3"}, 5, "an age of 26 years, above the 25 for species cattle", ""},
+			[]string{"h1", "h2", "h3"}, 5, "an age of 26 full years, above the limit of 25 for species cattle", ""},
 		{"age default", "herd", "{kind: age, field: birth_date, max_years: {by: species, values: {sheep: 30}, default: 100}}",
 			[]string{"h3", "h5"}, 5, "after 2026-11-01", ""},
 		{"unique", "herd", "{kind: unique, field: tag}",
@@ -85,8 +86,6 @@ func TestChecks(t *testing.T) {
 		{"unique fields", "tax", "{kind: unique, fields: [national_id, period]}",
 			nil, 5, "", ""},
 		{"duplicates", "register", "{kind: duplicates}", nil, 4, "", ""},
-		{"duplicates cards", "tax", "{kind: duplicates, where: {period: [2024-02, 2024-03]}}",
-			[]string{"t-before", "t-month"}, 2, "one of 2 records of P2 in tax", "merge the records into t-before"},
 		{"reference", "herd", "{kind: reference, field: owner_iin, register: register, attribute: national_id}",
 			[]string{"h4", "h5"}, 6, "owner_iin 444 names no record of register (by national_id)", ""},
 		{"reference two registers", "herd", "{kind: reference, field: owner_iin, register: [register, civil], attribute: national_id}",
@@ -105,9 +104,9 @@ func TestChecks(t *testing.T) {
 		{"group_size", "herd", "{kind: group_size, by: owner_iin, max: 2}",
 			[]string{"h1", "h2", "h6"}, 6, "owner_iin 111 has 3 records, above the 2 expected at most", ""},
 		{"name_mismatch", "cards", "{kind: name_mismatch, field: full_name, register: register}",
-			[]string{"folded-typo", "gender", "typo"}, 12, "first name Нурлна differs by a letter from Нұрлан (register 111)", "Ахметов Нұрлан Серікұлы"},
+			[]string{"folded-typo", "gender", "typo"}, 12, "first name Нурлна differs by a letter from Нұрлан; as register 111 writes it", "Ахметов Нұрлан Серікұлы"},
 		{"kazakh_folded", "cards", "{kind: kazakh_folded, field: full_name, register: register}",
-			[]string{"bad-grade", "folded-typo", "patronymic"}, 9, "surname Мустафина for Мұстафина, first name Жансулу for Жансұлу (register 333)", "Мұстафина Жансұлу"},
+			[]string{"bad-grade", "folded-typo", "patronymic"}, 9, "written without Kazakh letters: Мустафина for Мұстафина (register 333); written without Kazakh letters: Жансулу for Жансұлу (register 333)", "Мұстафина Жансұлу"},
 		{"name_mismatch parts", "civil", "{kind: name_mismatch, fields: [last_name, first_name], register: register}",
 			nil, 0, "", ""},
 	}
@@ -142,11 +141,12 @@ func TestLoadChecks(t *testing.T) {
 	runs := func(rows ...int) []store.RunInfo {
 		var out []store.RunInfo
 		for i, n := range rows {
-			out = append(out, store.RunInfo{ID: int64(len(rows) - i), FinishedAt: observed.Add(-time.Duration(i) * 30 * day),
+			out = append(out, store.RunInfo{ID: int64(len(rows) - i), Mode: "full", FinishedAt: observed.Add(-time.Duration(i) * 30 * day),
 				RunCounts: store.RunCounts{Rows: n}})
 		}
 		return out
 	}
+	loads := func(s *golden.Source, runs []store.RunInfo) { s.Runs, s.Loads = runs, runs }
 	tests := []struct {
 		name  string
 		edit  func(s *golden.Source)
@@ -159,22 +159,27 @@ func TestLoadChecks(t *testing.T) {
 		{"stale load", func(s *golden.Source) { s.Runs[0].FinishedAt = observed.Add(-60 * day) },
 			"{kind: freshness, max_age: 30d, since: run}", []string{"2026-08-21"}, 1},
 		{"one load", nil, "{kind: volume, max_change: 0.5}", nil, 0},
-		{"steady volume", func(s *golden.Source) { s.Runs = runs(110, 100, 90, 120) }, "{kind: volume, max_change: 0.5}", nil, 1},
-		{"volume halved", func(s *golden.Source) { s.Runs = runs(40, 100, 90, 120) }, "{kind: volume, max_change: 0.5}", []string{"40"}, 1},
-		{"volume from none", func(s *golden.Source) { s.Runs = runs(5, 0) }, "{kind: volume, max_change: 0.5}", []string{"5"}, 1},
+		{"steady volume", func(s *golden.Source) { loads(s, runs(110, 100, 90, 120)) }, "{kind: volume, max_change: 0.5}", nil, 1},
+		{"volume halved", func(s *golden.Source) { loads(s, runs(40, 100, 90, 120)) }, "{kind: volume, max_change: 0.5}", []string{"40"}, 1},
+		{"push after loads", func(s *golden.Source) {
+			loads(s, runs(100, 100, 90))
+			push := store.RunInfo{ID: 9, Mode: "delta", File: "api", RunCounts: store.RunCounts{Rows: 1}}
+			s.Runs = append([]store.RunInfo{push}, s.Runs...)
+		}, "{kind: volume, max_change: 0.5}", nil, 1},
+		{"volume from none", func(s *golden.Source) { loads(s, runs(5, 0)) }, "{kind: volume, max_change: 0.5}", []string{"5"}, 1},
 		{"schema unknown", nil, "{kind: schema}", nil, 0},
 		{"schema same", func(s *golden.Source) { s.Columns, s.PrevColumns = []string{"a", "b"}, []string{"a", "b"} }, "{kind: schema}", nil, 2},
 		{"schema changed", func(s *golden.Source) { s.Columns, s.PrevColumns = []string{"a", "c", "d"}, []string{"a", "b"} },
 			"{kind: schema}", []string{"b", "c", "d"}, 4},
 		{"quarantine", func(s *golden.Source) {
 			s.Columns = []string{"x", "id", "name"}
-			s.Runs[0].Rows, s.Runs[0].Quarantined = 20, 3
+			s.Runs[0].Rows, s.Runs[0].Quarantined, s.Quarantined = 20, 3, 3
 			s.Quarantine = []store.Quarantined{
 				{Line: 9, Code: "bad_quoting", Raw: `1,R9,Ив"ан`},
 				{Line: 4, Code: "column_count", Raw: "1,R4,a,b"},
 				{Line: 7, Code: "no_record_id", Raw: "1,,c"},
 			}
-		}, "{kind: quarantine}", []string{"R4", "1,,c", "R9"}, 20},
+		}, "{kind: quarantine}", []string{"R4", "1,,c", "R9"}, 9},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -306,5 +311,67 @@ func TestDefaults(t *testing.T) {
 	}
 	if n := 4*len(ds.Sources) + 19; len(rep.Results) != n {
 		t.Errorf("%d results, want %d", len(rep.Results), n)
+	}
+}
+
+// TestDuplicateClusters checks that a cluster of records of one entity is
+// one finding about the record to keep, naming the others and the rule
+// that chose it.
+func TestDuplicateClusters(t *testing.T) {
+	later := observed.Add(24 * time.Hour)
+	tests := []struct {
+		name       string
+		recs       []store.LiveRecord
+		keep       string
+		related    []string
+		suggestion string
+	}{
+		{"valid IIN wins", []store.LiveRecord{
+			rec("c1", "P1", "full_name", "Ахметов Нұрлан", "phone", "+77011234567", "address", "Алматы"),
+			flagged(rec("c2", "P1", "national_id", "111111111111", "full_name", "Ахметов Нұрлан"), "national_id", "check digit"),
+			rec("c3", "P1", "national_id", "111", "full_name", "Ахметов Нұрлан"),
+		}, "c3", []string{"c1", "c2"}, "merge c1, c2 into c3 (the record with a valid IIN)"},
+		{"most complete", []store.LiveRecord{
+			rec("c1", "P1", "national_id", "111", "full_name", "Ахметов Нұрлан"),
+			rec("c2", "P1", "national_id", "111", "full_name", "Ахметов Нұрлан", "phone", "+77011234567"),
+		}, "c2", []string{"c1"}, "merge c1 into c2 (the most complete record)"},
+		{"most recent", []store.LiveRecord{
+			rec("c1", "P1", "national_id", "111", "full_name", "Ахметов Нұрлан"),
+			func() store.LiveRecord {
+				r := rec("c2", "P1", "national_id", "111", "full_name", "Ахметов Нұрлан")
+				r.ObservedAt = later
+				return r
+			}(),
+		}, "c2", []string{"c1"}, "merge c1 into c2 (the most recently updated record)"},
+		{"first by id", []store.LiveRecord{
+			rec("c2", "P1", "national_id", "111", "full_name", "Ахметов Нұрлан"),
+			rec("c1", "P1", "national_id", "111", "full_name", "Ахметов Нұрлан"),
+		}, "c1", []string{"c2"}, "merge c2 into c1 (the first record by id)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for i := range tt.recs {
+				if tt.recs[i].ObservedAt.IsZero() {
+					tt.recs[i].ObservedAt = observed
+				}
+			}
+			src := fixtureSource(7, "clinic", source.EntityPerson,
+				[]string{"national_id:iin", "full_name", "phone", "address"}, tt.recs...)
+			ds := golden.NewDataset(fixtureAsOf, []*golden.Source{src})
+			res := runOne(t, ds, "clinic", "{kind: duplicates}")
+			if len(res.Findings) != 1 {
+				t.Fatalf("%d findings, want one for the cluster: %+v", len(res.Findings), res.Findings)
+			}
+			f := res.Findings[0]
+			if f.RecordID != tt.keep || !slices.Equal(f.Related, tt.related) || f.Suggestion != tt.suggestion {
+				t.Errorf("keep %s, merge %v, %q; want %s, %v, %q", f.RecordID, f.Related, f.Suggestion, tt.keep, tt.related, tt.suggestion)
+			}
+			if f.Key != "entity:P1" || res.Failed != len(tt.recs) || res.Total != len(tt.recs) {
+				t.Errorf("key %q, failed %d of %d; want entity:P1, %d of %d", f.Key, res.Failed, res.Total, len(tt.recs), len(tt.recs))
+			}
+			if f.SuggestionMsg.Key != "q.duplicates.fix" || f.ReasonMsg.Key != "q.duplicates.reason" {
+				t.Errorf("messages %+v %+v", f.ReasonMsg, f.SuggestionMsg)
+			}
+		})
 	}
 }

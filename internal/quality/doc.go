@@ -3,7 +3,8 @@
 // YAML (quality.yaml, next to sources.yaml) or derived from the sources
 // contract (Defaults); Run reports, for each check on each source, how many
 // records failed of how many were checked, and every failing record with
-// the reason in plain English and a suggested fix. docs/quality.md is the
+// the reason and a suggested fix as message keys rendered in kk, ru or en
+// (Messages, Render). docs/quality.md is the
 // user documentation; this comment is its source.
 //
 // # Format
@@ -72,24 +73,28 @@
 //     combination of values, of another record; every record of the group
 //     is a finding.
 //   - duplicates: records resolved into one entity several times in the
-//     source (one patient, several cards); every record of the entity is a
-//     finding, and the other records are Related.
+//     source (one patient, several cards); every record of the entity
+//     fails, and the cluster is one finding about the record to keep (a
+//     valid IIN, else the most complete, the most recent, the first by
+//     id), with the others to merge as Related and the entity as its Key.
 //
 // Timeliness (one item checked: the source):
 //
 //   - freshness {max_age, since?}: as_of minus the newest observation
 //     (since: observed, the default) or the end of the latest load (since:
 //     run) exceeds max_age, written 30d, 2w or 36h.
-//   - volume {max_change}: the latest load's row count differs from the
-//     median of the previous loads by more than the fraction max_change
-//     (0.5 is 50%); nothing is checked before the second load.
+//   - volume {max_change}: the latest full load's row count differs from
+//     the median of the previous full loads by more than the fraction
+//     max_change (0.5 is 50%); deltas and pushes are never measured
+//     against full loads; nothing is checked before the second load.
 //
 // Integrity:
 //
 //   - schema: columns added to or removed from the extract since the load
 //     before (each column is an item).
-//   - quarantine: rows of the latest load that could not be stored, each
-//     with its line and, read from the raw row, its record id.
+//   - quarantine: rows of the source's live state (its latest full load
+//     and the loads after it, each row once) that could not be stored,
+//     each with its line and, read from the raw row, its record id.
 //
 // Consistency, across records and sources:
 //

@@ -21,6 +21,9 @@ type personName struct {
 
 var partNames = [3]string{"surname", "first name", "middle name"}
 
+// partKeys are the name parts as message arguments (see isWordKey).
+var partKeys = [3]string{"@q.part.surname", "@q.part.first", "@q.part.middle"}
+
 // nameFields returns the attributes holding a source's names: the given
 // ones, else last_name, first_name and middle_name when the contract maps
 // them, else full_name.

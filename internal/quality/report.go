@@ -36,10 +36,17 @@ type Finding struct {
 	EntityID string `json:"entity_id,omitempty"`
 	// Value is the offending value.
 	Value string `json:"value,omitempty"`
-	// Reason says in English what is wrong with this record.
-	Reason string `json:"reason"`
-	// Suggestion proposes a fix, often the value another source holds.
-	Suggestion string `json:"suggestion,omitempty"`
+	// Reason says in English what is wrong with this record; ReasonMsg
+	// says it in any language.
+	Reason    string `json:"reason"`
+	ReasonMsg Msg    `json:"reason_msg"`
+	// Suggestion proposes a fix, often the value another source holds,
+	// in English; SuggestionMsg in any language.
+	Suggestion    string `json:"suggestion,omitempty"`
+	SuggestionMsg Msg    `json:"suggestion_msg,omitzero"`
+	// Key identifies the finding within its check when the record does
+	// not: a duplicate cluster is its entity, whichever record is kept.
+	Key string `json:"key,omitempty"`
 	// Related are other records involved (the other cards of a patient,
 	// the other records of a tag), at most maxRelated of them.
 	Related []string `json:"related,omitempty"`

@@ -156,8 +156,10 @@ func matches(attrs golden.Attrs, where []Cond) bool {
 }
 
 // finding starts a finding about record r.
-func finding(r *golden.Record, value, reason string) Finding {
-	return Finding{RecordID: r.RecordID, Line: r.Line, EntityID: r.EntityID, Value: value, Reason: reason}
+func finding(r *golden.Record, value string, reason Msg) Finding {
+	f := Finding{RecordID: r.RecordID, Line: r.Line, EntityID: r.EntityID, Value: value}
+	f.because(reason)
+	return f
 }
 
 // value returns a record's attribute and whether ingest judged it valid

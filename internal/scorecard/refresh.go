@@ -93,9 +93,15 @@ func save(ctx context.Context, st *store.Store, ds *golden.Dataset, rep *quality
 		q.Results = append(q.Results, store.CheckResult{Source: r.Source, Agency: r.Agency, Name: r.Name, Kind: r.Kind,
 			Dimension: r.Dimension, Severity: r.Severity, Description: r.Description, Failed: r.Failed, Total: r.Total})
 		for _, f := range r.Findings {
-			found = append(found, store.Finding{ID: FindingID(r.Source, r.Name, f.RecordID, f.Line, f.Value), Source: r.Source,
-				Agency: r.Agency, Check: r.Name, Kind: r.Kind, RecordID: f.RecordID, Line: f.Line, EntityID: f.EntityID,
-				Value: f.Value, Reason: f.Reason, Suggestion: f.Suggestion, Related: f.Related})
+			key := f.RecordID
+			if f.Key != "" {
+				key = f.Key
+			}
+			found = append(found, store.Finding{ID: FindingID(r.Source, r.Name, key, f.Line, f.Value), Source: r.Source,
+				Agency: r.Agency, Check: r.Name, Kind: r.Kind, Severity: r.Severity, RecordID: f.RecordID, Line: f.Line,
+				EntityID: f.EntityID, Value: f.Value, Reason: f.Reason, Suggestion: f.Suggestion, Related: f.Related,
+				ReasonKey: f.ReasonMsg.Key, ReasonArgs: f.ReasonMsg.Args,
+				SuggestionKey: f.SuggestionMsg.Key, SuggestionArgs: f.SuggestionMsg.Args})
 		}
 	}
 	q.Scores = scoreSources(q.Results, live)

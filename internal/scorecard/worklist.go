@@ -2,7 +2,6 @@ package scorecard
 
 import (
 	"crypto/sha256"
-	"encoding/csv"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -10,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ortaq/ortaq/internal/quality"
+	"github.com/ortaq/ortaq/internal/sheet"
 	"github.com/ortaq/ortaq/internal/store"
 )
 
@@ -52,14 +53,14 @@ func carryOver(found []store.Finding, old map[string]store.Finding, now time.Tim
 		f.Status = store.FindingOpen
 		if prev, ok := old[f.ID]; ok {
 			delete(old, f.ID)
-			f.FirstRun, f.StatusAt, f.Note = prev.FirstRun, prev.StatusAt, prev.Note
+			f.FirstRun, f.StatusAt, f.Note, f.DecidedBy = prev.FirstRun, prev.StatusAt, prev.Note, prev.DecidedBy
 			switch prev.Status {
 			case store.FindingNotDefect:
 				f.Status = store.FindingNotDefect
 			case store.FindingFixed:
-				f.StatusAt, f.Note = now, noteReappeared
+				f.StatusAt, f.Note, f.DecidedBy = now, noteReappeared, ""
 			case store.FindingResolved:
-				f.StatusAt, f.Note = now, noteReopened
+				f.StatusAt, f.Note, f.DecidedBy = now, noteReopened, ""
 			}
 		}
 		if f.Status == store.FindingOpen {
@@ -76,19 +77,33 @@ func carryOver(found []store.Finding, old map[string]store.Finding, now time.Tim
 	return out, open
 }
 
-// worklistHeader is the CSV header of an exported work list.
-var worklistHeader = []string{"finding_id", "agency", "source", "check", "kind", "record_id", "line", "entity_id",
-	"value", "reason", "suggestion", "related", "status", "first_run", "last_run", "status_at", "note"}
+// worklistColumns are the columns of an exported work list, each the
+// key of its header in Messages.
+var worklistColumns = []string{"finding_id", "agency", "source", "check", "kind", "severity", "record_id", "line",
+	"entity_id", "value", "reason", "suggestion", "related", "status", "first_run", "last_run", "status_at", "note",
+	"decided_by"}
 
-// WriteCSV writes findings as a work list a data officer can open in a
-// spreadsheet: one row per finding, RFC 4180, UTF-8 with a byte-order mark
-// so that Excel reads Cyrillic correctly.
+// WriteCSV writes findings as a work list in English: WriteCSVLang with
+// "en".
 func WriteCSV(w io.Writer, findings []store.Finding) error {
-	if _, err := io.WriteString(w, "\ufeff"); err != nil {
+	return WriteCSVLang(w, findings, "en")
+}
+
+// WriteCSVLang writes findings as a work list a data officer can open in a
+// spreadsheet, in lang (kk, ru or en): one row per finding, the header,
+// reasons, suggested fixes and statuses in that language (a finding
+// stored before its texts were keyed keeps its English text), through
+// sheet.Writer: UTF-8 with a byte-order mark, formulas neutralised.
+func WriteCSVLang(w io.Writer, findings []store.Finding, lang string) error {
+	sw, err := sheet.NewWriter(w)
+	if err != nil {
 		return fmt.Errorf("work list: %w", err)
 	}
-	cw := csv.NewWriter(w)
-	if err := cw.Write(worklistHeader); err != nil {
+	header := make([]string, len(worklistColumns))
+	for i, c := range worklistColumns {
+		header[i] = T(lang, "worklist.col."+c)
+	}
+	if err := sw.Write(header); err != nil {
 		return fmt.Errorf("work list: %w", err)
 	}
 	for _, f := range findings {
@@ -96,16 +111,69 @@ func WriteCSV(w io.Writer, findings []store.Finding) error {
 		if f.Line > 0 {
 			line = strconv.Itoa(f.Line)
 		}
-		err := cw.Write([]string{f.ID, f.Agency, f.Source, f.Check, f.Kind, f.RecordID, line, f.EntityID,
-			f.Value, f.Reason, f.Suggestion, strings.Join(f.Related, " "), f.Status,
-			strconv.FormatInt(f.FirstRun, 10), strconv.FormatInt(f.LastRun, 10), f.StatusAt.UTC().Format(time.RFC3339), f.Note})
+		reason, suggestion := f.Reason, f.Suggestion
+		if f.ReasonKey != "" {
+			reason = quality.Render(lang, f.ReasonKey, f.ReasonArgs)
+		}
+		if f.SuggestionKey != "" {
+			suggestion = quality.Render(lang, f.SuggestionKey, f.SuggestionArgs)
+		}
+		err := sw.Write([]string{f.ID, f.Agency, f.Source, f.Check, f.Kind, T(lang, "severity."+f.Severity), f.RecordID, line,
+			f.EntityID, f.Value, reason, suggestion, strings.Join(f.Related, " "), T(lang, "status."+f.Status),
+			strconv.FormatInt(f.FirstRun, 10), strconv.FormatInt(f.LastRun, 10), f.StatusAt.UTC().Format(time.RFC3339), f.Note,
+			f.DecidedBy})
 		if err != nil {
 			return fmt.Errorf("work list: %w", err)
 		}
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
+	if err := sw.Flush(); err != nil {
 		return fmt.Errorf("work list: %w", err)
 	}
 	return nil
+}
+
+// T renders a key of Messages in lang, falling back to English, and to
+// the part of the key after its last dot when there is no text (a status
+// or severity the catalogue does not know yet).
+func T(lang, key string) string {
+	texts, ok := Messages[key]
+	if !ok {
+		return key[strings.LastIndex(key, ".")+1:]
+	}
+	if t := texts[lang]; t != "" {
+		return t
+	}
+	return texts["en"]
+}
+
+// Messages are the work list export's words: column headers, statuses and
+// severities, key -> language -> text. The web layer registers them in its
+// catalogue.
+var Messages = map[string]map[string]string{
+	"worklist.col.finding_id": {"en": "finding_id", "ru": "Номер замечания", "kk": "Ескертпе нөмірі"},
+	"worklist.col.agency":     {"en": "agency", "ru": "Ведомство", "kk": "Ведомство"},
+	"worklist.col.source":     {"en": "source", "ru": "Источник", "kk": "Дереккөз"},
+	"worklist.col.check":      {"en": "check", "ru": "Проверка", "kk": "Тексеру"},
+	"worklist.col.kind":       {"en": "kind", "ru": "Вид проверки", "kk": "Тексеру түрі"},
+	"worklist.col.severity":   {"en": "severity", "ru": "Важность", "kk": "Маңыздылығы"},
+	"worklist.col.record_id":  {"en": "record_id", "ru": "Номер записи", "kk": "Жазба нөмірі"},
+	"worklist.col.line":       {"en": "line", "ru": "Строка", "kk": "Жол"},
+	"worklist.col.entity_id":  {"en": "entity_id", "ru": "Объект учёта", "kk": "Есеп нысаны"},
+	"worklist.col.value":      {"en": "value", "ru": "Значение", "kk": "Мәні"},
+	"worklist.col.reason":     {"en": "reason", "ru": "Описание ошибки", "kk": "Қатенің сипаттамасы"},
+	"worklist.col.suggestion": {"en": "suggestion", "ru": "Как исправить", "kk": "Қалай түзету керек"},
+	"worklist.col.related":    {"en": "related", "ru": "Связанные записи", "kk": "Байланысты жазбалар"},
+	"worklist.col.status":     {"en": "status", "ru": "Статус", "kk": "Мәртебесі"},
+	"worklist.col.first_run":  {"en": "first_run", "ru": "Впервые выявлено (прогон)", "kk": "Алғаш анықталған (іске қосу)"},
+	"worklist.col.last_run":   {"en": "last_run", "ru": "Последний прогон", "kk": "Соңғы іске қосу"},
+	"worklist.col.status_at":  {"en": "status_at", "ru": "Дата статуса", "kk": "Мәртебе күні"},
+	"worklist.col.note":       {"en": "note", "ru": "Комментарий", "kk": "Түсініктеме"},
+	"worklist.col.decided_by": {"en": "decided_by", "ru": "Кто решил", "kk": "Кім шешті"},
+	"status.open":             {"en": "open", "ru": "открыто", "kk": "ашық"},
+	"status.fixed":            {"en": "fixed", "ru": "исправлено", "kk": "түзетілді"},
+	"status.not_defect":       {"en": "not_defect", "ru": "не ошибка", "kk": "қате емес"},
+	"status.resolved":         {"en": "resolved", "ru": "устранено", "kk": "жойылды"},
+	"severity.error":          {"en": "error", "ru": "ошибка", "kk": "қате"},
+	"severity.warning":        {"en": "warning", "ru": "предупреждение", "kk": "ескерту"},
+	"severity.info":           {"en": "info", "ru": "к сведению", "kk": "мәлімет үшін"},
 }

@@ -132,6 +132,9 @@ func (s *Store) GoldenBrief(ctx context.Context, ids []string) (map[string]Golde
 	return out, nil
 }
 
+// likeEscaper escapes the LIKE wildcards of a search.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
 // findingGroup is the findings of one check of one source that a filter
 // selects: the unit a work list is grouped and paged by.
 type findingGroup struct {
@@ -139,6 +142,7 @@ type findingGroup struct {
 	source        string
 	agency, check string
 	kind          string
+	severity      string
 	n             int
 }
 
@@ -172,26 +176,30 @@ func (s *Store) sourceOwners(ctx context.Context) (map[int64]sourceOwner, error)
 // a resolved one almost always to a recent one.
 const kindsWindow = 30
 
-// checkKinds maps "source id/check" to the check's kind, from the check
-// results of recent quality runs: the findings table knows it too, but
-// reading it there means reading every finding.
-func (s *Store) checkKinds(ctx context.Context) (map[string]string, error) {
-	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`SELECT source_id, check_name, kind FROM quality_results
+// checkInfo is what the work list needs of a check: its kind and severity.
+type checkInfo struct{ kind, severity string }
+
+// checkKinds maps "source id/check" to the check's kind and severity, from
+// the check results of recent quality runs: the findings table knows them
+// too, but reading them there means reading every finding.
+func (s *Store) checkKinds(ctx context.Context) (map[string]checkInfo, error) {
+	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`SELECT source_id, check_name, kind, severity FROM quality_results
 		WHERE run_id IN (SELECT id FROM quality_runs ORDER BY id DESC LIMIT ?) ORDER BY run_id`), kindsWindow)
 	if err != nil {
 		return nil, fmt.Errorf("check kinds: %w", err)
 	}
 	defer rows.Close()
-	out := map[string]string{}
+	out := map[string]checkInfo{}
 	for rows.Next() {
 		var (
-			src         int64
-			check, kind string
+			src   int64
+			check string
+			ci    checkInfo
 		)
-		if err := rows.Scan(&src, &check, &kind); err != nil {
+		if err := rows.Scan(&src, &check, &ci.kind, &ci.severity); err != nil {
 			return nil, fmt.Errorf("check kinds: %w", err)
 		}
-		out[groupKey(src, check)] = kind
+		out[groupKey(src, check)] = ci
 	}
 	return out, rows.Err()
 }
@@ -226,6 +234,10 @@ func findingConds(f FindingFilter, owners map[int64]sourceOwner) (where string, 
 	}
 	if f.EntityID != "" {
 		conds, args = append(conds, "f.entity_id = ?"), append(args, f.EntityID)
+	}
+	if f.Search != "" {
+		conds = append(conds, `(f.record_id = ? OR f.entity_id = ? OR LOWER(f.value) LIKE ? ESCAPE '\')`)
+		args = append(args, f.Search, f.Search, "%"+likeEscaper.Replace(strings.ToLower(f.Search))+"%")
 	}
 	if f.Status == "" {
 		conds = append(conds, "f.status IN ('open', 'fixed')")
@@ -263,8 +275,8 @@ func (s *Store) findingGroups(ctx context.Context, f FindingFilter) ([]findingGr
 			rows.Close()
 			return nil, fmt.Errorf("finding groups: %w", err)
 		}
-		o := owners[g.sourceID]
-		g.source, g.agency, g.kind = o.name, o.agency, kinds[groupKey(g.sourceID, g.check)]
+		o, ci := owners[g.sourceID], kinds[groupKey(g.sourceID, g.check)]
+		g.source, g.agency, g.kind, g.severity = o.name, o.agency, ci.kind, ci.severity
 		out = append(out, g)
 	}
 	err = rows.Err()
@@ -276,8 +288,8 @@ func (s *Store) findingGroups(ctx context.Context, f FindingFilter) ([]findingGr
 		if out[i].kind == "" {
 			// A check no recent run knows: ask one of its findings.
 			g := &out[i]
-			err := s.db.QueryRowContext(ctx, s.dialect.rebind(`SELECT kind FROM quality_findings
-				WHERE source_id = ? AND check_name = ? LIMIT 1`), g.sourceID, g.check).Scan(&g.kind)
+			err := s.db.QueryRowContext(ctx, s.dialect.rebind(`SELECT kind, severity FROM quality_findings
+				WHERE source_id = ? AND check_name = ? LIMIT 1`), g.sourceID, g.check).Scan(&g.kind, &g.severity)
 			if err != nil {
 				return nil, fmt.Errorf("finding groups: kind of %s/%s: %w", g.source, g.check, err)
 			}
@@ -287,13 +299,18 @@ func (s *Store) findingGroups(ctx context.Context, f FindingFilter) ([]findingGr
 		out = slices.DeleteFunc(out, func(g findingGroup) bool { return g.kind != f.Kind })
 	}
 	slices.SortFunc(out, func(a, b findingGroup) int {
-		return cmp.Or(cmp.Compare(a.agency, b.agency), cmp.Compare(a.source, b.source), cmp.Compare(a.check, b.check))
+		byImpact := 0
+		if f.ByImpact {
+			byImpact = cmp.Compare(Impact(b.n, b.severity), Impact(a.n, a.severity))
+		}
+		return cmp.Or(byImpact, cmp.Compare(a.agency, b.agency), cmp.Compare(a.source, b.source), cmp.Compare(a.check, b.check))
 	})
 	return out, nil
 }
 
 // FindingTally counts the findings that are not resolved per source and
-// check, by status, from the index alone.
+// check, by status, from the index alone, by agency, source and check;
+// ChecksByImpact orders the same counts by impact.
 func (s *Store) FindingTally(ctx context.Context) ([]FindingCount, error) {
 	owners, err := s.sourceOwners(ctx)
 	if err != nil {
@@ -323,7 +340,7 @@ func (s *Store) FindingTally(ctx context.Context) ([]FindingCount, error) {
 		c := byKey[k]
 		if c == nil {
 			o := owners[src]
-			c = &FindingCount{Source: o.name, Agency: o.agency, Check: check, Kind: kinds[k]}
+			c = &FindingCount{Source: o.name, Agency: o.agency, Check: check, Kind: kinds[k].kind}
 			byKey[k] = c
 		}
 		switch status {
@@ -349,7 +366,9 @@ func (s *Store) FindingTally(ctx context.Context) ([]FindingCount, error) {
 }
 
 // WorkList returns the findings f selects as a data officer's work list
-// reads them — by agency, source and check, and within a check in a stable
+// reads them — check by check, by agency, source and check or, with
+// f.ByImpact, the checks of most impact first (Impact of the selected
+// findings and the check's severity), and within a check in a stable
 // order — and how many there are in all. A negative limit returns them
 // all; 0 means 100.
 func (s *Store) WorkList(ctx context.Context, f FindingFilter) ([]Finding, int, error) {

@@ -230,40 +230,38 @@ func (s *Store) RetireOverrides(ctx context.Context, rs []OverrideRetirement, at
 		return 0, nil
 	}
 	d := s.dialect
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return 0, fmt.Errorf("retire overrides: %w", err)
-	}
-	defer tx.Rollback()
 	n := 0
-	for _, r := range rs {
-		var agency string
-		err := tx.QueryRowContext(ctx, d.rebind(`SELECT a.code FROM ingest_runs r JOIN sources s ON s.id = r.source_id
-			JOIN agencies a ON a.id = s.agency_id WHERE r.id = ? AND r.file NOT LIKE ?`),
-			r.RunID, CorrectionRunPrefix+"%").Scan(&agency)
-		if errors.Is(err, sql.ErrNoRows) {
-			return 0, fmt.Errorf("retire override %s: run %d is unknown or stored a correction", r.CorrectionID, r.RunID)
+	err := s.inTx(ctx, func(tx *tx) error {
+		for _, r := range rs {
+			var agency string
+			err := tx.QueryRowContext(ctx, d.rebind(`SELECT a.code FROM ingest_runs r JOIN sources s ON s.id = r.source_id
+				JOIN agencies a ON a.id = s.agency_id WHERE r.id = ? AND r.file NOT LIKE ?`),
+				r.RunID, CorrectionRunPrefix+"%").Scan(&agency)
+			if errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("retire override %s: run %d is unknown or stored a correction", r.CorrectionID, r.RunID)
+			}
+			if err != nil {
+				return fmt.Errorf("retire override %s: %w", r.CorrectionID, err)
+			}
+			res, err := tx.ExecContext(ctx, d.rebind(`UPDATE correction_overrides SET status = ?, retired_at = ?, retired_run = ?,
+				retired_version = ? WHERE correction_id = ? AND status = ?`),
+				OverrideRetired, d.timeArg(at), r.RunID, r.Version, r.CorrectionID, OverrideActive)
+			if err != nil {
+				return fmt.Errorf("retire override %s: %w", r.CorrectionID, err)
+			}
+			if k, err := res.RowsAffected(); err != nil {
+				return fmt.Errorf("retire override %s: %w", r.CorrectionID, err)
+			} else if k == 0 {
+				continue
+			}
+			if err := s.appendCorrectionEvent(ctx, tx, r.CorrectionID, at, CorrectionApplied, agency, ""); err != nil {
+				return fmt.Errorf("retire override %s: %w", r.CorrectionID, err)
+			}
+			n++
 		}
-		if err != nil {
-			return 0, fmt.Errorf("retire override %s: %w", r.CorrectionID, err)
-		}
-		res, err := tx.ExecContext(ctx, d.rebind(`UPDATE correction_overrides SET status = ?, retired_at = ?, retired_run = ?,
-			retired_version = ? WHERE correction_id = ? AND status = ?`),
-			OverrideRetired, d.timeArg(at), r.RunID, r.Version, r.CorrectionID, OverrideActive)
-		if err != nil {
-			return 0, fmt.Errorf("retire override %s: %w", r.CorrectionID, err)
-		}
-		if k, err := res.RowsAffected(); err != nil {
-			return 0, fmt.Errorf("retire override %s: %w", r.CorrectionID, err)
-		} else if k == 0 {
-			continue
-		}
-		if err := s.appendCorrectionEvent(ctx, tx, r.CorrectionID, at, CorrectionApplied, agency, ""); err != nil {
-			return 0, fmt.Errorf("retire override %s: %w", r.CorrectionID, err)
-		}
-		n++
-	}
-	if err := tx.Commit(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return 0, fmt.Errorf("retire overrides: %w", err)
 	}
 	return n, nil

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -30,8 +31,12 @@ type CheckResult struct {
 	Dimension   string
 	Severity    string
 	Description string
-	Failed      int
-	Total       int
+	// DescriptionKey and DescriptionArgs are Description as a message of
+	// quality.Messages ("" for a description written in quality.yaml).
+	DescriptionKey  string
+	DescriptionArgs []string
+	Failed          int
+	Total           int
 }
 
 // Score is a score of one scope in one run: a source (Key is its name), an
@@ -73,15 +78,23 @@ type Finding struct {
 	RecordID   string
 	Line       int
 	EntityID   string
+	Severity   string // the check's: error, warning or info
 	Value      string
-	Reason     string
-	Suggestion string
-	Related    []string
-	Status     string
-	FirstRun   int64 // 0 on save: this run
-	LastRun    int64 // 0 on save: this run
-	StatusAt   time.Time
-	Note       string
+	Reason     string // in English; ReasonKey renders it in any language
+	Suggestion string // in English; SuggestionKey renders it in any language
+	// ReasonKey and SuggestionKey are keys of quality.Messages, with their
+	// arguments; "" for findings stored before texts were keyed.
+	ReasonKey      string
+	ReasonArgs     []string
+	SuggestionKey  string
+	SuggestionArgs []string
+	Related        []string
+	Status         string
+	FirstRun       int64 // 0 on save: this run
+	LastRun        int64 // 0 on save: this run
+	StatusAt       time.Time
+	Note           string // the reason given with the last decision
+	DecidedBy      string // the officer who made the last decision
 }
 
 // Finding statuses. A data officer marks an open finding fixed or not a
@@ -156,10 +169,19 @@ func (a *applyTx) saveQuality(ctx context.Context, q *QualitySave, srcs map[stri
 			return err
 		}
 	}
+	descArgs := make([]string, len(q.Results))
+	for i := range q.Results {
+		b, err := json.Marshal(nonNilSlice(q.Results[i].DescriptionArgs))
+		if err != nil {
+			return fmt.Errorf("results: %w", err)
+		}
+		descArgs[i] = string(b)
+	}
 	err := a.insertRows(ctx, "quality_results", []string{"run_id", "source_id", "check_name", "kind", "dimension",
-		"severity", "description", "failed", "total"}, len(q.Results), func(args []any, i int) []any {
+		"severity", "description", "description_key", "description_args", "failed", "total"}, len(q.Results), func(args []any, i int) []any {
 		r := &q.Results[i]
-		return append(args, id, srcs[r.Source], r.Name, r.Kind, r.Dimension, r.Severity, r.Description, r.Failed, r.Total)
+		return append(args, id, srcs[r.Source], r.Name, r.Kind, r.Dimension, r.Severity, r.Description, r.DescriptionKey,
+			descArgs[i], r.Failed, r.Total)
 	})
 	if err != nil {
 		return fmt.Errorf("results: %w", err)
@@ -183,7 +205,9 @@ func (a *applyTx) saveQuality(ctx context.Context, q *QualitySave, srcs map[stri
 	if _, err := a.exec(ctx, `DELETE FROM quality_findings`); err != nil {
 		return fmt.Errorf("findings: %w", err)
 	}
-	related := make([]string, len(q.Findings))
+	// related, reason arguments and suggestion arguments of each finding,
+	// as JSON.
+	jsonCols := make([][3]string, len(q.Findings))
 	for i := range q.Findings {
 		f := &q.Findings[i]
 		if _, err := source(f.Source); err != nil {
@@ -192,11 +216,13 @@ func (a *applyTx) saveQuality(ctx context.Context, q *QualitySave, srcs map[stri
 		if !ValidFindingStatus(f.Status) {
 			return fmt.Errorf("finding %s: unknown status %q", f.ID, f.Status)
 		}
-		b, err := json.Marshal(nonNilSlice(f.Related))
-		if err != nil {
-			return fmt.Errorf("finding %s: %w", f.ID, err)
+		for j, l := range [][]string{f.Related, f.ReasonArgs, f.SuggestionArgs} {
+			b, err := json.Marshal(nonNilSlice(l))
+			if err != nil {
+				return fmt.Errorf("finding %s: %w", f.ID, err)
+			}
+			jsonCols[i][j] = string(b)
 		}
-		related[i] = string(b)
 	}
 	d := a.s.dialect
 	err = a.insertRows(ctx, "quality_findings", findingColumnList, len(q.Findings), func(args []any, i int) []any {
@@ -213,7 +239,8 @@ func (a *applyTx) saveQuality(ctx context.Context, q *QualitySave, srcs map[stri
 			at = a.now
 		}
 		return append(args, f.ID, srcs[f.Source], f.Check, f.Kind, f.RecordID, f.Line, f.EntityID, f.Value,
-			f.Reason, f.Suggestion, related[i], f.Status, first, last, d.timeArg(at), f.Note)
+			f.Reason, f.Suggestion, jsonCols[i][0], f.Status, first, last, d.timeArg(at), f.Note,
+			f.Severity, f.ReasonKey, jsonCols[i][1], f.SuggestionKey, jsonCols[i][2], f.DecidedBy)
 	})
 	if err != nil {
 		return fmt.Errorf("findings: %w", err)
@@ -222,7 +249,8 @@ func (a *applyTx) saveQuality(ctx context.Context, q *QualitySave, srcs map[stri
 }
 
 var findingColumnList = []string{"id", "source_id", "check_name", "kind", "record_id", "line", "entity_id", "value",
-	"reason", "suggestion", "related", "status", "first_run", "last_run", "status_at", "note"}
+	"reason", "suggestion", "related", "status", "first_run", "last_run", "status_at", "note",
+	"severity", "reason_key", "reason_args", "suggestion_key", "suggestion_args", "decided_by"}
 
 func nonNilSlice(s []string) []string {
 	if s == nil {
@@ -268,7 +296,7 @@ func (s *Store) QualityRuns(ctx context.Context, limit int) ([]QualityRun, error
 // not "", by agency, source and check name.
 func (s *Store) CheckResults(ctx context.Context, runID int64, source string) ([]CheckResult, error) {
 	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`SELECT r.run_id, s.name, a.code, r.check_name, r.kind, r.dimension,
-			r.severity, r.description, r.failed, r.total
+			r.severity, r.description, r.description_key, r.description_args, r.failed, r.total
 		FROM quality_results r JOIN sources s ON s.id = r.source_id JOIN agencies a ON a.id = s.agency_id
 		WHERE r.run_id = ? AND (? = '' OR s.name = ?)
 		ORDER BY a.code, s.name, r.check_name`), runID, source, source)
@@ -278,10 +306,16 @@ func (s *Store) CheckResults(ctx context.Context, runID int64, source string) ([
 	defer rows.Close()
 	var out []CheckResult
 	for rows.Next() {
-		var c CheckResult
+		var (
+			c    CheckResult
+			args []byte
+		)
 		if err := rows.Scan(&c.RunID, &c.Source, &c.Agency, &c.Name, &c.Kind, &c.Dimension, &c.Severity, &c.Description,
-			&c.Failed, &c.Total); err != nil {
+			&c.DescriptionKey, jsonValue{&args}, &c.Failed, &c.Total); err != nil {
 			return nil, fmt.Errorf("check results: %w", err)
+		}
+		if err := json.Unmarshal(args, &c.DescriptionArgs); err != nil {
+			return nil, fmt.Errorf("check results: %s: description args: %w", c.Name, err)
 		}
 		out = append(out, c)
 	}
@@ -370,24 +404,39 @@ type FindingFilter struct {
 	Kind     string
 	Status   string // one status; "" means open and fixed (still to confirm)
 	EntityID string
+	// Search keeps findings whose record id or entity id is Search, or
+	// whose value contains it (ASCII letters in any case).
+	Search string
+	// ByImpact orders a work list check by check, the checks of most
+	// impact first (Impact of the selected findings and the check's
+	// severity), rather than by agency, source and check.
+	ByImpact bool
 	Limit    int // default 100; negative means no limit
 	Offset   int
 }
 
 const findingColumns = `f.id, s.name, a.code, f.check_name, f.kind, f.record_id, f.line, f.entity_id, f.value, f.reason,
-	f.suggestion, f.related, f.status, f.first_run, f.last_run, f.status_at, f.note`
+	f.suggestion, f.related, f.status, f.first_run, f.last_run, f.status_at, f.note,
+	f.severity, f.reason_key, f.reason_args, f.suggestion_key, f.suggestion_args, f.decided_by`
 
 func scanFinding(sc interface{ Scan(...any) error }) (Finding, error) {
 	var (
-		f       Finding
-		related []byte
+		f                          Finding
+		related, reasonA, suggestA []byte
 	)
 	if err := sc.Scan(&f.ID, &f.Source, &f.Agency, &f.Check, &f.Kind, &f.RecordID, &f.Line, &f.EntityID, &f.Value,
-		&f.Reason, &f.Suggestion, jsonValue{&related}, &f.Status, &f.FirstRun, &f.LastRun, timeValue{&f.StatusAt}, &f.Note); err != nil {
+		&f.Reason, &f.Suggestion, jsonValue{&related}, &f.Status, &f.FirstRun, &f.LastRun, timeValue{&f.StatusAt}, &f.Note,
+		&f.Severity, &f.ReasonKey, jsonValue{&reasonA}, &f.SuggestionKey, jsonValue{&suggestA}, &f.DecidedBy); err != nil {
 		return f, err
 	}
-	if err := json.Unmarshal(related, &f.Related); err != nil {
-		return f, fmt.Errorf("finding %s: related: %w", f.ID, err)
+	for _, c := range []struct {
+		name string
+		b    []byte
+		to   *[]string
+	}{{"related", related, &f.Related}, {"reason args", reasonA, &f.ReasonArgs}, {"suggestion args", suggestA, &f.SuggestionArgs}} {
+		if err := json.Unmarshal(c.b, c.to); err != nil {
+			return f, fmt.Errorf("finding %s: %s: %w", f.ID, c.name, err)
+		}
 	}
 	return f, nil
 }
@@ -397,8 +446,10 @@ func (f FindingFilter) where() (string, []any) {
 	return `FROM quality_findings f JOIN sources s ON s.id = f.source_id JOIN agencies a ON a.id = s.agency_id
 		WHERE (? = '' OR s.name = ?) AND (? = '' OR a.code = ?) AND (? = '' OR f.check_name = ?)
 		AND (? = '' OR f.kind = ?) AND (? = '' OR f.entity_id = ?)
+		AND (? = '' OR f.record_id = ? OR f.entity_id = ? OR LOWER(f.value) LIKE ? ESCAPE '\')
 		AND ((? AND f.status IN ('open', 'fixed')) OR f.status = ?)`,
-		[]any{f.Source, f.Source, f.Agency, f.Agency, f.Check, f.Check, f.Kind, f.Kind, f.EntityID, f.EntityID, statusAll, f.Status}
+		[]any{f.Source, f.Source, f.Agency, f.Agency, f.Check, f.Check, f.Kind, f.Kind, f.EntityID, f.EntityID,
+			f.Search, f.Search, f.Search, "%" + likeEscaper.Replace(strings.ToLower(f.Search)) + "%", statusAll, f.Status}
 }
 
 // Findings returns the findings f selects, by source, check and record, and
@@ -474,22 +525,16 @@ func (s *Store) Finding(ctx context.Context, id string) (Finding, error) {
 }
 
 // SetFindingStatus records a data officer's decision on a finding: fixed,
-// not_defect, or open again. It returns ErrNotFound for an unknown id.
+// not_defect, or open again, with its note, by an officer the caller does
+// not name (DecideFinding names them). It returns ErrNotFound for an
+// unknown id.
 func (s *Store) SetFindingStatus(ctx context.Context, id, status, note string) error {
-	if status != FindingOpen && status != FindingFixed && status != FindingNotDefect {
-		return fmt.Errorf("finding %s: status %q cannot be set by hand (want open, fixed or not_defect)", id, status)
-	}
-	res, err := s.db.ExecContext(ctx, s.dialect.rebind(`UPDATE quality_findings SET status = ?, note = ?, status_at = ? WHERE id = ?`),
-		status, note, s.dialect.timeArg(time.Now()), id)
-	if err != nil {
-		return fmt.Errorf("finding %s: %w", id, err)
-	}
-	if n, err := res.RowsAffected(); err == nil && n == 0 {
-		return fmt.Errorf("finding %s: %w", id, ErrNotFound)
-	}
-	s.changes.Add(1)
-	return nil
+	return s.DecideFinding(ctx, id, Decision{Status: status, Reason: note, Officer: unnamedOfficer})
 }
+
+// unnamedOfficer stands for the officer in decisions made through
+// SetFindingStatus, whose callers do not know who is signed in yet.
+const unnamedOfficer = "(unnamed)"
 
 // QualityConfig returns the stored quality.yaml text and the path it was
 // read from; ErrNotFound when none was stored.

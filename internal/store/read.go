@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -14,7 +15,7 @@ type SourceStats struct {
 	AgencyName  string
 	Live        int // records whose last version is not deleted
 	Versions    int // record versions stored, all runs
-	Quarantined int // rows in quarantine, all runs
+	Quarantined int // rows in quarantine in the live state: see LiveQuarantine
 	Flagged     int // versions stored with an invalid field, all runs
 	Runs        int
 	LastRun     *RunInfo
@@ -36,26 +37,39 @@ type AgencyStats struct {
 	Agency
 	Sources     int
 	Live        int
-	Quarantined int
+	Quarantined int // rows in quarantine in the live state of its sources
 }
 
 // sourceTotals is a subquery of each source's totals over its runs and the id
 // of its last run, whose live_records is the source's live record count.
-const sourceTotals = `(SELECT source_id, SUM(stored) + SUM(deleted) AS versions, SUM(quarantined) AS quarantined,
+const sourceTotals = `(SELECT source_id, SUM(stored) + SUM(deleted) AS versions,
 		SUM(flagged) AS flagged, COUNT(*) AS runs, MAX(id) AS last_id
 	FROM ingest_runs GROUP BY source_id)`
+
+// liveQuarantineTotals is a subquery of each source's quarantined rows in
+// the live state (see LiveQuarantine): the rows of its latest full load and
+// of the loads after it, each distinct line and raw text once.
+const liveQuarantineTotals = `(SELECT d.source_id, COUNT(*) AS quarantined FROM (
+		SELECT DISTINCT q.source_id, q.line, q.raw FROM quarantine q
+		LEFT JOIN ` + lastFullRuns + ` f ON f.source_id = q.source_id
+		WHERE q.run_id >= COALESCE(f.id, 0)) d
+	GROUP BY d.source_id)`
+
+// lastFullRuns is a subquery of each source's latest full load.
+const lastFullRuns = `(SELECT source_id, MAX(id) AS id FROM ingest_runs WHERE mode = 'full' GROUP BY source_id)`
 
 // Sources lists every registered source with its totals and last run, by
 // agency then name, in one query.
 func (s *Store) Sources(ctx context.Context) ([]SourceStats, error) {
 	rows, err := s.db.QueryContext(ctx, `
 		SELECT s.id, s.name, a.code, a.name, s.title, s.entity, s.definition,
-			COALESCE(t.versions, 0), COALESCE(t.quarantined, 0), COALESCE(t.flagged, 0), COALESCE(t.runs, 0),
+			COALESCE(t.versions, 0), COALESCE(lq.quarantined, 0), COALESCE(t.flagged, 0), COALESCE(t.runs, 0),
 			r.id, r.file, r.mode, r.started_at, r.finished_at, r.rows, r.stored, r.unchanged,
 			r.quarantined, r.deleted, r.flagged, r.live_records
 		FROM sources s
 		JOIN agencies a ON a.id = s.agency_id
 		LEFT JOIN `+sourceTotals+` t ON t.source_id = s.id
+		LEFT JOIN `+liveQuarantineTotals+` lq ON lq.source_id = s.id
 		LEFT JOIN ingest_runs r ON r.id = t.last_id
 		ORDER BY a.code, s.name`)
 	if err != nil {
@@ -98,10 +112,11 @@ func (s *Store) Sources(ctx context.Context) ([]SourceStats, error) {
 func (s *Store) Agencies(ctx context.Context) ([]AgencyStats, error) {
 	rows, err := s.db.QueryContext(ctx, `
 		SELECT a.id, a.code, a.name, a.names, COUNT(src.id),
-			COALESCE(SUM(r.live_records), 0), COALESCE(SUM(t.quarantined), 0)
+			COALESCE(SUM(r.live_records), 0), COALESCE(SUM(lq.quarantined), 0)
 		FROM agencies a
 		LEFT JOIN sources src ON src.agency_id = a.id
 		LEFT JOIN `+sourceTotals+` t ON t.source_id = src.id
+		LEFT JOIN `+liveQuarantineTotals+` lq ON lq.source_id = src.id
 		LEFT JOIN ingest_runs r ON r.id = t.last_id
 		GROUP BY a.id, a.code, a.name, a.names
 		ORDER BY a.code`)
@@ -175,6 +190,65 @@ type QuarantineFilter struct {
 	RunID  int64
 	Limit  int // default 100
 	Offset int
+}
+
+// LiveQuarantine returns the rows of a source that are quarantined in its
+// live state, at most limit of them by line, and how many there are.
+//
+// The live state of a source is its latest full load and every load after
+// it (deltas, pushes): a full load replaces what came before, so the rows
+// an earlier full load could not store are superseded, and loading the
+// same file again quarantines its broken rows again without adding to
+// them. A row counts once however many of those loads quarantined it (the
+// same line with the same raw text: a system pushing its broken row
+// again); the newest copy is returned. A source that never had a full load
+// keeps every load's rows.
+func (s *Store) LiveQuarantine(ctx context.Context, source string, limit int) ([]Quarantined, int, error) {
+	var sourceID, from int64
+	err := s.db.QueryRowContext(ctx, s.dialect.rebind(`SELECT s.id, COALESCE((SELECT MAX(r.id) FROM ingest_runs r
+		WHERE r.source_id = s.id AND r.mode = 'full'), 0) FROM sources s WHERE s.name = ?`), source).Scan(&sourceID, &from)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, 0, fmt.Errorf("live quarantine %s: %w", source, ErrNotFound)
+	}
+	if err != nil {
+		return nil, 0, fmt.Errorf("live quarantine %s: %w", source, err)
+	}
+	var total int
+	err = s.db.QueryRowContext(ctx, s.dialect.rebind(`SELECT COUNT(*) FROM (SELECT DISTINCT line, raw FROM quarantine
+		WHERE source_id = ? AND run_id >= ?) d`), sourceID, from).Scan(&total)
+	if err != nil {
+		return nil, 0, fmt.Errorf("live quarantine %s: %w", source, err)
+	}
+	if total == 0 || limit <= 0 {
+		return nil, total, nil
+	}
+	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`
+		SELECT run_id, file, line, code, field, reason, raw FROM quarantine
+		WHERE source_id = ? AND run_id >= ? ORDER BY line, run_id DESC`), sourceID, from)
+	if err != nil {
+		return nil, 0, fmt.Errorf("live quarantine %s: %w", source, err)
+	}
+	defer rows.Close()
+	type key struct {
+		line int
+		raw  string
+	}
+	seen := map[key]bool{}
+	var out []Quarantined
+	for rows.Next() && len(out) < limit {
+		q := Quarantined{Source: source}
+		if err := rows.Scan(&q.RunID, &q.File, &q.Line, &q.Code, &q.Field, &q.Reason, &q.Raw); err != nil {
+			return nil, 0, fmt.Errorf("live quarantine %s: %w", source, err)
+		}
+		if k := (key{q.Line, q.Raw}); !seen[k] {
+			seen[k] = true
+			out = append(out, q)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("live quarantine %s: %w", source, err)
+	}
+	return out, total, nil
 }
 
 // Quarantine lists quarantined rows, newest run first, then by line.

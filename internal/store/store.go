@@ -27,10 +27,14 @@ import (
 // DefaultDSN is where ortaq keeps its data when --db is not given.
 const DefaultDSN = "sqlite:./ortaq-data/ortaq.db"
 
-// Errors with an errors.Is contract. HTTP handlers map ErrNotFound to 404
-// and ErrSchemaOutdated to 503.
+// Errors with an errors.Is contract. HTTP handlers map ErrNotFound to 404,
+// ErrInvalid to 400 and ErrSchemaOutdated to 503.
 var (
-	ErrNotFound       = errors.New("not found")
+	ErrNotFound = errors.New("not found")
+	// ErrInvalid: the caller asked for something the store refuses
+	// whatever its data (a status that cannot be set by hand, a decision
+	// with no officer).
+	ErrInvalid        = errors.New("invalid request")
 	ErrSchemaOutdated = errors.New("database schema is outdated: run 'ortaq migrate'")
 )
 
