@@ -68,7 +68,7 @@ func TestAuditVerifyCommand(t *testing.T) {
 		want   []string // in the output; nil for a clean log
 	}{
 		{"clean", "", nil},
-		{"edited", `UPDATE audit_records SET purpose = 'marketing' WHERE idx = 7`, []string{"edited", "index 7"}},
+		{"edited", `UPDATE audit_records SET purpose = 'marketing' WHERE idx = 7`, []string{"edited", "index 7", "or the leaf was replaced\n"}},
 		{"deleted", `DELETE FROM audit_records WHERE idx = 12`, []string{"deleted", "index 12"}},
 		{"rewritten", `UPDATE audit_checkpoints SET note = replace(note, 'ortaq.test/audit', 'forged')`, []string{"bad_signature"}},
 	}

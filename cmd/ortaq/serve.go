@@ -95,6 +95,11 @@ func serverFlags(fs *flag.FlagSet) *serverConfig {
 	fs.StringVar(&c.oidcSecretEnv, "oidc-secret-env", "ORTAQ_OIDC_CLIENT_SECRET", "environment variable holding the client secret")
 	fs.StringVar(&c.oidc.RedirectURL, "oidc-redirect", "", "the wallet's callback URL registered at the provider, ending in /wallet/oidc/callback")
 	fs.StringVar(&c.oidc.IINClaim, "oidc-iin-claim", "iin", "the ID token claim holding the citizen's IIN")
+	fs.Func("oidc-scopes", "comma-separated scopes to ask for besides openid, which is always asked for: "+
+		"the scope under which the provider releases the IIN claim, e.g. profile", func(v string) error {
+		c.oidc.Scopes = commaList(v)
+		return nil
+	})
 	return c
 }
 
@@ -204,11 +209,16 @@ func serverTLS(c serverConfig) (*tls.Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	var hosts []string
-	for _, h := range strings.Split(c.hosts, ",") {
-		if h = strings.TrimSpace(h); h != "" {
-			hosts = append(hosts, h)
+	return ca.ServerConfig(commaList(c.hosts))
+}
+
+// commaList splits a comma-separated flag value, dropping blanks.
+func commaList(v string) []string {
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
 		}
 	}
-	return ca.ServerConfig(hosts)
+	return out
 }

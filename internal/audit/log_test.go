@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -414,4 +415,52 @@ func TestReceiptVerify(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestReceiptJSONFields checks that a record refused before any field was
+// chosen (an unknown service) is served with "fields": [], as the API's
+// schema promises, and that a receipt handed out before with "fields":
+// null still verifies, as does the stored log: the change is on the way
+// out only.
+func TestReceiptJSONFields(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		s, v := mustKey(t, testOrigin)
+		l := mustOpen(t, st, s, Options{})
+		rec := testRecord(0)
+		rec.Service, rec.Fields, rec.Decision, rec.Status, rec.Reason = "no-such", nil, Refused, 404, "unknown_service: no service"
+		if _, err := l.Append(ctx, testRecord(1), rec); err != nil {
+			t.Fatal(err)
+		}
+		rc, err := l.Receipt(ctx, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := json.Marshal(rc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(b, []byte(`"fields":[]`)) {
+			t.Fatalf("receipt JSON does not carry \"fields\":[]:\n%s", b)
+		}
+		for name, doc := range map[string][]byte{
+			"served now":    b,
+			"served before": bytes.Replace(b, []byte(`"fields":[]`), []byte(`"fields":null`), 1),
+		} {
+			var got Receipt
+			if err := json.Unmarshal(doc, &got); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			if err := got.Verify(v); err != nil {
+				t.Errorf("%s: receipt does not verify: %v", name, err)
+			}
+		}
+		if err := l.Close(); err != nil {
+			t.Fatal(err)
+		}
+		rep, err := Verify(ctx, st, v, [][]byte{[]byte(rc.Checkpoint)}, nil)
+		if err != nil || !rep.OK() {
+			t.Fatalf("Verify = %+v, %v", rep, err)
+		}
+	})
 }

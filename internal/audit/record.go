@@ -6,7 +6,10 @@
 // commitments, and only the holder of a record and its salt can open one.
 package audit
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // Decisions a Record carries.
 const (
@@ -43,4 +46,22 @@ type Record struct {
 	// Salt is random per record; Append draws it. Without it the
 	// commitment cannot be opened, so the log alone reveals nothing.
 	Salt []byte `json:"salt"`
+}
+
+// MarshalJSON encodes r with Fields as an empty array when there are none
+// (a refusal before any field was chosen, such as unknown_service), as the
+// API's schema promises an array, never null. The value is normalised only
+// here, on the way out: the stored record and its commitment do not change,
+// since the commitment encodes no fields and an empty list alike (a count
+// of zero), so receipts handed out with "fields": null still verify.
+//
+// A struct that embeds Record inherits this method and is encoded as the
+// Record alone; give it a named field instead if it must be encoded whole.
+func (r Record) MarshalJSON() ([]byte, error) {
+	type plain Record // without the method, so that Marshal does not recurse
+	p := plain(r)
+	if p.Fields == nil {
+		p.Fields = []string{}
+	}
+	return json.Marshal(p)
 }

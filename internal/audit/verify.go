@@ -383,7 +383,8 @@ func (vf *verifier) finish() {
 	all := vf.problems
 	for _, m := range vf.mismatches {
 		p := Problem{Kind: ProblemEdited, Index: m.index, Detail: fmt.Sprintf(
-			"record %d (request %q) does not open its leaf: a field, its time or its salt was changed, or the leaf was", m.index, m.requestID)}
+			"record %d (request %q) does not open its leaf: a field, its time or its salt was changed, or the leaf was replaced",
+			m.index, m.requestID)}
 		if j, ok := vf.leafAt[m.commitment]; ok && j != m.index {
 			p = Problem{Kind: ProblemReordered, Index: m.index, Detail: fmt.Sprintf(
 				"record %d (request %q) is the record logged at index %d", m.index, m.requestID, j)}

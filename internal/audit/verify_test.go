@@ -264,6 +264,9 @@ func TestVerifyDetectsTampering(t *testing.T) {
 					}
 				}
 				for _, p := range rep.Problems {
+					if w, ok := unfinished(p.Detail); ok {
+						t.Errorf("%s problem at %d stops mid-sentence on %q: %s", p.Kind, p.Index, w, p.Detail)
+					}
 					for _, a := range tt.absent {
 						if p.Kind == a {
 							t.Errorf("unexpected %s problem: %+v\nall:\n%s", a, p, describe(rep))
@@ -326,4 +329,20 @@ func mustExec(t *testing.T, st *store.Store, q string, args ...any) {
 	if _, err := storetest.Exec(t, st, q, args...); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// unfinished reports a detail that ends on a word no English sentence ends
+// on, as a message cut short does ("…, or the leaf was").
+func unfinished(detail string) (string, bool) {
+	words := strings.Fields(detail)
+	if len(words) == 0 {
+		return "", true
+	}
+	last := strings.ToLower(strings.TrimRight(words[len(words)-1], ".,;:"))
+	switch last {
+	case "a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "by", "for", "from", "with",
+		"is", "are", "was", "were", "be", "been", "its", "their", "no", "not", "than", "that", "which":
+		return last, true
+	}
+	return "", false
 }

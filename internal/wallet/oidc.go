@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
@@ -37,12 +38,16 @@ const oidcTimeout = 30 * time.Second
 
 // OIDCConfig configures sign-in through an OpenID Connect provider.
 type OIDCConfig struct {
-	Issuer       string   // the provider's issuer URL; discovery reads Issuer + "/.well-known/openid-configuration"
-	ClientID     string   // this server's client id at the provider
-	ClientSecret string   // this server's client secret; the wallet is a confidential client
-	RedirectURL  string   // this server's callback, e.g. https://wallet.example.kz/wallet/oidc/callback
-	IINClaim     string   // the ID token claim holding the IIN; "" means "iin"
-	Scopes       []string // extra scopes beyond "openid"
+	Issuer       string // the provider's issuer URL; discovery reads Issuer + "/.well-known/openid-configuration"
+	ClientID     string // this server's client id at the provider
+	ClientSecret string // this server's client secret; the wallet is a confidential client
+	RedirectURL  string // this server's callback, e.g. https://wallet.example.kz/wallet/oidc/callback
+	IINClaim     string // the ID token claim holding the IIN; "" means "iin"
+	// Scopes are asked for besides "openid", which is always asked for:
+	// a provider releases most claims only under a scope (a Dex server
+	// releases name and preferred_username only under "profile"), so the
+	// scope under which it releases IINClaim must be here.
+	Scopes []string
 }
 
 // OIDC signs citizens in through an OpenID Connect provider with the
@@ -92,7 +97,10 @@ func NewOIDC(ctx context.Context, cfg OIDCConfig) (*OIDC, error) {
 	}
 	scopes := []string{oidc.ScopeOpenID}
 	for _, s := range cfg.Scopes {
-		if s != "" && !slices.Contains(scopes, s) {
+		if err := checkScope(s); err != nil {
+			return nil, fmt.Errorf("oidc config: %w", err)
+		}
+		if !slices.Contains(scopes, s) {
 			scopes = append(scopes, s)
 		}
 	}
@@ -217,6 +225,11 @@ func (o *OIDC) Finish(ctx context.Context, code, verifier, nonce string) (iin st
 	}
 	iin, err = iinFromClaim(claims[o.claim])
 	if err != nil {
+		if _, ok := claims[o.claim]; !ok {
+			// The usual cause is a scope not asked for: say which were.
+			return "", fmt.Errorf("%w: id token claim %q: %w (scopes asked for: %s)", ErrOIDC, o.claim, err,
+				strings.Join(o.oauth.Scopes, " "))
+		}
 		return "", fmt.Errorf("%w: id token claim %q: %w", ErrOIDC, o.claim, err)
 	}
 	return iin, nil
@@ -331,6 +344,21 @@ func checkIssuer(s string) error {
 	default:
 		return fmt.Errorf("issuer %q must use https", s)
 	}
+}
+
+// checkScope requires a scope token as RFC 6749, section 3.3, defines
+// it: printable ASCII without spaces, quotes or backslashes, since the
+// scope parameter is the space-separated list of them.
+func checkScope(s string) error {
+	if s == "" {
+		return errors.New("empty scope")
+	}
+	for _, c := range []byte(s) {
+		if c < 0x21 || c > 0x7e || c == '"' || c == '\\' {
+			return fmt.Errorf("scope %q: not a scope token (printable ASCII without spaces, quotes or backslashes)", s)
+		}
+	}
+	return nil
 }
 
 // checkRedirect requires an absolute http or https URL without a fragment

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -65,12 +66,17 @@ type fakeIdP struct {
 	tokenStatus int                                    // non-zero: the token endpoint fails so
 	discovery   func(d map[string]any)                 // edits the discovery document
 	tokenHook   func(r *http.Request, form url.Values) // sees each token request
+	// iinScope, when set, is the scope under which the provider releases
+	// the iin claim, as a real provider releases profile claims only
+	// under "profile".
+	iinScope string
 }
 
 // fakeGrant is one authorization the fake provider has granted.
 type fakeGrant struct {
 	challenge string
 	nonce     string
+	scopes    []string
 }
 
 func newFakeIdP(tb testing.TB) *fakeIdP {
@@ -180,6 +186,9 @@ func (f *fakeIdP) serveToken(w http.ResponseWriter, r *http.Request) {
 		"nonce": g.nonce,
 		"iin":   oidcIIN,
 	}
+	if f.iinScope != "" && !slices.Contains(g.scopes, f.iinScope) {
+		delete(claims, "iin")
+	}
 	if f.claims != nil {
 		f.claims(claims)
 	}
@@ -222,7 +231,7 @@ func (f *fakeIdP) authorize(tb testing.TB, authURL string) string {
 	}
 	code := rand.Text()
 	f.mu.Lock()
-	f.grants[code] = fakeGrant{challenge: q.Get("code_challenge"), nonce: q.Get("nonce")}
+	f.grants[code] = fakeGrant{challenge: q.Get("code_challenge"), nonce: q.Get("nonce"), scopes: strings.Fields(q.Get("scope"))}
 	f.mu.Unlock()
 	return code
 }
@@ -304,6 +313,17 @@ func TestOIDCFinish(t *testing.T) {
 				}
 			},
 			want: oidcIIN,
+		},
+		{
+			name: "IIN released under the profile scope, asked for",
+			cfg:  func(c *OIDCConfig) { c.Scopes = []string{"profile"} },
+			idp:  func(f *fakeIdP) { f.iinScope = "profile" },
+			want: oidcIIN,
+		},
+		{
+			name:     "IIN released under the profile scope, not asked for",
+			idp:      func(f *fakeIdP) { f.iinScope = "profile" },
+			wantOIDC: true, wantIn: `claim "iin": missing (scopes asked for: openid)`,
 		},
 		{
 			name:     "wrong nonce",
@@ -511,6 +531,30 @@ func TestOIDCStart(t *testing.T) {
 	}
 }
 
+// TestOIDCScopes checks the authorization request asks for openid first,
+// then each configured scope once.
+func TestOIDCScopes(t *testing.T) {
+	f := newFakeIdP(t)
+	for _, tt := range []struct {
+		scopes []string
+		want   string
+	}{
+		{nil, "openid"},
+		{[]string{"profile"}, "openid profile"},
+		{[]string{"profile", "openid", "kz:iin", "profile"}, "openid profile kz:iin"},
+	} {
+		cfg := f.config()
+		cfg.Scopes = tt.scopes
+		u, err := url.Parse(mustNewOIDC(t, cfg).Start().URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := u.Query().Get("scope"); got != tt.want {
+			t.Errorf("scopes %q: scope parameter %q; want %q", tt.scopes, got, tt.want)
+		}
+	}
+}
+
 func TestNewOIDCErrors(t *testing.T) {
 	f := newFakeIdP(t)
 	gone := httptest.NewServer(http.NotFoundHandler())
@@ -530,6 +574,8 @@ func TestNewOIDCErrors(t *testing.T) {
 		{name: "missing client id", cfg: func(c *OIDCConfig) { c.ClientID = "" }, wantIn: "missing client id"},
 		{name: "missing client secret", cfg: func(c *OIDCConfig) { c.ClientSecret = "" }, wantIn: "missing client secret"},
 		{name: "missing redirect", cfg: func(c *OIDCConfig) { c.RedirectURL = "" }, wantIn: "missing redirect URL"},
+		{name: "empty scope", cfg: func(c *OIDCConfig) { c.Scopes = []string{""} }, wantIn: "empty scope"},
+		{name: "scope with a space", cfg: func(c *OIDCConfig) { c.Scopes = []string{"profile email"} }, wantIn: "not a scope token"},
 		{name: "relative redirect", cfg: func(c *OIDCConfig) { c.RedirectURL = "/wallet/oidc/callback" }, wantIn: "not absolute"},
 		{name: "redirect with fragment", cfg: func(c *OIDCConfig) { c.RedirectURL = oidcRedirect + "#x" }, wantIn: "fragment"},
 		{name: "unreachable issuer", cfg: func(c *OIDCConfig) { c.Issuer = goneURL }, wantIn: "oidc discovery at " + goneURL},

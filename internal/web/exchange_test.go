@@ -323,6 +323,8 @@ func (rig *exchangeRig) checkReceipt(t *testing.T, what string, idx uint64, stat
 		t.Errorf("%s: receipt %d: status %d\n%s", what, idx, res.status, res.body)
 		return
 	}
+	// A refusal before any field was chosen still answers "fields": [].
+	mustAPIDoc(t).check(t, "GET", "/api/v1/audit/records/{id}", res)
 	var rc audit.Receipt
 	decodeInto(t, res, &rc)
 	wantDecision := audit.Allowed
