@@ -114,6 +114,9 @@ func (a *applyTx) copyLineage(ctx context.Context, es []LineageEvent) error {
 }
 
 func (a *applyTx) copyFrom(ctx context.Context, table string, cols []string, src pgx.CopyFromSource) error {
+	if a.progress != nil {
+		src = &countingSource{CopyFromSource: src, a: a}
+	}
 	return a.conn.Raw(func(dc any) error {
 		c, ok := dc.(*stdlib.Conn)
 		if !ok {
@@ -124,4 +127,29 @@ func (a *applyTx) copyFrom(ctx context.Context, table string, cols []string, src
 		}
 		return nil
 	})
+}
+
+// copyReport is how many rows a COPY sends between two calls of the
+// progress hook.
+const copyReport = 10000
+
+// countingSource tells the transaction's progress hook about the rows a
+// COPY reads, copyReport at a time and the rest at the end.
+type countingSource struct {
+	pgx.CopyFromSource
+	a *applyTx
+	n int
+}
+
+func (c *countingSource) Next() bool {
+	if !c.CopyFromSource.Next() {
+		c.a.wrote(c.n)
+		c.n = 0
+		return false
+	}
+	if c.n++; c.n == copyReport {
+		c.a.wrote(c.n)
+		c.n = 0
+	}
+	return true
 }
