@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strings"
 
@@ -47,7 +46,7 @@ var ingestCommand = command{
 				return err
 			}
 			defer st.Close()
-			sums, ingestErr := source.IngestContract(ctx, st, c, os.Stderr)
+			sums, ingestErr := source.IngestContract(ctx, st, c, progressOut)
 			if *asJSON {
 				if err := writeJSONLines(out, sums); err != nil {
 					return err
