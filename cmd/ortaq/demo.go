@@ -67,7 +67,7 @@ func demoData(ctx context.Context, st *store.Store, dir string, people int, seed
 	contract := filepath.Join(dir, "sources.yaml")
 	if _, err := os.Stat(contract); err != nil || fresh {
 		start := time.Now()
-		sum, err := synth.Generate(ctx, synth.Options{People: people, Seed: seed, Out: dir, Progress: os.Stderr})
+		sum, err := synth.Generate(ctx, synth.Options{People: people, Seed: seed, Out: dir, Progress: progressOut})
 		if err != nil {
 			return err
 		}
@@ -91,7 +91,7 @@ func demoData(ctx context.Context, st *store.Store, dir string, people int, seed
 	if len(c.Sources) == 0 {
 		slog.InfoContext(ctx, "reusing demo data", "db", st.String(), "hint", "--fresh to synthesise again")
 	} else {
-		sums, err := ingest.Contract(ctx, st, c, os.Stderr)
+		sums, err := ingest.Contract(ctx, st, c, progressOut)
 		printSummaries(out, sums)
 		if err != nil {
 			return err
@@ -99,7 +99,7 @@ func demoData(ctx context.Context, st *store.Store, dir string, people int, seed
 	}
 	// Resolution is incremental: after a reuse it only catches up with
 	// what an interrupted start left unresolved.
-	res, err := resolve.Resolve(ctx, st, resolve.StoreOptions{Options: resolve.Options{Progress: os.Stderr}})
+	res, err := resolve.Resolve(ctx, st, resolve.StoreOptions{Options: resolve.Options{Progress: progressOut}})
 	if err != nil {
 		return err
 	}
@@ -132,7 +132,7 @@ func demoQuality(ctx context.Context, st *store.Store, checks string, loaded boo
 			return err
 		}
 	}
-	sum, err := scorecard.Refresh(ctx, st, cfg)
+	sum, err := scorecard.RefreshWithProgress(ctx, st, cfg, progressOut)
 	if err != nil {
 		return err
 	}

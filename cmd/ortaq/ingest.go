@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strings"
 
@@ -48,7 +47,7 @@ var ingestCommand = command{
 				return err
 			}
 			defer st.Close()
-			sums, ingestErr := ingest.Contract(ctx, st, c, os.Stderr)
+			sums, ingestErr := ingest.Contract(ctx, st, c, progressOut)
 			if *asJSON {
 				if err := writeJSONLines(out, sums); err != nil {
 					return err

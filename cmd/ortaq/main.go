@@ -42,6 +42,11 @@ func logLevel() slog.Level {
 	return l
 }
 
+// progressOut is where long commands show their progress: standard error,
+// where a terminal gets redrawn bars and a pipe plain lines. Tests capture
+// it.
+var progressOut io.Writer = os.Stderr
+
 // run dispatches one command line; it is main without the process around it,
 // so that tests can call it.
 func run(ctx context.Context, args []string, stdout io.Writer) error {

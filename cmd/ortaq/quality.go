@@ -49,7 +49,7 @@ var qualityCommand = command{
 					return err
 				}
 			}
-			sum, err := scorecard.Refresh(ctx, st, cfg)
+			sum, err := scorecard.RefreshWithProgress(ctx, st, cfg, progressOut)
 			if err != nil {
 				return err
 			}

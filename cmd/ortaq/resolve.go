@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/ortaq/ortaq/internal/resolve"
 )
@@ -34,7 +33,7 @@ var resolveCommand = command{
 			}
 			defer st.Close()
 			sums, err := resolve.Resolve(ctx, st, resolve.StoreOptions{
-				Options: resolve.Options{Threshold: *threshold, Progress: os.Stderr},
+				Options: resolve.Options{Threshold: *threshold, Progress: progressOut},
 				Full:    *full, Retrain: *retrain,
 			})
 			if *asJSON {

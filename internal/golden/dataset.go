@@ -4,10 +4,12 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/ortaq/ortaq/internal/progress"
 	"github.com/ortaq/ortaq/internal/source"
 	"github.com/ortaq/ortaq/internal/store"
 )
@@ -85,6 +87,12 @@ func (d *Dataset) EntityOf(r *Record) *Entity {
 // Sources without a parsable definition fail the load: their records could
 // not be read as the contract says.
 func Load(ctx context.Context, st *store.Store) (*Dataset, error) {
+	return LoadWithProgress(ctx, st, nil)
+}
+
+// LoadWithProgress is Load showing its stages on progressTo (nil for none):
+// reading the records, building the golden records.
+func LoadWithProgress(ctx context.Context, st *store.Store, progressTo io.Writer) (*Dataset, error) {
 	stats, err := st.Sources(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("golden: %w", err)
@@ -109,21 +117,28 @@ func Load(ctx context.Context, st *store.Store) (*Dataset, error) {
 	if d.AsOf.IsZero() {
 		d.AsOf = time.Now().UTC()
 	}
+	live := 0
+	for _, s := range stats {
+		live += s.Live
+	}
+	bar := progress.New(progressTo, "read live records", int64(live))
 	err = st.LiveRecords(ctx, func(r store.LiveRecord) error {
 		src := d.byID[r.SourceID]
 		if src == nil {
 			return fmt.Errorf("golden: record %s of unknown source %d", r.RecordID, r.SourceID)
 		}
 		src.Add(r)
+		bar.Add(1)
 		return nil
 	})
+	bar.Finish()
 	if err != nil {
 		return nil, err
 	}
 	if d.ov, err = loadOverrides(ctx, st); err != nil {
 		return nil, fmt.Errorf("golden: %w", err)
 	}
-	d.build()
+	d.build(progressTo)
 	return d, nil
 }
 
@@ -142,7 +157,7 @@ func newDataset(asOf time.Time, sources []*Source, ov *overrideSet) *Dataset {
 		d.byID[s.ID] = s
 		slices.SortFunc(s.Records, func(a, b Record) int { return cmp.Compare(a.RecordID, b.RecordID) })
 	}
-	d.build()
+	d.build(nil)
 	return d
 }
 

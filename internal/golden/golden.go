@@ -15,6 +15,7 @@ package golden
 
 import (
 	"cmp"
+	"io"
 	"iter"
 	"slices"
 	"strings"
@@ -22,6 +23,7 @@ import (
 
 	"github.com/ortaq/ortaq/internal/kz"
 	"github.com/ortaq/ortaq/internal/names"
+	"github.com/ortaq/ortaq/internal/progress"
 	"github.com/ortaq/ortaq/internal/source"
 	"github.com/ortaq/ortaq/internal/store"
 )
@@ -153,8 +155,13 @@ var identity = map[string][]string{
 // display order; nil means every attribute its records have.
 func Attributes(kind string) []string { return identity[kind] }
 
-// build groups records into entities and computes their golden records.
-func (d *Dataset) build() {
+// buildReport is how many entities build takes between two additions to
+// its bar.
+const buildReport = 1000
+
+// build groups records into entities and computes their golden records,
+// showing its progress on progressTo (nil for none).
+func (d *Dataset) build(progressTo io.Writer) {
 	d.Entities = map[string]*Entity{}
 	for _, src := range d.Sources {
 		kind := cmp.Or(src.Entity, source.EntityPerson)
@@ -174,7 +181,13 @@ func (d *Dataset) build() {
 	d.checkOverrides()
 	d.byIIN = map[string]*Entity{}
 	sc := &scratch{byAttr: map[string][]candidate{}}
+	bar := progress.New(progressTo, "build golden records", int64(len(d.Entities)))
+	defer bar.Finish()
+	n := 0
 	for _, e := range d.Entities {
+		if n++; n%buildReport == 0 {
+			bar.Add(buildReport)
+		}
 		e.survive(sc)
 		if e.Kind == source.EntityPerson {
 			if v, ok := e.Value("national_id"); ok && v.Invalid == "" {
@@ -182,6 +195,7 @@ func (d *Dataset) build() {
 			}
 		}
 	}
+	bar.Add(int64(n % buildReport))
 	d.civilEvents()
 	for _, e := range d.Entities {
 		switch e.Kind {

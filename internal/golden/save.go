@@ -4,11 +4,13 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/ortaq/ortaq/internal/names"
+	"github.com/ortaq/ortaq/internal/progress"
 	"github.com/ortaq/ortaq/internal/source"
 	"github.com/ortaq/ortaq/internal/store"
 )
@@ -112,6 +114,12 @@ func SearchTerms(q string) []string {
 // agrees with (Retiring). Should that fail, the golden records stay saved
 // and the next build retires them.
 func (d *Dataset) Save(ctx context.Context, st *store.Store) error {
+	return d.SaveWithProgress(ctx, st, nil)
+}
+
+// SaveWithProgress is Save showing its stages on progressTo (nil for
+// none): storing the golden records, then the search terms.
+func (d *Dataset) SaveWithProgress(ctx context.Context, st *store.Store, progressTo io.Writer) error {
 	ids := make([]string, 0, len(d.Entities))
 	for id := range d.Entities {
 		ids = append(ids, id)
@@ -122,6 +130,29 @@ func (d *Dataset) Save(ctx context.Context, st *store.Store) error {
 		return fmt.Errorf("golden: %w", err)
 	}
 	defer w.Abort()
+	// The writer writes golden records as they come, then every search
+	// term at Commit: two stages, the second's size known by then.
+	var (
+		rows     = progress.New(progressTo, "store golden records", int64(len(ids)))
+		termBar  *progress.Bar
+		rowsLeft = len(ids)
+		nTerms   int
+	)
+	defer func() {
+		rows.Finish()
+		termBar.Finish()
+	}()
+	w.Progress(func(n int) {
+		if rowsLeft > 0 {
+			rows.Add(int64(n))
+			if rowsLeft -= n; rowsLeft <= 0 {
+				rows.Finish()
+				termBar = progress.New(progressTo, "store search terms", int64(nTerms))
+			}
+			return
+		}
+		termBar.Add(int64(n))
+	})
 	var terms []store.SearchTerm
 	seen := map[string]bool{}
 	for _, id := range ids {
@@ -130,6 +161,7 @@ func (d *Dataset) Save(ctx context.Context, st *store.Store) error {
 		if err != nil {
 			return err
 		}
+		nTerms += len(terms)
 		if err := w.Add(ctx, row, terms); err != nil {
 			return fmt.Errorf("golden: %w", err)
 		}

@@ -82,11 +82,14 @@ func Contract(ctx context.Context, st *store.Store, c *source.Contract, progress
 		out  []Summary
 		errs []error
 	)
+	run := countSteps(c, progressTo)
 	for _, src := range c.Sources {
 		if src.File == "" {
 			continue
 		}
-		sum, err := File(ctx, st, src, ids[src.Name], progressTo)
+		sum, err := file(ctx, st, src, ids[src.Name], func(size int64) *progress.Bar {
+			return run.NextBytes("ingest "+src.Name, size)
+		})
 		if err != nil {
 			if ctx.Err() != nil {
 				return out, errors.Join(append(errs, err)...)
@@ -99,21 +102,55 @@ func Contract(ctx context.Context, st *store.Store, c *source.Contract, progress
 	return out, errors.Join(errs...)
 }
 
+// countSteps counts the sources Contract loads and their bytes, so that each
+// source's bar shows "source i of n" and the time left for all.
+func countSteps(c *source.Contract, progressTo io.Writer) *progress.Steps {
+	if progressTo == nil {
+		return nil
+	}
+	var (
+		n     int
+		total int64
+	)
+	for _, src := range c.Sources {
+		if src.File == "" {
+			continue
+		}
+		n++
+		if fi, err := os.Stat(src.File); err == nil {
+			total += fi.Size()
+		}
+	}
+	return progress.NewSteps(progressTo, "source", n, total)
+}
+
 // File loads the source's file in its declared mode (full by default).
 func File(ctx context.Context, st *store.Store, src *source.Source, sourceID int64, progressTo io.Writer) (Summary, error) {
+	return file(ctx, st, src, sourceID, func(size int64) *progress.Bar {
+		if progressTo == nil {
+			return nil
+		}
+		return progress.NewBytes(progressTo, "ingest "+src.Name, size)
+	})
+}
+
+// file is File with the bar that newBar starts for the file's size (nil
+// for none).
+func file(ctx context.Context, st *store.Store, src *source.Source, sourceID int64, newBar func(size int64) *progress.Bar) (Summary, error) {
 	f, err := os.Open(src.File)
-	if err != nil {
-		return Summary{Source: src.Name, File: src.File}, fmt.Errorf("ingest %s: %w", src.Name, err)
-	}
-	defer f.Close()
-	var bar *progress.Bar
-	if progressTo != nil {
-		size := int64(0)
+	size := int64(0)
+	if err == nil {
+		defer f.Close()
 		if fi, err := f.Stat(); err == nil {
 			size = fi.Size()
 		}
-		bar = progress.NewBytes(progressTo, "ingest "+src.Name, size)
-		defer bar.Finish()
+	}
+	// A bar even for a file that cannot be opened keeps the count of
+	// sources right.
+	bar := newBar(size)
+	defer bar.Finish()
+	if err != nil {
+		return Summary{Source: src.Name, File: src.File}, fmt.Errorf("ingest %s: %w", src.Name, err)
 	}
 	mode := src.Mode
 	if mode == "" {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 func TestPlainLines(t *testing.T) {
@@ -81,5 +82,111 @@ func TestReaderFinishesAtTotal(t *testing.T) {
 		if finished := strings.Contains(buf.String(), " in "); finished != (k == 1) {
 			t.Fatalf("after file %d: finished = %v, output %q", k+1, finished, buf.String())
 		}
+	}
+}
+
+// TestLinePerStage: off a terminal, each stage, counted or not, draws a
+// line when it starts and one when it ends, and nothing in between while
+// it runs for less than the throttle.
+func TestLinePerStage(t *testing.T) {
+	var buf bytes.Buffer
+	read := New(&buf, "read records", 10)
+	read.Add(10)
+	read.Finish()
+	train := Stage(&buf, "train model")
+	train.Finish()
+	store := New(&buf, "store entities", 0)
+	store.Add(3)
+	store.Finish()
+	got := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
+	want := []string{
+		"read records: 0/10 (0%)",
+		"read records: 10/10 (100%) ",
+		"train model...",
+		"train model: done in ",
+		"store entities: 0",
+		"store entities: 3 ",
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d lines, want %d:\n%s", len(got), len(want), buf.String())
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(got[i], w) {
+			t.Errorf("line %d = %q; want it to start %q", i+1, got[i], w)
+		}
+	}
+	if strings.ContainsAny(buf.String(), "\r\033") {
+		t.Errorf("non-terminal output has terminal controls: %q", buf.String())
+	}
+}
+
+// TestSteps: each step's bar names its place in the run, and the run
+// counts the units of every step.
+func TestSteps(t *testing.T) {
+	var buf bytes.Buffer
+	s := NewSteps(&buf, "source", 2, 6)
+	for _, name := range []string{"population", "health"} {
+		b := s.NextBytes("ingest "+name, 3)
+		if _, err := io.ReadAll(Reader(strings.NewReader("abc"), b)); err != nil {
+			t.Fatal(err)
+		}
+		b.Finish()
+	}
+	out := buf.String()
+	for _, want := range []string{"ingest population (source 1 of 2): 0 B/3 B (0%)\n", "ingest health (source 2 of 2): 3 B/3 B (100%) "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if n := s.done.Load(); n != 6 {
+		t.Errorf("run counted %d bytes, want 6", n)
+	}
+	var none *Steps
+	b := none.NextBytes("x", 1)
+	b.Add(1)
+	b.Finish()
+	NewSteps(nil, "source", 1, 1).NextBytes("x", 1).Finish()
+}
+
+func TestEstimate(t *testing.T) {
+	tests := []struct {
+		done, total int64
+		elapsed     time.Duration
+		want        time.Duration
+	}{
+		{50, 100, 10 * time.Second, 10 * time.Second},
+		{75, 100, 3 * time.Second, time.Second},
+		{99, 100, 10 * time.Second, time.Second}, // never "about 0s"
+		{1, 100, time.Second, -1},                // too early to tell
+		{0, 100, 10 * time.Second, -1},
+		{100, 100, 10 * time.Second, -1}, // done: what is left cannot be counted
+		{5, 0, 10 * time.Second, -1},     // total unknown
+	}
+	for _, tt := range tests {
+		if got := estimate(tt.done, tt.total, tt.elapsed); got != tt.want {
+			t.Errorf("estimate(%d, %d, %s) = %s; want %s", tt.done, tt.total, tt.elapsed, got, tt.want)
+		}
+	}
+}
+
+// TestTerminalRedraws: on a terminal a stage that adds nothing is still
+// redrawn, so it never looks hung, and stops at Finish.
+func TestTerminalRedraws(t *testing.T) {
+	var buf bytes.Buffer
+	b := (&Bar{w: &buf, label: "store entities", stage: true}).begin(true, 5*time.Millisecond)
+	time.Sleep(60 * time.Millisecond)
+	b.Finish()
+	out := buf.String()
+	if n := strings.Count(out, "\r\033[K"); n < 4 {
+		t.Errorf("%d draws in 60ms at a 5ms period:\n%q", n, out)
+	}
+	last := out[strings.LastIndex(out, "\r\033[K")+len("\r\033[K"):]
+	if !strings.HasPrefix(last, "store entities: done in ") || !strings.HasSuffix(last, "\n") {
+		t.Errorf("last draw = %q; want the final line", last)
+	}
+	after := buf.Len()
+	time.Sleep(20 * time.Millisecond)
+	if buf.Len() != after {
+		t.Errorf("drawn after Finish: %q", buf.String()[after:])
 	}
 }

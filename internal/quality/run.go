@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"io"
 	"iter"
 	"runtime"
 	"slices"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ortaq/ortaq/internal/golden"
+	"github.com/ortaq/ortaq/internal/progress"
 )
 
 // Run runs cfg's checks over ds and reports every result, in the dataset's
@@ -24,6 +26,12 @@ import (
 // once. A config naming a source or attribute the data does not have is
 // an error (see Validate), so that a misspelling never passes silently.
 func Run(ctx context.Context, ds *golden.Dataset, cfg *Config) (*Report, error) {
+	return RunWithProgress(ctx, ds, cfg, nil)
+}
+
+// RunWithProgress is Run counting the checks done on progressTo (nil for
+// none).
+func RunWithProgress(ctx context.Context, ds *golden.Dataset, cfg *Config, progressTo io.Writer) (*Report, error) {
 	if err := cfg.Validate(ds); err != nil {
 		return nil, err
 	}
@@ -59,6 +67,8 @@ func Run(ctx context.Context, ds *golden.Dataset, cfg *Config) (*Report, error) 
 	cost := func(j job) int { return len(j.src.Records) * max(1, kinds[j.c.Kind].cost) }
 	slices.SortStableFunc(order, func(a, b int) int { return cost(jobs[b]) - cost(jobs[a]) })
 	results := make([]Result, len(jobs))
+	bar := progress.New(progressTo, "run quality checks", int64(len(jobs)))
+	defer bar.Finish()
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
@@ -67,6 +77,7 @@ func Run(ctx context.Context, ds *golden.Dataset, cfg *Config) (*Report, error) 
 			defer wg.Done()
 			for i := range next {
 				results[i] = x.run(jobs[i].src, jobs[i].c)
+				bar.Add(1)
 			}
 		}()
 	}
@@ -79,6 +90,7 @@ func Run(ctx context.Context, ds *golden.Dataset, cfg *Config) (*Report, error) 
 	}
 	close(next)
 	wg.Wait()
+	bar.Finish()
 	if err != nil {
 		return nil, fmt.Errorf("quality: %w", err)
 	}

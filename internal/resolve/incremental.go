@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ortaq/ortaq/internal/progress"
 	"github.com/ortaq/ortaq/internal/store"
 )
 
@@ -14,10 +15,13 @@ import (
 // at a time: a few queries per batch, none per record.
 func (r *resolver) incremental(ctx context.Context, watermark int64) error {
 	var changed []store.ResolveRecord
+	read := progress.New(r.opts.Progress, "read changed "+r.kind+" records", 0)
 	maxRun, err := r.st.ChangedSince(ctx, r.kind, watermark, func(rec store.ResolveRecord) error {
 		changed = append(changed, rec)
+		read.Add(1)
 		return nil
 	})
+	read.Finish()
 	slog.Debug("changed records read", "kind", r.kind, "records", len(changed))
 	if err != nil || len(changed) == 0 {
 		return err
@@ -26,6 +30,8 @@ func (r *resolver) incremental(ctx context.Context, watermark int64) error {
 	if size <= 0 {
 		size = 1000
 	}
+	bar := progress.New(r.opts.Progress, "link and store changed "+r.kind+" records", int64(len(changed)))
+	defer bar.Finish()
 	for lo := 0; lo < len(changed); lo += size {
 		hi := min(lo+size, len(changed))
 		mark := watermark
@@ -35,6 +41,7 @@ func (r *resolver) incremental(ctx context.Context, watermark int64) error {
 		if err := r.batch(ctx, changed[lo:hi], mark); err != nil {
 			return err
 		}
+		bar.Add(int64(hi - lo))
 	}
 	return nil
 }

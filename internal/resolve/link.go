@@ -136,18 +136,24 @@ func link(ctx context.Context, t *Table, m *Model, opts Options) (*Result, error
 	res.Stats.Candidates = len(b.cands)
 
 	if m == nil {
+		stage := progress.Stage(opts.Progress, "train "+t.Kind+" model")
 		m = train(t, cs, rs, b, opts)
+		stage.Finish()
 		res.Model = m
 	}
 	s := newScorer(t, cs, m)
 	s.rules = rs
 	res.scorer = s
 
-	edges, pairs := score(s, b.cands, opts)
+	bar = progress.New(opts.Progress, "score "+t.Kind+" pairs", int64(len(b.cands)))
+	edges, pairs := score(s, b.cands, opts, bar)
+	bar.Finish()
 	res.Pairs = pairs
 	res.Stats.Links = len(edges)
 	b.cands = nil
+	stage := progress.Stage(opts.Progress, "cluster "+t.Kind+" records")
 	res.Entity, res.Flags = clusters(s, edges)
+	stage.Finish()
 	seen := map[int32]bool{}
 	for _, e := range res.Entity {
 		seen[e] = true
@@ -195,9 +201,13 @@ func train(t *Table, cs []comparison, rs []rule, b *blocking, opts Options) *Mod
 	return m
 }
 
+// scoreReport is how many pairs a scoring worker weighs between two
+// additions to the bar.
+const scoreReport = 1 << 14
+
 // score weighs every candidate, returning the links and the pairs kept for
-// output.
-func score(s *scorer, cands []candidate, opts Options) ([]edge, []Pair) {
+// output, and counts them on bar.
+func score(s *scorer, cands []candidate, opts Options, bar *progress.Bar) ([]edge, []Pair) {
 	var (
 		mu    sync.Mutex
 		edges []edge
@@ -207,7 +217,10 @@ func score(s *scorer, cands []candidate, opts Options) ([]edge, []Pair) {
 	parallel(len(cands), func(lo, hi int) {
 		var le []edge
 		var lp []Pair
-		for _, c := range cands[lo:hi] {
+		for k, c := range cands[lo:hi] {
+			if k%scoreReport == scoreReport-1 {
+				bar.Add(scoreReport)
+			}
 			w := s.weight(int(c.i), int(c.j), c.pat)
 			// A link between two different valid national ids can never
 			// join clusters (see idsAllow) unless it is overwhelming;
@@ -222,6 +235,7 @@ func score(s *scorer, cands []candidate, opts Options) ([]edge, []Pair) {
 				}
 			}
 		}
+		bar.Add(int64((hi - lo) % scoreReport))
 		mu.Lock()
 		edges = append(edges, le...)
 		pairs = append(pairs, lp...)

@@ -78,6 +78,7 @@ func (rv *Resolver) Resolve(ctx context.Context, opts StoreOptions) ([]StoreSumm
 		return nil, err
 	}
 	modes := map[string]map[string]string{}
+	live := map[string]int{}
 	var kinds []string
 	for _, s := range srcs {
 		def, err := source.Stored(s.ID, s.Definition)
@@ -89,6 +90,7 @@ func (rv *Resolver) Resolve(ctx context.Context, opts StoreOptions) ([]StoreSumm
 		if kind == "" {
 			kind = source.EntityPerson
 		}
+		live[kind] += s.Live
 		if linked(kind) && !slices.Contains(kinds, kind) {
 			kinds = append(kinds, kind)
 		}
@@ -96,7 +98,7 @@ func (rv *Resolver) Resolve(ctx context.Context, opts StoreOptions) ([]StoreSumm
 	sort.Strings(kinds)
 	var out []StoreSummary
 	for _, kind := range kinds {
-		r := &resolver{st: rv.st, kind: kind, modes: modes, opts: opts, cache: rv}
+		r := &resolver{st: rv.st, kind: kind, modes: modes, opts: opts, cache: rv, live: live[kind]}
 		sum, err := r.run(ctx)
 		if err != nil {
 			return out, fmt.Errorf("resolve %s: %w", kind, err)
@@ -137,6 +139,7 @@ type resolver struct {
 	cache *Resolver
 	model *Model
 	next  int64 // number of the next entity id, 0 until the store was asked
+	live  int   // live records of the kind, as the store counts them, for progress
 	sum   StoreSummary
 }
 
@@ -212,7 +215,7 @@ func (r *resolver) counts() store.ResolveCounts {
 func (r *resolver) full(ctx context.Context) error {
 	t := NewTable(r.kind)
 	var refs []store.RecordRef
-	bar := progress.New(r.opts.Progress, "read "+r.kind+" records", 0)
+	bar := progress.New(r.opts.Progress, "read "+r.kind+" records", int64(r.live))
 	maxRun, err := r.st.ChangedSince(ctx, r.kind, 0, func(rec store.ResolveRecord) error {
 		if !rec.Deleted {
 			r.add(t, rec)
@@ -234,6 +237,8 @@ func (r *resolver) full(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	stage := progress.Stage(r.opts.Progress, "match "+r.kind+" clusters to stored entities")
+	defer stage.Finish()
 	old, err := r.st.Membership(ctx, refs)
 	if err != nil {
 		return err
@@ -320,8 +325,18 @@ func (r *resolver) full(ctx context.Context) error {
 		ch.Keys = recordKeys(res.scorer.t, res.scorer.rules, refs, 0, t.Len())
 	}
 	ch.Counts = r.counts()
+	stage.Finish()
 	slog.Info("storing entities", "kind", r.kind, "entities", len(ch.NewEntities), "records", len(ch.Members), "keys", len(ch.Keys))
-	_, err = r.st.ApplyResolve(ctx, ch)
+	return r.apply(ctx, ch)
+}
+
+// apply stores ch, counting the rows it writes on a bar.
+func (r *resolver) apply(ctx context.Context, ch store.ResolveChanges) error {
+	bar := progress.New(r.opts.Progress, "store "+r.kind+" entities, members and keys",
+		int64(len(ch.NewEntities)+len(ch.Members)+len(ch.Keys)+len(ch.Lineage)))
+	defer bar.Finish()
+	ch.Progress = func(n int) { bar.Add(int64(n)) }
+	_, err := r.st.ApplyResolve(ctx, ch)
 	return err
 }
 

@@ -5,10 +5,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"time"
 
 	"github.com/ortaq/ortaq/internal/golden"
+	"github.com/ortaq/ortaq/internal/progress"
 	"github.com/ortaq/ortaq/internal/quality"
 	"github.com/ortaq/ortaq/internal/store"
 )
@@ -30,14 +32,22 @@ type Summary struct {
 // every source and agency, raises alerts against history and updates the
 // work lists, all in one pass over the data.
 func Refresh(ctx context.Context, st *store.Store, cfg *quality.Config) (*Summary, error) {
+	return RefreshWithProgress(ctx, st, cfg, nil)
+}
+
+// RefreshWithProgress is Refresh showing every stage on progressTo (nil for
+// none): reading the records, building and storing the golden records and
+// their search terms, running the checks, comparing the findings with the
+// last run's and storing the run.
+func RefreshWithProgress(ctx context.Context, st *store.Store, cfg *quality.Config, progressTo io.Writer) (*Summary, error) {
 	started := time.Now()
-	ds, err := golden.Load(ctx, st)
+	ds, err := golden.LoadWithProgress(ctx, st, progressTo)
 	if err != nil {
 		return nil, err
 	}
 	slog.InfoContext(ctx, "golden records built", "entities", len(ds.Entities), "elapsed", since(started))
 	t := time.Now()
-	if err := ds.Save(ctx, st); err != nil {
+	if err := ds.SaveWithProgress(ctx, st, progressTo); err != nil {
 		return nil, err
 	}
 	slog.InfoContext(ctx, "golden records stored", "elapsed", since(t))
@@ -47,12 +57,12 @@ func Refresh(ctx context.Context, st *store.Store, cfg *quality.Config) (*Summar
 		}
 	}
 	t = time.Now()
-	rep, err := quality.Run(ctx, ds, cfg)
+	rep, err := quality.RunWithProgress(ctx, ds, cfg, progressTo)
 	if err != nil {
 		return nil, fmt.Errorf("quality checks: %w", err)
 	}
 	slog.InfoContext(ctx, "quality checks run", "checks", len(rep.Results), "elapsed", since(t))
-	sum, err := save(ctx, st, ds, rep, started)
+	sum, err := save(ctx, st, ds, rep, started, progressTo)
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +92,9 @@ func StoredConfig(ctx context.Context, st *store.Store, ds *golden.Dataset) (*qu
 func since(t time.Time) time.Duration { return time.Since(t).Round(time.Millisecond) }
 
 // save scores the report, compares it with history and stores the run.
-func save(ctx context.Context, st *store.Store, ds *golden.Dataset, rep *quality.Report, started time.Time) (*Summary, error) {
+func save(ctx context.Context, st *store.Store, ds *golden.Dataset, rep *quality.Report, started time.Time, progressTo io.Writer) (*Summary, error) {
+	stage := progress.Stage(progressTo, "compare findings with the last run")
+	defer stage.Finish()
 	live := map[string]int{}
 	for _, s := range ds.Sources {
 		live[s.Name] = len(s.Records)
@@ -132,10 +144,16 @@ func save(ctx context.Context, st *store.Store, ds *golden.Dataset, rep *quality
 		return nil, err
 	}
 	q.Findings, q.Run.Findings = carryOver(dedupe(found), old, time.Now().UTC())
+	stage.Finish()
+	bar := progress.New(progressTo, "store quality run and findings",
+		int64(len(q.Results)+len(q.Scores)+len(q.Alerts)+len(q.Findings)))
+	defer bar.Finish()
+	q.Progress = func(n int) { bar.Add(int64(n)) }
 	id, err := st.SaveQuality(ctx, q)
 	if err != nil {
 		return nil, err
 	}
+	bar.Finish()
 	q.Run.ID = id
 	return &Summary{RunID: id, Run: q.Run, Report: rep, Scores: q.Scores, Alerts: q.Alerts, Entities: len(ds.Entities)}, nil
 }

@@ -131,6 +131,11 @@ func (w *GoldenWriter) Commit(ctx context.Context) error {
 	return nil
 }
 
+// Progress makes the writer tell fn how many rows it just wrote after each
+// batch: golden records as Add writes them, then, at Commit, search terms,
+// as many as were added.
+func (w *GoldenWriter) Progress(fn func(rows int)) { w.a.progress = fn }
+
 // Abort leaves the old build in place; it is safe after Commit.
 func (w *GoldenWriter) Abort() { w.a.rollback() }
 

@@ -123,6 +123,11 @@ type QualitySave struct {
 	Scores   []Score
 	Alerts   []Alert
 	Findings []Finding // every finding to keep, new, carried over and resolved
+
+	// Progress, when set, is told how many rows were just written after
+	// each batch of Results, Scores, Alerts and Findings, whose lengths add
+	// up to what it is told in all.
+	Progress func(rows int)
 }
 
 // SaveQuality stores a quality run in one transaction and returns its id:
@@ -134,6 +139,7 @@ func (s *Store) SaveQuality(ctx context.Context, q *QualitySave) (int64, error) 
 		return 0, fmt.Errorf("save quality run: %w", err)
 	}
 	defer a.rollback()
+	a.progress = q.Progress
 	srcs, err := sourceIDs(ctx, a.conn)
 	if err != nil {
 		return 0, fmt.Errorf("save quality run: %w", err)

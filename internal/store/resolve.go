@@ -114,6 +114,11 @@ type ResolveChanges struct {
 	Model     []byte // when non-nil, replaces the stored model (JSON)
 	Watermark int64  // the highest ingest run id now resolved
 	Counts    ResolveCounts
+
+	// Progress, when set, is told how many rows were just written after
+	// each batch of NewEntities, Members, Keys and Lineage, whose lengths
+	// add up to what it is told in all.
+	Progress func(rows int)
 }
 
 // defaultEntityKind is the kind of a source whose definition names none.
@@ -649,6 +654,7 @@ func (s *Store) ApplyResolve(ctx context.Context, ch ResolveChanges) (int64, err
 		return 0, fmt.Errorf("apply resolve %s: %w", ch.Kind, err)
 	}
 	defer a.rollback()
+	a.progress = ch.Progress
 	id, err := a.apply(ctx, &ch)
 	if err != nil {
 		return 0, fmt.Errorf("apply resolve %s: %w", ch.Kind, err)
@@ -720,6 +726,16 @@ type applyTx struct {
 	nowSQL string
 	// copied reports whether a COPY ran (PostgreSQL only).
 	copied bool
+	// progress, when set, is told the rows of each batch written by
+	// insert and copyFrom.
+	progress func(rows int)
+}
+
+// wrote tells the progress hook that n more rows were written.
+func (a *applyTx) wrote(n int) {
+	if a.progress != nil && n > 0 {
+		a.progress(n)
+	}
 }
 
 func (s *Store) beginApply(ctx context.Context) (*applyTx, error) {
@@ -1075,6 +1091,7 @@ func (a *applyTx) insert(ctx context.Context, head, row string, perRow int, tail
 		if err != nil {
 			return err
 		}
+		a.wrote(hi - lo)
 	}
 	return nil
 }

@@ -109,3 +109,37 @@ func (a *applyTx) copyLineage(ctx context.Context, es []LineageEvent) error {
 	})
 	return a.copyFrom(ctx, "entity_lineage", lineageColumns, src)
 }
+
+// copyFrom is tx.copyFrom telling the progress hook about the rows sent.
+func (a *applyTx) copyFrom(ctx context.Context, table string, cols []string, src pgx.CopyFromSource) error {
+	if a.progress != nil {
+		src = &countingSource{CopyFromSource: src, a: a}
+	}
+	return a.tx.copyFrom(ctx, table, cols, src)
+}
+
+// copyReport is how many rows a COPY sends between two calls of the
+// progress hook.
+const copyReport = 10000
+
+// countingSource tells the transaction's progress hook about the rows a
+// COPY reads, copyReport at a time and the rest at the end.
+type countingSource struct {
+	pgx.CopyFromSource
+	a *applyTx
+	n int
+}
+
+// Next counts the row it moves to.
+func (c *countingSource) Next() bool {
+	if !c.CopyFromSource.Next() {
+		c.a.wrote(c.n)
+		c.n = 0
+		return false
+	}
+	if c.n++; c.n == copyReport {
+		c.a.wrote(c.n)
+		c.n = 0
+	}
+	return true
+}
