@@ -173,14 +173,26 @@ function measureLayout(minTarget) {
     }
   }
   for (const el of document.body.querySelectorAll('*')) {
-    // Text drawn by ::before or ::after, such as a card's column label,
-    // when placed on its own (in the flow it is part of its element's line).
+    // Text drawn by ::before or ::after, such as a card's column label.
     for (const which of ['::before', '::after']) {
       const ps = getComputedStyle(el, which);
       if (ps.display === 'none' || !/^["']./.test(ps.content) && !ps.content.startsWith('attr(')) continue;
-      if (ps.position !== 'absolute' && ps.position !== 'fixed') continue;
       if (!visible(el)) continue;
       const cs = getComputedStyle(el);
+      if (ps.position !== 'absolute' && ps.position !== 'fixed') {
+        // In the flow or floated, the label stays inside its element
+        // unless the element's content sticks out of it: then what
+        // sticks out is a box that may cover others' text.
+        if (cs.display.startsWith('inline') || cs.overflowX !== 'visible' || cs.overflowY !== 'visible') continue;
+        if (el.scrollHeight <= el.clientHeight + 1 && el.scrollWidth <= el.clientWidth + 1) continue;
+        const r = el.getBoundingClientRect();
+        const out = el.scrollHeight > el.clientHeight + 1
+          ? { l: r.left, t: r.bottom, r: r.right, b: r.top + el.scrollHeight }
+          : { l: r.right, t: r.top, r: r.left + el.scrollWidth, b: r.bottom };
+        const b = meet(out, clipOf(el.parentElement));
+        if (!empty(b)) boxes.push({ ...b, key: which, el, text: `${which} of ${name(el)}, sticking out of it`, holder: true });
+        continue;
+      }
       if (cs.position === 'static' && ps.position === 'absolute') continue; // placed against some ancestor: not measured
       const base = ps.position === 'fixed' ? { left: 0, top: 0 } : el.getBoundingClientRect();
       const bl = ps.position === 'fixed' ? 0 : parseFloat(cs.borderLeftWidth);
@@ -208,7 +220,7 @@ function measureLayout(minTarget) {
     for (let j = i + 1; j < boxes.length && boxes[j].t < a.b; j++) {
       const b = boxes[j];
       if (a.key === b.key && a.el === b.el) continue; // lines of one text, or one element's own pseudo-element
-      if ((a.control || b.control) && (a.el.contains(b.el) || b.el.contains(a.el))) continue;
+      if ((a.control || a.holder) && a.el.contains(b.el) || (b.control || b.holder) && b.el.contains(a.el)) continue;
       const m = meet(a, b);
       const w = m.r - m.l;
       const h = m.b - m.t;
