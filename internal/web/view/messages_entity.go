@@ -24,11 +24,11 @@ var entityMessages = Messages{
 	"col.identifier": {"kk": "Идентификатор", "ru": "Идентификатор", "en": "Identifier"},
 	"records.title":  {"kk": "Байланысқан жазбалар", "ru": "Связанные записи", "en": "Linked records"},
 	"records.anchor": {"kk": "салыстыру негізі", "ru": "опорная запись", "en": "anchor record"},
-	"records.kept":   {"kk": "Белгіленген ұяшық — алтын жазбаға алынған мән.", "ru": "Выделенная ячейка — значение, взятое в эталонную запись.", "en": "A highlighted cell is the value the golden record kept."},
+	"records.kept":   {"kk": "Белгіленгені — алтын жазбаға алынған мән.", "ru": "Выделено значение, взятое в эталонную запись.", "en": "Highlighted: the value the golden record kept."},
 	"records.lead": {
-		"kk": "Осы нысанға біріктірілген барлық жазбалар қатар қойылған: бағандар — жазбалар, жолдар — атрибуттар.",
-		"ru": "Все записи, объединённые в этот объект, рядом: столбцы — записи, строки — атрибуты.",
-		"en": "Every record resolved into this entity, side by side: columns are records, rows are attributes.",
+		"kk": "Осы нысанға біріктірілген барлық жазбалар және әрқайсысындағы мәндер.",
+		"ru": "Все записи, объединённые в этот объект, и значения каждой из них.",
+		"en": "Every record resolved into this entity, with the values each holds.",
 	},
 
 	"explain.title": {"kk": "Жазбалар неге біріктірілді", "ru": "Почему записи объединены", "en": "Why these records are one"},
