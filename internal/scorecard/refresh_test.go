@@ -11,31 +11,19 @@ import (
 	"testing"
 
 	"github.com/ortaq/ortaq/internal/ingest"
-	"github.com/ortaq/ortaq/internal/quality"
 	"github.com/ortaq/ortaq/internal/resolve"
 	"github.com/ortaq/ortaq/internal/scorecard"
 	"github.com/ortaq/ortaq/internal/source"
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/store/storetest"
-	"github.com/ortaq/ortaq/internal/synth"
 )
 
 // TestRefreshWorkflow runs the whole pipeline twice on a small nation, on
 // both databases, and follows a data officer's decisions through the runs.
 func TestRefreshWorkflow(t *testing.T) {
-	dir := t.TempDir()
 	ctx := context.Background()
-	if _, err := synth.Generate(ctx, synth.Options{People: 1500, Seed: 3, Out: dir}); err != nil {
-		t.Fatal(err)
-	}
-	c, err := source.Load(filepath.Join(dir, "sources.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := quality.LoadFile(filepath.Join(dir, "quality.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	n := mustNation(t, 1500, 3)
+	dir, c, cfg := n.dir, n.c, n.cfg
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		if _, err := ingest.Contract(ctx, st, c, nil); err != nil {
 			t.Fatal(err)

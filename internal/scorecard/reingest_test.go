@@ -3,20 +3,16 @@ package scorecard_test
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/ortaq/ortaq/internal/ingest"
-	"github.com/ortaq/ortaq/internal/quality"
 	"github.com/ortaq/ortaq/internal/resolve"
 	"github.com/ortaq/ortaq/internal/scorecard"
-	"github.com/ortaq/ortaq/internal/source"
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/store/storetest"
-	"github.com/ortaq/ortaq/internal/synth"
 )
 
 // TestReingestUnchanged loads a synthetic nation, runs quality, loads the
@@ -24,19 +20,9 @@ import (
 // again: a load that changes nothing must move no score, raise no alert and
 // count no quarantined row twice.
 func TestReingestUnchanged(t *testing.T) {
-	dir := t.TempDir()
 	ctx := context.Background()
-	if _, err := synth.Generate(ctx, synth.Options{People: 1200, Seed: 5, Out: dir}); err != nil {
-		t.Fatal(err)
-	}
-	c, err := source.Load(filepath.Join(dir, "sources.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := quality.LoadFile(filepath.Join(dir, "quality.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	n := mustNation(t, 1200, 5)
+	c, cfg := n.c, n.cfg
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		run := func() (*scorecard.Summary, map[string]int) {
 			t.Helper()

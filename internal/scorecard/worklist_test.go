@@ -3,37 +3,23 @@ package scorecard_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"slices"
 	"testing"
 
 	"github.com/ortaq/ortaq/internal/ingest"
-	"github.com/ortaq/ortaq/internal/quality"
 	"github.com/ortaq/ortaq/internal/resolve"
 	"github.com/ortaq/ortaq/internal/scorecard"
-	"github.com/ortaq/ortaq/internal/source"
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/store/storetest"
-	"github.com/ortaq/ortaq/internal/synth"
 )
 
 // TestWorkListActions follows an officer through a synthetic nation's work
 // list: one finding per duplicate cluster, checks in order of impact, a
 // bulk decision that survives the next run, and virtual cows by owner.
 func TestWorkListActions(t *testing.T) {
-	dir := t.TempDir()
 	ctx := context.Background()
-	if _, err := synth.Generate(ctx, synth.Options{People: 1200, Seed: 7, Out: dir}); err != nil {
-		t.Fatal(err)
-	}
-	c, err := source.Load(filepath.Join(dir, "sources.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := quality.LoadFile(filepath.Join(dir, "quality.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	n := mustNation(t, 1200, 7)
+	c, cfg := n.c, n.cfg
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		if _, err := ingest.Contract(ctx, st, c, nil); err != nil {
 			t.Fatal(err)
