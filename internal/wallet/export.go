@@ -1,7 +1,6 @@
 package wallet
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"maps"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/ortaq/ortaq/internal/consent"
 	"github.com/ortaq/ortaq/internal/golden"
+	"github.com/ortaq/ortaq/internal/sheet"
 	"github.com/ortaq/ortaq/internal/store"
 )
 
@@ -132,46 +132,75 @@ func NewExport(iin string, now time.Time, p *Profile, sourceName func(id int64) 
 	return e
 }
 
-// csvHeader names the columns of WriteCSV.
-var csvHeader = []string{"section", "source", "agency", "record_id", "version", "observed_at", "attribute", "value"}
+// Words name, in one language, what a person reads in the CSV export:
+// its columns, sections, agencies, sources, fields and coded values. The
+// web layer gives them from its catalogue and the sources' labels.
+type Words interface {
+	// Header is the columns: section, agency, source, record, version,
+	// observed, field, value.
+	Header() []string
+	// Section names "golden", "record", "household", "family" or "animal".
+	Section(section string) string
+	Agency(code string) string
+	Source(name string) string
+	// Field names an attribute of a source's records; source is "" for
+	// the golden record's, household's, family's and animals' values.
+	Field(source, attr string) string
+	// Value shows a coded value (sex F, species, card status) as a word.
+	Value(source, attr, value string) string
+	// Relation names a family tie: mother, father, child, spouse.
+	Relation(kind string) string
+}
 
-// WriteCSV writes the export as one table of values, a row per value:
-// the golden record's, then each agency record's, the household, family
-// and animals. Consents, corrections and accesses keep their own shape
-// and are in the JSON export.
-func (e *Export) WriteCSV(w io.Writer) error {
-	cw := csv.NewWriter(w)
-	row := func(cells ...string) { cw.Write(cells) }
-	row(csvHeader...)
-	stamp := func(t time.Time) string {
+// WriteCSV writes the export for a spreadsheet, in the words of one
+// language, as one table of values, a row per value: the golden record's,
+// then each agency record's, the household, family and animals. Consents,
+// corrections and accesses keep their own shape and are in the JSON
+// export, which also keeps every code as it is stored.
+func (e *Export) WriteCSV(w io.Writer, words Words) error {
+	sw, err := sheet.NewWriter(w)
+	if err != nil {
+		return fmt.Errorf("export csv: %w", err)
+	}
+	row := func(cells ...string) {
+		if err == nil {
+			err = sw.Write(cells)
+		}
+	}
+	row(words.Header()...)
+	day := func(t time.Time) string {
 		if t.IsZero() {
 			return ""
 		}
-		return t.UTC().Format(time.RFC3339)
+		return t.UTC().Format(time.DateOnly)
 	}
 	if e.Golden != nil {
 		for _, f := range e.Golden.Values {
-			row("golden", f.Source, f.Agency, f.RecordID, strconv.Itoa(f.Version), stamp(f.Observed), f.Attr, f.Value.Value)
+			row(words.Section("golden"), words.Agency(f.Agency), words.Source(f.Source), f.RecordID, strconv.Itoa(f.Version),
+				day(f.Observed), words.Field(f.Source, f.Attr), words.Value(f.Source, f.Attr, f.Value.Value))
 		}
 	}
 	for _, r := range e.Records {
 		for _, a := range slices.Sorted(maps.Keys(r.Values)) {
-			row("record", r.Source, r.Agency, r.RecordID, strconv.Itoa(r.Version), stamp(r.ObservedAt), a, r.Values[a])
+			row(words.Section("record"), words.Agency(r.Agency), words.Source(r.Source), r.RecordID, strconv.Itoa(r.Version),
+				day(r.ObservedAt), words.Field(r.Source, a), words.Value(r.Source, a, r.Values[a]))
 		}
 	}
 	for _, p := range e.Household {
-		row("household", "", "", p.EntityID, "", "", "name", p.Name)
+		row(words.Section("household"), "", "", "", "", "", words.Field("", "full_name"), p.Name)
 	}
 	for _, f := range e.Family {
-		row("family", "", "", f.EntityID, "", "", f.Kind, f.Name)
+		row(words.Section("family"), "", "", "", "", "", words.Relation(f.Kind), f.Name)
 	}
 	for _, a := range e.Animals {
 		for _, k := range slices.Sorted(maps.Keys(a.Values)) {
-			row("animal", "", "", a.EntityID, "", "", k, a.Values[k])
+			row(words.Section("animal"), "", "", "", "", "", words.Field("", k), words.Value("", k, a.Values[k]))
 		}
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
+	if err == nil {
+		err = sw.Flush()
+	}
+	if err != nil {
 		return fmt.Errorf("export csv: %w", err)
 	}
 	return nil

@@ -4,11 +4,13 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/csv"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -557,5 +559,49 @@ func TestWalletAnimalAccess(t *testing.T) {
 	page := b.do("GET", "/wallet/access", nil)
 	if !strings.Contains(page.body, "case-animal") || !strings.Contains(page.body, view.Locale{Lang: view.DefaultLang}.F("wallet.access.animal", tag)) {
 		t.Errorf("the owner's accesses do not show the query about animal %s", tag)
+	}
+}
+
+// TestWalletCSV downloads the citizen's data as a spreadsheet in Russian:
+// a byte-order mark for Excel, columns, fields and coded values in words,
+// and no program identifier in what the citizen reads.
+func TestWalletCSV(t *testing.T) {
+	rig := newWalletRig(t)
+	b := rig.browser(t)
+	b.signIn(rig.citizen)
+	r := b.do("GET", "/wallet/data.csv?lang=ru", nil)
+	if r.status != http.StatusOK || !strings.HasPrefix(r.header.Get("Content-Type"), "text/csv") {
+		t.Fatalf("data.csv: %d %s", r.status, r.header.Get("Content-Type"))
+	}
+	body, ok := strings.CutPrefix(r.body, "\ufeff")
+	if !ok {
+		t.Fatal("data.csv has no byte-order mark: Excel would garble Cyrillic")
+	}
+	rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"Раздел", "Ведомство", "Информационная система", "Номер записи", "Версия", "Дата сведений",
+		"Поле", "Значение"}; !slices.Equal(rows[0], want) {
+		t.Errorf("header %q; want %q", rows[0], want)
+	}
+	if len(rows) < 5 {
+		t.Fatalf("only %d rows", len(rows))
+	}
+	identifier := regexp.MustCompile(`\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b`)
+	sexes := 0
+	for _, row := range rows[1:] {
+		if s := identifier.FindString(strings.Join(row[:7], " ")); s != "" {
+			t.Errorf("row %q shows the identifier %q", row, s)
+		}
+		if row[6] == "Пол" {
+			sexes++
+			if row[7] == "F" || row[7] == "M" {
+				t.Errorf("sex shown as the code %q", row[7])
+			}
+		}
+	}
+	if sexes == 0 {
+		t.Error("no row holds the citizen's sex")
 	}
 }

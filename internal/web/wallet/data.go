@@ -113,8 +113,13 @@ func (s *Server) walletDataCSV(w http.ResponseWriter, r *http.Request, wp wallet
 		s.errorPage(w, r, wp, err)
 		return
 	}
+	words, err := newCSVWords(r.Context(), s.st, wp.L)
+	if err != nil {
+		s.errorPage(w, r, wp, err)
+		return
+	}
 	var buf bytes.Buffer
-	if err := e.WriteCSV(&buf); err != nil {
+	if err := e.WriteCSV(&buf, words); err != nil {
 		s.errorPage(w, r, wp, err)
 		return
 	}
