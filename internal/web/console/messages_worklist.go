@@ -53,6 +53,11 @@ var worklistMessages = view.Messages{
 	"cows.group.examples": {"kk": "Мысалдар", "ru": "Примеры", "en": "Examples"},
 	"cows.group.noherd":   {"kk": "Өңірі белгісіз", "ru": "Регион неизвестен", "en": "Region unknown"},
 	"cows.group.all":      {"kk": "Жұмыс тізімінде", "ru": "В рабочем списке", "en": "In the work list"},
+	"entity.correction.provenance": {
+		"kk": "Азаматтың түзетуі, мекеме қабылдаған; мекеме жүйесіне енгізілуі күтілуде",
+		"ru": "Исправление гражданина, принятое ведомством; ожидает внесения в систему ведомства",
+		"en": "A citizen's correction the agency accepted; waiting for the agency's system",
+	},
 	"correction.form.note": {
 		"kk": "Азаматқа жауап (бас тартқанда міндетті)", "ru": "Ответ гражданину (при отказе обязательно)",
 		"en": "Answer to the citizen (required for a rejection)",
