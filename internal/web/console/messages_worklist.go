@@ -33,7 +33,6 @@ var worklistMessages = view.Messages{
 		"ru": "Для решения по многим замечаниям нужны причина и ФИО сотрудника. Ничего не изменено.",
 		"en": "A decision on many findings needs a reason and the officer's name. Nothing was changed.",
 	},
-	"worklist.officer.as": {"kk": "Шешім қабылдаушы: %s", "ru": "Решение принимает: %s", "en": "Deciding as: %s"},
 	"worklist.unapplied.lead": {
 		"kk": "Мекеме бұл түзетулерді қабылдады, бірақ оның жүйесінен келген соңғы деректерде әлі бұрынғы мән тұр. Жүйеңіз жаңартылғанша ortaq қабылданған мәнді көрсетеді.",
 		"ru": "Ведомство приняло эти исправления, но в последней выгрузке из его системы всё ещё прежнее значение. Пока система не обновлена, ortaq показывает принятое значение.",
@@ -50,17 +49,11 @@ var worklistMessages = view.Messages{
 	"cows.group.herd":     {"kk": "Табын (өңір)", "ru": "Стадо (регион)", "en": "Herd (region)"},
 	"cows.group.animals":  {"kk": "Жануарлар", "ru": "Животные", "en": "Animals"},
 	"cows.group.findings": {"kk": "Ашық ақаулар", "ru": "Открытые замечания", "en": "Open findings"},
-	"cows.group.examples": {"kk": "Мысалдар", "ru": "Примеры", "en": "Examples"},
 	"cows.group.noherd":   {"kk": "Өңірі белгісіз", "ru": "Регион неизвестен", "en": "Region unknown"},
-	"cows.group.all":      {"kk": "Жұмыс тізімінде", "ru": "В рабочем списке", "en": "In the work list"},
 	"entity.correction.provenance": {
 		"kk": "Азаматтың түзетуі, мекеме қабылдаған; мекеме жүйесіне енгізілуі күтілуде",
 		"ru": "Исправление гражданина, принятое ведомством; ожидает внесения в систему ведомства",
 		"en": "A citizen's correction the agency accepted; waiting for the agency's system",
-	},
-	"correction.form.note": {
-		"kk": "Азаматқа жауап (бас тартқанда міндетті)", "ru": "Ответ гражданину (при отказе обязательно)",
-		"en": "Answer to the citizen (required for a rejection)",
 	},
 }
 
