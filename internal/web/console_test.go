@@ -75,10 +75,11 @@ func TestConsolePages(t *testing.T) {
 					l.T("family.title"), `<details class="link"`}},
 				{"/entities/" + d.Animal, []string{l.T("owner.title"), `href="/entities/P`, l.Label("attr.", "tag")}},
 				{"/virtual-cows", []string{l.T("cows.title"), l.Label("kind.", "dead_reference"), l.Hint("cowhelp.", "dead_reference"),
-					`href="/entities/A`}},
+					`href="/entities/A`, l.T("cows.group.title"), `<tr class="cow-group">`}},
 				{"/search?q=" + url.QueryEscape(d.Spellings[0]), []string{`href="/entities/` + d.Person.EntityID + `"`}},
 				{"/worklist", []string{l.T("worklist.title"), `action="/findings/`, l.Label("status.", "open"),
-					l.T("worklist.fixed"), `href="/worklist.csv`}},
+					l.T("worklist.fixed"), `href="/worklist.csv`, `action="/findings"`, l.T("worklist.bulk.fixed")}},
+				{"/worklist?kind=duplicates", []string{l.T("worklist.cluster.keep"), l.T("worklist.cluster.merge")}},
 				{"/worklist?source=livestock&page=2", []string{l.T("worklist.prev"), "livestock"}},
 			} {
 				t.Run(lang+p.path, func(t *testing.T) {

@@ -182,12 +182,19 @@ func TestFindingStatusAPI(t *testing.T) {
 }
 
 // TestWorklistCSV exports a work list and reads it back as a spreadsheet
-// would.
+// would: a byte-order mark, the reader's language, the page's order, and
+// a cell a spreadsheet would run as a formula neutralised.
 func TestWorklistCSV(t *testing.T) {
 	demoEach(t, func(t *testing.T, d *demo) {
 		_, ts := mustServe(t, d.st, Options{})
-		for _, q := range []string{"source=livestock", "agency=moh&status=open", "kind=duplicates", ""} {
-			r := get(t, ts.URL+"/worklist.csv?"+q)
+		f := d.Finding
+		restoreFinding(t, d.st, f)
+		const formula = `=HYPERLINK("https://evil.example","x")`
+		if err := d.st.SetFindingStatus(context.Background(), f.ID, store.FindingOpen, formula); err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{"source=livestock", "agency=moh&status=open", "kind=duplicates", "", "source=" + f.Source} {
+			r := get(t, ts.URL+"/worklist.csv?lang=en&"+q)
 			if r.status != http.StatusOK || r.header.Get("Content-Type") != "text/csv; charset=utf-8" {
 				t.Fatalf("%s: %d %s", q, r.status, r.header.Get("Content-Type"))
 			}
@@ -203,8 +210,8 @@ func TestWorklistCSV(t *testing.T) {
 				t.Fatalf("%s: not CSV: %v", q, err)
 			}
 			v, _ := url.ParseQuery(q)
-			_, total, err := d.st.WorkList(context.Background(), store.FindingFilter{Source: v.Get("source"), Agency: v.Get("agency"),
-				Kind: v.Get("kind"), Status: v.Get("status"), Limit: 1})
+			want, total, err := d.st.WorkList(context.Background(), store.FindingFilter{Source: v.Get("source"), Agency: v.Get("agency"),
+				Kind: v.Get("kind"), Status: v.Get("status"), ByImpact: true, Limit: -1})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -215,13 +222,31 @@ func TestWorklistCSV(t *testing.T) {
 			if rows[0][0] != "finding_id" || !slices.Contains(rows[0], "suggestion") {
 				t.Errorf("%s: header %v", q, rows[0])
 			}
-			col := slices.Index(rows[0], "source")
-			for _, row := range rows[1:] {
+			col, note := slices.Index(rows[0], "source"), slices.Index(rows[0], "note")
+			for i, row := range rows[1:] {
+				if row[0] != want[i].ID {
+					t.Errorf("%s: row %d is finding %s; want %s, in the page's order", q, i+1, row[0], want[i].ID)
+					break
+				}
 				if s := v.Get("source"); s != "" && row[col] != s {
 					t.Errorf("%s: row of source %s", q, row[col])
 					break
 				}
+				if row[0] == f.ID && row[note] != "'"+formula {
+					t.Errorf("%s: note cell %q; want the formula neutralised", q, row[note])
+				}
 			}
+		}
+		// In Russian: the header and statuses in Russian, still with a
+		// byte-order mark.
+		r := get(t, ts.URL+"/worklist.csv?lang=ru&source="+f.Source)
+		body, ok := bytes.CutPrefix(r.body, []byte("\ufeff"))
+		rows, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
+		if !ok || err != nil || len(rows) < 2 {
+			t.Fatalf("ru export: bom %v, %v, %d rows", ok, err, len(rows))
+		}
+		if rows[0][0] != "Номер замечания" || !slices.Contains(rows[1], "открыто") {
+			t.Errorf("ru export: header %v, first row %v", rows[0], rows[1])
 		}
 	})
 }
@@ -231,7 +256,7 @@ func TestWorklistCSV(t *testing.T) {
 func TestWorklistPages(t *testing.T) {
 	d := demoSQLite(t)
 	_, ts := mustServe(t, d.st, Options{})
-	all, total, err := d.st.WorkList(context.Background(), store.FindingFilter{Limit: -1})
+	all, total, err := d.st.WorkList(context.Background(), store.FindingFilter{ByImpact: true, Limit: -1})
 	if err != nil {
 		t.Fatal(err)
 	}

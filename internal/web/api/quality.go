@@ -9,7 +9,9 @@ import (
 	"math"
 	"mime"
 	"net/http"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/web/view"
@@ -94,6 +96,35 @@ type FindingList struct {
 	Limit    int       `json:"limit"`
 	Offset   int       `json:"offset"`
 }
+
+// BulkDecision is the body of POST /api/v1/findings: one decision on
+// every finding Filter selects.
+type BulkDecision struct {
+	Filter  BulkFilter `json:"filter"`
+	Status  string     `json:"status"`
+	Reason  string     `json:"reason"`
+	Officer string     `json:"officer"`
+}
+
+// BulkFilter selects the findings of a bulk decision as GET
+// /api/v1/findings selects them.
+type BulkFilter struct {
+	Agency string `json:"agency"`
+	Source string `json:"source"`
+	Check  string `json:"check"`
+	Kind   string `json:"kind"`
+	Entity string `json:"entity"`
+	Search string `json:"search"`
+	Status string `json:"status"`
+}
+
+// BulkDecisionResult says how many findings a bulk decision changed.
+type BulkDecisionResult struct {
+	Changed int `json:"changed"`
+}
+
+// maxOfficerRunes bounds an officer's name, as the console's forms do.
+const maxOfficerRunes = 128
 
 // FindingStatus is the body of a finding status change.
 type FindingStatus struct {
@@ -201,24 +232,8 @@ func (s *Server) listFindings(w http.ResponseWriter, r *http.Request) {
 // or not_defect. Like the console's form, it refuses requests a browser
 // marks as cross-site.
 func (s *Server) setFinding(w http.ResponseWriter, r *http.Request) {
-	if err := s.csrf.Check(r); err != nil {
-		view.WriteProblem(w, r, http.StatusForbidden, "cross-site request refused: "+err.Error())
-		return
-	}
-	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
-		w.Header().Set("Accept-Post", "application/json")
-		view.WriteProblem(w, r, http.StatusUnsupportedMediaType, "send the new status as application/json")
-		return
-	}
 	var body FindingStatus
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, view.MaxFormBytes))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&body); err != nil {
-		view.WriteProblem(w, r, http.StatusBadRequest, "the body is not a status object: "+err.Error())
-		return
-	}
-	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
-		view.WriteProblem(w, r, http.StatusBadRequest, "the body holds more than one JSON value")
+	if !s.decodeDecision(w, r, &body) {
 		return
 	}
 	if !view.SettableStatus(body.Status) {
@@ -243,4 +258,84 @@ func (s *Server) setFinding(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	view.WriteJSON(w, r, http.StatusOK, toAPIFinding(f))
+}
+
+// decodeDecision reads a decision's JSON body into v, answering and
+// returning false for a request a browser marks as cross-site, a body that
+// is not JSON, or one holding unknown fields or more than one value.
+func (s *Server) decodeDecision(w http.ResponseWriter, r *http.Request, v any) bool {
+	if err := s.csrf.Check(r); err != nil {
+		view.WriteProblem(w, r, http.StatusForbidden, "cross-site request refused: "+err.Error())
+		return false
+	}
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+		w.Header().Set("Accept-Post", "application/json")
+		view.WriteProblem(w, r, http.StatusUnsupportedMediaType, "send the decision as application/json")
+		return false
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, view.MaxFormBytes))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		view.WriteProblem(w, r, http.StatusBadRequest, "the body is not a decision object: "+err.Error())
+		return false
+	}
+	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
+		view.WriteProblem(w, r, http.StatusBadRequest, "the body holds more than one JSON value")
+		return false
+	}
+	return true
+}
+
+// decideFindings records one data officer's decision, fixed or not a
+// defect, with a reason and the officer's name, on every finding a filter
+// selects, and answers how many changed. Like the console's form, it
+// refuses requests a browser marks as cross-site, and changes nothing
+// without a reason or a name.
+func (s *Server) decideFindings(w http.ResponseWriter, r *http.Request) {
+	var body BulkDecision
+	if !s.decodeDecision(w, r, &body) {
+		return
+	}
+	var bad []view.InvalidParam
+	if body.Status != store.FindingFixed && body.Status != store.FindingNotDefect {
+		bad = append(bad, view.InvalidParam{Name: "status", Reason: "want fixed or not_defect"})
+	}
+	reason, err := view.CheckNote(body.Reason)
+	if err != nil {
+		bad = append(bad, view.InvalidParam{Name: "reason", Reason: err.Error()})
+	} else if reason == "" {
+		bad = append(bad, view.InvalidParam{Name: "reason", Reason: "a bulk decision needs a reason"})
+	}
+	officer := strings.TrimSpace(body.Officer)
+	if officer == "" || !utf8.ValidString(officer) || utf8.RuneCountInString(officer) > maxOfficerRunes {
+		bad = append(bad, view.InvalidParam{Name: "officer", Reason: fmt.Sprintf("want the officer's name, at most %d characters", maxOfficerRunes)})
+	}
+	fl := body.Filter
+	if fl.Status != "" && !view.SettableStatus(fl.Status) {
+		bad = append(bad, view.InvalidParam{Name: "filter.status", Reason: "want open, fixed or not_defect"})
+	}
+	if len(bad) > 0 {
+		view.WriteProblem(w, r, http.StatusBadRequest, "the decision cannot be recorded; nothing was changed", bad...)
+		return
+	}
+	if fl.Source != "" {
+		if err := s.requireSource(r, fl.Source); err != nil {
+			view.WriteError(w, r, err)
+			return
+		}
+	}
+	f := store.FindingFilter{Agency: fl.Agency, Source: fl.Source, Check: fl.Check, Kind: fl.Kind, EntityID: fl.Entity,
+		Search: strings.TrimSpace(fl.Search), Status: fl.Status}
+	n, err := s.st.DecideFindings(r.Context(), f, store.Decision{Status: body.Status, Reason: reason, Officer: officer})
+	if errors.Is(err, store.ErrInvalid) {
+		view.WriteProblem(w, r, http.StatusBadRequest, err.Error())
+		return
+	}
+	if err != nil {
+		view.WriteError(w, r, err)
+		return
+	}
+	slog.InfoContext(r.Context(), "findings decided in bulk", "agency", f.Agency, "source", f.Source, "check", f.Check,
+		"kind", f.Kind, "status", body.Status, "findings", n)
+	view.WriteJSON(w, r, http.StatusOK, BulkDecisionResult{Changed: n})
 }

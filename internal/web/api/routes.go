@@ -45,6 +45,7 @@ func (s *Server) routes() {
 	rt.HandleFunc("GET /api/v1/search", internalOnly, s.apiSearch)
 	rt.HandleFunc("GET /api/v1/quality", internalOnly, s.getQuality)
 	rt.HandleFunc("GET /api/v1/findings", internalOnly, s.listFindings)
+	rt.HandleFunc("POST /api/v1/findings", internalOnly, s.decideFindings)
 	rt.HandleFunc("POST /api/v1/findings/{finding}", internalOnly, s.setFinding)
 	rt.HandleFunc("GET /api/v1/exchange/{service}/{key}", exchanger, s.exchangeQuery)
 	rt.HandleFunc("POST /api/v1/exchange/{service}", exchanger, s.exchangeBatch)

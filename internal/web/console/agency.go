@@ -37,7 +37,8 @@ type agencyData struct {
 }
 
 // agencyPage shows one agency: its score over time, its sources with
-// their scores, and its open findings per check.
+// their scores, and its open findings per check, the check of most impact
+// first.
 func (s *Server) agencyPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	code := r.PathValue("agency")
@@ -87,7 +88,9 @@ func (s *Server) agencyPage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	counts, err := s.st.FindingTally(ctx)
+	// The checks of most impact (open findings times severity) first:
+	// the agency's to-do list.
+	checks, err := s.st.ChecksByImpact(ctx)
 	if err != nil {
 		fail(err)
 		return
@@ -99,7 +102,8 @@ func (s *Server) agencyPage(w http.ResponseWriter, r *http.Request) {
 			titles[src.Name] = src.Title
 		}
 	}
-	for _, c := range counts {
+	for _, ci := range checks {
+		c := ci.FindingCount
 		if c.Agency != code {
 			continue
 		}

@@ -34,8 +34,14 @@ func correctionRows(ix view.SourceIndex, cs []store.Correction, now time.Time) [
 
 type correctionData struct {
 	view.Page
-	C      correctionRow
-	Events []store.CorrectionEvent
+	C correctionRow
+	// State is the request's state as the citizen reads it, and its
+	// explanation: an accepted request waits for the agency's system until
+	// a version the agency sent holds the value.
+	State  stateBadge
+	Events []correctionEvent
+	// Officer is the name the officer last decided under.
+	Officer string
 	// Error is a message key; Field and Reason what to fix in the form.
 	Error, Field, Reason string
 }
@@ -63,7 +69,13 @@ func (s *Server) renderCorrection(w http.ResponseWriter, r *http.Request, status
 		s.errorPage(w, r, d.Page, err)
 		return
 	}
-	d.C, d.Events = correctionRows(ix, []store.Correction{c}, time.Now())[0], events
+	d.C, d.State = correctionRows(ix, []store.Correction{c}, time.Now())[0], correctionState(d.L, c)
+	for _, e := range events {
+		d.Events = append(d.Events, correctionEvent{CorrectionEvent: e, Badge: eventBadge(d.L, e.Status)})
+	}
+	if d.Officer == "" {
+		d.Officer = officerCookie(r)
+	}
 	s.render(w, r, status, "correction", d)
 }
 
@@ -75,9 +87,7 @@ func (s *Server) correctionForm(w http.ResponseWriter, r *http.Request) {
 		s.notFoundPage(w, r)
 		return
 	}
-	if err := s.csrf.Check(r); err != nil {
-		s.render(w, r, http.StatusForbidden, "error", errorData{Page: p.Titled("error.forbidden"),
-			Heading: p.L.T("error.forbidden"), Detail: p.L.T("error.crosssite")})
+	if s.refuseCrossSite(w, r, p) {
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, view.MaxFormBytes)
@@ -101,7 +111,7 @@ func (s *Server) correctionForm(w http.ResponseWriter, r *http.Request) {
 	var bad *wallet.InputError
 	switch {
 	case errors.As(err, &bad):
-		s.renderCorrection(w, r, http.StatusUnprocessableEntity, correctionData{Page: p, Field: bad.Field, Reason: bad.Reason})
+		s.renderCorrection(w, r, http.StatusUnprocessableEntity, correctionData{Page: p, Field: bad.Field, Reason: bad.Reason, Officer: by})
 		return
 	case errors.Is(err, store.ErrCorrectionDecided), errors.Is(err, store.ErrRecordChanged):
 		key := view.Msg("correction.decided")
@@ -115,6 +125,9 @@ func (s *Server) correctionForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	slog.InfoContext(ctx, "correction decided", "correction", id, "action", r.PostFormValue("action"))
+	if name, ok := checkOfficer(by); ok {
+		rememberOfficer(w, name)
+	}
 	http.Redirect(w, r, "/corrections/"+url.PathEscape(id), http.StatusSeeOther)
 }
 
@@ -139,4 +152,39 @@ func (s *Server) sendAttachment(w http.ResponseWriter, r *http.Request, p view.P
 		return
 	}
 	view.SendAttachment(w, a.Name, a.Type, a.Data)
+}
+
+// stateBadge is a correction's state as the citizen reads it: a badge,
+// its style, and the sentence that explains it with its date ("" when the
+// badge says enough).
+type stateBadge struct {
+	State, Text, Class, Note string
+}
+
+// correctionEvent is an event of a request's history with its badge.
+type correctionEvent struct {
+	store.CorrectionEvent
+	Badge stateBadge
+}
+
+// stateClasses style the states with the style sheet's badges.
+var stateClasses = map[string]string{
+	wallet.StateOpen: "c-open", wallet.StateRejected: "c-rejected", wallet.StateWaiting: "s-fixed",
+	wallet.StateApplied: "c-accepted", wallet.StateSuperseded: "s-resolved",
+}
+
+// correctionState tells c's state in l's language.
+func correctionState(l view.Locale, c store.Correction) stateBadge {
+	st := wallet.CorrectionState(c)
+	b := stateBadge{State: st, Text: walletText(l.Lang, wallet.StateKey(st)), Class: stateClasses[st]}
+	if key, at := wallet.StateNote(c); key != "" {
+		b.Note = walletText(l.Lang, key, l.Date(at))
+	}
+	return b
+}
+
+// eventBadge tells the status of a request's event: an acceptance reads
+// "accepted", as wallet.Messages has it.
+func eventBadge(l view.Locale, status string) stateBadge {
+	return stateBadge{State: status, Text: walletText(l.Lang, wallet.StateKey(status)), Class: "c-" + status}
 }

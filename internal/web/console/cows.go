@@ -5,13 +5,11 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/web/view"
 )
-
-// cowSample is how many animals the virtual-cows page lists per check.
-const cowSample = 25
 
 // cowCheck is one check on an animal register with the animals it caught.
 type cowCheck struct {
@@ -19,14 +17,18 @@ type cowCheck struct {
 	Check, Kind         string
 	Description         string
 	Open, Failed, Total int
-	Rows                []cowRow
 	Href                string // the check's work list
 }
 
-// cowRow is one animal a check caught, with its owner.
-type cowRow struct {
-	findingRow
-	Owner *store.GoldenRow
+// cowGroupsPerPage is how many owner-and-herd groups one page lists.
+const cowGroupsPerPage = 50
+
+// cowGroup is the animals of one owner in one herd with open findings,
+// one line however many there are; More counts those not named as
+// examples.
+type cowGroup struct {
+	store.CowGroup
+	More int
 }
 
 type cowsData struct {
@@ -36,13 +38,21 @@ type cowsData struct {
 	Registers, Total int
 	Animals          int
 	Checks           []cowCheck
+	// Groups is one page of the owners and herds with open findings, of
+	// GroupsTotal; GroupPage of GroupPages, with links to the others.
+	Groups                []cowGroup
+	GroupsTotal           int
+	GroupPage, GroupPages int
+	GroupPrev, GroupNext  string
 }
 
 // cowsPage shows the "virtual cows": animals the registers count that
 // cannot be there — owned by the dead, tagged twice, in impossible herds,
 // too old to be alive, or owned by nobody the state knows. It lists every
-// check on every animal register with its open findings, each animal
-// linked to its golden record and its owner.
+// check on every animal register with its open findings and a link to
+// their work list, then the animals grouped by owner and herd, one line
+// per group and a page of groups at a time: a herd of five hundred is one
+// line, not five hundred.
 func (s *Server) cowsPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	d := cowsData{Page: s.newPage(w, r)}
@@ -70,7 +80,6 @@ func (s *Server) cowsPage(w http.ResponseWriter, r *http.Request) {
 			open[c.Source+"\x00"+c.Check] = c.Open
 		}
 	}
-	var sample []store.Finding
 	for name, src := range ix.ByName {
 		if !ix.Animal(name) {
 			continue
@@ -91,57 +100,42 @@ func (s *Server) cowsPage(w http.ResponseWriter, r *http.Request) {
 			d.Checks = append(d.Checks, cowCheck{Source: name, SourceTitle: ix.Title(name), Check: c.Name, Kind: c.Kind,
 				Description: c.Description, Open: n, Failed: c.Failed, Total: c.Total, Href: "/worklist?" + v.Encode()})
 		}
-		fs, err := s.st.FindingSample(ctx, store.FindingFilter{Source: name, Status: store.FindingOpen}, cowSample)
-		if err != nil {
-			fail(err)
-			return
-		}
-		sample = append(sample, fs...)
 	}
-	rows, err := s.cowRows(r, sample)
-	if err != nil {
+	sortCows(d.Checks)
+	if err := s.cowGroups(r, &d); err != nil {
 		fail(err)
 		return
 	}
-	for i := range d.Checks {
-		c := &d.Checks[i]
-		for _, row := range rows {
-			if row.Source == c.Source && row.Check == c.Check {
-				c.Rows = append(c.Rows, row)
-			}
-		}
-	}
-	sortCows(d.Checks)
 	s.render(w, r, http.StatusOK, "cows", d)
 }
 
-// cowRows names each animal and its owner: two queries for all of them.
-func (s *Server) cowRows(r *http.Request, fs []store.Finding) ([]cowRow, error) {
-	ctx := r.Context()
-	named, err := s.findingRows(ctx, fs)
+// cowGroups reads the page of owner-and-herd groups the query asks for
+// (?page=), largest first.
+func (s *Server) cowGroups(r *http.Request, d *cowsData) error {
+	d.GroupPage = 1
+	if n, err := strconv.Atoi(r.URL.Query().Get("page")); err == nil && n > 1 {
+		d.GroupPage = n
+	}
+	gs, total, err := s.st.CowGroups(r.Context(), store.CowFilter{Limit: cowGroupsPerPage,
+		Offset: (d.GroupPage - 1) * cowGroupsPerPage})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var owners []string
-	for _, f := range named {
-		if f.Entity != nil && f.Entity.Owner != "" {
-			owners = append(owners, f.Entity.Owner)
-		}
+	d.GroupsTotal = total
+	d.GroupPages = max(1, (total+cowGroupsPerPage-1)/cowGroupsPerPage)
+	page := func(n int) string {
+		return "/virtual-cows?" + url.Values{"page": {strconv.Itoa(n)}}.Encode() + "#groups"
 	}
-	byID, err := s.st.GoldenBrief(ctx, owners)
-	if err != nil {
-		return nil, err
+	if d.GroupPage > 1 {
+		d.GroupPrev = page(min(d.GroupPage-1, d.GroupPages))
 	}
-	out := make([]cowRow, len(named))
-	for i, f := range named {
-		out[i] = cowRow{findingRow: f}
-		if f.Entity != nil {
-			if o, ok := byID[f.Entity.Owner]; ok {
-				out[i].Owner = &o
-			}
-		}
+	if d.GroupPage < d.GroupPages {
+		d.GroupNext = page(d.GroupPage + 1)
 	}
-	return out, nil
+	for _, g := range gs {
+		d.Groups = append(d.Groups, cowGroup{CowGroup: g, More: max(0, g.Animals-len(g.Examples))})
+	}
+	return nil
 }
 
 // sortCows lists the checks that caught most animals first, then passing

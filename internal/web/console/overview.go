@@ -46,8 +46,8 @@ type indexData struct {
 }
 
 // indexPage is the national overview: the score and its trend, the
-// headline numbers, every agency with its score, the regions and the
-// latest alerts. It costs a fixed number of queries, whatever the size of
+// headline numbers, every agency with its score (the agency of most
+// impact first), the regions and the latest alerts. It costs a fixed number of queries, whatever the size of
 // the nation or the number of agencies.
 func (s *Server) indexPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
@@ -78,7 +78,7 @@ func (s *Server) indexPage(w http.ResponseWriter, r *http.Request) {
 	}
 	d.Run = q.Latest
 	open := map[string]int{} // by agency
-	counts, err := s.st.FindingTally(ctx)
+	counts, err := s.st.ChecksByImpact(ctx)
 	if err != nil {
 		fail(err)
 		return
@@ -123,8 +123,16 @@ func (s *Server) indexPage(w http.ResponseWriter, r *http.Request) {
 		d.Agencies = append(d.Agencies, agencyRow{Code: a.Code, Name: d.L.Name(a.Name, a.Names), Sources: a.Sources,
 			Live: a.Live, Quarantined: a.Quarantined, Open: open[a.Code], Score: q.score(d.L, trends[a.Code])})
 	}
-	// Weakest first: the table is a to-do list for the ministry.
+	// Most impact first (open findings times their severity), then the
+	// weakest score: the table is a to-do list for the ministries.
+	impact := map[string]int{}
+	for _, c := range counts {
+		impact[c.Agency] += c.Impact
+	}
 	slices.SortStableFunc(d.Agencies, func(a, b agencyRow) int {
+		if c := cmp.Compare(impact[b.Code], impact[a.Code]); c != 0 {
+			return c
+		}
 		if a.Score.Has != b.Score.Has {
 			if a.Score.Has {
 				return -1

@@ -23,6 +23,7 @@ func (s *Server) routes() {
 	rt.HandleFunc("GET /search", internalOnly, s.searchPage)
 	rt.HandleFunc("GET /worklist", internalOnly, s.worklistPage)
 	rt.HandleFunc("GET /worklist.csv", internalOnly, s.worklistCSV)
+	rt.HandleFunc("POST /findings", internalOnly+", same-origin form", s.bulkForm)
 	rt.HandleFunc("POST /findings/{finding}", internalOnly+", same-origin form", s.findingForm)
 	rt.HandleFunc("GET /corrections/{correction}", internalOnly, s.correctionPage)
 	rt.HandleFunc("POST /corrections/{correction}", internalOnly+", same-origin form", s.correctionForm)

@@ -2,13 +2,16 @@ package console
 
 import (
 	"bytes"
+	"cmp"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
+	"github.com/ortaq/ortaq/internal/quality"
 	"github.com/ortaq/ortaq/internal/scorecard"
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/web/view"
@@ -20,16 +23,23 @@ const WorklistPageSize = 50
 // worklistFilter is a work list's query: which findings, which page.
 type worklistFilter struct {
 	Agency, Source, Check, Kind, Status, Entity string
-	Page                                        int
+	// Search is a record id, an entity id or part of a value.
+	Search string
+	Page   int
 }
 
 // worklistQuery reads the filter from the query string. An unknown status
 // or page number falls back to the default, as a mistyped link should
 // still show a work list.
 func worklistQuery(r *http.Request) worklistFilter {
-	q := r.URL.Query()
+	return readFilter(r.URL.Query())
+}
+
+// readFilter reads a work list filter from q: a query string, or the
+// fields of a bulk decision's form.
+func readFilter(q url.Values) worklistFilter {
 	f := worklistFilter{Agency: q.Get("agency"), Source: q.Get("source"), Check: q.Get("check"), Kind: q.Get("kind"),
-		Status: q.Get("status"), Entity: q.Get("entity"), Page: 1}
+		Status: q.Get("status"), Entity: q.Get("entity"), Search: strings.TrimSpace(q.Get("search")), Page: 1}
 	if !store.ValidFindingStatus(f.Status) {
 		f.Status = ""
 	}
@@ -42,14 +52,14 @@ func worklistQuery(r *http.Request) worklistFilter {
 // store is the filter as the store takes it, for one page.
 func (f worklistFilter) store() store.FindingFilter {
 	return store.FindingFilter{Agency: f.Agency, Source: f.Source, Check: f.Check, Kind: f.Kind, Status: f.Status,
-		EntityID: f.Entity, Limit: WorklistPageSize, Offset: (f.Page - 1) * WorklistPageSize}
+		EntityID: f.Entity, Search: f.Search, Limit: WorklistPageSize, Offset: (f.Page - 1) * WorklistPageSize}
 }
 
 // values is the filter as a query string, at page page (1 is left out).
 func (f worklistFilter) values(page int) url.Values {
 	v := url.Values{}
 	for k, s := range map[string]string{"agency": f.Agency, "source": f.Source, "check": f.Check, "kind": f.Kind,
-		"status": f.Status, "entity": f.Entity} {
+		"status": f.Status, "entity": f.Entity, "search": f.Search} {
 		if s != "" {
 			v.Set(k, s)
 		}
@@ -60,28 +70,44 @@ func (f worklistFilter) values(page int) url.Values {
 	return v
 }
 
-// Work list groups: agency, then source, then check.
-type (
-	agencyGroup struct {
-		Code, Name string
-		Sources    []sourceGroup
-	}
-	sourceGroup struct {
-		Name, Title string
-		Checks      []checkGroup
-	}
-	checkGroup struct {
-		Check, Kind string
-		Rows        []findingRow
-	}
-)
+// checkGroup is one check of one source on a work list page, with its
+// findings there: the unit the page is ordered by (impact) and the unit an
+// officer finishes.
+type checkGroup struct {
+	Agency, AgencyName  string
+	Source, SourceTitle string
+	Check, Kind         string
+	Severity            string // the check's severity, in the reader's language
+	Impact              int    // store.Impact of the check's open findings
+	Rows                []worklistRow
+}
+
+// worklistRow is a finding as the work list shows it: its texts in the
+// reader's language and, for a duplicate cluster, the record to keep and
+// the ones to merge into it.
+type worklistRow struct {
+	findingRow
+	ReasonText, SuggestionText string
+	// Cluster is set for a duplicate cluster: one finding about RecordID,
+	// the record to keep, with Related the records to merge into it, all of
+	// the entity EntityID.
+	Cluster bool
+}
+
+// unappliedRow is an accepted correction the agency's own system does not
+// hold yet, with its deadline.
+type unappliedRow struct {
+	store.Override
+	SourceTitle string
+	Overdue     bool
+}
 
 type worklistData struct {
 	view.Page
 	Filter                              worklistFilter
 	Agencies, Sources, Checks, Statuses []view.Option
 	Total                               int
-	Groups                              []agencyGroup
+	Groups                              []checkGroup
 	PageNum, Pages                      int
 	Prev, Next                          string
 	CSV                                 string
@@ -91,23 +117,51 @@ type worklistData struct {
 	// agency or source, oldest deadline first, of CorrectionsTotal.
 	Corrections      []correctionRow
 	CorrectionsTotal int
+	// Unapplied are accepted corrections the agency's system does not hold
+	// yet, the nearest deadline first, of UnappliedTotal; UnappliedTitle
+	// heads them.
+	Unapplied      []unappliedRow
+	UnappliedTotal int
+	UnappliedTitle string
+	// Officer is the name the officer last decided under (a cookie: there
+	// is no sign-in yet); BulkCount says what a bulk decision would
+	// change; Decided what the last one changed, shown after it.
+	Officer   string
+	BulkCount string
+	Decided   string
+	// BulkError is a message key when a bulk decision was refused, with
+	// the reason the form carried.
+	BulkError, BulkReason string
 }
 
 // worklistPage is a data officer's work list: the findings a filter
-// selects, grouped by the agency that owns the data, its source and the
-// check, each with the record, the reason, a suggested fix and a form to
-// mark it fixed or not a defect.
+// selects, the checks of most impact first, each with the record, the
+// reason, a suggested fix and a form to mark it fixed or not a defect, and
+// a form to decide every finding of the filter at once.
 func (s *Server) worklistPage(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
 	d := worklistData{Page: s.newPage(w, r), Filter: worklistQuery(r)}
+	if n, err := strconv.Atoi(r.URL.Query().Get("decided")); err == nil && n >= 0 {
+		d.Decided = d.L.P("worklist.bulk.done", n)
+	}
+	s.renderWorklist(w, r, http.StatusOK, d)
+}
+
+// renderWorklist reads and renders the work list d.Filter selects.
+func (s *Server) renderWorklist(w http.ResponseWriter, r *http.Request, status int, d worklistData) {
+	ctx := r.Context()
 	d.Title, d.Nav = d.L.T("worklist.title"), "worklist"
+	if d.Officer == "" {
+		d.Officer = officerCookie(r)
+	}
 	fail := func(err error) { s.errorPage(w, r, d.Page, err) }
 	ix, err := view.LoadSources(ctx, s.st, d.L)
 	if err != nil {
 		fail(err)
 		return
 	}
-	fs, total, err := s.st.WorkList(ctx, d.Filter.store())
+	f := d.Filter.store()
+	f.ByImpact = true
+	fs, total, err := s.st.WorkList(ctx, f)
 	if err != nil {
 		fail(err)
 		return
@@ -117,7 +171,7 @@ func (s *Server) worklistPage(w http.ResponseWriter, r *http.Request) {
 		fail(err)
 		return
 	}
-	counts, err := s.st.FindingTally(ctx)
+	checks, err := s.st.ChecksByImpact(ctx)
 	if err != nil {
 		fail(err)
 		return
@@ -131,9 +185,13 @@ func (s *Server) worklistPage(w http.ResponseWriter, r *http.Request) {
 		d.Next = "/worklist?" + d.Filter.values(d.PageNum+1).Encode()
 	}
 	d.CSV = "/worklist.csv?" + d.Filter.values(1).Encode()
-	d.Back = r.URL.RequestURI()
-	d.Groups = groupFindings(ix, rows)
-	d.filterOptions(ix, counts)
+	d.Back = "/worklist"
+	if q := d.Filter.values(d.PageNum).Encode(); q != "" {
+		d.Back += "?" + q
+	}
+	d.BulkCount = d.L.P("worklist.bulk.count", total)
+	d.Groups = groupFindings(d.L.Lang, ix, rows, checks)
+	d.filterOptions(ix, checks)
 	if s.opts.Corrections != nil {
 		cs, n, err := s.opts.Corrections.List(ctx, store.CorrectionFilter{Agency: d.Filter.Agency, Source: d.Filter.Source,
 			Status: store.CorrectionOpen, Limit: worklistCorrections})
@@ -142,42 +200,75 @@ func (s *Server) worklistPage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		d.Corrections, d.CorrectionsTotal = correctionRows(ix, cs, time.Now()), n
+		os, n, err := s.opts.Corrections.Unapplied(ctx, store.OverrideFilter{Agency: d.Filter.Agency, Source: d.Filter.Source,
+			Status: store.OverrideActive, Limit: worklistCorrections})
+		if err != nil {
+			fail(err)
+			return
+		}
+		now := time.Now()
+		for _, o := range os {
+			d.Unapplied = append(d.Unapplied, unappliedRow{Override: o, SourceTitle: ix.Title(o.Source), Overdue: now.After(o.DueAt)})
+		}
+		d.UnappliedTotal, d.UnappliedTitle = n, walletText(d.L.Lang, "correction.unapplied")
 	}
-	s.render(w, r, http.StatusOK, "worklist", d)
+	s.render(w, r, status, "worklist", d)
 }
 
-// groupFindings groups findings, already in agency, source and check
-// order, under their agency, source and check.
-func groupFindings(ix view.SourceIndex, rows []findingRow) []agencyGroup {
-	var out []agencyGroup
+// groupFindings groups findings, already in work-list order (check by
+// check), under their check, and tells each in lang.
+func groupFindings(lang string, ix view.SourceIndex, rows []findingRow, checks []store.CheckImpact) []checkGroup {
+	impact := map[[2]string]store.CheckImpact{}
+	for _, c := range checks {
+		impact[[2]string{c.Source, c.Check}] = c
+	}
+	var out []checkGroup
 	for _, f := range rows {
-		if len(out) == 0 || out[len(out)-1].Code != f.Agency {
-			out = append(out, agencyGroup{Code: f.Agency, Name: ix.Agency[f.Agency]})
+		if n := len(out); n == 0 || out[n-1].Source != f.Source || out[n-1].Check != f.Check {
+			c := impact[[2]string{f.Source, f.Check}]
+			out = append(out, checkGroup{Agency: f.Agency, AgencyName: ix.Agency[f.Agency], Source: f.Source,
+				SourceTitle: ix.Title(f.Source), Check: f.Check, Kind: f.Kind,
+				Severity: scorecard.T(lang, "severity."+cmp.Or(f.Severity, c.Severity)), Impact: c.Impact})
 		}
-		a := &out[len(out)-1]
-		if len(a.Sources) == 0 || a.Sources[len(a.Sources)-1].Name != f.Source {
-			a.Sources = append(a.Sources, sourceGroup{Name: f.Source, Title: ix.Title(f.Source)})
+		row := worklistRow{findingRow: f, ReasonText: f.Reason, SuggestionText: f.Suggestion,
+			Cluster: f.Kind == "duplicates" && f.RecordID != ""}
+		if f.ReasonKey != "" {
+			row.ReasonText = quality.Render(lang, f.ReasonKey, f.ReasonArgs)
 		}
-		src := &a.Sources[len(a.Sources)-1]
-		if len(src.Checks) == 0 || src.Checks[len(src.Checks)-1].Check != f.Check {
-			src.Checks = append(src.Checks, checkGroup{Check: f.Check, Kind: f.Kind})
+		if f.SuggestionKey != "" {
+			row.SuggestionText = quality.Render(lang, f.SuggestionKey, f.SuggestionArgs)
 		}
-		c := &src.Checks[len(src.Checks)-1]
-		c.Rows = append(c.Rows, f)
+		g := &out[len(out)-1]
+		g.Rows = append(g.Rows, row)
 	}
 	return out
 }
 
 // filterOptions fills the filter's select boxes: agencies, their sources,
-// and the checks that have findings in the chosen agency or source.
-func (d *worklistData) filterOptions(ix view.SourceIndex, counts []store.FindingCount) {
+// and the checks that have findings in the chosen agency or source, each
+// the one of most impact first (then by code), so that the top of each
+// list is where an officer's work counts most.
+func (d *worklistData) filterOptions(ix view.SourceIndex, checks []store.CheckImpact) {
 	f, l := d.Filter, d.L
+	byAgency, bySource, byCheck := map[string]int{}, map[string]int{}, map[string]int{}
+	for _, c := range checks {
+		byAgency[c.Agency] += c.Impact
+		if f.Agency == "" || c.Agency == f.Agency {
+			bySource[c.Source] += c.Impact
+		}
+		if (f.Agency == "" || c.Agency == f.Agency) && (f.Source == "" || c.Source == f.Source) {
+			byCheck[c.Check] += c.Impact
+		}
+	}
+	byImpact := func(impact map[string]int) func(a, b string) int {
+		return func(a, b string) int { return cmp.Or(cmp.Compare(impact[b], impact[a]), cmp.Compare(a, b)) }
+	}
 	d.Agencies = []view.Option{{Label: l.T("worklist.any")}}
 	codes := make([]string, 0, len(ix.Agency))
 	for code := range ix.Agency {
 		codes = append(codes, code)
 	}
-	slices.Sort(codes)
+	slices.SortFunc(codes, byImpact(byAgency))
 	for _, code := range codes {
 		d.Agencies = append(d.Agencies, view.Option{Value: code, Label: ix.Agency[code], Selected: code == f.Agency})
 	}
@@ -188,19 +279,17 @@ func (d *worklistData) filterOptions(ix view.SourceIndex, counts []store.Finding
 			names = append(names, name)
 		}
 	}
-	slices.Sort(names)
+	slices.SortFunc(names, byImpact(bySource))
 	for _, name := range names {
 		d.Sources = append(d.Sources, view.Option{Value: name, Label: ix.Title(name), Selected: name == f.Source})
 	}
 	d.Checks = []view.Option{{Label: l.T("worklist.any")}}
-	var checks []string
-	for _, c := range counts {
-		if (f.Agency == "" || c.Agency == f.Agency) && (f.Source == "" || c.Source == f.Source) && !slices.Contains(checks, c.Check) {
-			checks = append(checks, c.Check)
-		}
+	names = names[:0]
+	for c := range byCheck {
+		names = append(names, c)
 	}
-	slices.Sort(checks)
-	for _, c := range checks {
+	slices.SortFunc(names, byImpact(byCheck))
+	for _, c := range names {
 		d.Checks = append(d.Checks, view.Option{Value: c, Label: c, Selected: c == f.Check})
 	}
 	d.Statuses = []view.Option{{Label: l.T("status.todo")}}
@@ -210,18 +299,21 @@ func (d *worklistData) filterOptions(ix view.SourceIndex, counts []store.Finding
 }
 
 // worklistCSV exports the whole work list a filter selects, every page of
-// it, as a CSV file a data officer opens in a spreadsheet.
+// it, in the page's order and the reader's language, as a CSV file a data
+// officer opens in a spreadsheet (with a byte-order mark, and cells that
+// a spreadsheet would run as formulas neutralised).
 func (s *Server) worklistCSV(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(w, r)
 	f := worklistQuery(r).store()
-	f.Limit, f.Offset = -1, 0
+	f.Limit, f.Offset, f.ByImpact = -1, 0, true
 	fs, _, err := s.st.WorkList(r.Context(), f)
 	if err != nil {
-		s.errorPage(w, r, s.newPage(w, r), err)
+		s.errorPage(w, r, p, err)
 		return
 	}
 	var buf bytes.Buffer
-	if err := scorecard.WriteCSV(&buf, fs); err != nil {
-		s.errorPage(w, r, s.newPage(w, r), err)
+	if err := scorecard.WriteCSVLang(&buf, fs, p.L.Lang); err != nil {
+		s.errorPage(w, r, p, err)
 		return
 	}
 	name := "ortaq-worklist"

@@ -2,6 +2,7 @@ package wallet
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -17,8 +18,59 @@ const maxCorrectionForm = 6 << 20
 
 type walletCorrectionsData struct {
 	walletPage
-	Corrections []store.Correction
+	Corrections []correctionItem
 	Sources     view.SourceIndex
+}
+
+// correctionItem is a request with the state the citizen reads.
+type correctionItem struct {
+	store.Correction
+	State stateBadge
+}
+
+// stateBadge is a correction's state as a citizen reads it: a badge, its
+// style, and the sentence that explains it with its date ("" when the
+// badge says enough). An accepted request the agency's own system does not
+// hold yet reads "accepted; waiting for the agency's system", never
+// "fixed".
+type stateBadge struct {
+	State, Text, Class, Note string
+}
+
+// stateClasses style the states with the style sheet's badges.
+var stateClasses = map[string]string{
+	wallet.StateOpen: "c-open", wallet.StateRejected: "c-rejected", wallet.StateWaiting: "s-fixed",
+	wallet.StateApplied: "c-accepted", wallet.StateSuperseded: "s-resolved",
+}
+
+// correctionState tells c's state in l's language.
+func correctionState(l view.Locale, c store.Correction) stateBadge {
+	st := wallet.CorrectionState(c)
+	b := stateBadge{State: st, Text: stateText(l.Lang, wallet.StateKey(st)), Class: stateClasses[st]}
+	if key, at := wallet.StateNote(c); key != "" {
+		b.Note = fmt.Sprintf(stateText(l.Lang, key), l.Date(at))
+	}
+	return b
+}
+
+// eventBadge tells the status of a request's event: an acceptance reads
+// "accepted", as wallet.Messages has it.
+func eventBadge(l view.Locale, status string) stateBadge {
+	return stateBadge{State: status, Text: stateText(l.Lang, wallet.StateKey(status)), Class: "c-" + status}
+}
+
+// stateText is the text of a key of wallet.Messages in lang, falling back
+// to English and then to the catalogue. The domain's map is read directly
+// rather than registered, so that its keys and the wallet's older texts of
+// the same name cannot collide in the catalogue.
+func stateText(lang, key string) string {
+	if t := wallet.Messages[key][lang]; t != "" {
+		return t
+	}
+	if t := wallet.Messages[key]["en"]; t != "" {
+		return t
+	}
+	return view.Locale{Lang: lang}.T(key)
 }
 
 // walletCorrections lists the citizen's correction requests.
@@ -26,10 +78,13 @@ func (s *Server) walletCorrections(w http.ResponseWriter, r *http.Request, wp wa
 	d := walletCorrectionsData{walletPage: wp}
 	d.Title, d.WNav = d.L.T("wallet.corrections.title"), "corrections"
 	if s.opts.Corrections != nil {
-		var err error
-		if d.Corrections, err = s.opts.Corrections.Of(r.Context(), sess.IIN); err != nil {
+		cs, err := s.opts.Corrections.Of(r.Context(), sess.IIN)
+		if err != nil {
 			s.errorPage(w, r, d.walletPage, err)
 			return
+		}
+		for _, c := range cs {
+			d.Corrections = append(d.Corrections, correctionItem{Correction: c, State: correctionState(d.L, c)})
 		}
 	}
 	s.render(w, r, http.StatusOK, "corrections", d)
@@ -135,9 +190,16 @@ func (s *Server) walletFileCorrection(w http.ResponseWriter, r *http.Request, wp
 type walletCorrectionData struct {
 	walletPage
 	C      store.Correction
-	Events []store.CorrectionEvent
+	State  stateBadge
+	Events []correctionEvent
 	// SourceTitle and Agency name where the value lives.
 	SourceTitle, Agency string
+}
+
+// correctionEvent is an event of a request's history with its badge.
+type correctionEvent struct {
+	store.CorrectionEvent
+	Badge stateBadge
 }
 
 // ownCorrection reads a correction request of the citizen's; another
@@ -165,7 +227,11 @@ func (s *Server) walletCorrection(w http.ResponseWriter, r *http.Request, wp wal
 	if !ok {
 		return
 	}
-	d := walletCorrectionData{walletPage: wp, C: c, Events: events}
+	d := walletCorrectionData{walletPage: wp, C: c}
+	d.State = correctionState(d.L, c)
+	for _, e := range events {
+		d.Events = append(d.Events, correctionEvent{CorrectionEvent: e, Badge: eventBadge(d.L, e.Status)})
+	}
 	d.Title, d.WNav = d.L.T("wallet.correction.title"), "corrections"
 	ix, err := view.LoadSources(r.Context(), s.st, d.L)
 	if err != nil {
