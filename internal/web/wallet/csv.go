@@ -32,12 +32,8 @@ func newCSVWords(ctx context.Context, st *store.Store, l view.Locale) (*csvWords
 }
 
 func (w *csvWords) Header() []string {
-	out := make([]string, 0, 8)
-	for _, k := range []string{"csv.section", "csv.agency", "csv.source", "csv.record", "csv.version", "csv.observed",
-		"csv.field", "csv.value"} {
-		out = append(out, w.l.T(k))
-	}
-	return out
+	return []string{w.l.T("csv.section"), w.l.T("csv.agency"), w.l.T("csv.source"), w.l.T("csv.record"),
+		w.l.T("csv.version"), w.l.T("csv.observed"), w.l.T("csv.field"), w.l.T("csv.value")}
 }
 
 func (w *csvWords) Section(section string) string { return w.l.Label("csv.section.", section) }
@@ -63,8 +59,8 @@ func (w *csvWords) Field(src, attr string) string {
 	if s := w.sources[src]; s != nil {
 		return s.FieldLabel(attr, w.l.Lang)
 	}
-	if view.Known("attr." + attr) {
-		return w.l.T("attr." + attr)
+	if l := w.l.Hint("attr.", attr); l != "" {
+		return l
 	}
 	for _, s := range w.sources {
 		if l := s.FieldLabel(attr, w.l.Lang); l != source.Humanise(attr) {
