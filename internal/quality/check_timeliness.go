@@ -37,15 +37,15 @@ func runFreshness(x *env, s *golden.Source, c *Check, res *Result) {
 	}
 	f := Finding{Value: dayString(newest)}
 	f.because(msg(key, dayString(newest), int(age/(24*time.Hour)), x.asOf, formatAge(c.MaxAge)))
-	f.suggest(msg("q.freshness.fix", s.AgencyCode, s.Name))
+	f.suggest(msg("q.freshness.fix", agencyArg(s.AgencyCode), sourceArg(s.Name)))
 	res.Findings = append(res.Findings, f)
 }
 
-func describeFreshness(c *Check) string {
+func describeFreshness(c *Check) Msg {
 	if c.Since == "run" {
-		return "the source was loaded within " + formatAge(c.MaxAge) + " of the data's date"
+		return msg("q.desc.freshness.run", formatAge(c.MaxAge))
 	}
-	return "the newest record was observed within " + formatAge(c.MaxAge) + " of the data's date"
+	return msg("q.desc.freshness", formatAge(c.MaxAge))
 }
 
 // formatDays writes a duration in whole days.
@@ -91,7 +91,7 @@ func runVolume(x *env, s *golden.Source, c *Check, res *Result) {
 	}
 	f := Finding{Value: fmt.Sprint(loads[0].Rows)}
 	f.because(msg("q.volume.reason", loads[0].ID, loads[0].Rows, signedPercent(change), median, len(prev)))
-	f.suggest(msg("q.volume.fix", s.AgencyCode))
+	f.suggest(msg("q.volume.fix", agencyArg(s.AgencyCode)))
 	res.Findings = append(res.Findings, f)
 }
 

@@ -1,9 +1,12 @@
 package console
 
 import (
+	"cmp"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/web/view"
@@ -12,6 +15,8 @@ import (
 // sourceRow is one source in an agency's table.
 type sourceRow struct {
 	store.SourceStats
+	// Title is the source's title in the reader's language.
+	Title string
 	Score scoreView
 	Open  int
 }
@@ -63,11 +68,12 @@ func (s *Server) agencyPage(w http.ResponseWriter, r *http.Request) {
 	q := url.Values{"agency": {code}}.Encode()
 	d.WorkList, d.CSV = "/worklist?"+q, "/worklist.csv?"+q
 
-	srcs, err := s.st.Sources(ctx)
+	ix, err := view.LoadSources(ctx, s.st, d.L)
 	if err != nil {
 		fail(err)
 		return
 	}
+	srcs := slices.SortedFunc(maps.Values(ix.ByName), func(a, b store.SourceStats) int { return cmp.Compare(a.Name, b.Name) })
 	qs, err := s.loadQuality(ctx)
 	if err != nil {
 		fail(err)
@@ -93,12 +99,6 @@ func (s *Server) agencyPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	open := map[string]int{}
-	titles := map[string]string{}
-	for _, src := range srcs {
-		if src.AgencyCode == code {
-			titles[src.Name] = src.Title
-		}
-	}
 	for _, c := range counts {
 		if c.Agency != code {
 			continue
@@ -106,11 +106,11 @@ func (s *Server) agencyPage(w http.ResponseWriter, r *http.Request) {
 		open[c.Source] += c.Open
 		d.Open += c.Open
 		v := url.Values{"source": {c.Source}, "check": {c.Check}}
-		d.Checks = append(d.Checks, checkCount{FindingCount: c, SourceTitle: titles[c.Source], Href: "/worklist?" + v.Encode()})
+		d.Checks = append(d.Checks, checkCount{FindingCount: c, SourceTitle: ix.Title(c.Source), Href: "/worklist?" + v.Encode()})
 	}
 	for _, src := range srcs {
 		if src.AgencyCode == code {
-			d.Sources = append(d.Sources, sourceRow{SourceStats: src, Score: qs.score(d.L, trends[src.Name]), Open: open[src.Name]})
+			d.Sources = append(d.Sources, sourceRow{SourceStats: src, Title: ix.Title(src.Name), Score: qs.score(d.L, trends[src.Name]), Open: open[src.Name]})
 		}
 	}
 	s.render(w, r, http.StatusOK, "agency", d)

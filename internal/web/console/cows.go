@@ -89,7 +89,7 @@ func (s *Server) cowsPage(w http.ResponseWriter, r *http.Request) {
 			d.Total += n
 			v := url.Values{"source": {name}, "check": {c.Name}}
 			d.Checks = append(d.Checks, cowCheck{Source: name, SourceTitle: ix.Title(name), Check: c.Name, Kind: c.Kind,
-				Description: c.Description, Open: n, Failed: c.Failed, Total: c.Total, Href: "/worklist?" + v.Encode()})
+				Description: ix.Description(c), Open: n, Failed: c.Failed, Total: c.Total, Href: "/worklist?" + v.Encode()})
 		}
 		fs, err := s.st.FindingSample(ctx, store.FindingFilter{Source: name, Status: store.FindingOpen}, cowSample)
 		if err != nil {
@@ -98,7 +98,7 @@ func (s *Server) cowsPage(w http.ResponseWriter, r *http.Request) {
 		}
 		sample = append(sample, fs...)
 	}
-	rows, err := s.cowRows(r, sample)
+	rows, err := s.cowRows(r, ix, sample)
 	if err != nil {
 		fail(err)
 		return
@@ -116,9 +116,9 @@ func (s *Server) cowsPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // cowRows names each animal and its owner: two queries for all of them.
-func (s *Server) cowRows(r *http.Request, fs []store.Finding) ([]cowRow, error) {
+func (s *Server) cowRows(r *http.Request, ix view.SourceIndex, fs []store.Finding) ([]cowRow, error) {
 	ctx := r.Context()
-	named, err := s.findingRows(ctx, fs)
+	named, err := s.findingRows(ctx, ix, fs)
 	if err != nil {
 		return nil, err
 	}

@@ -104,7 +104,7 @@ func (s *Server) entityPage(w http.ResponseWriter, r *http.Request) {
 	for _, step := range []func() error{
 		func() error { return s.entityLineage(r, &d, ix) },
 		func() error { return s.entityTies(r, &d) },
-		func() error { return s.entityFindings(r, &d) },
+		func() error { return s.entityFindings(r, ix, &d) },
 	} {
 		if err := step(); err != nil {
 			fail(err)
@@ -203,7 +203,7 @@ func (s *Server) entityTies(r *http.Request, d *entityData) error {
 }
 
 // entityFindings reads the open and fixed findings about the entity.
-func (s *Server) entityFindings(r *http.Request, d *entityData) error {
+func (s *Server) entityFindings(r *http.Request, ix view.SourceIndex, d *entityData) error {
 	ctx := r.Context()
 	fs, total, err := s.st.WorkList(ctx, store.FindingFilter{EntityID: d.G.EntityID, Limit: pageFindings})
 	if err != nil {
@@ -211,6 +211,6 @@ func (s *Server) entityFindings(r *http.Request, d *entityData) error {
 	}
 	d.FindingsTotal = total
 	d.WorkList = "/worklist?" + url.Values{"entity": {d.G.EntityID}}.Encode()
-	d.Findings, err = s.findingRows(ctx, fs)
+	d.Findings, err = s.findingRows(ctx, ix, fs)
 	return err
 }

@@ -112,7 +112,7 @@ func (s *Server) worklistPage(w http.ResponseWriter, r *http.Request) {
 		fail(err)
 		return
 	}
-	rows, err := s.findingRows(ctx, fs)
+	rows, err := s.findingRows(ctx, ix, fs)
 	if err != nil {
 		fail(err)
 		return

@@ -10,6 +10,9 @@ import (
 	"time"
 
 	"golang.org/x/text/language"
+
+	"github.com/ortaq/ortaq/internal/quality"
+	"github.com/ortaq/ortaq/internal/source"
 )
 
 // DefaultLang is the language of a page whose reader asked for none: Kazakh,
@@ -76,7 +79,11 @@ func Text(key, lang string) (string, bool) {
 	return s, ok
 }
 
-func init() { Register(baseMessages, entityMessages, attrMessages, exchangeMessages) }
+// The quality engine's texts (finding reasons, fixes, check descriptions)
+// are its own, kept next to its code; the pages render them.
+func init() {
+	Register(baseMessages, entityMessages, attrMessages, exchangeMessages, quality.Messages)
+}
 
 // baseMessages are the frame's and the ingest pages' messages.
 var baseMessages = Messages{
@@ -261,9 +268,28 @@ func (l Locale) F(key string, args ...any) string {
 // Label translates a value the store holds (an entity kind, a quarantine
 // code) through the message prefix+value, and shows the value itself when
 // the catalogue does not know it: a code added later must still show.
+//
+// An attribute (prefix "attr.") the catalogue does not know is named as a
+// registered contract labels it, else as ortaq labels a canonical
+// attribute, else in words ("card_status" -> "Card status"): a reader
+// never sees the key a program wrote.
 func (l Locale) Label(prefix, value string) string {
 	if Known(prefix + value) {
 		return l.T(prefix + value)
+	}
+	if prefix == "attr." && value != "" {
+		if s := contractAttr(value, l.Lang); s != "" {
+			return s
+		}
+		if l.Lang == "kk" {
+			if s := contractAttr(value, "ru"); s != "" {
+				return s
+			}
+		}
+		if s := source.CanonicalLabel(value, l.Lang); s != "" {
+			return s
+		}
+		return source.Humanise(value)
 	}
 	return value
 }

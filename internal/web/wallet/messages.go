@@ -1,6 +1,9 @@
 package wallet
 
-import "github.com/ortaq/ortaq/internal/web/view"
+import (
+	"github.com/ortaq/ortaq/internal/wallet"
+	"github.com/ortaq/ortaq/internal/web/view"
+)
 
 // walletMessages are the citizen's wallet's, in plain words: a citizen
 // reads them on a phone, without knowing the platform's terms.
@@ -282,9 +285,6 @@ var walletMessages = view.Messages{
 	"wallet.correction.version":      {"kk": "Жазба", "ru": "Запись", "en": "Record"},
 	"wallet.correction.newversion":   {"kk": "түзетілген мән жазбаның %d-нұсқасында", "ru": "исправленное значение в версии %d записи", "en": "the corrected value is in version %d of the record"},
 	"wallet.correction.history":      {"kk": "Тарихы", "ru": "История", "en": "History"},
-	"correction.status.open":         {"kk": "қаралуда", "ru": "на рассмотрении", "en": "being reviewed"},
-	"correction.status.accepted":     {"kk": "түзетілді", "ru": "исправлено", "en": "corrected"},
-	"correction.status.rejected":     {"kk": "қабылданбады", "ru": "отклонено", "en": "rejected"},
 	"correction.actor.citizen":       {"kk": "азамат", "ru": "гражданин", "en": "citizen"},
 	"wallet.field.iin":               {"kk": "ЖСН", "ru": "ИИН", "en": "IIN"},
 	"wallet.field.proposed":          {"kk": "Дұрыс мәні", "ru": "Правильное значение", "en": "The right value"},
@@ -334,4 +334,5 @@ var walletMessages = view.Messages{
 	},
 }
 
-func init() { view.Register(walletMessages) }
+// The correction states are the wallet domain's own words (wallet.Messages).
+func init() { view.Register(walletMessages, wallet.Messages) }
