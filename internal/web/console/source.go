@@ -20,10 +20,10 @@ type checkRow struct {
 	store.CheckResult
 	// Description says what passing means, in the reader's language.
 	Description string
-	Bar     bar
-	Open    int
-	Samples []findingRow
-	Href    string // the check's work list
+	Bar         bar
+	Open        int
+	Samples     []findingRow
+	Href        string // the check's work list
 }
 
 type sourceData struct {
