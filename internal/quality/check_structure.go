@@ -54,7 +54,7 @@ func runQuarantine(x *env, s *golden.Source, c *Check, res *Result) {
 	for _, q := range s.Quarantine {
 		f := Finding{RecordID: rawRecordID(s, q.Raw), Line: q.Line, Value: q.Raw}
 		if isWordKey("q.qcode." + q.Code) {
-			f.because(msg("q.quarantine.code", q.Line, "@q.qcode."+q.Code, q.Reason))
+			f.because(msg("q.quarantine.code", q.Line, "@q.qcode."+q.Code))
 		} else {
 			reason := q.Reason
 			if q.Code != "" {

@@ -22,7 +22,7 @@ func runValid(x *env, s *golden.Source, c *Check, res *Result) {
 				continue
 			}
 			v := r.Attrs.Get(c.Field)
-			f := finding(r, v, msg("q.valid.reason", attrArg(c.Field), v, why))
+			f := finding(r, v, msg("q.valid.reason", attrArg(c.Field), v, issueArg(why)))
 			if g := x.entityValue(r, c.Field); g != "" && g != v {
 				f.suggest(msg("q.valid.fix.entity", r.EntityID, attrArg(c.Field), g))
 			} else {
@@ -41,7 +41,7 @@ func runValid(x *env, s *golden.Source, c *Check, res *Result) {
 		slices.Sort(attrs)
 		var why []Msg
 		for _, a := range attrs {
-			why = append(why, msg("q.valid.reason", attrArg(a), r.Attrs.Get(a), r.Invalid[a]))
+			why = append(why, msg("q.valid.reason", attrArg(a), r.Attrs.Get(a), issueArg(r.Invalid[a])))
 		}
 		f := finding(r, strings.Join(attrs, ", "), msgList(why))
 		f.suggest(msg("q.valid.fix.any"))

@@ -482,9 +482,9 @@ var Messages = map[string]map[string]string{
 	},
 	// Quarantine codes, as arguments (the ingest's codes).
 	"q.quarantine.code": {
-		"en": "line %s could not be stored: %s (%s)",
-		"ru": "строку %s не удалось сохранить: %s (%s)",
-		"kk": "%s-жол сақталмады: %s (%s)",
+		"en": "line %s could not be stored: %s",
+		"ru": "строку %s не удалось сохранить: %s",
+		"kk": "%s-жол сақталмады: %s",
 	},
 	"q.qcode.column_count":     {"en": "wrong column count", "ru": "неверное число столбцов", "kk": "бағандар саны сәйкес емес"},
 	"q.qcode.bad_quoting":      {"en": "broken quoting", "ru": "ошибка в кавычках", "kk": "тырнақшалар қате"},

@@ -86,6 +86,8 @@ func arg(lang, a string, names Names) string {
 	case strings.HasPrefix(a, valueMark):
 		attr, vs, _ := strings.Cut(a[len(valueMark):], "=")
 		return list(vs, func(v string) string { return names.Value(attr, v) })
+	case strings.HasPrefix(a, issueMark):
+		return renderIssue(lang, a[len(issueMark):])
 	case strings.HasPrefix(a, msgMark):
 		var m Msg
 		if json.Unmarshal([]byte(a[len(msgMark):]), &m) == nil && m.Key != "" {

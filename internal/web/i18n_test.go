@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/ortaq/ortaq/internal/quality"
+	"github.com/ortaq/ortaq/internal/resolve"
 	"github.com/ortaq/ortaq/internal/wallet"
 	"github.com/ortaq/ortaq/internal/web/view"
 )
@@ -138,6 +139,9 @@ func TestTemplatesUseKnownKeys(t *testing.T) {
 	for key := range view.Catalogue() {
 		_, domain := quality.Messages[key]
 		if _, ok := wallet.Messages[key]; ok {
+			domain = true
+		}
+		if _, ok := resolve.ReasonMessages[key]; ok {
 			domain = true
 		}
 		if domain || used[key] || slices.ContainsFunc(prefixes, func(p string) bool { return strings.HasPrefix(key, p) }) {

@@ -187,7 +187,7 @@ func TestWorklistCSV(t *testing.T) {
 	demoEach(t, func(t *testing.T, d *demo) {
 		_, ts := mustServe(t, d.st, Options{})
 		for _, q := range []string{"source=livestock", "agency=moh&status=open", "kind=duplicates", ""} {
-			r := get(t, ts.URL+"/worklist.csv?"+q)
+			r := get(t, ts.URL+"/worklist.csv?lang=en&"+q)
 			if r.status != http.StatusOK || r.header.Get("Content-Type") != "text/csv; charset=utf-8" {
 				t.Fatalf("%s: %d %s", q, r.status, r.header.Get("Content-Type"))
 			}

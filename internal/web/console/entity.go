@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/ortaq/ortaq/internal/golden"
+	"github.com/ortaq/ortaq/internal/resolve"
 	"github.com/ortaq/ortaq/internal/source"
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/web/view"
@@ -28,6 +29,9 @@ type lineageRow struct {
 	Record    string // source title and record id of an attach or detach
 	Percent   string
 	Incoming  bool // a merge into this entity, rather than of it
+	// Reason is why, in the reader's language when resolution's reason
+	// is one it knows.
+	Reason string
 }
 
 // relationRow is a family tie.
@@ -124,7 +128,10 @@ func (s *Server) entityLineage(r *http.Request, d *entityData, ix view.SourceInd
 	}
 	var others []string
 	for _, e := range events {
-		row := lineageRow{LineageEvent: e}
+		row := lineageRow{LineageEvent: e, Reason: e.Reason}
+		if key, args, ok := resolve.ReasonKey(e.Reason); ok {
+			row.Reason = d.L.F(key, toAny(args)...)
+		}
 		switch {
 		case e.EntityID != id:
 			row.Other, row.Incoming = e.EntityID, true
@@ -213,4 +220,13 @@ func (s *Server) entityFindings(r *http.Request, ix view.SourceIndex, d *entityD
 	d.WorkList = "/worklist?" + url.Values{"entity": {d.G.EntityID}}.Encode()
 	d.Findings, err = s.findingRows(ctx, ix, fs)
 	return err
+}
+
+// toAny passes strings as the arguments of a message.
+func toAny(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
 }

@@ -134,6 +134,10 @@ func (s *Server) worklistPage(w http.ResponseWriter, r *http.Request) {
 	d.Back = r.URL.RequestURI()
 	d.Groups = groupFindings(ix, rows)
 	d.filterOptions(ix, counts)
+	if err := s.titleChecks(ctx, ix, d.Filter.Source, d.Checks); err != nil {
+		fail(err)
+		return
+	}
 	if s.opts.Corrections != nil {
 		cs, n, err := s.opts.Corrections.List(ctx, store.CorrectionFilter{Agency: d.Filter.Agency, Source: d.Filter.Source,
 			Status: store.CorrectionOpen, Limit: worklistCorrections})
@@ -219,8 +223,14 @@ func (s *Server) worklistCSV(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, s.newPage(w, r), err)
 		return
 	}
+	l := s.newPage(w, r).L
+	ix, err := view.LoadSources(r.Context(), s.st, l)
+	if err != nil {
+		s.errorPage(w, r, s.newPage(w, r), err)
+		return
+	}
 	var buf bytes.Buffer
-	if err := scorecard.WriteCSV(&buf, fs); err != nil {
+	if err := scorecard.WriteCSVLang(&buf, localFindings(ix, fs), l.Lang); err != nil {
 		s.errorPage(w, r, s.newPage(w, r), err)
 		return
 	}

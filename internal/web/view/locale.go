@@ -12,6 +12,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/ortaq/ortaq/internal/quality"
+	"github.com/ortaq/ortaq/internal/resolve"
 	"github.com/ortaq/ortaq/internal/source"
 )
 
@@ -82,7 +83,7 @@ func Text(key, lang string) (string, bool) {
 // The quality engine's texts (finding reasons, fixes, check descriptions)
 // are its own, kept next to its code; the pages render them.
 func init() {
-	Register(baseMessages, entityMessages, attrMessages, exchangeMessages, quality.Messages)
+	Register(baseMessages, entityMessages, attrMessages, exchangeMessages, quality.Messages, resolve.ReasonMessages)
 }
 
 // baseMessages are the frame's and the ingest pages' messages.
@@ -193,6 +194,44 @@ var baseMessages = Messages{
 	"code.required_missing": {"kk": "Міндетті өріс бос", "ru": "Обязательное поле пусто", "en": "Required field empty"},
 	"code.bad_json":         {"kk": "JSON нысаны емес", "ru": "Не объект JSON", "en": "Not a JSON object"},
 
+	// Why a row went to quarantine, by its code, for readers of Kazakh and
+	// Russian: the ingest's own reason is English.
+	"qwhy.column_count": {
+		"kk": "жолдағы бағандар саны тақырыптағыдан өзгеше",
+		"ru": "число столбцов в строке не совпадает с заголовком",
+		"en": "the row's column count differs from the header's",
+	},
+	"qwhy.bad_quoting": {
+		"kk": "тырнақшалар жабылмаған немесе орнында емес",
+		"ru": "кавычки не закрыты или стоят не на месте",
+		"en": "a quote is not closed or out of place",
+	},
+	"qwhy.not_utf8": {
+		"kk": "файл UTF-8 кодировкасында емес (мүмкін, windows-1251)",
+		"ru": "файл не в кодировке UTF-8 (возможно, windows-1251)",
+		"en": "the file is not UTF-8 (windows-1251, perhaps)",
+	},
+	"qwhy.no_record_id": {
+		"kk": "жазба идентификаторы бос",
+		"ru": "идентификатор записи пуст",
+		"en": "the record id is empty",
+	},
+	"qwhy.duplicate_id": {
+		"kk": "бұл идентификатор файлда бұрын кездескен",
+		"ru": "этот идентификатор уже встречался в файле",
+		"en": "the record id was already seen in the file",
+	},
+	"qwhy.required_missing": {
+		"kk": "міндетті өріс толтырылмаған",
+		"ru": "обязательное поле не заполнено",
+		"en": "a required field is empty",
+	},
+	"qwhy.bad_json": {
+		"kk": "жол дұрыс JSON нысаны емес",
+		"ru": "строка — не корректный объект JSON",
+		"en": "the line is not a valid JSON object",
+	},
+
 	"source.back":   {"kk": "Барлық дереккөздер", "ru": "Все источники", "en": "All sources"},
 	"source.agency": {"kk": "Мекеме", "ru": "Ведомство", "en": "Agency"},
 	"source.push": {
@@ -302,6 +341,18 @@ func (l Locale) Hint(prefix, value string) string {
 		return l.T(prefix + value)
 	}
 	return ""
+}
+
+// Quarantine says why a row went to quarantine: the ingest's reason (with
+// every detail) for English readers, else what its code means in the
+// language, else the reason as it is.
+func (l Locale) Quarantine(code, reason string) string {
+	if l.Lang != "en" {
+		if s := l.Hint("qwhy.", code); s != "" {
+			return s
+		}
+	}
+	return reason
 }
 
 // N groups the digits of n as readers of the language expect: 1 234 567

@@ -172,14 +172,20 @@ func contractAttr(attr, lang string) string {
 
 // Value is how a reader of the locale's language should see value, a
 // coded value of attribute attr of no particular source: a contract's
-// label of it, else ortaq's words for the values of the attribute's type
-// (sex M, F), else the value as it is.
+// label of it, else a region's name in the language, else ortaq's words
+// for the values of the attribute's type (sex M, F), else the value as it
+// is.
 func (l Locale) Value(attr, value string) string {
 	contractLabels.RLock()
 	t := contractLabels.values[attr][value]
 	contractLabels.RUnlock()
 	if s := t.In(l.Lang); s != "" {
 		return s
+	}
+	if attr == "region" {
+		if _, ok := RegionOf(value); ok {
+			return l.Region(value)
+		}
 	}
 	return (*source.Source)(nil).ValueLabel(attr, value, l.Lang)
 }
