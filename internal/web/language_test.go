@@ -4,6 +4,8 @@ import (
 	"context"
 	"html"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
@@ -167,6 +169,11 @@ func visibleText(page string) string {
 func checkLanguage(t *testing.T, lang, path, page string, english []string) {
 	t.Helper()
 	text := visibleText(page)
+	if dir := os.Getenv("DUMPDIR"); dir != "" {
+		name := strings.NewReplacer("/", "_", "?", "_", "&", "_", "=", "_").Replace(path)
+		os.WriteFile(filepath.Join(dir, lang+name+".txt"), []byte(text), 0o644)
+		os.WriteFile(filepath.Join(dir, lang+name+".html"), []byte(page), 0o644)
+	}
 	var bad []string
 	for _, p := range english {
 		if containsWord(text, p) {

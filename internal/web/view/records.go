@@ -131,7 +131,7 @@ func SideBySide(ix SourceIndex, doc golden.Doc, members []store.LiveRecord, anch
 			g, ok := kept[a]
 			row.Cells[i] = MatrixCell{Label: cols[i].Label, Value: ix.Value(cols[i].Source, a, m.Attrs[a]),
 				Invalid: quality.IssueIn(ix.Lang, m.Invalid[a]),
-				Golden: ok && g.Source == cols[i].Source && g.RecordID == m.RecordID && m.Attrs[a] != ""}
+				Golden:  ok && g.Source == cols[i].Source && g.RecordID == m.RecordID && m.Attrs[a] != ""}
 		}
 		rows = append(rows, row)
 	}
