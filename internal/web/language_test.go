@@ -1,19 +1,23 @@
 package web
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
 	"html"
+	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
 	"strings"
 	"testing"
 
+	"github.com/ortaq/ortaq/internal/quality"
+	"github.com/ortaq/ortaq/internal/scorecard"
 	"github.com/ortaq/ortaq/internal/source"
 	"github.com/ortaq/ortaq/internal/store"
+	"github.com/ortaq/ortaq/internal/wallet"
 	"github.com/ortaq/ortaq/internal/web/view"
 )
 
@@ -169,11 +173,6 @@ func visibleText(page string) string {
 func checkLanguage(t *testing.T, lang, path, page string, english []string) {
 	t.Helper()
 	text := visibleText(page)
-	if dir := os.Getenv("DUMPDIR"); dir != "" {
-		name := strings.NewReplacer("/", "_", "?", "_", "&", "_", "=", "_").Replace(path)
-		os.WriteFile(filepath.Join(dir, lang+name+".txt"), []byte(text), 0o644)
-		os.WriteFile(filepath.Join(dir, lang+name+".html"), []byte(page), 0o644)
-	}
 	var bad []string
 	for _, p := range english {
 		if containsWord(text, p) {
@@ -212,4 +211,71 @@ func wordByte(s string, i int) bool {
 	}
 	c := s[i]
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
+}
+
+// TestSignInCodeInPageLanguage asks for a sign-in code from the sign-in
+// page in each language and reads the SMS: it speaks the language of the
+// page the citizen asked from, even when the browser keeps no cookie.
+func TestSignInCodeInPageLanguage(t *testing.T) {
+	rig := newWalletRig(t)
+	action := regexp.MustCompile(`action="(/wallet/sign-in[^"]*)"`)
+	for lang, want := range map[string]string{"kk": "кіру коды", "ru": "код входа", "en": "sign-in code"} {
+		b := rig.browser(t)
+		page := b.do("GET", "/wallet/sign-in?lang="+lang, nil)
+		m := action.FindStringSubmatch(page.body)
+		if m == nil {
+			t.Fatalf("%s: no sign-in form", lang)
+		}
+		delete(b.cookies, "lang") // a browser that forgets the choice
+		r := b.do("POST", html.UnescapeString(m[1]), url.Values{"csrf": {fields(page.body)["csrf"]}, "iin": {rig.citizen}})
+		if r.status != http.StatusOK {
+			t.Fatalf("%s: ask for a code: %d", lang, r.status)
+		}
+		msgs, err := wallet.NewOutbox(rig.st).Messages(context.Background(), 1)
+		if err != nil || len(msgs) == 0 {
+			t.Fatalf("%s: outbox: %v %v", lang, msgs, err)
+		}
+		if !strings.Contains(msgs[0].Body, want) {
+			t.Errorf("%s page sent %q; want it in %s", lang, msgs[0].Body, lang)
+		}
+	}
+}
+
+// TestWorklistCSVSpeaksTheReadersLanguage exports the whole work list in
+// Kazakh and in Russian: the header, the reasons and the suggested fixes
+// hold no identifier a program wrote and none of the engine's English.
+func TestWorklistCSVSpeaksTheReadersLanguage(t *testing.T) {
+	d := demoSQLite(t)
+	_, ts := mustServe(t, d.st, Options{})
+	var english []string
+	for _, m := range quality.Messages {
+		for _, p := range regexp.MustCompile(`%(\[\d+\])?s`).Split(m["en"], -1) {
+			if p = strings.Trim(p, " .,:;()\"'"); len(p) >= 8 && !strings.Contains(m["kk"]+m["ru"], p) {
+				english = append(english, p)
+			}
+		}
+	}
+	for _, lang := range []string{"kk", "ru"} {
+		r := get(t, ts.URL+"/worklist.csv?lang="+lang)
+		rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(r.body, []byte("\ufeff")))).ReadAll()
+		if err != nil || len(rows) < 2 {
+			t.Fatalf("%s: %d rows, %v", lang, len(rows), err)
+		}
+		reason, fix := slices.Index(rows[0], scorecard.T(lang, "worklist.col.reason")), slices.Index(rows[0], scorecard.T(lang, "worklist.col.suggestion"))
+		if reason < 0 || fix < 0 {
+			t.Fatalf("%s: header %v", lang, rows[0])
+		}
+		for _, row := range rows[1:] {
+			for _, cell := range []string{row[reason], row[fix]} {
+				if s := snakeCase.FindString(cell); s != "" {
+					t.Errorf("%s: %q names %s", lang, cell, s)
+				}
+				for _, p := range english {
+					if strings.Contains(cell, p) {
+						t.Errorf("%s: %q holds English %q", lang, cell, p)
+					}
+				}
+			}
+		}
+	}
 }
