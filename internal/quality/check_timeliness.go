@@ -36,16 +36,16 @@ func runFreshness(x *env, s *golden.Source, c *Check, res *Result) {
 		return
 	}
 	f := Finding{Value: dayString(newest)}
-	f.because(msg(key, dayString(newest), int(age/(24*time.Hour)), x.asOf, formatAge(c.MaxAge)))
+	f.because(msg(key, dayString(newest), int(age/(24*time.Hour)), x.asOf, ageArg(c.MaxAge)))
 	f.suggest(msg("q.freshness.fix", agencyArg(s.AgencyCode), sourceArg(s.Name)))
 	res.Findings = append(res.Findings, f)
 }
 
 func describeFreshness(c *Check) Msg {
 	if c.Since == "run" {
-		return msg("q.desc.freshness.run", formatAge(c.MaxAge))
+		return msg("q.desc.freshness.run", ageArg(c.MaxAge))
 	}
-	return msg("q.desc.freshness", formatAge(c.MaxAge))
+	return msg("q.desc.freshness", ageArg(c.MaxAge))
 }
 
 // formatDays writes a duration in whole days.
@@ -113,4 +113,13 @@ func signedPercent(f float64) string {
 		return "+" + percent(f)
 	}
 	return percent(f)
+}
+
+// ageArg is a freshness limit as a message argument: whole days in the
+// reader's words ("30 days", "30 күн"), else the duration as Go writes it.
+func ageArg(d time.Duration) string {
+	if d > 0 && d%(24*time.Hour) == 0 {
+		return msgArg(msg("q.days", int(d/(24*time.Hour))))
+	}
+	return d.String()
 }

@@ -313,8 +313,8 @@ var Messages = map[string]map[string]string{
 	},
 	"q.freshness.fix": {
 		"en": "ask %s for a current extract of %s",
-		"ru": "запросите у %s актуальную выгрузку %s",
-		"kk": "%s органынан %s бойынша өзекті үзінді сұраңыз",
+		"ru": "запросите актуальную выгрузку источника «%[2]s» (ведомство: %[1]s)",
+		"kk": "«%[2]s» дереккөзінің өзекті үзіндісін сұраңыз (мекеме: %[1]s)",
 	},
 	"q.volume.reason": {
 		"en": "the latest load (run %s) has %s rows, %s against the median %s of the %s loads before it",
@@ -323,8 +323,8 @@ var Messages = map[string]map[string]string{
 	},
 	"q.volume.fix": {
 		"en": "check with %s that the extract is complete and not doubled",
-		"ru": "уточните у %s, что выгрузка полная и не задвоена",
-		"kk": "%s органымен үзіндінің толық және екі еселенбегенін нақтылаңыз",
+		"ru": "уточните в ведомстве (%s), что выгрузка полная и не задвоена",
+		"kk": "үзіндінің толық және екі еселенбегенін мекемемен (%s) нақтылаңыз",
 	},
 	// Integrity.
 	"q.schema.gone": {
@@ -334,8 +334,8 @@ var Messages = map[string]map[string]string{
 	},
 	"q.schema.gone.fix": {
 		"en": "ask %s whether it was renamed, and update sources.yaml",
-		"ru": "уточните у %s, не переименован ли он, и обновите sources.yaml",
-		"kk": "%s органынан оның атауы өзгерген-өзгермегенін сұрап, sources.yaml файлын жаңартыңыз",
+		"ru": "уточните в ведомстве (%s), не переименован ли он, и обновите sources.yaml",
+		"kk": "мекемеден (%s) оның атауы өзгерген-өзгермегенін сұрап, sources.yaml файлын жаңартыңыз",
 	},
 	"q.schema.new": {
 		"en": "column \"%s\" is new in this extract",
@@ -463,6 +463,9 @@ var Messages = map[string]map[string]string{
 	"q.part.first":   {"en": "first name", "ru": "имя", "kk": "аты"},
 	"q.part.middle":  {"en": "middle name", "ru": "отчество", "kk": "әкесінің аты"},
 
+	// A number of days, as an argument; written so that no plural is
+	// needed.
+	"q.days": {"en": "%s days", "ru": "%s дн.", "kk": "%s күн"},
 	// A death, as an argument: the date and the record that gives it.
 	"q.death": {
 		"en": "%s (%s %s)",
@@ -572,8 +575,8 @@ var Messages = map[string]map[string]string{
 	},
 	"q.desc.age.max": {
 		"en": "%s is not in the future nor more than %s years back",
-		"ru": "дата «%s» не в будущем и не раньше чем за %s лет до даты данных",
-		"kk": "«%s» күні болашақта емес және деректер күнінен %s жылдан ерте емес",
+		"ru": "дата «%s» не в будущем, а возраст по ней (полных лет) — не больше %s",
+		"kk": "«%s» күні болашақта емес, ол бойынша жас (толық жыл) ең көбі %s",
 	},
 	"q.desc.age.by": {
 		"en": "%s is not in the future nor more years back than the limit for its %s",
@@ -652,7 +655,7 @@ var Messages = map[string]map[string]string{
 	},
 	"q.desc.group_size": {
 		"en": "at most %s records share one value of %s",
-		"ru": "не больше %s записей с одним значением поля «%s»",
+		"ru": "записей с одним значением поля «%[2]s» — не больше %[1]s",
 		"kk": "«%[2]s» өрісінің бір мәні ең көбі %[1]s жазбада кездеседі",
 	},
 	"q.desc.name_mismatch": {

@@ -102,6 +102,7 @@ func verbsOf(text string) []string {
 // in the catalogue is asked for somewhere, so that it does not rot.
 func TestTemplatesUseKnownKeys(t *testing.T) {
 	use := regexp.MustCompile(`\b(?:T|F|Msg)\s*\(?\s*"([a-z0-9_.]+)"`)
+	plural := regexp.MustCompile(`\bP\s*\(?\s*"([a-z0-9_.]+)"`)
 	label := regexp.MustCompile(`\b(?:Label|Hint)\s*\(?\s*"([a-z0-9_.]+\.)"`)
 	var files []string
 	for _, pat := range []string{"*/templates/*.html", "*/*.go"} {
@@ -127,6 +128,12 @@ func TestTemplatesUseKnownKeys(t *testing.T) {
 				t.Errorf("%s asks for message %q, which the catalogue lacks", f, m[1])
 			}
 		}
+		for _, m := range plural.FindAllStringSubmatch(string(b), -1) {
+			used[m[1]] = true
+			if _, ok := view.PluralCatalogue()[m[1]]; !ok {
+				t.Errorf("%s asks for plural message %q, which the catalogue lacks", f, m[1])
+			}
+		}
 		for _, m := range label.FindAllStringSubmatch(string(b), -1) {
 			prefixes = append(prefixes, m[1])
 		}
@@ -148,5 +155,10 @@ func TestTemplatesUseKnownKeys(t *testing.T) {
 			continue
 		}
 		t.Errorf("message %q is never used", key)
+	}
+	for key := range view.PluralCatalogue() {
+		if !used[key] {
+			t.Errorf("plural message %q is never used", key)
+		}
 	}
 }
