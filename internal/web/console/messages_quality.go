@@ -66,7 +66,7 @@ var qualityMessages = view.Messages{
 	"col.related":     {"kk": "Байланысты", "ru": "Связано", "en": "Related"},
 
 	"failing.title": {"kk": "Тексеруден өтпеген жолдар", "ru": "Строки, не прошедшие проверки", "en": "Failing rows"},
-	"failing.all": {"kk": "Барлық %s ақауды көру", "ru": "Все замечания (%s)", "en": "See all %s findings"},
+	"failing.all":   {"kk": "Барлық %s ақауды көру", "ru": "Все замечания (%s)", "en": "See all %s findings"},
 
 	"worklist.title": {"kk": "Жұмыс тізімі", "ru": "Рабочий список", "en": "Work list"},
 	"worklist.lead": {

@@ -202,7 +202,7 @@ var walletMessages = view.Messages{
 	"wallet.access.index":  {"kk": "Журналдағы нөмірі", "ru": "Номер в журнале", "en": "Number in the log"},
 
 	"wallet.receipt.title": {"kk": "Сұрау түбіртегі", "ru": "Квитанция запроса", "en": "Receipt of a request"},
-	"wallet.receipt.bad": {"kk": "Түбіртек тексерілмеді:", "ru": "Квитанция не прошла проверку:", "en": "This receipt does not verify:"},
+	"wallet.receipt.bad":   {"kk": "Түбіртек тексерілмеді:", "ru": "Квитанция не прошла проверку:", "en": "This receipt does not verify:"},
 	"wallet.receipt.lead": {
 		"kk": "Түбіртекті сақтаңыз: ол кейін де журналдың бұл жазбаны өзгертпей сақтайтынын дәлелдейді. Оны кез келген адам тексере алады.",
 		"ru": "Сохраните квитанцию: она и позже докажет, что журнал хранит эту запись без изменений. Проверить её может любой.",
