@@ -450,8 +450,8 @@ var Messages = map[string]map[string]string{
 	},
 	"q.folded.reason": {
 		"en": "written without Kazakh letters: %s for %s (%s %s)",
-		"ru": "написано без казахских букв: %s вместо %s (%s %s)",
-		"kk": "қазақ әріптерінсіз жазылған: %[2]s орнына %[1]s (%[3]s %[4]s)",
+		"ru": "написано без казахских букв: %s вместо %s (%s, запись %s)",
+		"kk": "қазақ әріптерінсіз жазылған: %[2]s орнына %[1]s (%[3]s, %[4]s жазбасы)",
 	},
 	"q.folded.fix": {
 		"en": "write %s, in an encoding that holds Kazakh letters (UTF-8)",

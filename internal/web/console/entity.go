@@ -90,6 +90,7 @@ func (s *Server) entityPage(w http.ResponseWriter, r *http.Request) {
 		fail(fmt.Errorf("golden record %s: %w", id, err))
 		return
 	}
+	d.G = d.L.Golden(d.G)
 	d.Title = cmp.Or(d.G.Name, id)
 	ix, err := view.LoadSources(ctx, s.st, d.L)
 	if err != nil {
@@ -158,7 +159,7 @@ func (s *Server) entityLineage(r *http.Request, d *entityData, ix view.SourceInd
 	}
 	for i := range d.Lineage {
 		if g, ok := names[d.Lineage[i].Other]; ok {
-			d.Lineage[i].OtherName = g.Name
+			d.Lineage[i].OtherName = d.L.Golden(g).Name
 		}
 	}
 	return nil
@@ -192,6 +193,9 @@ func (s *Server) entityTies(r *http.Request, d *entityData) error {
 		}
 		d.House = slices.DeleteFunc(house, func(g store.GoldenRow) bool { return g.EntityID == d.G.EntityID })
 		d.Animals, err = s.st.GoldenBy(ctx, "owner_id", d.G.EntityID, pageAnimals)
+		for i := range d.Animals {
+			d.Animals[i] = d.L.Golden(d.Animals[i])
+		}
 		return err
 	case source.EntityAnimal:
 		d.OwnerIIN = d.Doc.Value("owner_iin")

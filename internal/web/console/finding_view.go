@@ -47,11 +47,14 @@ func (s *Server) findingRows(ctx context.Context, ix view.SourceIndex, fs []stor
 	out := make([]findingRow, len(fs))
 	for i, f := range fs {
 		out[i] = newFindingRow(ix, f)
+		l := view.Locale{Lang: ix.Lang}
 		if g, ok := golden[f.EntityID]; ok {
+			g = l.Golden(g)
 			out[i].Entity = &g
 		}
 		for _, rel := range f.Related {
 			if g, ok := golden[rel]; ok {
+				g = l.Golden(g)
 				out[i].Related = append(out[i].Related, entityLink{ID: rel, Name: g.Name, Link: true})
 			} else {
 				out[i].Related = append(out[i].Related, entityLink{ID: rel, Name: rel})

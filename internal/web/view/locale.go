@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -374,6 +375,41 @@ func (l Locale) N(n int) string {
 			b.WriteString(sep)
 		}
 		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// decimal is a number as ingest stores one: digits, perhaps a sign and a
+// fraction after a point.
+var decimal = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
+
+// Num shows a stored number (an amount in tenge, a count) as readers of
+// the language write it: 556 565,00 in Kazakh and Russian, 556,565.00 in
+// English. It works on the text, keeping every digit of the fraction
+// (money is never a float); anything else is shown as it is.
+func (l Locale) Num(s string) string {
+	if !decimal.MatchString(s) {
+		return s
+	}
+	whole, frac, hasFrac := strings.Cut(s, ".")
+	neg := strings.HasPrefix(whole, "-")
+	whole = strings.TrimPrefix(whole, "-")
+	sep, mark := "\u00a0", ","
+	if l.Lang == "en" {
+		sep, mark = ",", "."
+	}
+	var b strings.Builder
+	if neg {
+		b.WriteString("−")
+	}
+	for i, c := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteString(sep)
+		}
+		b.WriteRune(c)
+	}
+	if hasFrac {
+		b.WriteString(mark + frac)
 	}
 	return b.String()
 }

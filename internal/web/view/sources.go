@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/ortaq/ortaq/internal/source"
@@ -67,7 +68,7 @@ func (ix SourceIndex) Source(name string) *source.Source {
 // Title is a source's title in the reader's language, or its name in words
 // when it has none.
 func (ix SourceIndex) Title(name string) string {
-	if src := ix.Source(name); src != nil {
+	if src := ix.Source(name); src != nil && src.Name != "" {
 		return src.TitleIn(ix.Lang)
 	}
 	if s, ok := ix.ByName[name]; ok && s.Title != "" {
@@ -89,15 +90,21 @@ func (ix SourceIndex) Field(name, attr string) string {
 	return Locale{Lang: ix.Lang}.Label("attr.", attr)
 }
 
-// Value is how the reader should see value, a coded value of attribute
-// attr of the source named name: the contract's value label, else ortaq's
-// words for the values of its type (sex M, F), else the value as it is.
+// Value is how the reader should see value, a value of attribute attr of
+// the source named name: the contract's value label, else ortaq's words
+// for the values of its type (sex M, F), else a number (an amount, a
+// count) with the language's digit grouping and decimal mark, else the
+// value as it is.
 func (ix SourceIndex) Value(name, attr, value string) string {
 	if value == "" {
 		return ""
 	}
-	if l := ix.Source(name).ValueLabel(attr, value, ix.Lang); l != value {
+	src := ix.Source(name)
+	if l := src.ValueLabel(attr, value, ix.Lang); l != value {
 		return l
+	}
+	if f := fieldOf(src, attr); f != nil && (f.Type == source.TypeNumber || f.Type == source.TypeInt) {
+		return Locale{Lang: ix.Lang}.Num(value)
 	}
 	return Locale{Lang: ix.Lang}.Value(attr, value)
 }
@@ -200,4 +207,30 @@ func (ix SourceIndex) Animal(name string) bool {
 // store.ErrNotFound, so that it answers 404.
 func UnknownSource(name string) error {
 	return fmt.Errorf("no source named %q: %w", name, store.ErrNotFound)
+}
+
+// Golden is g as a reader of the locale's language should see it: an
+// animal's name, which resolution writes as its tag and species code
+// ("KZ0200001206 cattle"), names the species in words.
+func (l Locale) Golden(g store.GoldenRow) store.GoldenRow {
+	if g.Kind != source.EntityAnimal {
+		return g
+	}
+	if tag, species, ok := strings.Cut(g.Name, " "); ok && species != "" {
+		g.Name = tag + " " + l.Value("species", species)
+	}
+	return g
+}
+
+// fieldOf returns src's field named attr, or nil; src may be nil.
+func fieldOf(src *source.Source, attr string) *source.Field {
+	if src == nil {
+		return nil
+	}
+	for i := range src.Fields {
+		if src.Fields[i].Name == attr {
+			return &src.Fields[i]
+		}
+	}
+	return nil
 }
