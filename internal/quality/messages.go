@@ -250,8 +250,8 @@ var Messages = map[string]map[string]string{
 	},
 	"q.age.old.by": {
 		"en": "%s %s means an age of %s full years, above the limit of %s for %s %s",
-		"ru": "%s: по дате %s возраст (полных лет) %s — больше предела %s для %s %s",
-		"kk": "%s: %s күні бойынша жасы %s жыл, %[5]s %[6]s үшін шектен (%[4]s) асады",
+		"ru": "%s: по дате %s возраст (полных лет) %s — больше предела %s (%s: %s)",
+		"kk": "%s: %s күні бойынша жасы %s жыл, шектен (%s) асады (%s: %s)",
 	},
 	"q.age.old.fix": {
 		"en": "correct the date, or close the record if it outlived its subject",
@@ -271,8 +271,8 @@ var Messages = map[string]map[string]string{
 	},
 	"q.duplicates.reason": {
 		"en": "%s records of %s in %s: keep %s",
-		"ru": "Дубликаты: записей объекта %[2]s в %[3]s — %[1]s; основная запись — %[4]s",
-		"kk": "Қайталанатын жазбалар: %[3]s ішінде %[2]s нысанының жазбалары — %[1]s; негізгі жазба — %[4]s",
+		"ru": "Дубликаты: записей объекта %[2]s в источнике %[3]s — %[1]s; основная запись — %[4]s",
+		"kk": "Қайталанатын жазбалар: %[3]s дереккөзінде %[2]s нысанының жазбалары — %[1]s; негізгі жазба — %[4]s",
 	},
 	"q.duplicates.fix": {
 		"en": "merge %s into %s (%s)",
@@ -360,13 +360,13 @@ var Messages = map[string]map[string]string{
 	// Consistency.
 	"q.reference.reason": {
 		"en": "%s %s names no record of %s (by %s)",
-		"ru": "%s: значение %s не найдено в %s (по полю %s)",
-		"kk": "%s: %s мәні %s ішінде табылмады (%s өрісі бойынша)",
+		"ru": "%s: значение %s не найдено в источнике %s (по полю «%s»)",
+		"kk": "%s: %s мәні %s дереккөзінде табылмады («%s» өрісі бойынша)",
 	},
 	"q.reference.fix": {
 		"en": "correct %s, or add what it names to %s",
-		"ru": "исправьте %s или внесите недостающую запись в %s",
-		"kk": "%s өрісін түзетіңіз немесе жетіспейтін жазбаны %s ішіне енгізіңіз",
+		"ru": "исправьте поле «%s» или внесите недостающую запись в источник %s",
+		"kk": "«%s» өрісін түзетіңіз немесе жетіспейтін жазбаны %s дереккөзіне енгізіңіз",
 	},
 	"q.dead_active.reason": {
 		"en": "the person died on %s, yet %s",
@@ -380,13 +380,13 @@ var Messages = map[string]map[string]string{
 	},
 	"q.dead_active.in": {
 		"en": "the person died on %s, yet the record is still in %s",
-		"ru": "человек умер %s, однако запись всё ещё числится в %s",
-		"kk": "адам %s қайтыс болған, алайда жазба әлі де %s ішінде тұр",
+		"ru": "человек умер %s, однако запись всё ещё числится в источнике %s",
+		"kk": "адам %s қайтыс болған, алайда жазба әлі де %s дереккөзінде тұр",
 	},
 	"q.dead_active.in.after": {
 		"en": "the person died on %s, yet the record is still in %s and %s %s is after the death",
-		"ru": "человек умер %s, однако запись всё ещё числится в %s, а %s %s — после смерти",
-		"kk": "адам %s қайтыс болған, алайда жазба әлі де %s ішінде тұр, ал %s %s — қайтыс болғаннан кейін",
+		"ru": "человек умер %s, однако запись всё ещё числится в источнике %s, а %s %s — после смерти",
+		"kk": "адам %s қайтыс болған, алайда жазба әлі де %s дереккөзінде тұр, ал %s %s — қайтыс болғаннан кейін",
 	},
 	"q.dead_active.fix": {
 		"en": "close the record as of %s and review what happened on it since",
@@ -405,8 +405,8 @@ var Messages = map[string]map[string]string{
 	},
 	"q.after_death.reason": {
 		"en": "%s %s starts after the person died on %s",
-		"ru": "%s: период %s начинается после смерти человека (%s)",
-		"kk": "%s: %s кезеңі адам қайтыс болғаннан кейін басталады (%s)",
+		"ru": "%s: период %s начинается после смерти человека; дата смерти — %s",
+		"kk": "%s: %s кезеңі адам қайтыс болғаннан кейін басталады; қайтыс болған күні — %s",
 	},
 	"q.after_death.fix": {
 		"en": "withdraw the record, or correct the IIN if it names the wrong person",
@@ -440,13 +440,13 @@ var Messages = map[string]map[string]string{
 	},
 	"q.name.source": {
 		"en": "as %s %s writes it",
-		"ru": "по данным %s, запись %s",
+		"ru": "по данным источника %s, запись %s",
 		"kk": "%s дереккөзі бойынша, %s жазбасы",
 	},
 	"q.name.fix": {
 		"en": "write the name as %s does: %s",
-		"ru": "напишите имя как в %s: %s",
-		"kk": "есімді %s ішіндегідей жазыңыз: %s",
+		"ru": "напишите имя как в источнике %s: %s",
+		"kk": "есімді %s дереккөзіндегідей жазыңыз: %s",
 	},
 	"q.folded.reason": {
 		"en": "written without Kazakh letters: %s for %s (%s %s)",

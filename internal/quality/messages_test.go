@@ -59,7 +59,7 @@ func TestRender(t *testing.T) {
 		{msg("q.missing.reason", "national_id"), "ru", "Поле national_id не заполнено"},
 		{msg("q.missing.reason", "national_id"), "xx", "national_id is empty"},
 		{msg("no.such.key", "a", "b"), "kk", "no.such.key a b"},
-		{list, "ru", "фамилия: Есимва отличается на одну букву от Есімова; по данным pop, запись R1"},
+		{list, "ru", "фамилия: Есимва отличается на одну букву от Есімова; по данным источника pop, запись R1"},
 		{list, "en", "surname Есимва differs by a letter from Есімова; as pop R1 writes it"},
 		{msg("q.duplicates.fix", "C2, C3", "C1", "@q.keep.valid_iin"), "kk",
 			"C2, C3 жазбаларын негізгі C1 жазбасына біріктіріңіз (ЖСН дұрыс жазба)"},

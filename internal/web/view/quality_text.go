@@ -14,8 +14,17 @@ type sourceNames struct {
 	source string
 }
 
-func (n sourceNames) Attr(attr string) string   { return n.ix.Field(n.source, attr) }
-func (n sourceNames) Source(name string) string { return n.ix.Title(name) }
+func (n sourceNames) Attr(attr string) string { return n.ix.Field(n.source, attr) }
+
+// Source quotes the title, as the language quotes a name: a title
+// («Государственная база данных…») reads as one name inside a sentence
+// whatever case the sentence would put it in.
+func (n sourceNames) Source(name string) string {
+	if n.ix.Lang == "en" {
+		return "“" + n.ix.Title(name) + "”"
+	}
+	return "«" + n.ix.Title(name) + "»"
+}
 func (n sourceNames) Value(attr, v string) string {
 	return n.ix.Value(n.source, attr, v)
 }
