@@ -25,7 +25,9 @@ type sourceRow struct {
 type checkCount struct {
 	store.FindingCount
 	SourceTitle string
-	Href        string // the check's work list
+	// Title says what the check judges, in the reader's language.
+	Title string
+	Href  string // the check's work list
 }
 
 type agencyData struct {
@@ -98,6 +100,17 @@ func (s *Server) agencyPage(w http.ResponseWriter, r *http.Request) {
 		fail(err)
 		return
 	}
+	titles := map[string]string{}
+	if qs.Latest != nil {
+		results, err := s.st.CheckResults(ctx, qs.Latest.ID, "")
+		if err != nil {
+			fail(err)
+			return
+		}
+		for _, c := range results {
+			titles[c.Source+"\x00"+c.Name] = ix.CheckTitle(c)
+		}
+	}
 	open := map[string]int{}
 	for _, c := range counts {
 		if c.Agency != code {
@@ -106,7 +119,8 @@ func (s *Server) agencyPage(w http.ResponseWriter, r *http.Request) {
 		open[c.Source] += c.Open
 		d.Open += c.Open
 		v := url.Values{"source": {c.Source}, "check": {c.Check}}
-		d.Checks = append(d.Checks, checkCount{FindingCount: c, SourceTitle: ix.Title(c.Source), Href: "/worklist?" + v.Encode()})
+		d.Checks = append(d.Checks, checkCount{FindingCount: c, SourceTitle: ix.Title(c.Source),
+			Title: cmp.Or(titles[c.Source+"\x00"+c.Check], view.Locale{Lang: ix.Lang}.Label("kind.", c.Kind)), Href: "/worklist?" + v.Encode()})
 	}
 	for _, src := range srcs {
 		if src.AgencyCode == code {
