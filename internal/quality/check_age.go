@@ -1,8 +1,6 @@
 package quality
 
 import (
-	"fmt"
-
 	"github.com/ortaq/ortaq/internal/golden"
 )
 
@@ -17,7 +15,7 @@ func runAge(x *env, s *golden.Source, c *Check, res *Result) {
 		}
 		res.Total++
 		if v > x.asOf {
-			f := finding(r, v, msg("q.age.future", c.Field, v, x.asOf))
+			f := finding(r, v, msg("q.age.future", attrArg(c.Field), v, x.asOf))
 			f.suggest(msg("q.age.future.fix"))
 			res.Findings = append(res.Findings, f)
 			continue
@@ -30,9 +28,9 @@ func runAge(x *env, s *golden.Source, c *Check, res *Result) {
 			continue
 		}
 		if years := fullYears(v, x.asOf); float64(years) > limit {
-			m := msg("q.age.old", c.Field, v, years, limit)
+			m := msg("q.age.old", attrArg(c.Field), v, years, limit)
 			if c.MaxYears.By != "" {
-				m = msg("q.age.old.by", c.Field, v, years, limit, c.MaxYears.By, r.Attrs.Get(c.MaxYears.By))
+				m = msg("q.age.old.by", attrArg(c.Field), v, years, limit, attrArg(c.MaxYears.By), valueArg(c.MaxYears.By, r.Attrs.Get(c.MaxYears.By)))
 			}
 			f := finding(r, v, m)
 			f.suggest(msg("q.age.old.fix"))
@@ -41,12 +39,12 @@ func runAge(x *env, s *golden.Source, c *Check, res *Result) {
 	}
 }
 
-func describeAge(c *Check) string {
+func describeAge(c *Check) Msg {
 	if c.MaxYears == nil {
-		return c.Field + " is not in the future"
+		return msg("q.desc.age", attrArg(c.Field))
 	}
 	if c.MaxYears.By == "" {
-		return fmt.Sprintf("%s is not in the future nor more than %v years back", c.Field, c.MaxYears.Default)
+		return msg("q.desc.age.max", attrArg(c.Field), c.MaxYears.Default)
 	}
-	return fmt.Sprintf("%s is not in the future nor more years back than the limit for its %s", c.Field, c.MaxYears.By)
+	return msg("q.desc.age.by", attrArg(c.Field), attrArg(c.MaxYears.By))
 }

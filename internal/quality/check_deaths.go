@@ -2,7 +2,6 @@ package quality
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/ortaq/ortaq/internal/golden"
 	"github.com/ortaq/ortaq/internal/source"
@@ -84,14 +83,18 @@ func (d death) String() string {
 	return fmt.Sprintf("%s (%s %s)", d.date, d.source, d.record)
 }
 
+// arg is the death as a message argument: its date and the record that
+// gives it, with the source named in the reader's language.
+func (d death) arg() string { return msgArg(msg("q.death", d.date, sourceArg(d.source), d.record)) }
+
 // runDeadActive finds records still active for a person who died before
 // the report's date: a patient card that is open, a benefit still paid.
 // With after:, the record must also show activity after the death (a
 // visit, a payment), which makes the finding near certain.
 func runDeadActive(x *env, s *golden.Source, c *Check, res *Result) {
-	key, state := "q.dead_active.in", s.Name
+	key, state := "q.dead_active.in", sourceArg(s.Name)
 	if len(c.Where) > 0 {
-		key, state = "q.dead_active.reason", strings.Replace(whereText(c.Where), " is ", " is still ", 1)
+		key, state = "q.dead_active.reason", msgArg(whereMsg(c.Where, "q.where.still"))
 	}
 	dead := x.deaths()
 	for r := range records(s, c) {
@@ -100,13 +103,13 @@ func runDeadActive(x *env, s *golden.Source, c *Check, res *Result) {
 		if !ok || d.date >= x.asOf {
 			continue
 		}
-		reason := msg(key, d, state)
+		reason := msg(key, d.arg(), state)
 		if c.After != "" {
 			a, ok := value(r, c.After)
 			if !ok || !isoDate(a) || a <= d.date {
 				continue
 			}
-			reason = msg(key+".after", d, state, c.After, a)
+			reason = msg(key+".after", d.arg(), state, attrArg(c.After), a)
 		}
 		f := finding(r, d.date, reason)
 		f.Related = []string{d.record}
@@ -115,25 +118,25 @@ func runDeadActive(x *env, s *golden.Source, c *Check, res *Result) {
 	}
 }
 
-func describeDeadActive(c *Check) string {
-	s := "no record"
+func describeDeadActive(c *Check) Msg {
+	key, args := "q.desc.dead_active", []any{}
 	if len(c.Where) > 0 {
-		s += " whose " + whereText(c.Where)
+		key, args = key+".where", append(args, msgArg(whereMsg(c.Where, "q.where.is")))
 	}
-	s += " belongs to a person who died before the data's date"
 	if c.After != "" {
-		s += " and has " + c.After + " after the death"
+		key, args = key+".after", append(args, attrArg(c.After))
 	}
-	return s
+	return msg(key, args...)
 }
 
-// whereText writes where conditions as English: "card_status is active".
-func whereText(where []Cond) string {
-	var w []string
+// whereMsg writes where conditions as a message, each condition through
+// key ("card_status is active", "card_status is still active").
+func whereMsg(where []Cond, key string) Msg {
+	ms := make([]Msg, 0, len(where))
 	for _, cond := range where {
-		w = append(w, cond.Attr+" is "+strings.Join(cond.Values, " or "))
+		ms = append(ms, msg(key, attrArg(cond.Attr), valueArg(cond.Attr, cond.Values...)))
 	}
-	return strings.Join(w, " and ")
+	return msgList(ms)
 }
 
 // runDeadReference finds records naming, in an IIN attribute, a person
@@ -150,7 +153,7 @@ func runDeadReference(x *env, s *golden.Source, c *Check, res *Result) {
 		if !ok || d.date >= x.asOf {
 			continue
 		}
-		f := finding(r, iin, msg("q.dead_reference.reason", c.Field, iin, d))
+		f := finding(r, iin, msg("q.dead_reference.reason", attrArg(c.Field), iin, d.arg()))
 		f.Related = []string{d.record}
 		f.suggest(msg("q.dead_reference.fix", d.date))
 		res.Findings = append(res.Findings, f)
@@ -176,7 +179,7 @@ func runAfterDeath(x *env, s *golden.Source, c *Check, res *Result) {
 		if !ok || start <= d.date {
 			continue
 		}
-		f := finding(r, v, msg("q.after_death.reason", c.Field, v, d))
+		f := finding(r, v, msg("q.after_death.reason", attrArg(c.Field), v, d.arg()))
 		f.Related = []string{d.record}
 		f.suggest(msg("q.after_death.fix"))
 		res.Findings = append(res.Findings, f)

@@ -15,11 +15,11 @@ func runGroupSize(x *env, s *golden.Source, c *Check, res *Result) {
 	res.Total = total
 	for _, g := range gs {
 		v := g[0].Attrs.Get(c.By)
-		reason := msg("q.group_size.reason", c.By, v, len(g), c.MaxCount)
+		reason := msg("q.group_size.reason", attrArg(c.By), v, len(g), c.MaxCount)
 		for _, r := range g {
 			f := finding(r, v, reason)
 			f.Related = related(g, r)
-			f.suggest(msg("q.group_size.fix", c.By))
+			f.suggest(msg("q.group_size.fix", attrArg(c.By)))
 			res.Findings = append(res.Findings, f)
 		}
 	}

@@ -14,11 +14,11 @@ func runMissing(x *env, s *golden.Source, c *Check, res *Result) {
 		if strings.TrimSpace(r.Attrs.Get(c.Field)) != "" {
 			continue
 		}
-		f := finding(r, "", msg("q.missing.reason", c.Field))
+		f := finding(r, "", msg("q.missing.reason", attrArg(c.Field)))
 		if v := x.entityValue(r, c.Field); v != "" {
-			f.suggest(msg("q.missing.fix.entity", c.Field, v, r.EntityID))
+			f.suggest(msg("q.missing.fix.entity", attrArg(c.Field), v, r.EntityID))
 		} else {
-			f.suggest(msg("q.missing.fix", c.Field))
+			f.suggest(msg("q.missing.fix", attrArg(c.Field)))
 		}
 		res.Findings = append(res.Findings, f)
 	}

@@ -41,9 +41,9 @@ func runNameMismatch(x *env, s *golden.Source, c *Check, res *Result) {
 		if len(diffs) == 0 {
 			return
 		}
-		f := finding(r, rec.full, msgList(append(diffs, msg("q.name.source", reg.source, reg.record))))
+		f := finding(r, rec.full, msgList(append(diffs, msg("q.name.source", sourceArg(reg.source), reg.record))))
 		f.Related = []string{reg.record}
-		f.suggest(msg("q.name.fix", reg.source, reg.full))
+		f.suggest(msg("q.name.fix", sourceArg(reg.source), reg.full))
 		res.Findings = append(res.Findings, f)
 	})
 }
@@ -68,7 +68,7 @@ func runKazakhFolded(x *env, s *golden.Source, c *Check, res *Result) {
 				continue
 			}
 			if kazakhLetters(a) < kazakhLetters(b) && nameDistance(a, b) <= 2 {
-				folded = append(folded, msg("q.folded.reason", a, b, reg.source, reg.record))
+				folded = append(folded, msg("q.folded.reason", a, b, sourceArg(reg.source), reg.record))
 			}
 		}
 		if len(folded) == 0 {

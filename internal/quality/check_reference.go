@@ -1,8 +1,6 @@
 package quality
 
 import (
-	"strings"
-
 	"github.com/ortaq/ortaq/internal/golden"
 )
 
@@ -28,7 +26,7 @@ func runReference(x *env, s *golden.Source, c *Check, res *Result) {
 	for i, reg := range c.Register {
 		sets[i] = x.valueSet(reg, c.attribute())
 	}
-	regs := strings.Join(c.Register, " or ")
+	regs := sourceArg(c.Register...)
 records:
 	for r := range records(s, c) {
 		v, ok := value(r, c.Field)
@@ -41,8 +39,8 @@ records:
 				continue records
 			}
 		}
-		f := finding(r, v, msg("q.reference.reason", c.Field, v, regs, c.attribute()))
-		f.suggest(msg("q.reference.fix", c.Field, regs))
+		f := finding(r, v, msg("q.reference.reason", attrArg(c.Field), v, regs, attrArg(c.attribute())))
+		f.suggest(msg("q.reference.fix", attrArg(c.Field), regs))
 		res.Findings = append(res.Findings, f)
 	}
 }

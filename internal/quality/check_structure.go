@@ -23,7 +23,7 @@ func runSchema(x *env, s *golden.Source, c *Check, res *Result) {
 		if !slices.Contains(s.Columns, col) {
 			f := Finding{Value: col}
 			f.because(msg("q.schema.gone", col))
-			f.suggest(msg("q.schema.gone.fix", s.AgencyCode))
+			f.suggest(msg("q.schema.gone.fix", agencyArg(s.AgencyCode)))
 			res.Findings = append(res.Findings, f)
 		}
 	}
@@ -52,12 +52,16 @@ func runQuarantine(x *env, s *golden.Source, c *Check, res *Result) {
 	res.Failed = max(s.Quarantined, len(s.Quarantine))
 	res.Total = len(s.Records) + res.Failed
 	for _, q := range s.Quarantine {
-		reason := q.Reason
-		if q.Code != "" {
-			reason = q.Code + ": " + q.Reason
-		}
 		f := Finding{RecordID: rawRecordID(s, q.Raw), Line: q.Line, Value: q.Raw}
-		f.because(msg("q.quarantine.reason", q.Line, reason))
+		if isWordKey("q.qcode." + q.Code) {
+			f.because(msg("q.quarantine.code", q.Line, "@q.qcode."+q.Code))
+		} else {
+			reason := q.Reason
+			if q.Code != "" {
+				reason = q.Code + ": " + q.Reason
+			}
+			f.because(msg("q.quarantine.reason", q.Line, reason))
+		}
 		f.suggest(msg("q.quarantine.fix"))
 		res.Findings = append(res.Findings, f)
 	}

@@ -32,7 +32,7 @@ func runLetterCase(x *env, s *golden.Source, c *Check, res *Result) {
 		default:
 			continue
 		}
-		f := finding(r, v, msg(key, c.Field, v))
+		f := finding(r, v, msg(key, attrArg(c.Field), v))
 		f.suggest(msg("q.case.fix", inCase(v, c.Want)))
 		res.Findings = append(res.Findings, f)
 	}
@@ -71,14 +71,14 @@ func inCase(s, want string) string {
 	return string(rs)
 }
 
-func describeLetterCase(c *Check) string {
+func describeLetterCase(c *Check) Msg {
 	switch c.Want {
 	case "upper":
-		return c.Field + " is written in capitals"
+		return msg("q.desc.case.upper", attrArg(c.Field))
 	case "lower":
-		return c.Field + " is written in small letters"
+		return msg("q.desc.case.lower", attrArg(c.Field))
 	}
-	return c.Field + " is written in title case, neither all capitals nor all small letters"
+	return msg("q.desc.case.title", attrArg(c.Field))
 }
 
 // runScript finds values with letters of another script: a name in Latin
@@ -104,7 +104,7 @@ func runScript(x *env, s *golden.Source, c *Check, res *Result) {
 		if in > 0 {
 			key = "q.script.mixed"
 		}
-		f := finding(r, v, msg(key, c.Field, v))
+		f := finding(r, v, msg(key, attrArg(c.Field), v))
 		f.suggest(msg("q.script.fix." + scriptKey(c.Want)))
 		if g := x.spelledIn(r, c.Field, want, other); g != "" {
 			f.suggest(msg("q.script.fix."+scriptKey(c.Want)+".entity", r.EntityID, g))
@@ -163,11 +163,4 @@ func scriptKey(s string) string {
 		return "latin"
 	}
 	return "cyrillic"
-}
-
-func scriptName(s string) string {
-	if s == "latin" {
-		return "Latin"
-	}
-	return "Cyrillic"
 }

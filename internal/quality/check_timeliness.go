@@ -36,16 +36,16 @@ func runFreshness(x *env, s *golden.Source, c *Check, res *Result) {
 		return
 	}
 	f := Finding{Value: dayString(newest)}
-	f.because(msg(key, dayString(newest), int(age/(24*time.Hour)), x.asOf, formatAge(c.MaxAge)))
-	f.suggest(msg("q.freshness.fix", s.AgencyCode, s.Name))
+	f.because(msg(key, dayString(newest), int(age/(24*time.Hour)), x.asOf, ageArg(c.MaxAge)))
+	f.suggest(msg("q.freshness.fix", agencyArg(s.AgencyCode), sourceArg(s.Name)))
 	res.Findings = append(res.Findings, f)
 }
 
-func describeFreshness(c *Check) string {
+func describeFreshness(c *Check) Msg {
 	if c.Since == "run" {
-		return "the source was loaded within " + formatAge(c.MaxAge) + " of the data's date"
+		return msg("q.desc.freshness.run", ageArg(c.MaxAge))
 	}
-	return "the newest record was observed within " + formatAge(c.MaxAge) + " of the data's date"
+	return msg("q.desc.freshness", ageArg(c.MaxAge))
 }
 
 // formatDays writes a duration in whole days.
@@ -91,7 +91,7 @@ func runVolume(x *env, s *golden.Source, c *Check, res *Result) {
 	}
 	f := Finding{Value: fmt.Sprint(loads[0].Rows)}
 	f.because(msg("q.volume.reason", loads[0].ID, loads[0].Rows, signedPercent(change), median, len(prev)))
-	f.suggest(msg("q.volume.fix", s.AgencyCode))
+	f.suggest(msg("q.volume.fix", agencyArg(s.AgencyCode)))
 	res.Findings = append(res.Findings, f)
 }
 
@@ -113,4 +113,13 @@ func signedPercent(f float64) string {
 		return "+" + percent(f)
 	}
 	return percent(f)
+}
+
+// ageArg is a freshness limit as a message argument: whole days in the
+// reader's words ("30 days", "30 күн"), else the duration as Go writes it.
+func ageArg(d time.Duration) string {
+	if d > 0 && d%(24*time.Hour) == 0 {
+		return msgArg(msg("q.days", int(d/(24*time.Hour))))
+	}
+	return d.String()
 }

@@ -30,7 +30,7 @@ func runUnique(x *env, s *golden.Source, c *Check, res *Result) {
 		return strings.Join(parts, "\x1f"), true
 	})
 	res.Total = total
-	what := strings.Join(fields, " and ")
+	what := attrArg(fields...)
 	for _, g := range gs {
 		v := g[0].Attrs.Get(fields[0])
 		for _, f := range fields[1:] {
@@ -69,7 +69,7 @@ func runDuplicates(x *env, s *golden.Source, c *Check, res *Result) {
 			others = append(others, r.RecordID)
 		}
 		slices.Sort(others)
-		f := finding(keep, "", msg("q.duplicates.reason", len(g), keep.EntityID, s.Name, keep.RecordID))
+		f := finding(keep, "", msg("q.duplicates.reason", len(g), keep.EntityID, sourceArg(s.Name), keep.RecordID))
 		f.Key = "entity:" + keep.EntityID
 		f.Related = others[:min(len(others), maxRelated)]
 		f.suggest(msg("q.duplicates.fix", strings.Join(f.Related, ", "), keep.RecordID, "@q.keep."+keepRule(ranked[0], ranked[1])))

@@ -1,7 +1,6 @@
 package quality
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -23,11 +22,11 @@ func runValid(x *env, s *golden.Source, c *Check, res *Result) {
 				continue
 			}
 			v := r.Attrs.Get(c.Field)
-			f := finding(r, v, msg("q.valid.reason", c.Field, v, why))
+			f := finding(r, v, msg("q.valid.reason", attrArg(c.Field), v, issueArg(why)))
 			if g := x.entityValue(r, c.Field); g != "" && g != v {
-				f.suggest(msg("q.valid.fix.entity", r.EntityID, c.Field, g))
+				f.suggest(msg("q.valid.fix.entity", r.EntityID, attrArg(c.Field), g))
 			} else {
-				f.suggest(msg("q.valid.fix", c.Field))
+				f.suggest(msg("q.valid.fix", attrArg(c.Field)))
 			}
 			res.Findings = append(res.Findings, f)
 			continue
@@ -42,7 +41,7 @@ func runValid(x *env, s *golden.Source, c *Check, res *Result) {
 		slices.Sort(attrs)
 		var why []Msg
 		for _, a := range attrs {
-			why = append(why, msg("q.valid.reason", a, r.Attrs.Get(a), r.Invalid[a]))
+			why = append(why, msg("q.valid.reason", attrArg(a), r.Attrs.Get(a), issueArg(r.Invalid[a])))
 		}
 		f := finding(r, strings.Join(attrs, ", "), msgList(why))
 		f.suggest(msg("q.valid.fix.any"))
@@ -61,9 +60,9 @@ func runAllowed(x *env, s *golden.Source, c *Check, res *Result) {
 		if slices.Contains(c.Values, v) {
 			continue
 		}
-		f := finding(r, v, msg("q.allowed.reason", c.Field, v, strings.Join(c.Values, ", ")))
+		f := finding(r, v, msg("q.allowed.reason", attrArg(c.Field), v, valueArg(c.Field, c.Values...)))
 		if m := yamlerr.Suggest(v, c.Values); m != "" {
-			f.suggest(msg("q.allowed.fix", m))
+			f.suggest(msg("q.allowed.fix", valueArg(c.Field, m)))
 		}
 		res.Findings = append(res.Findings, f)
 	}
@@ -101,21 +100,21 @@ func runRange(x *env, s *golden.Source, c *Check, res *Result) {
 		res.Total++
 		switch {
 		case below:
-			res.Findings = append(res.Findings, finding(r, v, msg("q.range.below", c.Field, v, c.Min)))
+			res.Findings = append(res.Findings, finding(r, v, msg("q.range.below", attrArg(c.Field), v, c.Min)))
 		case above:
-			res.Findings = append(res.Findings, finding(r, v, msg("q.range.above", c.Field, v, c.Max)))
+			res.Findings = append(res.Findings, finding(r, v, msg("q.range.above", attrArg(c.Field), v, c.Max)))
 		}
 	}
 }
 
-func describeRange(c *Check) string {
+func describeRange(c *Check) Msg {
 	switch {
 	case c.Min != "" && c.Max != "":
-		return fmt.Sprintf("%s is from %s to %s", c.Field, c.Min, c.Max)
+		return msg("q.desc.range", attrArg(c.Field), c.Min, c.Max)
 	case c.Min != "":
-		return fmt.Sprintf("%s is at least %s", c.Field, c.Min)
+		return msg("q.desc.range.min", attrArg(c.Field), c.Min)
 	}
-	return fmt.Sprintf("%s is at most %s", c.Field, c.Max)
+	return msg("q.desc.range.max", attrArg(c.Field), c.Max)
 }
 
 // runPattern finds non-empty values that do not match (or do match) a
@@ -129,16 +128,16 @@ func runPattern(x *env, s *golden.Source, c *Check, res *Result) {
 		res.Total++
 		switch {
 		case c.Match != nil && !c.Match.MatchString(v):
-			res.Findings = append(res.Findings, finding(r, v, msg("q.pattern.nomatch", c.Field, v, c.Match)))
+			res.Findings = append(res.Findings, finding(r, v, msg("q.pattern.nomatch", attrArg(c.Field), v, c.Match)))
 		case c.NotMatch != nil && c.NotMatch.MatchString(v):
-			res.Findings = append(res.Findings, finding(r, v, msg("q.pattern.match", c.Field, v, c.NotMatch)))
+			res.Findings = append(res.Findings, finding(r, v, msg("q.pattern.match", attrArg(c.Field), v, c.NotMatch)))
 		}
 	}
 }
 
-func describePattern(c *Check) string {
+func describePattern(c *Check) Msg {
 	if c.Match != nil {
-		return fmt.Sprintf("%s matches %s", c.Field, c.Match)
+		return msg("q.desc.pattern", attrArg(c.Field), c.Match)
 	}
-	return fmt.Sprintf("%s does not match %s", c.Field, c.NotMatch)
+	return msg("q.desc.pattern.not", attrArg(c.Field), c.NotMatch)
 }

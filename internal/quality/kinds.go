@@ -1,7 +1,6 @@
 package quality
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 
@@ -24,8 +23,8 @@ type kind struct {
 	cost int
 	run  func(x *env, s *golden.Source, c *Check, res *Result)
 	// describe explains in one sentence what a record (or load) must
-	// satisfy to pass.
-	describe func(c *Check) string
+	// satisfy to pass, as a message of Messages.
+	describe func(c *Check) Msg
 }
 
 // kinds is every built-in kind by name; see the package documentation.
@@ -37,18 +36,18 @@ func init() {
 	kinds = map[string]*kind{
 		"missing": {dimension: Completeness, severity: SeverityError, records: true,
 			params: []string{"field"}, required: [][]string{{"field"}}, run: runMissing,
-			describe: func(c *Check) string { return c.Field + " is filled in" }},
+			describe: func(c *Check) Msg { return msg("q.desc.missing", attrArg(c.Field)) }},
 		"valid": {dimension: Validity, severity: SeverityError, records: true,
 			params: []string{"field"}, run: runValid,
-			describe: func(c *Check) string {
+			describe: func(c *Check) Msg {
 				if c.Field == "" {
-					return "no value was flagged invalid at ingest (check digits, dates, types, allowed values)"
+					return msg("q.desc.valid.any")
 				}
-				return c.Field + " was not flagged invalid at ingest (check digits, dates, types, allowed values)"
+				return msg("q.desc.valid", attrArg(c.Field))
 			}},
 		"allowed": {dimension: Validity, severity: SeverityError, records: true,
 			params: []string{"field", "values"}, required: [][]string{{"field"}, {"values"}}, run: runAllowed,
-			describe: func(c *Check) string { return c.Field + " is one of " + strings.Join(c.Values, ", ") }},
+			describe: func(c *Check) Msg { return msg("q.desc.allowed", attrArg(c.Field), valueArg(c.Field, c.Values...)) }},
 		"range": {dimension: Validity, severity: SeverityError, records: true,
 			params: []string{"field", "min", "max"}, required: [][]string{{"field"}, {"min", "max"}}, run: runRange,
 			describe: describeRange},
@@ -60,64 +59,54 @@ func init() {
 			describe: describeLetterCase},
 		"script": {dimension: Validity, severity: SeverityWarning, records: true, cost: 2,
 			params: []string{"field", "want"}, required: [][]string{{"field"}, {"want"}}, run: runScript,
-			describe: func(c *Check) string { return c.Field + " is written in " + scriptName(c.Want) + " letters only" }},
+			describe: func(c *Check) Msg { return msg("q.desc.script."+scriptKey(c.Want), attrArg(c.Field)) }},
 		"age": {dimension: Validity, severity: SeverityError, records: true,
 			params: []string{"field", "max_years"}, required: [][]string{{"field"}}, run: runAge,
 			describe: describeAge},
 		"unique": {dimension: Uniqueness, severity: SeverityError, records: true, cost: 2,
 			params: []string{"field", "fields"}, required: [][]string{{"field", "fields"}}, run: runUnique,
-			describe: func(c *Check) string { return "no other record has the same " + strings.Join(c.fields(), " and ") }},
+			describe: func(c *Check) Msg { return msg("q.desc.unique", attrArg(c.fields()...)) }},
 		"duplicates": {dimension: Uniqueness, severity: SeverityWarning, records: true, cost: 2,
-			run: runDuplicates,
-			describe: func(c *Check) string {
-				return "the record's entity (a patient, a pupil) has no other record in the source"
-			}},
+			run:      runDuplicates,
+			describe: func(c *Check) Msg { return msg("q.desc.duplicates") }},
 		"freshness": {dimension: Timeliness, severity: SeverityWarning,
 			params: []string{"max_age", "since"}, required: [][]string{{"max_age"}}, run: runFreshness,
 			describe: describeFreshness},
 		"volume": {dimension: Timeliness, severity: SeverityWarning,
 			params: []string{"max_change"}, required: [][]string{{"max_change"}}, run: runVolume,
-			describe: func(c *Check) string {
-				return fmt.Sprintf("the latest load's row count is within %s of the median of the previous loads", percent(c.MaxChange))
-			}},
+			describe: func(c *Check) Msg { return msg("q.desc.volume", percent(c.MaxChange)) }},
 		"schema": {dimension: Integrity, severity: SeverityWarning, run: runSchema,
-			describe: func(c *Check) string { return "the extract has the same columns as the load before it" }},
+			describe: func(c *Check) Msg { return msg("q.desc.schema") }},
 		"quarantine": {dimension: Integrity, severity: SeverityError, run: runQuarantine,
-			describe: func(c *Check) string { return "every row of the latest load could be read and stored" }},
+			describe: func(c *Check) Msg { return msg("q.desc.quarantine") }},
 		"reference": {dimension: Consistency, severity: SeverityError, records: true, cost: 2,
 			params: []string{"field", "register", "attribute"}, required: [][]string{{"field"}, {"register"}}, run: runReference,
-			describe: func(c *Check) string {
-				return fmt.Sprintf("%s names a record of %s (by %s)", c.Field, strings.Join(c.Register, " or "), c.attribute())
+			describe: func(c *Check) Msg {
+				return msg("q.desc.reference", attrArg(c.Field), sourceArg(c.Register...), attrArg(c.attribute()))
 			}},
 		"dead_active": {dimension: Consistency, severity: SeverityError, records: true,
 			params: []string{"after", "person"}, run: runDeadActive,
 			describe: describeDeadActive},
 		"dead_reference": {dimension: Consistency, severity: SeverityError, records: true, cost: 2,
 			params: []string{"field"}, required: [][]string{{"field"}}, run: runDeadReference,
-			describe: func(c *Check) string { return "the person " + c.Field + " names had not died before the data's date" }},
+			describe: func(c *Check) Msg { return msg("q.desc.dead_reference", attrArg(c.Field)) }},
 		"after_death": {dimension: Consistency, severity: SeverityError, records: true,
 			params: []string{"field", "person"}, required: [][]string{{"field"}}, run: runAfterDeath,
-			describe: func(c *Check) string {
-				return c.Field + " does not start after the person's death (the month of death itself is fine)"
-			}},
+			describe: func(c *Check) Msg { return msg("q.desc.after_death", attrArg(c.Field)) }},
 		"group_size": {dimension: Consistency, severity: SeverityWarning, records: true, cost: 2,
 			params: []string{"by", "max"}, required: [][]string{{"by"}, {"max"}}, run: runGroupSize,
-			describe: func(c *Check) string {
-				return fmt.Sprintf("at most %d records share one value of %s", c.MaxCount, c.By)
-			}},
+			describe: func(c *Check) Msg { return msg("q.desc.group_size", c.MaxCount, attrArg(c.By)) }},
 		"name_mismatch": {dimension: Consistency, severity: SeverityWarning, records: true, cost: 8,
 			params:   []string{"field", "fields", "register", "register_fields", "key"},
 			required: [][]string{{"field", "fields"}, {"register"}}, run: runNameMismatch,
-			describe: func(c *Check) string {
-				return fmt.Sprintf("the name in %s is the one %s holds, up to case, script and Kazakh letters",
-					strings.Join(c.fields(), ", "), strings.Join(c.Register, " or "))
+			describe: func(c *Check) Msg {
+				return msg("q.desc.name_mismatch", attrArg(c.fields()...), sourceArg(c.Register...))
 			}},
 		"kazakh_folded": {dimension: Consistency, severity: SeverityInfo, records: true, cost: 8,
 			params:   []string{"field", "fields", "register", "register_fields", "key"},
 			required: [][]string{{"field", "fields"}, {"register"}}, run: runKazakhFolded,
-			describe: func(c *Check) string {
-				return fmt.Sprintf("the name in %s keeps the Kazakh letters (ә ғ қ ң ө ұ ү һ і) %s writes",
-					strings.Join(c.fields(), ", "), strings.Join(c.Register, " or "))
+			describe: func(c *Check) Msg {
+				return msg("q.desc.kazakh_folded", attrArg(c.fields()...), sourceArg(c.Register...))
 			}},
 	}
 }

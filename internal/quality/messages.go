@@ -52,7 +52,9 @@ func (m Msg) Render(lang string) string { return Render(lang, m.Key, m.Args) }
 // Render writes the message key with args in lang: what a page or an
 // export calls with a stored finding's ReasonKey and ReasonArgs (or its
 // suggestion's, or a check result's description's).
-func Render(lang, key string, args []string) string {
+func Render(lang, key string, args []string) string { return render(lang, key, args, nil) }
+
+func render(lang, key string, args []string, names Names) string {
 	if key == listKey {
 		parts := make([]string, 0, len(args))
 		for _, a := range args {
@@ -61,16 +63,13 @@ func Render(lang, key string, args []string) string {
 				parts = append(parts, a)
 				continue
 			}
-			parts = append(parts, m.Render(lang))
+			parts = append(parts, m.RenderIn(lang, names))
 		}
 		return strings.Join(parts, "; ")
 	}
 	as := make([]any, len(args))
 	for i, a := range args {
-		as[i] = a
-		if w, ok := strings.CutPrefix(a, "@"); ok && isWordKey(w) {
-			as[i] = Render(lang, w, nil)
-		}
+		as[i] = arg(lang, a, names)
 	}
 	texts, ok := Messages[key]
 	if !ok {
@@ -88,7 +87,7 @@ func Render(lang, key string, args []string) string {
 // in the same language.
 func isWordKey(key string) bool {
 	_, ok := Messages[key]
-	return ok && (strings.HasPrefix(key, "q.part.") || strings.HasPrefix(key, "q.keep."))
+	return ok && (strings.HasPrefix(key, "q.part.") || strings.HasPrefix(key, "q.keep.") || strings.HasPrefix(key, "q.qcode."))
 }
 
 // because sets the finding's reason, keyed and in English.
@@ -251,8 +250,8 @@ var Messages = map[string]map[string]string{
 	},
 	"q.age.old.by": {
 		"en": "%s %s means an age of %s full years, above the limit of %s for %s %s",
-		"ru": "%s: по дате %s возраст (полных лет) %s — больше предела %s для %s %s",
-		"kk": "%s: %s күні бойынша жасы %s жыл, %[5]s %[6]s үшін шектен (%[4]s) асады",
+		"ru": "%s: по дате %s возраст (полных лет) %s — больше предела %s (%s: %s)",
+		"kk": "%s: %s күні бойынша жасы %s жыл, шектен (%s) асады (%s: %s)",
 	},
 	"q.age.old.fix": {
 		"en": "correct the date, or close the record if it outlived its subject",
@@ -272,8 +271,8 @@ var Messages = map[string]map[string]string{
 	},
 	"q.duplicates.reason": {
 		"en": "%s records of %s in %s: keep %s",
-		"ru": "Дубликаты: записей объекта %[2]s в %[3]s — %[1]s; основная запись — %[4]s",
-		"kk": "Қайталанатын жазбалар: %[3]s ішінде %[2]s нысанының жазбалары — %[1]s; негізгі жазба — %[4]s",
+		"ru": "Дубликаты: записей объекта %[2]s в источнике %[3]s — %[1]s; основная запись — %[4]s",
+		"kk": "Қайталанатын жазбалар: %[3]s дереккөзінде %[2]s нысанының жазбалары — %[1]s; негізгі жазба — %[4]s",
 	},
 	"q.duplicates.fix": {
 		"en": "merge %s into %s (%s)",
@@ -314,8 +313,8 @@ var Messages = map[string]map[string]string{
 	},
 	"q.freshness.fix": {
 		"en": "ask %s for a current extract of %s",
-		"ru": "запросите у %s актуальную выгрузку %s",
-		"kk": "%s органынан %s бойынша өзекті үзінді сұраңыз",
+		"ru": "запросите актуальную выгрузку источника «%[2]s» (ведомство: %[1]s)",
+		"kk": "«%[2]s» дереккөзінің өзекті үзіндісін сұраңыз (мекеме: %[1]s)",
 	},
 	"q.volume.reason": {
 		"en": "the latest load (run %s) has %s rows, %s against the median %s of the %s loads before it",
@@ -324,8 +323,8 @@ var Messages = map[string]map[string]string{
 	},
 	"q.volume.fix": {
 		"en": "check with %s that the extract is complete and not doubled",
-		"ru": "уточните у %s, что выгрузка полная и не задвоена",
-		"kk": "%s органымен үзіндінің толық және екі еселенбегенін нақтылаңыз",
+		"ru": "уточните в ведомстве (%s), что выгрузка полная и не задвоена",
+		"kk": "үзіндінің толық және екі еселенбегенін мекемемен (%s) нақтылаңыз",
 	},
 	// Integrity.
 	"q.schema.gone": {
@@ -335,8 +334,8 @@ var Messages = map[string]map[string]string{
 	},
 	"q.schema.gone.fix": {
 		"en": "ask %s whether it was renamed, and update sources.yaml",
-		"ru": "уточните у %s, не переименован ли он, и обновите sources.yaml",
-		"kk": "%s органынан оның атауы өзгерген-өзгермегенін сұрап, sources.yaml файлын жаңартыңыз",
+		"ru": "уточните в ведомстве (%s), не переименован ли он, и обновите sources.yaml",
+		"kk": "мекемеден (%s) оның атауы өзгерген-өзгермегенін сұрап, sources.yaml файлын жаңартыңыз",
 	},
 	"q.schema.new": {
 		"en": "column \"%s\" is new in this extract",
@@ -361,13 +360,13 @@ var Messages = map[string]map[string]string{
 	// Consistency.
 	"q.reference.reason": {
 		"en": "%s %s names no record of %s (by %s)",
-		"ru": "%s: значение %s не найдено в %s (по полю %s)",
-		"kk": "%s: %s мәні %s ішінде табылмады (%s өрісі бойынша)",
+		"ru": "%s: значение %s не найдено в источнике %s (по полю «%s»)",
+		"kk": "%s: %s мәні %s дереккөзінде табылмады («%s» өрісі бойынша)",
 	},
 	"q.reference.fix": {
 		"en": "correct %s, or add what it names to %s",
-		"ru": "исправьте %s или внесите недостающую запись в %s",
-		"kk": "%s өрісін түзетіңіз немесе жетіспейтін жазбаны %s ішіне енгізіңіз",
+		"ru": "исправьте поле «%s» или внесите недостающую запись в источник %s",
+		"kk": "«%s» өрісін түзетіңіз немесе жетіспейтін жазбаны %s дереккөзіне енгізіңіз",
 	},
 	"q.dead_active.reason": {
 		"en": "the person died on %s, yet %s",
@@ -381,13 +380,13 @@ var Messages = map[string]map[string]string{
 	},
 	"q.dead_active.in": {
 		"en": "the person died on %s, yet the record is still in %s",
-		"ru": "человек умер %s, однако запись всё ещё числится в %s",
-		"kk": "адам %s қайтыс болған, алайда жазба әлі де %s ішінде тұр",
+		"ru": "человек умер %s, однако запись всё ещё числится в источнике %s",
+		"kk": "адам %s қайтыс болған, алайда жазба әлі де %s дереккөзінде тұр",
 	},
 	"q.dead_active.in.after": {
 		"en": "the person died on %s, yet the record is still in %s and %s %s is after the death",
-		"ru": "человек умер %s, однако запись всё ещё числится в %s, а %s %s — после смерти",
-		"kk": "адам %s қайтыс болған, алайда жазба әлі де %s ішінде тұр, ал %s %s — қайтыс болғаннан кейін",
+		"ru": "человек умер %s, однако запись всё ещё числится в источнике %s, а %s %s — после смерти",
+		"kk": "адам %s қайтыс болған, алайда жазба әлі де %s дереккөзінде тұр, ал %s %s — қайтыс болғаннан кейін",
 	},
 	"q.dead_active.fix": {
 		"en": "close the record as of %s and review what happened on it since",
@@ -406,8 +405,8 @@ var Messages = map[string]map[string]string{
 	},
 	"q.after_death.reason": {
 		"en": "%s %s starts after the person died on %s",
-		"ru": "%s: период %s начинается после смерти человека (%s)",
-		"kk": "%s: %s кезеңі адам қайтыс болғаннан кейін басталады (%s)",
+		"ru": "%s: период %s начинается после смерти человека; дата смерти — %s",
+		"kk": "%s: %s кезеңі адам қайтыс болғаннан кейін басталады; қайтыс болған күні — %s",
 	},
 	"q.after_death.fix": {
 		"en": "withdraw the record, or correct the IIN if it names the wrong person",
@@ -441,18 +440,18 @@ var Messages = map[string]map[string]string{
 	},
 	"q.name.source": {
 		"en": "as %s %s writes it",
-		"ru": "по данным %s, запись %s",
+		"ru": "по данным источника %s, запись %s",
 		"kk": "%s дереккөзі бойынша, %s жазбасы",
 	},
 	"q.name.fix": {
 		"en": "write the name as %s does: %s",
-		"ru": "напишите имя как в %s: %s",
-		"kk": "есімді %s ішіндегідей жазыңыз: %s",
+		"ru": "напишите имя как в источнике %s: %s",
+		"kk": "есімді %s дереккөзіндегідей жазыңыз: %s",
 	},
 	"q.folded.reason": {
 		"en": "written without Kazakh letters: %s for %s (%s %s)",
-		"ru": "написано без казахских букв: %s вместо %s (%s %s)",
-		"kk": "қазақ әріптерінсіз жазылған: %[2]s орнына %[1]s (%[3]s %[4]s)",
+		"ru": "написано без казахских букв: %s вместо %s (%s, запись %s)",
+		"kk": "қазақ әріптерінсіз жазылған: %[2]s орнына %[1]s (%[3]s, %[4]s жазбасы)",
 	},
 	"q.folded.fix": {
 		"en": "write %s, in an encoding that holds Kazakh letters (UTF-8)",
@@ -463,4 +462,210 @@ var Messages = map[string]map[string]string{
 	"q.part.surname": {"en": "surname", "ru": "фамилия", "kk": "тегі"},
 	"q.part.first":   {"en": "first name", "ru": "имя", "kk": "аты"},
 	"q.part.middle":  {"en": "middle name", "ru": "отчество", "kk": "әкесінің аты"},
+
+	// A number of days, as an argument; written so that no plural is
+	// needed.
+	"q.days": {"en": "%s days", "ru": "%s дн.", "kk": "%s күн"},
+	// A death, as an argument: the date and the record that gives it.
+	"q.death": {
+		"en": "%s (%s %s)",
+		"ru": "%s (%s, запись %s)",
+		"kk": "%s (%s, %s жазбасы)",
+	},
+	// Where conditions, as arguments.
+	"q.where.is": {
+		"en": "%s is %s",
+		"ru": "%s: %s",
+		"kk": "%s: %s",
+	},
+	"q.where.still": {
+		"en": "%s is still %s",
+		"ru": "%s всё ещё «%s»",
+		"kk": "%s әлі де «%s»",
+	},
+	// Quarantine codes, as arguments (the ingest's codes).
+	"q.quarantine.code": {
+		"en": "line %s could not be stored: %s",
+		"ru": "строку %s не удалось сохранить: %s",
+		"kk": "%s-жол сақталмады: %s",
+	},
+	"q.qcode.column_count":     {"en": "wrong column count", "ru": "неверное число столбцов", "kk": "бағандар саны сәйкес емес"},
+	"q.qcode.bad_quoting":      {"en": "broken quoting", "ru": "ошибка в кавычках", "kk": "тырнақшалар қате"},
+	"q.qcode.not_utf8":         {"en": "not UTF-8", "ru": "байты не в UTF-8", "kk": "UTF-8 емес байттар"},
+	"q.qcode.no_record_id":     {"en": "no record id", "ru": "нет идентификатора записи", "kk": "жазба идентификаторы жоқ"},
+	"q.qcode.duplicate_id":     {"en": "duplicate id", "ru": "повторный идентификатор", "kk": "идентификатор қайталанды"},
+	"q.qcode.required_missing": {"en": "required field empty", "ru": "обязательное поле пусто", "kk": "міндетті өріс бос"},
+	"q.qcode.bad_json":         {"en": "not a JSON object", "ru": "не объект JSON", "kk": "JSON нысаны емес"},
+
+	// Check descriptions: what a record (or load) must satisfy to pass.
+	"q.desc.missing": {
+		"en": "%s is filled in",
+		"ru": "поле «%s» заполнено",
+		"kk": "«%s» өрісі толтырылған",
+	},
+	"q.desc.valid": {
+		"en": "%s was not flagged invalid at ingest (check digits, dates, types, allowed values)",
+		"ru": "при загрузке поле «%s» не отмечено как некорректное (контрольные цифры, даты, типы, справочные значения)",
+		"kk": "жүктеу кезінде «%s» өрісі жарамсыз деп белгіленбеген (бақылау сандары, күндер, түрлер, анықтамалық мәндер)",
+	},
+	"q.desc.valid.any": {
+		"en": "no value was flagged invalid at ingest (check digits, dates, types, allowed values)",
+		"ru": "при загрузке ни одно значение не отмечено как некорректное (контрольные цифры, даты, типы, справочные значения)",
+		"kk": "жүктеу кезінде бірде-бір мән жарамсыз деп белгіленбеген (бақылау сандары, күндер, түрлер, анықтамалық мәндер)",
+	},
+	"q.desc.allowed": {
+		"en": "%s is one of %s",
+		"ru": "значение поля «%s» — одно из: %s",
+		"kk": "«%s» өрісінің мәні мыналардың бірі: %s",
+	},
+	"q.desc.range": {
+		"en": "%s is from %s to %s",
+		"ru": "значение поля «%s» — от %s до %s",
+		"kk": "«%s» өрісінің мәні %s мен %s аралығында",
+	},
+	"q.desc.range.min": {
+		"en": "%s is at least %s",
+		"ru": "значение поля «%s» — не меньше %s",
+		"kk": "«%s» өрісінің мәні кемінде %s",
+	},
+	"q.desc.range.max": {
+		"en": "%s is at most %s",
+		"ru": "значение поля «%s» — не больше %s",
+		"kk": "«%s» өрісінің мәні ең көбі %s",
+	},
+	"q.desc.pattern": {
+		"en": "%s matches %s",
+		"ru": "поле «%s» соответствует шаблону %s",
+		"kk": "«%s» өрісі %s үлгісіне сай",
+	},
+	"q.desc.pattern.not": {
+		"en": "%s does not match %s",
+		"ru": "поле «%s» не соответствует шаблону %s",
+		"kk": "«%s» өрісі %s үлгісіне сай емес",
+	},
+	"q.desc.case.upper": {
+		"en": "%s is written in capitals",
+		"ru": "поле «%s» написано заглавными буквами",
+		"kk": "«%s» өрісі бас әріптермен жазылған",
+	},
+	"q.desc.case.lower": {
+		"en": "%s is written in small letters",
+		"ru": "поле «%s» написано строчными буквами",
+		"kk": "«%s» өрісі кіші әріптермен жазылған",
+	},
+	"q.desc.case.title": {
+		"en": "%s is written in title case, neither all capitals nor all small letters",
+		"ru": "поле «%s» написано с заглавной буквы, а не целиком заглавными или строчными",
+		"kk": "«%s» өрісі бас әріптен басталады: түгел бас әріппен де, түгел кіші әріппен де жазылмаған",
+	},
+	"q.desc.script.cyrillic": {
+		"en": "%s is written in Cyrillic letters only",
+		"ru": "поле «%s» написано только кириллицей",
+		"kk": "«%s» өрісі тек кирилл әріптерімен жазылған",
+	},
+	"q.desc.script.latin": {
+		"en": "%s is written in Latin letters only",
+		"ru": "поле «%s» написано только латиницей",
+		"kk": "«%s» өрісі тек латын әріптерімен жазылған",
+	},
+	"q.desc.age": {
+		"en": "%s is not in the future",
+		"ru": "дата «%s» не в будущем",
+		"kk": "«%s» күні болашақта емес",
+	},
+	"q.desc.age.max": {
+		"en": "%s is not in the future nor more than %s years back",
+		"ru": "дата «%s» не в будущем, а возраст по ней (полных лет) — не больше %s",
+		"kk": "«%s» күні болашақта емес, ол бойынша жас (толық жыл) ең көбі %s",
+	},
+	"q.desc.age.by": {
+		"en": "%s is not in the future nor more years back than the limit for its %s",
+		"ru": "дата «%s» не в будущем и не раньше предела, установленного для значения поля «%s»",
+		"kk": "«%s» күні болашақта емес және «%s» өрісінің мәніне белгіленген шектен ерте емес",
+	},
+	"q.desc.unique": {
+		"en": "no other record has the same %s",
+		"ru": "ни у одной другой записи нет тех же значений полей: %s",
+		"kk": "басқа бірде-бір жазбада мына өрістердің мәндері қайталанбайды: %s",
+	},
+	"q.desc.duplicates": {
+		"en": "the record's entity (a patient, a pupil) has no other record in the source",
+		"ru": "у объекта записи (пациента, ученика) нет другой записи в этом источнике",
+		"kk": "жазба нысанының (науқас, оқушы) бұл дереккөзде басқа жазбасы жоқ",
+	},
+	"q.desc.freshness": {
+		"en": "the newest record was observed within %s of the data's date",
+		"ru": "самая свежая запись не старше %s на дату данных",
+		"kk": "ең жаңа жазба деректер күніне қарай %s ішінде тіркелген",
+	},
+	"q.desc.freshness.run": {
+		"en": "the source was loaded within %s of the data's date",
+		"ru": "источник загружен не раньше чем за %s до даты данных",
+		"kk": "дереккөз деректер күніне дейінгі %s ішінде жүктелген",
+	},
+	"q.desc.volume": {
+		"en": "the latest load's row count is within %s of the median of the previous loads",
+		"ru": "число строк последней загрузки отличается от медианы предыдущих загрузок не больше чем на %s",
+		"kk": "соңғы жүктеудегі жолдар саны алдыңғы жүктеулердің медианасынан %s артық ауытқымайды",
+	},
+	"q.desc.schema": {
+		"en": "the extract has the same columns as the load before it",
+		"ru": "в выгрузке те же столбцы, что и в предыдущей загрузке",
+		"kk": "үзіндіде алдыңғы жүктеудегідей бағандар бар",
+	},
+	"q.desc.quarantine": {
+		"en": "every row of the latest load could be read and stored",
+		"ru": "каждую строку последней загрузки удалось прочитать и сохранить",
+		"kk": "соңғы жүктеудің әр жолы оқылып, сақталды",
+	},
+	"q.desc.reference": {
+		"en": "%s names a record of %s (by %s)",
+		"ru": "поле «%s» ссылается на запись источника %s (по полю «%s»)",
+		"kk": "«%s» өрісі %s дереккөзінің жазбасына сілтейді («%s» өрісі бойынша)",
+	},
+	"q.desc.dead_active": {
+		"en": "no record belongs to a person who died before the data's date",
+		"ru": "нет записей о людях, умерших до даты данных",
+		"kk": "деректер күніне дейін қайтыс болған адамдардың жазбалары жоқ",
+	},
+	"q.desc.dead_active.after": {
+		"en": "no record belongs to a person who died before the data's date and has %s after the death",
+		"ru": "нет записей о людях, умерших до даты данных, где «%s» позже смерти",
+		"kk": "деректер күніне дейін қайтыс болған адамның «%s» күні қайтыс болғаннан кейін болатын жазбалары жоқ",
+	},
+	"q.desc.dead_active.where": {
+		"en": "no record whose %s belongs to a person who died before the data's date",
+		"ru": "нет записей с условием «%s» о людях, умерших до даты данных",
+		"kk": "деректер күніне дейін қайтыс болған адамдардың «%s» шарты бар жазбалары жоқ",
+	},
+	"q.desc.dead_active.where.after": {
+		"en": "no record whose %s belongs to a person who died before the data's date and has %s after the death",
+		"ru": "нет записей с условием «%s» о людях, умерших до даты данных, где «%s» позже смерти",
+		"kk": "деректер күніне дейін қайтыс болған адамның «%s» шарты бар және «%s» күні қайтыс болғаннан кейін болатын жазбалары жоқ",
+	},
+	"q.desc.dead_reference": {
+		"en": "the person %s names had not died before the data's date",
+		"ru": "человек, указанный в поле «%s», не умер до даты данных",
+		"kk": "«%s» өрісінде көрсетілген адам деректер күніне дейін қайтыс болмаған",
+	},
+	"q.desc.after_death": {
+		"en": "%s does not start after the person's death (the month of death itself is fine)",
+		"ru": "дата «%s» не позже смерти человека (месяц смерти допустим)",
+		"kk": "«%s» күні адам қайтыс болғаннан кейін басталмайды (қайтыс болған айы есептелмейді)",
+	},
+	"q.desc.group_size": {
+		"en": "at most %s records share one value of %s",
+		"ru": "записей с одним значением поля «%[2]s» — не больше %[1]s",
+		"kk": "«%[2]s» өрісінің бір мәні ең көбі %[1]s жазбада кездеседі",
+	},
+	"q.desc.name_mismatch": {
+		"en": "the name in %s is the one %s holds, up to case, script and Kazakh letters",
+		"ru": "имя в полях «%s» совпадает с данными источника %s с точностью до регистра, алфавита и казахских букв",
+		"kk": "«%s» өрістеріндегі есім %s дереккөзіндегімен сәйкес (әріп регистрі, әліпби және қазақ әріптері ескерілмейді)",
+	},
+	"q.desc.kazakh_folded": {
+		"en": "the name in %s keeps the Kazakh letters (ә ғ қ ң ө ұ ү һ і) %s writes",
+		"ru": "имя в полях «%s» сохраняет казахские буквы (ә ғ қ ң ө ұ ү һ і), как в источнике %s",
+		"kk": "«%s» өрістеріндегі есім %s дереккөзіндегідей қазақ әріптерін (ә ғ қ ң ө ұ ү һ і) сақтайды",
+	},
 }

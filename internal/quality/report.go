@@ -21,11 +21,14 @@ type Result struct {
 	Severity  string `json:"severity"`
 	// Params is the check's parameters as written in YAML flow style.
 	Params string `json:"params,omitempty"`
-	// Description says in English what passing means.
-	Description string    `json:"description"`
-	Failed      int       `json:"failed"`
-	Total       int       `json:"total"`
-	Findings    []Finding `json:"findings,omitempty"`
+	// Description says in English what passing means; DescriptionMsg
+	// says it in any language (zero for a description written in the
+	// configuration, which is in the language its author wrote).
+	Description    string    `json:"description"`
+	DescriptionMsg Msg       `json:"description_msg,omitzero"`
+	Failed         int       `json:"failed"`
+	Total          int       `json:"total"`
+	Findings       []Finding `json:"findings,omitempty"`
 }
 
 // Finding is one record, row, column or load that fails a check.

@@ -130,10 +130,15 @@ func (x *env) run(src *golden.Source, c *Check) Result {
 	k := kinds[c.Kind]
 	res := Result{
 		Name: c.Name, Source: src.Name, Agency: src.AgencyCode, Kind: c.Kind,
-		Dimension:   cmp.Or(c.Dimension, k.dimension),
-		Severity:    cmp.Or(c.Severity, k.severity),
-		Params:      c.paramString(),
-		Description: cmp.Or(c.Description, k.describe(c)),
+		Dimension: cmp.Or(c.Dimension, k.dimension),
+		Severity:  cmp.Or(c.Severity, k.severity),
+		Params:    c.paramString(),
+	}
+	if c.Description != "" {
+		res.Description = c.Description
+	} else {
+		res.DescriptionMsg = k.describe(c)
+		res.Description = res.DescriptionMsg.Render(DefaultLang)
 	}
 	k.run(x, src, c, &res)
 	if k.records {

@@ -167,7 +167,7 @@ func (r *resolver) batch(ctx context.Context, recs []store.ResolveRecord, mark i
 			continue
 		}
 		ch.Removed = append(ch.Removed, ref)
-		ch.Lineage = append(ch.Lineage, store.LineageEvent{At: now, Action: "detach", EntityID: e, Ref: &ref, Reason: "the record was deleted at its source"})
+		ch.Lineage = append(ch.Lineage, store.LineageEvent{At: now, Action: "detach", EntityID: e, Ref: &ref, Reason: reasonDeleted})
 		r.sum.Detached++
 		x.retireIfEmpty(e, groups[e], ref)
 	}
@@ -285,7 +285,7 @@ func (x *linker) place(ctx context.Context, b int, byKey map[uint64][]int32) err
 		}
 		nb.groups[cur] = others
 		nb.entity[b] = ""
-		x.ch.Lineage = append(x.ch.Lineage, store.LineageEvent{At: x.now, Action: "split", EntityID: cur, Ref: &ref, Reason: "the record's new version no longer agrees with the rest of the entity"})
+		x.ch.Lineage = append(x.ch.Lineage, store.LineageEvent{At: x.now, Action: "split", EntityID: cur, Ref: &ref, Reason: reasonDisagrees})
 		r.sum.Split++
 	}
 
@@ -347,7 +347,7 @@ func (x *linker) place(ctx context.Context, b int, byKey map[uint64][]int32) err
 			return err
 		}
 		x.ch.NewEntities = append(x.ch.NewEntities, id)
-		x.ch.Lineage = append(x.ch.Lineage, store.LineageEvent{At: x.now, Action: "create", EntityID: id, Ref: &ref, Reason: "no existing entity matches"})
+		x.ch.Lineage = append(x.ch.Lineage, store.LineageEvent{At: x.now, Action: "create", EntityID: id, Ref: &ref, Reason: reasonNoMatch})
 		r.sum.Created++
 		x.join(b, id, 0)
 	}
@@ -366,7 +366,7 @@ func (x *linker) join(b int, e string, p float64) {
 	x.ch.Members = append(x.ch.Members, store.Membership{RecordRef: nb.refs[b], EntityID: e})
 	if p > 0 {
 		ref := nb.refs[b]
-		x.ch.Lineage = append(x.ch.Lineage, store.LineageEvent{At: x.now, Action: "attach", EntityID: e, Ref: &ref, Probability: p, Reason: "matched the entity's records"})
+		x.ch.Lineage = append(x.ch.Lineage, store.LineageEvent{At: x.now, Action: "attach", EntityID: e, Ref: &ref, Probability: p, Reason: reasonMatched})
 		x.r.sum.Attached++
 	}
 }
@@ -380,7 +380,7 @@ func (x *linker) merge(from, into string, p float64) {
 	nb.groups[into] = append(nb.groups[into], nb.groups[from]...)
 	delete(nb.groups, from)
 	x.ch.Merges = append(x.ch.Merges, store.Merge{From: from, Into: into})
-	x.ch.Lineage = append(x.ch.Lineage, store.LineageEvent{At: x.now, Action: "merge", EntityID: from, OtherID: into, Probability: p, Reason: "a new record matches both entities"})
+	x.ch.Lineage = append(x.ch.Lineage, store.LineageEvent{At: x.now, Action: "merge", EntityID: from, OtherID: into, Probability: p, Reason: reasonBoth})
 	x.r.sum.Merged++
 }
 
@@ -392,5 +392,5 @@ func (x *linker) retireIfEmpty(e string, members []store.RecordRef, ref store.Re
 		}
 	}
 	x.ch.Retired = append(x.ch.Retired, e)
-	x.ch.Lineage = append(x.ch.Lineage, store.LineageEvent{At: x.now, Action: "retire", EntityID: e, Reason: "its last record was deleted"})
+	x.ch.Lineage = append(x.ch.Lineage, store.LineageEvent{At: x.now, Action: "retire", EntityID: e, Reason: reasonLastDeleted})
 }

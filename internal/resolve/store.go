@@ -285,14 +285,14 @@ func (r *resolver) full(ctx context.Context) error {
 				return err
 			}
 			ch.NewEntities = append(ch.NewEntities, id)
-			ch.Lineage = append(ch.Lineage, store.LineageEvent{At: now, Action: "create", EntityID: id, Ref: &refs[recs[0]], Reason: "full resolve"})
+			ch.Lineage = append(ch.Lineage, store.LineageEvent{At: now, Action: "create", EntityID: id, Ref: &refs[recs[0]], Reason: reasonFull})
 			r.sum.Created++
 		}
 		kept[id] = true
 		for _, i := range recs {
 			ch.Members = append(ch.Members, store.Membership{RecordRef: refs[i], EntityID: id})
 			if e, ok := old[refs[i]]; ok && e != id {
-				ch.Lineage = append(ch.Lineage, store.LineageEvent{At: now, Action: "attach", EntityID: id, OtherID: e, Ref: &refs[i], Reason: "full resolve moved the record from " + e})
+				ch.Lineage = append(ch.Lineage, store.LineageEvent{At: now, Action: "attach", EntityID: id, OtherID: e, Ref: &refs[i], Reason: reasonFullMoved + e})
 				if _, seen := claimed[e]; !seen {
 					claimed[e] = id
 				} else if claimed[e] != id {
@@ -314,12 +314,12 @@ func (r *resolver) full(ctx context.Context) error {
 		}
 		if into := claimed[e]; into != "" && into != "*" {
 			ch.Merges = append(ch.Merges, store.Merge{From: e, Into: into})
-			ch.Lineage = append(ch.Lineage, store.LineageEvent{At: now, Action: "merge", EntityID: e, OtherID: into, Reason: "full resolve joined its records to " + into})
+			ch.Lineage = append(ch.Lineage, store.LineageEvent{At: now, Action: "merge", EntityID: e, OtherID: into, Reason: reasonFullJoined + into})
 			r.sum.Merged++
 			continue
 		}
 		ch.Retired = append(ch.Retired, e)
-		ch.Lineage = append(ch.Lineage, store.LineageEvent{At: now, Action: "retire", EntityID: e, Reason: "full resolve spread its records over other entities"})
+		ch.Lineage = append(ch.Lineage, store.LineageEvent{At: now, Action: "retire", EntityID: e, Reason: reasonFullSpread})
 	}
 	if res.scorer != nil {
 		ch.Keys = recordKeys(res.scorer.t, res.scorer.rules, refs, 0, t.Len())

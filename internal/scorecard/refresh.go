@@ -103,7 +103,8 @@ func save(ctx context.Context, st *store.Store, ds *golden.Dataset, rep *quality
 	var found []store.Finding
 	for _, r := range rep.Results {
 		q.Results = append(q.Results, store.CheckResult{Source: r.Source, Agency: r.Agency, Name: r.Name, Kind: r.Kind,
-			Dimension: r.Dimension, Severity: r.Severity, Description: r.Description, Failed: r.Failed, Total: r.Total})
+			Dimension: r.Dimension, Severity: r.Severity, Description: r.Description, Failed: r.Failed, Total: r.Total,
+			DescriptionKey: r.DescriptionMsg.Key, DescriptionArgs: r.DescriptionMsg.Args})
 		for _, f := range r.Findings {
 			key := f.RecordID
 			if f.Key != "" {

@@ -151,7 +151,7 @@ func T(lang, key string) string {
 // catalogue.
 var Messages = map[string]map[string]string{
 	"worklist.col.finding_id": {"en": "finding_id", "ru": "Номер замечания", "kk": "Ескертпе нөмірі"},
-	"worklist.col.agency":     {"en": "agency", "ru": "Ведомство", "kk": "Ведомство"},
+	"worklist.col.agency":     {"en": "agency", "ru": "Ведомство", "kk": "Мекеме"},
 	"worklist.col.source":     {"en": "source", "ru": "Источник", "kk": "Дереккөз"},
 	"worklist.col.check":      {"en": "check", "ru": "Проверка", "kk": "Тексеру"},
 	"worklist.col.kind":       {"en": "kind", "ru": "Вид проверки", "kk": "Тексеру түрі"},

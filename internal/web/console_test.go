@@ -10,6 +10,7 @@ import (
 
 	"github.com/ortaq/ortaq/internal/golden"
 	"github.com/ortaq/ortaq/internal/kz"
+	"github.com/ortaq/ortaq/internal/source"
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/web/api"
 	"github.com/ortaq/ortaq/internal/web/view"
@@ -177,11 +178,15 @@ func TestEntityPage(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		titles := map[string]string{}
-		for _, s := range srcs {
-			titles[s.Name] = s.Title
-		}
 		for _, lang := range []string{"kk", "ru", "en"} {
+			titles := map[string]string{}
+			for _, s := range srcs {
+				src, err := source.Stored(s.ID, s.Definition)
+				if err != nil {
+					t.Fatal(err)
+				}
+				titles[s.Name] = src.TitleIn(lang)
+			}
 			l := view.Locale{Lang: lang}
 			agencies := localNames(t, d.st, l)
 			page := mustPage(t, ts.URL+"/entities/"+d.Person.EntityID+"?lang="+lang, http.StatusOK)

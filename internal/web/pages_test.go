@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"html/template"
 	"net/http"
 	"regexp"
 	"strings"
@@ -84,7 +85,7 @@ func TestSourcePage(t *testing.T) {
 					"<title>Patient cards · ortaq</title>", "<h1>Patient cards</h1>",
 					l.Name("Ministry of Health", map[string]string{"kk": agencyNames["kk"][0], "ru": agencyNames["ru"][0]}),
 					l.T("source.runs"), l.Label("mode.", "full"), l.T("col.liveafter"),
-					"required field clinic (column &#34;clinic&#34;) is empty",
+					template.HTMLEscapeString(l.Quarantine("required_missing", `required field clinic (column "clinic") is empty`)),
 					"C4,1,&lt;script&gt;alert(1)&lt;/script&gt;,x,y,z",
 					"POST /api/v1/sources/health_cards/records",
 				)
@@ -96,7 +97,8 @@ func TestSourcePage(t *testing.T) {
 			t.Fatal(err)
 		}
 		page := mustPage(t, ts.URL+"/sources/new_src?lang=en", http.StatusOK)
-		mustContain(t, page, "<h1>new_src</h1>", "No runs yet.", "No rows in quarantine.", "Animal", "No quality run yet.")
+		// A source its contract gives no title is named in words.
+		mustContain(t, page, "<h1>New src</h1>", "No runs yet.", "No rows in quarantine.", "Animal", "No quality run yet.")
 		mustContain(t, mustPage(t, ts.URL+"/agencies/moh?lang=en", http.StatusOK), "Never loaded", "new_src", "Patient cards")
 	})
 }

@@ -1,9 +1,12 @@
 package console
 
 import (
+	"cmp"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/web/view"
@@ -12,6 +15,8 @@ import (
 // sourceRow is one source in an agency's table.
 type sourceRow struct {
 	store.SourceStats
+	// Title is the source's title in the reader's language.
+	Title string
 	Score scoreView
 	Open  int
 }
@@ -20,7 +25,9 @@ type sourceRow struct {
 type checkCount struct {
 	store.FindingCount
 	SourceTitle string
-	Href        string // the check's work list
+	// Title says what the check judges, in the reader's language.
+	Title string
+	Href  string // the check's work list
 }
 
 type agencyData struct {
@@ -64,11 +71,12 @@ func (s *Server) agencyPage(w http.ResponseWriter, r *http.Request) {
 	q := url.Values{"agency": {code}}.Encode()
 	d.WorkList, d.CSV = "/worklist?"+q, "/worklist.csv?"+q
 
-	srcs, err := s.st.Sources(ctx)
+	ix, err := view.LoadSources(ctx, s.st, d.L)
 	if err != nil {
 		fail(err)
 		return
 	}
+	srcs := slices.SortedFunc(maps.Values(ix.ByName), func(a, b store.SourceStats) int { return cmp.Compare(a.Name, b.Name) })
 	qs, err := s.loadQuality(ctx)
 	if err != nil {
 		fail(err)
@@ -95,13 +103,18 @@ func (s *Server) agencyPage(w http.ResponseWriter, r *http.Request) {
 		fail(err)
 		return
 	}
-	open := map[string]int{}
 	titles := map[string]string{}
-	for _, src := range srcs {
-		if src.AgencyCode == code {
-			titles[src.Name] = src.Title
+	if qs.Latest != nil {
+		results, err := s.st.CheckResults(ctx, qs.Latest.ID, "")
+		if err != nil {
+			fail(err)
+			return
+		}
+		for _, c := range results {
+			titles[c.Source+"\x00"+c.Name] = ix.CheckTitle(c)
 		}
 	}
+	open := map[string]int{}
 	for _, ci := range checks {
 		c := ci.FindingCount
 		if c.Agency != code {
@@ -110,11 +123,12 @@ func (s *Server) agencyPage(w http.ResponseWriter, r *http.Request) {
 		open[c.Source] += c.Open
 		d.Open += c.Open
 		v := url.Values{"source": {c.Source}, "check": {c.Check}}
-		d.Checks = append(d.Checks, checkCount{FindingCount: c, SourceTitle: titles[c.Source], Href: "/worklist?" + v.Encode()})
+		d.Checks = append(d.Checks, checkCount{FindingCount: c, SourceTitle: ix.Title(c.Source),
+			Title: cmp.Or(titles[c.Source+"\x00"+c.Check], view.Locale{Lang: ix.Lang}.Label("kind.", c.Kind)), Href: "/worklist?" + v.Encode()})
 	}
 	for _, src := range srcs {
 		if src.AgencyCode == code {
-			d.Sources = append(d.Sources, sourceRow{SourceStats: src, Score: qs.score(d.L, trends[src.Name]), Open: open[src.Name]})
+			d.Sources = append(d.Sources, sourceRow{SourceStats: src, Title: ix.Title(src.Name), Score: qs.score(d.L, trends[src.Name]), Open: open[src.Name]})
 		}
 	}
 	s.render(w, r, http.StatusOK, "agency", d)

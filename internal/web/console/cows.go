@@ -98,7 +98,7 @@ func (s *Server) cowsPage(w http.ResponseWriter, r *http.Request) {
 			d.Total += n
 			v := url.Values{"source": {name}, "check": {c.Name}}
 			d.Checks = append(d.Checks, cowCheck{Source: name, SourceTitle: ix.Title(name), Check: c.Name, Kind: c.Kind,
-				Description: c.Description, Open: n, Failed: c.Failed, Total: c.Total, Href: "/worklist?" + v.Encode()})
+				Description: ix.Description(c), Open: n, Failed: c.Failed, Total: c.Total, Href: "/worklist?" + v.Encode()})
 		}
 	}
 	sortCows(d.Checks)

@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/ortaq/ortaq/internal/golden"
+	"github.com/ortaq/ortaq/internal/resolve"
 	"github.com/ortaq/ortaq/internal/source"
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/web/view"
@@ -28,6 +29,9 @@ type lineageRow struct {
 	Record    string // source title and record id of an attach or detach
 	Percent   string
 	Incoming  bool // a merge into this entity, rather than of it
+	// Reason is why, in the reader's language when resolution's reason
+	// is one it knows.
+	Reason string
 }
 
 // relationRow is a family tie.
@@ -86,6 +90,7 @@ func (s *Server) entityPage(w http.ResponseWriter, r *http.Request) {
 		fail(fmt.Errorf("golden record %s: %w", id, err))
 		return
 	}
+	d.G = d.L.Golden(d.G)
 	d.Title = cmp.Or(d.G.Name, id)
 	ix, err := view.LoadSources(ctx, s.st, d.L)
 	if err != nil {
@@ -104,7 +109,7 @@ func (s *Server) entityPage(w http.ResponseWriter, r *http.Request) {
 	for _, step := range []func() error{
 		func() error { return s.entityLineage(r, &d, ix) },
 		func() error { return s.entityTies(r, &d) },
-		func() error { return s.entityFindings(r, &d) },
+		func() error { return s.entityFindings(r, ix, &d) },
 	} {
 		if err := step(); err != nil {
 			fail(err)
@@ -124,7 +129,10 @@ func (s *Server) entityLineage(r *http.Request, d *entityData, ix view.SourceInd
 	}
 	var others []string
 	for _, e := range events {
-		row := lineageRow{LineageEvent: e}
+		row := lineageRow{LineageEvent: e, Reason: e.Reason}
+		if key, args, ok := resolve.ReasonKey(e.Reason); ok {
+			row.Reason = d.L.F(key, toAny(args)...)
+		}
 		switch {
 		case e.EntityID != id:
 			row.Other, row.Incoming = e.EntityID, true
@@ -151,7 +159,7 @@ func (s *Server) entityLineage(r *http.Request, d *entityData, ix view.SourceInd
 	}
 	for i := range d.Lineage {
 		if g, ok := names[d.Lineage[i].Other]; ok {
-			d.Lineage[i].OtherName = g.Name
+			d.Lineage[i].OtherName = d.L.Golden(g).Name
 		}
 	}
 	return nil
@@ -185,6 +193,9 @@ func (s *Server) entityTies(r *http.Request, d *entityData) error {
 		}
 		d.House = slices.DeleteFunc(house, func(g store.GoldenRow) bool { return g.EntityID == d.G.EntityID })
 		d.Animals, err = s.st.GoldenBy(ctx, "owner_id", d.G.EntityID, pageAnimals)
+		for i := range d.Animals {
+			d.Animals[i] = d.L.Golden(d.Animals[i])
+		}
 		return err
 	case source.EntityAnimal:
 		d.OwnerIIN = d.Doc.Value("owner_iin")
@@ -203,7 +214,7 @@ func (s *Server) entityTies(r *http.Request, d *entityData) error {
 }
 
 // entityFindings reads the open and fixed findings about the entity.
-func (s *Server) entityFindings(r *http.Request, d *entityData) error {
+func (s *Server) entityFindings(r *http.Request, ix view.SourceIndex, d *entityData) error {
 	ctx := r.Context()
 	fs, total, err := s.st.WorkList(ctx, store.FindingFilter{EntityID: d.G.EntityID, Limit: pageFindings})
 	if err != nil {
@@ -211,6 +222,15 @@ func (s *Server) entityFindings(r *http.Request, d *entityData) error {
 	}
 	d.FindingsTotal = total
 	d.WorkList = "/worklist?" + url.Values{"entity": {d.G.EntityID}}.Encode()
-	d.Findings, err = s.findingRows(ctx, fs)
+	d.Findings, err = s.findingRows(ctx, ix, fs)
 	return err
+}
+
+// toAny passes strings as the arguments of a message.
+func toAny(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
 }

@@ -45,6 +45,8 @@ type exchangeData struct {
 	// Purposes titles each purpose code, for the legal bases' lists.
 	Purposes map[string]exchange.Title
 	Rights   int
+	// Sources titles the sources services read, in the reader's language.
+	Sources map[string]string
 }
 
 // exchangePage shows the exchange to the people who run it: how much
@@ -67,6 +69,17 @@ func (s *Server) exchangePage(w http.ResponseWriter, r *http.Request) {
 	}
 	d.Window = t
 	d.Members, d.Services, d.Bases, d.Rights = x.Members(), x.Services(), x.LegalBases(), len(x.Rights())
+	ix, err := view.LoadSources(r.Context(), s.st, d.L)
+	if err != nil {
+		s.errorPage(w, r, d.Page, err)
+		return
+	}
+	d.Sources = map[string]string{}
+	for _, sv := range d.Services {
+		if sv.Source != "" {
+			d.Sources[sv.Source] = ix.Title(sv.Source)
+		}
+	}
 	d.Purposes = map[string]exchange.Title{}
 	for _, p := range x.Purposes() {
 		d.Purposes[p.Code] = p.Title

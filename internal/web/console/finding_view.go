@@ -4,14 +4,18 @@ import (
 	"context"
 
 	"github.com/ortaq/ortaq/internal/store"
+	"github.com/ortaq/ortaq/internal/web/view"
 )
 
 // findingRow is a finding as a page lists it: with the golden record of
 // the entity it is about and links to the entities it involves.
 type findingRow struct {
 	store.Finding
-	Entity  *store.GoldenRow // nil when the finding names no entity with a golden record
-	Related []entityLink
+	// Reason and Suggestion are the finding's in the reader's language,
+	// with attributes and sources named as their contracts label them.
+	Reason, Suggestion string
+	Entity             *store.GoldenRow // nil when the finding names no entity with a golden record
+	Related            []entityLink
 }
 
 // entityLink names something a finding relates to: an entity with a golden
@@ -23,8 +27,9 @@ type entityLink struct {
 }
 
 // findingRows looks up the golden records of every entity fs names, in one
-// query however many findings there are.
-func (s *Server) findingRows(ctx context.Context, fs []store.Finding) ([]findingRow, error) {
+// query however many findings there are, and writes their reasons and
+// fixes in the reader's language (ix's).
+func (s *Server) findingRows(ctx context.Context, ix view.SourceIndex, fs []store.Finding) ([]findingRow, error) {
 	var ids []string
 	for _, f := range fs {
 		if f.EntityID != "" {
@@ -33,7 +38,7 @@ func (s *Server) findingRows(ctx context.Context, fs []store.Finding) ([]finding
 		ids = append(ids, f.Related...)
 	}
 	if len(ids) == 0 {
-		return plainRows(fs), nil
+		return plainRows(ix, fs), nil
 	}
 	golden, err := s.st.GoldenBrief(ctx, ids)
 	if err != nil {
@@ -41,12 +46,15 @@ func (s *Server) findingRows(ctx context.Context, fs []store.Finding) ([]finding
 	}
 	out := make([]findingRow, len(fs))
 	for i, f := range fs {
-		out[i] = findingRow{Finding: f}
+		out[i] = newFindingRow(ix, f)
+		l := view.Locale{Lang: ix.Lang}
 		if g, ok := golden[f.EntityID]; ok {
+			g = l.Golden(g)
 			out[i].Entity = &g
 		}
 		for _, rel := range f.Related {
 			if g, ok := golden[rel]; ok {
+				g = l.Golden(g)
 				out[i].Related = append(out[i].Related, entityLink{ID: rel, Name: g.Name, Link: true})
 			} else {
 				out[i].Related = append(out[i].Related, entityLink{ID: rel, Name: rel})
@@ -56,10 +64,14 @@ func (s *Server) findingRows(ctx context.Context, fs []store.Finding) ([]finding
 	return out, nil
 }
 
-func plainRows(fs []store.Finding) []findingRow {
+func plainRows(ix view.SourceIndex, fs []store.Finding) []findingRow {
 	out := make([]findingRow, len(fs))
 	for i, f := range fs {
-		out[i] = findingRow{Finding: f}
+		out[i] = newFindingRow(ix, f)
 	}
 	return out
+}
+
+func newFindingRow(ix view.SourceIndex, f store.Finding) findingRow {
+	return findingRow{Finding: f, Reason: ix.Reason(f), Suggestion: ix.Suggestion(f)}
 }

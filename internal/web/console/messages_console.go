@@ -7,7 +7,7 @@ import "github.com/ortaq/ortaq/internal/web/view"
 var consoleMessages = view.Messages{
 	"nav.overview": {"kk": "Шолу", "ru": "Обзор", "en": "Overview"},
 	"nav.worklist": {"kk": "Жұмыс тізімі", "ru": "Рабочий список", "en": "Work list"},
-	"nav.cows":     {"kk": "Виртуалды сиырлар", "ru": "Виртуальные коровы", "en": "Virtual cows"},
+	"nav.cows":     {"kk": "Қағаздағы мал", "ru": "Скот на бумаге", "en": "Virtual cows"},
 
 	"search.label":       {"kk": "Іздеу: аты-жөні, ЖСН немесе идентификатор", "ru": "Поиск: ФИО, ИИН или идентификатор", "en": "Search: name, IIN or id"},
 	"search.placeholder": {"kk": "Аты-жөні немесе ЖСН", "ru": "ФИО или ИИН", "en": "Name or IIN"},
@@ -26,11 +26,6 @@ var consoleMessages = view.Messages{
 	},
 	"search.none":  {"kk": "«%s» бойынша ештеңе табылмады.", "ru": "По запросу «%s» ничего не найдено.", "en": "Nothing found for “%s”."},
 	"search.found": {"kk": "Табылғаны: %s", "ru": "Найдено: %s", "en": "Found: %s"},
-	"search.more": {
-		"kk": "Алғашқы %s нәтиже көрсетілді; іздеуді нақтылау үшін тағы бір сөз қосыңыз.",
-		"ru": "Показаны первые %s результатов; добавьте ещё одно слово, чтобы уточнить поиск.",
-		"en": "Showing the first %s matches; add another word to narrow the search.",
-	},
 
 	"score.national": {"kk": "Деректер сапасының ұлттық балы", "ru": "Национальный балл качества данных", "en": "National data quality score"},
 	"score.agency":   {"kk": "Мекеме деректерінің сапа балы", "ru": "Балл качества данных ведомства", "en": "Agency data quality score"},
@@ -45,7 +40,7 @@ var consoleMessages = view.Messages{
 	"score.none": {"kk": "Сапа тексерісі әлі жүргізілмеген. Іске қосыңыз:", "ru": "Проверок качества ещё не было. Выполните:", "en": "No quality run yet. Run:"},
 	"chart.label": {
 		"kk": "Соңғы %s тексерудегі балл: басында %s, қазір %s",
-		"ru": "Балл за последние %s проверок: было %s, сейчас %s",
+		"ru": "Балл по последним проверкам (%s): было %s, сейчас %s",
 		"en": "Score over the last %s runs: from %s to %s",
 	},
 	"col.score": {"kk": "Балл", "ru": "Балл", "en": "Score"},
@@ -54,9 +49,9 @@ var consoleMessages = view.Messages{
 	"stat.people":     {"kk": "Адамдар", "ru": "Люди", "en": "People"},
 	"stat.animals":    {"kk": "Жануарлар", "ru": "Животные", "en": "Animals"},
 	"stat.duplicates": {"kk": "Табылған телнұсқалар", "ru": "Найдено дубликатов", "en": "Duplicates found"},
-	"stat.cows":       {"kk": "Виртуалды сиырлар", "ru": "Виртуальные коровы", "en": "Virtual cows"},
+	"stat.cows":       {"kk": "Қағаздағы мал", "ru": "Скот на бумаге", "en": "Virtual cows"},
 	"stat.open":       {"kk": "Ашық ақаулар", "ru": "Открытые замечания", "en": "Open findings"},
-	"stat.alerts":     {"kk": "Дабылдар", "ru": "Тревоги", "en": "Alerts"},
+	"stat.alerts":     {"kk": "Сигналдар", "ru": "Сигналы", "en": "Alerts"},
 
 	"agencies.title": {"kk": "Мекемелер", "ru": "Ведомства", "en": "Agencies"},
 	"agencies.lead": {
@@ -73,9 +68,8 @@ var consoleMessages = view.Messages{
 	"col.region":     {"kk": "Өңір", "ru": "Регион", "en": "Region"},
 	"region.unknown": {"kk": "Өңірі көрсетілмеген", "ru": "Регион не указан", "en": "No region given"},
 
-	"alerts.title": {"kk": "Соңғы дабылдар", "ru": "Последние тревоги", "en": "Latest alerts"},
-	"alerts.none":  {"kk": "Соңғы тексеру ешқандай дабыл көтерген жоқ.", "ru": "Последняя проверка не подняла тревог.", "en": "The latest run raised no alerts."},
-	"alerts.more":  {"kk": "Тағы %s дабыл бар.", "ru": "И ещё %s тревог.", "en": "And %s more."},
+	"alerts.title": {"kk": "Соңғы сигналдар", "ru": "Последние сигналы", "en": "Latest alerts"},
+	"alerts.none":  {"kk": "Соңғы тексеру ешқандай сигнал берген жоқ.", "ru": "Последняя проверка не дала сигналов.", "en": "The latest run raised no alerts."},
 	"alert.check": {
 		"kk": "%s: «%s» тексеруінен жазбалардың %s өтпеді, бұрын %s болатын",
 		"ru": "%s: проверку «%s» не прошли %s записей, раньше — %s",
@@ -99,4 +93,42 @@ var consoleMessages = view.Messages{
 	"error.nofinding": {"kk": "«%s» ақауы жоқ.", "ru": "Замечания «%s» нет.", "en": "There is no finding “%s”."},
 }
 
-func init() { view.Register(consoleMessages, qualityMessages) }
+func init() {
+	view.Register(consoleMessages, qualityMessages)
+	view.RegisterPlurals(consolePlurals)
+}
+
+// consolePlurals count things: the text follows the count's plural form.
+var consolePlurals = view.Plurals{
+	"search.more": {
+		"kk": {"other": "Алғашқы %s нәтиже көрсетілді; іздеуді нақтылау үшін тағы бір сөз қосыңыз."},
+		"ru": {
+			"one":   "Показан первый %s результат; добавьте ещё одно слово, чтобы уточнить поиск.",
+			"few":   "Показаны первые %s результата; добавьте ещё одно слово, чтобы уточнить поиск.",
+			"many":  "Показаны первые %s результатов; добавьте ещё одно слово, чтобы уточнить поиск.",
+			"other": "Показаны первые %s результата; добавьте ещё одно слово, чтобы уточнить поиск.",
+		},
+		"en": {
+			"one":   "Showing the first %s match; add another word to narrow the search.",
+			"other": "Showing the first %s matches; add another word to narrow the search.",
+		},
+	},
+	"alerts.more": {
+		"kk": {"other": "Тағы %s сигнал бар."},
+		"ru": {"one": "И ещё %s сигнал.", "few": "И ещё %s сигнала.", "many": "И ещё %s сигналов.", "other": "И ещё %s сигнала."},
+		"en": {"one": "And %s more.", "other": "And %s more."},
+	},
+	"failing.lead": {
+		"kk": {"other": "Әр тексерудің алғашқы %s ашық ақауы. Қалғаны жұмыс тізімінде:"},
+		"ru": {
+			"one":   "Первое %s открытое замечание каждой проверки. Остальные — в рабочем списке:",
+			"few":   "Первые %s открытых замечания каждой проверки. Остальные — в рабочем списке:",
+			"many":  "Первые %s открытых замечаний каждой проверки. Остальные — в рабочем списке:",
+			"other": "Первые %s открытых замечания каждой проверки. Остальные — в рабочем списке:",
+		},
+		"en": {
+			"one":   "The first %s open finding of each check. The rest are in the work list:",
+			"other": "The first %s open findings of each check. The rest are in the work list:",
+		},
+	},
+}

@@ -49,7 +49,7 @@ var qualityMessages = view.Messages{
 	"checks.title": {"kk": "Тексерулер", "ru": "Проверки", "en": "Checks"},
 	"checks.lead": {
 		"kk": "Соңғы тексеру: %s тексеру (барлығы %s) кем дегенде бір жолда сәтсіз аяқталды.",
-		"ru": "Последняя проверка: %s из %s проверок не прошли хотя бы одну строку.",
+		"ru": "Последняя проверка: проверки, которые не прошла хотя бы одна строка, — %s из %s.",
 		"en": "Latest run: %s of %s checks failed at least one row.",
 	},
 	"checks.none":     {"kk": "Бұл дереккөзге тексеру жүргізілмеген.", "ru": "Для этого источника проверок не было.", "en": "No checks ran on this source."},
@@ -66,12 +66,7 @@ var qualityMessages = view.Messages{
 	"col.related":     {"kk": "Байланысты", "ru": "Связано", "en": "Related"},
 
 	"failing.title": {"kk": "Тексеруден өтпеген жолдар", "ru": "Строки, не прошедшие проверки", "en": "Failing rows"},
-	"failing.lead": {
-		"kk": "Әр тексерудің алғашқы %s ашық ақауы. Қалғаны жұмыс тізімінде:",
-		"ru": "Первые %s открытых замечаний каждой проверки. Остальные — в рабочем списке:",
-		"en": "The first %s open findings of each check. The rest are in the work list:",
-	},
-	"failing.all": {"kk": "Барлық %s ақауды көру", "ru": "Все замечания (%s)", "en": "See all %s findings"},
+	"failing.all":   {"kk": "Барлық %s ақауды көру", "ru": "Все замечания (%s)", "en": "See all %s findings"},
 
 	"worklist.title": {"kk": "Жұмыс тізімі", "ru": "Рабочий список", "en": "Work list"},
 	"worklist.lead": {
@@ -94,7 +89,7 @@ var qualityMessages = view.Messages{
 	"worklist.prev":      {"kk": "Алдыңғы", "ru": "Назад", "en": "Previous"},
 	"worklist.next":      {"kk": "Келесі", "ru": "Далее", "en": "Next"},
 
-	"cows.title": {"kk": "Виртуалды сиырлар", "ru": "Виртуальные коровы", "en": "Virtual cows"},
+	"cows.title": {"kk": "Қағаздағы мал", "ru": "Скот на бумаге", "en": "Virtual cows"},
 	"cows.lead": {
 		"kk": "Тізілімде бар, бірақ шын мәнінде болуы мүмкін емес жануарлар: иесі қайтыс болған, сырғасы қайталанған, табыны тым үлкен, жасы мүмкін емес немесе иесі белгісіз. Әр жануардан оның жазбасына және иесіне өтуге болады.",
 		"ru": "Животные, которые числятся в реестрах, но не могут существовать: владелец умер, бирка повторяется, стадо неправдоподобно велико, возраст невозможен или владелец неизвестен. От каждого животного можно перейти к его записи и владельцу.",
@@ -104,7 +99,7 @@ var qualityMessages = view.Messages{
 	"cows.registered": {"kk": "Тізілімдегі жануарлар", "ru": "Животных в реестре", "en": "Animals registered"},
 	"cows.open":       {"kk": "Ашық ақаулар", "ru": "Открытые замечания", "en": "Open findings"},
 	"cows.checks":     {"kk": "Тексерулер", "ru": "Проверки", "en": "Checks"},
-	"cows.failed":     {"kk": "өтпегені: %s / %s жазба", "ru": "не прошли: %s из %s записей", "en": "failed: %s of %s records"},
+	"cows.failed":     {"kk": "өтпегені: %s / %s жазба", "ru": "не прошли: %s, всего записей: %s", "en": "failed: %s of %s records"},
 	"cows.clean":      {"kk": "Жануарлар тізілімдерінде ашық ақау жоқ.", "ru": "В реестрах животных открытых замечаний нет.", "en": "No open findings in the animal registers."},
 	"col.animal":      {"kk": "Жануар", "ru": "Животное", "en": "Animal"},
 	"col.owner":       {"kk": "Иесі", "ru": "Владелец", "en": "Owner"},

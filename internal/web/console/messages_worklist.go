@@ -85,7 +85,7 @@ var worklistPlurals = view.Plurals{
 	"cows.group.more": {
 		"kk": {"other": "және тағы %s"},
 		"ru": {"one": "и ещё %s", "few": "и ещё %s", "many": "и ещё %s", "other": "и ещё %s"},
-		"en": {"other": "and %s more"},
+		"en": {"one": "and %s more", "other": "and %s more"},
 	},
 }
 

@@ -115,8 +115,19 @@ func (s *Server) indexPage(w http.ResponseWriter, r *http.Request) {
 			d.MoreAlerts = len(alerts) - overviewAlerts
 			alerts = alerts[:overviewAlerts]
 		}
+		checks := map[string]string{}
+		if len(alerts) > 0 {
+			results, err := s.st.CheckResults(ctx, q.Latest.ID, "")
+			if err != nil {
+				fail(err)
+				return
+			}
+			for _, c := range results {
+				checks[c.Source+"\x00"+c.Name] = ix.CheckTitle(c)
+			}
+		}
 		for _, a := range alerts {
-			d.Alerts = append(d.Alerts, alertText(d.L, ix, a))
+			d.Alerts = append(d.Alerts, alertText(d.L, ix, checks, a))
 		}
 	}
 	for _, a := range agencies {
@@ -155,11 +166,12 @@ func (s *Server) indexPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // alertText tells an alert in the reader's language from its numbers; the
-// stored message is English, for logs.
-func alertText(l view.Locale, ix view.SourceIndex, a store.Alert) alertView {
+// stored message is English, for logs. checks titles the checks by source
+// and name.
+func alertText(l view.Locale, ix view.SourceIndex, checks map[string]string, a store.Alert) alertView {
 	switch {
 	case a.Check != "":
-		return alertView{Href: "/sources/" + a.Key, Text: l.F("alert.check", ix.Title(a.Key), a.Check,
+		return alertView{Href: "/sources/" + a.Key, Text: l.F("alert.check", ix.Title(a.Key), cmp.Or(checks[a.Key+"\x00"+a.Check], a.Check),
 			l.Dec(100*a.Value, 1)+"\u00a0%", l.Dec(100*a.Baseline, 1)+"\u00a0%")}
 	case a.Scope == store.ScopeNation:
 		return alertView{Href: "/", Text: l.F("alert.nation", l.Dec(a.Baseline, 1), l.Dec(a.Value, 1))}

@@ -36,6 +36,9 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, target, http.StatusFound)
 		return
 	}
+	for i := range res.Rows {
+		res.Rows[i] = d.L.Golden(res.Rows[i])
+	}
 	d.SearchResult, d.TooShort = res, res.By == "" && strings.TrimSpace(q) != ""
 	if q != "" {
 		d.Title = d.L.F("search.titleq", strings.TrimSpace(q))

@@ -18,10 +18,12 @@ const sampleRows = 5
 // failed.
 type checkRow struct {
 	store.CheckResult
-	Bar     bar
-	Open    int
-	Samples []findingRow
-	Href    string // the check's work list
+	// Description says what passing means, in the reader's language.
+	Description string
+	Bar         bar
+	Open        int
+	Samples     []findingRow
+	Href        string // the check's work list
 }
 
 type sourceData struct {
@@ -78,7 +80,7 @@ func (s *Server) sourcePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if d.Run = qs.Latest; d.Run != nil {
-		if err := s.sourceQuality(r, &d, qs); err != nil {
+		if err := s.sourceQuality(r, ix, &d, qs); err != nil {
 			fail(err)
 			return
 		}
@@ -89,7 +91,7 @@ func (s *Server) sourcePage(w http.ResponseWriter, r *http.Request) {
 // sourceQuality fills in the source's score and check results of the
 // latest quality run, with a few failing rows of each check: four queries
 // however many checks the source has.
-func (s *Server) sourceQuality(r *http.Request, d *sourceData, qs qualityState) error {
+func (s *Server) sourceQuality(r *http.Request, ix view.SourceIndex, d *sourceData, qs qualityState) error {
 	ctx := r.Context()
 	name := d.Source.Name
 	history, err := s.st.ScoreHistory(ctx, store.ScopeSource, name, trendRuns)
@@ -105,7 +107,7 @@ func (s *Server) sourceQuality(r *http.Request, d *sourceData, qs qualityState) 
 	if err != nil {
 		return err
 	}
-	rows, err := s.findingRows(ctx, sample)
+	rows, err := s.findingRows(ctx, ix, sample)
 	if err != nil {
 		return err
 	}
@@ -129,7 +131,7 @@ func (s *Server) sourceQuality(r *http.Request, d *sourceData, qs qualityState) 
 			d.Failing++
 		}
 		v := url.Values{"source": {name}, "check": {c.Name}}
-		d.Checks = append(d.Checks, checkRow{CheckResult: c, Bar: passBar(c.Failed, c.Total), Open: open[c.Name],
+		d.Checks = append(d.Checks, checkRow{CheckResult: c, Description: ix.Description(c), Bar: passBar(c.Failed, c.Total), Open: open[c.Name],
 			Samples: byCheck[c.Name], Href: "/worklist?" + v.Encode()})
 	}
 	// Failing checks first, worst first: the table is read top down.

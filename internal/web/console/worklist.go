@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ortaq/ortaq/internal/quality"
 	"github.com/ortaq/ortaq/internal/scorecard"
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/web/view"
@@ -82,12 +81,10 @@ type checkGroup struct {
 	Rows                []worklistRow
 }
 
-// worklistRow is a finding as the work list shows it: its texts in the
-// reader's language and, for a duplicate cluster, the record to keep and
-// the ones to merge into it.
+// worklistRow is a finding as the work list shows it: for a duplicate
+// cluster, the record to keep and the ones to merge into it.
 type worklistRow struct {
 	findingRow
-	ReasonText, SuggestionText string
 	// Cluster is set for a duplicate cluster: one finding about RecordID,
 	// the record to keep, with Related the records to merge into it, all of
 	// the entity EntityID.
@@ -166,7 +163,7 @@ func (s *Server) renderWorklist(w http.ResponseWriter, r *http.Request, status i
 		fail(err)
 		return
 	}
-	rows, err := s.findingRows(ctx, fs)
+	rows, err := s.findingRows(ctx, ix, fs)
 	if err != nil {
 		fail(err)
 		return
@@ -192,6 +189,10 @@ func (s *Server) renderWorklist(w http.ResponseWriter, r *http.Request, status i
 	d.BulkCount = d.L.P("worklist.bulk.count", total)
 	d.Groups = groupFindings(d.L.Lang, ix, rows, checks)
 	d.filterOptions(ix, checks)
+	if err := s.titleChecks(ctx, ix, d.Filter.Source, d.Checks); err != nil {
+		fail(err)
+		return
+	}
 	if s.opts.Corrections != nil {
 		cs, n, err := s.opts.Corrections.List(ctx, store.CorrectionFilter{Agency: d.Filter.Agency, Source: d.Filter.Source,
 			Status: store.CorrectionOpen, Limit: worklistCorrections})
@@ -230,14 +231,9 @@ func groupFindings(lang string, ix view.SourceIndex, rows []findingRow, checks [
 				SourceTitle: ix.Title(f.Source), Check: f.Check, Kind: f.Kind,
 				Severity: scorecard.T(lang, "severity."+cmp.Or(f.Severity, c.Severity)), Impact: c.Impact})
 		}
-		row := worklistRow{findingRow: f, ReasonText: f.Reason, SuggestionText: f.Suggestion,
-			Cluster: f.Kind == "duplicates" && f.RecordID != ""}
-		if f.ReasonKey != "" {
-			row.ReasonText = quality.Render(lang, f.ReasonKey, f.ReasonArgs)
-		}
-		if f.SuggestionKey != "" {
-			row.SuggestionText = quality.Render(lang, f.SuggestionKey, f.SuggestionArgs)
-		}
+		// findingRows already wrote the reason and the fix in the reader's
+		// language, with attributes and sources as their contracts label them.
+		row := worklistRow{findingRow: f, Cluster: f.Kind == "duplicates" && f.RecordID != ""}
 		g := &out[len(out)-1]
 		g.Rows = append(g.Rows, row)
 	}
@@ -311,8 +307,13 @@ func (s *Server) worklistCSV(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, p, err)
 		return
 	}
+	ix, err := view.LoadSources(r.Context(), s.st, p.L)
+	if err != nil {
+		s.errorPage(w, r, p, err)
+		return
+	}
 	var buf bytes.Buffer
-	if err := scorecard.WriteCSVLang(&buf, fs, p.L.Lang); err != nil {
+	if err := scorecard.WriteCSVLang(&buf, localFindings(ix, fs), p.L.Lang); err != nil {
 		s.errorPage(w, r, p, err)
 		return
 	}

@@ -4,12 +4,17 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"golang.org/x/text/language"
+
+	"github.com/ortaq/ortaq/internal/quality"
+	"github.com/ortaq/ortaq/internal/resolve"
+	"github.com/ortaq/ortaq/internal/source"
 )
 
 // DefaultLang is the language of a page whose reader asked for none: Kazakh,
@@ -76,7 +81,11 @@ func Text(key, lang string) (string, bool) {
 	return s, ok
 }
 
-func init() { Register(baseMessages, entityMessages, attrMessages, exchangeMessages) }
+// The quality engine's texts (finding reasons, fixes, check descriptions)
+// are its own, kept next to its code; the pages render them.
+func init() {
+	Register(baseMessages, entityMessages, attrMessages, exchangeMessages, quality.Messages, resolve.ReasonMessages)
+}
 
 // baseMessages are the frame's and the ingest pages' messages.
 var baseMessages = Messages{
@@ -90,8 +99,8 @@ var baseMessages = Messages{
 
 	"index.title": {"kk": "Ұлттық деректер мониторингі", "ru": "Национальный мониторинг данных", "en": "National data monitor"},
 	"index.lead": {
-		"kk": "Мемлекеттік органдар деректерінің сапасы: ұлттық балл, мекемелер, өңірлер және соңғы дабылдар. Барлық сандар тікелей қоймадан алынады.",
-		"ru": "Качество данных государственных органов: национальный балл, ведомства, регионы и последние тревоги. Все цифры берутся прямо из хранилища.",
+		"kk": "Мемлекеттік органдар деректерінің сапасы: ұлттық балл, мекемелер, өңірлер және соңғы сигналдар. Барлық сандар тікелей қоймадан алынады.",
+		"ru": "Качество данных государственных органов: национальный балл, ведомства, регионы и последние сигналы. Все цифры берутся прямо из хранилища.",
 		"en": "The quality of the state's data: the national score, agencies, regions and the latest alerts. Every number comes straight from the store.",
 	},
 	"empty.title": {"kk": "Әзірге деректер жоқ", "ru": "Данных пока нет", "en": "No data yet"},
@@ -186,6 +195,44 @@ var baseMessages = Messages{
 	"code.required_missing": {"kk": "Міндетті өріс бос", "ru": "Обязательное поле пусто", "en": "Required field empty"},
 	"code.bad_json":         {"kk": "JSON нысаны емес", "ru": "Не объект JSON", "en": "Not a JSON object"},
 
+	// Why a row went to quarantine, by its code, for readers of Kazakh and
+	// Russian: the ingest's own reason is English.
+	"qwhy.column_count": {
+		"kk": "жолдағы бағандар саны тақырыптағыдан өзгеше",
+		"ru": "число столбцов в строке не совпадает с заголовком",
+		"en": "the row's column count differs from the header's",
+	},
+	"qwhy.bad_quoting": {
+		"kk": "тырнақшалар жабылмаған немесе орнында емес",
+		"ru": "кавычки не закрыты или стоят не на месте",
+		"en": "a quote is not closed or out of place",
+	},
+	"qwhy.not_utf8": {
+		"kk": "файл UTF-8 кодировкасында емес (мүмкін, windows-1251)",
+		"ru": "файл не в кодировке UTF-8 (возможно, windows-1251)",
+		"en": "the file is not UTF-8 (windows-1251, perhaps)",
+	},
+	"qwhy.no_record_id": {
+		"kk": "жазба идентификаторы бос",
+		"ru": "идентификатор записи пуст",
+		"en": "the record id is empty",
+	},
+	"qwhy.duplicate_id": {
+		"kk": "бұл идентификатор файлда бұрын кездескен",
+		"ru": "этот идентификатор уже встречался в файле",
+		"en": "the record id was already seen in the file",
+	},
+	"qwhy.required_missing": {
+		"kk": "міндетті өріс толтырылмаған",
+		"ru": "обязательное поле не заполнено",
+		"en": "a required field is empty",
+	},
+	"qwhy.bad_json": {
+		"kk": "жол дұрыс JSON нысаны емес",
+		"ru": "строка — не корректный объект JSON",
+		"en": "the line is not a valid JSON object",
+	},
+
 	"source.back":   {"kk": "Барлық дереккөздер", "ru": "Все источники", "en": "All sources"},
 	"source.agency": {"kk": "Мекеме", "ru": "Ведомство", "en": "Agency"},
 	"source.push": {
@@ -261,9 +308,28 @@ func (l Locale) F(key string, args ...any) string {
 // Label translates a value the store holds (an entity kind, a quarantine
 // code) through the message prefix+value, and shows the value itself when
 // the catalogue does not know it: a code added later must still show.
+//
+// An attribute (prefix "attr.") the catalogue does not know is named as a
+// registered contract labels it, else as ortaq labels a canonical
+// attribute, else in words ("card_status" -> "Card status"): a reader
+// never sees the key a program wrote.
 func (l Locale) Label(prefix, value string) string {
 	if Known(prefix + value) {
 		return l.T(prefix + value)
+	}
+	if prefix == "attr." && value != "" {
+		if s := contractAttr(value, l.Lang); s != "" {
+			return s
+		}
+		if l.Lang == "kk" {
+			if s := contractAttr(value, "ru"); s != "" {
+				return s
+			}
+		}
+		if s := source.CanonicalLabel(value, l.Lang); s != "" {
+			return s
+		}
+		return source.Humanise(value)
 	}
 	return value
 }
@@ -276,6 +342,18 @@ func (l Locale) Hint(prefix, value string) string {
 		return l.T(prefix + value)
 	}
 	return ""
+}
+
+// Quarantine says why a row went to quarantine: the ingest's reason (with
+// every detail) for English readers, else what its code means in the
+// language, else the reason as it is.
+func (l Locale) Quarantine(code, reason string) string {
+	if l.Lang != "en" {
+		if s := l.Hint("qwhy.", code); s != "" {
+			return s
+		}
+	}
+	return reason
 }
 
 // N groups the digits of n as readers of the language expect: 1 234 567
@@ -297,6 +375,41 @@ func (l Locale) N(n int) string {
 			b.WriteString(sep)
 		}
 		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// decimal is a number as ingest stores one: digits, perhaps a sign and a
+// fraction after a point.
+var decimal = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
+
+// Num shows a stored number (an amount in tenge, a count) as readers of
+// the language write it: 556 565,00 in Kazakh and Russian, 556,565.00 in
+// English. It works on the text, keeping every digit of the fraction
+// (money is never a float); anything else is shown as it is.
+func (l Locale) Num(s string) string {
+	if !decimal.MatchString(s) {
+		return s
+	}
+	whole, frac, hasFrac := strings.Cut(s, ".")
+	neg := strings.HasPrefix(whole, "-")
+	whole = strings.TrimPrefix(whole, "-")
+	sep, mark := "\u00a0", ","
+	if l.Lang == "en" {
+		sep, mark = ",", "."
+	}
+	var b strings.Builder
+	if neg {
+		b.WriteString("−")
+	}
+	for i, c := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteString(sep)
+		}
+		b.WriteRune(c)
+	}
+	if hasFrac {
+		b.WriteString(mark + frac)
 	}
 	return b.String()
 }

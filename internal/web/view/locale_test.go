@@ -101,3 +101,14 @@ func FuzzFromAcceptLanguage(f *testing.F) {
 		}
 	})
 }
+
+func TestNum(t *testing.T) {
+	for _, tc := range []struct{ lang, in, want string }{
+		{"kk", "556565.00", "556\u00a0565,00"}, {"ru", "1234567", "1\u00a0234\u00a0567"}, {"en", "556565.00", "556,565.00"},
+		{"ru", "-1500.5", "−1\u00a0500,5"}, {"ru", "999", "999"}, {"kk", "12 кг", "12 кг"}, {"en", "1e5", "1e5"}, {"ru", "", ""},
+	} {
+		if got := (Locale{Lang: tc.lang}).Num(tc.in); got != tc.want {
+			t.Errorf("Num(%s, %q) = %q; want %q", tc.lang, tc.in, got, tc.want)
+		}
+	}
+}

@@ -40,7 +40,7 @@ var entityMessages = Messages{
 	"explain.single":      {"kk": "Бұл нысанда бір ғана жазба бар: түсіндіретін байланыс жоқ.", "ru": "В этом объекте одна запись: объяснять нечего.", "en": "This entity has a single record: there is no link to explain."},
 	"explain.nomodel":     {"kk": "Бұл түрдегі нысандарға сәйкестендіру моделі сақталмаған; ortaq resolve іске қосыңыз.", "ru": "Для объектов этого типа модель сопоставления не сохранена; выполните ortaq resolve.", "en": "No match model is stored for this kind of entity; run ortaq resolve."},
 	"explain.probability": {"kk": "ықтималдығы %s", "ru": "вероятность %s", "en": "probability %s"},
-	"explain.weight":      {"kk": "салмағы %s бит", "ru": "вес %s бит", "en": "weight %s bits"},
+	"explain.weight":      {"kk": "салмағы (бит): %s", "ru": "вес в битах: %s", "en": "weight: %s bits"},
 	"explain.prior":       {"kk": "Бастапқы мүмкіндік", "ru": "Априорный шанс", "en": "Prior"},
 	"explain.prior.help":  {"kk": "кез келген екі жазбаның бір нысан болу мүмкіндігі", "ru": "шанс, что две случайные записи — один объект", "en": "the odds that any two records are one entity"},
 	"explain.conflict": {

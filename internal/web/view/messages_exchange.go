@@ -14,7 +14,6 @@ var exchangeMessages = Messages{
 	"exchange.allowed":   {"kk": "рұқсат етілді", "ru": "разрешено", "en": "allowed"},
 	"exchange.refused":   {"kk": "бас тартылды", "ru": "отказано", "en": "refused"},
 	"exchange.logsize":   {"kk": "журналдағы жазбалар", "ru": "записей в журнале", "en": "records in the audit log"},
-	"exchange.window":    {"kk": "Соңғы %s сұрау: %s — %s.", "ru": "Последние %s запросов: с %s по %s.", "en": "The latest %s queries, from %s to %s."},
 	"exchange.traffic":   {"kk": "Кім қандай қызметті пайдаланады", "ru": "Кто каким сервисом пользуется", "en": "Who uses which service"},
 	"exchange.anonymous": {"kk": "танылмаған клиент", "ru": "неопознанный клиент", "en": "unidentified client"},
 	"exchange.refusals":  {"kk": "Бас тарту себептері", "ru": "Причины отказов", "en": "Why queries were refused"},
@@ -43,3 +42,19 @@ var exchangeMessages = Messages{
 	"refusal.429": {"kk": "сұраулар шегінен асты", "ru": "превышен лимит запросов", "en": "over the rate limit"},
 	"refusal.500": {"kk": "сервер қатесі", "ru": "ошибка сервера", "en": "server error"},
 }
+
+// exchangePlurals count the exchange's queries.
+var exchangePlurals = Plurals{
+	"exchange.window": {
+		"kk": {"other": "Соңғы %s сұрау: %s — %s."},
+		"ru": {
+			"one":   "Последний %s запрос: с %s по %s.",
+			"few":   "Последние %s запроса: с %s по %s.",
+			"many":  "Последние %s запросов: с %s по %s.",
+			"other": "Последние %s запроса: с %s по %s.",
+		},
+		"en": {"one": "The latest %s query, from %s to %s.", "other": "The latest %s queries, from %s to %s."},
+	},
+}
+
+func init() { RegisterPlurals(exchangePlurals) }

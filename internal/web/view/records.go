@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/ortaq/ortaq/internal/golden"
+	"github.com/ortaq/ortaq/internal/quality"
 	"github.com/ortaq/ortaq/internal/store"
 )
 
@@ -13,15 +14,19 @@ import (
 // from and the other values sources hold.
 type FieldRow struct {
 	golden.Field
-	AgencyName  string
-	SourceTitle string
-	Others      []ConflictValue
+	// Shown is the value as the reader should see it (a coded value in
+	// words); Invalid why ingest flagged it, in the reader's language.
+	Shown, Invalid string
+	AgencyName     string
+	SourceTitle    string
+	Others         []ConflictValue
 }
 
 // ConflictValue is a value another source holds for an attribute.
 type ConflictValue struct {
 	golden.Value
-	SourceTitle string
+	Shown, Invalid string // as in FieldRow
+	SourceTitle    string
 }
 
 // RecordCol is one member record, a column of the side-by-side table.
@@ -53,12 +58,14 @@ type MatrixCell struct {
 func GoldenFields(ix SourceIndex, doc golden.Doc) []FieldRow {
 	out := make([]FieldRow, 0, len(doc.Values))
 	for _, f := range doc.Values {
-		row := FieldRow{Field: f, AgencyName: ix.Agency[f.Agency], SourceTitle: ix.Title(f.Source)}
+		row := FieldRow{Field: f, Shown: ix.Value(f.Source, f.Attr, f.Value.Value), Invalid: quality.IssueIn(ix.Lang, f.Invalid),
+			AgencyName: ix.Agency[f.Agency], SourceTitle: ix.Title(f.Source)}
 		for i, v := range doc.Conflicts[f.Attr] {
 			if i == 0 && v.Value == f.Value.Value && v.Source == f.Source && v.RecordID == f.RecordID {
 				continue // the surviving value itself
 			}
-			row.Others = append(row.Others, ConflictValue{Value: v, SourceTitle: ix.Title(v.Source)})
+			row.Others = append(row.Others, ConflictValue{Value: v, Shown: ix.Value(v.Source, f.Attr, v.Value),
+				Invalid: quality.IssueIn(ix.Lang, v.Invalid), SourceTitle: ix.Title(v.Source)})
 		}
 		out = append(out, row)
 	}
@@ -122,8 +129,9 @@ func SideBySide(ix SourceIndex, doc golden.Doc, members []store.LiveRecord, anch
 		row := MatrixRow{Attr: a, Cells: make([]MatrixCell, len(members))}
 		for i, m := range members {
 			g, ok := kept[a]
-			row.Cells[i] = MatrixCell{Label: cols[i].Label, Value: m.Attrs[a], Invalid: m.Invalid[a],
-				Golden: ok && g.Source == cols[i].Source && g.RecordID == m.RecordID && m.Attrs[a] != ""}
+			row.Cells[i] = MatrixCell{Label: cols[i].Label, Value: ix.Value(cols[i].Source, a, m.Attrs[a]),
+				Invalid: quality.IssueIn(ix.Lang, m.Invalid[a]),
+				Golden:  ok && g.Source == cols[i].Source && g.RecordID == m.RecordID && m.Attrs[a] != ""}
 		}
 		rows = append(rows, row)
 	}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/ortaq/ortaq/internal/quality"
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/wallet"
 	"github.com/ortaq/ortaq/internal/web/view"
@@ -96,7 +97,8 @@ type correctionForm struct {
 	Source, SourceTitle, Agency string
 	RecordID, Attr, Current     string
 	Proposed, Explanation       string
-	// Field and Reason say what to fix in the form.
+	// Field says what to fix in the form; Reason says why, in the
+	// reader's language, or is "" when the field's hint says enough.
 	Field, Reason string
 }
 
@@ -173,7 +175,7 @@ func (s *Server) walletFileCorrection(w http.ResponseWriter, r *http.Request, wp
 	var bad *wallet.InputError
 	switch {
 	case errors.As(err, &bad):
-		f.Field, f.Reason = bad.Field, bad.Reason
+		f.Field, f.Reason = bad.Field, inputReason(f.L, bad.Reason)
 		s.render(w, r, http.StatusUnprocessableEntity, "correct", f)
 		return
 	case view.IsNotFound(err):
@@ -263,4 +265,18 @@ func (s *Server) sendAttachment(w http.ResponseWriter, r *http.Request, wp walle
 		return
 	}
 	view.SendAttachment(w, a.Name, a.Type, a.Data)
+}
+
+// inputReason is why the wallet refused a form's field, for the page: its
+// own words to an English reader; to others, an ingest's reason a value is
+// invalid in their language, or nothing where the field's hint
+// (wallet.fix.*) already says what to do.
+func inputReason(l view.Locale, reason string) string {
+	if l.Lang == "en" {
+		return reason
+	}
+	if s := quality.IssueIn(l.Lang, reason); s != reason {
+		return s
+	}
+	return ""
 }

@@ -66,7 +66,7 @@ func (s *Server) walletHome(w http.ResponseWriter, r *http.Request, wp walletPag
 			s.errorPage(w, r, d.walletPage, fmt.Errorf("golden record %s: %w", a.EntityID, err))
 			return
 		}
-		d.Animals = append(d.Animals, animalRow{Tag: doc.Value("tag"), Species: doc.Value("species"), Breed: doc.Value("breed"),
+		d.Animals = append(d.Animals, animalRow{Tag: doc.Value("tag"), Species: d.L.Value("species", doc.Value("species")), Breed: d.L.Value("breed", doc.Value("breed")),
 			BirthDate: a.BirthDate})
 	}
 	s.render(w, r, http.StatusOK, "data", d)

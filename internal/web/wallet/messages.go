@@ -1,6 +1,9 @@
 package wallet
 
-import "github.com/ortaq/ortaq/internal/web/view"
+import (
+	"github.com/ortaq/ortaq/internal/wallet"
+	"github.com/ortaq/ortaq/internal/web/view"
+)
 
 // walletMessages are the citizen's wallet's, in plain words: a citizen
 // reads them on a phone, without knowing the platform's terms.
@@ -177,7 +180,6 @@ var walletMessages = view.Messages{
 	"wallet.access.refused":   {"kk": "берілмеді:", "ru": "отказано:", "en": "refused:"},
 	"wallet.access.case":      {"kk": "Іс нөмірі", "ru": "Номер дела", "en": "Case reference"},
 	"wallet.access.proof":     {"kk": "Түбіртек және тексеру", "ru": "Квитанция и проверка", "en": "Receipt and proof"},
-	"wallet.access.limit":     {"kk": "Соңғы %s сұрау көрсетілген; толығы JSON жүктемесінде.", "ru": "Показаны последние %s запросов; все — в выгрузке JSON.", "en": "The latest %s are shown; the JSON download has them too."},
 	"wallet.access.none":      {"kk": "Әзірге ешкім сіздің деректеріңізді сұраған жоқ.", "ru": "Пока никто не запрашивал ваши данные.", "en": "No one has asked for your data yet."},
 	"wallet.refusal.consent_required": {
 		"kk": "сіздің келісіміңіз болмады", "ru": "не было вашего согласия", "en": "you had not given your consent",
@@ -200,12 +202,7 @@ var walletMessages = view.Messages{
 	"wallet.access.index":  {"kk": "Журналдағы нөмірі", "ru": "Номер в журнале", "en": "Number in the log"},
 
 	"wallet.receipt.title": {"kk": "Сұрау түбіртегі", "ru": "Квитанция запроса", "en": "Receipt of a request"},
-	"wallet.receipt.ok": {
-		"kk": "Түбіртек тексерілді: жазба %s жазбалы журналда бар, бақылау нүктесіне %s кілті қол қойған.",
-		"ru": "Квитанция проверена: запись есть в журнале из %s записей, контрольная точка подписана ключом %s.",
-		"en": "This receipt verifies: the record is in the log of %s records, under a checkpoint signed by %s.",
-	},
-	"wallet.receipt.bad": {"kk": "Түбіртек тексерілмеді:", "ru": "Квитанция не прошла проверку:", "en": "This receipt does not verify:"},
+	"wallet.receipt.bad":   {"kk": "Түбіртек тексерілмеді:", "ru": "Квитанция не прошла проверку:", "en": "This receipt does not verify:"},
 	"wallet.receipt.lead": {
 		"kk": "Түбіртекті сақтаңыз: ол кейін де журналдың бұл жазбаны өзгертпей сақтайтынын дәлелдейді. Оны кез келген адам тексере алады.",
 		"ru": "Сохраните квитанцию: она и позже докажет, что журнал хранит эту запись без изменений. Проверить её может любой.",
@@ -221,7 +218,7 @@ var walletMessages = view.Messages{
 		"ru": "Некоторые данные закон разрешает выдавать только с вашего согласия. Согласие можно приостановить или отозвать в любой момент: следующий же запрос получит отказ.",
 		"en": "Some data the law lets agencies have only with your consent. You can pause or withdraw a consent at any time: the very next request is refused.",
 	},
-	"wallet.consents.mine":        {"kk": "Берілген келісімдер", "ru": "Данные согласия", "en": "Consents you have given"},
+	"wallet.consents.mine":        {"kk": "Менің келісімдерім", "ru": "Мои согласия", "en": "Consents you have given"},
 	"wallet.consents.none":        {"kk": "Сіз әлі келісім бермедіңіз.", "ru": "Вы ещё не давали согласий.", "en": "You have not given any consent."},
 	"wallet.consents.offers":      {"kk": "Келісім беруге болатын сұраулар", "ru": "На что можно дать согласие", "en": "What you can consent to"},
 	"wallet.consents.offers.lead": {"kk": "Заң бойынша осы пайдалану тек сіздің келісіміңізбен мүмкін.", "ru": "По закону эти запросы возможны только с вашего согласия.", "en": "By law, these uses of your data need your consent."},
@@ -282,9 +279,6 @@ var walletMessages = view.Messages{
 	"wallet.correction.version":      {"kk": "Жазба", "ru": "Запись", "en": "Record"},
 	"wallet.correction.newversion":   {"kk": "түзетілген мән жазбаның %d-нұсқасында", "ru": "исправленное значение в версии %d записи", "en": "the corrected value is in version %d of the record"},
 	"wallet.correction.history":      {"kk": "Тарихы", "ru": "История", "en": "History"},
-	"correction.status.open":         {"kk": "қаралуда", "ru": "на рассмотрении", "en": "being reviewed"},
-	"correction.status.accepted":     {"kk": "түзетілді", "ru": "исправлено", "en": "corrected"},
-	"correction.status.rejected":     {"kk": "қабылданбады", "ru": "отклонено", "en": "rejected"},
 	"correction.actor.citizen":       {"kk": "азамат", "ru": "гражданин", "en": "citizen"},
 	"wallet.field.iin":               {"kk": "ЖСН", "ru": "ИИН", "en": "IIN"},
 	"wallet.field.proposed":          {"kk": "Дұрыс мәні", "ru": "Правильное значение", "en": "The right value"},
@@ -334,4 +328,38 @@ var walletMessages = view.Messages{
 	},
 }
 
-func init() { view.Register(walletMessages) }
+// The correction states are the wallet domain's own words (wallet.Messages).
+func init() {
+	view.Register(walletMessages, wallet.Messages)
+	view.RegisterPlurals(walletPlurals)
+}
+
+// walletPlurals count things: the text follows the count's plural form.
+var walletPlurals = view.Plurals{
+	"wallet.access.limit": {
+		"kk": {"other": "Соңғы %s сұрау көрсетілген; толығы JSON жүктемесінде."},
+		"ru": {
+			"one":   "Показан последний %s запрос; все — в выгрузке JSON.",
+			"few":   "Показаны последние %s запроса; все — в выгрузке JSON.",
+			"many":  "Показаны последние %s запросов; все — в выгрузке JSON.",
+			"other": "Показаны последние %s запроса; все — в выгрузке JSON.",
+		},
+		"en": {
+			"one":   "The latest %s query is shown; the JSON download has them all.",
+			"other": "The latest %s queries are shown; the JSON download has them all.",
+		},
+	},
+	"wallet.receipt.ok": {
+		"kk": {"other": "Түбіртек тексерілді: жазба %s жазбалы журналда бар, бақылау нүктесіне %s кілті қол қойған."},
+		"ru": {
+			"one":   "Квитанция проверена: запись есть в журнале из %s записи, контрольная точка подписана ключом %s.",
+			"few":   "Квитанция проверена: запись есть в журнале из %s записей, контрольная точка подписана ключом %s.",
+			"many":  "Квитанция проверена: запись есть в журнале из %s записей, контрольная точка подписана ключом %s.",
+			"other": "Квитанция проверена: запись есть в журнале из %s записи, контрольная точка подписана ключом %s.",
+		},
+		"en": {
+			"one":   "This receipt verifies: the record is in the log of %s record, under a checkpoint signed by %s.",
+			"other": "This receipt verifies: the record is in the log of %s records, under a checkpoint signed by %s.",
+		},
+	},
+}
