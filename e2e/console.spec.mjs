@@ -145,7 +145,8 @@ const steps = [
       await follow(page.locator('nav.sections a[href="/virtual-cows"]'));
       assert.equal((await page.locator('h1').innerText()).trim(), text('kk', 'cows.title'));
       assert.ok(await page.locator('section.cow-check').count() > 0, 'checks that caught animals');
-      const animal = page.locator('section.cow-check tbody a[href^="/entities/A"]').first();
+      assert.ok(await page.locator('section#groups tr.cow-group').count() > 0, 'animals grouped by owner and herd');
+      const animal = page.locator('section#groups tr.cow-group a[href^="/entities/A"]').first();
       const href = await animal.getAttribute('href');
       await follow(animal);
       assert.equal(new URL(page.url()).pathname, href, 'the animal’s page');
@@ -204,7 +205,7 @@ const steps = [
       await shot('entity');
       await goto('/virtual-cows');
       await shot('cows');
-      await follow(page.locator('section.cow-check tbody a[href^="/entities/A"]').first());
+      await follow(page.locator('section#groups tr.cow-group a[href^="/entities/A"]').first());
       await shot('animal');
       await goto(`/search?q=${encodeURIComponent(expect.person.spellings[0])}`);
       await shot('search');

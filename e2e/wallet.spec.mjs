@@ -275,8 +275,11 @@ const steps = [
       assert.equal(q.body.code, 'consent_required');
 
       // The period shown ends on the day the citizen chose.
+      // The form's date is ISO (an <input type=date>); the page writes the
+      // day as a Kazakh reader does, 06.12.2027.
       const period = (await mine.locator('dl.access-facts dd').nth(3).innerText()).trim();
-      assert.ok(period.endsWith(until), `the consent was given until ${until}; the page says ${period}`);
+      const [y, m, d] = until.split('-');
+      assert.ok(period.endsWith(`${d}.${m}.${y}`), `the consent was given until ${until}; the page says ${period}`);
     },
   },
   {
@@ -320,7 +323,9 @@ const steps = [
 
       // The citizen sees the answer, and the value changed.
       await t.goto(`/wallet/corrections/${encodeURIComponent(id)}`);
-      assert.equal((await page.locator('p.meta .status').innerText()).trim(), text('kk', 'correction.status.accepted'));
+      // Accepted, but the agency's own system still holds the old value:
+      // the citizen reads "waiting", never "fixed".
+      assert.equal((await page.locator('p.meta .status').innerText()).trim(), text('kk', 'correction.status.waiting'));
       assert.equal((await page.locator('#decision-note').innerText()).trim(), 'Мекенжай анықтамасымен тексерілді.');
       const history = await page.locator('#correction-history > li').allInnerTexts();
       assert.equal(history.length, 2, `filed, then accepted: ${JSON.stringify(history)}`);
@@ -328,7 +333,7 @@ const steps = [
       await t.shot('accepted');
       await nav(t, '/wallet/corrections');
       const listed = page.locator(`tr[id="correction-${id}"]`);
-      assert.ok((await listed.innerText()).includes(text('kk', 'correction.status.accepted')), 'the list shows it corrected');
+      assert.ok((await listed.innerText()).includes(text('kk', 'correction.status.waiting')), 'the list shows it waiting for the agency');
       await nav(t, '/wallet');
       assert.ok((await page.locator('section#records').innerText()).includes(c.proposed), 'my records hold the new value');
     },

@@ -258,7 +258,7 @@ func walletExpectations(t *testing.T, x *exchange.Exchange, c citizen) walletExp
 		"wallet.corrections.title", "wallet.correct.title", "wallet.correction.title", "wallet.receipt.title",
 		"wallet.badiin", "wallet.codesent", "wallet.codewrong", "wallet.codeused", "wallet.offer.granted",
 		"consent.status.ACTIVE", "consent.status.REVOKED", "consent.frequency.periodic",
-		"correction.status.open", "correction.status.accepted"}
+		"correction.status.open", "correction.status.accepted", "correction.status.waiting"}
 	for _, lang := range view.Languages {
 		l := view.Locale{Lang: lang.Code}
 		e.Text[lang.Code] = map[string]string{}

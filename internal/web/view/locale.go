@@ -414,13 +414,26 @@ func (l Locale) Num(s string) string {
 	return b.String()
 }
 
-// Time shows a moment in UTC, to the minute. The format is the same in every
-// language: it sorts, and no reader misreads the day for the month.
+// dateLayouts write a day as its readers write it: 22.11.2026 in Kazakh
+// and Russian (as on Kazakhstan's documents), 22 Nov 2026 in English,
+// where a numeric day and month would be misread either way.
+var dateLayouts = map[string]string{"kk": "02.01.2006", "ru": "02.01.2006", "en": "2 Jan 2006"}
+
+func (l Locale) dateLayout() string {
+	if layout, ok := dateLayouts[l.Lang]; ok {
+		return layout
+	}
+	return time.DateOnly
+}
+
+// Time shows a moment in UTC, to the minute, with the day written as the
+// reader writes it (Date). The footer of every page says the times are
+// in UTC.
 func (l Locale) Time(t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	return t.UTC().Format("2006-01-02 15:04")
+	return t.UTC().Format(l.dateLayout() + " 15:04")
 }
 
 // Duration shows how long a run took: milliseconds under a second, else
@@ -492,13 +505,14 @@ func (l Locale) Percent(part, whole int) string {
 	return l.Dec(100*float64(part)/float64(whole), 1) + "\u00a0%"
 }
 
-// Date shows the day of a moment in UTC, as ISO 8601, the same in every
-// language.
+// Date shows the day of a moment in UTC as the reader writes it:
+// 22.11.2026 in Kazakh and Russian, 22 Nov 2026 in English. Machines get
+// ISO 8601 in the markup (<time datetime>) and in every export.
 func (l Locale) Date(t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	return t.UTC().Format(time.DateOnly)
+	return t.UTC().Format(l.dateLayout())
 }
 
 // Name picks an agency's name in the locale's language, falling back to its

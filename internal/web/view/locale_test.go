@@ -32,9 +32,9 @@ func TestLocaleTimes(t *testing.T) {
 	for _, tc := range []struct {
 		lang, time, dur string
 	}{
-		{"en", "2026-11-22 13:45", "1.5 s"},
-		{"ru", "2026-11-22 13:45", "1,5 с"},
-		{"kk", "2026-11-22 13:45", "1,5 с"},
+		{"en", "22 Nov 2026 13:45", "1.5 s"},
+		{"ru", "22.11.2026 13:45", "1,5 с"},
+		{"kk", "22.11.2026 13:45", "1,5 с"},
 	} {
 		l := Locale{Lang: tc.lang}
 		if got := l.Time(start); got != tc.time {
@@ -46,6 +46,11 @@ func TestLocaleTimes(t *testing.T) {
 	}
 	if got := (Locale{Lang: "kk"}).Duration(start, start.Add(42*time.Millisecond)); got != "42 мс" {
 		t.Errorf("short Duration = %q; want 42 мс", got)
+	}
+	for lang, want := range map[string]string{"kk": "01.03.2026", "ru": "01.03.2026", "en": "1 Mar 2026"} {
+		if got := (Locale{Lang: lang}).Date(time.Date(2026, 3, 1, 23, 0, 0, 0, time.UTC)); got != want {
+			t.Errorf("%s Date = %q; want %q", lang, got, want)
+		}
 	}
 	if got := (Locale{Lang: "en"}).Time(time.Time{}); got != "—" {
 		t.Errorf("zero time = %q", got)

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/ortaq/ortaq/internal/source"
 	"github.com/ortaq/ortaq/internal/store"
@@ -103,10 +104,16 @@ func (ix SourceIndex) Value(name, attr, value string) string {
 	if l := src.ValueLabel(attr, value, ix.Lang); l != value {
 		return l
 	}
-	if f := fieldOf(src, attr); f != nil && (f.Type == source.TypeNumber || f.Type == source.TypeInt) {
-		return Locale{Lang: ix.Lang}.Num(value)
+	l := Locale{Lang: ix.Lang}
+	if f := fieldOf(src, attr); f != nil {
+		switch f.Type {
+		case source.TypeNumber, source.TypeInt:
+			return l.Num(value)
+		case source.TypeDate:
+			return l.dateValue(value)
+		}
 	}
-	return Locale{Lang: ix.Lang}.Value(attr, value)
+	return l.Value(attr, value)
 }
 
 // contractLabels are the labels every registered contract gives its
@@ -194,7 +201,19 @@ func (l Locale) Value(attr, value string) string {
 			return l.Region(value)
 		}
 	}
+	if attr == "birth_date" || strings.HasSuffix(attr, "_date") {
+		return l.dateValue(value)
+	}
 	return (*source.Source)(nil).ValueLabel(attr, value, l.Lang)
+}
+
+// dateValue shows a stored date (ingest keeps dates as ISO 8601) as the
+// reader writes days; anything else, as it is.
+func (l Locale) dateValue(value string) string {
+	if t, err := time.Parse(time.DateOnly, value); err == nil {
+		return l.Date(t)
+	}
+	return value
 }
 
 // Animal reports whether a source holds animals: its findings are the
