@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -298,18 +299,14 @@ func (s *Store) CowGroups(ctx context.Context, f CowFilter) ([]CowGroup, int, er
 	if err != nil {
 		return nil, 0, fmt.Errorf("cow groups: %w", err)
 	}
-	// The page's groups are few: one query each for their checks and
-	// examples.
 	var owners []string
-	for i := range out {
-		c := &out[i]
+	for _, c := range out {
 		if c.Owner != "" {
 			owners = append(owners, c.Owner)
 		}
-		gargs := append(slices.Clone(args), c.Owner, c.Herd)
-		if err := s.cowDetail(ctx, from, gargs, f.Examples, c); err != nil {
-			return nil, 0, fmt.Errorf("cow groups: %w", err)
-		}
+	}
+	if err := s.cowDetails(ctx, from, args, f.Examples, out); err != nil {
+		return nil, 0, fmt.Errorf("cow groups: %w", err)
 	}
 	brief, err := s.GoldenBrief(ctx, owners)
 	if err != nil {
@@ -323,37 +320,56 @@ func (s *Store) CowGroups(ctx context.Context, f CowFilter) ([]CowGroup, int, er
 	return out, total, nil
 }
 
-func (s *Store) cowDetail(ctx context.Context, from string, args []any, examples int, c *CowGroup) error {
-	group := from + ` AND g.owner_id = ? AND g.region = ?`
-	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`SELECT DISTINCT f.check_name `+group+` ORDER BY f.check_name`), args...)
-	if err != nil {
-		return err
+// cowDetails fills in the checks and the first examples (by id) of the
+// page's groups, in one query over the findings of the page's owners
+// however many groups the page shows.
+func (s *Store) cowDetails(ctx context.Context, from string, args []any, examples int, groups []CowGroup) error {
+	if len(groups) == 0 {
+		return nil
 	}
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			rows.Close()
-			return err
+	type key struct{ owner, herd string }
+	index := make(map[key]*CowGroup, len(groups))
+	owners := make([]any, 0, len(groups))
+	seenOwner := map[string]bool{}
+	for i := range groups {
+		g := &groups[i]
+		index[key{g.Owner, g.Herd}] = g
+		if !seenOwner[g.Owner] {
+			seenOwner[g.Owner] = true
+			owners = append(owners, g.Owner)
 		}
-		c.Checks = append(c.Checks, name)
 	}
-	if err := rows.Err(); err != nil {
-		rows.Close()
-		return err
-	}
-	rows.Close()
-	rows, err = s.db.QueryContext(ctx, s.dialect.rebind(`SELECT DISTINCT f.entity_id `+group+` ORDER BY f.entity_id LIMIT ?`),
-		append(args, examples)...)
+	q := `SELECT g.owner_id, g.region, f.check_name, f.entity_id ` + from + ` AND g.owner_id IN (?` +
+		strings.Repeat(", ?", len(owners)-1) + `) ORDER BY f.entity_id`
+	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(q), append(slices.Clone(args), owners...)...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
+	checks := map[*CowGroup]map[string]bool{}
 	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
+		var k key
+		var check, id string
+		if err := rows.Scan(&k.owner, &k.herd, &check, &id); err != nil {
 			return err
 		}
-		c.Examples = append(c.Examples, id)
+		g := index[k]
+		if g == nil {
+			continue // another herd of a listed owner, on another page
+		}
+		if checks[g] == nil {
+			checks[g] = map[string]bool{}
+		}
+		checks[g][check] = true
+		if n := len(g.Examples); n < examples && (n == 0 || g.Examples[n-1] != id) {
+			g.Examples = append(g.Examples, id)
+		}
 	}
-	return rows.Err()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for g, cs := range checks {
+		g.Checks = slices.Sorted(maps.Keys(cs))
+	}
+	return nil
 }
