@@ -535,12 +535,13 @@ func (s *Store) Finding(ctx context.Context, id string) (Finding, error) {
 // not name (DecideFinding names them). It returns ErrNotFound for an
 // unknown id.
 func (s *Store) SetFindingStatus(ctx context.Context, id, status, note string) error {
-	return s.DecideFinding(ctx, id, Decision{Status: status, Reason: note, Officer: unnamedOfficer})
+	return s.DecideFinding(ctx, id, Decision{Status: status, Reason: note, Officer: UnnamedOfficer})
 }
 
-// unnamedOfficer stands for the officer in decisions made through
-// SetFindingStatus, whose callers do not know who is signed in yet.
-const unnamedOfficer = "(unnamed)"
+// UnnamedOfficer stands for the officer in decisions made through
+// SetFindingStatus, whose callers do not know who is signed in yet. Pages
+// show it in the reader's words.
+const UnnamedOfficer = "(unnamed)"
 
 // QualityConfig returns the stored quality.yaml text and the path it was
 // read from; ErrNotFound when none was stored.

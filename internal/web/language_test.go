@@ -43,6 +43,12 @@ func TestPagesSpeakTheReadersLanguage(t *testing.T) {
 		t.Fatalf("corrections of the citizen: %v %v", corrections, err)
 	}
 	d := demoSQLite(t)
+	// A finding decided with no officer named shows who decided in the
+	// reader's words, not the store's placeholder.
+	restoreFinding(t, d.st, d.Finding)
+	if err := d.st.SetFindingStatus(ctx, d.Finding.ID, store.FindingFixed, ""); err != nil {
+		t.Fatal(err)
+	}
 
 	console := []string{"/", "/virtual-cows", "/exchange", "/worklist", "/worklist?status=fixed",
 		"/search?q=" + url.QueryEscape(d.Spellings[0]), "/search?q=" + url.QueryEscape("zz"),
@@ -66,7 +72,7 @@ func TestPagesSpeakTheReadersLanguage(t *testing.T) {
 		"/wallet/corrections/" + corrections[0].ID,
 		"/wallet/corrections/new?" + url.Values{"source": {rec[0]}, "record": {rec[1]}, "attr": {rec[2]}}.Encode()}
 
-	english := englishTexts(t, sources)
+	english := append(englishTexts(t, sources), store.UnnamedOfficer)
 	for _, lang := range []string{"kk", "ru"} {
 		for _, path := range console {
 			r := get(t, rig.ts.URL+withLang(path, lang))

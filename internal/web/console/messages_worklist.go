@@ -11,6 +11,7 @@ import (
 // bulk decisions and unapplied corrections, the grouped virtual cows and
 // the correction states an officer reads.
 var worklistMessages = view.Messages{
+	"worklist.officer.unnamed": {"kk": "қызметкер аты көрсетілмеген", "ru": "сотрудник не указан", "en": "officer not named"},
 	"worklist.cluster.keep":  {"kk": "Қалдырылатын жазба", "ru": "Оставить запись", "en": "Record to keep"},
 	"worklist.cluster.merge": {"kk": "Оған біріктірілетіндер", "ru": "Объединить с ней", "en": "Records to merge into it"},
 	"worklist.cluster.of":    {"kk": "Бір адамның жазбалары", "ru": "Записи одного лица", "en": "Records of one entity"},

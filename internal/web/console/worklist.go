@@ -101,6 +101,9 @@ type unappliedRow struct {
 
 type worklistData struct {
 	view.Page
+	// Unnamed is the officer recorded for a decision made without a name,
+	// which the page shows in the reader's words.
+	Unnamed                             string
 	Filter                              worklistFilter
 	Agencies, Sources, Checks, Statuses []view.Option
 	Total                               int
@@ -136,7 +139,7 @@ type worklistData struct {
 // reason, a suggested fix and a form to mark it fixed or not a defect, and
 // a form to decide every finding of the filter at once.
 func (s *Server) worklistPage(w http.ResponseWriter, r *http.Request) {
-	d := worklistData{Page: s.newPage(w, r), Filter: worklistQuery(r)}
+	d := worklistData{Page: s.newPage(w, r), Filter: worklistQuery(r), Unnamed: store.UnnamedOfficer}
 	if n, err := strconv.Atoi(r.URL.Query().Get("decided")); err == nil && n >= 0 {
 		d.Decided = d.L.P("worklist.bulk.done", n)
 	}
