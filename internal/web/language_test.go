@@ -127,6 +127,8 @@ func englishTexts(t *testing.T, sources []store.SourceStats) []string {
 			t.Fatal(err)
 		}
 		add(src.TitleIn("en"), src.TitleIn("kk"), src.TitleIn("ru"))
+		// A source's name is for programs: readers get its title.
+		add(src.Name, src.TitleIn("kk"), src.TitleIn("ru"))
 		add(src.DescriptionIn("en"), src.DescriptionIn("kk"), src.DescriptionIn("ru"))
 		for _, f := range src.Fields {
 			add(f.Label["en"], f.Label["kk"], f.Label["ru"])

@@ -12,8 +12,9 @@ import (
 type findingRow struct {
 	store.Finding
 	// Reason and Suggestion are the finding's in the reader's language,
-	// with attributes and sources named as their contracts label them.
-	Reason, Suggestion string
+	// with attributes and sources named as their contracts label them;
+	// SourceTitle is the finding's source, so named.
+	Reason, Suggestion, SourceTitle string
 	Entity             *store.GoldenRow // nil when the finding names no entity with a golden record
 	Related            []entityLink
 }
@@ -73,5 +74,5 @@ func plainRows(ix view.SourceIndex, fs []store.Finding) []findingRow {
 }
 
 func newFindingRow(ix view.SourceIndex, f store.Finding) findingRow {
-	return findingRow{Finding: f, Reason: ix.Reason(f), Suggestion: ix.Suggestion(f)}
+	return findingRow{Finding: f, Reason: ix.Reason(f), Suggestion: ix.Suggestion(f), SourceTitle: ix.Title(f.Source)}
 }
