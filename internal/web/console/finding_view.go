@@ -15,8 +15,8 @@ type findingRow struct {
 	// with attributes and sources named as their contracts label them;
 	// SourceTitle is the finding's source, so named.
 	Reason, Suggestion, SourceTitle string
-	Entity             *store.GoldenRow // nil when the finding names no entity with a golden record
-	Related            []entityLink
+	Entity                          *store.GoldenRow // nil when the finding names no entity with a golden record
+	Related                         []entityLink
 }
 
 // entityLink names something a finding relates to: an entity with a golden

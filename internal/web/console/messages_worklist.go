@@ -12,11 +12,11 @@ import (
 // the correction states an officer reads.
 var worklistMessages = view.Messages{
 	"worklist.officer.unnamed": {"kk": "қызметкер аты көрсетілмеген", "ru": "сотрудник не указан", "en": "officer not named"},
-	"worklist.cluster.keep":  {"kk": "Қалдырылатын жазба", "ru": "Оставить запись", "en": "Record to keep"},
-	"worklist.cluster.merge": {"kk": "Оған біріктірілетіндер", "ru": "Объединить с ней", "en": "Records to merge into it"},
-	"worklist.cluster.of":    {"kk": "Бір адамның жазбалары", "ru": "Записи одного лица", "en": "Records of one entity"},
-	"worklist.search":        {"kk": "Жазба, нысан немесе мән", "ru": "Запись, объект или значение", "en": "Record, entity or value"},
-	"worklist.impact":        {"kk": "Маңыздылығы", "ru": "Значимость", "en": "Impact"},
+	"worklist.cluster.keep":    {"kk": "Қалдырылатын жазба", "ru": "Оставить запись", "en": "Record to keep"},
+	"worklist.cluster.merge":   {"kk": "Оған біріктірілетіндер", "ru": "Объединить с ней", "en": "Records to merge into it"},
+	"worklist.cluster.of":      {"kk": "Бір адамның жазбалары", "ru": "Записи одного лица", "en": "Records of one entity"},
+	"worklist.search":          {"kk": "Жазба, нысан немесе мән", "ru": "Запись, объект или значение", "en": "Record, entity or value"},
+	"worklist.impact":          {"kk": "Маңыздылығы", "ru": "Значимость", "en": "Impact"},
 	"worklist.impact.help": {
 		"kk": "Ашық ақаулар саны ауырлық салмағына көбейтілген: ең маңыздылары жоғарыда.",
 		"ru": "Число открытых замечаний, умноженное на вес важности: самые значимые выше.",
