@@ -64,8 +64,9 @@ func CanonicalLabel(attr, lang string) string {
 	return CanonicalLabels[attr].In(lang)
 }
 
-// field returns the source's field named attr, or nil; s may be nil.
-func (s *Source) field(attr string) *Field {
+// Field returns the source's field named attr, or nil; s may be nil.
+// Callers must not modify it: a stored contract is shared (Stored).
+func (s *Source) Field(attr string) *Field {
 	if s == nil {
 		return nil
 	}
@@ -84,7 +85,7 @@ func (s *Source) field(attr string) *Field {
 // words ("card_status" -> "Card status"), never the raw key.
 func (s *Source) FieldLabel(attr, lang string) string {
 	var own Text
-	if f := s.field(attr); f != nil {
+	if f := s.Field(attr); f != nil {
 		own = f.Label
 	}
 	if l := own[lang]; l != "" {
@@ -105,7 +106,7 @@ func (s *Source) FieldLabel(attr, lang string) string {
 // is (free text, or a code the contract does not explain).
 func (s *Source) ValueLabel(attr, value, lang string) string {
 	typ := defaultType(attr)
-	if f := s.field(attr); f != nil {
+	if f := s.Field(attr); f != nil {
 		if l := f.ValueLabels[value].In(lang); l != "" {
 			return l
 		}

@@ -23,6 +23,9 @@ type SourceIndex struct {
 	Agency map[string]string
 	// Lang is the reader's language.
 	Lang string
+	// contracts are the sources' decoded contracts by name, read once
+	// per index rather than once per label a page asks for.
+	contracts map[string]*source.Source
 }
 
 // LoadSources reads every source and agency: two queries whatever the page
@@ -38,10 +41,17 @@ func LoadSources(ctx context.Context, st *store.Store, l Locale) (SourceIndex, e
 		return SourceIndex{}, err
 	}
 	ix := SourceIndex{Agencies: agencies, ByName: map[string]store.SourceStats{}, ByID: map[int64]store.SourceStats{},
-		Agency: map[string]string{}, Lang: l.Lang}
+		Agency: map[string]string{}, Lang: l.Lang, contracts: map[string]*source.Source{}}
 	for _, src := range srcs {
 		ix.ByName[src.Name] = src
 		ix.ByID[src.ID] = src
+		c, err := source.Stored(src.ID, src.Definition)
+		if err != nil {
+			// Its pages show names rather than fail.
+			slog.WarnContext(ctx, "stored contract does not decode", "source", src.Name, "err", err)
+			continue
+		}
+		ix.contracts[src.Name] = c
 	}
 	for _, a := range agencies {
 		ix.Agency[a.Code] = l.Name(a.Name, a.Names)
@@ -54,16 +64,7 @@ func LoadSources(ctx context.Context, st *store.Store, l Locale) (SourceIndex, e
 // no such source or its stored contract does not decode (its pages then
 // show names rather than fail).
 func (ix SourceIndex) Source(name string) *source.Source {
-	s, ok := ix.ByName[name]
-	if !ok {
-		return nil
-	}
-	src, err := source.Stored(s.ID, s.Definition)
-	if err != nil {
-		slog.Warn("stored contract does not decode", "source", name, "err", err)
-		return nil
-	}
-	return src
+	return ix.contracts[name]
 }
 
 // Title is a source's title in the reader's language, or its name in words
@@ -83,10 +84,8 @@ func (ix SourceIndex) Title(name string) string {
 // catalogue's, else ortaq's canonical label, else the name in words.
 func (ix SourceIndex) Field(name, attr string) string {
 	src := ix.Source(name)
-	if src != nil {
-		if f := src.Fields; slices.ContainsFunc(f, func(f source.Field) bool { return f.Name == attr && f.Label[ix.Lang] != "" }) {
-			return src.FieldLabel(attr, ix.Lang)
-		}
+	if f := src.Field(attr); f != nil && f.Label[ix.Lang] != "" {
+		return src.FieldLabel(attr, ix.Lang)
 	}
 	return Locale{Lang: ix.Lang}.Label("attr.", attr)
 }
@@ -105,7 +104,7 @@ func (ix SourceIndex) Value(name, attr, value string) string {
 		return l
 	}
 	l := Locale{Lang: ix.Lang}
-	if f := fieldOf(src, attr); f != nil {
+	if f := src.Field(attr); f != nil {
 		switch f.Type {
 		case source.TypeNumber, source.TypeInt:
 			return l.Num(value)
@@ -239,17 +238,4 @@ func (l Locale) Golden(g store.GoldenRow) store.GoldenRow {
 		g.Name = tag + " " + l.Value("species", species)
 	}
 	return g
-}
-
-// fieldOf returns src's field named attr, or nil; src may be nil.
-func fieldOf(src *source.Source, attr string) *source.Field {
-	if src == nil {
-		return nil
-	}
-	for i := range src.Fields {
-		if src.Fields[i].Name == attr {
-			return &src.Fields[i]
-		}
-	}
-	return nil
 }
