@@ -16,7 +16,8 @@
 // is saved as OUT_DIR/<name>-layout-<n>-<width>.png at the size that failed.
 //
 // Environment: BASE_URL (required) is the console's address, OUT_DIR the
-// screenshot folder (default ../test-output/browser), CHROMIUM the browser
+// screenshot folder (default ../test-output/browser), COOKIES a session to
+// start every step with (see run), CHROMIUM the browser
 // (default /usr/bin/chromium), ONLY a comma-separated list of step names to
 // run.
 
@@ -355,6 +356,59 @@ function watch(page, baseURL) {
   return problems;
 }
 
+// submit clicks a form's button and waits for the page the form leads to,
+// after any redirect; it asserts that page's status.
+export async function submit(page, button, { status = 200 } = {}) {
+  const [res] = await Promise.all([
+    page.waitForResponse((r) => r.request().isNavigationRequest() && r.frame() === page.mainFrame() &&
+      !(r.status() >= 300 && r.status() < 400)),
+    button.click(),
+  ]);
+  await page.waitForLoadState('load');
+  assert.equal(res.status(), status, `${res.request().method()} ${res.url()}: status ${res.status()}, want ${status}`);
+  return res;
+}
+
+// readCode opens the demo's SMS outbox in another tab and returns the
+// code of the newest message to the citizen's phone.
+export async function readCode(context, baseURL, me) {
+  const sms = await context.newPage();
+  try {
+    const res = await sms.goto(baseURL + '/wallet/sms');
+    assert.equal(res.status(), 200, '/wallet/sms');
+    const body = await sms.locator('ol.sms li').filter({ hasText: me.phone }).first().locator('.sms-body').innerText();
+    const m = body.match(/\b(\d{6})\b/);
+    assert.ok(m, `no code in the text message ${JSON.stringify(body)}`);
+    return m[1];
+  } finally {
+    await sms.close();
+  }
+}
+
+// askForCode fills in the IIN on the sign-in page and sends the form; the
+// page then asks for the code.
+export async function askForCode(page, me) {
+  await page.locator('#iin').fill(me.iin);
+  await submit(page, page.locator('form.signin button[type="submit"]'));
+  await page.locator('#code').waitFor();
+}
+
+// citizenSignIn signs the citizen me ({iin, phone}) in to the wallet from
+// a fresh context, reading the code from the demo's SMS outbox, and
+// returns the code it used; the page is then on /wallet.
+export async function citizenSignIn(t, me) {
+  const { page, context, baseURL } = t;
+  await t.goto('/wallet/sign-in');
+  await askForCode(page, me);
+  await t.layout();
+  const code = await readCode(context, baseURL, me);
+  await page.locator('#code').fill(code);
+  await submit(page, page.locator('form.signin button[type="submit"]'));
+  assert.equal(new URL(page.url()).pathname, '/wallet', 'signed in, on my data');
+  await t.layout();
+  return code;
+}
+
 // run runs the steps in order and exits the process: 0 if all passed.
 export async function run(steps) {
   const names = new Set();
@@ -364,6 +418,9 @@ export async function run(steps) {
     names.add(s.name);
   }
   const { baseURL, outDir, only } = config();
+  // COOKIES ([{name, value}], JSON) are a signed-in official's session,
+  // put in every step's context but those marked anonymous.
+  const cookies = JSON.parse(process.env.COOKIES || '[]');
   for (const n of only) assert.ok(names.has(n), `ONLY names no step ${n}`);
   await mkdir(outDir, { recursive: true });
 
@@ -377,6 +434,9 @@ export async function run(steps) {
       ran++;
       const t0 = Date.now();
       const context = await browser.newContext({ locale: 'kk-KZ', ...s.context });
+      if (cookies.length && !s.anonymous) {
+        await context.addCookies(cookies.map((c) => ({ ...c, url: baseURL, secure: true, httpOnly: true, sameSite: 'Lax' })));
+      }
       const page = await context.newPage();
       page.setDefaultTimeout(15_000);
       const problems = watch(page, baseURL);

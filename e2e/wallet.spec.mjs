@@ -18,7 +18,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { config, follow, goto, run, screenshot } from './lib.mjs';
+import { config, follow, goto, run, screenshot, submit, citizenSignIn, readCode as readCodeOf, askForCode as askForCodeOf } from './lib.mjs';
 
 const expect = JSON.parse(process.env.EXPECT || 'null');
 assert.ok(expect, 'EXPECT is not set (the Go test TestBrowserWallet sets it)');
@@ -31,57 +31,10 @@ const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isM
 const h1 = async (page) => (await page.locator('h1').innerText()).trim();
 const pathname = (page) => new URL(page.url()).pathname;
 
-// submit clicks a form's button and waits for the page the form leads to,
-// after any redirect; it asserts that page's status.
-async function submit(page, button, { status = 200 } = {}) {
-  const [res] = await Promise.all([
-    page.waitForResponse((r) => r.request().isNavigationRequest() && r.frame() === page.mainFrame() &&
-      !(r.status() >= 300 && r.status() < 400)),
-    button.click(),
-  ]);
-  await page.waitForLoadState('load');
-  assert.equal(res.status(), status, `${res.request().method()} ${res.url()}: status ${res.status()}, want ${status}`);
-  return res;
-}
-
-// readCode opens the demo's SMS outbox in another tab and returns the
-// code of the newest message to the citizen's phone.
-async function readCode(context, baseURL) {
-  const sms = await context.newPage();
-  try {
-    const res = await sms.goto(baseURL + '/wallet/sms');
-    assert.equal(res.status(), 200, '/wallet/sms');
-    const body = await sms.locator('ol.sms li').filter({ hasText: me.phone }).first().locator('.sms-body').innerText();
-    const m = body.match(/\b(\d{6})\b/);
-    assert.ok(m, `no code in the text message ${JSON.stringify(body)}`);
-    return m[1];
-  } finally {
-    await sms.close();
-  }
-}
-
-// askForCode fills in the IIN on the sign-in page and sends the form; the
-// page then asks for the code.
-async function askForCode(page) {
-  await page.locator('#iin').fill(me.iin);
-  await submit(page, page.locator('form.signin button[type="submit"]'));
-  await page.locator('#code').waitFor();
-}
-
-// signIn signs the citizen in from a fresh context and returns the code
-// it used; the page is then on /wallet.
-async function signIn(t) {
-  const { page, context, baseURL } = t;
-  await t.goto('/wallet/sign-in');
-  await askForCode(page);
-  await t.layout();
-  const code = await readCode(context, baseURL);
-  await page.locator('#code').fill(code);
-  await submit(page, page.locator('form.signin button[type="submit"]'));
-  assert.equal(pathname(page), '/wallet', 'signed in, on my data');
-  await t.layout();
-  return code;
-}
+// The shared sign-in helpers, bound to this spec's citizen.
+const readCode = (context, baseURL) => readCodeOf(context, baseURL, me);
+const askForCode = (page) => askForCodeOf(page, me);
+const signIn = (t) => citizenSignIn(t, me);
 
 // nav follows a link of the wallet's section navigation.
 const nav = (t, href) => t.follow(t.page.locator(`nav.sections a[href="${href}"]`));

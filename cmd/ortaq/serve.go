@@ -11,9 +11,11 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/ortaq/ortaq/internal/access"
 	"github.com/ortaq/ortaq/internal/audit"
 	"github.com/ortaq/ortaq/internal/consent"
 	"github.com/ortaq/ortaq/internal/exchange"
+	"github.com/ortaq/ortaq/internal/officials"
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/wallet"
 	"github.com/ortaq/ortaq/internal/web"
@@ -77,6 +79,13 @@ type serverConfig struct {
 	// opsAddr, when set, serves the Prometheus metrics on a listener of
 	// their own, for the operators' monitoring.
 	opsAddr string
+	// officialsOIDC signs officials in to the console through their
+	// identity provider when its issuer is set; officialsSecretEnv names
+	// the variable holding its client secret.
+	officialsOIDC      officials.OIDCConfig
+	officialsSecretEnv string
+	// readsPerHour bounds the people one official may read in an hour.
+	readsPerHour int
 }
 
 // serverFlags declares the flags serve and demo share.
@@ -100,7 +109,48 @@ func serverFlags(fs *flag.FlagSet) *serverConfig {
 		c.oidc.Scopes = commaList(v)
 		return nil
 	})
+	officialsFlags(fs, c)
 	return c
+}
+
+// officialsFlags declares the flags of officials' sign-in to the console.
+func officialsFlags(fs *flag.FlagSet, c *serverConfig) {
+	o := &c.officialsOIDC
+	fs.IntVar(&c.readsPerHour, "official-reads-per-hour", 2000, "the most people one official may read in an hour (pages, search results, work-list rows, exports)")
+	fs.StringVar(&o.Issuer, "officials-oidc-issuer", "", "OpenID Connect issuer URL of the officials' identity provider; turns on console sign-in through it")
+	fs.StringVar(&o.ClientID, "officials-oidc-client-id", "", "the console's client id at the officials' identity provider")
+	fs.StringVar(&c.officialsSecretEnv, "officials-oidc-secret-env", "ORTAQ_OFFICIALS_OIDC_CLIENT_SECRET", "environment variable holding the console's client secret")
+	fs.StringVar(&o.RedirectURL, "officials-oidc-redirect", "", "the console's callback URL registered at the provider, ending in /oidc/callback")
+	fs.StringVar(&o.LoginClaim, "officials-oidc-login-claim", "preferred_username", "the ID token claim naming the official's login")
+	fs.StringVar(&o.NameClaim, "officials-oidc-name-claim", "name", "the ID token claim holding the official's name")
+	fs.StringVar(&o.AgencyClaim, "officials-oidc-agency-claim", "agency", "the ID token claim holding the official's agency code")
+	fs.StringVar(&o.Agency, "officials-oidc-agency", "", "the agency of every official of this provider (an agency's own provider), instead of a claim")
+	fs.StringVar(&o.RolesClaim, "officials-oidc-roles-claim", "roles", "the ID token claim holding the official's roles or groups")
+	fs.Func("officials-oidc-scopes", "comma-separated scopes to ask for besides openid", func(v string) error {
+		o.Scopes = commaList(v)
+		return nil
+	})
+	fs.Func("officials-oidc-role-map", "comma-separated provider-role=ortaq-role pairs (ortaq roles: "+
+		strings.Join(roleNames(), ", ")+"); values not mapped give no role", func(v string) error {
+		o.RoleMap = map[string]access.Role{}
+		for _, pair := range commaList(v) {
+			from, to, ok := strings.Cut(pair, "=")
+			if !ok || !access.Role(to).Valid() {
+				return fmt.Errorf("%q is not provider-role=ortaq-role with an ortaq role of %s", pair, strings.Join(roleNames(), ", "))
+			}
+			o.RoleMap[from] = access.Role(to)
+		}
+		return nil
+	})
+}
+
+// roleNames lists the officials' roles as the flags take them.
+func roleNames() []string {
+	out := make([]string, len(access.Roles))
+	for i, r := range access.Roles {
+		out[i] = string(r)
+	}
+	return out
 }
 
 // defaultAuditOrigin names the audit log in its checkpoints unless
@@ -156,6 +206,13 @@ func serve(ctx context.Context, st *store.Store, addr string, c serverConfig) (e
 	if c.oidc.Issuer != "" {
 		c.oidc.ClientSecret = os.Getenv(c.oidcSecretEnv)
 		if opts.OIDC, err = wallet.NewOIDC(ctx, c.oidc); err != nil {
+			return err
+		}
+	}
+	opts.Officials, opts.ReadsPerHour = officials.New(st, officials.Options{}), c.readsPerHour
+	if c.officialsOIDC.Issuer != "" {
+		c.officialsOIDC.ClientSecret = os.Getenv(c.officialsSecretEnv)
+		if opts.OfficialsOIDC, err = opts.Officials.OIDC(ctx, c.officialsOIDC); err != nil {
 			return err
 		}
 	}

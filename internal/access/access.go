@@ -44,6 +44,9 @@ type Action string
 
 // The actions routes take.
 const (
+	// OwnSession acts on the official's own session alone: signing out.
+	// Every role has it.
+	OwnSession Action = "session.own"
 	// ViewAggregates reads scores, counts and charts that name no person.
 	ViewAggregates Action = "aggregates.view"
 	// ViewSource reads one source's runs and quarantined rows (which hold
@@ -81,11 +84,11 @@ var scoped = map[Action]bool{
 // table is the policy: the actions each role permits. Nothing else is
 // permitted.
 var table = map[Role][]Action{
-	Admin:        {ViewAggregates, ManageRegistry, ManageOfficials},
-	DataOfficer:  {ViewAggregates, ViewSource, ReadPerson, DecideFinding, DecideCorrection},
-	Auditor:      {ViewAggregates, ReadAudit, ReviewBreakGlass},
-	Analyst:      {ViewAggregates},
-	SocialWorker: {ViewAggregates, ReadPerson},
+	Admin:        {OwnSession, ViewAggregates, ManageRegistry, ManageOfficials},
+	DataOfficer:  {OwnSession, ViewAggregates, ViewSource, ReadPerson, DecideFinding, DecideCorrection},
+	Auditor:      {OwnSession, ViewAggregates, ReadAudit, ReviewBreakGlass},
+	Analyst:      {OwnSession, ViewAggregates},
+	SocialWorker: {OwnSession, ViewAggregates, ReadPerson},
 }
 
 // Principal is who is asking: an official (Roles set) with their agency.

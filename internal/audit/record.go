@@ -46,6 +46,10 @@ type Record struct {
 	// Salt is random per record; Append draws it. Without it the
 	// commitment cannot be opened, so the log alone reveals nothing.
 	Salt []byte `json:"salt"`
+	// Kind, Role and Case: placeholder until the audit branch merges.
+	Kind string `json:"kind,omitempty"`
+	Role string `json:"role,omitempty"`
+	Case string `json:"case,omitempty"`
 }
 
 // MarshalJSON encodes r with Fields as an empty array when there are none
@@ -65,3 +69,11 @@ func (r Record) MarshalJSON() ([]byte, error) {
 	}
 	return json.Marshal(p)
 }
+
+// Kinds of records (placeholder until the audit branch merges).
+const (
+	KindExchange     = ""
+	KindOfficialRead = "official-read"
+	KindBreakGlass   = "break-glass"
+	KindSystemRead   = "system-read"
+)

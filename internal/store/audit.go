@@ -33,6 +33,9 @@ type AuditRecord struct {
 	Status     int
 	Reason     string
 	Salt       []byte
+	Kind       string
+	Role       string
+	Case       string
 }
 
 // AuditNode is a stored node of the audit log's Merkle tree: the root of

@@ -8,6 +8,7 @@ import (
 	"github.com/ortaq/ortaq/internal/audit"
 	"github.com/ortaq/ortaq/internal/consent"
 	"github.com/ortaq/ortaq/internal/exchange"
+	"github.com/ortaq/ortaq/internal/officials"
 	"github.com/ortaq/ortaq/internal/store"
 	cwallet "github.com/ortaq/ortaq/internal/wallet"
 	"github.com/ortaq/ortaq/internal/web/api"
@@ -45,6 +46,15 @@ type Options struct {
 	// SMSOutbox turns on the demo's sign-in by a code in the SMS outbox.
 	// Never set it in production.
 	SMSOutbox bool
+	// Officials signs officials in to the console; nil leaves every
+	// console page refused.
+	Officials *officials.Directory
+	// OfficialsOIDC, when set, lets officials sign in through their
+	// identity provider.
+	OfficialsOIDC *officials.OIDC
+	// ReadsPerHour bounds the people one official may read in an hour; 0
+	// means the console's default.
+	ReadsPerHour int
 }
 
 // NewAudiences builds every audience over st. Each parses and
@@ -60,7 +70,8 @@ func NewAudiences(st *store.Store, opts Options) (Audiences, error) {
 		return Audiences{}, err
 	}
 	if a.Console, err = console.New(st, static, console.Options{Version: opts.Version, Exchange: opts.Exchange,
-		Audit: opts.Audit, Corrections: opts.Corrections}); err != nil {
+		Audit: opts.Audit, Corrections: opts.Corrections, Officials: opts.Officials, OIDC: opts.OfficialsOIDC,
+		ReadsPerHour: opts.ReadsPerHour}); err != nil {
 		return Audiences{}, err
 	}
 	if opts.Wallet != nil {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -79,10 +80,22 @@ func runSpec(t *testing.T, root, spec, baseURL, out string, expect any) {
 
 	cmd := exec.CommandContext(ctx, "node", spec)
 	cmd.Dir = root
+	// Every step starts signed in as the server's default official, but
+	// those that ask to be anonymous.
+	var cookies []map[string]string
+	if sess, ok := defaultSession(baseURL + "/"); ok {
+		name, value, _ := strings.Cut(sess.Cookie, "=")
+		cookies = append(cookies, map[string]string{"name": name, "value": value})
+	}
+	jar, err := json.Marshal(cookies)
+	if err != nil {
+		t.Fatal(err)
+	}
 	cmd.Env = append(os.Environ(),
 		"BASE_URL="+baseURL,
 		"OUT_DIR="+out,
 		"EXPECT="+string(env),
+		"COOKIES="+string(jar),
 	)
 	w := &lineLogger{t: t}
 	cmd.Stdout, cmd.Stderr = w, w

@@ -18,6 +18,7 @@ import (
 	"github.com/ortaq/ortaq/internal/exchange"
 	"github.com/ortaq/ortaq/internal/ingest"
 	"github.com/ortaq/ortaq/internal/kz"
+	"github.com/ortaq/ortaq/internal/officials"
 	"github.com/ortaq/ortaq/internal/source"
 	"github.com/ortaq/ortaq/internal/store"
 )
@@ -130,6 +131,8 @@ func mustSeed(tb testing.TB, st *store.Store) {
 type testServer struct {
 	st  *store.Store
 	aud Audiences
+	// officials signs the test's officials in.
+	officials *officials.Directory
 }
 
 func newTestServer(st *store.Store, opts Options) (*testServer, error) {
@@ -163,12 +166,18 @@ func mustServe(tb testing.TB, st *store.Store, opts Options) (*testServer, *http
 	if opts.Version == "" {
 		opts.Version = "test"
 	}
+	cookie := withOfficials(tb, st, &opts)
 	s, err := newTestServer(st, opts)
 	if err != nil {
 		tb.Fatal(err)
 	}
+	s.officials = opts.Officials
 	ts := httptest.NewServer(s.Handler())
-	tb.Cleanup(ts.Close)
+	consoleCookies.Store(ts.URL, cookie)
+	tb.Cleanup(func() {
+		consoleCookies.Delete(ts.URL)
+		ts.Close()
+	})
 	return s, ts
 }
 
@@ -200,9 +209,7 @@ func doWith(tb testing.TB, c *http.Client, method, url, contentType, body string
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
+	setHeaders(req, header)
 	res, err := c.Do(req)
 	if err != nil {
 		tb.Fatal(err)
@@ -213,6 +220,40 @@ func doWith(tb testing.TB, c *http.Client, method, url, contentType, body string
 		tb.Fatal(err)
 	}
 	return response{status: res.StatusCode, header: res.Header, body: b}
+}
+
+// setHeaders sets header (name, value pairs) on req. A request that names
+// no cookie comes from its server's default official; pass "Cookie", ""
+// to ask as no one.
+func setHeaders(req *http.Request, header []string) {
+	named := false
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+		named = named || strings.EqualFold(header[i], "Cookie")
+	}
+	if !named {
+		if sess, ok := defaultSession(req.URL.String()); ok {
+			req.Header.Set("Cookie", sess.Cookie)
+		}
+	}
+	if req.Header.Get("Cookie") == "" {
+		req.Header.Del("Cookie")
+	}
+}
+
+// defaultSession is the default official's session of the test server
+// target is on.
+func defaultSession(target string) (consoleSession, bool) {
+	var out consoleSession
+	found := false
+	consoleCookies.Range(func(base, sess any) bool {
+		if strings.HasPrefix(target, base.(string)+"/") {
+			out, found = sess.(consoleSession), true
+			return false
+		}
+		return true
+	})
+	return out, found
 }
 
 func get(tb testing.TB, url string, header ...string) response {

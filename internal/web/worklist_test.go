@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -24,6 +25,10 @@ func noRedirect(tb testing.TB, method, target string, form url.Values, header ..
 	tb.Helper()
 	var body io.Reader
 	if form != nil {
+		if sess, ok := defaultSession(target); ok && !form.Has("csrf") && !slices.Contains(header, "Cookie") {
+			form = maps.Clone(form)
+			form.Set("csrf", sess.CSRF)
+		}
 		body = strings.NewReader(form.Encode())
 	}
 	req, err := http.NewRequest(method, target, body)
@@ -33,9 +38,7 @@ func noRedirect(tb testing.TB, method, target string, form url.Values, header ..
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
+	setHeaders(req, header)
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	res, err := client.Do(req)
 	if err != nil {

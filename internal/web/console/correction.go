@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/ortaq/ortaq/internal/access"
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/wallet"
 	"github.com/ortaq/ortaq/internal/web/view"
@@ -40,8 +41,6 @@ type correctionData struct {
 	// a version the agency sent holds the value.
 	State  stateBadge
 	Events []correctionEvent
-	// Officer is the name the officer last decided under.
-	Officer string
 	// Error is a message key; Field and Reason what to fix in the form.
 	Error, Field, Reason string
 }
@@ -69,37 +68,40 @@ func (s *Server) renderCorrection(w http.ResponseWriter, r *http.Request, status
 		s.errorPage(w, r, d.Page, err)
 		return
 	}
+	if !s.ownCorrection(w, r, c) {
+		return
+	}
 	d.C, d.State = correctionRows(ix, []store.Correction{c}, time.Now())[0], correctionState(d.L, c)
 	for _, e := range events {
 		d.Events = append(d.Events, correctionEvent{CorrectionEvent: e, Badge: eventBadge(d.L, e.Status)})
 	}
-	if d.Officer == "" {
-		d.Officer = officerCookie(r)
+	if err := s.recordReads(r.Context(), readCorrection, []read{{Subject: c.Subject}}); err != nil {
+		s.readsRefused(w, r, d.Page, err)
+		return
 	}
 	s.render(w, r, status, "correction", d)
 }
 
-// correctionForm accepts or rejects a correction request. Like the
-// findings' forms, a request a browser marks as cross-site is refused.
+// correctionForm accepts or rejects a correction request to a record of
+// the official's agency, under the official's identity.
 func (s *Server) correctionForm(w http.ResponseWriter, r *http.Request) {
+	v := visitOf(r.Context())
 	p := s.newPage(w, r)
 	if s.opts.Corrections == nil {
 		s.notFoundPage(w, r)
 		return
 	}
-	if s.refuseCrossSite(w, r, p) {
-		return
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, view.MaxFormBytes)
-	if err := r.ParseForm(); err != nil {
-		s.render(w, r, http.StatusBadRequest, "error", errorData{Page: p.Titled("error.badrequest"),
-			Heading: p.L.T("error.badrequest"), Detail: p.L.T("error.badform")})
-		return
-	}
 	ctx := r.Context()
 	id, note := r.PathValue("correction"), r.PostFormValue("note")
-	by := r.PostFormValue("officer")
-	var err error
+	c, _, err := s.opts.Corrections.Get(ctx, id)
+	if err != nil {
+		s.errorPage(w, r, p, err)
+		return
+	}
+	if !s.ownCorrection(w, r, c) {
+		return
+	}
+	by := decider(v)
 	switch r.PostFormValue("action") {
 	case "accept":
 		_, err = s.opts.Corrections.Accept(ctx, id, by, note)
@@ -111,7 +113,7 @@ func (s *Server) correctionForm(w http.ResponseWriter, r *http.Request) {
 	var bad *wallet.InputError
 	switch {
 	case errors.As(err, &bad):
-		s.renderCorrection(w, r, http.StatusUnprocessableEntity, correctionData{Page: p, Field: bad.Field, Reason: bad.Reason, Officer: by})
+		s.renderCorrection(w, r, http.StatusUnprocessableEntity, correctionData{Page: p, Field: bad.Field, Reason: bad.Reason})
 		return
 	case errors.Is(err, store.ErrCorrectionDecided), errors.Is(err, store.ErrRecordChanged):
 		key := view.Msg("correction.decided")
@@ -124,11 +126,20 @@ func (s *Server) correctionForm(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, p, err)
 		return
 	}
-	slog.InfoContext(ctx, "correction decided", "correction", id, "action", r.PostFormValue("action"))
-	if name, ok := checkOfficer(by); ok {
-		rememberOfficer(w, name)
-	}
+	slog.InfoContext(ctx, "correction decided", "correction", id, "action", r.PostFormValue("action"), "official", v.official().Login)
 	http.Redirect(w, r, "/corrections/"+url.PathEscape(id), http.StatusSeeOther)
+}
+
+// ownCorrection reports whether the correction is to a record of the
+// visit's agency, answering 403 itself when it is not.
+func (s *Server) ownCorrection(w http.ResponseWriter, r *http.Request, c store.Correction) bool {
+	v := visitOf(r.Context())
+	if access.Decide(v.principal(), access.DecideCorrection, c.Agency) == access.Allow {
+		return true
+	}
+	slog.WarnContext(r.Context(), "correction of another agency refused", "official", v.official().Login, "correction", c.ID)
+	s.refuse(w, r, http.StatusForbidden, view.Msg("officials.otheragency"))
+	return false
 }
 
 // correctionAttachment sends the officer the citizen's attachment.
@@ -137,11 +148,16 @@ func (s *Server) correctionAttachment(w http.ResponseWriter, r *http.Request) {
 		s.notFoundPage(w, r)
 		return
 	}
-	s.sendAttachment(w, r, s.newPage(w, r), r.PathValue("correction"))
-}
-
-// sendAttachment sends the officer a correction's attachment.
-func (s *Server) sendAttachment(w http.ResponseWriter, r *http.Request, p view.Page, id string) {
+	p := s.newPage(w, r)
+	id := r.PathValue("correction")
+	c, _, err := s.opts.Corrections.Get(r.Context(), id)
+	if err != nil {
+		s.errorPage(w, r, p, err)
+		return
+	}
+	if !s.ownCorrection(w, r, c) {
+		return
+	}
 	a, err := s.opts.Corrections.Attachment(r.Context(), id)
 	if err != nil {
 		s.errorPage(w, r, p, err)
@@ -149,6 +165,10 @@ func (s *Server) sendAttachment(w http.ResponseWriter, r *http.Request, p view.P
 	}
 	if len(a.Data) == 0 {
 		s.notFoundPage(w, r)
+		return
+	}
+	if err := s.recordReads(r.Context(), readAttachment, []read{{Subject: c.Subject}}); err != nil {
+		s.readsRefused(w, r, p, err)
 		return
 	}
 	view.SendAttachment(w, a.Name, a.Type, a.Data)

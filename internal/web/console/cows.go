@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/ortaq/ortaq/internal/access"
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/web/view"
 )
@@ -102,9 +103,29 @@ func (s *Server) cowsPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	sortCows(d.Checks)
-	if err := s.cowGroups(r, &d); err != nil {
-		fail(err)
-		return
+	var keepers []string
+	for name, src := range ix.ByName {
+		if ix.Animal(name) {
+			keepers = append(keepers, src.AgencyCode)
+		}
+	}
+	// The groups name the animals' owners: only the agencies that keep an
+	// animal register see them; others see the checks' counts.
+	if access.Decide(visitOf(ctx).principal(), access.ReadPerson, keepers...) == access.Allow {
+		if err := s.cowGroups(r, &d); err != nil {
+			fail(err)
+			return
+		}
+		reads := make([]read, 0, len(d.Groups))
+		for _, g := range d.Groups {
+			if g.OwnerIIN != "" {
+				reads = append(reads, read{Subject: g.OwnerIIN})
+			}
+		}
+		if err := s.recordReads(ctx, readAnimals, reads); err != nil {
+			s.readsRefused(w, r, d.Page, err)
+			return
+		}
 	}
 	s.render(w, r, http.StatusOK, "cows", d)
 }

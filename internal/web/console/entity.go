@@ -103,6 +103,10 @@ func (s *Server) entityPage(w http.ResponseWriter, r *http.Request) {
 		fail(err)
 		return
 	}
+	grant, ok := s.personAccess(w, r, d.Page, id, holders(ix, members))
+	if !ok {
+		return
+	}
 	anchor := view.AnchorRecord(d.Doc, members, ix)
 	d.Records, d.Matrix = view.SideBySide(ix, d.Doc, members, anchor)
 	d.Links, d.NoLinks = s.explainLinks(ctx, d.L, ix, d.G.Kind, members, anchor)
@@ -115,6 +119,10 @@ func (s *Server) entityPage(w http.ResponseWriter, r *http.Request) {
 			fail(err)
 			return
 		}
+	}
+	if err := s.recordReads(ctx, readEntity, []read{{Subject: entitySubject(d.G, d.Doc), Grant: grant}}); err != nil {
+		s.readsRefused(w, r, d.Page, err)
+		return
 	}
 	s.render(w, r, http.StatusOK, "entity", d)
 }

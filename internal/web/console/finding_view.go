@@ -25,6 +25,8 @@ type entityLink struct {
 	ID   string
 	Name string
 	Link bool
+	// Subject is what a look at the entity is audited under.
+	Subject string
 }
 
 // findingRows looks up the golden records of every entity fs names, in one
@@ -56,7 +58,7 @@ func (s *Server) findingRows(ctx context.Context, ix view.SourceIndex, fs []stor
 		for _, rel := range f.Related {
 			if g, ok := golden[rel]; ok {
 				g = l.Golden(g)
-				out[i].Related = append(out[i].Related, entityLink{ID: rel, Name: g.Name, Link: true})
+				out[i].Related = append(out[i].Related, entityLink{ID: rel, Name: g.Name, Link: true, Subject: personSubject(g)})
 			} else {
 				out[i].Related = append(out[i].Related, entityLink{ID: rel, Name: rel})
 			}

@@ -3,31 +3,48 @@ package console
 import (
 	"net/http"
 
+	"github.com/ortaq/ortaq/internal/access"
 	"github.com/ortaq/ortaq/internal/web/view"
 )
 
-// internalOnly is the console's policy until officials sign in: whoever
-// reaches the listener it is mounted on, which must be the state's
-// internal network alone.
-const internalOnly = "internal listener, no sign-in yet"
+// signingIn is the policy of the pages that sign an official in.
+const signingIn = "anyone: signing in, limited per address and per login"
 
-// routes is the one place that lists what the console answers.
+// routes is the one place that lists what the console answers. Every
+// route but signing in takes an action of the access policy; need checks
+// it before the handler runs.
 func (s *Server) routes() {
 	rt := view.NewRouter(view.Officials)
-	rt.HandleFunc("GET /{$}", internalOnly, s.indexPage)
-	rt.HandleFunc("GET /agencies/{agency}", internalOnly, s.agencyPage)
-	rt.HandleFunc("GET /sources/{source}", internalOnly, s.sourcePage)
-	rt.HandleFunc("GET /entities/{entity}", internalOnly, s.entityPage)
-	rt.HandleFunc("GET /virtual-cows", internalOnly, s.cowsPage)
-	rt.HandleFunc("GET /exchange", internalOnly, s.exchangePage)
-	rt.HandleFunc("GET /search", internalOnly, s.searchPage)
-	rt.HandleFunc("GET /worklist", internalOnly, s.worklistPage)
-	rt.HandleFunc("GET /worklist.csv", internalOnly, s.worklistCSV)
-	rt.HandleFunc("POST /findings", internalOnly+", same-origin form", s.bulkForm)
-	rt.HandleFunc("POST /findings/{finding}", internalOnly+", same-origin form", s.findingForm)
-	rt.HandleFunc("GET /corrections/{correction}", internalOnly, s.correctionPage)
-	rt.HandleFunc("POST /corrections/{correction}", internalOnly+", same-origin form", s.correctionForm)
-	rt.HandleFunc("GET /corrections/{correction}/attachment", internalOnly, s.correctionAttachment)
+	act := func(pattern string, a access.Action, h http.HandlerFunc) {
+		rt.HandleAction(pattern, a, policyText(a), s.need(a, h))
+	}
+	rt.HandleFunc("GET /sign-in", signingIn, s.signinPage)
+	rt.HandleFunc("POST /sign-in", signingIn, s.signinForm)
+	rt.HandleFunc("GET /oidc/login", signingIn, s.oidcStart)
+	rt.HandleFunc("GET /oidc/callback", signingIn, s.oidcCallback)
+	// Signing out and stating a case are open to every signed-in
+	// official: they read nothing and change only the official's own
+	// session.
+	rt.HandleAction("POST /sign-out", access.OwnSession, policyText(access.OwnSession), s.need(access.OwnSession, s.signoutForm))
+	rt.HandleAction("GET /case", access.ReadPerson, "signed-in official with person.read, own session", s.guard(access.ReadPerson, false, s.casePage))
+	rt.HandleAction("POST /case", access.ReadPerson, "signed-in official with person.read, own session", s.guard(access.ReadPerson, false, s.caseForm))
+	act("GET /{$}", access.ViewAggregates, s.indexPage)
+	act("GET /agencies/{agency}", access.ViewAggregates, s.agencyPage)
+	act("GET /sources/{source}", access.ViewAggregates, s.sourcePage)
+	act("GET /entities/{entity}", access.ReadPerson, s.entityPage)
+	act("POST /break-glass", access.ReadPerson, s.breakGlassForm)
+	act("GET /virtual-cows", access.ReadPerson, s.cowsPage)
+	act("GET /exchange", access.ViewAggregates, s.exchangePage)
+	act("GET /search", access.ReadPerson, s.searchPage)
+	act("GET /worklist", access.ReadPerson, s.worklistPage)
+	act("GET /worklist.csv", access.ReadPerson, s.worklistCSV)
+	act("POST /findings", access.DecideFinding, s.bulkForm)
+	act("POST /findings/{finding}", access.DecideFinding, s.findingForm)
+	act("GET /corrections/{correction}", access.DecideCorrection, s.correctionPage)
+	act("POST /corrections/{correction}", access.DecideCorrection, s.correctionForm)
+	act("GET /corrections/{correction}/attachment", access.DecideCorrection, s.correctionAttachment)
+	act("GET /reviews", access.ReviewBreakGlass, s.reviewPage)
+	act("POST /reviews/{grant}", access.ReviewBreakGlass, s.reviewForm)
 	rt.HandleFunc("/", "anyone: a page saying there is no such page", s.notFoundPage)
 	s.router = rt
 }

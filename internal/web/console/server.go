@@ -9,6 +9,7 @@
 package console
 
 import (
+	"cmp"
 	"context"
 	"embed"
 	"errors"
@@ -20,6 +21,7 @@ import (
 
 	"github.com/ortaq/ortaq/internal/audit"
 	"github.com/ortaq/ortaq/internal/exchange"
+	"github.com/ortaq/ortaq/internal/officials"
 	"github.com/ortaq/ortaq/internal/resolve"
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/wallet"
@@ -33,7 +35,8 @@ var templates embed.FS
 
 // pageNames are the console's page templates; each is parsed together
 // with templates/layout.html, which defines the frame and the shared parts.
-var pageNames = []string{"index", "agency", "source", "entity", "cows", "exchange", "search", "worklist", "correction", "error"}
+var pageNames = []string{"index", "agency", "source", "entity", "cows", "exchange", "search", "worklist", "correction", "error",
+	"signin", "case", "breakglass", "review"}
 
 // Page rows shown at most, newest first. The pages are an overview; the API
 // pages through the rest.
@@ -54,6 +57,17 @@ type Options struct {
 	// Corrections are citizens' correction requests, which officers
 	// decide here; nil hides them.
 	Corrections *wallet.Corrections
+	// Officials signs officials in and keeps their sessions, cases and
+	// break-glass grants. Without it no one can sign in, and every page
+	// but the sign-in page is refused.
+	Officials *officials.Directory
+	// OIDC signs officials in through an identity provider; nil offers
+	// local accounts alone.
+	OIDC *officials.OIDC
+	// ReadsPerHour bounds how many people one official may read in an
+	// hour (entity pages, search results, work-list rows, exports); 0
+	// means 2,000.
+	ReadsPerHour int
 }
 
 // Server serves the console. It is safe for concurrent use.
@@ -69,6 +83,8 @@ type Server struct {
 	// regionCache keeps the overview's regions between the changes that
 	// move them.
 	regionCache regionCache
+	// reads limits each official's bulk reading.
+	reads *readLimiter
 }
 
 // New builds the console over st, with static serving the shared style
@@ -85,7 +101,7 @@ func newServer(st *store.Store, static *view.Static, opts Options, files fs.FS) 
 		return nil, errors.New("console: nil store")
 	}
 	s := &Server{st: st, opts: opts, explainer: &explainer{rv: resolve.NewResolver(st)},
-		csrf: http.NewCrossOriginProtection()}
+		csrf: http.NewCrossOriginProtection(), reads: newReadLimiter(cmp.Or(opts.ReadsPerHour, 2000))}
 	var err error
 	if s.pages, err = view.ParseTemplates(files, "templates/layout.html", pageNames, static, nil); err != nil {
 		return nil, fmt.Errorf("console: %w", err)
@@ -99,6 +115,7 @@ func newServer(st *store.Store, static *view.Static, opts Options, files fs.FS) 
 
 // samples are empty data for every page, for Templates.Check.
 func samples(p view.Page) map[string]any {
+	p.Who = &view.Who{Can: map[string]bool{}}
 	return map[string]any{
 		"correction": correctionData{Page: p},
 		"index":      indexData{Page: p},
@@ -110,6 +127,10 @@ func samples(p view.Page) map[string]any {
 		"search":     searchData{Page: p},
 		"worklist":   worklistData{Page: p},
 		"error":      errorData{Page: p},
+		"signin":     signinData{Page: p},
+		"case":       caseData{Page: p},
+		"breakglass": breakGlassData{Page: p},
+		"review":     reviewData{Page: p},
 	}
 }
 
@@ -120,7 +141,28 @@ func (s *Server) Handler() http.Handler { return view.Chain(s.router.Mux) }
 func (s *Server) Routes() []view.Route { return s.router.Routes() }
 
 func (s *Server) newPage(w http.ResponseWriter, r *http.Request) view.Page {
-	return view.NewPage(w, r, s.opts.Version, s.st.Dialect())
+	p := view.NewPage(w, r, s.opts.Version, s.st.Dialect())
+	if v := visitOf(r.Context()); v != nil {
+		p.Who = s.who(p.L, v, s.agencyName(r.Context(), p.L, v.official().Agency))
+	}
+	return p
+}
+
+// agencyName names agency code in l's language, or "" when unknown.
+func (s *Server) agencyName(ctx context.Context, l view.Locale, code string) string {
+	if code == "" {
+		return ""
+	}
+	agencies, err := s.st.Agencies(ctx)
+	if err != nil {
+		return ""
+	}
+	for _, a := range agencies {
+		if a.Code == code {
+			return l.Name(a.Name, a.Names)
+		}
+	}
+	return ""
 }
 
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 
+	"github.com/ortaq/ortaq/internal/access"
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/web/view"
 )
@@ -68,7 +69,9 @@ func (s *Server) sourcePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.QuarantineTotal = src.Quarantined
-	if d.QuarantineTotal > 0 {
+	// Quarantined rows are an agency's raw records: only the agency that
+	// keeps the source sees them; others see how many there are.
+	if d.QuarantineTotal > 0 && access.Decide(visitOf(ctx).principal(), access.ViewSource, src.AgencyCode) == access.Allow {
 		if d.Quarantine, err = s.st.Quarantine(ctx, store.QuarantineFilter{Source: name, Limit: pageQuarantineRows}); err != nil {
 			fail(err)
 			return

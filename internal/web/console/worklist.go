@@ -3,6 +3,7 @@ package console
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -123,10 +124,8 @@ type worklistData struct {
 	Unapplied      []unappliedRow
 	UnappliedTotal int
 	UnappliedTitle string
-	// Officer is the name the officer last decided under (a cookie: there
-	// is no sign-in yet); BulkCount says what a bulk decision would
-	// change; Decided what the last one changed, shown after it.
-	Officer   string
+	// BulkCount says what a bulk decision would change; Decided what the
+	// last one changed, shown after it.
 	BulkCount string
 	Decided   string
 	// BulkError is a message key when a bulk decision was refused, with
@@ -139,7 +138,7 @@ type worklistData struct {
 // reason, a suggested fix and a form to mark it fixed or not a defect, and
 // a form to decide every finding of the filter at once.
 func (s *Server) worklistPage(w http.ResponseWriter, r *http.Request) {
-	d := worklistData{Page: s.newPage(w, r), Filter: worklistQuery(r), Unnamed: store.UnnamedOfficer}
+	d := worklistData{Page: s.newPage(w, r), Filter: ownAgency(visitOf(r.Context()), worklistQuery(r))}
 	if n, err := strconv.Atoi(r.URL.Query().Get("decided")); err == nil && n >= 0 {
 		d.Decided = d.L.P("worklist.bulk.done", n)
 	}
@@ -149,10 +148,7 @@ func (s *Server) worklistPage(w http.ResponseWriter, r *http.Request) {
 // renderWorklist reads and renders the work list d.Filter selects.
 func (s *Server) renderWorklist(w http.ResponseWriter, r *http.Request, status int, d worklistData) {
 	ctx := r.Context()
-	d.Title, d.Nav = d.L.T("worklist.title"), "worklist"
-	if d.Officer == "" {
-		d.Officer = officerCookie(r)
-	}
+	d.Title, d.Nav, d.Unnamed = d.L.T("worklist.title"), "worklist", store.UnnamedOfficer
 	fail := func(err error) { s.errorPage(w, r, d.Page, err) }
 	ix, err := view.LoadSources(ctx, s.st, d.L)
 	if err != nil {
@@ -171,6 +167,7 @@ func (s *Server) renderWorklist(w http.ResponseWriter, r *http.Request, status i
 		fail(err)
 		return
 	}
+	reads := findingReads(rows)
 	checks, err := s.st.ChecksByImpact(ctx)
 	if err != nil {
 		fail(err)
@@ -215,6 +212,13 @@ func (s *Server) renderWorklist(w http.ResponseWriter, r *http.Request, status i
 			d.Unapplied = append(d.Unapplied, unappliedRow{Override: o, SourceTitle: ix.Title(o.Source), Overdue: now.After(o.DueAt)})
 		}
 		d.UnappliedTotal, d.UnappliedTitle = n, walletText(d.L.Lang, "correction.unapplied")
+		for _, c := range cs {
+			reads = append(reads, read{Subject: c.Subject})
+		}
+	}
+	if err := s.recordReads(ctx, readWorklist, reads); err != nil {
+		s.readsRefused(w, r, d.Page, err)
+		return
 	}
 	s.render(w, r, status, "worklist", d)
 }
@@ -303,7 +307,7 @@ func (d *worklistData) filterOptions(ix view.SourceIndex, checks []store.CheckIm
 // a spreadsheet would run as formulas neutralised).
 func (s *Server) worklistCSV(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(w, r)
-	f := worklistQuery(r).store()
+	f := ownAgency(visitOf(r.Context()), worklistQuery(r)).store()
 	f.Limit, f.Offset, f.ByImpact = -1, 0, true
 	fs, _, err := s.st.WorkList(r.Context(), f)
 	if err != nil {
@@ -313,6 +317,10 @@ func (s *Server) worklistCSV(w http.ResponseWriter, r *http.Request) {
 	ix, err := view.LoadSources(r.Context(), s.st, p.L)
 	if err != nil {
 		s.errorPage(w, r, p, err)
+		return
+	}
+	if err := s.recordExport(r.Context(), fs); err != nil {
+		s.readsRefused(w, r, p, err)
 		return
 	}
 	var buf bytes.Buffer
@@ -334,6 +342,47 @@ func (s *Server) worklistCSV(w http.ResponseWriter, r *http.Request) {
 	if _, err := w.Write(buf.Bytes()); err != nil {
 		slog.DebugContext(r.Context(), "work list export cut off", "err", err)
 	}
+}
+
+// recordExport records a read of every entity the exported findings
+// name, before the file is sent.
+func (s *Server) recordExport(ctx context.Context, fs []store.Finding) error {
+	var ids []string
+	for _, f := range fs {
+		if f.EntityID != "" {
+			ids = append(ids, f.EntityID)
+		}
+		ids = append(ids, f.Related...)
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	golden, err := s.st.GoldenBrief(ctx, ids)
+	if err != nil {
+		return err
+	}
+	reads := make([]read, 0, len(golden))
+	for _, g := range golden {
+		reads = append(reads, read{Subject: personSubject(g)})
+	}
+	slices.SortFunc(reads, func(a, b read) int { return strings.Compare(a.Subject, b.Subject) })
+	return s.recordReads(ctx, readExport, reads)
+}
+
+// findingReads are the people a page of findings names.
+func findingReads(rows []findingRow) []read {
+	var out []read
+	for _, f := range rows {
+		if f.Entity != nil {
+			out = append(out, read{Subject: personSubject(*f.Entity)})
+		}
+		for _, rel := range f.Related {
+			if rel.Link {
+				out = append(out, read{Subject: rel.Subject})
+			}
+		}
+	}
+	return out
 }
 
 // safeFileName keeps a download name to letters, digits, '-', '_' and

@@ -23,6 +23,26 @@ type Page struct {
 	Nav string
 	// Query is the text in the header's search box.
 	Query string
+	// Who is the signed-in official a console page is shown to; nil on
+	// pages no one is signed in to.
+	Who *Who
+}
+
+// Who is the official a console page is shown to, as its header names
+// them: what they are reading under and the form that signs them out.
+type Who struct {
+	Name, Login string
+	// Agency is the official's agency's name in the reader's language.
+	Agency string
+	// Roles are the official's roles in the reader's language.
+	Roles []string
+	// Case and Reason are the stated case and its reason, in the reader's
+	// language; empty until stated.
+	Case, Reason string
+	// CSRF is the token the official's forms carry.
+	CSRF string
+	// Can lists the sections the official may open, by Nav name.
+	Can map[string]bool
 }
 
 // LangLink switches the page it is on to another language, keeping the

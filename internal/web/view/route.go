@@ -1,6 +1,10 @@
 package view
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/ortaq/ortaq/internal/access"
+)
 
 // Audience is who a route serves. Each web package serves one audience
 // with its own middleware chain, and a listener mounts only the audiences
@@ -30,6 +34,10 @@ type Route struct {
 	Pattern  string
 	Audience Audience
 	Policy   string
+	// Action is what an official's route takes, checked against the
+	// access policy before the handler runs; "" for routes that are not
+	// an official's (signing in, static files, other audiences).
+	Action access.Action
 }
 
 // Router is an http.ServeMux that records every route with its audience
@@ -49,6 +57,12 @@ func NewRouter(a Audience) *Router {
 func (rt *Router) Handle(pattern, policy string, h http.Handler) {
 	rt.Mux.Handle(pattern, h)
 	rt.routes = append(rt.routes, Route{Pattern: pattern, Audience: rt.audience, Policy: policy})
+}
+
+// HandleAction registers h for pattern as taking action a, under policy.
+func (rt *Router) HandleAction(pattern string, a access.Action, policy string, h http.Handler) {
+	rt.Mux.Handle(pattern, h)
+	rt.routes = append(rt.routes, Route{Pattern: pattern, Audience: rt.audience, Policy: policy, Action: a})
 }
 
 // HandleFunc registers h for pattern under policy.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ortaq/ortaq/internal/audit"
 	"github.com/ortaq/ortaq/internal/exchange"
+	"github.com/ortaq/ortaq/internal/officials"
 	"github.com/ortaq/ortaq/internal/wallet"
 	"github.com/ortaq/ortaq/internal/web/view"
 )
@@ -33,6 +34,10 @@ type accessRow struct {
 	Refusal      string
 	Case         string
 	NeedsConsent bool
+	// Official marks an official's look in the console: System is then
+	// their role, and BreakGlass says they opened the citizen outside
+	// their agency's records on a written reason.
+	Official, BreakGlass bool
 }
 
 // registryNames titles the exchange registry's codes in one language.
@@ -80,6 +85,16 @@ func (n registryNames) row(l view.Locale, r audit.Record) accessRow {
 		Allowed: r.Decision == audit.Allowed, Case: r.RequestID}
 	if r.Member == "" {
 		a.Agency = l.T("exchange.anonymous")
+	}
+	if r.Kind == audit.KindOfficialRead || r.Kind == audit.KindBreakGlass {
+		// The official's identity stays with the auditors; the citizen
+		// learns the agency, the role, the purpose and the case.
+		a.Official, a.BreakGlass = true, r.Kind == audit.KindBreakGlass
+		a.System, a.Service, a.Case = l.Label("role.", r.Role), l.Label("read.", r.Service), r.Case
+		if t, ok := officials.ReasonLabels[r.Purpose][l.Lang]; ok {
+			a.Purpose = t
+		}
+		return a
 	}
 	if b, ok := n.bases[r.LegalBasis]; ok {
 		a.Basis, a.Law, a.NeedsConsent = l.Name(b.Code, b.Title), b.Law+", "+b.Article, b.ConsentRequired

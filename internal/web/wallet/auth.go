@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"time"
@@ -186,24 +185,6 @@ func binding(w http.ResponseWriter, r *http.Request, renew bool) ([]byte, bool) 
 func bindingCSRF(b []byte) string {
 	h := sha256.Sum256(append([]byte("ortaq sign-in form\x00"), b...))
 	return base64.RawURLEncoding.EncodeToString(h[:])
-}
-
-// plainHTTPElsewhere reports whether the page came over plain HTTP to a
-// host other than this machine, where browsers drop Secure cookies, so
-// signing in cannot work: the page says so instead of failing silently.
-func plainHTTPElsewhere(r *http.Request) bool {
-	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
-		return false
-	}
-	host, _, err := net.SplitHostPort(r.Host)
-	if err != nil {
-		host = r.Host
-	}
-	if host == "localhost" {
-		return false
-	}
-	ip := net.ParseIP(host)
-	return ip == nil || !ip.IsLoopback()
 }
 
 // nextPath is where to go after signing in: a wallet path on this server,

@@ -53,7 +53,7 @@ func (s *Server) walletSignIn(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) signInData(w http.ResponseWriter, r *http.Request, b []byte) walletSignInData {
 	d := walletSignInData{walletPage: s.newWalletPage(w, r), Step: "iin", FormToken: bindingCSRF(b),
-		OIDC: s.opts.OIDC != nil, Outbox: s.opts.SMSOutbox, Insecure: plainHTTPElsewhere(r)}
+		OIDC: s.opts.OIDC != nil, Outbox: s.opts.SMSOutbox, Insecure: view.PlainHTTPElsewhere(r)}
 	d.Title, d.WNav = d.L.T("wallet.signin.title"), "signin"
 	w.Header().Set("Cache-Control", "no-store")
 	return d

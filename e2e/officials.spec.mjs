@@ -1,0 +1,139 @@
+// Browser tests of officials' access: node e2e/officials.spec.mjs
+//
+// Run by the Go test TestBrowserOfficials (internal/web/browser_officials_test.go),
+// which serves the demo nation with the wallet and sets BASE_URL, OUT_DIR
+// and EXPECT: two officials (a data officer of an agency that holds the
+// citizen's records, and one of an agency that holds none), an auditor,
+// each with a password and the secret of their authenticator app, and the
+// citizen with the phone their sign-in code goes to. Every step starts
+// anonymous and signs in itself.
+//
+// The steps run in order and build on each other: the look the first
+// step takes is what the citizen finds, the break-glass the third takes is
+// what the auditor reviews.
+
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { citizenSignIn, run, submit } from './lib.mjs';
+
+const expect = JSON.parse(process.env.EXPECT || 'null');
+assert.ok(expect, 'EXPECT is not set (the Go test TestBrowserOfficials sets it)');
+const text = (l, key) => expect.text[l][key];
+const pathname = (page) => new URL(page.url()).pathname;
+
+// base32 decodes RFC 4648 base32 without padding.
+function base32(s) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0;
+  let value = 0;
+  const out = [];
+  for (const c of s.replace(/=+$/, '').toUpperCase()) {
+    value = (value << 5) | alphabet.indexOf(c);
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(out);
+}
+
+// totp is the RFC 6238 code (SHA-1, 30 s, 6 digits) of secret at now, as
+// the official's authenticator app shows it.
+function totp(secret, now = Date.now()) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(now / 1000 / 30)));
+  const mac = createHmac('sha1', base32(secret)).update(counter).digest();
+  const at = mac[mac.length - 1] & 0x0f;
+  const n = (mac.readUInt32BE(at) & 0x7fffffff) % 1_000_000;
+  return String(n).padStart(6, '0');
+}
+
+// signIn signs official o in from the sign-in page a console address
+// redirects to, and lands where it was going.
+async function signIn(t, o, path) {
+  const { page } = t;
+  await t.goto(path);
+  assert.equal(pathname(page), '/sign-in', `${path} without a session shows the sign-in page`);
+  await page.locator('#login').fill(o.login);
+  await page.locator('#password').fill(o.password);
+  await page.locator('#code').fill(totp(o.secret));
+  await submit(page, page.locator('form.signin button[type="submit"]'));
+}
+
+// stateCase fills in the case page the first look at a person leads to.
+async function stateCase(t) {
+  const { page } = t;
+  assert.equal(pathname(page), '/case', 'reading a person asks for a case first');
+  await page.locator('#case').fill(expect.case.ref);
+  await page.locator('#reason').selectOption(expect.case.reason);
+  await t.layout();
+  await submit(page, page.locator('form.signin button[type="submit"]'));
+}
+
+const personPath = `/entities/${expect.person.id}`;
+
+const steps = [
+  {
+    name: 'official-reads-citizen',
+    anonymous: true,
+    async run(t) {
+      const { page } = t;
+      await signIn(t, expect.officer, personPath);
+      await stateCase(t);
+      assert.equal(pathname(page), personPath, 'the case leads on to the person');
+      assert.ok((await page.locator('main').innerText()).includes(expect.person.iin), 'the person page shows the IIN');
+      const who = await page.locator('header .who').innerText();
+      assert.ok(who.includes(expect.case.ref), `the header names the case: ${who}`);
+      await t.layout();
+    },
+  },
+  {
+    name: 'citizen-sees-the-look',
+    anonymous: true,
+    async run(t) {
+      const { page } = t;
+      await citizenSignIn(t, expect.citizen);
+      await t.goto('/wallet/access');
+      const first = page.locator('ol.accesses li').first();
+      const entry = await first.innerText();
+      for (const want of [expect.officer.agencyName, expect.case.ref, text('kk', 'reason')]) {
+        assert.ok(entry.includes(want), `the newest access lacks ${JSON.stringify(want)}:\n${entry}`);
+      }
+      assert.ok(!entry.includes(expect.officer.login), 'the official\'s login stays with the auditors');
+    },
+  },
+  {
+    name: 'other-agency-refused',
+    anonymous: true,
+    async run(t) {
+      const { page } = t;
+      await signIn(t, expect.stranger, '/case');
+      await page.locator('#case').fill(expect.case.ref + '-bg');
+      await submit(page, page.locator('form.signin button[type="submit"]'));
+      await t.goto(personPath, { status: 403 });
+      assert.ok(!(await page.locator('main').innerText()).includes(expect.person.iin), 'the refusal shows no IIN');
+      await page.locator('#reason').fill('The citizen called the hotline; their record is needed to answer.');
+      await t.layout();
+      const res = await submit(page, page.locator('form[action="/break-glass"] button[type="submit"]'));
+      assert.equal(pathname(page), personPath, 'break-glass opens the person');
+      assert.equal(res.status(), 200);
+    },
+  },
+  {
+    name: 'auditor-reviews',
+    anonymous: true,
+    async run(t) {
+      const { page } = t;
+      await signIn(t, expect.auditor, '/reviews');
+      assert.equal(pathname(page), '/reviews');
+      const rows = page.locator('tbody tr').filter({ hasText: expect.stranger.login });
+      assert.ok(await rows.count() >= 1, 'the break-glass access is listed for review');
+      await t.layout();
+      await submit(page, rows.first().locator('button[value="justified"]'));
+      assert.equal(await page.locator('tbody tr').filter({ hasText: expect.stranger.login }).count(), 0, 'reviewed grants leave the pending list');
+    },
+  },
+];
+
+await run(steps);
