@@ -485,3 +485,32 @@ func TestPrincipal(t *testing.T) {
 		t.Error("disabled official allowed")
 	}
 }
+
+// TestCodeSignsInOnce races sign-ins with one code: exactly one wins.
+func TestCodeSignsInOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		c := newClock()
+		d := newDir(t, st, c)
+		ctx := context.Background()
+		o, secret := mustAdd(t, d, mlspOfficer)
+		code := c.code(secret)
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		wins := 0
+		for range 4 {
+			wg.Go(func() {
+				if _, err := d.SignIn(ctx, o.Login, pw, code); err == nil {
+					mu.Lock()
+					wins++
+					mu.Unlock()
+				} else if !errors.Is(err, ErrBadCredentials) {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		if wins != 1 {
+			t.Fatalf("%d sign-ins with one code succeeded; want 1", wins)
+		}
+	})
+}
