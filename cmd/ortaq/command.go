@@ -32,6 +32,7 @@ var commands = []command{
 	worklistCommand,
 	exchangeCommand,
 	caCommand,
+	officialsCommand,
 	evalCommand,
 	auditCommand,
 	migrateCommand,

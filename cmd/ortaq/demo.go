@@ -54,6 +54,9 @@ var demoCommand = command{
 			}
 			srv.auditKey = auditKeyFile(srv.auditKey, *db)
 			srv.smsOutbox = true
+			if err := demoOfficials(ctx, st, *addr, *db, out); err != nil {
+				return err
+			}
 			fmt.Fprintf(out, "ortaq console: http://%s/  (API: http://%s/api/v1/openapi.json; Ctrl-C stops)\n", *addr, *addr)
 			return serve(ctx, st, *addr, *srv)
 		}

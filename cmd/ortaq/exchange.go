@@ -90,10 +90,8 @@ func (s *sub) parse(args []string, want int, synopsis string) ([]string, error) 
 }
 
 func (s *sub) usage(format string, args ...any) error {
-	hint := "run 'ortaq help exchange' for the subcommands"
-	if strings.HasPrefix(s.name, "ca") {
-		hint = "run 'ortaq help ca' for the subcommands"
-	}
+	cmd, _, _ := strings.Cut(s.name, " ")
+	hint := fmt.Sprintf("run 'ortaq help %s' for the subcommands", cmd)
 	return usageError{msg: fmt.Sprintf("ortaq %s: %s", s.name, fmt.Sprintf(format, args...)), hint: hint}
 }
 
