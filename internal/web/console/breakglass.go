@@ -77,8 +77,7 @@ func (s *Server) breakGlassForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	g, err := s.opts.Officials.BreakGlass(r.Context(), v.sess, entity, reason)
-	var bad *officials.InputError
-	if errors.As(err, &bad) {
+	if errors.Is(err, officials.ErrInvalid) {
 		s.render(w, r, http.StatusUnprocessableEntity, "breakglass", breakGlassData{Page: p.Titled("breakglass.title"),
 			Entity: entity, Reason: reason, Offer: true, Error: view.Msg("breakglass.short")})
 		return
@@ -122,16 +121,21 @@ func (s *Server) reviewForm(w http.ResponseWriter, r *http.Request) {
 	}
 	verdict := r.PostFormValue("verdict")
 	note, err := view.CheckNote(r.PostFormValue("note"))
-	if err != nil || (verdict != "justified" && verdict != "unjustified") {
+	if err != nil || (verdict != officials.Justified && verdict != officials.Unjustified) {
 		s.refuse(w, r, http.StatusBadRequest, view.Msg("error.badform"))
 		return
 	}
-	if err := s.opts.Officials.Review(r.Context(), id, v.official(), verdict, note); err != nil {
-		var bad *officials.InputError
-		if errors.As(err, &bad) {
-			s.refuse(w, r, http.StatusForbidden, view.Msg("review.own"))
-			return
-		}
+	switch err := s.opts.Officials.Review(r.Context(), id, v.official(), verdict, note); {
+	case errors.Is(err, officials.ErrForbidden):
+		s.refuse(w, r, http.StatusForbidden, view.Msg("review.own"))
+		return
+	case errors.Is(err, officials.ErrNotFound):
+		s.notFoundPage(w, r)
+		return
+	case errors.Is(err, officials.ErrReviewed):
+		http.Redirect(w, r, "/reviews", http.StatusSeeOther)
+		return
+	case err != nil:
 		s.errorPage(w, r, s.newPage(w, r), err)
 		return
 	}

@@ -40,8 +40,7 @@ func (s *Server) caseForm(w http.ResponseWriter, r *http.Request) {
 	c := officials.Case{Ref: strings.TrimSpace(r.PostFormValue("case")), Reason: r.PostFormValue("reason")}
 	next := nextPath(r.PostFormValue("next"))
 	err := s.opts.Officials.SetCase(r.Context(), &v.sess, c)
-	var bad *officials.InputError
-	if errors.As(err, &bad) {
+	if errors.Is(err, officials.ErrInvalid) {
 		d := caseData{Page: s.newPage(w, r).Titled("case.title"), Ref: c.Ref, Reason: c.Reason, Next: next,
 			Error: view.Msg("case.invalid")}
 		s.renderCase(w, r, http.StatusUnprocessableEntity, d)
