@@ -70,7 +70,12 @@ type Options struct {
 	// AllowAttempt; defaults 10 and 10.
 	AttemptsPerMinute int
 	AttemptBurst      int
-	Now               func() time.Time // the clock; time.Now by default (tests)
+	// HashMemoryKiB and HashPasses set argon2id's cost for new and reset
+	// passwords; defaults 65536 (64 MiB) and 3, RFC 9106's second
+	// recommendation. Stored hashes carry their own cost, so raising it
+	// later leaves existing passwords valid.
+	HashMemoryKiB, HashPasses int
+	Now                       func() time.Time // the clock; time.Now by default (tests)
 }
 
 func (o *Options) defaults() {
@@ -135,7 +140,14 @@ type Directory struct {
 // New returns the directory of the officials stored in st.
 func New(st *store.Store, opts Options) *Directory {
 	opts.defaults()
-	d := &Directory{st: st, opts: opts, kdf: defaultKDF, hashing: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))}
+	kdf := defaultKDF
+	if opts.HashMemoryKiB > 0 {
+		kdf.memory = uint32(opts.HashMemoryKiB)
+	}
+	if opts.HashPasses > 0 {
+		kdf.time = uint32(opts.HashPasses)
+	}
+	d := &Directory{st: st, opts: opts, kdf: kdf, hashing: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))}
 	d.dummy = sync.OnceValue(func() string {
 		h, err := d.kdf.hash("not a password: unknown login")
 		if err != nil {

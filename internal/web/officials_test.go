@@ -123,7 +123,9 @@ func busiestAgency(tb testing.TB, st *store.Store) string {
 func withOfficials(tb testing.TB, st *store.Store, opts *Options) consoleSession {
 	tb.Helper()
 	if opts.Officials == nil {
-		opts.Officials = officials.New(st, officials.Options{})
+		// Hashing at full cost is for production and the officials'
+		// own tests; here it would only slow every official added.
+		opts.Officials = officials.New(st, officials.Options{HashMemoryKiB: 64, HashPasses: 1})
 	}
 	if opts.Audit == nil {
 		signer, _, err := audit.LoadOrCreateKey(filepath.Join(tb.TempDir(), "audit.key"), testOrigin)
