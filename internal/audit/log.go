@@ -340,6 +340,7 @@ func (r *Record) check() error {
 		{"member", r.Member}, {"subsystem", r.Subsystem}, {"auth", r.Auth}, {"user", r.User},
 		{"service", r.Service}, {"subject", r.Subject}, {"purpose", r.Purpose}, {"legal_basis", r.LegalBasis},
 		{"request_id", r.RequestID}, {"decision", r.Decision}, {"reason", r.Reason},
+		{"kind", r.Kind}, {"role", r.Role}, {"case", r.Case},
 	} {
 		if err := checkText(f.v); err != nil {
 			return fmt.Errorf("%s: %w", f.name, err)
@@ -349,6 +350,11 @@ func (r *Record) check() error {
 		if err := checkText(f); err != nil {
 			return fmt.Errorf("fields: %w", err)
 		}
+	}
+	// A kind no reader knows would be listed as nothing in a person's
+	// "who looked".
+	if !slices.Contains(kinds, r.Kind) {
+		return fmt.Errorf("kind %q is not one of %q", r.Kind, kinds[1:])
 	}
 	if !r.Time.IsZero() && (r.Time.Year() < 1 || r.Time.Year() > 9999) {
 		return fmt.Errorf("time %s out of range", r.Time)
