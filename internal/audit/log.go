@@ -123,9 +123,8 @@ type request struct {
 // is shorter than or inconsistent with the checkpoint kept outside the
 // database, naming both sizes (an error wrapping ErrCheckpointFile): a log
 // altered behind its back must be investigated (ortaq audit verify), not
-// extended. On a database
-// whose schema is not up to date it returns an error wrapping
-// store.ErrSchemaOutdated.
+// extended. On a database whose schema is not up to date it returns an
+// error wrapping store.ErrSchemaOutdated.
 func Open(ctx context.Context, st *store.Store, signer note.Signer, opts Options) (*Log, error) {
 	if signer == nil {
 		return nil, errors.New("audit log: no signer")
