@@ -18,6 +18,7 @@ import (
 
 	"github.com/ortaq/ortaq/internal/audit"
 	"github.com/ortaq/ortaq/internal/progress"
+	"github.com/ortaq/ortaq/internal/store"
 )
 
 var auditCommand = command{
@@ -25,15 +26,20 @@ var auditCommand = command{
 	summary: "Check the tamper-evident audit log. 'verify' recomputes every record's commitment, the Merkle tree " +
 		"and every signed checkpoint, checks the checkpoints' signatures with the log's public key and any " +
 		"trusted checkpoints kept outside the database, and lists what was edited, deleted, reordered, " +
-		"inserted or rewritten. It exits with an error when it finds a problem. 'receipt FILE' checks a receipt " +
+		"inserted or rewritten. It also checks the log against the latest checkpoint the server keeps outside the " +
+		"database, beside its signing key (audit.key.checkpoint), and reports a log cut back or rewritten behind " +
+		"it, or a missing file. It exits with an error when it finds a problem. 'receipt FILE' checks a receipt " +
 		"downloaded from the wallet or the API on its own, with only the log's public key.",
-	usage: "verify [--db DSN] [--key FILE|VERIFIER-KEY] [--trusted CHECKPOINT-FILE]...\n       ortaq audit receipt FILE --key FILE|VERIFIER-KEY",
+	usage: "verify [--db DSN] [--key FILE|VERIFIER-KEY] [--checkpoint FILE|none] [--trusted CHECKPOINT-FILE]...\n       ortaq audit receipt FILE --key FILE|VERIFIER-KEY",
 	setup: func(fs *flag.FlagSet) func(context.Context, *flag.FlagSet, io.Writer) error {
 		db := dbFlag(fs)
 		key := fs.String("key", "",
 			"the log's public key, trusted to sign checkpoints: a file holding a note verifier key, or the key itself "+
 				"(NAME+HASH+BASE64); by default the .pub file the server writes beside its signing key "+
 				"(audit.key.pub beside a SQLite database, else "+audit.DefaultKeyFile+".pub)")
+		cpFile := fs.String("checkpoint", "",
+			"the checkpoint file the server keeps outside the database (KEY.checkpoint beside the signing key); by default "+
+				"beside the .pub file given to --key, else beside the default key; 'none' to skip it")
 		var trusted fileList
 		fs.Var(&trusted, "trusted", "a signed checkpoint kept outside the database (a note, or a receipt's JSON); "+
 			"the log must still match it; repeatable")
@@ -57,7 +63,7 @@ var auditCommand = command{
 			if err := fs.Parse(args[1:]); err != nil {
 				if errors.Is(err, flag.ErrHelp) {
 					fs.SetOutput(out)
-					fmt.Fprintln(out, "usage: ortaq audit verify [--db DSN] [--key FILE|VERIFIER-KEY] [--trusted CHECKPOINT-FILE]...\n\nflags:")
+					fmt.Fprintln(out, "usage: ortaq audit verify [--db DSN] [--key FILE|VERIFIER-KEY] [--checkpoint FILE|none] [--trusted CHECKPOINT-FILE]...\n\nflags:")
 					fs.PrintDefaults()
 					return errHelpShown
 				}
@@ -66,13 +72,22 @@ var auditCommand = command{
 			if err := noArgs("audit "+verb, fs); err != nil {
 				return err
 			}
+			if *cpFile == "" {
+				*cpFile = audit.CheckpointFile(auditKeyFile("", *db))
+				if k, ok := strings.CutSuffix(*key, ".pub"); ok {
+					*cpFile = audit.CheckpointFile(k)
+				}
+			}
 			if *key == "" {
 				*key = auditKeyFile("", *db) + ".pub"
 			}
 			if verb == "receipt" {
 				return auditReceipt(out, file, *key)
 			}
-			return auditVerify(ctx, out, *db, *key, trusted)
+			if *cpFile == "none" {
+				*cpFile = ""
+			}
+			return auditVerify(ctx, out, *db, *key, *cpFile, trusted)
 		}
 	},
 }
@@ -110,7 +125,7 @@ func auditReceipt(out io.Writer, file, key string) error {
 	return nil
 }
 
-func auditVerify(ctx context.Context, out io.Writer, dsn, key string, trustedFiles []string) error {
+func auditVerify(ctx context.Context, out io.Writer, dsn, key, cpFile string, trustedFiles []string) error {
 	v, err := loadVerifier(key)
 	if err != nil {
 		return err
@@ -136,6 +151,14 @@ func auditVerify(ctx context.Context, out io.Writer, dsn, key string, trustedFil
 	}
 
 	start := time.Now()
+	extErr := checkExternal(ctx, out, st, v, cpFile)
+	if extErr == nil && cpFile != "" {
+		// The file's checkpoint is also checked leaf by leaf, as a trusted
+		// one: the check above trusts the stored tree nodes.
+		if cp, err := os.ReadFile(cpFile); err == nil {
+			trusted = append(trusted, cp)
+		}
+	}
 	var (
 		bar  *progress.Bar
 		seen uint64
@@ -159,12 +182,23 @@ func auditVerify(ctx context.Context, out io.Writer, dsn, key string, trustedFil
 		st, rep.Records, rep.Leaves, rep.Checkpoints, len(trusted))
 	fmt.Fprintf(out, "key %s\nroot %s\nverified in %s\n", v.Name()+"+"+fmt.Sprintf("%08x", v.KeyHash()), root,
 		time.Since(start).Round(time.Millisecond))
-	if rep.OK() {
+	if rep.OK() && extErr == nil {
 		fmt.Fprintln(out, "no problems found")
 		return nil
 	}
+	if rep.OK() {
+		fmt.Fprintln(out, "1 problem found:")
+		fmt.Fprintf(out, "  %-13s %v\n", "checkpoint", extErr)
+		return fmt.Errorf("audit log: %w", extErr)
+	}
 	n := uint64(len(rep.Problems)) + rep.Unlisted
+	if extErr != nil {
+		n++
+	}
 	fmt.Fprintf(out, "%d problems found:\n", n)
+	if extErr != nil {
+		fmt.Fprintf(out, "  %-13s %v\n", "checkpoint", extErr)
+	}
 	for _, p := range rep.Problems {
 		fmt.Fprintf(out, "  %-13s index %d: %s\n", p.Kind, p.Index, p.Detail)
 	}
@@ -172,6 +206,26 @@ func auditVerify(ctx context.Context, out io.Writer, dsn, key string, trustedFil
 		fmt.Fprintf(out, "  … and %d more\n", rep.Unlisted)
 	}
 	return fmt.Errorf("audit log: %d problems found (first: %s at index %d)", n, rep.Problems[0].Kind, rep.Problems[0].Index)
+}
+
+// checkExternal checks the log against the checkpoint file kept outside
+// the database, printing what it found; "" skips the check.
+func checkExternal(ctx context.Context, out io.Writer, st *store.Store, v note.Verifier, path string) error {
+	if path == "" {
+		fmt.Fprintln(out, "checkpoint file: not checked (--checkpoint none)")
+		return nil
+	}
+	size, err := audit.CheckCheckpointFile(ctx, st, v, path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("the checkpoint file %s, kept outside the database, is missing: the log cannot be checked "+
+			"against it, and a log cut back to an earlier checkpoint would go unnoticed (give --checkpoint its path, "+
+			"or start the server once to write it from the database)", path)
+	case err != nil:
+		return err
+	}
+	fmt.Fprintf(out, "checkpoint file %s: %d leaves, extended by the stored log\n", path, size)
+	return nil
 }
 
 // loadVerifier reads the verifier key from a file, or takes key as the

@@ -25,12 +25,14 @@ func mustAuditLog(t *testing.T) (dsn, pub, receipt string) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	keyFile := filepath.Join(dir, "keys", "audit.key")
-	signer, _, err := audit.LoadOrCreateKey(keyFile, "ortaq.test/audit")
+	// Where serve keeps it: beside the database.
+	keyFile := filepath.Join(dir, "audit.key")
+	signer, verifier, err := audit.LoadOrCreateKey(keyFile, "ortaq.test/audit")
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := audit.Open(ctx, st, signer, audit.Options{Origin: "ortaq.test/audit"})
+	l, err := audit.Open(ctx, st, signer, audit.Options{Origin: "ortaq.test/audit",
+		CheckpointFile: audit.CheckpointFile(keyFile), Verifier: verifier})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,5 +161,71 @@ func TestAuditReceiptCommand(t *testing.T) {
 	var ue usageError
 	if _, err := runCLI(t, "audit", "receipt"); !errors.As(err, &ue) {
 		t.Errorf("no file: %v; want a usage error", err)
+	}
+}
+
+// TestAuditVerifyCatchesCutBack is the attack of issue 14 against the
+// command: the log's tail is erased back to an earlier stored checkpoint,
+// which leaves the database consistent on its own. 'ortaq audit verify'
+// must report it without --trusted, from the checkpoint file the server
+// keeps beside its key, and must report that file missing.
+func TestAuditVerifyCatchesCutBack(t *testing.T) {
+	ctx := context.Background()
+	dsn, pub, _ := mustAuditLog(t) // 40 records, a checkpoint of 40
+	keyFile := strings.TrimSuffix(pub, ".pub")
+	st, err := openStore(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, verifier, err := audit.LoadOrCreateKey(keyFile, "ortaq.test/audit")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := audit.Open(ctx, st, signer, audit.Options{Origin: "ortaq.test/audit",
+		CheckpointFile: audit.CheckpointFile(keyFile), Verifier: verifier})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recs []audit.Record
+	for range 300 {
+		recs = append(recs, audit.Record{Member: "GOV-MOH", Subsystem: "clinics", Service: "person-lookup",
+			Subject: "900101300124", Purpose: "treatment", Decision: audit.Allowed, Status: 200})
+	}
+	if _, err := l.Append(ctx, recs...); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	if out, err := runCLI(t, "audit", "verify", "--db", dsn); err != nil || !strings.Contains(out, "no problems found") ||
+		!strings.Contains(out, "340 leaves, extended by the stored log") {
+		t.Fatalf("untouched log: %v\n%s", err, out)
+	}
+
+	for _, q := range []string{
+		`DELETE FROM audit_records WHERE idx >= 40`,
+		`DELETE FROM audit_leaves WHERE idx >= 40`,
+		`DELETE FROM audit_nodes WHERE (idx + 1) * 256 > 40`,
+		`DELETE FROM audit_checkpoints WHERE size > 40`,
+	} {
+		if _, err := storetest.ExecDSN(dsn, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, err := runCLI(t, "audit", "verify", "--db", dsn)
+	if err == nil || !strings.Contains(out, "the database holds 40 leaves") || !strings.Contains(out, "covers 340") {
+		t.Fatalf("log cut back from 340 to 40 leaves: %v\n%s", err, out)
+	}
+	if out, err := runCLI(t, "audit", "verify", "--db", dsn, "--checkpoint", "none"); err != nil {
+		t.Fatalf("--checkpoint none: %v\n%s", err, out)
+	}
+
+	if err := os.Remove(audit.CheckpointFile(keyFile)); err != nil {
+		t.Fatal(err)
+	}
+	out, err = runCLI(t, "audit", "verify", "--db", dsn, "--key", pub)
+	if err == nil || !strings.Contains(out, "is missing") {
+		t.Fatalf("missing checkpoint file: %v\n%s", err, out)
 	}
 }

@@ -178,7 +178,10 @@ func serve(ctx context.Context, st *store.Store, addr string, c serverConfig) (e
 	if err != nil {
 		return err
 	}
-	log, err := audit.Open(ctx, st, signer, audit.Options{Origin: c.auditOrigin})
+	// The latest checkpoint is also kept beside the key, outside the
+	// database, so that a log cut back in the database is refused.
+	log, err := audit.Open(ctx, st, signer, audit.Options{Origin: c.auditOrigin,
+		CheckpointFile: audit.CheckpointFile(c.auditKey), Verifier: verifier})
 	if err != nil {
 		return err
 	}

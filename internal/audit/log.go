@@ -32,6 +32,18 @@ type Options struct {
 	// MaxBatch is the most records committed in one transaction; 0 means
 	// 1024. One Append call is never split, so a larger call commits alone.
 	MaxBatch int
+	// CheckpointFile, when set, is where the latest signed checkpoint is
+	// also kept outside the database (CheckpointFile(keyFile) puts it
+	// beside the signing key). Every checkpoint signed is written there
+	// once committed, atomically and off the append path; Open refuses a
+	// stored log that is shorter than that checkpoint or inconsistent with
+	// it, which is what catches a log cut back, records, tree and stored
+	// checkpoints together, to an earlier checkpoint. A missing file is
+	// written from the latest stored checkpoint, with a warning.
+	CheckpointFile string
+	// Verifier is the signer's verifier key, which checks the checkpoint
+	// file; required with CheckpointFile.
+	Verifier note.Verifier
 }
 
 // ErrClosed is returned by Append and Checkpoint once Close has begun.
@@ -87,6 +99,9 @@ type Log struct {
 	resync   bool // a commit failed: reload the state before the next
 	finalErr error
 
+	// keeper writes the checkpoint file; nil without one.
+	keeper *fileKeeper
+
 	// size is the number of committed leaves.
 	size atomic.Uint64
 	mu   sync.RWMutex // guards cp
@@ -104,10 +119,12 @@ type request struct {
 // Open starts the log kept in st, signing checkpoints with signer. It
 // rebuilds the tree's right edge from the stored tiles (a few hundred rows,
 // whatever the log's size) and refuses to start when the stored tree does
-// not match the latest stored checkpoint: a log altered behind its back
-// must be investigated (ortaq audit verify), not extended. On a database
-// whose schema is not up to date it returns an error wrapping
-// store.ErrSchemaOutdated.
+// not match the latest stored checkpoint, or (with Options.CheckpointFile)
+// is shorter than or inconsistent with the checkpoint kept outside the
+// database, naming both sizes (an error wrapping ErrCheckpointFile): a log
+// altered behind its back must be investigated (ortaq audit verify), not
+// extended. On a database whose schema is not up to date it returns an
+// error wrapping store.ErrSchemaOutdated.
 func Open(ctx context.Context, st *store.Store, signer note.Signer, opts Options) (*Log, error) {
 	if signer == nil {
 		return nil, errors.New("audit log: no signer")
@@ -120,6 +137,11 @@ func Open(ctx context.Context, st *store.Store, signer note.Signer, opts Options
 	}
 	if opts.MaxBatch <= 0 {
 		opts.MaxBatch = 1024
+	}
+	if opts.CheckpointFile != "" {
+		if err := checkVerifier(signer, opts); err != nil {
+			return nil, fmt.Errorf("audit log: %w", err)
+		}
 	}
 	// An unmigrated database would fail below with a bare "no such
 	// table"; the schema check says what to do about it.
@@ -152,6 +174,12 @@ func Open(ctx context.Context, st *store.Store, signer note.Signer, opts Options
 		l.cp = checkpoint{size: c.Size, root: c.Root, note: c.Note}
 		l.lastSign = c.Time
 	}
+	var ext *external
+	if opts.CheckpointFile != "" {
+		if ext, err = openExternal(ctx, st, opts, state.Size, rng); err != nil {
+			return nil, fmt.Errorf("audit log: %w", err)
+		}
+	}
 	if l.w, err = st.AuditWriter(ctx); err != nil {
 		return nil, fmt.Errorf("audit log: %w", err)
 	}
@@ -165,8 +193,57 @@ func Open(ctx context.Context, st *store.Store, signer note.Signer, opts Options
 			return nil, fmt.Errorf("audit log: %w", err)
 		}
 	}
+	if opts.CheckpointFile != "" {
+		if err := l.startKeeper(ctx, ext, state); err != nil {
+			l.w.Close()
+			l.cancel()
+			return nil, fmt.Errorf("audit log: %w", err)
+		}
+	}
 	go l.run()
 	return l, nil
+}
+
+// checkVerifier makes sure opts.Verifier verifies signer's notes, so that
+// a wrong key is a start-up error rather than an unreadable file later.
+func checkVerifier(signer note.Signer, opts Options) error {
+	if opts.Verifier == nil {
+		return errors.New("a checkpoint file needs the signer's verifier key")
+	}
+	msg, err := signCheckpoint(signer, opts.Origin, 0, rfc6962.DefaultHasher.EmptyRoot())
+	if err != nil {
+		return err
+	}
+	if _, _, _, err := openCheckpoint(msg, opts.Verifier); err != nil {
+		return fmt.Errorf("the verifier key %s does not verify the signing key's checkpoints: %w", opts.Verifier.Name(), err)
+	}
+	return nil
+}
+
+// startKeeper starts writing the checkpoint file. When there is none yet,
+// it writes the latest checkpoint at once: after an upgrade, a log that
+// already holds records gets its first file from the database, which is
+// all there is to trust, and says so.
+func (l *Log) startKeeper(ctx context.Context, ext *external, state store.AuditState) error {
+	path := l.opts.CheckpointFile
+	cp := l.latest()
+	if ext == nil {
+		if state.Size > 0 || state.Checkpoint != nil {
+			slog.WarnContext(ctx, "audit checkpoint file missing: writing it from the latest checkpoint in the database, "+
+				"which cannot be checked against it; if it existed before, the log may have been cut back: run 'ortaq audit verify'",
+				"file", path, "size", cp.size)
+		}
+		if err := writeFileAtomic(path, cp.note); err != nil {
+			return err
+		}
+		l.keeper = newFileKeeper(l.ctx, path, cp.size)
+		return nil
+	}
+	l.keeper = newFileKeeper(l.ctx, path, ext.size)
+	if cp.size > ext.size {
+		l.keeper.keep(cp)
+	}
+	return nil
 }
 
 // checkStoredCheckpoint compares the latest stored checkpoint with the tree
@@ -340,6 +417,7 @@ func (r *Record) check() error {
 		{"member", r.Member}, {"subsystem", r.Subsystem}, {"auth", r.Auth}, {"user", r.User},
 		{"service", r.Service}, {"subject", r.Subject}, {"purpose", r.Purpose}, {"legal_basis", r.LegalBasis},
 		{"request_id", r.RequestID}, {"decision", r.Decision}, {"reason", r.Reason},
+		{"kind", r.Kind}, {"role", r.Role}, {"case", r.Case},
 	} {
 		if err := checkText(f.v); err != nil {
 			return fmt.Errorf("%s: %w", f.name, err)
@@ -349,6 +427,11 @@ func (r *Record) check() error {
 		if err := checkText(f); err != nil {
 			return fmt.Errorf("fields: %w", err)
 		}
+	}
+	// A kind no reader knows would be listed as nothing in a person's
+	// "who looked".
+	if !slices.Contains(kinds, r.Kind) {
+		return fmt.Errorf("kind %q is not one of %q", r.Kind, kinds[1:])
 	}
 	if !r.Time.IsZero() && (r.Time.Year() < 1 || r.Time.Year() > 9999) {
 		return fmt.Errorf("time %s out of range", r.Time)
@@ -423,7 +506,12 @@ func (l *Log) Close() error {
 		l.closeMu.Unlock()
 		close(l.quit)
 		<-l.done
-		l.closeErr = errors.Join(l.finalErr, l.w.Close())
+		var kerr error
+		if l.keeper != nil {
+			// The writer is done: the final checkpoint is with the keeper.
+			kerr = l.keeper.close()
+		}
+		l.closeErr = errors.Join(l.finalErr, l.w.Close(), kerr)
 		l.cancel()
 	})
 	return l.closeErr
@@ -574,6 +662,7 @@ func (l *Log) commit(batch []*request, n int) error {
 	l.size.Store(i)
 	if cp != nil {
 		l.setCheckpoint(*cp, now)
+		l.keepFile(*cp)
 	}
 	return nil
 }
@@ -650,5 +739,13 @@ func (l *Log) commitCheckpoint() error {
 		return err
 	}
 	l.setCheckpoint(cp, now)
+	l.keepFile(cp)
 	return nil
+}
+
+// keepFile hands a committed checkpoint to the checkpoint file's keeper.
+func (l *Log) keepFile(cp checkpoint) {
+	if l.keeper != nil {
+		l.keeper.keep(cp)
+	}
 }

@@ -358,6 +358,8 @@ func TestAppendRefusesBadInput(t *testing.T) {
 		{Purpose: string([]byte{0xff, 0xfe})},
 		{Fields: []string{"ok", "\x00"}},
 		{Time: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)},
+		{Kind: "official-reed"},
+		{Kind: KindOfficialRead, Case: "a\x00"},
 	} {
 		if _, err := l.Append(ctx, r); err == nil {
 			t.Errorf("Append(%+v) succeeded", r)

@@ -17,9 +17,33 @@ const (
 	Refused = "refused"
 )
 
+// Kinds of Record. The log holds them all in one tree, so that a person's
+// "who looked" and an auditor's verification cover officials as well as
+// agencies' systems.
+const (
+	// KindExchange is an exchange decision: an agency's system asked for a
+	// person's data through the exchange. Its records keep the version-1
+	// commitment.
+	KindExchange = ""
+	// KindOfficialRead is an official reading a person in the console,
+	// within their scope, under a stated case and purpose.
+	KindOfficialRead = "official-read"
+	// KindBreakGlass is an official reading a person outside their scope,
+	// with a written reason, for an auditor's review.
+	KindBreakGlass = "break-glass"
+	// KindSystemRead is an agency system reading a person through the API
+	// outside the exchange.
+	KindSystemRead = "system-read"
+)
+
+// kinds are the kinds Append accepts.
+var kinds = []string{KindExchange, KindOfficialRead, KindBreakGlass, KindSystemRead}
+
 // Record is one access decision: who asked (member, subsystem, the
 // credential used and the official), what for (service, subject, fields,
-// purpose, legal basis, request id) and what was decided.
+// purpose, legal basis, request id) and what was decided. Kind says whether
+// it is an exchange decision or an official's or a system's read; reads by
+// officials carry the official's Role and the Case they stated.
 type Record struct {
 	// Index is the record's leaf index in the log; Append assigns it.
 	Index uint64 `json:"index"`
@@ -43,6 +67,16 @@ type Record struct {
 	// Status is the HTTP status the client received.
 	Status int    `json:"status"`
 	Reason string `json:"reason,omitempty"`
+	// Kind says what the record is: "" (KindExchange) for an exchange
+	// decision, KindOfficialRead for an official reading a person in the
+	// console, KindBreakGlass for such a read outside the official's scope,
+	// KindSystemRead for an agency system reading a person through the API
+	// outside the exchange.
+	Kind string `json:"kind,omitempty"`
+	// Role is the official's role (access.Role as text) for official reads.
+	Role string `json:"role,omitempty"`
+	// Case is the case reference an official stated.
+	Case string `json:"case,omitempty"`
 	// Salt is random per record; Append draws it. Without it the
 	// commitment cannot be opened, so the log alone reveals nothing.
 	Salt []byte `json:"salt"`
@@ -50,6 +84,14 @@ type Record struct {
 	Kind string `json:"kind,omitempty"`
 	Role string `json:"role,omitempty"`
 	Case string `json:"case,omitempty"`
+}
+
+// ByOfficial reports whether r is an official's read of a person (in scope
+// or break-glass), which a person's "who looked" lists with the agency
+// (Member), Role, Purpose and Case; the official's own id (User) is kept
+// for auditors.
+func (r *Record) ByOfficial() bool {
+	return r.Kind == KindOfficialRead || r.Kind == KindBreakGlass
 }
 
 // MarshalJSON encodes r with Fields as an empty array when there are none

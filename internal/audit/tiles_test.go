@@ -376,3 +376,59 @@ func TestCommitmentVector(t *testing.T) {
 		}
 	}
 }
+
+// TestCommitmentVectorV2 pins the version-2 encoding, used by any record
+// with a kind, role or case: the version-1 fields under the tag
+// "ortaq-audit-v2", then kind, role and case. The digest is the second
+// worked example in docs/audit.md.
+func TestCommitmentVectorV2(t *testing.T) {
+	r := Record{
+		Time:      time.Date(2026, 3, 1, 9, 30, 0, 123456000, time.UTC),
+		Member:    "GOV-MOH",
+		Subsystem: "console",
+		Auth:      "official",
+		User:      "official:aigerim",
+		Service:   "entity",
+		Subject:   "900101300123",
+		Purpose:   "case-review",
+		Decision:  Allowed,
+		Status:    200,
+		Kind:      KindOfficialRead,
+		Role:      "data_officer",
+		Case:      "MOH-2026-0042",
+		Salt:      bytes.Repeat([]byte{0x5a}, 32),
+	}
+	enc := r.appendEncoding(nil)
+	v1 := r
+	v1.Kind, v1.Role, v1.Case = "", "", ""
+	// The same bytes as version 1 after the tag, then the three new fields.
+	tail := []byte("\x00\x00\x00\x0dofficial-read\x00\x00\x00\x0cdata_officer\x00\x00\x00\x0dMOH-2026-0042")
+	if want := append(append([]byte("ortaq-audit-v2"), v1.appendEncoding(nil)[len("ortaq-audit-v1"):]...), tail...); !bytes.Equal(enc, want) {
+		t.Fatalf("encoding\n%q, want\n%q", enc, want)
+	}
+	const want = "d9dad299a23be4d8fe84760a7953622a670686316ba560595ed83e868b7671b0"
+	if got := hex.EncodeToString(r.Commitment()); got != want {
+		t.Fatalf("commitment %s, want %s", got, want)
+	}
+	// Each of the three fields alone moves a record to version 2, and each
+	// is committed to.
+	for name, change := range map[string]func(*Record){
+		"kind": func(r *Record) { r.Kind = KindBreakGlass },
+		"role": func(r *Record) { r.Role = "auditor" },
+		"case": func(r *Record) { r.Case = "MOH-2026-0043" },
+		"shift": func(r *Record) {
+			r.Role, r.Case = "data_officerM", "OH-2026-0042"
+		},
+	} {
+		r2 := r
+		change(&r2)
+		if bytes.Equal(r2.Commitment(), r.Commitment()) {
+			t.Errorf("changing %s kept the commitment", name)
+		}
+		r3 := v1
+		change(&r3)
+		if bytes.HasPrefix(r3.appendEncoding(nil), []byte("ortaq-audit-v1")) {
+			t.Errorf("a record with only its %s set is still encoded as version 1", name)
+		}
+	}
+}

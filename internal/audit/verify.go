@@ -129,8 +129,10 @@ const cpPage = 1024
 // nil) now and then with the indices done and the total.
 //
 // What Verify cannot catch on its own: someone holding the signing key can
-// rewrite the log, its tree and its checkpoints consistently. Checkpoints
-// kept outside the store, passed as trusted, are what expose that.
+// rewrite the log, its tree and its checkpoints consistently, and anyone
+// with database access can cut the log back, tree and checkpoints with
+// it, to an earlier checkpoint. Checkpoints kept outside the store, passed
+// as trusted or checked by CheckCheckpointFile, are what expose that.
 func Verify(ctx context.Context, st *store.Store, v note.Verifier, trusted [][]byte, progress func(done, total uint64)) (*Report, error) {
 	state, err := st.AuditState(ctx)
 	if err != nil {

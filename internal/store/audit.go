@@ -32,6 +32,9 @@ type AuditRecord struct {
 	Decision   string
 	Status     int
 	Reason     string
+	Kind       string
+	Role       string
+	Case       string
 	Salt       []byte
 	Kind       string
 	Role       string
@@ -75,7 +78,7 @@ type AuditEntry struct {
 }
 
 var auditRecordColumnList = []string{"idx", "at", "member", "subsystem", "auth", "user_id", "service", "subject",
-	"fields", "purpose", "legal_basis", "request_id", "decision", "status", "reason", "salt"}
+	"fields", "purpose", "legal_basis", "request_id", "decision", "status", "reason", "kind", "role", "case_ref", "salt"}
 
 var auditRecordColumns = strings.Join(auditRecordColumnList, ", ")
 
@@ -161,7 +164,7 @@ func (w *AuditWriter) write(ctx context.Context, a *applyTx, b *AuditBatch) erro
 	err := a.insertRows(ctx, "audit_records", auditRecordColumnList, len(b.Records), func(args []any, i int) []any {
 		r := &b.Records[i]
 		return append(args, int64(r.Index), d.timeArg(r.Time), r.Member, r.Subsystem, r.Auth, r.User, r.Service,
-			r.Subject, fields[i], r.Purpose, r.LegalBasis, r.RequestID, r.Decision, r.Status, r.Reason, r.Salt)
+			r.Subject, fields[i], r.Purpose, r.LegalBasis, r.RequestID, r.Decision, r.Status, r.Reason, r.Kind, r.Role, r.Case, r.Salt)
 	})
 	if err != nil {
 		return fmt.Errorf("records: %w", err)
@@ -266,7 +269,7 @@ func scanAuditRecord(sc scanner) (AuditRecord, error) {
 		fields string
 	)
 	err := sc.Scan(&idx, timeValue{&r.Time}, &r.Member, &r.Subsystem, &r.Auth, &r.User, &r.Service, &r.Subject,
-		&fields, &r.Purpose, &r.LegalBasis, &r.RequestID, &r.Decision, &r.Status, &r.Reason, &r.Salt)
+		&fields, &r.Purpose, &r.LegalBasis, &r.RequestID, &r.Decision, &r.Status, &r.Reason, &r.Kind, &r.Role, &r.Case, &r.Salt)
 	if err != nil {
 		return r, err
 	}

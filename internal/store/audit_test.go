@@ -22,6 +22,11 @@ func auditRow(i uint64) (store.AuditRecord, []byte) {
 		Auth: "key:1", User: "u", Service: "svc", Subject: fmt.Sprintf("s%d", i%3), Fields: []string{"a", "b"},
 		Purpose: "p", LegalBasis: "l", RequestID: fmt.Sprint(i), Decision: "allowed", Status: 200, Salt: []byte{byte(i)},
 	}
+	// Every fifth row is an official's read, whose kind, role and case the
+	// store must keep as well.
+	if i%5 == 0 {
+		r.Kind, r.Role, r.Case = "official-read", "data_officer", fmt.Sprintf("case/%d", i)
+	}
 	return r, bytes.Repeat([]byte{byte(i)}, 32)
 }
 
@@ -78,6 +83,12 @@ func TestAuditWriterAndReaders(t *testing.T) {
 		if err != nil || len(hist) != 3 || hist[0].Index <= hist[1].Index || hist[0].Subject != "s1" {
 			t.Fatalf("AuditBySubject: %v %+v", err, hist)
 		}
+		for _, h := range hist {
+			want, _ := auditRow(h.Index)
+			if diff := cmp.Diff(want, h); diff != "" {
+				t.Errorf("AuditBySubject row %d (-want +got):\n%s", h.Index, diff)
+			}
+		}
 		leaves, err := st.AuditLeaves(ctx, 10, 5)
 		if err != nil || len(leaves) != 5 || leaves[0][0] != 10 {
 			t.Fatalf("AuditLeaves: %v %d", err, len(leaves))
@@ -105,6 +116,8 @@ func TestAuditWriterAndReaders(t *testing.T) {
 			if e.Index < 8 {
 				idx = append(idx, e.Index)
 				switch {
+				case e.Index == 5 && (e.Record == nil || e.Record.Kind != "official-read" || e.Record.Case != "case/5"):
+					t.Errorf("entry 5 lost its kind or case: %+v", e.Record)
 				case e.Index == 3 && (e.Leaf != nil || e.Record == nil),
 					e.Index == 4 && (e.Leaf == nil || e.Record != nil),
 					e.Index != 3 && e.Index != 4 && (e.Leaf == nil || e.Record == nil || e.Record.Index != e.Index):
