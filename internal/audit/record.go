@@ -80,10 +80,6 @@ type Record struct {
 	// Salt is random per record; Append draws it. Without it the
 	// commitment cannot be opened, so the log alone reveals nothing.
 	Salt []byte `json:"salt"`
-	// Kind, Role and Case: placeholder until the audit branch merges.
-	Kind string `json:"kind,omitempty"`
-	Role string `json:"role,omitempty"`
-	Case string `json:"case,omitempty"`
 }
 
 // ByOfficial reports whether r is an official's read of a person (in scope
@@ -111,11 +107,3 @@ func (r Record) MarshalJSON() ([]byte, error) {
 	}
 	return json.Marshal(p)
 }
-
-// Kinds of records (placeholder until the audit branch merges).
-const (
-	KindExchange     = ""
-	KindOfficialRead = "official-read"
-	KindBreakGlass   = "break-glass"
-	KindSystemRead   = "system-read"
-)

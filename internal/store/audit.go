@@ -36,9 +36,6 @@ type AuditRecord struct {
 	Role       string
 	Case       string
 	Salt       []byte
-	Kind       string
-	Role       string
-	Case       string
 }
 
 // AuditNode is a stored node of the audit log's Merkle tree: the root of

@@ -29,8 +29,14 @@ const (
 	readAnimals    = "console-animals"
 )
 
-// subsystemConsole is the subsystem an official's reads come through.
-const subsystemConsole = "console"
+// subsystemConsole is the subsystem an official's reads come through, and
+// authOfficial the credential: a signed-in session. The record names the
+// official by their numeric id, which auditors resolve with ortaq
+// officials list; a citizen's receipt then carries no name or login.
+const (
+	subsystemConsole = "console"
+	authOfficial     = "official-session"
+)
 
 // errReadLimit is returned when an official has read more people in the
 // last hour than the limit allows.
@@ -82,7 +88,7 @@ func (s *Server) recordReads(ctx context.Context, service string, reads []read) 
 			kind = audit.KindBreakGlass
 		}
 		recs = append(recs, audit.Record{Member: o.Agency, Subsystem: subsystemConsole,
-			Auth: "official:" + strconv.FormatInt(o.ID, 10), User: o.Login, Service: service, Subject: rd.Subject,
+			Auth: authOfficial, User: strconv.FormatInt(o.ID, 10), Service: service, Subject: rd.Subject,
 			Purpose: v.sess.Case.Reason, Case: v.sess.Case.Ref, Role: string(role), Kind: kind,
 			Decision: audit.Allowed, Status: http.StatusOK, Reason: rd.Grant})
 	}
