@@ -216,6 +216,7 @@ func printOfficials(out io.Writer, all []officials.Official, asJSON bool, now ti
 		type row struct {
 			Login       string        `json:"login"`
 			Name        string        `json:"name"`
+			ID          int64         `json:"id"`
 			Agency      string        `json:"agency"`
 			Roles       []access.Role `json:"roles"`
 			Via         string        `json:"via"`
@@ -224,7 +225,7 @@ func printOfficials(out io.Writer, all []officials.Official, asJSON bool, now ti
 		}
 		rows := make([]row, 0, len(all))
 		for _, o := range all {
-			r := row{Login: o.Login, Name: o.Name, Agency: o.Agency, Roles: o.Roles, Via: o.Via, Disabled: o.Disabled}
+			r := row{ID: o.ID, Login: o.Login, Name: o.Name, Agency: o.Agency, Roles: o.Roles, Via: o.Via, Disabled: o.Disabled}
 			if now.Before(o.LockedUntil) {
 				r.LockedUntil = &o.LockedUntil
 			}
@@ -235,7 +236,8 @@ func printOfficials(out io.Writer, all []officials.Official, asJSON bool, now ti
 		return enc.Encode(rows)
 	}
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "LOGIN\tNAME\tAGENCY\tROLES\tVIA\tDISABLED\tLOCKED")
+	// ID is what the audit log names an official by.
+	fmt.Fprintln(tw, "ID\tLOGIN\tNAME\tAGENCY\tROLES\tVIA\tDISABLED\tLOCKED")
 	for _, o := range all {
 		roles := make([]string, len(o.Roles))
 		for i, r := range o.Roles {
@@ -248,7 +250,7 @@ func printOfficials(out io.Writer, all []officials.Official, asJSON bool, now ti
 		if now.Before(o.LockedUntil) {
 			locked = "until " + o.LockedUntil.UTC().Format("2006-01-02 15:04Z")
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", o.Login, o.Name, orDash(o.Agency), strings.Join(roles, ","), o.Via,
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", o.ID, o.Login, o.Name, orDash(o.Agency), strings.Join(roles, ","), o.Via,
 			disabled, locked)
 	}
 	return tw.Flush()

@@ -83,7 +83,7 @@ func runSpec(t *testing.T, root, spec, baseURL, out string, expect any) {
 	// Every step starts signed in as the server's default official, but
 	// those that ask to be anonymous.
 	var cookies []map[string]string
-	if sess, ok := defaultSession(baseURL + "/"); ok {
+	if sess, ok := defaultSession(baseURL); ok {
 		name, value, _ := strings.Cut(sess.Cookie, "=")
 		cookies = append(cookies, map[string]string{"name": name, "value": value})
 	}

@@ -72,7 +72,9 @@ func newExchangeRig(t *testing.T, d *demo) *exchangeRig {
 	if rig.right, rig.basis, ok = x.ExampleRight(); !ok {
 		t.Fatal("the seeded registry has no consent-free right on a golden-record person service")
 	}
-	rig.srv, err = newTestServer(d.st, Options{Version: "test", Exchange: x, Audit: log})
+	opts := Options{Version: "test", Exchange: x, Audit: log}
+	sess := withOfficials(t, d.st, &opts)
+	rig.srv, err = newTestServer(d.st, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,6 +85,7 @@ func newExchangeRig(t *testing.T, d *demo) *exchangeRig {
 	rig.ts.StartTLS()
 	t.Cleanup(rig.ts.Close)
 	rig.url = rig.ts.URL
+	rememberSession(t, rig.url, d.st, opts.Officials, sess)
 	rig.certClient, rig.certSerial = rig.clientFor(t, rig.right.Member, rig.right.Subsystem)
 	rig.keyToken, rig.keyID = rig.key(t, rig.right.Member, rig.right.Subsystem, exchange.ScopeExchange)
 	rig.adminToken, _ = rig.key(t, rig.right.Member, rig.right.Subsystem, exchange.ScopeExchange, exchange.ScopeAudit, exchange.ScopeAdmin)

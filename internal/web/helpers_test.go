@@ -173,11 +173,8 @@ func mustServe(tb testing.TB, st *store.Store, opts Options) (*testServer, *http
 	}
 	s.officials = opts.Officials
 	ts := httptest.NewServer(s.Handler())
-	consoleCookies.Store(ts.URL, cookie)
-	tb.Cleanup(func() {
-		consoleCookies.Delete(ts.URL)
-		ts.Close()
-	})
+	tb.Cleanup(ts.Close)
+	rememberSession(tb, ts.URL, st, opts.Officials, cookie)
 	return s, ts
 }
 
@@ -222,38 +219,30 @@ func doWith(tb testing.TB, c *http.Client, method, url, contentType, body string
 	return response{status: res.StatusCode, header: res.Header, body: b}
 }
 
-// setHeaders sets header (name, value pairs) on req. A request that names
-// no cookie comes from its server's default official; pass "Cookie", ""
-// to ask as no one.
+// setHeaders sets header (name, value pairs) on req. A console request
+// comes from an official of its server (see testConsole.sessionFor) unless
+// it names the console's session cookie itself, or sends "Cookie", "" to
+// ask as no one; other cookies it names are kept.
 func setHeaders(req *http.Request, header []string) {
 	named := false
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
-		named = named || strings.EqualFold(header[i], "Cookie")
+		if strings.EqualFold(header[i], "Cookie") {
+			named = header[i+1] == "" || strings.Contains(header[i+1], consoleCookieName+"=")
+		}
 	}
 	if !named {
-		if sess, ok := defaultSession(req.URL.String()); ok {
-			req.Header.Set("Cookie", sess.Cookie)
+		if sess, ok := sessionFor(req, nil); ok {
+			if c := req.Header.Get("Cookie"); c != "" {
+				req.Header.Set("Cookie", c+"; "+sess.Cookie)
+			} else {
+				req.Header.Set("Cookie", sess.Cookie)
+			}
 		}
 	}
 	if req.Header.Get("Cookie") == "" {
 		req.Header.Del("Cookie")
 	}
-}
-
-// defaultSession is the default official's session of the test server
-// target is on.
-func defaultSession(target string) (consoleSession, bool) {
-	var out consoleSession
-	found := false
-	consoleCookies.Range(func(base, sess any) bool {
-		if strings.HasPrefix(target, base.(string)+"/") {
-			out, found = sess.(consoleSession), true
-			return false
-		}
-		return true
-	})
-	return out, found
 }
 
 func get(tb testing.TB, url string, header ...string) response {

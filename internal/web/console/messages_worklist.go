@@ -26,7 +26,6 @@ var worklistMessages = view.Messages{
 	"worklist.bulk.reason": {
 		"kk": "Себебі (міндетті)", "ru": "Причина (обязательно)", "en": "Reason (required)",
 	},
-	"worklist.bulk.officer":   {"kk": "Қызметкердің аты-жөні", "ru": "ФИО сотрудника", "en": "Officer's name"},
 	"worklist.bulk.fixed":     {"kk": "Барлығын түзетілді деп белгілеу", "ru": "Отметить все исправленными", "en": "Mark all fixed"},
 	"worklist.bulk.notdefect": {"kk": "Барлығын ақау емес деп белгілеу", "ru": "Отметить все как не дефект", "en": "Mark all not a defect"},
 	"worklist.bulk.missing": {

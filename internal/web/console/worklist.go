@@ -266,11 +266,10 @@ func (d *worklistData) filterOptions(ix view.SourceIndex, checks []store.CheckIm
 	byImpact := func(impact map[string]int) func(a, b string) int {
 		return func(a, b string) int { return cmp.Or(cmp.Compare(impact[b], impact[a]), cmp.Compare(a, b)) }
 	}
-	d.Agencies = []view.Option{{Label: l.T("worklist.any")}}
-	codes := make([]string, 0, len(ix.Agency))
-	for code := range ix.Agency {
-		codes = append(codes, code)
-	}
+	// A work list is one agency's, the signed-in official's: the choice
+	// names it alone.
+	d.Agencies = nil
+	codes := []string{f.Agency}
 	slices.SortFunc(codes, byImpact(byAgency))
 	for _, code := range codes {
 		d.Agencies = append(d.Agencies, view.Option{Value: code, Label: ix.Agency[code], Selected: code == f.Agency})

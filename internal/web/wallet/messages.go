@@ -324,7 +324,6 @@ var walletMessages = view.Messages{
 		"ru": "Запись изменилась после подачи запроса. Обновите страницу и решите снова.",
 		"en": "The record changed since the page was shown. Reload it and decide again.",
 	},
-	"correction.officer":   {"kk": "Қызметкер", "ru": "Сотрудник", "en": "Officer"},
 	"correction.note":      {"kk": "Азаматқа жауап", "ru": "Ответ гражданину", "en": "Answer to the citizen"},
 	"correction.note.help": {"kk": "Бас тартқанда себебін жазу міндетті.", "ru": "При отказе причина обязательна.", "en": "A rejection needs a reason."},
 	"correction.accept":    {"kk": "Қабылдау және жазбаны түзету", "ru": "Принять и исправить запись", "en": "Accept and correct the record"},
