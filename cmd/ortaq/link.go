@@ -140,9 +140,10 @@ type output struct {
 	f    *os.File
 }
 
+// A new file is private (0600): what link writes names people.
 func (o *output) create() (err error) {
 	if o.name != "" {
-		o.f, err = os.Create(o.name)
+		o.f, err = os.OpenFile(o.name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	}
 	return err
 }

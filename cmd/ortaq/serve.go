@@ -203,8 +203,12 @@ func serve(ctx context.Context, st *store.Store, addr string, c serverConfig) (e
 			return err
 		}
 	}
+	w := wallet.New(st, log, wallet.Options{})
+	// Sign-in codes on their way to the SMS gateway finish before the
+	// store closes.
+	defer w.Wait()
 	opts := web.Options{Version: version(), Exchange: x, Audit: log, AuditVerifier: verifier, Consents: consents,
-		Wallet: wallet.New(st, log, wallet.Options{}), Corrections: wallet.NewCorrections(st, wallet.CorrectionOptions{}),
+		Wallet: w, Corrections: wallet.NewCorrections(st, wallet.CorrectionOptions{}),
 		SMSOutbox: c.smsOutbox}
 	if c.oidc.Issuer != "" {
 		c.oidc.ClientSecret = os.Getenv(c.oidcSecretEnv)

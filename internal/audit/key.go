@@ -75,11 +75,22 @@ func createKey(path, name string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("audit key: %w", err)
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return nil, fmt.Errorf("audit key: %w", err)
+	// The key's directory, when new, and the key itself are private
+	// whatever the umask: whoever reads the key can sign checkpoints.
+	if dir := filepath.Dir(path); !exists(dir) {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("audit key: %w", err)
+		}
+		if err := os.Chmod(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("audit key: %w", err)
+		}
 	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
+		return nil, fmt.Errorf("audit key: %w", err)
+	}
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
 		return nil, fmt.Errorf("audit key: %w", err)
 	}
 	if _, err := f.WriteString(skey + "\n"); err != nil {
@@ -90,6 +101,12 @@ func createKey(path, name string) ([]byte, error) {
 		return nil, fmt.Errorf("audit key: %w", err)
 	}
 	return []byte(skey), nil
+}
+
+// exists reports whether path names anything.
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return !errors.Is(err, fs.ErrNotExist)
 }
 
 // verifierKey derives the verifier key from a note signer key

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ortaq/ortaq/internal/ident"
 	"github.com/ortaq/ortaq/internal/kz"
 )
 
@@ -223,6 +224,10 @@ func checkHeaders(req *Request) *Refusal {
 		return refuse(400, CodeBadRequest, "Ortaq-Legal-Basis header %q is not a legal-basis code", clip(req.LegalBasis))
 	case req.User == "":
 		return refuse(400, CodeBadRequest, "missing Ortaq-User header (who in the client system asks)")
+	case ident.Check(req.User) != nil:
+		// Shown to the citizen and the auditor: a bidi control would
+		// reorder what they read around it.
+		return refuse(400, CodeBadRequest, "Ortaq-User header %v", ident.Check(req.User))
 	case !validUser(req.User):
 		return refuse(400, CodeBadRequest, "Ortaq-User header must be 1 to 128 printable characters")
 	case req.RequestID == "":
@@ -252,6 +257,9 @@ func checkKeys(svc *Service, keys []string) *Refusal {
 		default:
 			if k == "" || len(k) > 128 {
 				return refuse(400, CodeBadKey, "key %q must be 1 to 128 bytes", clip(k))
+			}
+			if err := ident.Check(k); err != nil {
+				return refuse(400, CodeBadKey, "key %q %v", clip(k), err)
 			}
 		}
 	}

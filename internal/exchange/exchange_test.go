@@ -338,6 +338,48 @@ func TestRateLimit(t *testing.T) {
 
 func errOf(_ Grant, err error) error { return err }
 
+// TestHiddenCharactersRefused sends each header with a bidirectional
+// control, a byte-order mark or NUL in it, and registers titles holding
+// one: each is refused with a detail naming the header or title. Ortaq-User
+// and titles used to take them, to be shown reordered to the citizen and
+// the auditor.
+func TestHiddenCharactersRefused(t *testing.T) {
+	ctx := context.Background()
+	x := mustExchange(t, storetest.SQLite(t), Options{})
+	gfc, _, _ := mustKey(t, x, "gfc", "benefit-desk")
+	base := Request{Client: gfc, ClientID: "gfc/benefit-desk", Service: "person-basic", Keys: []string{mustIIN(t, 1)},
+		Purpose: "social-benefit-eligibility", LegalBasis: "social-code-art-11", User: "operator-17", RequestID: "req-1"}
+	for _, tc := range []struct {
+		header string
+		edit   func(r *Request, bad string)
+	}{
+		{"Ortaq-Client", func(r *Request, bad string) { r.ClientID = "gfc/benefit" + bad + "desk" }},
+		{"Ortaq-Purpose", func(r *Request, bad string) { r.Purpose = bad + "social-benefit-eligibility" }},
+		{"Ortaq-Legal-Basis", func(r *Request, bad string) { r.LegalBasis = "social-code-art-11" + bad }},
+		{"Ortaq-User", func(r *Request, bad string) { r.User = "operator" + bad + "-17" }},
+		{"Ortaq-Request-Id", func(r *Request, bad string) { r.RequestID = "req" + bad + "-1" }},
+		{"IIN", func(r *Request, bad string) { r.Keys = []string{bad + r.Keys[0]} }},
+	} {
+		for _, bad := range []string{"\u202E", "\u2066", "\u200F", "\u061C", "\uFEFF", "\x00"} {
+			req := base
+			tc.edit(&req, bad)
+			_, err := x.Decide(ctx, req)
+			var ref *Refusal
+			if !errors.As(err, &ref) || ref.Status != 400 || !strings.Contains(ref.Detail, tc.header) {
+				t.Errorf("%s with %+q: %v; want a 400 naming %s", tc.header, bad, err, tc.header)
+			}
+		}
+	}
+	if _, err := x.Decide(ctx, base); err != nil {
+		t.Fatalf("the clean request: %v", err)
+	}
+	err := x.PutMember(ctx, Member{Code: "m1", Title: Title{"en": "Ministry of \u202EJustice"}})
+	var ref *Refusal
+	if !errors.As(err, &ref) || ref.Status != 400 || !strings.Contains(ref.Detail, "U+202E") {
+		t.Errorf("a title with U+202E: %v; want a 400 naming the character", err)
+	}
+}
+
 func TestRegistryValidation(t *testing.T) {
 	ctx := context.Background()
 	x := mustExchange(t, storetest.SQLite(t), Options{})

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ortaq/ortaq/internal/golden"
+	"github.com/ortaq/ortaq/internal/ident"
 	"github.com/ortaq/ortaq/internal/store"
 )
 
@@ -253,6 +254,11 @@ func checkTitle(what string, t Title) error {
 		}
 		if !utf8.ValidString(text) || strings.TrimSpace(text) == "" || len(text) > 500 {
 			return refuse(400, CodeBadRequest, "%s: %s title must be 1 to 500 bytes of UTF-8", what, lang)
+		}
+		// Kazakh, Russian and English need no direction controls; in a
+		// title they would reorder the page that names the member.
+		if err := ident.Check(text); err != nil {
+			return refuse(400, CodeBadRequest, "%s: %s title %v", what, lang, err)
 		}
 	}
 	return nil

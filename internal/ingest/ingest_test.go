@@ -328,3 +328,68 @@ func TestIngestKeepsQuarantinedRecords(t *testing.T) {
 		}
 	})
 }
+
+// TestIngestQuarantinesHiddenCharactersInIDs loads rows whose record ids
+// hold NUL, a byte-order mark or bidirectional controls, from a file and
+// through a push: each is quarantined with its file, line, field and a
+// reason naming the character, and the clean rows are stored. They used to
+// be stored: C1 and C1 with U+FEFF before it are two records that look
+// like one, and U+202E reorders the page around the id.
+func TestIngestQuarantinesHiddenCharactersInIDs(t *testing.T) {
+	file := "card,iin,fio,dob,sex,clinic\n" +
+		"C1,900101300017,Ахметов,01.01.1990,M,GP-5\n" +
+		"\uFEFFC1,900101300017,Ахметов,01.01.1990,M,GP-5\n" + // line 3
+		"C3\u202Egpj.exe,900101300017,Ахметов,01.01.1990,M,GP-5\n" + // line 4
+		"C4\x00,900101300017,Ахметов,01.01.1990,M,GP-5\n" + // line 5
+		"C5\u2067,900101300017,Ахметов,01.01.1990,M,GP-5\n" + // line 6
+		"C6,900101300017,Ахметов,01.01.1990,M,GP-5\n"
+	push := `{"card":"P1","iin":"900101300017","fio":"Ким","dob":"05.05.1980","sex":"F","clinic":"GP-9"}` + "\n" +
+		`{"card":"P2\u200f","iin":"900101300017","fio":"Ким","dob":"05.05.1980","sex":"F","clinic":"GP-9"}` + "\n" +
+		`{"card":"P3\u0000","iin":"900101300017","fio":"Ким","dob":"05.05.1980","sex":"F","clinic":"GP-9"}` + "\n" +
+		`{"card":"\u061cP4","iin":"900101300017","fio":"Ким","dob":"05.05.1980","sex":"F","clinic":"GP-9"}` + "\n"
+	type place struct {
+		file string
+		line int
+	}
+	want := map[place]string{
+		{"cards.csv", 3}: "U+FEFF", {"cards.csv", 4}: "U+202E", {"cards.csv", 5}: "U+0000", {"cards.csv", 6}: "U+2067",
+		{"api", 2}: "U+200F", {"api", 3}: "U+0000", {"api", 4}: "U+061C",
+	}
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		sum := mustIngest(t, st, "cards", file, source.ModeFull)
+		if sum.Stored != 2 || sum.Quarantined != 4 {
+			t.Errorf("file: %+v; want 2 stored, 4 quarantined", sum)
+		}
+		sum, err := ingest.Push(ctx, st, "cards", strings.NewReader(push), "ndjson", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum.Stored != 1 || sum.Quarantined != 3 {
+			t.Errorf("push: %+v; want 1 stored, 3 quarantined", sum)
+		}
+		q, err := st.Quarantine(ctx, store.QuarantineFilter{Source: "cards"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[place]string{}
+		for _, r := range q {
+			if r.Code != string(source.CodeBadRecordID) {
+				t.Errorf("unexpected quarantine %+v", r)
+				continue
+			}
+			if r.Field != "card" || r.Raw == "" {
+				t.Errorf("quarantined row lacks the field or raw text: %+v", r)
+			}
+			got[place{r.File, r.Line}] = r.Reason
+		}
+		for p, char := range want {
+			if !strings.Contains(got[p], char) || !strings.Contains(got[p], "record id") {
+				t.Errorf("%s line %d: reason %q; want one naming the record id and %s", p.file, p.line, got[p], char)
+			}
+		}
+		if len(got) != len(want) {
+			t.Errorf("quarantined %v; want %v", got, want)
+		}
+	})
+}

@@ -496,6 +496,10 @@ var Messages = map[string]map[string]string{
 	"q.qcode.duplicate_id":     {"en": "duplicate id", "ru": "повторный идентификатор", "kk": "идентификатор қайталанды"},
 	"q.qcode.required_missing": {"en": "required field empty", "ru": "обязательное поле пусто", "kk": "міндетті өріс бос"},
 	"q.qcode.bad_json":         {"en": "not a JSON object", "ru": "не объект JSON", "kk": "JSON нысаны емес"},
+	"q.qcode.bad_record_id": {
+		"en": "hidden character in the record id", "ru": "скрытый символ в идентификаторе записи",
+		"kk": "жазба идентификаторында жасырын таңба",
+	},
 
 	// Check descriptions: what a record (or load) must satisfy to pass.
 	"q.desc.missing": {

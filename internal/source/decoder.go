@@ -16,6 +16,8 @@ import (
 
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/transform"
+
+	"github.com/ortaq/ortaq/internal/ident"
 )
 
 // Limits that keep one broken row from taking the rest of the extract with
@@ -390,6 +392,14 @@ func (d *Decoder) mapRow(line int) (Record, *Rejection) {
 			fmt.Sprintf("record id (%s) is empty", columnWord(d.src.ID)))
 	}
 	idEnd := len(v)
+	// An id is compared byte for byte and shown to people: an invisible
+	// character in it would make a record that looks like another, or
+	// reorder the text around it on a page.
+	if err := ident.Check(v[:idEnd]); err != nil {
+		d.vals = v
+		return Record{}, d.reject(line, CodeBadRecordID, strings.Join(d.src.ID, "|"),
+			fmt.Sprintf("record id (%s) %v", columnWord(d.src.ID), err))
+	}
 
 	if d.known != nil {
 		if hash := d.rowHash(); d.known(v[:idEnd], hash) {
@@ -683,16 +693,17 @@ func columnWord(cols []string) string {
 }
 
 // escapeInvalid returns text as a string, writing each byte that is not
-// UTF-8 as \xNN so that quarantine can store and show it.
+// UTF-8, and NUL, as \xNN so that quarantine can store and show it:
+// PostgreSQL's text holds no NUL.
 func escapeInvalid(text []byte) string {
-	if utf8.Valid(text) {
+	if utf8.Valid(text) && bytes.IndexByte(text, 0) < 0 {
 		return string(text)
 	}
 	var b strings.Builder
 	b.Grow(len(text) + 16)
 	for i := 0; i < len(text); {
 		r, size := utf8.DecodeRune(text[i:])
-		if r == utf8.RuneError && size == 1 {
+		if r == utf8.RuneError && size == 1 || r == 0 {
 			fmt.Fprintf(&b, `\x%02X`, text[i])
 			i++
 			continue

@@ -37,7 +37,7 @@ type Rejection struct {
 	// because its row in this extract was quarantined.
 	ID     string
 	Reason string // human-readable explanation naming what was expected
-	Raw    string // the row's original text; invalid UTF-8 bytes are escaped as \xNN
+	Raw    string // the row's original text; invalid UTF-8 bytes and NUL are escaped as \xNN
 }
 
 // Code classifies why a row was quarantined.
@@ -52,6 +52,7 @@ const (
 	CodeDuplicateID     Code = "duplicate_id"     // the same record id twice in one load
 	CodeRequiredMissing Code = "required_missing" // a required field is empty
 	CodeBadJSON         Code = "bad_json"         // NDJSON line that is not a JSON object
+	CodeBadRecordID     Code = "bad_record_id"    // record id holding NUL, a byte-order mark or a bidirectional control
 )
 
 // AttrsJSON encodes canonical attributes as a JSON object in contract order,

@@ -11,6 +11,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/url"
 	"os"
@@ -75,7 +76,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		if path == "" {
 			return nil, fmt.Errorf("open %q: empty sqlite path", dsn)
 		}
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		if err := createPrivate(path); err != nil {
 			return nil, fmt.Errorf("open %q: %w", dsn, err)
 		}
 		db, err = sql.Open("sqlite", "file:"+path+"?"+sqlitePragmas())
@@ -105,6 +106,35 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		s.startCheckpoints()
 	}
 	return s, nil
+}
+
+// createPrivate creates a SQLite database's directory (0700) and file
+// (0600) unless they exist, whatever the umask: the file holds every
+// citizen's records, and SQLite gives its -wal and -shm files the
+// database file's mode. An existing directory or file keeps the mode its
+// operator gave it.
+func createPrivate(path string) error {
+	dir := filepath.Dir(path)
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return err
+		}
+		if err := os.Chmod(dir, 0o700); err != nil {
+			return err
+		}
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // maxIdleConns is how many connections the pool keeps open between uses.

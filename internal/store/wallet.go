@@ -20,29 +20,75 @@ type SignInCode struct {
 	ExpiresAt time.Time
 	Attempts  int
 	UsedAt    time.Time // zero while unused
+	// Client is the address the code was asked from, for the per-client
+	// limit.
+	Client string
 }
 
-// AddSignInCode stores a new code.
-func (s *Store) AddSignInCode(ctx context.Context, c SignInCode) error {
-	d := s.dialect
-	_, err := s.db.ExecContext(ctx, d.rebind(`INSERT INTO wallet_codes
-		(id, iin, phone, code_hash, binding, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`),
-		c.ID, c.IIN, c.Phone, c.CodeHash, c.Binding, d.timeArg(c.CreatedAt), d.timeArg(c.ExpiresAt))
+// SignInCodeLimits bound how many sign-in codes AddSignInCode stores
+// since Since: per IIN, per client address and overall. A limit of 0 or
+// less is no limit.
+type SignInCodeLimits struct {
+	Since                    time.Time
+	PerIIN, PerClient, Total int
+}
+
+// ErrLimitReached is returned, wrapped with the limit's name, when storing
+// one more would exceed a limit: HTTP 429.
+var ErrLimitReached = errors.New("limit reached")
+
+// AddSignInCode stores a new code unless one of lim is reached, in which
+// case it stores nothing and returns ErrLimitReached. Counting and storing
+// are one transaction that excludes any other AddSignInCode, on SQLite by
+// its write lock and on PostgreSQL by a table lock, so that concurrent
+// requests, from one process or many sharing the database, never store
+// more than a limit allows.
+func (s *Store) AddSignInCode(ctx context.Context, c SignInCode, lim SignInCodeLimits) error {
+	err := s.inTx(ctx, func(t *tx) error {
+		if s.dialect == postgresDialect {
+			// SHARE ROW EXCLUSIVE conflicts with itself and with writes,
+			// not with reads: checking codes goes on meanwhile.
+			if _, err := t.ExecContext(ctx, `LOCK TABLE wallet_codes IN SHARE ROW EXCLUSIVE MODE`); err != nil {
+				return err
+			}
+		}
+		d := s.dialect
+		checks := []struct {
+			name  string
+			limit int
+			where string
+			arg   any
+		}{
+			{"per IIN", lim.PerIIN, "iin = ? AND ", c.IIN},
+			{"per client", lim.PerClient, "client = ? AND ", c.Client},
+			{"total", lim.Total, "", nil},
+		}
+		for _, ch := range checks {
+			if ch.limit <= 0 {
+				continue
+			}
+			args := []any{d.timeArg(lim.Since)}
+			if ch.arg != nil {
+				args = append([]any{ch.arg}, args...)
+			}
+			var n int
+			if err := t.QueryRowContext(ctx, d.rebind(`SELECT COUNT(*) FROM wallet_codes WHERE `+ch.where+
+				`created_at >= ?`), args...).Scan(&n); err != nil {
+				return err
+			}
+			if n >= ch.limit {
+				return fmt.Errorf("%w: %d %s", ErrLimitReached, ch.limit, ch.name)
+			}
+		}
+		_, err := t.exec(ctx, `INSERT INTO wallet_codes (id, iin, phone, code_hash, binding, created_at, expires_at, client)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, c.ID, c.IIN, c.Phone, c.CodeHash, c.Binding, d.timeArg(c.CreatedAt),
+			d.timeArg(c.ExpiresAt), c.Client)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("sign-in code: %w", err)
 	}
 	return nil
-}
-
-// SignInCodesSince counts the codes sent for iin since t, for rate limits.
-func (s *Store) SignInCodesSince(ctx context.Context, iin string, t time.Time) (int, error) {
-	var n int
-	err := s.db.QueryRowContext(ctx, s.dialect.rebind(`SELECT COUNT(*) FROM wallet_codes WHERE iin = ? AND created_at >= ?`),
-		iin, s.dialect.timeArg(t)).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("sign-in codes of %s: %w", iin, err)
-	}
-	return n, nil
 }
 
 // SignInCode returns a stored code, or ErrNotFound.

@@ -8,7 +8,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/big"
+	"net"
+	"net/netip"
 
 	"github.com/ortaq/ortaq/internal/kz"
 	"github.com/ortaq/ortaq/internal/store"
@@ -21,23 +24,23 @@ type Challenge struct {
 }
 
 // SendCode sends a one-time code to the phone the registers hold for iin,
-// bound to the browser holding binding (its pre-session secret). It
-// answers the same whether or not the registers know a phone for iin, so
-// that the form cannot be used to learn who is registered: without a
-// phone the challenge is stored but no code can ever match it. lang is
-// the language of the message.
-func (w *Wallet) SendCode(ctx context.Context, iin string, binding []byte, lang string) (Challenge, error) {
+// bound to the browser holding binding (its pre-session secret). client
+// is the address the request came from (see ClientOf), for the
+// per-address limit; lang is the language of the message.
+//
+// It answers the same, in the same time, whether or not the registers
+// know a phone for iin, so that the form cannot be used to learn who is
+// registered: without a phone the challenge is stored but no code can
+// ever match it, and with one the code is handed to the SMS gateway after
+// SendCode returns (Wait waits for it). Codes are limited per IIN, per
+// client and in all (Options.CodeLimit, CodeClientLimit, CodeTotalLimit);
+// past a limit SendCode returns ErrRateLimited, however many requests
+// race.
+func (w *Wallet) SendCode(ctx context.Context, iin, client string, binding []byte, lang string) (Challenge, error) {
 	if _, err := kz.ParseIIN(iin); err != nil {
 		return Challenge{}, &InputError{Field: "iin", Reason: err.Error()}
 	}
 	now := w.now()
-	n, err := w.st.SignInCodesSince(ctx, iin, now.Add(-w.opts.CodeWindow))
-	if err != nil {
-		return Challenge{}, err
-	}
-	if n >= w.opts.CodeLimit {
-		return Challenge{}, ErrRateLimited
-	}
 	phone, err := PhoneOf(ctx, w.st, iin)
 	if err != nil {
 		return Challenge{}, err
@@ -50,25 +53,69 @@ func (w *Wallet) SendCode(ctx context.Context, iin string, binding []byte, lang 
 	if err != nil {
 		return Challenge{}, err
 	}
-	c := store.SignInCode{ID: id, IIN: iin, Phone: phone, CodeHash: codeHash(id, code), Binding: bindingHash(binding),
-		CreatedAt: now, ExpiresAt: now.Add(w.opts.CodeTTL)}
+	// Both branches hash once and store once: the work is the same.
+	secret := code
 	if phone == "" {
-		// A hash of a secret no one ever learns: no code can match it.
-		secret, err := randomHex(32)
-		if err != nil {
+		// A secret no one ever learns: no code can match it.
+		if secret, err = randomHex(32); err != nil {
 			return Challenge{}, err
 		}
-		c.CodeHash = codeHash(id, secret)
 	}
-	if err := w.st.AddSignInCode(ctx, c); err != nil {
+	c := store.SignInCode{ID: id, IIN: iin, Phone: phone, CodeHash: codeHash(id, secret), Binding: bindingHash(binding),
+		CreatedAt: now, ExpiresAt: now.Add(w.opts.CodeTTL), Client: client}
+	lim := store.SignInCodeLimits{Since: now.Add(-w.opts.CodeWindow), PerIIN: w.opts.CodeLimit,
+		PerClient: w.opts.CodeClientLimit, Total: w.opts.CodeTotalLimit}
+	if err := w.st.AddSignInCode(ctx, c, lim); errors.Is(err, store.ErrLimitReached) {
+		slog.InfoContext(ctx, "sign-in code refused", "reason", err.Error())
+		return Challenge{}, ErrRateLimited
+	} else if err != nil {
 		return Challenge{}, err
 	}
 	if phone != "" {
-		if err := w.opts.SMS.SendSMS(ctx, phone, codeText(lang, code, w.opts.CodeTTL)); err != nil {
-			return Challenge{}, err
-		}
+		w.deliver(ctx, phone, codeText(lang, code, w.opts.CodeTTL))
 	}
 	return Challenge{ID: id}, nil
+}
+
+// deliver hands a text to the SMS gateway in the background: a gateway
+// answers in its own time, and waiting for it would tell a caller that
+// the IIN has a phone. The text holds a code, so it is never logged.
+func (w *Wallet) deliver(ctx context.Context, phone, text string) {
+	w.sending.Add(1)
+	go func() {
+		defer w.sending.Done()
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.opts.SMSTimeout)
+		defer cancel()
+		if err := w.opts.SMS.SendSMS(ctx, phone, text); err != nil {
+			slog.WarnContext(ctx, "sign-in code not delivered", "phone", MaskPhone(phone), "err", err)
+		}
+	}()
+}
+
+// Wait returns once every sign-in code sent so far has been handed to
+// the SMS gateway, or given up on. serve calls it before closing the
+// store; the demo's outbox page, before reading the outbox.
+func (w *Wallet) Wait() { w.sending.Wait() }
+
+// ClientOf is the client address limits count by, from an HTTP request's
+// RemoteAddr: the IP address, or for IPv6 its /64 network, which one
+// subscriber usually holds whole. The reverse proxy's headers are not
+// trusted: behind one, limit per client there.
+func ClientOf(remoteAddr string) string {
+	host, _, err := net.SplitHostPort(remoteAddr)
+	if err != nil {
+		host = remoteAddr
+	}
+	a, err := netip.ParseAddr(host)
+	if err != nil {
+		return host
+	}
+	a = a.Unmap()
+	if a.Is6() {
+		p, _ := a.Prefix(64)
+		return p.String()
+	}
+	return a.String()
 }
 
 // PhoneOf is the phone number the golden record of the person iin holds,

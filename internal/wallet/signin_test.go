@@ -3,6 +3,7 @@ package wallet_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"regexp"
 	"sync"
@@ -17,8 +18,23 @@ import (
 
 // phone is a fake SMS gateway that keeps what it was asked to send.
 type phone struct {
+	// w is the wallet sending through this phone, whose deliveries a
+	// look at what was sent waits for.
+	w    *wallet.Wallet
 	mu   sync.Mutex
 	sent map[string][]string // phone -> texts
+}
+
+// count is how many texts were sent, once every delivery under way ends.
+func (p *phone) count() int {
+	p.w.Wait()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := 0
+	for _, texts := range p.sent {
+		n += len(texts)
+	}
+	return n
 }
 
 func (p *phone) SendSMS(_ context.Context, to, text string) error {
@@ -36,6 +52,7 @@ var codeInText = regexp.MustCompile(`\b[0-9]{6}\b`)
 // lastCode is the code in the last text sent to number.
 func (p *phone) lastCode(t *testing.T, number string) string {
 	t.Helper()
+	p.w.Wait()
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	texts := p.sent[number]
@@ -55,9 +72,19 @@ type clock struct{ t time.Time }
 func (c *clock) now() time.Time { return c.t }
 
 func newWallet(t *testing.T, st *store.Store, log *audit.Log) (*wallet.Wallet, *phone, *clock) {
-	p, c := &phone{}, &clock{t: time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)}
-	return wallet.New(st, log, wallet.Options{SMS: p, Now: c.now}), p, c
+	return newWalletWith(t, st, log, wallet.Options{})
 }
+
+// newWalletWith is newWallet with options other than the defaults.
+func newWalletWith(t *testing.T, st *store.Store, log *audit.Log, opts wallet.Options) (*wallet.Wallet, *phone, *clock) {
+	p, c := &phone{}, &clock{t: time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)}
+	opts.SMS, opts.Now = p, c.now
+	p.w = wallet.New(st, log, opts)
+	return p.w, p, c
+}
+
+// here is the client address the tests ask for codes from.
+const here = "192.0.2.1"
 
 var (
 	browser = []byte("the citizen's browser, 32 bytes!")
@@ -71,7 +98,7 @@ func TestSignInWithCode(t *testing.T) {
 		n := newCorrectionNation(t, st)
 		w, p, clk := newWallet(t, st, nil)
 
-		ch, err := w.SendCode(ctx, n.citizen, browser, "en")
+		ch, err := w.SendCode(ctx, n.citizen, here, browser, "en")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -94,7 +121,7 @@ func TestSignInWithCode(t *testing.T) {
 			t.Errorf("the code replayed: %v; want ErrCodeUsed", err)
 		}
 
-		ch, err = w.SendCode(ctx, n.citizen, browser, "en")
+		ch, err = w.SendCode(ctx, n.citizen, here, browser, "en")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -104,7 +131,7 @@ func TestSignInWithCode(t *testing.T) {
 			t.Errorf("a code after 5 minutes: %v; want ErrCodeExpired", err)
 		}
 
-		ch, err = w.SendCode(ctx, n.citizen, browser, "en")
+		ch, err = w.SendCode(ctx, n.citizen, here, browser, "en")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -115,11 +142,11 @@ func TestSignInWithCode(t *testing.T) {
 		if _, err := w.CheckCode(ctx, ch.ID, code, browser); !errors.Is(err, wallet.ErrTooManyAttempts) {
 			t.Errorf("the right code after 5 wrong ones: %v; want ErrTooManyAttempts", err)
 		}
-		if _, err := w.SendCode(ctx, n.citizen, browser, "en"); !errors.Is(err, wallet.ErrRateLimited) {
+		if _, err := w.SendCode(ctx, n.citizen, here, browser, "en"); !errors.Is(err, wallet.ErrRateLimited) {
 			t.Errorf("a fourth code in 15 minutes: %v; want ErrRateLimited", err)
 		}
 		clk.t = clk.t.Add(16 * time.Minute)
-		if _, err := w.SendCode(ctx, n.citizen, browser, "en"); err != nil {
+		if _, err := w.SendCode(ctx, n.citizen, here, browser, "en"); err != nil {
 			t.Errorf("a code after the window: %v", err)
 		}
 	})
@@ -134,11 +161,11 @@ func TestSignInUnknownPerson(t *testing.T) {
 	n := newCorrectionNation(t, st)
 	w, p, _ := newWallet(t, st, nil)
 	stranger := correctionIIN(t, "1980-05-05", 1, 77)
-	ch, err := w.SendCode(ctx, stranger, browser, "kk")
+	ch, err := w.SendCode(ctx, stranger, here, browser, "kk")
 	if err != nil || ch.ID == "" {
 		t.Fatalf("SendCode for an unknown IIN: %+v, %v; want a challenge like any other", ch, err)
 	}
-	if len(p.sent) != 0 {
+	if p.count() != 0 {
 		t.Errorf("a text was sent for an IIN the registers do not know: %v", p.sent)
 	}
 	for _, code := range []string{"000000", "123456", ch.ID} {
@@ -147,7 +174,7 @@ func TestSignInUnknownPerson(t *testing.T) {
 		}
 	}
 	var bad *wallet.InputError
-	if _, err := w.SendCode(ctx, n.citizen[:11]+"x", browser, "kk"); !errors.As(err, &bad) || bad.Field != "iin" {
+	if _, err := w.SendCode(ctx, n.citizen[:11]+"x", here, browser, "kk"); !errors.As(err, &bad) || bad.Field != "iin" {
 		t.Errorf("a malformed IIN: %v; want an InputError on iin", err)
 	}
 }
@@ -159,9 +186,10 @@ func TestOutboxKeepsTheCode(t *testing.T) {
 	st := storetest.SQLite(t)
 	n := newCorrectionNation(t, st)
 	w := wallet.New(st, nil, wallet.Options{})
-	if _, err := w.SendCode(ctx, n.citizen, browser, "ru"); err != nil {
+	if _, err := w.SendCode(ctx, n.citizen, here, browser, "ru"); err != nil {
 		t.Fatal(err)
 	}
+	w.Wait()
 	msgs, err := wallet.NewOutbox(st).Messages(ctx, 10)
 	if err != nil {
 		t.Fatal(err)
@@ -297,4 +325,102 @@ func TestAccessesAreOnlyOwn(t *testing.T) {
 			t.Errorf("a receipt past the log's end: %v; want ErrNotFound", err)
 		}
 	})
+}
+
+// TestSignInCodeLimitRaces asks for codes for one IIN from 20 requests at
+// once: exactly CodeLimit of them may send one, on either database.
+// Counting the codes sent and storing a new one used to be two steps, and
+// requests racing between them each sent a code.
+func TestSignInCodeLimitRaces(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		n := newCorrectionNation(t, st)
+		w, p, _ := newWalletWith(t, st, nil, wallet.Options{CodeLimit: 3, CodeClientLimit: 1000})
+		const requests = 20
+		var (
+			wg      sync.WaitGroup
+			start   = make(chan struct{})
+			mu      sync.Mutex
+			sent    int
+			limited int
+		)
+		for i := range requests {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				_, err := w.SendCode(ctx, n.citizen, fmt.Sprintf("192.0.2.%d", i), browser, "en")
+				mu.Lock()
+				defer mu.Unlock()
+				switch {
+				case err == nil:
+					sent++
+				case errors.Is(err, wallet.ErrRateLimited):
+					limited++
+				default:
+					t.Error(err)
+				}
+			}()
+		}
+		close(start)
+		wg.Wait()
+		if sent != 3 || limited != requests-3 || p.count() != 3 {
+			t.Errorf("%d parallel requests for one IIN: %d challenges, %d refused, %d texts; want 3, %d, 3",
+				requests, sent, limited, p.count(), requests-3)
+		}
+	})
+}
+
+// TestSignInCodeLimitsPerClientAndInAll checks the limits beyond the one
+// per IIN: one address cycling through IINs, known or not, is stopped
+// after CodeClientLimit codes while others go on; past CodeTotalLimit
+// everyone is stopped; the window's end lifts both.
+func TestSignInCodeLimitsPerClientAndInAll(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		newCorrectionNation(t, st)
+		w, _, clk := newWalletWith(t, st, nil, wallet.Options{CodeClientLimit: 4, CodeTotalLimit: 6})
+		serial := 0
+		ask := func(client string) error {
+			serial++
+			_, err := w.SendCode(ctx, correctionIIN(t, "1990-01-01", 1, 100+serial), client, browser, "en")
+			return err
+		}
+		for i := range 4 {
+			if err := ask(here); err != nil {
+				t.Fatalf("code %d from one address: %v", i+1, err)
+			}
+		}
+		if err := ask(here); !errors.Is(err, wallet.ErrRateLimited) {
+			t.Errorf("a 5th IIN from one address: %v; want ErrRateLimited", err)
+		}
+		// An IPv6 subscriber's /64 is one client, whichever address in it.
+		for i, client := range []string{"[2001:db8:1:2::10]:5000", "[2001:db8:1:2:ffff::1]:5001"} {
+			if err := ask(wallet.ClientOf(client)); err != nil {
+				t.Fatalf("code %d from another address: %v", i+1, err)
+			}
+		}
+		if err := ask("198.51.100.7"); !errors.Is(err, wallet.ErrRateLimited) {
+			t.Errorf("a 7th code in all, from a fresh address: %v; want ErrRateLimited", err)
+		}
+		clk.t = clk.t.Add(16 * time.Minute)
+		if err := ask(here); err != nil {
+			t.Errorf("a code after the window: %v", err)
+		}
+	})
+}
+
+// TestClientOf keys clients by address, IPv6 by its /64.
+func TestClientOf(t *testing.T) {
+	for _, tc := range []struct{ remote, want string }{
+		{"192.0.2.1:1234", "192.0.2.1"},
+		{"[::ffff:192.0.2.1]:1234", "192.0.2.1"},
+		{"[2001:db8:1:2:3:4:5:6]:443", "2001:db8:1:2::/64"},
+		{"[2001:db8:1:2::]:443", "2001:db8:1:2::/64"},
+		{"not an address", "not an address"},
+	} {
+		if got := wallet.ClientOf(tc.remote); got != tc.want {
+			t.Errorf("ClientOf(%q) = %q; want %q", tc.remote, got, tc.want)
+		}
+	}
 }

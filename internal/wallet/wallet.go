@@ -2,6 +2,7 @@ package wallet
 
 import (
 	"errors"
+	"sync"
 	"time"
 
 	"github.com/ortaq/ortaq/internal/audit"
@@ -18,6 +19,17 @@ type Options struct {
 	// minutes, so that no one can flood a citizen's phone.
 	CodeLimit  int
 	CodeWindow time.Duration
+	// CodeClientLimit codes may be asked for from one client address
+	// (an IPv6 network's /64) per CodeWindow, whatever the IINs: 20, so
+	// that no one address can cycle through citizens' phones, while
+	// a household or an office behind one address can still sign in.
+	CodeClientLimit int
+	// CodeTotalLimit codes may be sent in all per CodeWindow: 5,000, so
+	// that a flood from many addresses runs up neither the state's bill
+	// nor the gateway's queue. Past it everyone waits.
+	CodeTotalLimit int
+	// SMSTimeout bounds one delivery to the SMS gateway: 30 seconds.
+	SMSTimeout time.Duration
 	// SessionIdle ends a session left unused this long: 15 minutes.
 	SessionIdle time.Duration
 	// SessionMax ends any session this long after sign-in: 12 hours.
@@ -45,6 +57,13 @@ func (o *Options) defaults() {
 	if o.CodeLimit <= 0 {
 		o.CodeLimit = 3
 	}
+	if o.CodeClientLimit <= 0 {
+		o.CodeClientLimit = 20
+	}
+	if o.CodeTotalLimit <= 0 {
+		o.CodeTotalLimit = 5000
+	}
+	set(&o.SMSTimeout, 30*time.Second)
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -56,6 +75,8 @@ type Wallet struct {
 	st   *store.Store
 	log  *audit.Log
 	opts Options
+	// sending counts the sign-in codes on their way to the SMS gateway.
+	sending sync.WaitGroup
 }
 
 // New returns a wallet over st. log is the audit log the citizen's access

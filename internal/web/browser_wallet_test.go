@@ -54,7 +54,7 @@ func TestBrowserWallet(t *testing.T) {
 	t.Cleanup(func() { restoreValue(t, d.st, corrections, c) })
 	// Every step signs in afresh, which sends a code: more than the three
 	// per quarter of an hour a citizen may ask for.
-	w := wallet.New(d.st, log, wallet.Options{CodeLimit: 20})
+	w := wallet.New(d.st, log, wallet.Options{CodeLimit: 20, CodeClientLimit: 1000})
 	_, ts := mustServe(t, d.st, Options{Exchange: x, Audit: log, AuditVerifier: verifier, Wallet: w, Consents: consents,
 		Corrections: corrections, SMSOutbox: true})
 

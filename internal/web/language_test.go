@@ -239,6 +239,7 @@ func TestSignInCodeInPageLanguage(t *testing.T) {
 		if r.status != http.StatusOK {
 			t.Fatalf("%s: ask for a code: %d", lang, r.status)
 		}
+		rig.wallet.Wait()
 		msgs, err := wallet.NewOutbox(rig.st).Messages(context.Background(), 1)
 		if err != nil || len(msgs) == 0 {
 			t.Fatalf("%s: outbox: %v %v", lang, msgs, err)

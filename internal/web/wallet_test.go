@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
@@ -42,6 +43,8 @@ type walletRig struct {
 	log      *audit.Log
 	consents *consent.Registry
 	clock    *walletClock
+	// wallet is the wallet served, whose sign-in codes a test waits for.
+	wallet *wallet.Wallet
 	// citizen and other are IINs of people with phones.
 	citizen, other string
 }
@@ -65,13 +68,24 @@ func (c *walletClock) add(d time.Duration) {
 
 func newWalletRig(t *testing.T) *walletRig {
 	t.Helper()
+	return newWalletRigWith(t, wallet.Options{})
+}
+
+// newWalletRigWith is newWalletRig with wallet options; the clock is the
+// rig's, and the limits on codes are high unless opts set them.
+func newWalletRigWith(t *testing.T, opts wallet.Options) *walletRig {
+	t.Helper()
 	d := demoSQLite(t)
 	p := newPlatform(t, d.st, 0)
 	log, consents, verifier, x := p.log, p.consents, p.verify, p.x
 	rig := &walletRig{st: d.st, log: log, consents: consents, clock: &walletClock{t: time.Now()}}
 	people := peopleWithPhones(t, d.st, 2)
 	rig.citizen, rig.other = people[0], people[1]
-	w := wallet.New(d.st, log, wallet.Options{Now: rig.clock.now, CodeLimit: 1000})
+	opts.Now = rig.clock.now
+	opts.CodeLimit = cmp.Or(opts.CodeLimit, 1000)
+	opts.CodeClientLimit = cmp.Or(opts.CodeClientLimit, 1000)
+	w := wallet.New(d.st, log, opts)
+	rig.wallet = w
 	_, rig.ts = mustServe(t, d.st, Options{Exchange: x, Audit: log, AuditVerifier: verifier, Consents: consents, Wallet: w,
 		Corrections: wallet.NewCorrections(d.st, wallet.CorrectionOptions{}), SMSOutbox: true})
 	return rig
@@ -186,6 +200,7 @@ func (b *browserish) askCode(iin string) (map[string]string, string) {
 	if r.status != http.StatusOK {
 		b.t.Fatalf("ask for a code: %d\n%s", r.status, r.body)
 	}
+	b.rig.wallet.Wait()
 	msgs, err := wallet.NewOutbox(b.rig.st).Messages(context.Background(), 1)
 	if err != nil || len(msgs) == 0 {
 		b.t.Fatalf("outbox: %v, %v", msgs, err)

@@ -194,6 +194,9 @@ var baseMessages = Messages{
 	"code.duplicate_id":     {"kk": "Идентификатор қайталанды", "ru": "Повторный идентификатор", "en": "Duplicate id"},
 	"code.required_missing": {"kk": "Міндетті өріс бос", "ru": "Обязательное поле пусто", "en": "Required field empty"},
 	"code.bad_json":         {"kk": "JSON нысаны емес", "ru": "Не объект JSON", "en": "Not a JSON object"},
+	"code.bad_record_id": {
+		"kk": "Идентификаторда жасырын таңба", "ru": "Скрытый символ в идентификаторе", "en": "Hidden character in id",
+	},
 
 	// Why a row went to quarantine, by its code, for readers of Kazakh and
 	// Russian: the ingest's own reason is English.
@@ -226,6 +229,11 @@ var baseMessages = Messages{
 		"kk": "міндетті өріс толтырылмаған",
 		"ru": "обязательное поле не заполнено",
 		"en": "a required field is empty",
+	},
+	"qwhy.bad_record_id": {
+		"kk": "жазба идентификаторында көрінбейтін таңба бар (NUL, BOM немесе мәтін бағытын басқаратын таңба)",
+		"ru": "в идентификаторе записи невидимый символ (NUL, BOM или управляющий направлением текста)",
+		"en": "the record id holds an invisible character (NUL, a byte-order mark or a text-direction control)",
 	},
 	"qwhy.bad_json": {
 		"kk": "жол дұрыс JSON нысаны емес",

@@ -87,7 +87,7 @@ func (s *Server) walletSendCode(w http.ResponseWriter, r *http.Request) {
 	d := s.signInData(w, r, b)
 	d.IIN = strings.Join(strings.Fields(r.PostFormValue("iin")), "")
 	d.Next = nextPath(r.PostFormValue("next"))
-	ch, err := s.opts.Wallet.SendCode(r.Context(), d.IIN, b, d.L.Lang)
+	ch, err := s.opts.Wallet.SendCode(r.Context(), d.IIN, wallet.ClientOf(r.RemoteAddr), b, d.L.Lang)
 	var bad *wallet.InputError
 	switch {
 	case errors.As(err, &bad):
@@ -188,6 +188,8 @@ func (s *Server) walletSMS(w http.ResponseWriter, r *http.Request) {
 	}
 	d := walletSMSData{walletPage: s.newWalletPage(w, r)}
 	d.Title, d.WNav = d.L.T("wallet.sms.title"), "signin"
+	// A code asked for a moment ago may still be on its way.
+	s.opts.Wallet.Wait()
 	msgs, err := wallet.NewOutbox(s.st).Messages(r.Context(), smsOutboxRows)
 	if err != nil {
 		s.errorPage(w, r, d.walletPage, err)
