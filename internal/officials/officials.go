@@ -260,6 +260,19 @@ func (d *Directory) Lookup(ctx context.Context, login string) (Official, error) 
 	return fromStore(o), nil
 }
 
+// ByID returns the official with id, as audit records name them, or
+// ErrNotFound.
+func (d *Directory) ByID(ctx context.Context, id int64) (Official, error) {
+	o, err := d.st.OfficialByID(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return Official{}, fmt.Errorf("%w: id %d", ErrNotFound, id)
+	}
+	if err != nil {
+		return Official{}, err
+	}
+	return fromStore(o), nil
+}
+
 // List returns every official, by login.
 func (d *Directory) List(ctx context.Context) ([]Official, error) {
 	all, err := d.st.Officials(ctx)

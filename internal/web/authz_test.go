@@ -117,6 +117,7 @@ func newMatrixRig(t *testing.T) *matrixRig {
 		"GET /corrections/{correction}":            {Path: "/corrections/" + rig.corr.ID, Owner: rig.holder, Marker: rig.corr.ProposedValue},
 		"POST /corrections/{correction}":           {Path: "/corrections/" + rig.corr.ID, Form: url.Values{"action": {"neither"}}, Owner: rig.holder},
 		"GET /corrections/{correction}/attachment": {Path: "/corrections/" + rig.corr.ID + "/attachment", Owner: rig.holder, Marker: "%PDF-1.4 matrix"},
+		"GET /audit":                               {Path: "/audit?subject=" + d.Person.NationalID},
 		"GET /reviews":                             {Path: "/reviews"},
 		"POST /reviews/{grant}":                    {Path: "/reviews/0", Form: url.Values{"verdict": {"neither"}}},
 		"GET /case":                                {Path: "/case"},

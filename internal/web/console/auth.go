@@ -201,6 +201,7 @@ func (s *Server) who(l view.Locale, v *visit, agencyName string) *view.Who {
 	w.Can["cows"] = p.Permits(access.ReadPerson)
 	w.Can["exchange"] = p.Permits(access.ViewAggregates)
 	w.Can["review"] = p.Permits(access.ReviewBreakGlass)
+	w.Can["audit"] = p.Permits(access.ReadAudit)
 	return w
 }
 

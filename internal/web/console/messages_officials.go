@@ -68,6 +68,19 @@ var officialsMessages = view.Messages{
 	"review.none":                {"kk": "Тексеретін ештеңе жоқ.", "ru": "Проверять нечего.", "en": "Nothing to review."},
 	"review.own":                 {"kk": "Өз қол жеткізуіңізді тексере алмайсыз.", "ru": "Нельзя проверять собственный доступ.", "en": "You cannot review your own access."},
 
+	"nav.audit":                {"kk": "Аудит", "ru": "Аудит", "en": "Audit"},
+	"audit.title":              {"kk": "Кім қарады: аудит", "ru": "Кто смотрел: аудит", "en": "Who looked: audit"},
+	"audit.lead":               {"kk": "ЖСН-ді немесе малдың сырғасын енгізіңіз: алмасу шешімдері мен қызметкерлердің қараулары, қызметкердің аты-жөнімен.", "ru": "Введите ИИН или бирку животного: решения обмена и просмотры сотрудников, с именем сотрудника.", "en": "Enter an IIN or an animal's tag: the exchange's decisions and officials' looks, with the official named."},
+	"audit.subject":            {"kk": "ЖСН немесе сырға", "ru": "ИИН или бирка", "en": "IIN or tag"},
+	"audit.who":                {"kk": "Кім", "ru": "Кто", "en": "Who"},
+	"audit.what":               {"kk": "Не", "ru": "Что", "en": "What"},
+	"audit.why":                {"kk": "Неге", "ru": "Зачем", "en": "Why"},
+	"audit.decision":           {"kk": "Шешім", "ru": "Решение", "en": "Decision"},
+	"audit.none":               {"kk": "Бұл субъект бойынша жазба жоқ.", "ru": "Записей по этому субъекту нет.", "en": "No records about this subject."},
+	"audit.kind.official-read": {"kk": "қызметкердің қарауы", "ru": "просмотр сотрудником", "en": "an official's look"},
+	"audit.kind.break-glass":   {"kk": "ерекше қол жеткізу", "ru": "экстренный доступ", "en": "break-glass"},
+	"audit.kind.system-read":   {"kk": "жүйенің оқуы", "ru": "чтение системой", "en": "a system's read"},
+
 	"quarantine.hidden": {"kk": "Карантиндегі жолдарды тек дереккөзді жүргізетін ведомство көреді.", "ru": "Строки в карантине видит только ведомство, ведущее источник.", "en": "Only the agency that keeps the source sees its quarantined rows."},
 }
 

@@ -43,6 +43,7 @@ func (s *Server) routes() {
 	act("GET /corrections/{correction}", access.DecideCorrection, s.correctionPage)
 	act("POST /corrections/{correction}", access.DecideCorrection, s.correctionForm)
 	act("GET /corrections/{correction}/attachment", access.DecideCorrection, s.correctionAttachment)
+	act("GET /audit", access.ReadAudit, s.auditPage)
 	act("GET /reviews", access.ReviewBreakGlass, s.reviewPage)
 	act("POST /reviews/{grant}", access.ReviewBreakGlass, s.reviewForm)
 	rt.HandleFunc("/", "anyone: a page saying there is no such page", s.notFoundPage)

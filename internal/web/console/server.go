@@ -36,7 +36,7 @@ var templates embed.FS
 // pageNames are the console's page templates; each is parsed together
 // with templates/layout.html, which defines the frame and the shared parts.
 var pageNames = []string{"index", "agency", "source", "entity", "cows", "exchange", "search", "worklist", "correction", "error",
-	"signin", "case", "breakglass", "review"}
+	"signin", "case", "breakglass", "review", "audit"}
 
 // Page rows shown at most, newest first. The pages are an overview; the API
 // pages through the rest.
@@ -131,6 +131,7 @@ func samples(p view.Page) map[string]any {
 		"case":       caseData{Page: p},
 		"breakglass": breakGlassData{Page: p},
 		"review":     reviewData{Page: p},
+		"audit":      auditData{Page: p},
 	}
 }
 
