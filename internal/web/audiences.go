@@ -45,6 +45,8 @@ type Options struct {
 	// SMSOutbox turns on the demo's sign-in by a code in the SMS outbox.
 	// Never set it in production.
 	SMSOutbox bool
+	// Admission bounds the exchange queries worked on at once.
+	Admission api.Admission
 }
 
 // NewAudiences builds every audience over st. Each parses and
@@ -56,7 +58,7 @@ func NewAudiences(st *store.Store, opts Options) (Audiences, error) {
 	}
 	a := Audiences{Static: static}
 	if a.API, err = api.New(st, api.Options{Version: opts.Version, MaxPushBytes: opts.MaxPushBytes,
-		Exchange: opts.Exchange, Audit: opts.Audit}); err != nil {
+		Exchange: opts.Exchange, Audit: opts.Audit, Admission: opts.Admission}); err != nil {
 		return Audiences{}, err
 	}
 	if a.Console, err = console.New(st, static, console.Options{Version: opts.Version, Exchange: opts.Exchange,
