@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/ortaq/ortaq/internal/access"
@@ -19,6 +20,7 @@ import (
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/wallet"
 	"github.com/ortaq/ortaq/internal/web"
+	"github.com/ortaq/ortaq/internal/web/api"
 )
 
 var serveCommand = command{
@@ -86,6 +88,10 @@ type serverConfig struct {
 	officialsSecretEnv string
 	// readsPerHour bounds the people one official may read in an hour.
 	readsPerHour int
+	// dbConns bounds the store's connection pool (0: the default), and
+	// admission the exchange's queries in flight and waiting.
+	dbConns   int
+	admission api.Admission
 }
 
 // serverFlags declares the flags serve and demo share.
@@ -98,6 +104,15 @@ func serverFlags(fs *flag.FlagSet) *serverConfig {
 	fs.StringVar(&c.auditOrigin, "audit-origin", defaultAuditOrigin, "the audit log's name in its signed checkpoints")
 	fs.StringVar(&c.walletAddr, "wallet-addr", "", "also serve the citizens' wallet alone on this address, the one to publish; "+
 		"the console and the API on --addr show any citizen's data and belong on the state's internal network")
+	fs.IntVar(&c.dbConns, "db-conns", 0, "connections to the database for reads (SQLite, which writes on one more) or in all (PostgreSQL); "+
+		"0: 2 a core, at least 8, for SQLite, 4 a core, at least 16, for PostgreSQL")
+	fs.IntVar(&c.admission.MaxInFlight, "exchange-in-flight", 0, "exchange queries worked on at once; beyond, they queue "+
+		"(0: "+strconv.Itoa(api.DefaultMaxInFlight)+"; -1: no bound)")
+	fs.IntVar(&c.admission.MaxQueued, "exchange-queue", 0, "exchange queries that may wait for a turn; beyond, they are refused with 503 and Retry-After "+
+		"(0: "+strconv.Itoa(api.DefaultMaxQueued)+"; -1: none waits)")
+	fs.DurationVar(&c.admission.QueueWait, "exchange-queue-wait", api.DefaultQueueWait, "longest an exchange query waits for a turn before it is refused with 503")
+	fs.DurationVar(&c.admission.RefusalDelay, "exchange-refusal-delay", api.DefaultRefusalDelay, "how long a refused exchange query is held before its 503 is sent, "+
+		"so that clients retrying without pause cannot spend the server on refusals (-1s: none)")
 	fs.StringVar(&c.opsAddr, "ops-addr", "", "serve Prometheus metrics at /metrics on this address, for the operators' monitoring only")
 	fs.StringVar(&c.oidc.Issuer, "oidc-issuer", "", "OpenID Connect issuer URL of the state identity provider; turns on wallet sign-in through it")
 	fs.StringVar(&c.oidc.ClientID, "oidc-client-id", "", "the wallet's client id at the identity provider")
@@ -209,7 +224,8 @@ func serve(ctx context.Context, st *store.Store, addr string, c serverConfig) (e
 	defer w.Wait()
 	opts := web.Options{Version: version(), Exchange: x, Audit: log, AuditVerifier: verifier, Consents: consents,
 		Wallet: w, Corrections: wallet.NewCorrections(st, wallet.CorrectionOptions{}),
-		SMSOutbox: c.smsOutbox}
+		SMSOutbox: c.smsOutbox, Admission: c.admission}
+	st.SetMaxConns(c.dbConns)
 	if c.oidc.Issuer != "" {
 		c.oidc.ClientSecret = os.Getenv(c.oidcSecretEnv)
 		if opts.OIDC, err = wallet.NewOIDC(ctx, c.oidc); err != nil {

@@ -57,7 +57,7 @@ func (s *Store) AppendConsentVersion(ctx context.Context, v ConsentVersion) erro
 		return fmt.Errorf("consent %s: %w", v.ConsentID, err)
 	}
 	d := s.dialect
-	_, err = s.db.ExecContext(ctx, d.rebind(`INSERT INTO consent_versions (`+consentColumns+`)
+	_, err = s.w.ExecContext(ctx, d.rebind(`INSERT INTO consent_versions (`+consentColumns+`)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		v.ConsentID, v.Version, v.Subject, v.Member, v.Subsystem, v.Purpose, services, fields, d.timeArg(v.ValidFrom),
 		d.timeArg(v.ValidUntil), v.Frequency, v.RetentionDays, v.Status, d.timeArg(v.ChangedAt), v.ChangedBy, v.Reason,

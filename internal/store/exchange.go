@@ -281,7 +281,7 @@ func (s *Store) PutExchangeMember(ctx context.Context, m ExchangeMember) error {
 	if err != nil {
 		return fmt.Errorf("put exchange member %s: %w", m.Code, err)
 	}
-	_, err = s.db.ExecContext(ctx, s.dialect.rebind(`
+	_, err = s.w.ExecContext(ctx, s.dialect.rebind(`
 		INSERT INTO exchange_members (code, title, rate_limit, created_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (code) DO UPDATE SET title = excluded.title, rate_limit = excluded.rate_limit`),
 		m.Code, title, m.RateLimit, s.dialect.timeArg(time.Now()))
@@ -336,7 +336,7 @@ func (s *Store) PutExchangeSubsystem(ctx context.Context, m ExchangeSubsystem) e
 	if err != nil {
 		return fmt.Errorf("put exchange subsystem %s/%s: %w", m.Member, m.Code, err)
 	}
-	_, err = s.db.ExecContext(ctx, s.dialect.rebind(`
+	_, err = s.w.ExecContext(ctx, s.dialect.rebind(`
 		INSERT INTO exchange_subsystems (member, code, title, created_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (member, code) DO UPDATE SET title = excluded.title`),
 		m.Member, m.Code, title, s.dialect.timeArg(time.Now()))
@@ -365,7 +365,7 @@ func (s *Store) PutExchangeService(ctx context.Context, v ExchangeService) error
 	if err != nil {
 		return fmt.Errorf("put exchange service %s: %w", v.Code, err)
 	}
-	_, err = s.db.ExecContext(ctx, s.dialect.rebind(`
+	_, err = s.w.ExecContext(ctx, s.dialect.rebind(`
 		INSERT INTO exchange_services (code, member, title, kind, key_attr, source, fields, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (code) DO UPDATE SET member = excluded.member, title = excluded.title, kind = excluded.kind,
@@ -389,7 +389,7 @@ func (s *Store) PutExchangePurpose(ctx context.Context, p ExchangePurpose) error
 	if err != nil {
 		return fmt.Errorf("put exchange purpose %s: %w", p.Code, err)
 	}
-	_, err = s.db.ExecContext(ctx, s.dialect.rebind(`
+	_, err = s.w.ExecContext(ctx, s.dialect.rebind(`
 		INSERT INTO exchange_purposes (code, title) VALUES (?, ?)
 		ON CONFLICT (code) DO UPDATE SET title = excluded.title`), p.Code, title)
 	if err != nil {
@@ -411,7 +411,7 @@ func (s *Store) PutLegalBasis(ctx context.Context, b LegalBasisRow) error {
 	if b.ConsentRequired {
 		consent = 1
 	}
-	_, err := s.db.ExecContext(ctx, s.dialect.rebind(`
+	_, err := s.w.ExecContext(ctx, s.dialect.rebind(`
 		INSERT INTO legal_bases (code, title, law, article, purposes, services, fields, consent_required, retention_days, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (code) DO UPDATE SET title = excluded.title, law = excluded.law, article = excluded.article,
@@ -432,7 +432,7 @@ func (s *Store) DeleteLegalBasis(ctx context.Context, code string) error {
 // PutAccessRight records the right; granting it again changes nothing.
 // The subsystem and the service must exist.
 func (s *Store) PutAccessRight(ctx context.Context, a AccessRight) error {
-	_, err := s.db.ExecContext(ctx, s.dialect.rebind(`
+	_, err := s.w.ExecContext(ctx, s.dialect.rebind(`
 		INSERT INTO access_rights (member, subsystem, service, purpose, granted_at) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (member, subsystem, service, purpose) DO NOTHING`),
 		a.Member, a.Subsystem, a.Service, a.Purpose, s.dialect.timeArg(time.Now()))
@@ -452,7 +452,7 @@ func (s *Store) DeleteAccessRight(ctx context.Context, a AccessRight) error {
 // PutClientCertificate records an issued client certificate; a serial is
 // recorded once.
 func (s *Store) PutClientCertificate(ctx context.Context, c ClientCertificate) error {
-	_, err := s.db.ExecContext(ctx, s.dialect.rebind(`
+	_, err := s.w.ExecContext(ctx, s.dialect.rebind(`
 		INSERT INTO client_certificates (serial, member, subsystem, subject, not_after, issued_at) VALUES (?, ?, ?, ?, ?, ?)`),
 		c.Serial, c.Member, c.Subsystem, c.Subject, s.dialect.timeArg(c.NotAfter), s.dialect.timeArg(c.IssuedAt))
 	if err != nil {
@@ -474,7 +474,7 @@ func (s *Store) PutAPIKey(ctx context.Context, k APIKey) error {
 	if err != nil {
 		return fmt.Errorf("record api key %s: %w", k.ID, err)
 	}
-	_, err = s.db.ExecContext(ctx, s.dialect.rebind(`
+	_, err = s.w.ExecContext(ctx, s.dialect.rebind(`
 		INSERT INTO api_keys (id, hash, member, subsystem, scopes, created_at) VALUES (?, ?, ?, ?, ?, ?)`),
 		k.ID, k.Hash, k.Member, k.Subsystem, scopes, s.dialect.timeArg(k.CreatedAt))
 	if err != nil {
@@ -492,7 +492,7 @@ func (s *Store) RevokeAPIKey(ctx context.Context, id string, at time.Time) error
 
 // deleteOne runs a statement that must change a row, else ErrNotFound.
 func (s *Store) deleteOne(ctx context.Context, what, q string, args ...any) error {
-	res, err := s.db.ExecContext(ctx, s.dialect.rebind(q), args...)
+	res, err := s.w.ExecContext(ctx, s.dialect.rebind(q), args...)
 	if err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}

@@ -78,7 +78,7 @@ func boolInt(b bool) int64 {
 func (s *Store) AddOfficial(ctx context.Context, o Official) (int64, error) {
 	d := s.dialect
 	var id int64
-	err := s.db.QueryRowContext(ctx, d.rebind(`INSERT INTO officials (login, name, agency, roles, via, password_hash,
+	err := s.w.QueryRowContext(ctx, d.rebind(`INSERT INTO officials (login, name, agency, roles, via, password_hash,
 		totp_secret, disabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (login) DO NOTHING RETURNING id`), o.Login, o.Name, o.Agency, strings.Join(o.Roles, ","), o.Via,
 		o.PasswordHash, o.TOTPSecret, boolInt(o.Disabled), d.timeArg(o.CreatedAt), d.timeArg(o.CreatedAt)).Scan(&id)
@@ -254,7 +254,7 @@ func (s *Store) OfficialSignInFailed(ctx context.Context, id int64, max int, loc
 // false, changing nothing, when a code of step or a later one was already
 // accepted: of two sign-ins racing with one code, one wins.
 func (s *Store) OfficialSignedIn(ctx context.Context, id, step int64) (bool, error) {
-	res, err := s.db.ExecContext(ctx, s.dialect.rebind(`UPDATE officials SET failures = 0, totp_last_step = ?
+	res, err := s.w.ExecContext(ctx, s.dialect.rebind(`UPDATE officials SET failures = 0, totp_last_step = ?
 		WHERE id = ? AND totp_last_step < ?`), step, id, step)
 	if err != nil {
 		return false, fmt.Errorf("official %d: sign-in: %w", id, err)
@@ -284,7 +284,7 @@ type OfficialSession struct {
 // AddOfficialSession stores a new session.
 func (s *Store) AddOfficialSession(ctx context.Context, os OfficialSession) error {
 	d := s.dialect
-	_, err := s.db.ExecContext(ctx, d.rebind(`INSERT INTO official_sessions (id_hash, official_id, csrf, created_at,
+	_, err := s.w.ExecContext(ctx, d.rebind(`INSERT INTO official_sessions (id_hash, official_id, csrf, created_at,
 		seen_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`), os.IDHash, os.OfficialID, os.CSRF, d.timeArg(os.CreatedAt),
 		d.timeArg(os.SeenAt), d.timeArg(os.ExpiresAt))
 	if err != nil {
@@ -311,7 +311,7 @@ func (s *Store) OfficialSession(ctx context.Context, idHash []byte) (OfficialSes
 
 // TouchOfficialSession records that the session was used at t.
 func (s *Store) TouchOfficialSession(ctx context.Context, idHash []byte, t time.Time) error {
-	_, err := s.db.ExecContext(ctx, s.dialect.rebind(`UPDATE official_sessions SET seen_at = ? WHERE id_hash = ?`),
+	_, err := s.w.ExecContext(ctx, s.dialect.rebind(`UPDATE official_sessions SET seen_at = ? WHERE id_hash = ?`),
 		s.dialect.timeArg(t), idHash)
 	if err != nil {
 		return fmt.Errorf("official session: %w", err)
@@ -322,7 +322,7 @@ func (s *Store) TouchOfficialSession(ctx context.Context, idHash []byte, t time.
 // SetOfficialSessionCase records the case an open session works on from t.
 // ErrNotFound when the session is unknown or ended.
 func (s *Store) SetOfficialSessionCase(ctx context.Context, idHash []byte, ref, reason string, t time.Time) error {
-	res, err := s.db.ExecContext(ctx, s.dialect.rebind(`UPDATE official_sessions SET case_ref = ?, case_reason = ?,
+	res, err := s.w.ExecContext(ctx, s.dialect.rebind(`UPDATE official_sessions SET case_ref = ?, case_reason = ?,
 		case_at = ? WHERE id_hash = ? AND ended_at IS NULL`), ref, reason, s.dialect.timeArg(t), idHash)
 	if err != nil {
 		return fmt.Errorf("official session case: %w", err)
@@ -337,7 +337,7 @@ func (s *Store) SetOfficialSessionCase(ctx context.Context, idHash []byte, ref, 
 
 // EndOfficialSession ends a session at t.
 func (s *Store) EndOfficialSession(ctx context.Context, idHash []byte, t time.Time) error {
-	_, err := s.db.ExecContext(ctx, s.dialect.rebind(`UPDATE official_sessions SET ended_at = ? WHERE id_hash = ?
+	_, err := s.w.ExecContext(ctx, s.dialect.rebind(`UPDATE official_sessions SET ended_at = ? WHERE id_hash = ?
 		AND ended_at IS NULL`), s.dialect.timeArg(t), idHash)
 	if err != nil {
 		return fmt.Errorf("official session: %w", err)
@@ -391,7 +391,7 @@ func scanBreakGlass(sc interface{ Scan(...any) error }) (BreakGlass, error) {
 func (s *Store) AddBreakGlass(ctx context.Context, g BreakGlass) (int64, error) {
 	d := s.dialect
 	var id int64
-	err := s.db.QueryRowContext(ctx, d.rebind(`INSERT INTO break_glass (official_id, subject, reason, case_ref, at, until)
+	err := s.w.QueryRowContext(ctx, d.rebind(`INSERT INTO break_glass (official_id, subject, reason, case_ref, at, until)
 		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`), g.OfficialID, g.Subject, g.Reason, g.CaseRef, d.timeArg(g.At),
 		d.timeArg(g.Until)).Scan(&id)
 	if err != nil {
@@ -461,7 +461,7 @@ func (s *Store) BreakGlassList(ctx context.Context, pendingOnly bool, limit int)
 // (of two reviews racing, one wins).
 func (s *Store) ReviewBreakGlass(ctx context.Context, id, reviewerID int64, verdict, note string, t time.Time) error {
 	d := s.dialect
-	res, err := s.db.ExecContext(ctx, d.rebind(`UPDATE break_glass SET reviewer_id = ?, verdict = ?, note = ?,
+	res, err := s.w.ExecContext(ctx, d.rebind(`UPDATE break_glass SET reviewer_id = ?, verdict = ?, note = ?,
 		reviewed_at = ? WHERE id = ? AND reviewed_at IS NULL`), reviewerID, verdict, note, d.timeArg(t), id)
 	if err != nil {
 		return fmt.Errorf("break-glass %d review: %w", id, err)

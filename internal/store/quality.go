@@ -559,7 +559,7 @@ func (s *Store) QualityConfig(ctx context.Context) (path string, definition []by
 
 // PutQualityConfig stores the quality.yaml text in force.
 func (s *Store) PutQualityConfig(ctx context.Context, path string, definition []byte) error {
-	_, err := s.db.ExecContext(ctx, s.dialect.rebind(`INSERT INTO quality_config (id, path, definition, updated_at) VALUES (1, ?, ?, ?)
+	_, err := s.w.ExecContext(ctx, s.dialect.rebind(`INSERT INTO quality_config (id, path, definition, updated_at) VALUES (1, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET path = excluded.path, definition = excluded.definition, updated_at = excluded.updated_at`),
 		path, string(definition), s.dialect.timeArg(time.Now()))
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -41,7 +42,18 @@ var (
 
 // Store is a handle on the database. It is safe for concurrent use.
 type Store struct {
-	db      *sql.DB
+	// db serves reads, and on PostgreSQL everything. Its size is bounded
+	// (see Open): an unbounded pool grows with the requests in flight, and
+	// a thousand concurrent exchange clients held 900 SQLite connections,
+	// each with its own page cache and prepared statements, while
+	// throughput fell to a fraction of what 48 clients got.
+	db *sql.DB
+	// w serves writes: transactions (begin) and single-statement writes.
+	// On SQLite it is a pool of one connection of its own, so that writers
+	// wait their turn in order, without holding a reader's connection,
+	// instead of polling SQLite's lock in the busy handler. On PostgreSQL,
+	// which locks rows, it is db.
+	w       *sql.DB
 	dialect dialect
 	// where is the DSN with any password removed, for messages.
 	where string
@@ -65,9 +77,9 @@ func (s *Store) Changes() uint64 { return s.changes.Load() }
 // call Migrate or CheckSchema next.
 func Open(ctx context.Context, dsn string) (*Store, error) {
 	var (
-		db  *sql.DB
-		d   dialect
-		err error
+		db, w *sql.DB
+		d     dialect
+		err   error
 	)
 	switch {
 	case strings.HasPrefix(dsn, "sqlite:"):
@@ -79,10 +91,15 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		if err := createPrivate(path); err != nil {
 			return nil, fmt.Errorf("open %q: %w", dsn, err)
 		}
-		db, err = sql.Open("sqlite", "file:"+path+"?"+sqlitePragmas())
+		file := "file:" + path + "?" + sqlitePragmas()
+		db, err = sql.Open("sqlite", file)
+		if err == nil {
+			w, err = sql.Open("sqlite", file)
+		}
 		d = sqliteDialect
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		db, err = sql.Open("pgx", dsn)
+		w = db
 		d = postgresDialect
 	default:
 		return nil, fmt.Errorf("open %q: unknown database; use sqlite:PATH or postgres://…", redact(dsn))
@@ -90,16 +107,17 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", redact(dsn), err)
 	}
-	// database/sql keeps only two idle connections by default, so a server
-	// answering dozens of requests at once would close and reopen
-	// connections all the time: for SQLite that re-reads the schema and
-	// the pragmas, for PostgreSQL it starts a backend. Keep as many as a
-	// busy server uses.
-	db.SetMaxIdleConns(maxIdleConns)
-	db.SetConnMaxIdleTime(5 * time.Minute)
-	s := &Store{db: db, dialect: d, where: redact(dsn)}
-	if err := db.PingContext(ctx); err != nil {
-		db.Close()
+	s := &Store{db: db, w: w, dialect: d, where: redact(dsn)}
+	s.SetMaxConns(0)
+	if w != db {
+		// One writer at a time is all SQLite allows; kept open, so that a
+		// write does not first read the schema on a new connection.
+		w.SetMaxOpenConns(1)
+		w.SetMaxIdleConns(1)
+		w.SetConnMaxIdleTime(0)
+	}
+	if err := errors.Join(db.PingContext(ctx), w.PingContext(ctx)); err != nil {
+		s.closePools()
 		return nil, fmt.Errorf("open %s: %w", s.where, err)
 	}
 	if d == sqliteDialect {
@@ -137,8 +155,37 @@ func createPrivate(path string) error {
 	return f.Close()
 }
 
-// maxIdleConns is how many connections the pool keeps open between uses.
-const maxIdleConns = 64
+// SetMaxConns bounds the connections the store opens for reads (on
+// SQLite, where one more connection writes) or in all (on PostgreSQL) to
+// n; n <= 0 restores the default, DefaultMaxConns. Callers beyond the
+// bound wait for a connection in turn. The bound must leave room for what
+// holds a connection for long: the audit writer keeps one for good.
+func (s *Store) SetMaxConns(n int) {
+	if n <= 0 {
+		n = DefaultMaxConns(s.dialect.name)
+	}
+	s.db.SetMaxOpenConns(n)
+	// database/sql keeps only two idle connections by default, so a
+	// server answering dozens of requests at once would close and reopen
+	// connections all the time: for SQLite that re-reads the schema and
+	// the pragmas, for PostgreSQL it starts a backend. Keep them all.
+	s.db.SetMaxIdleConns(n)
+	s.db.SetConnMaxIdleTime(5 * time.Minute)
+}
+
+// DefaultMaxConns is the size of a store's connection pool for dialect
+// ("sqlite" or "postgres") unless SetMaxConns says otherwise. SQLite's
+// reads run in this process and are CPU-bound, so a few connections per
+// core keep every core busy (more only add page caches and contention); a
+// PostgreSQL backend also waits on its own disk and network, so its pool
+// is larger, and stays well under the server's default max_connections
+// (100).
+func DefaultMaxConns(dialect string) int {
+	if dialect == sqliteDialect.name {
+		return max(8, 2*runtime.GOMAXPROCS(0))
+	}
+	return max(16, 4*runtime.GOMAXPROCS(0))
+}
 
 // checkpointEvery is how often the SQLite checkpointer copies the WAL
 // into the database file.
@@ -274,7 +321,15 @@ func (s *Store) Close() error {
 		s.stopCheckpoints()
 	}
 	s.closeStatements()
-	return s.db.Close()
+	return s.closePools()
+}
+
+func (s *Store) closePools() error {
+	err := s.db.Close()
+	if s.w != s.db {
+		err = errors.Join(err, s.w.Close())
+	}
+	return err
 }
 
 // Dialect names the database behind the store: "sqlite" or "postgres".

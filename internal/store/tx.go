@@ -37,9 +37,12 @@ type tx struct {
 	bad bool
 }
 
-// begin starts a transaction on a connection of its own.
+// begin starts a transaction on a connection of its own, from the writers'
+// pool: on SQLite it waits there for the one writer's connection.
+// Contract: a goroutine holding a transaction must not begin another nor
+// write through the store outside it, or it waits for itself.
 func (s *Store) begin(ctx context.Context) (*tx, error) {
-	conn, err := s.db.Conn(ctx)
+	conn, err := s.w.Conn(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -124,7 +124,7 @@ func (s *Store) CountCodeAttempt(ctx context.Context, id string) (int, error) {
 // UseSignInCode marks a code used at t. It reports false when the code was
 // already used: of two requests racing with the same code, one wins.
 func (s *Store) UseSignInCode(ctx context.Context, id string, t time.Time) (bool, error) {
-	res, err := s.db.ExecContext(ctx, s.dialect.rebind(`UPDATE wallet_codes SET used_at = ? WHERE id = ? AND used_at IS NULL`),
+	res, err := s.w.ExecContext(ctx, s.dialect.rebind(`UPDATE wallet_codes SET used_at = ? WHERE id = ? AND used_at IS NULL`),
 		s.dialect.timeArg(t), id)
 	if err != nil {
 		return false, fmt.Errorf("sign-in code: %w", err)
@@ -146,7 +146,7 @@ type SMS struct {
 
 // AddSMS puts a message in the outbox.
 func (s *Store) AddSMS(ctx context.Context, m SMS) error {
-	_, err := s.db.ExecContext(ctx, s.dialect.rebind(`INSERT INTO sms_outbox (phone, body, created_at) VALUES (?, ?, ?)`),
+	_, err := s.w.ExecContext(ctx, s.dialect.rebind(`INSERT INTO sms_outbox (phone, body, created_at) VALUES (?, ?, ?)`),
 		m.Phone, m.Body, s.dialect.timeArg(m.CreatedAt))
 	if err != nil {
 		return fmt.Errorf("sms outbox: %w", err)
@@ -191,7 +191,7 @@ type WalletSession struct {
 // AddWalletSession stores a new session.
 func (s *Store) AddWalletSession(ctx context.Context, ws WalletSession) error {
 	d := s.dialect
-	_, err := s.db.ExecContext(ctx, d.rebind(`INSERT INTO wallet_sessions (id_hash, iin, via, csrf, created_at, seen_at,
+	_, err := s.w.ExecContext(ctx, d.rebind(`INSERT INTO wallet_sessions (id_hash, iin, via, csrf, created_at, seen_at,
 		expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`), ws.IDHash, ws.IIN, ws.Via, ws.CSRF, d.timeArg(ws.CreatedAt),
 		d.timeArg(ws.SeenAt), d.timeArg(ws.ExpiresAt))
 	if err != nil {
@@ -217,7 +217,7 @@ func (s *Store) WalletSession(ctx context.Context, idHash []byte) (WalletSession
 
 // TouchWalletSession records that the session was used at t.
 func (s *Store) TouchWalletSession(ctx context.Context, idHash []byte, t time.Time) error {
-	_, err := s.db.ExecContext(ctx, s.dialect.rebind(`UPDATE wallet_sessions SET seen_at = ? WHERE id_hash = ?`),
+	_, err := s.w.ExecContext(ctx, s.dialect.rebind(`UPDATE wallet_sessions SET seen_at = ? WHERE id_hash = ?`),
 		s.dialect.timeArg(t), idHash)
 	if err != nil {
 		return fmt.Errorf("wallet session: %w", err)
@@ -227,7 +227,7 @@ func (s *Store) TouchWalletSession(ctx context.Context, idHash []byte, t time.Ti
 
 // EndWalletSession ends a session at t; an ended session signs no one in.
 func (s *Store) EndWalletSession(ctx context.Context, idHash []byte, t time.Time) error {
-	_, err := s.db.ExecContext(ctx, s.dialect.rebind(`UPDATE wallet_sessions SET ended_at = ? WHERE id_hash = ?
+	_, err := s.w.ExecContext(ctx, s.dialect.rebind(`UPDATE wallet_sessions SET ended_at = ? WHERE id_hash = ?
 		AND ended_at IS NULL`), s.dialect.timeArg(t), idHash)
 	if err != nil {
 		return fmt.Errorf("wallet session: %w", err)
@@ -252,7 +252,7 @@ func (s *Store) WalletSeen(ctx context.Context, iin string) (int64, error) {
 // never moves the mark back, so an old page posting late cannot bring
 // back accesses as new.
 func (s *Store) SetWalletSeen(ctx context.Context, iin string, idx int64) error {
-	_, err := s.db.ExecContext(ctx, s.dialect.rebind(`INSERT INTO wallet_seen (iin, audit_index) VALUES (?, ?)
+	_, err := s.w.ExecContext(ctx, s.dialect.rebind(`INSERT INTO wallet_seen (iin, audit_index) VALUES (?, ?)
 		ON CONFLICT (iin) DO UPDATE SET audit_index = excluded.audit_index
 		WHERE wallet_seen.audit_index < excluded.audit_index`), iin, idx)
 	if err != nil {

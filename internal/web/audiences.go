@@ -55,6 +55,8 @@ type Options struct {
 	// ReadsPerHour bounds the people one official may read in an hour; 0
 	// means the console's default.
 	ReadsPerHour int
+	// Admission bounds the exchange queries worked on at once.
+	Admission api.Admission
 }
 
 // NewAudiences builds every audience over st. Each parses and
@@ -66,7 +68,7 @@ func NewAudiences(st *store.Store, opts Options) (Audiences, error) {
 	}
 	a := Audiences{Static: static}
 	if a.API, err = api.New(st, api.Options{Version: opts.Version, MaxPushBytes: opts.MaxPushBytes,
-		Exchange: opts.Exchange, Audit: opts.Audit}); err != nil {
+		Exchange: opts.Exchange, Audit: opts.Audit, Admission: opts.Admission}); err != nil {
 		return Audiences{}, err
 	}
 	if a.Console, err = console.New(st, static, console.Options{Version: opts.Version, Exchange: opts.Exchange,

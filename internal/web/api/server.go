@@ -30,6 +30,8 @@ type Options struct {
 	// Audit is the log every exchange decision is written to before it is
 	// answered. The exchange needs it: without it no query is answered.
 	Audit *audit.Log
+	// Admission bounds the exchange queries worked on at once.
+	Admission Admission
 }
 
 // DefaultMaxPushBytes is the largest record push accepted unless
@@ -46,6 +48,8 @@ type Server struct {
 	metrics *metrics
 	// csrf refuses state-changing requests a browser marks as cross-site.
 	csrf *http.CrossOriginProtection
+	// admit bounds the exchange's queries in flight; nil when turned off.
+	admit *admitter
 }
 
 // New builds the API over st.
@@ -58,12 +62,13 @@ func New(st *store.Store, opts Options) (*Server, error) {
 	}
 	s := &Server{st: st, opts: opts, openapi: openapiDoc, csrf: http.NewCrossOriginProtection()}
 	s.metrics = newMetrics(opts.Audit)
+	s.admit = newAdmitter(opts.Admission, s.metrics.reg)
 	s.routes()
 	return s, nil
 }
 
 // Handler returns the API's routes behind its middleware.
-func (s *Server) Handler() http.Handler { return view.Chain(s.router.Mux) }
+func (s *Server) Handler() http.Handler { return view.Chain(s.admitExchange(s.router.Mux)) }
 
 // Routes lists the API's routes with their audience and policy.
 func (s *Server) Routes() []view.Route { return s.router.Routes() }
