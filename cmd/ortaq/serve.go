@@ -10,13 +10,16 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/ortaq/ortaq/internal/audit"
 	"github.com/ortaq/ortaq/internal/consent"
 	"github.com/ortaq/ortaq/internal/exchange"
+	"github.com/ortaq/ortaq/internal/ingest"
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/wallet"
 	"github.com/ortaq/ortaq/internal/web"
+	"github.com/ortaq/ortaq/internal/web/api"
 )
 
 var serveCommand = command{
@@ -77,6 +80,12 @@ type serverConfig struct {
 	// opsAddr, when set, serves the Prometheus metrics on a listener of
 	// their own, for the operators' monitoring.
 	opsAddr string
+	// nationalAdmin is the member code whose admin keys manage the whole
+	// registry; pushReadTimeout bounds a push's body; maxDeletionShare is
+	// the share of a source a full push may delete unconfirmed.
+	nationalAdmin    string
+	pushReadTimeout  time.Duration
+	maxDeletionShare float64
 }
 
 // serverFlags declares the flags serve and demo share.
@@ -89,6 +98,12 @@ func serverFlags(fs *flag.FlagSet) *serverConfig {
 	fs.StringVar(&c.auditOrigin, "audit-origin", defaultAuditOrigin, "the audit log's name in its signed checkpoints")
 	fs.StringVar(&c.walletAddr, "wallet-addr", "", "also serve the citizens' wallet alone on this address, the one to publish; "+
 		"the console and the API on --addr show any citizen's data and belong on the state's internal network")
+	fs.StringVar(&c.nationalAdmin, "national-admin", api.DefaultNationalAdmin,
+		"member code of the national administrator, whose admin keys may change every registry entry; other admin keys change only their own member's")
+	fs.DurationVar(&c.pushReadTimeout, "push-read-timeout", api.DefaultPushReadTimeout,
+		"the longest a record push's body may take to arrive; it is read whole before anything is stored")
+	fs.Float64Var(&c.maxDeletionShare, "max-deletion-share", ingest.DefaultMaxDeletionShare,
+		"share of a source's live records a full push may mark deleted unless confirmed with ?allow_deletions=N")
 	fs.StringVar(&c.opsAddr, "ops-addr", "", "serve Prometheus metrics at /metrics on this address, for the operators' monitoring only")
 	fs.StringVar(&c.oidc.Issuer, "oidc-issuer", "", "OpenID Connect issuer URL of the state identity provider; turns on wallet sign-in through it")
 	fs.StringVar(&c.oidc.ClientID, "oidc-client-id", "", "the wallet's client id at the identity provider")
@@ -152,7 +167,8 @@ func serve(ctx context.Context, st *store.Store, addr string, c serverConfig) (e
 	}
 	opts := web.Options{Version: version(), Exchange: x, Audit: log, AuditVerifier: verifier, Consents: consents,
 		Wallet: wallet.New(st, log, wallet.Options{}), Corrections: wallet.NewCorrections(st, wallet.CorrectionOptions{}),
-		SMSOutbox: c.smsOutbox}
+		SMSOutbox: c.smsOutbox, NationalAdmin: c.nationalAdmin, PushReadTimeout: c.pushReadTimeout,
+		MaxDeletionShare: c.maxDeletionShare}
 	if c.oidc.Issuer != "" {
 		c.oidc.ClientSecret = os.Getenv(c.oidcSecretEnv)
 		if opts.OIDC, err = wallet.NewOIDC(ctx, c.oidc); err != nil {
