@@ -324,3 +324,51 @@ func TestEntityReadsAudited(t *testing.T) {
 		}
 	})
 }
+
+// TestTricklingPushCutOff: a push body slower than the minimum rate is
+// refused with 408 once the grace has passed, storing nothing.
+func TestTricklingPushCutOff(t *testing.T) {
+	st := storetest.SQLite(t)
+	mustRegister(t, st)
+	p := newPlatform(t, st, 0)
+	srv, err := api.New(st, api.Options{Exchange: p.x, Audit: p.log, PushMinRate: 1 << 20, PushGrace: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	defer ts.Close()
+	token, _, err := p.x.CreateKey(context.Background(), "moh", "", []string{exchange.ScopeSources})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(ts.URL)
+	conn, err := net.Dial("tcp", u.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	body := cardsCSV()
+	fmt.Fprintf(conn, "POST /api/v1/sources/health_cards/records HTTP/1.1\r\nHost: %s\r\nContent-Type: text/csv\r\n"+
+		"Authorization: Bearer %s\r\nContent-Length: %d\r\n\r\n", u.Host, token, len(body))
+	go func() {
+		for i := 0; i < len(body); i++ {
+			if _, err := conn.Write([]byte{body[i]}); err != nil {
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}()
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusRequestTimeout || !strings.Contains(string(b), "too slowly") {
+		t.Fatalf("trickling push = %d %s; want 408", res.StatusCode, b)
+	}
+	if runs, err := st.Runs(context.Background(), "", 10); err != nil || len(runs) != 0 {
+		t.Fatalf("runs after a cut-off push: %v, %v", runs, err)
+	}
+}

@@ -92,6 +92,9 @@ func (s *Server) pushFailed(w http.ResponseWriter, r *http.Request, err error) {
 	)
 	switch {
 	case errors.Is(err, errSlowBody):
+		// Closing the connection keeps the server from draining the
+		// rest of a trickling body before it answers.
+		w.Header().Set("Connection", "close")
 		view.WriteProblem(w, r, http.StatusRequestTimeout, err.Error()+"; nothing was stored")
 	case errors.As(err, &held):
 		view.WriteProblem(w, r, http.StatusConflict, fmt.Sprintf(
