@@ -68,7 +68,7 @@ func TestFullExtractHeldForMassDeletion(t *testing.T) {
 			if len(hs) != i+1 || !hs[0].Pending || hs[0].Deletions != held.Deletions || hs[0].ID != held.Load {
 				t.Fatalf("%s: held loads %+v; want %d, the newest pending with %d deletions", tc.name, hs, i+1, held.Deletions)
 			}
-			f, err := st.Finding(ctx, quality.HeldFinding(hs[0]).ID)
+			f, err := st.Finding(ctx, store.HeldFinding(hs[0]).ID)
 			if err != nil {
 				t.Fatalf("%s: the held load is not on the work list: %v", tc.name, err)
 			}

@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/ortaq/ortaq/internal/progress"
-	"github.com/ortaq/ortaq/internal/quality"
 	"github.com/ortaq/ortaq/internal/source"
 	"github.com/ortaq/ortaq/internal/store"
 )
@@ -466,7 +465,7 @@ func (l *loader) missing() []string {
 func hold(ctx context.Context, st *store.Store, name string, sourceID int64, file string, rows, gone, live int, share float64) error {
 	h := store.HeldLoad{SourceID: sourceID, Source: name, File: file, HeldAt: time.Now().UTC().Truncate(time.Second),
 		Rows: rows, Deletions: gone, Live: live, MaxShare: share}
-	id, err := st.HoldLoad(ctx, h, quality.HeldFinding)
+	id, err := st.HoldLoad(ctx, h, store.HeldFinding)
 	if err != nil {
 		return fmt.Errorf("ingest %s: %w", name, err)
 	}

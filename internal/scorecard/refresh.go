@@ -125,7 +125,7 @@ func save(ctx context.Context, st *store.Store, ds *golden.Dataset, rep *quality
 		return nil, err
 	}
 	for _, h := range held {
-		found = append(found, quality.HeldFinding(h))
+		found = append(found, store.HeldFinding(h))
 	}
 	q.Scores = scoreSources(q.Results, live)
 	for _, s := range q.Scores {

@@ -2,8 +2,11 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -73,6 +76,37 @@ func (s *Store) HoldLoad(ctx context.Context, h HeldLoad, f func(HeldLoad) Findi
 	s.changes.Add(1)
 	return h.ID, nil
 }
+
+// HeldCheck names the findings of held loads. Their kind is volume: a
+// change of volume caught before it was stored.
+const HeldCheck = "held_load"
+
+// HeldFinding is the work-list item of a held load: an error for the
+// source's agency, which must confirm the deletions or send the whole
+// extract. Its id is stable for the load, so that every quality run while
+// the load is pending finds it again with its status. Its texts are the
+// message keys q.held.reason and q.held.fix of quality.Messages, whose
+// English texts are HeldReasonEN and HeldFixEN; Reason and Suggestion are
+// those, rendered.
+func HeldFinding(h HeldLoad) Finding {
+	id := strconv.FormatInt(h.ID, 10)
+	sum := sha256.Sum256([]byte(h.Source + "\x00" + HeldCheck + "\x00held:" + id))
+	pct := strconv.FormatFloat(h.MaxShare*100, 'f', -1, 64) + "%"
+	reasonArgs := []string{strconv.Itoa(h.Deletions), strconv.Itoa(h.Live), pct, strconv.Itoa(h.Rows),
+		h.HeldAt.UTC().Format("2006-01-02 15:04")}
+	fixArgs := []string{strconv.Itoa(h.Deletions)}
+	return Finding{ID: hex.EncodeToString(sum[:8]), Source: h.Source, Agency: h.Agency, Check: HeldCheck,
+		Kind: "volume", Severity: "error", Value: "held:" + id,
+		Reason:     fmt.Sprintf(HeldReasonEN, reasonArgs[0], reasonArgs[1], reasonArgs[2], reasonArgs[3], reasonArgs[4]),
+		Suggestion: fmt.Sprintf(HeldFixEN, fixArgs[0]),
+		ReasonKey:  "q.held.reason", ReasonArgs: reasonArgs, SuggestionKey: "q.held.fix", SuggestionArgs: fixArgs}
+}
+
+// English texts of a held load's finding, as quality.Messages has them.
+const (
+	HeldReasonEN = "a full extract was refused and nothing of it stored: it would have deleted %s of the %s live records (more than %s); it had %s rows (%s UTC)"
+	HeldFixEN    = "check whether the extract was cut short; send the whole extract, or confirm the %s deletions with ortaq ingest --allow-deletions or ?allow_deletions= on the push"
+)
 
 const heldColumns = `h.id, h.source_id, s.name, a.code, h.file, h.held_at, h.rows, h.deletions, h.live, h.max_share,
 	NOT EXISTS (SELECT 1 FROM ingest_runs r WHERE r.source_id = h.source_id AND r.id > h.after_run AND r.finished_at IS NOT NULL)
