@@ -72,7 +72,7 @@ func demoKey(ctx context.Context, x *exchange.Exchange, path string, right excha
 		}
 	}
 	token, _, err := x.CreateKey(ctx, right.Member, right.Subsystem,
-		[]string{exchange.ScopeExchange, exchange.ScopeAudit, exchange.ScopeAdmin})
+		[]string{exchange.ScopeExchange, exchange.ScopeAudit, exchange.ScopeAdmin, exchange.ScopeSources})
 	if err != nil {
 		return "", fmt.Errorf("demo key: %w", err)
 	}

@@ -6,7 +6,9 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -70,9 +72,20 @@ type apiSource struct {
 	Runs int    `json:"runs"`
 }
 
-func getSources(t *testing.T, base string) []apiSource {
+// getSources lists the sources with the demo's API key, which the demo
+// keeps in its data directory.
+func getSources(t *testing.T, base, dir string) []apiSource {
 	t.Helper()
-	resp, err := http.Get(base + "/api/v1/sources")
+	token, err := os.ReadFile(filepath.Join(dir, demoKeyFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequest(http.MethodGet, base+"/api/v1/sources", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(string(token)))
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +107,7 @@ func TestDemoFirstAndSecondStart(t *testing.T) {
 	args := []string{"--db", "sqlite:" + filepath.Join(dir, "ortaq.db"), "--data", dir, "--people", "600"}
 
 	base, stop := startDemo(t, args...)
-	first := getSources(t, base)
+	first := getSources(t, base, dir)
 	if len(first) < 8 {
 		t.Fatalf("demo loaded %d sources; want the 8 agency extracts", len(first))
 	}
@@ -115,7 +128,7 @@ func TestDemoFirstAndSecondStart(t *testing.T) {
 	started := time.Now()
 	base, stop = startDemo(t, args...)
 	t.Logf("second start served after %v", time.Since(started))
-	second := getSources(t, base)
+	second := getSources(t, base, dir)
 	for _, s := range second {
 		if s.Runs != 1 {
 			t.Errorf("second start ingested %s again (%d runs); want the data reused", s.Name, s.Runs)

@@ -16,12 +16,16 @@ import (
 var ingestCommand = command{
 	name:    "ingest",
 	summary: "Load the extracts named by a sources.yaml into the store; every row is stored, unchanged or quarantined.",
-	usage:   "--sources FILE [--only NAME,…] [--json]",
+	usage:   "--sources FILE [--only NAME,…] [--allow-deletions N] [--max-deletion-share F] [--json]",
 	setup: func(fs *flag.FlagSet) func(context.Context, *flag.FlagSet, io.Writer) error {
 		db := dbFlag(fs)
 		sources := fs.String("sources", "", "the sources contract (sources.yaml)")
 		only := fs.String("only", "", "comma-separated source names to load (default: all with a file)")
 		asJSON := fs.Bool("json", false, "print one JSON summary object per source instead of a table")
+		allow := fs.Int("allow-deletions", 0, "confirm up to N deletions per source: a full extract missing more than "+
+			"--max-deletion-share of a source's live records is held, storing nothing, unless it deletes at most N")
+		share := fs.Float64("max-deletion-share", ingest.DefaultMaxDeletionShare,
+			"share of a source's live records a full extract may mark deleted unconfirmed (1 turns the guard off)")
 		return func(ctx context.Context, fs *flag.FlagSet, out io.Writer) error {
 			if err := noArgs("ingest", fs); err != nil {
 				return err
@@ -47,7 +51,11 @@ var ingestCommand = command{
 				return err
 			}
 			defer st.Close()
-			sums, ingestErr := ingest.Contract(ctx, st, c, progressOut)
+			if *allow < 0 || *share < 0 {
+				return usageError{msg: "ortaq ingest: --allow-deletions and --max-deletion-share must not be negative"}
+			}
+			sums, ingestErr := ingest.ContractWith(ctx, st, c, progressOut,
+				ingest.Options{MaxDeletionShare: *share, AllowDeletions: *allow})
 			if *asJSON {
 				if err := writeJSONLines(out, sums); err != nil {
 					return err

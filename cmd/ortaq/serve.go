@@ -11,12 +11,14 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ortaq/ortaq/internal/access"
 	"github.com/ortaq/ortaq/internal/audit"
 	"github.com/ortaq/ortaq/internal/consent"
 	"github.com/ortaq/ortaq/internal/exchange"
 	"github.com/ortaq/ortaq/internal/officials"
+	"github.com/ortaq/ortaq/internal/ingest"
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/wallet"
 	"github.com/ortaq/ortaq/internal/web"
@@ -92,6 +94,12 @@ type serverConfig struct {
 	// admission the exchange's queries in flight and waiting.
 	dbConns   int
 	admission api.Admission
+	// nationalAdmin is the member code whose admin keys manage the whole
+	// registry; pushReadTimeout bounds a push's body; maxDeletionShare is
+	// the share of a source a full push may delete unconfirmed.
+	nationalAdmin    string
+	pushReadTimeout  time.Duration
+	maxDeletionShare float64
 }
 
 // serverFlags declares the flags serve and demo share.
@@ -113,6 +121,12 @@ func serverFlags(fs *flag.FlagSet) *serverConfig {
 	fs.DurationVar(&c.admission.QueueWait, "exchange-queue-wait", api.DefaultQueueWait, "longest an exchange query waits for a turn before it is refused with 503")
 	fs.DurationVar(&c.admission.RefusalDelay, "exchange-refusal-delay", api.DefaultRefusalDelay, "how long a refused exchange query is held before its 503 is sent, "+
 		"so that clients retrying without pause cannot spend the server on refusals (-1s: none)")
+	fs.StringVar(&c.nationalAdmin, "national-admin", api.DefaultNationalAdmin,
+		"member code of the national administrator, whose admin keys may change every registry entry; other admin keys change only their own member's")
+	fs.DurationVar(&c.pushReadTimeout, "push-read-timeout", api.DefaultPushReadTimeout,
+		"the longest a record push's body may take to arrive; it is read whole before anything is stored")
+	fs.Float64Var(&c.maxDeletionShare, "max-deletion-share", ingest.DefaultMaxDeletionShare,
+		"share of a source's live records a full push may mark deleted unless confirmed with ?allow_deletions=N")
 	fs.StringVar(&c.opsAddr, "ops-addr", "", "serve Prometheus metrics at /metrics on this address, for the operators' monitoring only")
 	fs.StringVar(&c.oidc.Issuer, "oidc-issuer", "", "OpenID Connect issuer URL of the state identity provider; turns on wallet sign-in through it")
 	fs.StringVar(&c.oidc.ClientID, "oidc-client-id", "", "the wallet's client id at the identity provider")
@@ -224,7 +238,8 @@ func serve(ctx context.Context, st *store.Store, addr string, c serverConfig) (e
 	defer w.Wait()
 	opts := web.Options{Version: version(), Exchange: x, Audit: log, AuditVerifier: verifier, Consents: consents,
 		Wallet: w, Corrections: wallet.NewCorrections(st, wallet.CorrectionOptions{}),
-		SMSOutbox: c.smsOutbox, Admission: c.admission}
+		SMSOutbox: c.smsOutbox, Admission: c.admission, NationalAdmin: c.nationalAdmin, PushReadTimeout: c.pushReadTimeout,
+		MaxDeletionShare: c.maxDeletionShare}
 	st.SetMaxConns(c.dbConns)
 	if c.oidc.Issuer != "" {
 		c.oidc.ClientSecret = os.Getenv(c.oidcSecretEnv)

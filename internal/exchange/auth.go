@@ -107,9 +107,8 @@ func (x *Exchange) CreateKey(ctx context.Context, member, subsystem string, scop
 	slices.Sort(scopes)
 	scopes = slices.Compact(scopes)
 	for _, s := range scopes {
-		if s != ScopeExchange && s != ScopeAudit && s != ScopeAdmin {
-			return "", "", refuse(400, CodeBadRequest, "unknown scope %q; scopes are %s, %s and %s", clip(s),
-				ScopeExchange, ScopeAudit, ScopeAdmin)
+		if !slices.Contains(Scopes, s) {
+			return "", "", refuse(400, CodeBadRequest, "unknown scope %q; scopes are %s", clip(s), strings.Join(Scopes, ", "))
 		}
 	}
 	var raw [8 + 32]byte
@@ -134,6 +133,30 @@ func (x *Exchange) CreateKey(ctx context.Context, member, subsystem string, scop
 // RevokeKey revokes an API key at once; an unknown id is refused with 404.
 func (x *Exchange) RevokeKey(ctx context.Context, id string) error {
 	return x.change(ctx, func(*registry) error { return x.st.RevokeAPIKey(ctx, id, time.Now()) })
+}
+
+// KeyMember is the member an API key (by id) was issued to, revoked or
+// not; false for an unknown id.
+func (x *Exchange) KeyMember(id string) (string, bool) {
+	e := x.reg.Load().keys[id]
+	if e == nil {
+		return "", false
+	}
+	return e.client.Member, true
+}
+
+// CertMember is the member a registered client certificate (by serial, as
+// NormalizeSerial reads it) was issued to; false for an unknown serial.
+func (x *Exchange) CertMember(serial string) (string, bool) {
+	s, ok := NormalizeSerial(serial)
+	if !ok {
+		return "", false
+	}
+	e := x.reg.Load().certs[s]
+	if e == nil {
+		return "", false
+	}
+	return e.client.Member, true
 }
 
 // RevokeCert revokes a client certificate by serial (hex, colons and case

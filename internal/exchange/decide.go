@@ -17,9 +17,19 @@ const (
 	ScopeExchange = "exchange"
 	// ScopeAudit lets a client read the audit log.
 	ScopeAudit = "audit"
-	// ScopeAdmin lets a client manage the registry.
+	// ScopeAdmin lets a client manage the registry entries of its own
+	// member, or every entry when the member is the national
+	// administrator (see the API's Options.NationalAdmin).
 	ScopeAdmin = "admin"
+	// ScopeSources lets a client push records to, and read the runs,
+	// quarantine and records of, the sources its member's agency owns
+	// (the agency code equal to the member code), and read the people its
+	// agency holds records of.
+	ScopeSources = "sources"
 )
+
+// Scopes lists every scope a credential may carry.
+var Scopes = []string{ScopeExchange, ScopeAudit, ScopeAdmin, ScopeSources}
 
 // Refusal codes, stable for clients to branch on; each comes with one HTTP
 // status (see Refusal and docs/exchange.md).
@@ -51,7 +61,8 @@ type Client struct {
 	// Auth names the credential: "cert:SERIAL" or "key:ID".
 	Auth string
 	// Scopes are what the client may do; certificates carry ScopeExchange
-	// only. Shared with the registry: must not be modified.
+	// and ScopeSources, an agency system's own work. Shared with the
+	// registry: must not be modified.
 	Scopes []string
 }
 

@@ -180,8 +180,11 @@ type keyEntry struct {
 	revoked bool
 }
 
-// certScopes is what every certificate carries; shared, never modified.
-var certScopes = []string{ScopeExchange}
+// certScopes is what every certificate carries: the work of an agency's
+// system, querying the exchange and loading its agency's sources, never
+// the audit log or the registry, which take an API key issued for them.
+// Shared, never modified.
+var certScopes = []string{ScopeExchange, ScopeSources}
 
 // build makes a snapshot from the store's rows. Rows naming missing rows
 // (possible while another process is half-way through a change) are kept

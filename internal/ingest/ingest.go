@@ -43,6 +43,56 @@ type Summary struct {
 // Failures of the reader itself (a disk or a connection) are not bad input.
 var ErrBadInput = errors.New("extract cannot be read")
 
+// DefaultMaxDeletionShare is the share of a source's live records a full
+// extract may mark deleted unless Options say otherwise: a file cut short,
+// or a header with no rows, must not wipe a register.
+const DefaultMaxDeletionShare = 0.10
+
+// Options guard a load.
+type Options struct {
+	// MaxDeletionShare is the share of the source's live records a full
+	// extract may mark deleted; beyond it the load is held (ErrHeld). 0
+	// means DefaultMaxDeletionShare; 1 or more turns the guard off.
+	MaxDeletionShare float64
+	// AllowDeletions is how many deletions the operator has confirmed: a
+	// full extract deleting at most this many is stored whatever their
+	// share.
+	AllowDeletions int
+}
+
+func (o Options) share() float64 {
+	if o.MaxDeletionShare <= 0 {
+		return DefaultMaxDeletionShare
+	}
+	return o.MaxDeletionShare
+}
+
+// ErrHeld marks a full extract held back because it would have marked
+// more than the allowed share of the source's live records deleted.
+// Nothing of it is stored; the hold is recorded (store.HeldLoads) and put
+// on the agency's work list. The HTTP API answers it with 409. The error
+// is a *HeldError.
+var ErrHeld = errors.New("full extract held")
+
+// HeldError says what a held extract would have deleted.
+type HeldError struct {
+	Source    string
+	Load      int64 // the held load's id in store.HeldLoads
+	Rows      int
+	Deletions int
+	Live      int
+	MaxShare  float64
+}
+
+func (e *HeldError) Error() string {
+	return fmt.Sprintf("ingest %s: %v: it would mark %d of %d live records deleted, more than %g%%; nothing was stored "+
+		"(confirm with --allow-deletions %d, or ?allow_deletions=%d on a push)",
+		e.Source, ErrHeld, e.Deletions, e.Live, e.MaxShare*100, e.Deletions, e.Deletions)
+}
+
+// Unwrap makes errors.Is(err, ErrHeld) hold.
+func (e *HeldError) Unwrap() error { return ErrHeld }
+
 // batchSize is how many rows travel together from the decoder to the store.
 const batchSize = 2000
 
@@ -74,6 +124,11 @@ func Register(ctx context.Context, st *store.Store, c *source.Contract) (map[str
 // others). It returns the summaries of the runs that committed and the
 // errors of those that did not.
 func Contract(ctx context.Context, st *store.Store, c *source.Contract, progressTo io.Writer) ([]Summary, error) {
+	return ContractWith(ctx, st, c, progressTo, Options{})
+}
+
+// ContractWith is Contract with opts guarding every source's load.
+func ContractWith(ctx context.Context, st *store.Store, c *source.Contract, progressTo io.Writer, opts Options) ([]Summary, error) {
 	ids, err := Register(ctx, st, c)
 	if err != nil {
 		return nil, err
@@ -87,7 +142,7 @@ func Contract(ctx context.Context, st *store.Store, c *source.Contract, progress
 		if src.File == "" {
 			continue
 		}
-		sum, err := file(ctx, st, src, ids[src.Name], func(size int64) *progress.Bar {
+		sum, err := file(ctx, st, src, ids[src.Name], opts, func(size int64) *progress.Bar {
 			return run.NextBytes("ingest "+src.Name, size)
 		})
 		if err != nil {
@@ -126,7 +181,7 @@ func countSteps(c *source.Contract, progressTo io.Writer) *progress.Steps {
 
 // File loads the source's file in its declared mode (full by default).
 func File(ctx context.Context, st *store.Store, src *source.Source, sourceID int64, progressTo io.Writer) (Summary, error) {
-	return file(ctx, st, src, sourceID, func(size int64) *progress.Bar {
+	return file(ctx, st, src, sourceID, Options{}, func(size int64) *progress.Bar {
 		if progressTo == nil {
 			return nil
 		}
@@ -136,7 +191,8 @@ func File(ctx context.Context, st *store.Store, src *source.Source, sourceID int
 
 // file is File with the bar that newBar starts for the file's size (nil
 // for none).
-func file(ctx context.Context, st *store.Store, src *source.Source, sourceID int64, newBar func(size int64) *progress.Bar) (Summary, error) {
+func file(ctx context.Context, st *store.Store, src *source.Source, sourceID int64, opts Options,
+	newBar func(size int64) *progress.Bar) (Summary, error) {
 	f, err := os.Open(src.File)
 	size := int64(0)
 	if err == nil {
@@ -156,15 +212,27 @@ func file(ctx context.Context, st *store.Store, src *source.Source, sourceID int
 	if mode == "" {
 		mode = source.ModeFull
 	}
-	return Extract(ctx, st, src, sourceID, progress.Reader(f, bar), src.File, mode)
+	return ExtractWith(ctx, st, src, sourceID, progress.Reader(f, bar), src.File, mode, opts)
 }
 
 // Extract reads one extract of src from r and stores it as one run: every row
 // is stored as a new version, found unchanged, or quarantined with its line
 // and reason. In full mode, records of the source absent from r get a new
 // version marked deleted. Extract is atomic: on any error (including a
-// cancelled ctx) the store is left as it was.
+// cancelled ctx) the store is left as it was. A full extract that would
+// mark more than DefaultMaxDeletionShare of the source's live records
+// deleted is held: see ExtractWith.
 func Extract(ctx context.Context, st *store.Store, src *source.Source, sourceID int64, r io.Reader, file, mode string) (Summary, error) {
+	return ExtractWith(ctx, st, src, sourceID, r, file, mode, Options{})
+}
+
+// ExtractWith is Extract guarded by opts: a full extract that would mark
+// more than opts' share of the source's live records deleted, and more
+// than opts.AllowDeletions of them, stores nothing; the hold is recorded
+// with a finding on the agency's work list, and the error is a
+// *HeldError (errors.Is ErrHeld).
+func ExtractWith(ctx context.Context, st *store.Store, src *source.Source, sourceID int64, r io.Reader, file, mode string,
+	opts Options) (Summary, error) {
 	sum := Summary{Source: src.Name, File: file}
 	if mode != source.ModeFull && mode != source.ModeDelta {
 		return sum, fmt.Errorf("ingest %s: unknown mode %q (want full or delta)", src.Name, mode)
@@ -186,6 +254,7 @@ func Extract(ctx context.Context, st *store.Store, src *source.Source, sourceID 
 	if l.live, err = run.PreviousLive(ctx); err != nil {
 		return sum, fmt.Errorf("ingest %s: %w", src.Name, err)
 	}
+	before := l.live
 	if mode == source.ModeFull {
 		if l.latest, err = run.Latest(ctx, nil); err != nil {
 			return sum, fmt.Errorf("ingest %s: %w", src.Name, err)
@@ -213,6 +282,10 @@ func Extract(ctx context.Context, st *store.Store, src *source.Source, sourceID 
 		return sum, in.classify(src.Name, err)
 	}
 	if mode == source.ModeFull {
+		if gone := l.missing(); len(gone) > opts.AllowDeletions && float64(len(gone)) > opts.share()*float64(before) {
+			run.Abort()
+			return sum, hold(ctx, st, src.Name, sourceID, file, l.counts.Rows, len(gone), before, opts.share())
+		}
 		if err := l.deleteMissing(ctx); err != nil {
 			return sum, fmt.Errorf("ingest %s: %w", src.Name, err)
 		}
@@ -374,9 +447,9 @@ func (l *loader) observed(t time.Time) time.Time {
 	}
 }
 
-// deleteMissing appends a deleted version for every live record of the
-// source that this full extract did not contain, in record-id order.
-func (l *loader) deleteMissing(ctx context.Context) error {
+// missing lists the live records of the source that this full extract
+// did not contain, in record-id order.
+func (l *loader) missing() []string {
 	var gone []string
 	for id, prev := range l.latest {
 		if !l.seen[id] && !prev.Deleted {
@@ -384,6 +457,27 @@ func (l *loader) deleteMissing(ctx context.Context) error {
 		}
 	}
 	sort.Strings(gone)
+	return gone
+}
+
+// hold records a held load, after its run was rolled back, and returns
+// its *HeldError.
+func hold(ctx context.Context, st *store.Store, name string, sourceID int64, file string, rows, gone, live int, share float64) error {
+	h := store.HeldLoad{SourceID: sourceID, Source: name, File: file, HeldAt: time.Now().UTC().Truncate(time.Second),
+		Rows: rows, Deletions: gone, Live: live, MaxShare: share}
+	id, err := st.HoldLoad(ctx, h, store.HeldFinding)
+	if err != nil {
+		return fmt.Errorf("ingest %s: %w", name, err)
+	}
+	slog.WarnContext(ctx, "full extract held", "source", name, "file", file, "load", id, "deletions", gone, "live", live,
+		"max_share", share)
+	return &HeldError{Source: name, Load: id, Rows: rows, Deletions: gone, Live: live, MaxShare: share}
+}
+
+// deleteMissing appends a deleted version for every live record of the
+// source that this full extract did not contain, in record-id order.
+func (l *loader) deleteMissing(ctx context.Context) error {
+	gone := l.missing()
 	l.vs = l.vs[:0]
 	for _, id := range gone {
 		l.vs = append(l.vs, store.Version{RecordID: id, Version: l.latest[id].Version + 1, Deleted: true,

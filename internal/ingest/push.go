@@ -14,6 +14,11 @@ import (
 // are read. format is "csv" or "ndjson"; mode "" means delta, since a push
 // usually carries only what changed.
 func Push(ctx context.Context, st *store.Store, name string, r io.Reader, format, mode string) (Summary, error) {
+	return PushWith(ctx, st, name, r, format, mode, Options{})
+}
+
+// PushWith is Push guarded by opts (see ExtractWith).
+func PushWith(ctx context.Context, st *store.Store, name string, r io.Reader, format, mode string, opts Options) (Summary, error) {
 	def, err := st.Source(ctx, name)
 	if err != nil {
 		return Summary{Source: name}, err
@@ -29,5 +34,5 @@ func Push(ctx context.Context, st *store.Store, name string, r io.Reader, format
 	if mode == "" {
 		mode = source.ModeDelta
 	}
-	return Extract(ctx, st, &src, def.ID, r, "api", mode)
+	return ExtractWith(ctx, st, &src, def.ID, r, "api", mode, opts)
 }

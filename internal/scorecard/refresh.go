@@ -117,6 +117,16 @@ func save(ctx context.Context, st *store.Store, ds *golden.Dataset, rep *quality
 				SuggestionKey: f.SuggestionMsg.Key, SuggestionArgs: f.SuggestionMsg.Args})
 		}
 	}
+	// A held load stays on its agency's work list until a later load of
+	// the source is stored; then this run no longer finds it, and
+	// carryOver resolves it.
+	held, err := st.PendingHeldLoads(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range held {
+		found = append(found, store.HeldFinding(h))
+	}
 	q.Scores = scoreSources(q.Results, live)
 	for _, s := range q.Scores {
 		if s.Scope == store.ScopeNation {

@@ -166,9 +166,20 @@ func (s *Store) Run(ctx context.Context, id int64) (RunInfo, error) {
 
 // Runs lists the newest runs, of one source when source is not "".
 func (s *Store) Runs(ctx context.Context, source string, limit int) ([]RunInfo, error) {
+	return s.runs(ctx, `WHERE (? = '' OR s.name = ?)`, source, limit)
+}
+
+// AgencyRuns lists the newest runs of the sources of one agency.
+func (s *Store) AgencyRuns(ctx context.Context, agency string, limit int) ([]RunInfo, error) {
+	return s.runs(ctx, `JOIN agencies a ON a.id = s.agency_id WHERE a.code = ? AND a.code = ?`, agency, limit)
+}
+
+// runs lists the newest runs that where (over ingest_runs r and sources
+// s, with two placeholders both given key) selects.
+func (s *Store) runs(ctx context.Context, where, key string, limit int) ([]RunInfo, error) {
 	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`SELECT `+runColumns+`
 		FROM ingest_runs r JOIN sources s ON s.id = r.source_id
-		WHERE (? = '' OR s.name = ?) ORDER BY r.id DESC LIMIT ?`), source, source, limit)
+		`+where+` ORDER BY r.id DESC LIMIT ?`), key, key, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list runs: %w", err)
 	}
@@ -187,6 +198,8 @@ func (s *Store) Runs(ctx context.Context, source string, limit int) ([]RunInfo, 
 // QuarantineFilter selects quarantined rows; zero fields select all.
 type QuarantineFilter struct {
 	Source string
+	// Agency keeps the rows of that agency's sources.
+	Agency string
 	RunID  int64
 	Limit  int // default 100
 	Offset int
@@ -258,9 +271,9 @@ func (s *Store) Quarantine(ctx context.Context, f QuarantineFilter) ([]Quarantin
 	}
 	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`
 		SELECT q.run_id, s.name, q.file, q.line, q.code, q.field, q.reason, q.raw
-		FROM quarantine q JOIN sources s ON s.id = q.source_id
-		WHERE (? = '' OR s.name = ?) AND (? = 0 OR q.run_id = ?)
-		ORDER BY q.run_id DESC, q.line LIMIT ? OFFSET ?`), f.Source, f.Source, f.RunID, f.RunID, f.Limit, f.Offset)
+		FROM quarantine q JOIN sources s ON s.id = q.source_id JOIN agencies a ON a.id = s.agency_id
+		WHERE (? = '' OR s.name = ?) AND (? = '' OR a.code = ?) AND (? = 0 OR q.run_id = ?)
+		ORDER BY q.run_id DESC, q.line LIMIT ? OFFSET ?`), f.Source, f.Source, f.Agency, f.Agency, f.RunID, f.RunID, f.Limit, f.Offset)
 	if err != nil {
 		return nil, fmt.Errorf("list quarantine: %w", err)
 	}

@@ -41,16 +41,21 @@ func TestHealth(t *testing.T) {
 func TestReadAPI(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		mustSeed(t, st)
-		_, ts := mustServe(t, st, Options{})
+		s, ts := mustServe(t, st, Options{})
 		doc := mustAPIDoc(t)
-		fetch := func(pattern, path string, v any) {
+		moh, mia := s.key(t, "moh"), s.key(t, "mia")
+		fetchAs := func(key []string, pattern, path string, v any) {
 			t.Helper()
-			r := get(t, ts.URL+path)
+			r := get(t, ts.URL+path, key...)
 			if r.status != http.StatusOK {
 				t.Fatalf("GET %s = %d: %s", path, r.status, r.body)
 			}
 			doc.check(t, "GET", pattern, r)
 			decodeInto(t, r, v)
+		}
+		fetch := func(pattern, path string, v any) {
+			t.Helper()
+			fetchAs(moh, pattern, path, v)
 		}
 
 		var agencies api.AgencyList
@@ -100,14 +105,15 @@ func TestReadAPI(t *testing.T) {
 			t.Errorf("one source (-want +got):\n%s", diff)
 		}
 
+		// Each agency's system lists its own sources' runs.
 		var runs api.RunList
 		fetch("/api/v1/runs", "/api/v1/runs", &runs)
-		if got := runIDs(runs); !cmp.Equal(got, []int64{addrRun, cardsRun}) {
-			t.Errorf("runs = %v; want newest first %v", got, []int64{addrRun, cardsRun})
+		if got := runIDs(runs); !cmp.Equal(got, []int64{cardsRun}) {
+			t.Errorf("moh's runs = %v; want %v", got, []int64{cardsRun})
 		}
-		fetch("/api/v1/runs", "/api/v1/runs?limit=1", &runs)
+		fetchAs(mia, "/api/v1/runs", "/api/v1/runs?limit=1", &runs)
 		if got := runIDs(runs); !cmp.Equal(got, []int64{addrRun}) {
-			t.Errorf("runs?limit=1 = %v; want [%d]", got, addrRun)
+			t.Errorf("mia's runs?limit=1 = %v; want [%d]", got, addrRun)
 		}
 		fetch("/api/v1/sources/{source}/runs", "/api/v1/sources/health_cards/runs", &runs)
 		if diff := cmp.Diff(api.RunList{Runs: []api.Run{*wantSources.Sources[1].LastRun}}, runs, ignoreRunTimes); diff != "" {
@@ -121,20 +127,23 @@ func TestReadAPI(t *testing.T) {
 		badJSON := api.Quarantined{Run: addrRun, Source: "addresses", File: "api", Line: 3, Code: "bad_json",
 			Reason: "not a JSON object", Raw: "not json at all"}
 		for _, tc := range []struct {
+			key           []string
 			pattern, path string
 			want          api.QuarantineList
 		}{
-			{"/api/v1/quarantine", "/api/v1/quarantine", api.QuarantineList{Quarantine: []api.Quarantined{badJSON, required, columns}, Limit: 100, Offset: 0}},
-			{"/api/v1/quarantine", "/api/v1/quarantine?source=health_cards", api.QuarantineList{Quarantine: []api.Quarantined{required, columns}, Limit: 100, Offset: 0}},
-			{"/api/v1/quarantine", fmt.Sprintf("/api/v1/quarantine?run=%d", addrRun), api.QuarantineList{Quarantine: []api.Quarantined{badJSON}, Limit: 100, Offset: 0}},
-			{"/api/v1/quarantine", "/api/v1/quarantine?limit=1&offset=1", api.QuarantineList{Quarantine: []api.Quarantined{required}, Limit: 1, Offset: 1}},
-			{"/api/v1/quarantine", "/api/v1/quarantine?offset=3", api.QuarantineList{Quarantine: []api.Quarantined{}, Limit: 100, Offset: 3}},
-			{"/api/v1/sources/{source}/quarantine", "/api/v1/sources/health_cards/quarantine", api.QuarantineList{Quarantine: []api.Quarantined{required, columns}, Limit: 100, Offset: 0}},
-			{"/api/v1/sources/{source}/quarantine", fmt.Sprintf("/api/v1/sources/health_cards/quarantine?run=%d", addrRun), api.QuarantineList{Quarantine: []api.Quarantined{}, Limit: 100, Offset: 0}},
-			{"/api/v1/sources/{source}/quarantine", "/api/v1/sources/addresses/quarantine?limit=5", api.QuarantineList{Quarantine: []api.Quarantined{badJSON}, Limit: 5, Offset: 0}},
+			{moh, "/api/v1/quarantine", "/api/v1/quarantine", api.QuarantineList{Quarantine: []api.Quarantined{required, columns}, Limit: 100, Offset: 0}},
+			{mia, "/api/v1/quarantine", "/api/v1/quarantine", api.QuarantineList{Quarantine: []api.Quarantined{badJSON}, Limit: 100, Offset: 0}},
+			{moh, "/api/v1/quarantine", "/api/v1/quarantine?source=health_cards", api.QuarantineList{Quarantine: []api.Quarantined{required, columns}, Limit: 100, Offset: 0}},
+			{mia, "/api/v1/quarantine", fmt.Sprintf("/api/v1/quarantine?run=%d", addrRun), api.QuarantineList{Quarantine: []api.Quarantined{badJSON}, Limit: 100, Offset: 0}},
+			{moh, "/api/v1/quarantine", fmt.Sprintf("/api/v1/quarantine?run=%d", addrRun), api.QuarantineList{Quarantine: []api.Quarantined{}, Limit: 100, Offset: 0}},
+			{moh, "/api/v1/quarantine", "/api/v1/quarantine?limit=1&offset=1", api.QuarantineList{Quarantine: []api.Quarantined{columns}, Limit: 1, Offset: 1}},
+			{moh, "/api/v1/quarantine", "/api/v1/quarantine?offset=3", api.QuarantineList{Quarantine: []api.Quarantined{}, Limit: 100, Offset: 3}},
+			{moh, "/api/v1/sources/{source}/quarantine", "/api/v1/sources/health_cards/quarantine", api.QuarantineList{Quarantine: []api.Quarantined{required, columns}, Limit: 100, Offset: 0}},
+			{moh, "/api/v1/sources/{source}/quarantine", fmt.Sprintf("/api/v1/sources/health_cards/quarantine?run=%d", addrRun), api.QuarantineList{Quarantine: []api.Quarantined{}, Limit: 100, Offset: 0}},
+			{mia, "/api/v1/sources/{source}/quarantine", "/api/v1/sources/addresses/quarantine?limit=5", api.QuarantineList{Quarantine: []api.Quarantined{badJSON}, Limit: 5, Offset: 0}},
 		} {
 			var got api.QuarantineList
-			fetch(tc.pattern, tc.path, &got)
+			fetchAs(tc.key, tc.pattern, tc.path, &got)
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("GET %s (-want +got):\n%s", tc.path, diff)
 			}
@@ -163,7 +172,7 @@ func TestReadAPI(t *testing.T) {
 			t.Errorf("C2 version = %+v; want version 1 of run %d from line 3, flagged national_id", v, cardsRun)
 		}
 		// A valid record's invalid is null, not {}.
-		r := get(t, ts.URL+"/api/v1/sources/health_cards/records/C1")
+		r := get(t, ts.URL+"/api/v1/sources/health_cards/records/C1", moh...)
 		doc.check(t, "GET", "/api/v1/sources/{source}/records/{id}", r)
 		if !strings.Contains(string(r.body), `"invalid":null`) {
 			t.Errorf("C1 history should have invalid null: %s", r.body)
@@ -182,15 +191,16 @@ func runIDs(l api.RunList) []int64 {
 // TestEmptyLists checks that an empty store answers [] rather than null.
 func TestEmptyLists(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		_, ts := mustServe(t, st, Options{})
+		s, ts := mustServe(t, st, Options{})
 		doc := mustAPIDoc(t)
+		key := s.key(t, "moh")
 		for _, tc := range []struct{ path, want string }{
 			{"/api/v1/agencies", `{"agencies":[]}`},
 			{"/api/v1/sources", `{"sources":[]}`},
 			{"/api/v1/runs", `{"runs":[]}`},
 			{"/api/v1/quarantine", `{"quarantine":[],"limit":100,"offset":0}`},
 		} {
-			r := get(t, ts.URL+tc.path)
+			r := get(t, ts.URL+tc.path, key...)
 			doc.check(t, "GET", tc.path, r)
 			if got := strings.TrimSpace(string(r.body)); got != tc.want {
 				t.Errorf("GET %s = %s; want %s", tc.path, got, tc.want)
@@ -205,8 +215,9 @@ func TestEmptyLists(t *testing.T) {
 func TestProblems(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		mustSeed(t, st)
-		_, ts := mustServe(t, st, Options{MaxPushBytes: 64})
+		s, ts := mustServe(t, st, Options{MaxPushBytes: 64})
 		doc := mustAPIDoc(t)
+		key := s.key(t, "moh")
 		push := "/api/v1/sources/health_cards/records"
 		for _, tc := range []struct {
 			name         string
@@ -242,7 +253,7 @@ func TestProblems(t *testing.T) {
 				"/api/v1/sources/{source}/records", 413, "", "64 bytes"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
-				r := do(t, tc.method, ts.URL+tc.path, tc.ctype, tc.body)
+				r := do(t, tc.method, ts.URL+tc.path, tc.ctype, tc.body, key...)
 				if r.status != tc.status {
 					t.Fatalf("%s %s = %d; want %d\n%s", tc.method, tc.path, r.status, tc.status, r.body)
 				}
@@ -273,7 +284,7 @@ func TestProblems(t *testing.T) {
 			})
 		}
 		// A compressed body is refused, not misread as a broken header.
-		r := do(t, "POST", ts.URL+push, "text/csv", "\x1f\x8b\x08", "Content-Encoding", "gzip")
+		r := do(t, "POST", ts.URL+push, "text/csv", "\x1f\x8b\x08", append([]string{"Content-Encoding", "gzip"}, key...)...)
 		if r.status != http.StatusUnsupportedMediaType || !strings.Contains(string(r.body), "gzip") {
 			t.Errorf("gzip push = %d %s; want 415 naming gzip", r.status, r.body)
 		}
@@ -285,7 +296,7 @@ func TestProblems(t *testing.T) {
 		}
 		// None of the failed pushes stored anything.
 		var runs api.RunList
-		decodeInto(t, get(t, ts.URL+"/api/v1/sources/health_cards/runs"), &runs)
+		decodeInto(t, get(t, ts.URL+"/api/v1/sources/health_cards/runs", key...), &runs)
 		if len(runs.Runs) != 1 {
 			t.Errorf("health_cards has %d runs after failed pushes; want the seed's 1", len(runs.Runs))
 		}
@@ -297,12 +308,13 @@ func TestProblems(t *testing.T) {
 func TestPush(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		mustRegister(t, st)
-		_, ts := mustServe(t, st, Options{})
+		s, ts := mustServe(t, st, Options{})
 		doc := mustAPIDoc(t)
+		keys := map[string][]string{"health_cards": s.key(t, "moh"), "addresses": s.key(t, "mia")}
 		const pushPattern = "/api/v1/sources/{source}/records"
 		push := func(src, query, ctype, body string) ingest.Summary {
 			t.Helper()
-			r := do(t, "POST", ts.URL+"/api/v1/sources/"+src+"/records"+query, ctype, body)
+			r := do(t, "POST", ts.URL+"/api/v1/sources/"+src+"/records"+query, ctype, body, keys[src]...)
 			if r.status != http.StatusOK {
 				t.Fatalf("push to %s = %d: %s", src, r.status, r.body)
 			}
@@ -322,7 +334,7 @@ func TestPush(t *testing.T) {
 		}
 		history := func(src, id string) []version {
 			t.Helper()
-			r := get(t, ts.URL+"/api/v1/sources/"+src+"/records/"+id)
+			r := get(t, ts.URL+"/api/v1/sources/"+src+"/records/"+id, keys[src]...)
 			if r.status != http.StatusOK {
 				t.Fatalf("history %s/%s = %d: %s", src, id, r.status, r.body)
 			}
@@ -358,8 +370,9 @@ func TestPush(t *testing.T) {
 			t.Errorf("C1 after delta push (-want +got):\n%s", diff)
 		}
 
-		// A full extract without C2 deletes it.
-		got = push("health_cards", "?mode=full", "text/csv", moved)
+		// A full extract without C2 deletes it, half the source: once
+		// the sender confirms the deletion.
+		got = push("health_cards", "?mode=full&allow_deletions=1", "text/csv", moved)
 		want = ingest.Summary{Source: "health_cards", File: "api", Rows: 1, Unchanged: 1, Deleted: 1, Live: 1}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("full push (-want +got):\n%s", diff)
@@ -385,16 +398,21 @@ func TestPush(t *testing.T) {
 			t.Errorf("A2 history = %+v; want the new address as version 2", a2)
 		}
 
-		// The pushes are the runs the API lists, newest first.
-		var runs api.RunList
-		decodeInto(t, get(t, ts.URL+"/api/v1/runs"), &runs)
-		var modes []string
-		for _, r := range runs.Runs {
-			modes = append(modes, r.Source+":"+r.Mode)
-		}
-		wantModes := []string{"addresses:delta", "addresses:delta", "health_cards:full", "health_cards:delta", "health_cards:delta"}
-		if diff := cmp.Diff(wantModes, modes); diff != "" {
-			t.Errorf("runs (-want +got):\n%s", diff)
+		// The pushes are the runs the API lists, newest first, each
+		// agency its own.
+		for src, wantModes := range map[string][]string{
+			"health_cards": {"health_cards:full", "health_cards:delta", "health_cards:delta"},
+			"addresses":    {"addresses:delta", "addresses:delta"},
+		} {
+			var runs api.RunList
+			decodeInto(t, get(t, ts.URL+"/api/v1/runs", keys[src]...), &runs)
+			var modes []string
+			for _, r := range runs.Runs {
+				modes = append(modes, r.Source+":"+r.Mode)
+			}
+			if diff := cmp.Diff(wantModes, modes); diff != "" {
+				t.Errorf("runs of %s's agency (-want +got):\n%s", src, diff)
+			}
 		}
 	})
 }
@@ -406,19 +424,20 @@ func TestPushTooLarge(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		mustRegister(t, st)
 		const limit = 100 << 10
-		_, ts := mustServe(t, st, Options{MaxPushBytes: limit})
+		s, ts := mustServe(t, st, Options{MaxPushBytes: limit})
+		key := s.key(t, "moh")
 		var b strings.Builder
 		b.WriteString("card_no,iin,fio,dob,clinic\n")
 		for i := 0; b.Len() <= 2*limit; i++ {
 			fmt.Fprintf(&b, "C%d,%s,Name %d,14.03.1985,Polyclinic\n", i, iinAigerim, i)
 		}
-		r := do(t, "POST", ts.URL+"/api/v1/sources/health_cards/records", "text/csv", b.String())
+		r := do(t, "POST", ts.URL+"/api/v1/sources/health_cards/records", "text/csv", b.String(), key...)
 		if r.status != http.StatusRequestEntityTooLarge {
 			t.Fatalf("push of %d bytes = %d; want 413\n%s", b.Len(), r.status, r.body)
 		}
 		mustAPIDoc(t).check(t, "POST", "/api/v1/sources/{source}/records", r)
 		var runs api.RunList
-		decodeInto(t, get(t, ts.URL+"/api/v1/runs"), &runs)
+		decodeInto(t, get(t, ts.URL+"/api/v1/runs", key...), &runs)
 		if len(runs.Runs) != 0 {
 			t.Errorf("runs after a refused push = %+v; want none", runs.Runs)
 		}
@@ -427,8 +446,8 @@ func TestPushTooLarge(t *testing.T) {
 
 // TestProblemJSONShape pins the wire form of a problem, field names included.
 func TestProblemJSONShape(t *testing.T) {
-	_, ts := mustServe(t, storetest.SQLite(t), Options{})
-	r := get(t, ts.URL+"/api/v1/runs?limit=x")
+	s, ts := mustServe(t, storetest.SQLite(t), Options{})
+	r := get(t, ts.URL+"/api/v1/runs?limit=x", s.key(t, "moh")...)
 	var got map[string]any
 	if err := json.Unmarshal(r.body, &got); err != nil {
 		t.Fatal(err)

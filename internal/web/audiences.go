@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"time"
 
 	"golang.org/x/mod/sumdb/note"
 
@@ -24,6 +25,18 @@ type Options struct {
 	Version string
 	// MaxPushBytes caps the body of a record push; 0 means api.DefaultMaxPushBytes.
 	MaxPushBytes int64
+	// PushReadTimeout bounds the time a push's body may take to arrive;
+	// 0 means api.DefaultPushReadTimeout.
+	PushReadTimeout time.Duration
+	// SpoolDir holds large pushes while they arrive; "" means the
+	// system's temporary directory.
+	SpoolDir string
+	// MaxDeletionShare is the share of a source's live records a full
+	// push may delete unconfirmed; 0 means ingest.DefaultMaxDeletionShare.
+	MaxDeletionShare float64
+	// NationalAdmin is the national administrator's member code; "" means
+	// api.DefaultNationalAdmin.
+	NationalAdmin string
 	// Exchange answers agency queries and keeps the registry; nil leaves
 	// the exchange endpoints answering 503.
 	Exchange *exchange.Exchange
@@ -68,7 +81,8 @@ func NewAudiences(st *store.Store, opts Options) (Audiences, error) {
 	}
 	a := Audiences{Static: static}
 	if a.API, err = api.New(st, api.Options{Version: opts.Version, MaxPushBytes: opts.MaxPushBytes,
-		Exchange: opts.Exchange, Audit: opts.Audit, Admission: opts.Admission}); err != nil {
+		Exchange: opts.Exchange, Audit: opts.Audit, Admission: opts.Admission, PushReadTimeout: opts.PushReadTimeout,
+		SpoolDir: opts.SpoolDir, MaxDeletionShare: opts.MaxDeletionShare, NationalAdmin: opts.NationalAdmin}); err != nil {
 		return Audiences{}, err
 	}
 	if a.Console, err = console.New(st, static, console.Options{Version: opts.Version, Exchange: opts.Exchange,

@@ -114,12 +114,13 @@ func TestConsolePages(t *testing.T) {
 func TestSearchSpellings(t *testing.T) {
 	doc := mustAPIDoc(t)
 	demoEach(t, func(t *testing.T, d *demo) {
-		_, ts := mustServe(t, d.st, Options{})
+		s, ts := mustServe(t, d.st, Options{})
 		id := d.Person.EntityID
+		key := s.key(t, holderOf(t, d.st, id))
 		for _, q := range d.Spellings {
 			page := mustPage(t, ts.URL+"/search?lang=en&q="+url.QueryEscape(q), http.StatusOK)
 			mustContain(t, page, `href="/entities/`+id+`"`, "<title>Search: "+q+" · ortaq</title>")
-			r := get(t, ts.URL+"/api/v1/search?q="+url.QueryEscape(q)+"&limit=200")
+			r := get(t, ts.URL+"/api/v1/search?q="+url.QueryEscape(q)+"&limit=200", key...)
 			doc.check(t, "GET", "/api/v1/search", r)
 			var res api.SearchResult
 			decodeInto(t, r, &res)
@@ -135,7 +136,7 @@ func TestSearchSpellings(t *testing.T) {
 				t.Errorf("search %q = %d to %q; want 302 to /entities/%s", q, r.status, r.header.Get("Location"), id)
 			}
 		}
-		r := get(t, ts.URL+"/api/v1/search?q="+iin)
+		r := get(t, ts.URL+"/api/v1/search?q="+iin, key...)
 		var res api.SearchResult
 		decodeInto(t, r, &res)
 		if res.By != "national_id" || len(res.Results) != 1 || res.Results[0].EntityID != id {
@@ -153,7 +154,7 @@ func TestSearchSpellings(t *testing.T) {
 		mustNotContain(t, mustPage(t, ts.URL+"/search?lang=en", http.StatusOK), "too short", "Nothing found")
 		mustContain(t, mustPage(t, ts.URL+"/search?lang=en&q=Qwxzzy", http.StatusOK), "Nothing found for “Qwxzzy”.")
 		for _, q := range []string{"", "a", "%20"} {
-			r := get(t, ts.URL+"/api/v1/search?q="+q)
+			r := get(t, ts.URL+"/api/v1/search?q="+q, key...)
 			if r.status != http.StatusBadRequest {
 				t.Errorf("API search q=%q = %d; want 400", q, r.status)
 			}

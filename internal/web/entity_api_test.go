@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/ortaq/ortaq/internal/exchange"
 	"github.com/ortaq/ortaq/internal/scorecard"
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/store/storetest"
@@ -47,7 +48,8 @@ func TestMergedEntityRedirects(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, ts := mustServe(t, st, Options{})
+		s, ts := mustServe(t, st, Options{})
+		mia := s.key(t, "mia") // holds A1, the survivor's record
 		r := noRedirect(t, http.MethodGet, ts.URL+"/entities/"+from+"?lang=ru", nil)
 		if r.status != http.StatusFound || r.header.Get("Location") != "/entities/"+into+"?lang=ru" {
 			t.Fatalf("merged entity = %d to %q; want 302 to /entities/%s?lang=ru", r.status, r.header.Get("Location"), into)
@@ -57,14 +59,14 @@ func TestMergedEntityRedirects(t *testing.T) {
 		mustContain(t, page, l.Label("action.", "merge"), l.T("lineage.into"), `href="/entities/`+from+`"`, "same IIN", "99,70\u00a0%")
 
 		doc := mustAPIDoc(t)
-		r = get(t, ts.URL+"/api/v1/entities/"+from)
+		r = get(t, ts.URL+"/api/v1/entities/"+from, mia...)
 		doc.check(t, "GET", "/api/v1/entities/{entity}", r)
 		var e api.Entity
 		decodeInto(t, r, &e)
 		if e.EntityID != into || e.RequestedID != from || len(e.Records) != 1 || e.Records[0].RecordID != "A1" {
 			t.Errorf("API merged entity = %+v", e)
 		}
-		r = get(t, ts.URL+"/api/v1/entities/P000000999")
+		r = get(t, ts.URL+"/api/v1/entities/P000000999", mia...)
 		if r.status != http.StatusNotFound {
 			t.Errorf("unknown entity = %d", r.status)
 		}
@@ -77,10 +79,10 @@ func TestMergedEntityRedirects(t *testing.T) {
 func TestConsoleAPI(t *testing.T) {
 	doc := mustAPIDoc(t)
 	demoEach(t, func(t *testing.T, d *demo) {
-		_, ts := mustServe(t, d.st, Options{})
+		s, ts := mustServe(t, d.st, Options{})
 		ctx := context.Background()
 
-		r := get(t, ts.URL+"/api/v1/entities/"+d.Person.EntityID)
+		r := get(t, ts.URL+"/api/v1/entities/"+d.Person.EntityID, s.key(t, holderOf(t, d.st, d.Person.EntityID))...)
 		doc.check(t, "GET", "/api/v1/entities/{entity}", r)
 		var e api.Entity
 		decodeInto(t, r, &e)
@@ -92,7 +94,7 @@ func TestConsoleAPI(t *testing.T) {
 			t.Errorf("entity: id %s, %d records (want %d), %d golden values", e.EntityID, len(e.Records), d.Person.Members, len(g.Values))
 		}
 
-		r = get(t, ts.URL+"/api/v1/quality")
+		r = get(t, ts.URL+"/api/v1/quality", s.key(t, "edu", exchange.ScopeExchange)...)
 		doc.check(t, "GET", "/api/v1/quality", r)
 		var q api.Quality
 		decodeInto(t, r, &q)
@@ -104,7 +106,8 @@ func TestConsoleAPI(t *testing.T) {
 			t.Fatalf("quality = run %+v, %d checks, %d scores", q.Run, len(q.Checks), len(q.Scores))
 		}
 
-		r = get(t, ts.URL+"/api/v1/findings?source=livestock&limit=7&offset=3")
+		moa := s.key(t, "moa") // livestock's agency
+		r = get(t, ts.URL+"/api/v1/findings?source=livestock&limit=7&offset=3", moa...)
 		doc.check(t, "GET", "/api/v1/findings", r)
 		var fl api.FindingList
 		decodeInto(t, r, &fl)
@@ -120,13 +123,14 @@ func TestConsoleAPI(t *testing.T) {
 				t.Errorf("finding %d = %s; want %s", i, fl.Findings[i].ID, want[i].ID)
 			}
 		}
-		r = get(t, ts.URL+"/api/v1/findings?entity="+d.Finding.EntityID)
+		r = get(t, ts.URL+"/api/v1/findings?entity="+d.Finding.EntityID, s.key(t, d.Finding.Agency)...)
 		decodeInto(t, r, &fl)
 		if fl.Total == 0 || fl.Findings[0].EntityID != d.Finding.EntityID {
 			t.Errorf("findings of %s: %+v", d.Finding.EntityID, fl)
 		}
-		for q, status := range map[string]int{"status=bogus": 400, "source=nope": 404, "limit=0": 400, "offset=-1": 400} {
-			r := get(t, ts.URL+"/api/v1/findings?"+q)
+		for q, status := range map[string]int{"status=bogus": 400, "source=nope": 404, "limit=0": 400, "offset=-1": 400,
+			"source=health_cards": 403, "agency=moh": 403} {
+			r := get(t, ts.URL+"/api/v1/findings?"+q, moa...)
 			if r.status != status {
 				t.Errorf("findings?%s = %d; want %d", q, r.status, status)
 			}
@@ -134,10 +138,31 @@ func TestConsoleAPI(t *testing.T) {
 		}
 	})
 	// Before the first quality run the answer is empty, not an error.
-	_, ts := mustServe(t, storetest.SQLite(t), Options{})
-	r := get(t, ts.URL+"/api/v1/quality")
+	s, ts := mustServe(t, storetest.SQLite(t), Options{})
+	r := get(t, ts.URL+"/api/v1/quality", s.key(t, "moh")...)
 	doc.check(t, "GET", "/api/v1/quality", r)
 	if string(r.body) != `{"run":null,"checks":[],"scores":[],"alerts":[]}`+"\n" {
 		t.Errorf("empty quality = %s", r.body)
 	}
+}
+
+// holderOf is the agency of one of an entity's records.
+func holderOf(t *testing.T, st *store.Store, entityID string) string {
+	t.Helper()
+	ctx := context.Background()
+	recs, err := st.EntityRecords(ctx, []string{entityID})
+	if err != nil || len(recs) == 0 {
+		t.Fatalf("records of %s: %d, %v", entityID, len(recs), err)
+	}
+	srcs, err := st.Sources(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, src := range srcs {
+		if src.ID == recs[0].SourceID {
+			return src.AgencyCode
+		}
+	}
+	t.Fatalf("no source %d", recs[0].SourceID)
+	return ""
 }

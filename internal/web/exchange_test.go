@@ -72,7 +72,9 @@ func newExchangeRig(t *testing.T, d *demo) *exchangeRig {
 	if rig.right, rig.basis, ok = x.ExampleRight(); !ok {
 		t.Fatal("the seeded registry has no consent-free right on a golden-record person service")
 	}
-	opts := Options{Version: "test", Exchange: x, Audit: log}
+	// The rig's admin key is the national administrator's, which changes
+	// purposes and legal bases; TestAdminKeyOwnMemberOnly tests the rest.
+	opts := Options{Version: "test", Exchange: x, Audit: log, NationalAdmin: rig.right.Member}
 	sess := withOfficials(t, d.st, &opts)
 	rig.srv, err = newTestServer(d.st, opts)
 	if err != nil {
@@ -295,6 +297,14 @@ func TestExchangeDecisions(t *testing.T) {
 				if s, err := strconv.Atoi(res.header.Get("Retry-After")); err != nil || s < 1 {
 					t.Errorf("%s: Retry-After %q; want whole seconds", tc.name, res.header.Get("Retry-After"))
 				}
+			}
+			// A caller without a valid credential is accountable to no
+			// one: refused before the audit log, it leaves no record.
+			if tc.status == http.StatusUnauthorized {
+				if res.header.Get(api.HeaderAuditIndex) != "" || body.AuditIndex != nil {
+					t.Errorf("%s: an unauthenticated request was audited: %s", tc.name, res.body)
+				}
+				continue
 			}
 			idx, err := strconv.ParseUint(res.header.Get(api.HeaderAuditIndex), 10, 64)
 			if err != nil || body.AuditIndex == nil || *body.AuditIndex != idx {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -133,6 +134,8 @@ type testServer struct {
 	aud Audiences
 	// officials signs the test's officials in.
 	officials *officials.Directory
+	// x is the exchange whose credentials the API accepts.
+	x *exchange.Exchange
 }
 
 func newTestServer(st *store.Store, opts Options) (*testServer, error) {
@@ -140,7 +143,32 @@ func newTestServer(st *store.Store, opts Options) (*testServer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &testServer{st: st, aud: aud}, nil
+	return &testServer{st: st, aud: aud, x: opts.Exchange}, nil
+}
+
+// key makes an API key of member (member-wide) with scopes, default
+// sources, and returns the Authorization header to send it in, as the
+// header pairs do and get take. The member is created when missing:
+// testContract's mia is no member of the demo registry.
+func (s *testServer) key(tb testing.TB, member string, scopes ...string) []string {
+	tb.Helper()
+	if s.x == nil {
+		tb.Fatal("key: the server has no exchange")
+	}
+	ctx := context.Background()
+	if !slices.ContainsFunc(s.x.Members(), func(m exchange.Member) bool { return m.Code == member }) {
+		if err := s.x.PutMember(ctx, exchange.Member{Code: member}); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	if len(scopes) == 0 {
+		scopes = []string{exchange.ScopeSources}
+	}
+	token, _, err := s.x.CreateKey(ctx, member, "", scopes)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return []string{"Authorization", "Bearer " + token}
 }
 
 // Handler is the internal listener's handler.
@@ -160,11 +188,21 @@ func (s *testServer) Serve(ctx context.Context, addr string) error {
 	return Serve(ctx, s.st, addr, nil, Internal(s.aud))
 }
 
-// mustServe starts the server over st on a real listener.
+// mustServe starts the server over st on a real listener. Without an
+// exchange in opts it builds the platform serve wires (the demo registry
+// and an audit log), since every API route but a few public ones needs a
+// system credential: take one with testServer.key.
 func mustServe(tb testing.TB, st *store.Store, opts Options) (*testServer, *httptest.Server) {
 	tb.Helper()
 	if opts.Version == "" {
 		opts.Version = "test"
+	}
+	if opts.Exchange == nil {
+		p := newPlatform(tb, st, 0)
+		opts.Exchange, opts.Audit, opts.AuditVerifier = p.x, p.log, p.verify
+		if opts.Consents == nil {
+			opts.Consents = p.consents
+		}
 	}
 	cookie := withOfficials(tb, st, &opts)
 	s, err := newTestServer(st, opts)
@@ -279,7 +317,7 @@ type platform struct {
 
 // newPlatform builds a platform over st; the log signs a checkpoint every
 // checkpointEvery (0: the log's default).
-func newPlatform(t *testing.T, st *store.Store, checkpointEvery time.Duration) *platform {
+func newPlatform(t testing.TB, st *store.Store, checkpointEvery time.Duration) *platform {
 	t.Helper()
 	ctx := context.Background()
 	signer, verifier, err := audit.LoadOrCreateKey(filepath.Join(t.TempDir(), "audit.key"), testOrigin)

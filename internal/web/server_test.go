@@ -159,9 +159,9 @@ func TestSecurityHeaders(t *testing.T) {
 func TestRequestLog(t *testing.T) {
 	logs := withLog(t)
 	_, ts := mustServe(t, storetest.SQLite(t), Options{})
-	get(t, ts.URL+"/api/v1/sources/nope")
+	get(t, ts.URL+"/api/v1/nope")
 	out := logs.String()
-	for _, want := range []string{"level=DEBUG", "msg=http", "method=GET", "path=/api/v1/sources/nope", "status=404"} {
+	for _, want := range []string{"level=DEBUG", "msg=http", "method=GET", "path=/api/v1/nope", "status=404"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("request log lacks %q:\n%s", want, out)
 		}

@@ -14,12 +14,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ortaq/ortaq/internal/exchange"
 	"github.com/ortaq/ortaq/internal/golden"
 	"github.com/ortaq/ortaq/internal/resolve"
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/store/storetest"
 	"github.com/ortaq/ortaq/internal/wallet"
-	"github.com/ortaq/ortaq/internal/web/api"
 	"github.com/ortaq/ortaq/internal/web/view"
 )
 
@@ -125,53 +125,39 @@ func TestBulkDecisionForm(t *testing.T) {
 	})
 }
 
-// TestBulkDecisionAPI decides a filtered set through the JSON API, and
-// proves every refused request changes nothing.
-func TestBulkDecisionAPI(t *testing.T) {
+// TestFindingDecisionsRefusedForSystems proves that no system decides
+// findings through the API, not even the owning agency's with every
+// scope: decisions are signed-in officials', in the console. Before, any
+// caller of the internal listener marked findings fixed under a typed-in
+// name.
+func TestFindingDecisionsRefusedForSystems(t *testing.T) {
 	doc := mustAPIDoc(t)
 	demoEach(t, func(t *testing.T, d *demo) {
-		_, ts := mustServe(t, d.st, Options{})
-		const pattern = "/api/v1/findings"
+		s, ts := mustServe(t, d.st, Options{})
 		f := d.Finding
 		was := snapshotFindings(t, d.st, store.FindingFilter{Source: f.Source, Check: f.Check, EntityID: f.EntityID})
-		target := ts.URL + pattern
+		owner := s.key(t, f.Agency, exchange.ScopeSources, exchange.ScopeAdmin, exchange.ScopeExchange)
 		filter := `{"source":"` + f.Source + `","check":"` + f.Check + `","entity":"` + f.EntityID + `"}`
-		for name, tc := range map[string]struct {
-			ctype, body string
-			header      []string
-			status      int
+		for _, tc := range []struct {
+			name, pattern, path, body string
+			header                    []string
+			status                    int
 		}{
-			"cross-site":     {"application/json", `{"filter":` + filter + `,"status":"fixed","reason":"r","officer":"o"}`, []string{"Sec-Fetch-Site", "cross-site"}, http.StatusForbidden},
-			"form body":      {"application/x-www-form-urlencoded", `status=fixed`, nil, http.StatusUnsupportedMediaType},
-			"no reason":      {"application/json", `{"filter":` + filter + `,"status":"fixed","reason":" ","officer":"o"}`, nil, http.StatusBadRequest},
-			"no officer":     {"application/json", `{"filter":` + filter + `,"status":"fixed","reason":"r"}`, nil, http.StatusBadRequest},
-			"reopen":         {"application/json", `{"filter":` + filter + `,"status":"open","reason":"r","officer":"o"}`, nil, http.StatusBadRequest},
-			"unknown field":  {"application/json", `{"filter":` + filter + `,"status":"fixed","reason":"r","officer":"o","all":true}`, nil, http.StatusBadRequest},
-			"unknown source": {"application/json", `{"filter":{"source":"nope"},"status":"fixed","reason":"r","officer":"o"}`, nil, http.StatusNotFound},
+			{"bulk, no key", "/api/v1/findings", "/api/v1/findings", `{"filter":` + filter + `,"status":"fixed","reason":"r","officer":"o"}`, nil, http.StatusUnauthorized},
+			{"bulk, owner's key", "/api/v1/findings", "/api/v1/findings", `{"filter":` + filter + `,"status":"fixed","reason":"r","officer":"o"}`, owner, http.StatusForbidden},
+			{"one, no key", "/api/v1/findings/{finding}", "/api/v1/findings/" + f.ID, `{"status":"fixed"}`, nil, http.StatusUnauthorized},
+			{"one, owner's key", "/api/v1/findings/{finding}", "/api/v1/findings/" + f.ID, `{"status":"fixed"}`, owner, http.StatusForbidden},
 		} {
-			r := do(t, http.MethodPost, target, tc.ctype, tc.body, tc.header...)
+			r := do(t, http.MethodPost, ts.URL+tc.path, "application/json", tc.body, tc.header...)
 			if r.status != tc.status {
-				t.Errorf("%s: %d; want %d (%s)", name, r.status, tc.status, r.body)
+				t.Errorf("%s: %d; want %d (%s)", tc.name, r.status, tc.status, r.body)
 				continue
 			}
-			doc.check(t, "POST", pattern, r)
-			mustUnchanged(t, d.st, was, name)
-		}
-		r := do(t, http.MethodPost, target, "application/json",
-			`{"filter":`+filter+`,"status":"not_defect","reason":"the check is wrong here","officer":"B. Officer"}`)
-		if r.status != http.StatusOK {
-			t.Fatalf("POST = %d %s", r.status, r.body)
-		}
-		doc.check(t, "POST", pattern, r)
-		var got api.BulkDecisionResult
-		decodeInto(t, r, &got)
-		if got.Changed != len(was) {
-			t.Errorf("changed %d; want %d", got.Changed, len(was))
-		}
-		for _, x := range was {
-			if st, note := mustStatus(t, d.st, x.ID); st != store.FindingNotDefect || note != "the check is wrong here" {
-				t.Errorf("finding %s: %s %q", x.ID, st, note)
+			if tc.status == http.StatusForbidden && !strings.Contains(string(r.body), "signed-in officials") {
+				t.Errorf("%s: %s; want the problem to send the decision to the console", tc.name, r.body)
 			}
+			doc.check(t, "POST", tc.pattern, r)
+			mustUnchanged(t, d.st, was, tc.name)
 		}
 	})
 }

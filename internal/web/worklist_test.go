@@ -14,7 +14,6 @@ import (
 	"testing"
 
 	"github.com/ortaq/ortaq/internal/store"
-	"github.com/ortaq/ortaq/internal/web/api"
 	"github.com/ortaq/ortaq/internal/web/console"
 	"github.com/ortaq/ortaq/internal/web/view"
 )
@@ -142,50 +141,6 @@ func TestFindingStatusForm(t *testing.T) {
 			if loc := r.header.Get("Location"); r.status != http.StatusSeeOther || !strings.HasPrefix(loc, "/worklist#") {
 				t.Errorf("back %q: %d to %q; want the work list", evil, r.status, loc)
 			}
-		}
-	})
-}
-
-// TestFindingStatusAPI changes a finding through the JSON API.
-func TestFindingStatusAPI(t *testing.T) {
-	doc := mustAPIDoc(t)
-	demoEach(t, func(t *testing.T, d *demo) {
-		_, ts := mustServe(t, d.st, Options{})
-		f := d.Finding
-		restoreFinding(t, d.st, f)
-		const pattern = "/api/v1/findings/{finding}"
-		target := ts.URL + "/api/v1/findings/" + f.ID
-		r := do(t, http.MethodPost, target, "application/json", `{"status":"not_defect","note":"the check is wrong here"}`)
-		if r.status != http.StatusOK {
-			t.Fatalf("POST = %d %s", r.status, r.body)
-		}
-		doc.check(t, "POST", pattern, r)
-		var got api.Finding
-		decodeInto(t, r, &got)
-		if got.Status != store.FindingNotDefect || got.Note != "the check is wrong here" || got.ID != f.ID {
-			t.Errorf("answer = %+v", got)
-		}
-		for name, tc := range map[string]struct {
-			id, ctype, body string
-			header          []string
-			status          int
-		}{
-			"cross-site":    {f.ID, "application/json", `{"status":"open"}`, []string{"Sec-Fetch-Site", "cross-site"}, http.StatusForbidden},
-			"form body":     {f.ID, "application/x-www-form-urlencoded", `status=open`, nil, http.StatusUnsupportedMediaType},
-			"bad status":    {f.ID, "application/json", `{"status":"resolved"}`, nil, http.StatusBadRequest},
-			"unknown field": {f.ID, "application/json", `{"status":"open","by":"me"}`, nil, http.StatusBadRequest},
-			"two values":    {f.ID, "application/json", `{"status":"open"} {}`, nil, http.StatusBadRequest},
-			"unknown":       {"nope", "application/json", `{"status":"open"}`, nil, http.StatusNotFound},
-		} {
-			r := do(t, http.MethodPost, ts.URL+"/api/v1/findings/"+tc.id, tc.ctype, tc.body, tc.header...)
-			if r.status != tc.status {
-				t.Errorf("%s: %d; want %d (%s)", name, r.status, tc.status, r.body)
-				continue
-			}
-			doc.check(t, "POST", pattern, r)
-		}
-		if st, _ := mustStatus(t, d.st, f.ID); st != store.FindingNotDefect {
-			t.Errorf("a refused request changed the status to %s", st)
 		}
 	})
 }

@@ -55,8 +55,14 @@ func (w *problemWriter) Write(p []byte) (int, error) {
 // auditor lets through credentials with the audit scope: audit records
 // name citizens. It answers the refusal itself and reports false.
 func (s *Server) auditor(w http.ResponseWriter, r *http.Request) bool {
-	if _, err := s.authorize(r, exchange.ScopeAudit); err != nil {
-		writeRefusal(w, r, err, nil)
+	c, err := s.authenticate(r)
+	if err != nil {
+		s.refuseUnauthenticated(w, r, err)
+		return false
+	}
+	if !c.Can(exchange.ScopeAudit) {
+		s.metrics.refused.WithLabelValues("forbidden").Inc()
+		writeRefusal(w, r, missingScope(exchange.ScopeAudit), nil)
 		return false
 	}
 	if s.opts.Audit == nil {

@@ -59,7 +59,12 @@ type BatchAnswer struct {
 // decided, fetched, audited and only then answered.
 func (s *Server) exchangeQuery(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	req, grant, err := s.decide(r, []string{r.PathValue("key")})
+	c, err := s.authenticate(r)
+	if err != nil {
+		s.refuseUnauthenticated(w, r, err)
+		return
+	}
+	req, grant, err := s.decide(r, c, []string{r.PathValue("key")})
 	var data map[string]any
 	if err == nil {
 		data, err = s.opts.Exchange.Fetch(r.Context(), grant, req.Keys[0])
@@ -84,8 +89,13 @@ func (s *Server) exchangeQuery(w http.ResponseWriter, r *http.Request) {
 // one decision for the request, one fetch and one audit record per key.
 func (s *Server) exchangeBatch(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
+	c, err := s.authenticate(r)
+	if err != nil {
+		s.refuseUnauthenticated(w, r, err)
+		return
+	}
 	keys, berr := batchKeys(w, r)
-	req, grant, err := s.decide(r, keys)
+	req, grant, err := s.decide(r, c, keys)
 	if berr != nil {
 		err = berr
 	}
@@ -160,10 +170,10 @@ func batchKeys(w http.ResponseWriter, r *http.Request) ([]string, error) {
 	return body.Keys, nil
 }
 
-// decide authenticates the caller and asks the exchange whether the
-// request may be answered. The request is returned even when refused, for
-// the audit record.
-func (s *Server) decide(r *http.Request, keys []string) (exchange.Request, exchange.Grant, error) {
+// decide asks the exchange whether the authenticated caller c's request
+// may be answered. The request is returned even when refused, for the
+// audit record: c is accountable for what it asked.
+func (s *Server) decide(r *http.Request, c exchange.Client, keys []string) (exchange.Request, exchange.Grant, error) {
 	h := r.Header
 	req := exchange.Request{ClientID: h.Get(HeaderClient), Service: r.PathValue("service"), Keys: keys,
 		Purpose: h.Get(HeaderPurpose), LegalBasis: h.Get(HeaderLegalBasis), User: h.Get(HeaderUser),
@@ -175,10 +185,9 @@ func (s *Server) decide(r *http.Request, keys []string) (exchange.Request, excha
 			}
 		}
 	}
-	c, err := s.authorize(r, exchange.ScopeExchange)
 	req.Client = c
-	if err != nil {
-		return req, exchange.Grant{}, err
+	if !c.Can(exchange.ScopeExchange) {
+		return req, exchange.Grant{}, missingScope(exchange.ScopeExchange)
 	}
 	g, err := s.opts.Exchange.Decide(r.Context(), req)
 	return req, g, err

@@ -50,20 +50,6 @@ func (s *Server) authenticate(r *http.Request) (exchange.Client, error) {
 	return exchange.Client{}, &exchange.Refusal{Status: http.StatusUnauthorized, Code: "unauthenticated", Detail: detail}
 }
 
-// authorize authenticates the caller and checks that its credential
-// carries scope; the error is an *exchange.Refusal.
-func (s *Server) authorize(r *http.Request, scope string) (exchange.Client, error) {
-	c, err := s.authenticate(r)
-	if err != nil {
-		return c, err
-	}
-	if !c.Can(scope) {
-		return c, &exchange.Refusal{Status: http.StatusForbidden, Code: "missing_scope",
-			Detail: "this credential lacks the " + strconv.Quote(scope) + " scope"}
-	}
-	return c, nil
-}
-
 // writeRefusal answers with the problem document for err: a refusal keeps
 // its status and code (with Retry-After on 429 and a Bearer challenge on
 // 401); anything else goes through view.WriteError.

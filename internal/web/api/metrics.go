@@ -20,6 +20,11 @@ type metrics struct {
 	reg      *prometheus.Registry
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
+	// refused counts requests refused before any handler ran, by reason:
+	// unauthenticated (no valid credential), throttled (no valid
+	// credential, over the address's allowance) or forbidden (a valid
+	// credential without the route's scope).
+	refused *prometheus.CounterVec
 }
 
 // Label values that stand in for what a refused request could not name,
@@ -41,8 +46,15 @@ func newMetrics(log *audit.Log) *metrics {
 			Help:    "Time from receiving an exchange query to its audit record being durable, by service and decision.",
 			Buckets: []float64{.0005, .001, .002, .005, .01, .02, .05, .1, .25, .5, 1, 2.5},
 		}, []string{"service", "decision"}),
+		refused: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "ortaq_api_refused_total",
+			Help: "API requests refused for their credential, by reason: unauthenticated, throttled or forbidden.",
+		}, []string{"reason"}),
 	}
-	m.reg.MustRegister(m.requests, m.latency,
+	for _, reason := range []string{"unauthenticated", "throttled", "forbidden"} {
+		m.refused.WithLabelValues(reason)
+	}
+	m.reg.MustRegister(m.requests, m.latency, m.refused,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "ortaq_audit_log_size",

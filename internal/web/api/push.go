@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 
+	"github.com/ortaq/ortaq/internal/exchange"
 	"github.com/ortaq/ortaq/internal/ingest"
 	"github.com/ortaq/ortaq/internal/source"
 	"github.com/ortaq/ortaq/internal/web/view"
@@ -23,9 +25,15 @@ var pushFormats = map[string]string{
 }
 
 // pushRecords loads the request body into the source as one atomic run and
-// answers with the run's summary.
-func (s *Server) pushRecords(w http.ResponseWriter, r *http.Request) {
+// answers with the run's summary. Only the member owning the source may
+// push. The body is spooled whole before the run's transaction opens, so
+// that a slow sender never holds the store's write lock.
+func (s *Server) pushRecords(w http.ResponseWriter, r *http.Request, c exchange.Client) {
 	name := r.PathValue("source")
+	if _, err := s.ownSource(r, c, name); err != nil {
+		writeRefusal(w, r, err, nil)
+		return
+	}
 	mode := r.URL.Query().Get("mode")
 	switch mode {
 	case "":
@@ -35,12 +43,14 @@ func (s *Server) pushRecords(w http.ResponseWriter, r *http.Request) {
 		view.BadParam(w, r, "mode", fmt.Sprintf("%q is not a mode: want full or delta", mode))
 		return
 	}
-	if _, err := s.st.Source(r.Context(), name); err != nil {
-		if view.IsNotFound(err) {
-			err = view.UnknownSource(name)
+	opts := ingest.Options{MaxDeletionShare: s.opts.MaxDeletionShare}
+	if v := r.URL.Query().Get("allow_deletions"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			view.BadParam(w, r, "allow_deletions", fmt.Sprintf("%q is not a number of deletions", v))
+			return
 		}
-		view.WriteError(w, r, err)
-		return
+		opts.AllowDeletions = n
 	}
 	ct := r.Header.Get("Content-Type")
 	mt, _, err := mime.ParseMediaType(ct)
@@ -60,8 +70,13 @@ func (s *Server) pushRecords(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	body := http.MaxBytesReader(w, r.Body, s.opts.MaxPushBytes)
-	sum, err := ingest.Push(r.Context(), s.st, name, body, format, mode)
+	body, err := s.spool(w, r)
+	if err != nil {
+		s.pushFailed(w, r, err)
+		return
+	}
+	defer body.Close()
+	sum, err := ingest.PushWith(r.Context(), s.st, name, body, format, mode, opts)
 	if err != nil {
 		s.pushFailed(w, r, err)
 		return
@@ -71,8 +86,21 @@ func (s *Server) pushRecords(w http.ResponseWriter, r *http.Request) {
 
 // pushFailed answers a push that stored nothing: the run rolled back whole.
 func (s *Server) pushFailed(w http.ResponseWriter, r *http.Request, err error) {
-	var tooBig *http.MaxBytesError
+	var (
+		tooBig *http.MaxBytesError
+		held   *ingest.HeldError
+	)
 	switch {
+	case errors.Is(err, errSlowBody):
+		// Closing the connection keeps the server from draining the
+		// rest of a trickling body before it answers.
+		w.Header().Set("Connection", "close")
+		view.WriteProblem(w, r, http.StatusRequestTimeout, err.Error()+"; nothing was stored")
+	case errors.As(err, &held):
+		view.WriteProblem(w, r, http.StatusConflict, fmt.Sprintf(
+			"the full extract would mark %d of the %d live records of %s deleted, more than %g%%; nothing was stored, "+
+				"and the agency's work list shows the held load. Send the whole extract, or confirm with ?allow_deletions=%d",
+			held.Deletions, held.Live, held.Source, held.MaxShare*100, held.Deletions))
 	case errors.As(err, &tooBig):
 		view.WriteProblem(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf(
 			"the body is over the limit of %d bytes; nothing was stored: split the push, or load the extract with ortaq ingest", tooBig.Limit))

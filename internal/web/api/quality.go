@@ -1,18 +1,12 @@
 package api
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"math"
-	"mime"
 	"net/http"
-	"strings"
 	"time"
-	"unicode/utf8"
 
+	"github.com/ortaq/ortaq/internal/exchange"
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/web/view"
 )
@@ -97,41 +91,6 @@ type FindingList struct {
 	Offset   int       `json:"offset"`
 }
 
-// BulkDecision is the body of POST /api/v1/findings: one decision on
-// every finding Filter selects.
-type BulkDecision struct {
-	Filter  BulkFilter `json:"filter"`
-	Status  string     `json:"status"`
-	Reason  string     `json:"reason"`
-	Officer string     `json:"officer"`
-}
-
-// BulkFilter selects the findings of a bulk decision as GET
-// /api/v1/findings selects them.
-type BulkFilter struct {
-	Agency string `json:"agency"`
-	Source string `json:"source"`
-	Check  string `json:"check"`
-	Kind   string `json:"kind"`
-	Entity string `json:"entity"`
-	Search string `json:"search"`
-	Status string `json:"status"`
-}
-
-// BulkDecisionResult says how many findings a bulk decision changed.
-type BulkDecisionResult struct {
-	Changed int `json:"changed"`
-}
-
-// maxOfficerRunes bounds an officer's name, as the console's forms do.
-const maxOfficerRunes = 128
-
-// FindingStatus is the body of a finding status change.
-type FindingStatus struct {
-	Status string `json:"status"`
-	Note   string `json:"note"`
-}
-
 func toAPIFinding(f store.Finding) Finding {
 	related := f.Related
 	if related == nil {
@@ -144,7 +103,7 @@ func toAPIFinding(f store.Finding) Finding {
 
 // getQuality answers the latest quality run: its check results, scores and
 // alerts.
-func (s *Server) getQuality(w http.ResponseWriter, r *http.Request) {
+func (s *Server) getQuality(w http.ResponseWriter, r *http.Request, _ exchange.Client) {
 	ctx := r.Context()
 	out := Quality{Checks: []CheckResult{}, Scores: []Score{}, Alerts: []Alert{}}
 	runs, err := s.st.QualityRuns(ctx, 1)
@@ -193,10 +152,16 @@ func (s *Server) getQuality(w http.ResponseWriter, r *http.Request) {
 	view.WriteJSON(w, r, http.StatusOK, out)
 }
 
-// listFindings pages through the findings a filter selects, in work-list
-// order: agency, source, check, record.
-func (s *Server) listFindings(w http.ResponseWriter, r *http.Request) {
+// listFindings pages through the findings a filter selects of the
+// caller's member's sources, in work-list order: agency, source, check,
+// record. Naming another agency or its source is refused.
+func (s *Server) listFindings(w http.ResponseWriter, r *http.Request, c exchange.Client) {
 	q := r.URL.Query()
+	if a := q.Get("agency"); a != "" && a != c.Member {
+		writeRefusal(w, r, &exchange.Refusal{Status: http.StatusForbidden, Code: "not_owner",
+			Detail: "this credential reads only the findings of agency " + c.Member}, nil)
+		return
+	}
 	f := store.FindingFilter{Agency: q.Get("agency"), Source: q.Get("source"), Check: q.Get("check"), Kind: q.Get("kind"),
 		Status: q.Get("status"), EntityID: q.Get("entity")}
 	if f.Status != "" && !store.ValidFindingStatus(f.Status) {
@@ -215,11 +180,18 @@ func (s *Server) listFindings(w http.ResponseWriter, r *http.Request) {
 	}
 	f.Offset = int(offset)
 	if f.Source != "" {
-		if err := s.requireSource(r, f.Source); err != nil {
-			view.WriteError(w, r, err)
+		src, err := s.st.Source(r.Context(), f.Source)
+		if view.IsNotFound(err) {
+			err = view.UnknownSource(f.Source)
+		} else if err == nil && src.AgencyCode != c.Member {
+			err = notOwner(c, src)
+		}
+		if err != nil {
+			writeRefusal(w, r, err, nil)
 			return
 		}
 	}
+	f.Agency = c.Member
 	fs, total, err := s.st.WorkList(r.Context(), f)
 	if err != nil {
 		view.WriteError(w, r, err)
@@ -228,114 +200,11 @@ func (s *Server) listFindings(w http.ResponseWriter, r *http.Request) {
 	view.WriteJSON(w, r, http.StatusOK, FindingList{Findings: mapSlice(fs, toAPIFinding), Total: total, Limit: f.Limit, Offset: f.Offset})
 }
 
-// setFinding records a data officer's decision on a finding: open, fixed
-// or not_defect. Like the console's form, it refuses requests a browser
-// marks as cross-site.
-func (s *Server) setFinding(w http.ResponseWriter, r *http.Request) {
-	var body FindingStatus
-	if !s.decodeDecision(w, r, &body) {
-		return
-	}
-	if !view.SettableStatus(body.Status) {
-		view.WriteProblem(w, r, http.StatusBadRequest, fmt.Sprintf("status %q cannot be set: want open, fixed or not_defect", body.Status),
-			view.InvalidParam{Name: "status", Reason: "want open, fixed or not_defect"})
-		return
-	}
-	note, err := view.CheckNote(body.Note)
-	if err != nil {
-		view.WriteProblem(w, r, http.StatusBadRequest, err.Error(), view.InvalidParam{Name: "note", Reason: err.Error()})
-		return
-	}
-	id := r.PathValue("finding")
-	if err := s.st.SetFindingStatus(r.Context(), id, body.Status, note); err != nil {
-		view.WriteError(w, r, err)
-		return
-	}
-	slog.InfoContext(r.Context(), "finding status set", "finding", id, "status", body.Status)
-	f, err := s.st.Finding(r.Context(), id)
-	if err != nil {
-		view.WriteError(w, r, err)
-		return
-	}
-	view.WriteJSON(w, r, http.StatusOK, toAPIFinding(f))
-}
-
-// decodeDecision reads a decision's JSON body into v, answering and
-// returning false for a request a browser marks as cross-site, a body that
-// is not JSON, or one holding unknown fields or more than one value.
-func (s *Server) decodeDecision(w http.ResponseWriter, r *http.Request, v any) bool {
-	if err := s.csrf.Check(r); err != nil {
-		view.WriteProblem(w, r, http.StatusForbidden, "cross-site request refused: "+err.Error())
-		return false
-	}
-	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
-		w.Header().Set("Accept-Post", "application/json")
-		view.WriteProblem(w, r, http.StatusUnsupportedMediaType, "send the decision as application/json")
-		return false
-	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, view.MaxFormBytes))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		view.WriteProblem(w, r, http.StatusBadRequest, "the body is not a decision object: "+err.Error())
-		return false
-	}
-	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
-		view.WriteProblem(w, r, http.StatusBadRequest, "the body holds more than one JSON value")
-		return false
-	}
-	return true
-}
-
-// decideFindings records one data officer's decision, fixed or not a
-// defect, with a reason and the officer's name, on every finding a filter
-// selects, and answers how many changed. Like the console's form, it
-// refuses requests a browser marks as cross-site, and changes nothing
-// without a reason or a name.
-func (s *Server) decideFindings(w http.ResponseWriter, r *http.Request) {
-	var body BulkDecision
-	if !s.decodeDecision(w, r, &body) {
-		return
-	}
-	var bad []view.InvalidParam
-	if body.Status != store.FindingFixed && body.Status != store.FindingNotDefect {
-		bad = append(bad, view.InvalidParam{Name: "status", Reason: "want fixed or not_defect"})
-	}
-	reason, err := view.CheckNote(body.Reason)
-	if err != nil {
-		bad = append(bad, view.InvalidParam{Name: "reason", Reason: err.Error()})
-	} else if reason == "" {
-		bad = append(bad, view.InvalidParam{Name: "reason", Reason: "a bulk decision needs a reason"})
-	}
-	officer := strings.TrimSpace(body.Officer)
-	if officer == "" || !utf8.ValidString(officer) || utf8.RuneCountInString(officer) > maxOfficerRunes {
-		bad = append(bad, view.InvalidParam{Name: "officer", Reason: fmt.Sprintf("want the officer's name, at most %d characters", maxOfficerRunes)})
-	}
-	fl := body.Filter
-	if fl.Status != "" && !view.SettableStatus(fl.Status) {
-		bad = append(bad, view.InvalidParam{Name: "filter.status", Reason: "want open, fixed or not_defect"})
-	}
-	if len(bad) > 0 {
-		view.WriteProblem(w, r, http.StatusBadRequest, "the decision cannot be recorded; nothing was changed", bad...)
-		return
-	}
-	if fl.Source != "" {
-		if err := s.requireSource(r, fl.Source); err != nil {
-			view.WriteError(w, r, err)
-			return
-		}
-	}
-	f := store.FindingFilter{Agency: fl.Agency, Source: fl.Source, Check: fl.Check, Kind: fl.Kind, EntityID: fl.Entity,
-		Search: strings.TrimSpace(fl.Search), Status: fl.Status}
-	n, err := s.st.DecideFindings(r.Context(), f, store.Decision{Status: body.Status, Reason: reason, Officer: officer})
-	if errors.Is(err, store.ErrInvalid) {
-		view.WriteProblem(w, r, http.StatusBadRequest, err.Error())
-		return
-	}
-	if err != nil {
-		view.WriteError(w, r, err)
-		return
-	}
-	slog.InfoContext(r.Context(), "findings decided in bulk", "agency", f.Agency, "source", f.Source, "check", f.Check,
-		"kind", f.Kind, "status", body.Status, "findings", n)
-	view.WriteJSON(w, r, http.StatusOK, BulkDecisionResult{Changed: n})
+// refuseDecision answers POST /api/v1/findings and /findings/{finding}:
+// no system decides findings. A decision is an official's, made signed in
+// to the console as an officer of the agency that owns the source, and it
+// carries their identity; a system's credential names no person.
+func (s *Server) refuseDecision(w http.ResponseWriter, r *http.Request, _ exchange.Client) {
+	writeRefusal(w, r, &exchange.Refusal{Status: http.StatusForbidden, Code: "officials_only",
+		Detail: "findings are decided by signed-in officials of the owning agency in the console, not by systems"}, nil)
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ortaq/ortaq/internal/exchange"
 	"github.com/ortaq/ortaq/internal/web/view"
 )
 
@@ -12,16 +13,31 @@ import (
 // or problem+json, including unknown paths and wrong methods.
 const apiPrefix = "/api/v1/"
 
-// Policies of the API's routes.
+// Policies of the API's routes. A policy other than anyone needs a valid
+// system credential: a client certificate the platform CA issued, or an
+// API key. Requests without one are refused before any handler or the
+// audit log sees them (see Server.system).
 const (
 	anyone = "anyone"
-	// internalOnly is the policy of the reads and pushes that take no
-	// credential yet: whoever reaches the listener they are mounted on,
-	// which must be the state's internal network alone.
-	internalOnly = "internal listener, no credential yet"
-	exchanger    = "exchange credential with scope exchange, purpose and legal basis"
-	registrar    = "exchange credential with scope admin"
-	auditor      = "exchange credential with scope audit"
+	// anySystem reads what is not personal: agencies, sources, scores.
+	anySystem = "system credential"
+	// ownSystem reads or writes a source's records: the member whose code
+	// is the source's agency code, with scope sources.
+	ownSystem = "system credential with scope sources of the member that owns the source"
+	// ownSources lists across sources, keeping the caller's own.
+	ownSources = "system credential with scope sources; only its member's sources"
+	// ownFindings lists findings, keeping the caller's own sources'.
+	ownFindings = "system credential; only its member's sources' findings"
+	// holder reads people: only those the caller's agency holds a record
+	// of, each person answered written to the audit log.
+	holder = "system credential with scope sources of a member holding a record of the person; audited per person"
+	// noSystem refuses every system: findings are decided by signed-in
+	// officials of the owning agency in the console.
+	noSystem  = "no system: officials decide findings in the console"
+	exchanger = "exchange credential with scope exchange, purpose and legal basis"
+	registrar = "exchange credential with scope admin: its own member's entries, or any as the national administrator"
+	national  = "exchange credential with scope admin of the national administrator"
+	auditor   = "exchange credential with scope audit"
 )
 
 // routes is the one place that lists what the API answers. openapi.json
@@ -32,21 +48,21 @@ func (s *Server) routes() {
 	s.router = rt
 	rt.HandleFunc("GET /api/v1/health", anyone, s.health)
 	rt.HandleFunc("GET /api/v1/openapi.json", anyone, s.openAPI)
-	rt.HandleFunc("GET /api/v1/agencies", internalOnly, s.listAgencies)
-	rt.HandleFunc("GET /api/v1/sources", internalOnly, s.listSources)
-	rt.HandleFunc("GET /api/v1/sources/{source}", internalOnly, s.getSource)
-	rt.HandleFunc("GET /api/v1/sources/{source}/runs", internalOnly, s.listSourceRuns)
-	rt.HandleFunc("GET /api/v1/sources/{source}/quarantine", internalOnly, s.listSourceQuarantine)
-	rt.HandleFunc("GET /api/v1/sources/{source}/records/{id}", internalOnly, s.recordHistory)
-	rt.HandleFunc("POST /api/v1/sources/{source}/records", internalOnly, s.pushRecords)
-	rt.HandleFunc("GET /api/v1/runs", internalOnly, s.listRuns)
-	rt.HandleFunc("GET /api/v1/quarantine", internalOnly, s.listQuarantine)
-	rt.HandleFunc("GET /api/v1/entities/{entity}", internalOnly, s.getEntity)
-	rt.HandleFunc("GET /api/v1/search", internalOnly, s.apiSearch)
-	rt.HandleFunc("GET /api/v1/quality", internalOnly, s.getQuality)
-	rt.HandleFunc("GET /api/v1/findings", internalOnly, s.listFindings)
-	rt.HandleFunc("POST /api/v1/findings", internalOnly, s.decideFindings)
-	rt.HandleFunc("POST /api/v1/findings/{finding}", internalOnly, s.setFinding)
+	rt.HandleFunc("GET /api/v1/agencies", anySystem, s.system("", s.listAgencies))
+	rt.HandleFunc("GET /api/v1/sources", anySystem, s.system("", s.listSources))
+	rt.HandleFunc("GET /api/v1/sources/{source}", anySystem, s.system("", s.getSource))
+	rt.HandleFunc("GET /api/v1/sources/{source}/runs", ownSystem, s.system(exchange.ScopeSources, s.listSourceRuns))
+	rt.HandleFunc("GET /api/v1/sources/{source}/quarantine", ownSystem, s.system(exchange.ScopeSources, s.listSourceQuarantine))
+	rt.HandleFunc("GET /api/v1/sources/{source}/records/{id}", ownSystem, s.system(exchange.ScopeSources, s.recordHistory))
+	rt.HandleFunc("POST /api/v1/sources/{source}/records", ownSystem, s.system(exchange.ScopeSources, s.pushRecords))
+	rt.HandleFunc("GET /api/v1/runs", ownSources, s.system(exchange.ScopeSources, s.listRuns))
+	rt.HandleFunc("GET /api/v1/quarantine", ownSources, s.system(exchange.ScopeSources, s.listQuarantine))
+	rt.HandleFunc("GET /api/v1/entities/{entity}", holder, s.system(exchange.ScopeSources, s.getEntity))
+	rt.HandleFunc("GET /api/v1/search", holder, s.system(exchange.ScopeSources, s.apiSearch))
+	rt.HandleFunc("GET /api/v1/quality", anySystem, s.system("", s.getQuality))
+	rt.HandleFunc("GET /api/v1/findings", ownFindings, s.system("", s.listFindings))
+	rt.HandleFunc("POST /api/v1/findings", noSystem, s.system("", s.refuseDecision))
+	rt.HandleFunc("POST /api/v1/findings/{finding}", noSystem, s.system("", s.refuseDecision))
 	rt.HandleFunc("GET /api/v1/exchange/{service}/{key}", exchanger, s.exchangeQuery)
 	rt.HandleFunc("POST /api/v1/exchange/{service}", exchanger, s.exchangeBatch)
 	rt.HandleFunc("GET /api/v1/registry/members", anyone, s.listMembers)
@@ -58,14 +74,14 @@ func (s *Server) routes() {
 	rt.HandleFunc("PUT /api/v1/registry/services/{service}", registrar, s.putService)
 	rt.HandleFunc("DELETE /api/v1/registry/services/{service}", registrar, s.deleteService)
 	rt.HandleFunc("GET /api/v1/registry/purposes", anyone, s.listPurposes)
-	rt.HandleFunc("PUT /api/v1/registry/purposes/{purpose}", registrar, s.putPurpose)
+	rt.HandleFunc("PUT /api/v1/registry/purposes/{purpose}", national, s.putPurpose)
 	rt.HandleFunc("GET /api/v1/registry/legal-bases", anyone, s.listLegalBases)
 	rt.HandleFunc("GET /api/v1/registry/legal-bases/{basis}", anyone, s.getLegalBasis)
-	rt.HandleFunc("PUT /api/v1/registry/legal-bases/{basis}", registrar, s.putLegalBasis)
-	rt.HandleFunc("DELETE /api/v1/registry/legal-bases/{basis}", registrar, s.deleteLegalBasis)
+	rt.HandleFunc("PUT /api/v1/registry/legal-bases/{basis}", national, s.putLegalBasis)
+	rt.HandleFunc("DELETE /api/v1/registry/legal-bases/{basis}", national, s.deleteLegalBasis)
 	rt.HandleFunc("GET /api/v1/registry/rights", anyone, s.listRights)
-	rt.HandleFunc("PUT /api/v1/registry/rights/{member}/{subsystem}/{service}/{purpose}", registrar, s.grantRight)
-	rt.HandleFunc("DELETE /api/v1/registry/rights/{member}/{subsystem}/{service}/{purpose}", registrar, s.revokeRight)
+	rt.HandleFunc("PUT /api/v1/registry/rights/{member}/{subsystem}/{service}/{purpose}", registrar+" (the service's provider)", s.grantRight)
+	rt.HandleFunc("DELETE /api/v1/registry/rights/{member}/{subsystem}/{service}/{purpose}", registrar+" (the service's provider or the right's holder)", s.revokeRight)
 	rt.HandleFunc("POST /api/v1/registry/keys", registrar, s.createKey)
 	rt.HandleFunc("POST /api/v1/registry/keys/{key}/revoke", registrar, s.revokeKey)
 	rt.HandleFunc("POST /api/v1/registry/certificates/{serial}/revoke", registrar, s.revokeCert)

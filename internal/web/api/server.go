@@ -11,6 +11,7 @@ package api
 import (
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/ortaq/ortaq/internal/audit"
 	"github.com/ortaq/ortaq/internal/exchange"
@@ -32,6 +33,30 @@ type Options struct {
 	Audit *audit.Log
 	// Admission bounds the exchange queries worked on at once.
 	Admission Admission
+	// NationalAdmin is the member code of the national administrator,
+	// whose admin keys may change every registry entry; other admin keys
+	// change only their own member's. "" means DefaultNationalAdmin.
+	NationalAdmin string
+	// PushReadTimeout bounds the time a push's body may take to arrive;
+	// 0 means DefaultPushReadTimeout.
+	PushReadTimeout time.Duration
+	// PushMinRate is the slowest a push's body may arrive, in bytes a
+	// second, once PushGrace has passed; 0 means DefaultPushMinRate.
+	PushMinRate int64
+	// PushGrace is how long a push may be slower than PushMinRate; 0 means
+	// DefaultPushGrace.
+	PushGrace time.Duration
+	// SpoolDir holds pushes larger than the memory spool while they
+	// arrive; "" means os.TempDir().
+	SpoolDir string
+	// MaxDeletionShare is the share of a source's live records a full push
+	// may delete without ?allow_deletions; 0 means
+	// ingest.DefaultMaxDeletionShare (10 %).
+	MaxDeletionShare float64
+	// UnauthenticatedRate and UnauthenticatedBurst limit requests without
+	// a valid credential per client address; 0 means
+	// DefaultUnauthenticatedRate and DefaultUnauthenticatedBurst.
+	UnauthenticatedRate, UnauthenticatedBurst int
 }
 
 // DefaultMaxPushBytes is the largest record push accepted unless
@@ -46,6 +71,8 @@ type Server struct {
 	router  *view.Router
 	openapi []byte
 	metrics *metrics
+	// anonymous limits requests without a valid credential per address.
+	anonymous *ipLimiter
 	// csrf refuses state-changing requests a browser marks as cross-site.
 	csrf *http.CrossOriginProtection
 	// admit bounds the exchange's queries in flight; nil when turned off.
@@ -60,7 +87,26 @@ func New(st *store.Store, opts Options) (*Server, error) {
 	if opts.MaxPushBytes <= 0 {
 		opts.MaxPushBytes = DefaultMaxPushBytes
 	}
-	s := &Server{st: st, opts: opts, openapi: openapiDoc, csrf: http.NewCrossOriginProtection()}
+	if opts.NationalAdmin == "" {
+		opts.NationalAdmin = DefaultNationalAdmin
+	}
+	if opts.PushReadTimeout <= 0 {
+		opts.PushReadTimeout = DefaultPushReadTimeout
+	}
+	if opts.PushMinRate <= 0 {
+		opts.PushMinRate = DefaultPushMinRate
+	}
+	if opts.PushGrace <= 0 {
+		opts.PushGrace = DefaultPushGrace
+	}
+	if opts.UnauthenticatedRate <= 0 {
+		opts.UnauthenticatedRate = DefaultUnauthenticatedRate
+	}
+	if opts.UnauthenticatedBurst <= 0 {
+		opts.UnauthenticatedBurst = DefaultUnauthenticatedBurst
+	}
+	s := &Server{st: st, opts: opts, openapi: openapiDoc, csrf: http.NewCrossOriginProtection(),
+		anonymous: newIPLimiter(opts.UnauthenticatedRate, opts.UnauthenticatedBurst)}
 	s.metrics = newMetrics(opts.Audit)
 	s.admit = newAdmitter(opts.Admission, s.metrics.reg)
 	s.routes()

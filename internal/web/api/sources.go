@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/ortaq/ortaq/internal/exchange"
 	"github.com/ortaq/ortaq/internal/source"
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/web/view"
@@ -125,6 +126,30 @@ type SourceList struct {
 // RunList is the answer to GET /api/v1/runs.
 type RunList struct {
 	Runs []Run `json:"runs"`
+	// Held are the source's full loads that were held back, stored
+	// nothing, because they would have deleted more than the allowed
+	// share of its records (only in a source's own list).
+	Held []HeldLoad `json:"held,omitempty"`
+}
+
+// HeldLoad is a full load refused for the deletions it would have made.
+type HeldLoad struct {
+	ID        int64     `json:"id"`
+	Source    string    `json:"source"`
+	File      string    `json:"file"`
+	HeldAt    time.Time `json:"held_at"`
+	Rows      int       `json:"rows"`
+	Deletions int       `json:"deletions"`
+	Live      int       `json:"live"`
+	// MaxShare is the share of Live the load was allowed to delete.
+	MaxShare float64 `json:"max_share"`
+	// Pending is true until a later load of the source is stored.
+	Pending bool `json:"pending"`
+}
+
+func toAPIHeld(h store.HeldLoad) HeldLoad {
+	return HeldLoad{ID: h.ID, Source: h.Source, File: h.File, HeldAt: h.HeldAt, Rows: h.Rows, Deletions: h.Deletions,
+		Live: h.Live, MaxShare: h.MaxShare, Pending: h.Pending}
 }
 
 // QuarantineList is a page of quarantined rows.
@@ -200,7 +225,8 @@ func mapSlice[T, U any](in []T, f func(T) U) []U {
 	return out
 }
 
-func (s *Server) listAgencies(w http.ResponseWriter, r *http.Request) {
+// listAgencies answers any system; nothing in it names a person.
+func (s *Server) listAgencies(w http.ResponseWriter, r *http.Request, _ exchange.Client) {
 	as, err := s.st.Agencies(r.Context())
 	if err != nil {
 		view.WriteError(w, r, err)
@@ -209,7 +235,8 @@ func (s *Server) listAgencies(w http.ResponseWriter, r *http.Request) {
 	view.WriteJSON(w, r, http.StatusOK, AgencyList{mapSlice(as, toAPIAgency)})
 }
 
-func (s *Server) listSources(w http.ResponseWriter, r *http.Request) {
+// listSources answers any system; nothing in it names a person.
+func (s *Server) listSources(w http.ResponseWriter, r *http.Request, _ exchange.Client) {
 	ss, err := s.st.Sources(r.Context())
 	if err != nil {
 		view.WriteError(w, r, err)
@@ -218,7 +245,7 @@ func (s *Server) listSources(w http.ResponseWriter, r *http.Request) {
 	view.WriteJSON(w, r, http.StatusOK, SourceList{mapSlice(ss, toAPISource)})
 }
 
-func (s *Server) getSource(w http.ResponseWriter, r *http.Request) {
+func (s *Server) getSource(w http.ResponseWriter, r *http.Request, _ exchange.Client) {
 	src, err := s.sourceStats(r, r.PathValue("source"))
 	if err != nil {
 		view.WriteError(w, r, err)
@@ -275,65 +302,76 @@ func (s *Server) sourceStats(r *http.Request, name string) (store.SourceStats, e
 	return store.SourceStats{}, view.UnknownSource(name)
 }
 
-// requireSource turns an unknown source name into ErrNotFound, so that a
-// mistyped name is a 404 and not an empty list that looks like good news.
-func (s *Server) requireSource(r *http.Request, name string) error {
-	if _, err := s.st.Source(r.Context(), name); err != nil {
-		if view.IsNotFound(err) {
-			return view.UnknownSource(name)
-		}
-		return err
-	}
-	return nil
-}
-
-func (s *Server) listRuns(w http.ResponseWriter, r *http.Request) {
-	s.runs(w, r, "")
-}
-
-func (s *Server) listSourceRuns(w http.ResponseWriter, r *http.Request) {
-	name := r.PathValue("source")
-	if err := s.requireSource(r, name); err != nil {
-		view.WriteError(w, r, err)
-		return
-	}
-	s.runs(w, r, name)
-}
-
-func (s *Server) runs(w http.ResponseWriter, r *http.Request, source string) {
+// listRuns lists the newest runs of the caller's member's sources.
+func (s *Server) listRuns(w http.ResponseWriter, r *http.Request, c exchange.Client) {
 	limit, err := view.LimitParam(r)
 	if err != nil {
 		view.WriteError(w, r, err)
 		return
 	}
-	runs, err := s.st.Runs(r.Context(), source, limit)
+	runs, err := s.st.AgencyRuns(r.Context(), c.Member, limit)
 	if err != nil {
 		view.WriteError(w, r, err)
 		return
 	}
-	view.WriteJSON(w, r, http.StatusOK, RunList{mapSlice(runs, toAPIRun)})
+	view.WriteJSON(w, r, http.StatusOK, RunList{Runs: mapSlice(runs, toAPIRun)})
 }
 
-func (s *Server) listQuarantine(w http.ResponseWriter, r *http.Request) {
-	s.quarantine(w, r, r.URL.Query().Get("source"))
+// listSourceRuns lists a source's newest runs and the full loads it held
+// back for deleting too much, for the source's owner.
+func (s *Server) listSourceRuns(w http.ResponseWriter, r *http.Request, c exchange.Client) {
+	name := r.PathValue("source")
+	if _, err := s.ownSource(r, c, name); err != nil {
+		writeRefusal(w, r, err, nil)
+		return
+	}
+	limit, err := view.LimitParam(r)
+	if err != nil {
+		view.WriteError(w, r, err)
+		return
+	}
+	runs, err := s.st.Runs(r.Context(), name, limit)
+	if err != nil {
+		view.WriteError(w, r, err)
+		return
+	}
+	held, err := s.st.HeldLoads(r.Context(), name, limit)
+	if err != nil {
+		view.WriteError(w, r, err)
+		return
+	}
+	view.WriteJSON(w, r, http.StatusOK, RunList{Runs: mapSlice(runs, toAPIRun), Held: mapSlice(held, toAPIHeld)})
 }
 
-func (s *Server) listSourceQuarantine(w http.ResponseWriter, r *http.Request) {
-	s.quarantine(w, r, r.PathValue("source"))
+// listQuarantine lists quarantined rows of the caller's member's sources,
+// or of one of them (?source=).
+func (s *Server) listQuarantine(w http.ResponseWriter, r *http.Request, c exchange.Client) {
+	source := r.URL.Query().Get("source")
+	if source != "" {
+		if _, err := s.ownSource(r, c, source); err != nil {
+			writeRefusal(w, r, err, nil)
+			return
+		}
+	}
+	s.quarantine(w, r, source, c.Member)
 }
 
-func (s *Server) quarantine(w http.ResponseWriter, r *http.Request, source string) {
+func (s *Server) listSourceQuarantine(w http.ResponseWriter, r *http.Request, c exchange.Client) {
+	name := r.PathValue("source")
+	if _, err := s.ownSource(r, c, name); err != nil {
+		writeRefusal(w, r, err, nil)
+		return
+	}
+	s.quarantine(w, r, name, c.Member)
+}
+
+func (s *Server) quarantine(w http.ResponseWriter, r *http.Request, source, agency string) {
 	f, err := quarantineFilter(r, source)
 	if err != nil {
 		view.WriteError(w, r, err)
 		return
 	}
-	if source != "" {
-		if err := s.requireSource(r, source); err != nil {
-			view.WriteError(w, r, err)
-			return
-		}
-	}
+	f.Agency = agency
 	qs, err := s.st.Quarantine(r.Context(), f)
 	if err != nil {
 		view.WriteError(w, r, err)
@@ -356,10 +394,10 @@ func quarantineFilter(r *http.Request, source string) (store.QuarantineFilter, e
 	return f, err
 }
 
-func (s *Server) recordHistory(w http.ResponseWriter, r *http.Request) {
+func (s *Server) recordHistory(w http.ResponseWriter, r *http.Request, c exchange.Client) {
 	name, id := r.PathValue("source"), r.PathValue("id")
-	if err := s.requireSource(r, name); err != nil {
-		view.WriteError(w, r, err)
+	if _, err := s.ownSource(r, c, name); err != nil {
+		writeRefusal(w, r, err, nil)
 		return
 	}
 	vs, err := s.st.History(r.Context(), name, id)

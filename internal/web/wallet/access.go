@@ -96,6 +96,13 @@ func (n registryNames) row(l view.Locale, r audit.Record) accessRow {
 		}
 		return a
 	}
+	if r.Kind == audit.KindSystemRead {
+		// An agency's own system read the record it holds, outside the
+		// exchange: no legal basis of the registry, the agency's duty.
+		a.Official, a.Service = true, l.Label("read.", r.Service)
+		a.Purpose = l.Label("read.purpose.", r.Purpose)
+		return a
+	}
 	if b, ok := n.bases[r.LegalBasis]; ok {
 		a.Basis, a.Law, a.NeedsConsent = l.Name(b.Code, b.Title), b.Law+", "+b.Article, b.ConsentRequired
 	}
