@@ -100,7 +100,7 @@ func (n registryNames) row(l view.Locale, r audit.Record) accessRow {
 		// An agency's own system read the record it holds, outside the
 		// exchange: no legal basis of the registry, the agency's duty.
 		a.Official, a.Service = true, l.Label("read.", r.Service)
-		a.Purpose = l.Label("read.purpose.", r.Purpose)
+		a.Purpose, a.Basis = l.Label("read.purpose.", r.Purpose), l.T("wallet.access.holder")
 		return a
 	}
 	if b, ok := n.bases[r.LegalBasis]; ok {
