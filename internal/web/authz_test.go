@@ -11,7 +11,9 @@ import (
 	"github.com/ortaq/ortaq/internal/access"
 	"github.com/ortaq/ortaq/internal/officials"
 	"github.com/ortaq/ortaq/internal/store"
+	"github.com/ortaq/ortaq/internal/store/storetest"
 	"github.com/ortaq/ortaq/internal/wallet"
+	"github.com/ortaq/ortaq/internal/web/view"
 )
 
 // matrixCase is how the authorisation matrix calls one console route: a
@@ -265,5 +267,64 @@ func TestConsoleRefusesAnonymous(t *testing.T) {
 		if got := auditSize(t, rig.d.st); got != size {
 			t.Errorf("anonymous %s %s wrote %d audit records", method, c.Path, got-size)
 		}
+	}
+}
+
+// TestEveryRouteRefusesStrangers sends every route of the internal
+// listener that is not open to anyone (the console, the API and the
+// wallet) a request with no credential: each is refused, API calls with
+// 401 (or 429 once the address is throttled), pages with a redirect to
+// their sign-in, forms with 401 or 403, and none writes the audit log or
+// changes the store. A new route that forgets its policy fails here.
+func TestEveryRouteRefusesStrangers(t *testing.T) {
+	st := storetest.SQLite(t)
+	mustSeed(t, st)
+	w := wallet.New(st, nil, wallet.Options{})
+	srv, ts := mustServe(t, st, Options{Wallet: w})
+	fill := strings.NewReplacer("{$}", "", "...}", "}")
+	checked := 0
+	for _, rt := range Internal(srv.aud).Routes {
+		method, path, ok := strings.Cut(rt.Pattern, " ")
+		if !ok || strings.HasPrefix(rt.Policy, "anyone") {
+			continue
+		}
+		// Every wildcard gets a plausible value; refusal must come before
+		// the value is looked at.
+		path = fill.Replace(path)
+		for strings.Contains(path, "{") {
+			i, j := strings.Index(path, "{"), strings.Index(path, "}")
+			path = path[:i] + "1" + path[j+1:]
+		}
+		checked++
+		size, changes := auditSize(t, st), st.Changes()
+		var form url.Values
+		if method != http.MethodGet {
+			form = url.Values{"x": {"1"}}
+		}
+		r := noRedirect(t, method, ts.URL+path, form, "Cookie", "", "Origin", ts.URL, "Content-Type", "text/csv")
+		switch {
+		case rt.Audience == view.Systems:
+			if r.status != http.StatusUnauthorized && r.status != http.StatusTooManyRequests {
+				t.Errorf("%s (%s) without a credential: %d; want 401", rt.Pattern, rt.Policy, r.status)
+			}
+		case method == http.MethodGet:
+			loc := r.header.Get("Location")
+			if r.status != http.StatusSeeOther || !(strings.HasPrefix(loc, "/sign-in?") || strings.HasPrefix(loc, "/wallet/sign-in?")) {
+				t.Errorf("%s (%s) without a session: %d to %q; want a redirect to sign in", rt.Pattern, rt.Policy, r.status, loc)
+			}
+		default:
+			if r.status != http.StatusUnauthorized && r.status != http.StatusForbidden {
+				t.Errorf("%s (%s) without a session: %d; want 401 or 403", rt.Pattern, rt.Policy, r.status)
+			}
+		}
+		if got := auditSize(t, st); got != size {
+			t.Errorf("%s without a credential wrote %d audit records", rt.Pattern, got-size)
+		}
+		if st.Changes() != changes {
+			t.Errorf("%s without a credential changed the store", rt.Pattern)
+		}
+	}
+	if checked < 50 {
+		t.Errorf("only %d routes checked: the route table is not what this test expects", checked)
 	}
 }
