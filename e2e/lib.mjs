@@ -1,7 +1,9 @@
 // Shared helpers for ortaq's browser tests: a plain step runner over
 // playwright-core and Debian's Chromium, with no test framework.
 //
-// A spec is a list of steps, each {name, context?, run}. Every step gets a
+// A spec is a list of steps, each {name, context?, as?, anonymous?, run}
+// (as and anonymous choose the session it starts with: see COOKIES in
+// run). Every step gets a
 // fresh browser context (no cookies, its own viewport), so steps do not
 // depend on each other's order; run receives {page, context, goto, follow,
 // shot, layout, baseURL}. After each step, passed or failed, the runner
@@ -418,9 +420,10 @@ export async function run(steps) {
     names.add(s.name);
   }
   const { baseURL, outDir, only } = config();
-  // COOKIES ([{name, value}], JSON) are a signed-in official's session,
-  // put in every step's context but those marked anonymous.
-  const cookies = JSON.parse(process.env.COOKIES || '[]');
+  // COOKIES ({key: [{name, value}]}, JSON) are signed-in officials'
+  // sessions: each step's context starts with the one its as names (the
+  // default one when it names none), and anonymous steps with none.
+  const cookies = JSON.parse(process.env.COOKIES || '{}');
   for (const n of only) assert.ok(names.has(n), `ONLY names no step ${n}`);
   await mkdir(outDir, { recursive: true });
 
@@ -434,8 +437,13 @@ export async function run(steps) {
       ran++;
       const t0 = Date.now();
       const context = await browser.newContext({ locale: 'kk-KZ', ...s.context });
-      if (cookies.length && !s.anonymous) {
-        await context.addCookies(cookies.map((c) => ({ ...c, url: baseURL, secure: true, httpOnly: true, sameSite: 'Lax' })));
+      const jar = s.anonymous ? [] : cookies[s.as || 'default'] || [];
+      if (s.as && !jar.length) throw new Error(`step ${s.name}: no session for ${s.as} in COOKIES`);
+      if (jar.length) {
+        // By domain and path: Chromium refuses a __Host- cookie given
+        // with a plain-HTTP url, even for this machine.
+        const domain = new URL(baseURL).hostname;
+        await context.addCookies(jar.map((c) => ({ ...c, domain, path: '/', secure: true, httpOnly: true, sameSite: 'Lax' })));
       }
       const page = await context.newPage();
       page.setDefaultTimeout(15_000);

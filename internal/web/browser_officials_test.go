@@ -21,8 +21,10 @@ type officialExpect struct {
 
 // officialsExpect is what e2e/officials.spec.mjs works with.
 type officialsExpect struct {
-	Officer, Stranger, Auditor officialExpect
-	Person                     struct {
+	Officer  officialExpect `json:"officer"`
+	Stranger officialExpect `json:"stranger"`
+	Auditor  officialExpect `json:"auditor"`
+	Person   struct {
 		ID  string `json:"id"`
 		IIN string `json:"iin"`
 	} `json:"person"`

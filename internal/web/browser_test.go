@@ -35,7 +35,10 @@ func TestBrowserConsole(t *testing.T) {
 	d := demoSQLite(t)
 	x, log := browserExchange(t, d)
 	_, ts := mustServe(t, d.st, Options{Exchange: x, Audit: log})
-	runSpec(t, root, "console.spec.mjs", ts.URL, filepath.Join(root, "test-output", "browser"), browserExpectations(t, d))
+	// Steps read as the default official, or as an official of the
+	// agency they name: the finding's, or agriculture for the animals.
+	runSpec(t, root, "console.spec.mjs", ts.URL, filepath.Join(root, "test-output", "browser"), browserExpectations(t, d),
+		d.Finding.Agency, "moa")
 }
 
 // browserRoot skips the test unless the browser tests are on, and returns
@@ -53,11 +56,13 @@ func browserRoot(t *testing.T) string {
 }
 
 // runSpec runs node e2e/<spec> against the server at baseURL, with expect
-// as JSON in EXPECT and out, emptied first, as OUT_DIR. The steps' output
+// as JSON in EXPECT and out, emptied first, as OUT_DIR. COOKIES holds the
+// sessions steps start with: the server's default official's as
+// "default", and one of an official of each of agencies under its code. The steps' output
 // is passed to t.Log line by line. A failed step fails the test but does
 // not stop it, so that the caller can still check what the other steps
 // left behind.
-func runSpec(t *testing.T, root, spec, baseURL, out string, expect any) {
+func runSpec(t *testing.T, root, spec, baseURL, out string, expect any, agencies ...string) {
 	t.Helper()
 	spec = filepath.Join(root, "e2e", spec)
 	// Old screenshots would pass for new ones.
@@ -80,12 +85,20 @@ func runSpec(t *testing.T, root, spec, baseURL, out string, expect any) {
 
 	cmd := exec.CommandContext(ctx, "node", spec)
 	cmd.Dir = root
-	// Every step starts signed in as the server's default official, but
-	// those that ask to be anonymous.
-	var cookies []map[string]string
-	if sess, ok := defaultSession(baseURL); ok {
-		name, value, _ := strings.Cut(sess.Cookie, "=")
-		cookies = append(cookies, map[string]string{"name": name, "value": value})
+	// Every step starts signed in as the server's default official, or
+	// the official of the agency it names, but those that ask to be
+	// anonymous.
+	cookies := map[string][]map[string]string{}
+	if v, ok := consoles.Load(baseURL); ok {
+		c := v.(*testConsole)
+		add := func(key string, sess consoleSession) {
+			name, value, _ := strings.Cut(sess.Cookie, "=")
+			cookies[key] = []map[string]string{{"name": name, "value": value}}
+		}
+		add("default", c.def)
+		for _, a := range agencies {
+			add(a, c.agency(t, a))
+		}
 	}
 	jar, err := json.Marshal(cookies)
 	if err != nil {
@@ -128,6 +141,7 @@ type browserExpect struct {
 		ID     string `json:"id"`
 		Source string `json:"source"`
 		Check  string `json:"check"`
+		Agency string `json:"agency"`
 	} `json:"finding"`
 }
 
@@ -159,7 +173,7 @@ func browserExpectations(t *testing.T, d *demo) browserExpect {
 		}
 	}
 	e.Person.ID, e.Person.Spellings = d.Person.EntityID, d.Spellings
-	e.Finding.ID, e.Finding.Source, e.Finding.Check = d.Finding.ID, d.Finding.Source, d.Finding.Check
+	e.Finding.ID, e.Finding.Source, e.Finding.Check, e.Finding.Agency = d.Finding.ID, d.Finding.Source, d.Finding.Check, d.Finding.Agency
 	restoreFinding(t, d.st, d.Finding)
 	return e
 }

@@ -77,7 +77,7 @@ func TestBrowserWallet(t *testing.T) {
 	e.Access.Agency = registryTitles(x, right.Member)
 
 	out := filepath.Join(root, "test-output", "browser", "wallet")
-	runSpec(t, root, "wallet.spec.mjs", ts.URL, out, e)
+	runSpec(t, root, "wallet.spec.mjs", ts.URL, out, e, c.Agency)
 
 	if ranStep("access") {
 		checkReceipt(t, filepath.Join(out, "receipt.json"), verifier, c.IIN)
