@@ -2,7 +2,6 @@ package console
 
 import (
 	"crypto/subtle"
-	"encoding/base64"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -94,7 +93,7 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, o official
 		return
 	}
 	slog.InfoContext(r.Context(), "official signed in", "official", o.Login, "agency", o.Agency, "via", o.Via)
-	setCookie(w, sessionCookie, token, time.Until(sess.ExpiresAt), http.SameSiteLaxMode)
+	view.SetCookie(w, sessionCookie, token, time.Until(sess.ExpiresAt), http.SameSiteLaxMode)
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
@@ -105,7 +104,7 @@ func (s *Server) signoutForm(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, s.newPage(w, r), err)
 		return
 	}
-	clearCookie(w, sessionCookie)
+	view.ClearCookie(w, sessionCookie)
 	http.Redirect(w, r, "/sign-in", http.StatusSeeOther)
 }
 
@@ -120,9 +119,7 @@ func (s *Server) oidcStart(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, s.newPage(w, r), err)
 		return
 	}
-	next := nextPath(r.URL.Query().Get("next"))
-	kept := base64.RawURLEncoding.EncodeToString([]byte(strings.Join([]string{st.State, st.Nonce, st.Verifier, next}, "\n")))
-	setCookie(w, oidcCookie, kept, signinTTL, http.SameSiteLaxMode)
+	view.KeepAttempt(w, oidcCookie, signinTTL, st.State, st.Nonce, st.Verifier, nextPath(r.URL.Query().Get("next")))
 	http.Redirect(w, r, url, http.StatusFound)
 }
 
@@ -133,15 +130,9 @@ func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request) {
 		s.notFoundPage(w, r)
 		return
 	}
-	var parts []string
-	if c, err := r.Cookie(oidcCookie); err == nil {
-		if b, err := base64.RawURLEncoding.DecodeString(c.Value); err == nil {
-			parts = strings.Split(string(b), "\n")
-		}
-	}
-	clearCookie(w, oidcCookie)
+	parts, ok := view.TakeAttempt(w, r, oidcCookie, 4)
 	q := r.URL.Query()
-	if len(parts) != 4 || subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(parts[0])) != 1 || q.Get("error") != "" {
+	if !ok || subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(parts[0])) != 1 || q.Get("error") != "" {
 		slog.InfoContext(r.Context(), "official oidc sign-in refused", "provider_error", q.Get("error"))
 		s.refuse(w, r, http.StatusUnauthorized, view.Msg("officials.oidcfailed"))
 		return

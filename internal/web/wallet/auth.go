@@ -50,16 +50,6 @@ type walletPage struct {
 	WNav string
 }
 
-func setCookie(w http.ResponseWriter, name, value string, maxAge time.Duration, site http.SameSite) {
-	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: int(maxAge.Seconds()),
-		HttpOnly: true, Secure: true, SameSite: site})
-}
-
-func clearCookie(w http.ResponseWriter, name string) {
-	http.SetCookie(w, &http.Cookie{Name: name, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: true,
-		SameSite: http.SameSiteLaxMode})
-}
-
 // citizen returns the signed-in session of the request's browser.
 func (s *Server) citizen(r *http.Request) (wallet.Session, error) {
 	c, err := r.Cookie(sessionCookie)
@@ -176,7 +166,7 @@ func binding(w http.ResponseWriter, r *http.Request, renew bool) ([]byte, bool) 
 	}
 	b := make([]byte, 32)
 	rand.Read(b)
-	setCookie(w, signinCookie, base64.RawURLEncoding.EncodeToString(b), signinTTL, http.SameSiteStrictMode)
+	view.SetCookie(w, signinCookie, base64.RawURLEncoding.EncodeToString(b), signinTTL, http.SameSiteStrictMode)
 	return b, true
 }
 

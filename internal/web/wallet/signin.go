@@ -2,7 +2,6 @@ package wallet
 
 import (
 	"crypto/subtle"
-	"encoding/base64"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -155,8 +154,8 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, iin, via, 
 	}
 	// A browser session cookie: closing the browser signs out of a
 	// shared computer, and the server ends idle sessions anyway.
-	setCookie(w, sessionCookie, token, 0, http.SameSiteLaxMode)
-	clearCookie(w, signinCookie)
+	view.SetCookie(w, sessionCookie, token, 0, http.SameSiteLaxMode)
+	view.ClearCookie(w, signinCookie)
 	slog.InfoContext(r.Context(), "wallet sign-in", "via", via)
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
@@ -170,7 +169,7 @@ func (s *Server) walletSignOut(w http.ResponseWriter, r *http.Request, _ walletP
 		s.errorPage(w, r, s.newWalletPage(w, r), err)
 		return
 	}
-	clearCookie(w, sessionCookie)
+	view.ClearCookie(w, sessionCookie)
 	http.Redirect(w, r, "/wallet/sign-in", http.StatusSeeOther)
 }
 
@@ -207,10 +206,7 @@ func (s *Server) walletOIDCStart(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	st := s.opts.OIDC.Start()
-	next := nextPath(r.URL.Query().Get("next"))
-	// Encoded, as the next path may hold bytes a cookie value cannot.
-	kept := base64.RawURLEncoding.EncodeToString([]byte(strings.Join([]string{st.State, st.Nonce, st.Verifier, next}, "\n")))
-	setCookie(w, oidcCookie, kept, signinTTL, http.SameSiteLaxMode)
+	view.KeepAttempt(w, oidcCookie, signinTTL, st.State, st.Nonce, st.Verifier, nextPath(r.URL.Query().Get("next")))
 	http.Redirect(w, r, st.URL, http.StatusFound)
 }
 
@@ -220,15 +216,9 @@ func (s *Server) walletOIDCCallback(w http.ResponseWriter, r *http.Request) {
 		s.notFoundPage(w, r)
 		return
 	}
-	var parts []string
-	if c, err := r.Cookie(oidcCookie); err == nil {
-		if b, err := base64.RawURLEncoding.DecodeString(c.Value); err == nil {
-			parts = strings.Split(string(b), "\n")
-		}
-	}
-	clearCookie(w, oidcCookie)
+	parts, ok := view.TakeAttempt(w, r, oidcCookie, 4)
 	q := r.URL.Query()
-	if len(parts) != 4 || subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(parts[0])) != 1 || q.Get("error") != "" {
+	if !ok || subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(parts[0])) != 1 || q.Get("error") != "" {
 		slog.InfoContext(r.Context(), "wallet oidc sign-in refused", "provider_error", q.Get("error"))
 		s.walletRefused(w, r, http.StatusUnauthorized, view.Msg("wallet.oidcfailed"))
 		return

@@ -1,0 +1,51 @@
+package access
+
+import "testing"
+
+func TestDecide(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		p      Principal
+		a      Action
+		owners []string
+		want   Decision
+	}{
+		{"data officer reads a person of their agency", Principal{"mlsp", []Role{DataOfficer}}, ReadPerson, []string{"moj", "mlsp"}, Allow},
+		{"data officer, person of others only", Principal{"mlsp", []Role{DataOfficer}}, ReadPerson, []string{"moj"}, OutOfScope},
+		{"data officer, no one holds the person", Principal{"mlsp", []Role{DataOfficer}}, ReadPerson, nil, OutOfScope},
+		{"admin never reads a person", Principal{"", []Role{Admin}}, ReadPerson, []string{""}, Deny},
+		{"analyst never reads a person", Principal{"kgd", []Role{Analyst}}, ReadPerson, []string{"kgd"}, Deny},
+		{"analyst sees aggregates", Principal{"", []Role{Analyst}}, ViewAggregates, nil, Allow},
+		{"auditor reviews break-glass", Principal{"", []Role{Auditor}}, ReviewBreakGlass, nil, Allow},
+		{"auditor decides no finding", Principal{"kgd", []Role{Auditor}}, DecideFinding, []string{"kgd"}, Deny},
+		{"social worker decides no correction", Principal{"mlsp", []Role{SocialWorker}}, DecideCorrection, []string{"mlsp"}, Deny},
+		{"social worker reads their agency's people", Principal{"mlsp", []Role{SocialWorker}}, ReadPerson, []string{"mlsp"}, Allow},
+		{"no agency is no scope, even for an owner named empty", Principal{"", []Role{DataOfficer}}, ReadPerson, []string{""}, OutOfScope},
+		{"no role, no action", Principal{"mlsp", nil}, OwnSession, nil, Deny},
+		{"an unknown role permits nothing", Principal{"mlsp", []Role{"superuser"}}, ViewAggregates, nil, Deny},
+		{"an unknown action is refused", Principal{"mlsp", Roles}, Action("everything"), nil, Deny},
+		{"every role signs out", Principal{"", []Role{Analyst}}, OwnSession, nil, Allow},
+		{"roles add up", Principal{"kgd", []Role{Analyst, DataOfficer}}, DecideFinding, []string{"kgd"}, Allow},
+	} {
+		if got := Decide(tc.p, tc.a, tc.owners...); got != tc.want {
+			t.Errorf("%s: Decide = %v; want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// TestEveryActionHasARole keeps the table honest: an action no role has
+// is dead policy, and every role can at least sign out.
+func TestEveryActionHasARole(t *testing.T) {
+	actions := []Action{OwnSession, ViewAggregates, ViewSource, ReadPerson, DecideFinding, DecideCorrection,
+		ManageRegistry, ManageOfficials, ReadAudit, ReviewBreakGlass}
+	for _, a := range actions {
+		if !(Principal{Roles: Roles}).Permits(a) {
+			t.Errorf("no role permits %s", a)
+		}
+	}
+	for _, r := range Roles {
+		if !r.Valid() || !(Principal{Roles: []Role{r}}).Permits(OwnSession) {
+			t.Errorf("role %s cannot sign out", r)
+		}
+	}
+}
