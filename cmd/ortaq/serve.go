@@ -23,6 +23,7 @@ import (
 	"github.com/ortaq/ortaq/internal/wallet"
 	"github.com/ortaq/ortaq/internal/web"
 	"github.com/ortaq/ortaq/internal/web/api"
+	"github.com/ortaq/ortaq/internal/web/console"
 )
 
 var serveCommand = command{
@@ -145,7 +146,7 @@ func serverFlags(fs *flag.FlagSet) *serverConfig {
 // officialsFlags declares the flags of officials' sign-in to the console.
 func officialsFlags(fs *flag.FlagSet, c *serverConfig) {
 	o := &c.officialsOIDC
-	fs.IntVar(&c.readsPerHour, "official-reads-per-hour", 2000, "the most people one official may read in an hour (pages, search results, work-list rows, exports)")
+	fs.IntVar(&c.readsPerHour, "official-reads-per-hour", console.DefaultReadsPerHour, "the most people one official may read in an hour (pages, search results, work-list rows, exports)")
 	fs.StringVar(&o.Issuer, "officials-oidc-issuer", "", "OpenID Connect issuer URL of the officials' identity provider; turns on console sign-in through it")
 	fs.StringVar(&o.ClientID, "officials-oidc-client-id", "", "the console's client id at the officials' identity provider")
 	fs.StringVar(&c.officialsSecretEnv, "officials-oidc-secret-env", "ORTAQ_OFFICIALS_OIDC_CLIENT_SECRET", "environment variable holding the console's client secret")

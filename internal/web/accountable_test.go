@@ -85,3 +85,23 @@ func TestOfficialLookReachesTheWallet(t *testing.T) {
 		t.Errorf("the wallet names the official's login %s", o.Login)
 	}
 }
+
+// TestReadLimitStopsBulkReading gives officials an allowance of one person
+// an hour: a work list naming many is refused with 429, shows no one and
+// writes nothing to the audit log, while one person's page still opens.
+func TestReadLimitStopsBulkReading(t *testing.T) {
+	d := demoSQLite(t)
+	p := newPlatform(t, d.st, 0)
+	_, ts := mustServe(t, d.st, Options{Exchange: p.x, Audit: p.log, ReadsPerHour: 1})
+	size := p.log.Size()
+	r := get(t, ts.URL+"/worklist.csv")
+	if r.status != http.StatusTooManyRequests || r.header.Get("Retry-After") == "" {
+		t.Fatalf("an export past the allowance: %d (Retry-After %q); want 429", r.status, r.header.Get("Retry-After"))
+	}
+	if strings.Contains(string(r.body), d.Person.NationalID) || p.log.Size() != size {
+		t.Errorf("a refused export showed people or wrote %d audit records", p.log.Size()-size)
+	}
+	if r := get(t, ts.URL+"/entities/"+d.Person.EntityID); r.status != http.StatusOK || p.log.Size() != size+1 {
+		t.Errorf("one person within the allowance: %d, %d audit records", r.status, p.log.Size()-size)
+	}
+}

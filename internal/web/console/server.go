@@ -47,6 +47,12 @@ const (
 	trendRuns = 30
 )
 
+// DefaultReadsPerHour is how many people one official may read in an
+// hour unless Options.ReadsPerHour says otherwise: a day's work list and
+// its export fit, a copy of a register does not (larger exports are the
+// operators', with ortaq worklist).
+const DefaultReadsPerHour = 10000
+
 // Options configure a Server.
 type Options struct {
 	// Version is the build's version, shown in the pages' footer.
@@ -66,7 +72,7 @@ type Options struct {
 	OIDC *officials.OIDC
 	// ReadsPerHour bounds how many people one official may read in an
 	// hour (entity pages, search results, work-list rows, exports); 0
-	// means 2,000.
+	// means DefaultReadsPerHour.
 	ReadsPerHour int
 }
 
@@ -101,7 +107,7 @@ func newServer(st *store.Store, static *view.Static, opts Options, files fs.FS) 
 		return nil, errors.New("console: nil store")
 	}
 	s := &Server{st: st, opts: opts, explainer: &explainer{rv: resolve.NewResolver(st)},
-		csrf: http.NewCrossOriginProtection(), reads: newReadLimiter(cmp.Or(opts.ReadsPerHour, 2000))}
+		csrf: http.NewCrossOriginProtection(), reads: newReadLimiter(cmp.Or(opts.ReadsPerHour, DefaultReadsPerHour))}
 	var err error
 	if s.pages, err = view.ParseTemplates(files, "templates/layout.html", pageNames, static, nil); err != nil {
 		return nil, fmt.Errorf("console: %w", err)
