@@ -47,12 +47,16 @@ type Admission struct {
 // Defaults of Admission. A query spends most of its time waiting for its
 // audit record's commit, which the log shares among every query waiting
 // for it, so more queries in flight than cores keep the log's batches
-// full: 48 clients got the most answers a second on 2 cores. A queue as
-// long again keeps every turn taken the moment it is freed, and waits
-// little (docs/benchmarks.md, "Exchange under many clients").
+// full: 48 clients got the most answers a second on 2 cores. A queue four
+// times as long keeps every turn taken the moment it is freed and, at
+// some thousands of answers a second, still turns over within
+// DefaultQueueWait; a shorter one refused so many clients that the
+// refusals' cost cut the answers to 82–89 % of the 48-client rate at
+// 1,000 clients, against 100 % and more with this one (docs/benchmarks.md,
+// "Exchange under many clients").
 var (
 	DefaultMaxInFlight = max(48, 16*runtime.GOMAXPROCS(0))
-	DefaultMaxQueued   = DefaultMaxInFlight
+	DefaultMaxQueued   = 4 * DefaultMaxInFlight
 )
 
 // DefaultQueueWait keeps a waiting query's whole answer well within 100 ms.
