@@ -49,6 +49,7 @@ const (
 	CodeConsentRequired   = "consent_required"    // 403
 	CodeBadKey            = "bad_key"             // 400
 	CodeNotFound          = "not_found"           // 404
+	CodeNotOwner          = "not_owner"           // 403
 )
 
 // MaxBatch is the most keys one request may ask for.

@@ -36,7 +36,7 @@ func (x *Exchange) Fetch(ctx context.Context, g Grant, key string) (map[string]a
 		}
 		return out, nil
 	}
-	recs, err := x.st.EntitySourceRecords(ctx, row.EntityID, svc.Source)
+	recs, err := x.st.EntitySourceRecords(ctx, row.EntityID, svc.Source, svc.Member)
 	if err != nil {
 		return nil, fmt.Errorf("exchange %s %s: %w", svc.Code, key, err)
 	}

@@ -126,12 +126,17 @@ func (x *Exchange) PutService(ctx context.Context, s Service) error {
 			}
 		}
 	} else {
-		kind, err := x.st.SourceEntity(ctx, s.Source)
+		kind, agency, err := x.st.SourceEntity(ctx, s.Source)
 		switch {
 		case errors.Is(err, store.ErrNotFound):
-			// The agency may register the source after its service.
+			// The agency may register the source after its service; until
+			// then, and if another agency registers it, Fetch reads nothing.
 		case err != nil:
 			return err
+		case agency != s.Member:
+			// A member publishes its own sources only: otherwise one
+			// agency's admin could serve another agency's register.
+			return refuse(403, CodeNotOwner, "service %s: source %s is %s's, not %s's", s.Code, s.Source, agency, s.Member)
 		case kind != s.Kind:
 			return refuse(400, CodeBadRequest, "service %s: source %s holds %s records, not %s", s.Code, s.Source, kind, s.Kind)
 		}

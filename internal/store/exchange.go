@@ -526,13 +526,17 @@ func qualify(table string, cols []string) string {
 // EntitySourceRecords returns the latest live version of every record of
 // source resolved into entityID, by record id: what one source knows of
 // one subject. It reads through the entity index, never the whole source.
-func (s *Store) EntitySourceRecords(ctx context.Context, entityID, source string) ([]LiveRecord, error) {
+//
+// Only a source that agency keeps answers: a service reads its own
+// member's source, never another agency's, whatever its definition names.
+func (s *Store) EntitySourceRecords(ctx context.Context, entityID, source, agency string) ([]LiveRecord, error) {
 	rows, err := s.queryPrepared(ctx, `SELECT `+liveColumns+`
 		FROM entity_members m
 		JOIN sources s ON s.id = m.source_id
+		JOIN agencies a ON a.id = s.agency_id
 		JOIN record_versions v ON v.source_id = m.source_id AND v.record_id = m.record_id
-		WHERE m.entity_id = ? AND s.name = ? AND NOT v.deleted AND `+latestOnly+`
-		ORDER BY v.record_id`, entityID, source)
+		WHERE m.entity_id = ? AND s.name = ? AND a.code = ? AND NOT v.deleted AND `+latestOnly+`
+		ORDER BY v.record_id`, entityID, source, agency)
 	if err != nil {
 		return nil, fmt.Errorf("records of %s in %s: %w", entityID, source, err)
 	}
@@ -551,16 +555,17 @@ func (s *Store) EntitySourceRecords(ctx context.Context, entityID, source string
 	return out, nil
 }
 
-// SourceEntity returns the entity kind a registered source holds, or
-// ErrNotFound when no source of that name is registered.
-func (s *Store) SourceEntity(ctx context.Context, name string) (string, error) {
-	var kind string
-	err := s.db.QueryRowContext(ctx, s.dialect.rebind(`SELECT entity FROM sources WHERE name = ?`), name).Scan(&kind)
+// SourceEntity returns the entity kind a registered source holds and the
+// code of the agency that keeps it, or ErrNotFound when no source of that
+// name is registered.
+func (s *Store) SourceEntity(ctx context.Context, name string) (kind, agency string, err error) {
+	err = s.db.QueryRowContext(ctx, s.dialect.rebind(`SELECT s.entity, a.code FROM sources s
+		JOIN agencies a ON a.id = s.agency_id WHERE s.name = ?`), name).Scan(&kind, &agency)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", fmt.Errorf("source %q: %w", name, ErrNotFound)
+		return "", "", fmt.Errorf("source %q: %w", name, ErrNotFound)
 	}
 	if err != nil {
-		return "", fmt.Errorf("source %q: %w", name, err)
+		return "", "", fmt.Errorf("source %q: %w", name, err)
 	}
-	return kind, nil
+	return kind, agency, nil
 }

@@ -134,11 +134,11 @@ func TestGoldenByTermAndEntitySourceRecords(t *testing.T) {
 		if err != nil || len(rows) != 0 {
 			t.Fatalf("GoldenByTerm: %v, %v", rows, err)
 		}
-		recs, err := st.EntitySourceRecords(ctx, "P000001", "tax_incomes")
+		recs, err := st.EntitySourceRecords(ctx, "P000001", "tax_incomes", "kgd")
 		if err != nil || len(recs) != 0 {
 			t.Fatalf("EntitySourceRecords: %v, %v", recs, err)
 		}
-		if _, err := st.SourceEntity(ctx, "tax_incomes"); !errors.Is(err, store.ErrNotFound) {
+		if _, _, err := st.SourceEntity(ctx, "tax_incomes"); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("SourceEntity of an unregistered source: %v", err)
 		}
 	})

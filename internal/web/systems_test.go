@@ -372,3 +372,66 @@ func TestTricklingPushCutOff(t *testing.T) {
 		t.Fatalf("runs after a cut-off push: %v, %v", runs, err)
 	}
 }
+
+// TestServiceReadsOwnSourceOnly: a member's admin key cannot publish a
+// service over another agency's source, the national administrator's
+// neither, and a service whose source another agency keeps answers no
+// records of it. Before, kgd's admin key pointed person-income at the
+// disability register and read it for anyone.
+func TestServiceReadsOwnSourceOnly(t *testing.T) {
+	d := demoSQLite(t)
+	p := newPlatform(t, d.st, 0)
+	s, ts := mustServe(t, d.st, Options{Exchange: p.x, Audit: p.log})
+	svc := `{"member":"kgd","kind":"person","source":"disability_register","fields":["disability_group"],"title":{"en":"Income"}}`
+	for name, key := range map[string][]string{"kgd's admin": s.key(t, "kgd", exchange.ScopeAdmin),
+		"the national administrator": s.key(t, api.DefaultNationalAdmin, exchange.ScopeAdmin)} {
+		r := do(t, http.MethodPut, ts.URL+"/api/v1/registry/services/person-income", "application/json", svc, key...)
+		if r.status != http.StatusForbidden || !strings.Contains(string(r.body), "not_owner") {
+			t.Errorf("%s points kgd's service at mlsp's register: %d\n%s", name, r.status, r.body)
+		}
+	}
+	got, ok := p.x.Service("person-income")
+	if !ok || got.Source != "tax_incomes" {
+		t.Fatalf("person-income after the refusals: %+v", got)
+	}
+	// The store answers a source's records only to the agency keeping it.
+	recs, err := d.st.EntitySourceRecords(context.Background(), d.Person.EntityID, "population_register", "kgd")
+	if err != nil || len(recs) != 0 {
+		t.Errorf("kgd read %d records of moj's register: %v", len(recs), err)
+	}
+}
+
+// TestAuditKeyOwnAgencyOnly: an agency's audit key reads its own agency's
+// records of a citizen's accesses, not the whole nation's; the national
+// administrator's reads them all. Before, any member's admin key could
+// mint itself an audit key to every agency's accesses.
+func TestAuditKeyOwnAgencyOnly(t *testing.T) {
+	st := storetest.SQLite(t)
+	mustSeed(t, st)
+	p := newPlatform(t, st, 0)
+	s, ts := mustServe(t, st, Options{Exchange: p.x, Audit: p.log})
+	ctx := context.Background()
+	recs, err := p.log.Append(ctx,
+		audit.Record{Member: "kgd", Subsystem: "tax-audit", Service: "person-income", Subject: iinAigerim, Purpose: "tax-audit",
+			Decision: audit.Allowed, Status: 200},
+		audit.Record{Member: "mlsp", Subsystem: "console", Service: "console-entity", Subject: iinAigerim, Purpose: "social-case",
+			Kind: audit.KindBreakGlass, Role: "data_officer", Case: "C-1", Reason: "a written reason", Decision: audit.Allowed,
+			Status: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kgd := s.key(t, "kgd", exchange.ScopeAudit)
+	var hist struct{ Records []audit.Record }
+	decodeInto(t, get(t, ts.URL+"/api/v1/audit/records?subject="+iinAigerim, kgd...), &hist)
+	if len(hist.Records) != 1 || hist.Records[0].Member != "kgd" {
+		t.Errorf("kgd's audit key reads %+v; want kgd's record alone", hist.Records)
+	}
+	if r := get(t, ts.URL+"/api/v1/audit/records/"+strconv.FormatUint(recs[1].Index, 10), kgd...); r.status != http.StatusNotFound {
+		t.Errorf("kgd's audit key reads mlsp's record: %d", r.status)
+	}
+	gov := s.key(t, api.DefaultNationalAdmin, exchange.ScopeAudit)
+	decodeInto(t, get(t, ts.URL+"/api/v1/audit/records?subject="+iinAigerim, gov...), &hist)
+	if len(hist.Records) != 2 {
+		t.Errorf("the national administrator's audit key reads %d records; want 2", len(hist.Records))
+	}
+}

@@ -1,11 +1,14 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/ortaq/ortaq/internal/audit"
 	"github.com/ortaq/ortaq/internal/exchange"
+	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/web/view"
 )
 
@@ -53,29 +56,33 @@ func (w *problemWriter) Write(p []byte) (int, error) {
 }
 
 // auditor lets through credentials with the audit scope: audit records
-// name citizens. It answers the refusal itself and reports false.
-func (s *Server) auditor(w http.ResponseWriter, r *http.Request) bool {
+// name citizens. It answers the refusal itself and reports false. An
+// agency's audit credential reads its own agency's records; the national
+// administrator's reads every agency's: otherwise any agency could mint
+// itself a key to the whole nation's "who looked".
+func (s *Server) auditor(w http.ResponseWriter, r *http.Request) (exchange.Client, bool) {
 	c, err := s.authenticate(r)
 	if err != nil {
 		s.refuseUnauthenticated(w, r, err)
-		return false
+		return c, false
 	}
 	if !c.Can(exchange.ScopeAudit) {
 		s.metrics.refused.WithLabelValues("forbidden").Inc()
 		writeRefusal(w, r, missingScope(exchange.ScopeAudit), nil)
-		return false
+		return c, false
 	}
 	if s.opts.Audit == nil {
 		view.WriteProblem(w, r, http.StatusServiceUnavailable, "this server has no audit log")
-		return false
+		return c, false
 	}
-	return true
+	return c, true
 }
 
 // auditReceipt answers GET /api/v1/audit/records/{id}: the record with its
 // salt, leaf index and inclusion proof against a signed checkpoint.
 func (s *Server) auditReceipt(w http.ResponseWriter, r *http.Request) {
-	if !s.auditor(w, r) {
+	c, ok := s.auditor(w, r)
+	if !ok {
 		return
 	}
 	id, err := strconv.ParseUint(r.PathValue("id"), 10, 64)
@@ -84,6 +91,10 @@ func (s *Server) auditReceipt(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rc, err := s.opts.Audit.Receipt(r.Context(), id)
+	if err == nil && !s.seesAudit(c, rc.Record) {
+		// Another agency's record is as good as missing.
+		err = fmt.Errorf("audit record %d: %w", id, store.ErrNotFound)
+	}
 	if err != nil {
 		view.WriteError(w, r, err)
 		return
@@ -94,7 +105,8 @@ func (s *Server) auditReceipt(w http.ResponseWriter, r *http.Request) {
 // auditHistory answers GET /api/v1/audit/records?subject=…: every access
 // to one subject's data, newest first.
 func (s *Server) auditHistory(w http.ResponseWriter, r *http.Request) {
-	if !s.auditor(w, r) {
+	c, ok := s.auditor(w, r)
+	if !ok {
 		return
 	}
 	subject := r.URL.Query().Get("subject")
@@ -112,8 +124,15 @@ func (s *Server) auditHistory(w http.ResponseWriter, r *http.Request) {
 		view.WriteError(w, r, err)
 		return
 	}
+	recs = slices.DeleteFunc(recs, func(rec audit.Record) bool { return !s.seesAudit(c, rec) })
 	if recs == nil {
 		recs = []audit.Record{}
 	}
 	view.WriteJSON(w, r, http.StatusOK, map[string]any{"subject": subject, "records": recs})
+}
+
+// seesAudit reports whether c's audit credential may read rec: its own
+// agency's accesses, or every one for the national administrator.
+func (s *Server) seesAudit(c exchange.Client, rec audit.Record) bool {
+	return c.Member == s.opts.NationalAdmin || rec.Member == c.Member
 }
