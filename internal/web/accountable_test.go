@@ -20,8 +20,7 @@ import (
 func TestOfficialLookReachesTheWallet(t *testing.T) {
 	rig := newWalletRig(t)
 	ctx := context.Background()
-	v, _ := consoles.Load(rig.ts.URL)
-	c := v.(*testConsole)
+	c := consoleOf(t, rig.ts.URL)
 	gs, err := rig.st.GoldenByNationalID(ctx, rig.citizen, 1)
 	if err != nil || len(gs) == 0 {
 		t.Fatalf("the citizen's golden record: %v", err)
@@ -104,4 +103,78 @@ func TestReadLimitStopsBulkReading(t *testing.T) {
 	if r := get(t, ts.URL+"/entities/"+d.Person.EntityID); r.status != http.StatusOK || p.log.Size() != size+1 {
 		t.Errorf("one person within the allowance: %d, %d audit records", r.status, p.log.Size()-size)
 	}
+}
+
+// TestPagesNameNoOneOutsideScope: a source's failing rows and an entity's
+// household name people. An analyst sees the counts and no one; a data
+// officer sees the household members their agency holds a record of, and
+// every person a page names is a read in the audit log. Before, any role
+// read named failing rows on every source page, and a household's members
+// outside the officer's agency, with no audit record.
+func TestPagesNameNoOneOutsideScope(t *testing.T) {
+	d := demoSQLite(t)
+	p := newPlatform(t, d.st, 0)
+	_, ts := mustServe(t, d.st, Options{Exchange: p.x, Audit: p.log})
+	ctx := context.Background()
+	c := consoleOf(t, ts.URL)
+
+	analyst := newOfficial(t, c.dir, "", access.Analyst)
+	cookie, _ := officialCookie(t, c.dir, analyst, false)
+	size := p.log.Size()
+	page := string(get(t, ts.URL+"/sources/"+d.Finding.Source, "Cookie", cookie).body)
+	if strings.Contains(page, `href="/entities/`) || p.log.Size() != size {
+		t.Errorf("an analyst's source page names people (%d audit records)", p.log.Size()-size)
+	}
+	officer := newOfficial(t, c.dir, d.Finding.Agency, access.DataOfficer)
+	cookie, _ = officialCookie(t, c.dir, officer, true)
+	page = string(get(t, ts.URL+"/sources/"+d.Finding.Source, "Cookie", cookie).body)
+	if n := strings.Count(page, `href="/entities/`); n == 0 || p.log.Size() == size {
+		t.Errorf("the owner's source page names %d people with %d audit records; want some, each audited", n, p.log.Size()-size)
+	}
+
+	// A person, an agency holding them, and a household member it does not.
+	ids, err := d.st.SampleNationalIDs(ctx, 400)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, iin := range ids {
+		gs, err := d.st.GoldenByNationalID(ctx, iin, 1)
+		if err != nil || len(gs) == 0 || gs[0].Household == "" {
+			continue
+		}
+		house, err := d.st.GoldenBy(ctx, "household", gs[0].Household, 20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, agency := range personHolders(t, d.st, gs[0].EntityID) {
+			for _, m := range house {
+				if m.EntityID == gs[0].EntityID || m.NationalID == "" || slices.Contains(personHolders(t, d.st, m.EntityID), agency) {
+					continue
+				}
+				o := newOfficial(t, c.dir, agency, access.DataOfficer)
+				cookie, _ := officialCookie(t, c.dir, o, true)
+				page := string(get(t, ts.URL+"/entities/"+gs[0].EntityID+"?lang=en", "Cookie", cookie).body)
+				if strings.Contains(page, m.NationalID) || strings.Contains(page, `href="/entities/`+m.EntityID+`"`) ||
+					!strings.Contains(page, `id="ties-hidden"`) {
+					t.Errorf("an officer of %s sees household member %s of %s, whom %s holds no record of", agency, m.EntityID,
+						gs[0].EntityID, agency)
+				}
+				if recs := mustHistory(t, p.log, m.NationalID); len(recs) != 0 && recs[0].Member == agency {
+					t.Errorf("the hidden household member has an audit record of %s's look", agency)
+				}
+				return
+			}
+		}
+	}
+	t.Fatal("the demo nation has no household with a member outside a holder's records")
+}
+
+// consoleOf is the test console of the server at base.
+func consoleOf(t *testing.T, base string) *testConsole {
+	t.Helper()
+	v, ok := consoles.Load(base)
+	if !ok {
+		t.Fatalf("no test console at %s", base)
+	}
+	return v.(*testConsole)
 }

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 
+	"github.com/ortaq/ortaq/internal/access"
 	"github.com/ortaq/ortaq/internal/golden"
 	"github.com/ortaq/ortaq/internal/resolve"
 	"github.com/ortaq/ortaq/internal/source"
@@ -37,6 +38,8 @@ type lineageRow struct {
 // relationRow is a family tie.
 type relationRow struct {
 	Kind, ID, Name string
+	// Subject is what a look at the relative is audited under.
+	Subject string
 }
 
 type entityData struct {
@@ -54,7 +57,10 @@ type entityData struct {
 	Animals  []store.GoldenRow
 	Owner    *store.GoldenRow
 	OwnerIIN string
-	Findings []findingRow
+	// TiesHidden counts the relatives, household members and owner left
+	// out because the official's agency holds no record of them.
+	TiesHidden int
+	Findings   []findingRow
 	// FindingsTotal counts the open and fixed findings; WorkList lists them.
 	FindingsTotal int
 	WorkList      string
@@ -103,7 +109,8 @@ func (s *Server) entityPage(w http.ResponseWriter, r *http.Request) {
 		fail(err)
 		return
 	}
-	grant, ok := s.personAccess(w, r, d.Page, id, holders(ix, members))
+	held := holders(ix, members)
+	grant, ok := s.personAccess(w, r, d.Page, id, held)
 	if !ok {
 		return
 	}
@@ -120,7 +127,12 @@ func (s *Server) entityPage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if err := s.recordReads(ctx, readEntity, []read{{Subject: entitySubject(d.G, d.Doc), Grant: grant}}); err != nil {
+	ties, err := s.scopeTies(r, ix, &d, held)
+	if err != nil {
+		fail(err)
+		return
+	}
+	if err := s.recordReads(ctx, readEntity, append([]read{{Subject: entitySubject(d.G, d.Doc), Grant: grant}}, ties...)); err != nil {
 		s.readsRefused(w, r, d.Page, err)
 		return
 	}
@@ -189,7 +201,10 @@ func (s *Server) entityTies(r *http.Request, d *entityData) error {
 				return err
 			}
 			for _, rel := range d.Doc.Relations {
-				d.Family = append(d.Family, relationRow{Kind: rel.Kind, ID: rel.Entity, Name: cmp.Or(names[rel.Entity].Name, rel.Entity)})
+				g := names[rel.Entity]
+				g.EntityID = rel.Entity
+				d.Family = append(d.Family, relationRow{Kind: rel.Kind, ID: rel.Entity, Name: cmp.Or(g.Name, rel.Entity),
+					Subject: personSubject(g)})
 			}
 		}
 		house, err := s.st.GoldenBy(ctx, "household", d.G.Household, pageHousehold+1)
@@ -241,4 +256,56 @@ func toAny(ss []string) []any {
 		out[i] = s
 	}
 	return out
+}
+
+// scopeTies keeps, of the people an entity page names besides the entity
+// (relatives, household members, an animal's owner), those the official
+// may read without break-glass, counts the others in d.TiesHidden, and
+// returns the reads of those kept. A break-glass grant opens the entity
+// alone, not its household. The subject's own animals are read with them,
+// and an animal's owner is in the scope of whoever keeps the animal's
+// register, which names the owner (held: the entity's holders).
+func (s *Server) scopeTies(r *http.Request, ix view.SourceIndex, d *entityData, held []string) ([]read, error) {
+	var ids []string
+	for _, f := range d.Family {
+		ids = append(ids, f.ID)
+	}
+	for _, g := range d.House {
+		ids = append(ids, g.EntityID)
+	}
+	if d.Owner != nil {
+		ids = append(ids, d.Owner.EntityID)
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	ctx := r.Context()
+	members, err := s.st.EntityRecords(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	byEntity := map[string][]store.LiveRecord{}
+	for _, m := range members {
+		byEntity[m.EntityID] = append(byEntity[m.EntityID], m)
+	}
+	p := visitOf(ctx).principal()
+	var reads []read
+	keep := func(id, subject string) bool {
+		owners := holders(ix, byEntity[id])
+		if d.Owner != nil && id == d.Owner.EntityID {
+			owners = append(owners, held...)
+		}
+		if access.Decide(p, access.ReadPerson, owners...) != access.Allow {
+			d.TiesHidden++
+			return false
+		}
+		reads = append(reads, read{Subject: subject})
+		return true
+	}
+	d.Family = slices.DeleteFunc(d.Family, func(f relationRow) bool { return !keep(f.ID, f.Subject) })
+	d.House = slices.DeleteFunc(d.House, func(g store.GoldenRow) bool { return !keep(g.EntityID, personSubject(g)) })
+	if d.Owner != nil && !keep(d.Owner.EntityID, personSubject(*d.Owner)) {
+		d.Owner, d.OwnerIIN = nil, ""
+	}
+	return reads, nil
 }

@@ -27,6 +27,7 @@ const (
 	readCorrection = "console-correction"
 	readAttachment = "console-attachment"
 	readAnimals    = "console-animals"
+	readSource     = "console-source"
 )
 
 // subsystemConsole is the subsystem an official's reads come through, and

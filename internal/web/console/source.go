@@ -84,7 +84,7 @@ func (s *Server) sourcePage(w http.ResponseWriter, r *http.Request) {
 	}
 	if d.Run = qs.Latest; d.Run != nil {
 		if err := s.sourceQuality(r, ix, &d, qs); err != nil {
-			fail(err)
+			s.readsRefused(w, r, d.Page, err)
 			return
 		}
 	}
@@ -106,13 +106,22 @@ func (s *Server) sourceQuality(r *http.Request, ix view.SourceIndex, d *sourceDa
 	if err != nil {
 		return err
 	}
-	sample, err := s.st.FindingSample(ctx, store.FindingFilter{Source: name, Status: store.FindingOpen}, sampleRows)
-	if err != nil {
-		return err
-	}
-	rows, err := s.findingRows(ctx, ix, sample)
-	if err != nil {
-		return err
+	// The failing rows name people: only an official who may read the
+	// agency's people, under a stated case, sees them, and each is a read
+	// in the audit log. Everyone else sees the counts.
+	var rows []findingRow
+	if v := visitOf(ctx); access.Decide(v.principal(), access.ReadPerson, d.Source.AgencyCode) == access.Allow &&
+		v.sess.Case.Ref != "" {
+		sample, err := s.st.FindingSample(ctx, store.FindingFilter{Source: name, Status: store.FindingOpen}, sampleRows)
+		if err != nil {
+			return err
+		}
+		if rows, err = s.findingRows(ctx, ix, sample); err != nil {
+			return err
+		}
+		if err := s.recordReads(ctx, readSource, findingReads(rows)); err != nil {
+			return err
+		}
 	}
 	counts, err := s.st.FindingTally(ctx)
 	if err != nil {

@@ -190,6 +190,7 @@ var walletMessages = view.Messages{
 	"wallet.access.holder":          {"kk": "ведомство сіз туралы жазбаны өзі жүргізеді", "ru": "ведомство само ведёт запись о вас", "en": "the agency keeps a record of you itself"},
 	"read.entity-read":              {"kk": "ведомство жүйесі сіз туралы өз жазбасын оқыды", "ru": "система ведомства прочла свою запись о вас", "en": "the agency's system read its own record of you"},
 	"read.purpose.data-maintenance": {"kk": "өз деректерін жүргізу", "ru": "ведение собственных данных", "en": "keeping its own data"},
+	"read.console-source":           {"kk": "сіздің жазбаңыз дереккөздің тексеру бетінде көрсетілді", "ru": "ваша запись была показана на странице проверки источника", "en": "your record was shown on a source's check page"},
 	"read.console-animals":          {"kk": "сіздің малыңыз тексеру тізімінде көрсетілді", "ru": "ваши животные были в списке проверки", "en": "your animals were shown on a check list"},
 	"wallet.access.proof":           {"kk": "Түбіртек және тексеру", "ru": "Квитанция и проверка", "en": "Receipt and proof"},
 	"wallet.access.none":            {"kk": "Әзірге ешкім сіздің деректеріңізді сұраған жоқ.", "ru": "Пока никто не запрашивал ваши данные.", "en": "No one has asked for your data yet."},
