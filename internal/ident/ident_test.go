@@ -25,6 +25,14 @@ func TestFind(t *testing.T) {
 		{"\uFEFFP-1", 0xFEFF, 0, true},
 		{"P\x00-1", 0, 1, true},
 		{"\xE2\x80", 0, 0, false}, // a cut sequence is not a control
+		{"FNO-\x1bESC", 0x1B, 4, true},
+		{"line\nbreak", '\n', 4, true},
+		{"tab\tx", '\t', 3, true},
+		{"del\x7f", 0x7F, 3, true},
+		{"next\u0085line", 0x85, 4, true},
+		{"zero\u200Bwidth", 0x200B, 4, true},
+		{"a\u2028b", 0x2028, 1, true},
+		{"©2026 ¼", 0, 0, false}, // other C2 lead bytes
 	} {
 		r, at, ok := Find(tc.in)
 		if r != tc.want || at != tc.at || ok != tc.ok {
