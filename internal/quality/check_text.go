@@ -150,13 +150,6 @@ func scriptLetters(s string, want, other *unicode.RangeTable) (in, out int) {
 	return in, out
 }
 
-func otherScript(want string) string {
-	if want == "latin" {
-		return "cyrillic"
-	}
-	return "latin"
-}
-
 // scriptKey is the script's part of a message key.
 func scriptKey(s string) string {
 	if s == "latin" {

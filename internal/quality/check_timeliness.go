@@ -48,15 +48,6 @@ func describeFreshness(c *Check) Msg {
 	return msg("q.desc.freshness", ageArg(c.MaxAge))
 }
 
-// formatDays writes a duration in whole days.
-func formatDays(d time.Duration) string {
-	n := int(d / (24 * time.Hour))
-	if n == 1 {
-		return "1 day"
-	}
-	return fmt.Sprintf("%d days", n)
-}
-
 // runVolume compares the latest load's row count with the median of the
 // loads before it: a full extract that halves or doubles overnight is more
 // often a broken export than a change in the world. It compares like with

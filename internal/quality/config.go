@@ -1,9 +1,10 @@
 package quality
 
 import (
-	"github.com/ortaq/ortaq/internal/golden"
 	"regexp"
 	"time"
+
+	"github.com/ortaq/ortaq/internal/golden"
 )
 
 // Dimensions group checks for scoring: a source's score in a dimension is

@@ -19,8 +19,6 @@ type personName struct {
 	kazakh int // Kazakh-only letters in full (register names only)
 }
 
-var partNames = [3]string{"surname", "first name", "middle name"}
-
 // partKeys are the name parts as message arguments (see isWordKey).
 var partKeys = [3]string{"@q.part.surname", "@q.part.first", "@q.part.middle"}
 

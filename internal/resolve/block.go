@@ -156,8 +156,6 @@ type candidate struct {
 type pattern uint64
 
 func (p pattern) level(c int) int { return int(p>>(4*uint(c))&0xf) - 1 }
-func (p pattern) rules() uint8    { return uint8(p >> 56) }
-func (p pattern) levels() pattern { return p & (1<<56 - 1) }
 
 // blocking is the outcome of candidate generation.
 type blocking struct {

@@ -124,27 +124,6 @@ func (c *testConsole) agencyOf(req *http.Request, form url.Values) string {
 	return ""
 }
 
-// defaultSession is the default official's session of the test server at
-// base.
-func defaultSession(base string) (consoleSession, bool) {
-	v, ok := consoles.Load(base)
-	if !ok {
-		return consoleSession{}, false
-	}
-	return v.(*testConsole).def, true
-}
-
-// defaultCSRF is the CSRF token of the default official of the test
-// server at base, which forms must carry.
-func defaultCSRF(tb testing.TB, base string) string {
-	tb.Helper()
-	sess, ok := defaultSession(base)
-	if !ok {
-		tb.Fatalf("no default official for %s", base)
-	}
-	return sess.CSRF
-}
-
 // nopTB lets the helpers that sign officials in run where no test is at
 // hand; a failure there panics, which fails the test that asked.
 type nopTB struct{ testing.TB }
