@@ -2,7 +2,6 @@ package console
 
 import (
 	"context"
-	"crypto/subtle"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -145,23 +144,17 @@ func (s *Server) session(r *http.Request) (officials.Session, error) {
 // checkForm guards a signed-in official's form: not cross-site, within
 // the size limit, with the session's token. It answers refusals itself.
 func (s *Server) checkForm(w http.ResponseWriter, r *http.Request, want string) bool {
-	if err := s.csrf.Check(r); err != nil {
-		slog.WarnContext(r.Context(), "cross-site console form refused", "path", r.URL.Path, "origin", r.Header.Get("Origin"))
+	switch view.CheckForm(w, r, s.csrf, want, view.MaxFormBytes) {
+	case 0:
+		return true
+	case view.FormCrossSite:
 		s.refuse(w, r, http.StatusForbidden, view.Msg("error.crosssite"))
-		return false
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, view.MaxFormBytes)
-	if err := r.ParseForm(); err != nil {
-		s.refuse(w, r, http.StatusBadRequest, view.Msg("error.badform"))
-		return false
-	}
-	got := r.PostFormValue("csrf")
-	if want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
-		slog.WarnContext(r.Context(), "console form without its token refused", "path", r.URL.Path)
+	case view.FormForged:
 		s.refuse(w, r, http.StatusForbidden, view.Msg("officials.forged"))
-		return false
+	default:
+		s.refuse(w, r, http.StatusBadRequest, view.Msg("error.badform"))
 	}
-	return true
+	return false
 }
 
 // refuse answers a refusal in the console's frame, detail a message key.

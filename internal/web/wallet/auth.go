@@ -3,10 +3,8 @@ package wallet
 import (
 	"crypto/rand"
 	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/base64"
 	"errors"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"time"
@@ -102,34 +100,19 @@ func (s *Server) newWalletPage(w http.ResponseWriter, r *http.Request) walletPag
 // (bodies up to limit bytes, multipart ones too) and answers the refusal
 // itself, returning false.
 func (s *Server) checkForm(w http.ResponseWriter, r *http.Request, want string, limit int64) bool {
-	if err := s.csrf.Check(r); err != nil {
-		slog.WarnContext(r.Context(), "cross-site wallet form refused", "path", r.URL.Path, "origin", r.Header.Get("Origin"))
+	switch view.CheckForm(w, r, s.csrf, want, limit) {
+	case 0:
+		return true
+	case view.FormCrossSite:
 		s.walletRefused(w, r, http.StatusForbidden, view.Msg("error.crosssite"))
-		return false
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, limit)
-	var err error
-	if ct := r.Header.Get("Content-Type"); len(ct) >= 19 && ct[:19] == "multipart/form-data" {
-		err = r.ParseMultipartForm(limit)
-	} else {
-		err = r.ParseForm()
-	}
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		key := view.Msg("error.badform")
-		if errors.As(err, &tooBig) {
-			key = view.Msg("wallet.toobig")
-		}
-		s.walletRefused(w, r, http.StatusBadRequest, key)
-		return false
-	}
-	got := r.PostFormValue("csrf")
-	if want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
-		slog.WarnContext(r.Context(), "wallet form without its token refused", "path", r.URL.Path)
+	case view.FormTooBig:
+		s.walletRefused(w, r, http.StatusBadRequest, view.Msg("wallet.toobig"))
+	case view.FormForged:
 		s.walletRefused(w, r, http.StatusForbidden, view.Msg("wallet.forged"))
-		return false
+	default:
+		s.walletRefused(w, r, http.StatusBadRequest, view.Msg("error.badform"))
 	}
-	return true
+	return false
 }
 
 // walletRefused shows a refusal in the wallet's frame.
