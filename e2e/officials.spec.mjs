@@ -132,6 +132,12 @@ const steps = [
       await t.layout();
       await submit(page, rows.first().locator('button[value="justified"]'));
       assert.equal(await page.locator('tbody tr').filter({ hasText: expect.stranger.login }).count(), 0, 'reviewed grants leave the pending list');
+      // Every access to the citizen, the officials named: the page a
+      // phone shows too (the runner measures it).
+      await t.goto(`/audit?subject=${expect.person.iin}`);
+      const audited = await page.locator('tbody tr').allInnerTexts();
+      assert.ok(audited.some((r) => r.includes(expect.officer.login)), 'the officer\'s look, named for the auditor');
+      assert.ok(audited.some((r) => r.includes(expect.stranger.login)), 'the break-glass look, named for the auditor');
     },
   },
 ];
