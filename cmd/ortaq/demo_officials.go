@@ -28,6 +28,7 @@ var demoOfficialList = []officials.Official{
 	{Login: "auditor", Name: "Динара Исаева", Roles: []access.Role{access.Auditor}},
 	{Login: "analyst", Name: "Тимур Ахметов", Roles: []access.Role{access.Analyst}},
 	{Login: "mlsp.social", Name: "Гүлнар Серікова", Agency: "mlsp", Roles: []access.Role{access.SocialWorker}},
+	{Login: "mlsp.policy", Name: "Сәуле Нұрланқызы", Agency: "mlsp", Roles: []access.Role{access.PolicyOfficer}},
 }
 
 // demoOfficials adds the demo officials the store lacks (an official

@@ -43,8 +43,8 @@ subcommands:
       print the official's current TOTP code, read from the database: a
       convenience for the demo and tests, which have no authenticator app
 
-roles: admin, data_officer, auditor, analyst, social_worker (data officers and
-social workers need --agency).`,
+roles: admin, data_officer, auditor, analyst, social_worker, policy_officer
+(data officers, social workers and policy officers need --agency).`,
 	setup: func(fs *flag.FlagSet) func(context.Context, *flag.FlagSet, io.Writer) error {
 		return func(ctx context.Context, fs *flag.FlagSet, out io.Writer) error {
 			return runOfficials(ctx, fs.Args(), out)

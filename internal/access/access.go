@@ -31,10 +31,13 @@ const (
 	// SocialWorker is a social-protection officer: the people their agency
 	// serves, and (with the benefits issue) their cases.
 	SocialWorker Role = "social_worker"
+	// PolicyOfficer writes the social programmes' rules and parameters
+	// for their agency and simulates reforms; no person's data.
+	PolicyOfficer Role = "policy_officer"
 )
 
 // Roles lists every role in the order pages show them.
-var Roles = []Role{Admin, DataOfficer, Auditor, Analyst, SocialWorker}
+var Roles = []Role{Admin, DataOfficer, Auditor, Analyst, SocialWorker, PolicyOfficer}
 
 // Valid reports whether r is one of Roles.
 func (r Role) Valid() bool { return slices.Contains(Roles, r) }
@@ -70,6 +73,16 @@ const (
 	ReadAudit Action = "audit.read"
 	// ReviewBreakGlass reviews officials' break-glass access.
 	ReviewBreakGlass Action = "breakglass.review"
+	// DecideBenefit works the social-protection queue of the agency that
+	// administers a programme: confirms offers citizens accepted, answers
+	// their appeals and re-decides their households.
+	DecideBenefit Action = "benefit.decide"
+	// ChangeRules changes a programme of the principal's agency: a new
+	// dated version of a rule or a parameter.
+	ChangeRules Action = "benefit.rules"
+	// SimulateReform runs the reform simulator: what a changed rule or
+	// parameter would cost and whom it would change, in aggregates only.
+	SimulateReform Action = "benefit.simulate"
 )
 
 // scoped marks the actions whose resource has an owning agency: the
@@ -79,16 +92,19 @@ var scoped = map[Action]bool{
 	ReadPerson:       true,
 	DecideFinding:    true,
 	DecideCorrection: true,
+	DecideBenefit:    true,
+	ChangeRules:      true,
 }
 
 // table is the policy: the actions each role permits. Nothing else is
 // permitted.
 var table = map[Role][]Action{
-	Admin:        {OwnSession, ViewAggregates, ManageRegistry, ManageOfficials},
-	DataOfficer:  {OwnSession, ViewAggregates, ViewSource, ReadPerson, DecideFinding, DecideCorrection},
-	Auditor:      {OwnSession, ViewAggregates, ReadAudit, ReviewBreakGlass},
-	Analyst:      {OwnSession, ViewAggregates},
-	SocialWorker: {OwnSession, ViewAggregates, ReadPerson},
+	Admin:         {OwnSession, ViewAggregates, ManageRegistry, ManageOfficials},
+	DataOfficer:   {OwnSession, ViewAggregates, ViewSource, ReadPerson, DecideFinding, DecideCorrection},
+	Auditor:       {OwnSession, ViewAggregates, ReadAudit, ReviewBreakGlass},
+	Analyst:       {OwnSession, ViewAggregates, SimulateReform},
+	SocialWorker:  {OwnSession, ViewAggregates, ReadPerson, DecideBenefit},
+	PolicyOfficer: {OwnSession, ViewAggregates, ChangeRules, SimulateReform},
 }
 
 // Principal is who is asking: an official (Roles set) with their agency.

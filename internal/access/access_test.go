@@ -25,6 +25,15 @@ func TestDecide(t *testing.T) {
 		{"an unknown role permits nothing", Principal{"mlsp", []Role{"superuser"}}, ViewAggregates, nil, Deny},
 		{"an unknown action is refused", Principal{"mlsp", Roles}, Action("everything"), nil, Deny},
 		{"every role signs out", Principal{"", []Role{Analyst}}, OwnSession, nil, Allow},
+		{"social worker confirms their agency's benefits", Principal{"mlsp", []Role{SocialWorker}}, DecideBenefit, []string{"mlsp"}, Allow},
+		{"social worker of another agency confirms none", Principal{"kgd", []Role{SocialWorker}}, DecideBenefit, []string{"mlsp"}, OutOfScope},
+		{"data officer confirms no benefit", Principal{"mlsp", []Role{DataOfficer}}, DecideBenefit, []string{"mlsp"}, Deny},
+		{"policy officer changes their agency's rules", Principal{"mlsp", []Role{PolicyOfficer}}, ChangeRules, []string{"mlsp"}, Allow},
+		{"policy officer of another agency changes none", Principal{"moh", []Role{PolicyOfficer}}, ChangeRules, []string{"mlsp"}, OutOfScope},
+		{"policy officer never reads a person", Principal{"mlsp", []Role{PolicyOfficer}}, ReadPerson, []string{"mlsp"}, Deny},
+		{"analyst simulates a reform", Principal{"", []Role{Analyst}}, SimulateReform, nil, Allow},
+		{"social worker simulates nothing", Principal{"mlsp", []Role{SocialWorker}}, SimulateReform, nil, Deny},
+		{"admin changes no rule", Principal{"mlsp", []Role{Admin}}, ChangeRules, []string{"mlsp"}, Deny},
 		{"roles add up", Principal{"kgd", []Role{Analyst, DataOfficer}}, DecideFinding, []string{"kgd"}, Allow},
 	} {
 		if got := Decide(tc.p, tc.a, tc.owners...); got != tc.want {
@@ -37,7 +46,7 @@ func TestDecide(t *testing.T) {
 // is dead policy, and every role can at least sign out.
 func TestEveryActionHasARole(t *testing.T) {
 	actions := []Action{OwnSession, ViewAggregates, ViewSource, ReadPerson, DecideFinding, DecideCorrection,
-		ManageRegistry, ManageOfficials, ReadAudit, ReviewBreakGlass}
+		ManageRegistry, ManageOfficials, ReadAudit, ReviewBreakGlass, DecideBenefit, ChangeRules, SimulateReform}
 	for _, a := range actions {
 		if !(Principal{Roles: Roles}).Permits(a) {
 			t.Errorf("no role permits %s", a)

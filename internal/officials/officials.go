@@ -193,7 +193,7 @@ func CheckLogin(login string) error {
 }
 
 // agencyRoles need an agency: their scope is the agency's data.
-var agencyRoles = []access.Role{access.DataOfficer, access.SocialWorker}
+var agencyRoles = []access.Role{access.DataOfficer, access.SocialWorker, access.PolicyOfficer}
 
 // check validates what Add and the OpenID Connect upsert store.
 func (o Official) check() error {

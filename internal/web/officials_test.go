@@ -154,7 +154,11 @@ func newOfficial(tb testing.TB, dir *officials.Directory, agency string, roles .
 // official's authenticator app.
 func newOfficialSecret(tb testing.TB, dir *officials.Directory, agency string, roles ...access.Role) (officials.Official, string) {
 	tb.Helper()
-	o := officials.Official{Login: fmt.Sprintf("t%d.%s", officialSeq.Add(1), strings.Join(rolesText(roles), "-")),
+	login := fmt.Sprintf("t%d.%s", officialSeq.Add(1), strings.Join(rolesText(roles), "-"))
+	if len(roles) == len(access.Roles) {
+		login = fmt.Sprintf("t%d.allroles", officialSeq.Load())
+	}
+	o := officials.Official{Login: login,
 		Name: testOfficialName, Agency: agency, Roles: roles}
 	secret, err := dir.Add(context.Background(), o, testPassword)
 	if err != nil {

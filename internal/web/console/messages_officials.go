@@ -28,11 +28,12 @@ var officialsMessages = view.Messages{
 	"officials.nodirectory":    {"kk": "Бұл серверде қызметкерлердің кіруі бапталмаған.", "ru": "На этом сервере не настроен вход сотрудников.", "en": "Officials' sign-in is not set up on this server."},
 	"officials.oidcfailed":     {"kk": "Жеке куәлік провайдері арқылы кіру сәтсіз аяқталды.", "ru": "Вход через провайдера удостоверений не удался.", "en": "Signing in through the identity provider failed."},
 
-	"role.admin":         {"kk": "Ұлттық әкімші", "ru": "Национальный администратор", "en": "National administrator"},
-	"role.data_officer":  {"kk": "Деректер жөніндегі қызметкер", "ru": "Специалист по данным", "en": "Data officer"},
-	"role.auditor":       {"kk": "Аудитор", "ru": "Аудитор", "en": "Auditor"},
-	"role.analyst":       {"kk": "Талдаушы", "ru": "Аналитик", "en": "Analyst"},
-	"role.social_worker": {"kk": "Әлеуметтік қорғау қызметкері", "ru": "Специалист соцзащиты", "en": "Social-protection officer"},
+	"role.admin":          {"kk": "Ұлттық әкімші", "ru": "Национальный администратор", "en": "National administrator"},
+	"role.data_officer":   {"kk": "Деректер жөніндегі қызметкер", "ru": "Специалист по данным", "en": "Data officer"},
+	"role.auditor":        {"kk": "Аудитор", "ru": "Аудитор", "en": "Auditor"},
+	"role.analyst":        {"kk": "Талдаушы", "ru": "Аналитик", "en": "Analyst"},
+	"role.social_worker":  {"kk": "Әлеуметтік қорғау қызметкері", "ru": "Специалист соцзащиты", "en": "Social-protection officer"},
+	"role.policy_officer": {"kk": "Әлеуметтік бағдарламалар әдіснамашысы", "ru": "Методолог социальных программ", "en": "Social-programme policy officer"},
 
 	"case.title":    {"kk": "Іс", "ru": "Дело", "en": "Case"},
 	"case.lead":     {"kk": "Адамдардың деректерін ашпас бұрын қандай іспен жұмыс істейтініңізді көрсетіңіз. Әр қарау осы іспен жазылады, және азамат оны өз әмиянында көреді.", "ru": "Прежде чем открывать данные людей, укажите, по какому делу вы работаете. Каждый просмотр записывается с этим делом, и гражданин видит его в своём кошельке.", "en": "Before you open people's data, say which case you work on. Every look is recorded under it, and the citizen sees it in their wallet."},
