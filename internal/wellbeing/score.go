@@ -12,8 +12,8 @@ type Score struct {
 	// Mask has bit j set when the household is deprived in
 	// Model.Indicators[j] (uncensored: whether poor or not).
 	Mask  uint64
-	Units int64 // c_i × Denominator: the deprivation score in integer units
-	Den   int64 // the model's Denominator, so that c_i = Units/Den exactly
+	Units int64  // c_i × Denominator: the deprivation score in integer units
+	Den   int64  // the model's Denominator, so that c_i = Units/Den exactly
 	Level string // "A".."E" by c_i (Model.Levels gives its titles); E is the most deprived
 	Poor  bool   // c_i ≥ k
 }
