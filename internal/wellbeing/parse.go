@@ -555,8 +555,7 @@ func (p *parser) compile(m *Model, inds *yaml.Node) {
 	m.den = den.Int64()
 	for _, ind := range m.Indicators {
 		m.units = append(m.units, ceilUnits(ind.Weight, m.den)) // exact: den is a multiple of the weight's
-		spec := ruleSpecs[ind.Rule]
-		m.rules = append(m.rules, spec.build(&ind.Params))
+		m.rules = append(m.rules, compileRule(ind.Rule, &ind.Params))
 	}
 	m.poorUnits = ceilUnits(m.Cutoff, m.den)
 	for _, l := range m.Levels {

@@ -45,84 +45,99 @@ func (m *Model) facts(h *Household, f *facts) {
 	}
 }
 
-// rule is a compiled indicator: whether a household's facts deprive it.
-type rule func(f *facts) bool
-
-// ruleSpec describes one rule: the parameters it accepts and how it
-// compiles them.
-type ruleSpec struct {
-	params []string
-	doc    string
-	build  func(p *Params) rule
+// rule is a compiled indicator. It is a plain value evaluated by a switch,
+// not a closure, so that a household's facts stay on the stack.
+type rule struct {
+	kind     ruleKind
+	num, den uint64 // multiple or max_ratio
+	groups   uint8  // disability: bit d for each group that deprives
+	all      bool   // no_polyclinic: scope all
+	minHeads uint64 // no_livestock_no_earner
 }
 
-// Rules are the computations an indicator may name, with what each means;
-// the configuration chooses among them and sets their parameters.
+type ruleKind uint8
+
+const (
+	incomeBelowLine ruleKind = iota
+	unemployedAdult
+	dependencyRatio
+	childNotEnrolled
+	youthNEET
+	disability
+	noPolyclinic
+	noLivestockNoEarner
+)
+
+// deprived reports whether facts f deprive the household.
+func (r *rule) deprived(f *facts) bool {
+	switch r.kind {
+	case incomeBelowLine:
+		// income / n ≤ num/den × line  ⇔  income × den ≤ num × line × n
+		return cmpMul(f.income, r.den, r.num, f.line*f.n) <= 0
+	case unemployedAdult:
+		return f.idleWorker
+	case dependencyRatio:
+		// non-earners > num/den × earners
+		return cmpMul(f.n-f.employed, r.den, r.num, f.employed) > 0
+	case childNotEnrolled:
+		return f.outOfSchl
+	case youthNEET:
+		return f.neet
+	case disability:
+		return f.disability&r.groups != 0
+	case noPolyclinic:
+		if r.all {
+			return f.unattached == f.n
+		}
+		return f.unattached > 0
+	case noLivestockNoEarner:
+		return f.livestock < r.minHeads && f.employed == 0
+	}
+	return false
+}
+
+// ruleSpec describes one rule: its kind, the parameters it accepts and
+// what it means.
+type ruleSpec struct {
+	kind   ruleKind
+	params []string
+	doc    string
+}
+
+// ruleSpecs are the computations an indicator may name; the configuration
+// chooses among them and sets their parameters.
 var ruleSpecs = map[string]ruleSpec{
-	"income_below_line": {
-		params: []string{"multiple"},
-		doc:    "per-capita monthly income ≤ multiple × the АСП poverty line (multiple default 1)",
-		build: func(p *Params) rule {
-			num, den := ratPair(p.Multiple)
-			// income / n ≤ num/den × line  ⇔  income × den ≤ num × line × n
-			return func(f *facts) bool { return cmpMul(f.income, den, num, f.line*f.n) <= 0 }
-		},
-	},
-	"unemployed_adult": {
-		doc: "a member of working age (ages.working), not a full-time student and without a group 1 or 2 disability, had no income from work in the last 3 months",
-		build: func(*Params) rule {
-			return func(f *facts) bool { return f.idleWorker }
-		},
-	},
-	"dependency_ratio": {
-		params: []string{"max_ratio"},
-		doc:    "members without income from work > max_ratio × members with it (so always when no one works; max_ratio default 3)",
-		build: func(p *Params) rule {
-			num, den := ratPair(p.MaxRatio)
-			return func(f *facts) bool { return cmpMul(f.n-f.employed, den, num, f.employed) > 0 }
-		},
-	},
-	"child_not_enrolled": {
-		doc: "a member of school age (ages.school) is neither enrolled nor a full-time student",
-		build: func(*Params) rule {
-			return func(f *facts) bool { return f.outOfSchl }
-		},
-	},
-	"youth_neet": {
-		doc: "a member of youth age (ages.youth) is neither in education nor had income from work in the last 3 months",
-		build: func(*Params) rule {
-			return func(f *facts) bool { return f.neet }
-		},
-	},
-	"disability": {
-		params: []string{"groups"},
-		doc:    "a member has a disability of one of groups (1, 2, 3, child; default 1, 2, child)",
-		build: func(p *Params) rule {
-			var mask uint8
-			for _, g := range p.Groups {
-				mask |= 1 << g
-			}
-			return func(f *facts) bool { return f.disability&mask != 0 }
-		},
-	},
-	"no_polyclinic": {
-		params: []string{"scope"},
-		doc:    "scope any: a member is not attached to a polyclinic; scope all: no member is (default any)",
-		build: func(p *Params) rule {
-			if p.Scope == "all" {
-				return func(f *facts) bool { return f.unattached == f.n }
-			}
-			return func(f *facts) bool { return f.unattached > 0 }
-		},
-	},
-	"no_livestock_no_earner": {
-		params: []string{"min_heads"},
-		doc:    "the household owns fewer than min_heads head of livestock and no member had income from work in the last 3 months (min_heads default 1)",
-		build: func(p *Params) rule {
-			min := uint64(p.MinHeads)
-			return func(f *facts) bool { return f.livestock < min && f.employed == 0 }
-		},
-	},
+	"income_below_line": {incomeBelowLine, []string{"multiple"},
+		"per-capita monthly income ≤ multiple × the АСП poverty line (multiple default 1)"},
+	"unemployed_adult": {unemployedAdult, nil,
+		"a member of working age (ages.working), not a full-time student and without a group 1 or 2 disability, had no income from work in the last 3 months"},
+	"dependency_ratio": {dependencyRatio, []string{"max_ratio"},
+		"members without income from work > max_ratio × members with it, so always when no one works (max_ratio default 3)"},
+	"child_not_enrolled": {childNotEnrolled, nil,
+		"a member of school age (ages.school) is neither enrolled nor a full-time student"},
+	"youth_neet": {youthNEET, nil,
+		"a member of youth age (ages.youth) is neither in education nor had income from work in the last 3 months"},
+	"disability": {disability, []string{"groups"},
+		"a member has a disability of one of groups (1, 2, 3, child; default 1, 2, child)"},
+	"no_polyclinic": {noPolyclinic, []string{"scope"},
+		"scope any: a member is not attached to a polyclinic; scope all: no member is (default any)"},
+	"no_livestock_no_earner": {noLivestockNoEarner, []string{"min_heads"},
+		"the household owns fewer than min_heads head of livestock and no member had income from work in the last 3 months (min_heads default 1)"},
+}
+
+// compileRule builds the rule of an indicator with rule name and params p.
+func compileRule(name string, p *Params) rule {
+	r := rule{kind: ruleSpecs[name].kind, minHeads: uint64(p.MinHeads), all: p.Scope == "all"}
+	switch r.kind {
+	case incomeBelowLine:
+		r.num, r.den = ratPair(p.Multiple)
+	case dependencyRatio:
+		r.num, r.den = ratPair(p.MaxRatio)
+	}
+	for _, g := range p.Groups {
+		r.groups |= 1 << g
+	}
+	return r
 }
 
 // RuleInfo names a rule an indicator may use and says what it computes.

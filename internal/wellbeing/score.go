@@ -33,8 +33,8 @@ func (m *Model) Score(h *Household) (Score, error) {
 	var f facts
 	m.facts(h, &f)
 	s := Score{ID: h.ID, Region: h.Region, Den: m.den}
-	for j, r := range m.rules {
-		if r(&f) {
+	for j := range m.rules {
+		if m.rules[j].deprived(&f) {
 			s.Mask |= 1 << j
 			s.Units += m.units[j]
 		}
