@@ -1,6 +1,7 @@
 package wellbeing
 
 import (
+	"fmt"
 	"math/big"
 	"slices"
 	"testing"
@@ -148,4 +149,25 @@ func TestWorkedExampleAggregate(t *testing.T) {
 	if diff := cmp.Diff([]string{"h3", "h1", "h2", "h4"}, order); diff != "" {
 		t.Errorf("priority (-want +got):\n%s", diff)
 	}
+}
+
+func ExampleAggregator() {
+	m := Default()
+	agg := NewAggregator(m)
+	for _, h := range workedExample() {
+		s, err := agg.Add(&h)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Printf("%s c=%s level %s poor %v\n", s.ID, s.C().RatString(), s.Level, s.Poor)
+	}
+	t := agg.Result().Total
+	fmt.Printf("H=%s A=%s M0=%s (%s)\n", t.H.RatString(), t.A.RatString(), t.M0.RatString(), t.M0.FloatString(3))
+	// Output:
+	// h1 c=2/5 level D poor true
+	// h2 c=1/5 level C poor false
+	// h3 c=9/10 level E poor true
+	// h4 c=0 level A poor false
+	// H=1/2 A=13/20 M0=13/40 (0.325)
 }

@@ -442,7 +442,10 @@ func (p *parser) params(n *yaml.Node, ctx string, known []string) Params {
 		return pr
 	}
 	if len(known) == 0 {
-		known = []string{}
+		if d := yamlerr.Deref(n); d.Kind != yaml.MappingNode || len(d.Content) > 0 {
+			p.errorf(n, ctx, "this rule takes no params")
+		}
+		return pr
 	}
 	p.errs.Mapping(n, ctx, known, func(key string, k, v *yaml.Node) {
 		c := ctx + "." + key

@@ -103,6 +103,8 @@ func TestParseErrors(t *testing.T) {
 			"    rule: youth_neet\n    weight: 1/10", "    rule: youth_neet\n    weight: 1023/10130"),
 			[]string{"indicators: weights need a common denominator over 1000000"}},
 		{"huge denominator", edit(t, "weight: 1/5\n", "weight: 1/1000003\n"), []string{`weight: "1/1000003": denominator over 1000000`}},
+		{"params for a rule without", edit(t, "    rule: youth_neet\n", "    rule: youth_neet\n    params: {min_age: 16}\n"),
+			[]string{`"youth_neet": params: this rule takes no params`}},
 		{"bad group", edit(t, "groups: [1, 2, child]", "groups: [1, 4]"), []string{`params.groups[1]: "4": want 1, 2, 3 or child`}},
 		{"bad scope", edit(t, "scope: any", "scope: some"), []string{`params.scope: "some": want any or all`}},
 		{"disabled without note", edit(t, "    enabled: false\n    title: {kk: Тұрғын үй, ru: Жильё, en: Housing}\n    note:\n", "    enabled: false\n    title: {kk: Тұрғын үй, ru: Жильё, en: Housing}\n    xnote:\n"),
