@@ -35,6 +35,8 @@ var disabilityExtract = extract{
 	write: writeDisability,
 }
 
+var groupNames = [...]string{"", "1 группа", "2 группа", "3 группа"}
+
 var disabilityCauses = []string{"общее заболевание", "инвалидность с детства", "трудовое увечье", "профессиональное заболевание"}
 
 func writeDisability(x *run) error {
@@ -67,18 +69,26 @@ func writeDisability(x *run) error {
 			t.str("Ж")
 		}
 		set := dayBetween(r, max(p.birth+180, w.asOf.addYears(-20)), w.asOf-1)
-		if p.disab == childDisability {
+		switch {
+		case p.disab == childDisability:
 			t.str("ребенок-инвалид")
 			t.str(disabilityCauses[1])
-		} else {
-			t.str([...]string{"", "1 группа", "2 группа", "3 группа"}[p.disab])
+		case age(p.birth, w.asOf) < 18 || set < p.birth.addYears(18):
+			// Established in childhood: a disability since childhood.
+			t.str(groupNames[p.disab])
+			t.str(disabilityCauses[1])
+		default:
+			t.str(groupNames[p.disab])
 			t.str(disabilityCauses[r.IntN(len(disabilityCauses))])
 		}
 		t.date(set, layoutDMY)
-		if p.disab == 1 || chance(r, 0.3) {
+		switch {
+		case p.disab == 1 || chance(r, 0.3):
 			t.str("бессрочно")
-		} else {
-			t.date(set.addYears(1+r.IntN(2)), layoutDMY)
+		case chance(r, 0.8): // re-examined: the current term runs on
+			t.date(w.asOf+date(between(r, 30, 700)), layoutDMY)
+		default: // a term that ran out and was not renewed
+			t.date(min(set.addYears(1+r.IntN(2)), w.asOf-1), layoutDMY)
 		}
 		buf = w.geo.appendRU(buf[:0], w.hhs[p.hh].addr)
 		if fold {

@@ -7,7 +7,8 @@ import (
 )
 
 // educationExtract is the national education database: school pupils and
-// university students of the current school year, as NDJSON. Some children
+// university students of the current school year, as NDJSON, with their
+// form of study (every pupil full-time, a fifth of students part-time). Some children
 // are enrolled at two schools at once.
 var educationExtract = extract{
 	spec: sourceSpec{
@@ -19,7 +20,7 @@ var educationExtract = extract{
 		id:         "studentId",
 		dateFormat: layoutISO.String(),
 		header: []string{"studentId", "iin", "lastName", "firstName", "middleName", "birthDate", "gender",
-			"institution", "institutionType", "grade", "language", "enrolledOn", "region"},
+			"institution", "institutionType", "studyForm", "grade", "language", "enrolledOn", "region"},
 		fields: []fieldSpec{
 			col("national_id", "iin"),
 			col("last_name", "lastName"),
@@ -29,6 +30,9 @@ var educationExtract = extract{
 			col("sex", "gender"),
 			col("school", "institution"),
 			{attr: "institution_type", columns: []string{"institutionType"}, allowed: []string{"school", "university"}},
+			{attr: "study_form", columns: []string{"studyForm"},
+				values:  [][2]string{{"очная", "full_time"}, {"заочная", "part_time"}},
+				allowed: []string{"full_time", "part_time"}},
 			{attr: "grade", columns: []string{"grade"}, typ: "int"},
 			col("instruction_language", "language"),
 			col("enrolled_date", "enrolledOn"),
@@ -51,6 +55,7 @@ type enrolment struct {
 	who      int32
 	school   string
 	uni      bool
+	partTime bool // a university student studying part-time (заочно)
 	grade    int
 	kk       bool
 	enrolled date
@@ -99,10 +104,10 @@ func writeEducation(x *run) error {
 				g := a - 5
 				es = append(es, enrolment{who: h.first + int32(i), school: schoolName(w, h, kk, 0), grade: g, kk: kk,
 					enrolled: yearStart.addYears(-(g - 1))})
-			case a >= 17 && a <= 20 && chance(r, 0.35):
-				g := a - 16
+			case a >= 17 && a <= 22 && chance(r, 0.35):
+				g := min(a-16, 4) // older students started later or repeat a year
 				es = append(es, enrolment{who: h.first + int32(i), school: universities[universityPick.pick(r)], uni: true,
-					grade: g, kk: chance(r, 0.5), enrolled: yearStart.addYears(-(g - 1))})
+					grade: g, kk: chance(r, 0.5), enrolled: yearStart.addYears(-(g - 1)), partTime: chance(r, 0.2)})
 			}
 		}
 	}
@@ -148,6 +153,11 @@ func writeEducation(x *run) error {
 			o.str("institutionType", "university")
 		} else {
 			o.str("institutionType", "school")
+		}
+		if e.partTime {
+			o.str("studyForm", "заочная")
+		} else {
+			o.str("studyForm", "очная")
 		}
 		o.int("grade", int64(e.grade))
 		if e.kk {

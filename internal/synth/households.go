@@ -230,8 +230,12 @@ func boolInt(b bool) int {
 	return 0
 }
 
+// twinRate is the share of children born a twin of their next elder
+// sibling.
+const twinRate = 0.02
+
 // childAges returns the ages of kids children, youngest first, 1-4 years
-// apart; children over 30 have left home and are dropped (keeping one).
+// apart (0 for twins); children over 30 have left home and are dropped (keeping one).
 func (c *chunkGen) childAges(kids int, large bool) []int {
 	ages := []int{c.skewed(0, 22, 1.1)} // grown children often stay
 	if large {
@@ -241,6 +245,9 @@ func (c *chunkGen) childAges(kids int, large bool) []int {
 		gap := between(c.r, 1, 4)
 		if large {
 			gap = between(c.r, 1, 3)
+		}
+		if chance(c.r, twinRate) {
+			gap = 0 // twins: kids gives them one birth day
 		}
 		a := ages[len(ages)-1] + gap
 		if a > 30 {
@@ -282,6 +289,7 @@ func (c *chunkGen) kids(eth ethnicity, ages []int, surname, fatherName string) {
 	y, _, _ := eldest.ymd()
 	style := pickStyle(c.r, eth, y)
 	used := map[string]bool{}
+	var born date
 	for i := len(ages) - 1; i >= 0; i-- {
 		sex := kz.Male
 		if chance(c.r, 0.487) {
@@ -292,11 +300,14 @@ func (c *chunkGen) kids(eth ethnicity, ages []int, surname, fatherName string) {
 			name = eth.firstName(c.r, sex)
 		}
 		used[name] = true
+		if i == len(ages)-1 || ages[i] != ages[i+1] {
+			born = c.birthAt(ages[i])
+		}
 		c.add(person{
 			last:   genderSurname(surname, sex),
 			first:  name,
 			middle: patronymic(fatherName, sex, style),
-			birth:  c.birthAt(ages[i]),
+			birth:  born,
 			sex:    sex,
 			eth:    eth,
 			role:   roleChild,

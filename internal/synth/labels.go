@@ -55,8 +55,9 @@ var sourceTexts = map[string]struct{ title, desc tr }{
 // canonical ones (which ortaq labels itself).
 var fieldLabels = map[string]tr{
 	// population register
-	"nationality":  {"Ұлты", "Национальность", "Ethnicity"},
-	"household_id": {"Отбасы нөмірі", "Номер семьи", "Household number"},
+	"nationality":    {"Ұлты", "Национальность", "Ethnicity"},
+	"household_id":   {"Отбасы нөмірі", "Номер семьи", "Household number"},
+	"household_role": {"Отбасы басшысына туыстығы", "Отношение к главе семьи", "Relation to the head of the family"},
 	// civil registry
 	"event":             {"Акт жазбасының түрі", "Вид актовой записи", "Civil registry event"},
 	"event_date":        {"Оқиға күні", "Дата события", "Date of the event"},
@@ -92,6 +93,7 @@ var fieldLabels = map[string]tr{
 	// education
 	"school":               {"Білім беру ұйымы", "Организация образования", "School or university"},
 	"institution_type":     {"Білім беру ұйымының түрі", "Тип организации образования", "Type of institution"},
+	"study_form":           {"Оқу нысаны", "Форма обучения", "Form of study"},
 	"grade":                {"Сынып (курс)", "Класс (курс)", "Grade (year of study)"},
 	"instruction_language": {"Оқыту тілі", "Язык обучения", "Language of instruction"},
 	"enrolled_date":        {"Қабылданған күні", "Дата зачисления", "Enrolled on"},
@@ -125,6 +127,16 @@ var valueLabels = map[string]map[string]tr{
 	"animal_sex": {
 		"самка": {"Ұрғашы", "Самка", "Female"},
 		"самец": {"Еркек", "Самец", "Male"},
+	},
+	"household_role": {
+		"head":   {"Отбасы басшысы", "Глава семьи", "Head of the family"},
+		"spouse": {"Жұбайы", "Супруг(а)", "Spouse"},
+		"child":  {"Баласы", "Ребёнок", "Child"},
+		"parent": {"Ата-анасы", "Родитель", "Parent"},
+	},
+	"study_form": {
+		"full_time": {"Күндізгі", "Очная", "Full-time"},
+		"part_time": {"Сырттай", "Заочная", "Part-time"},
 	},
 	"institution_type": {
 		"school":     {"Мектеп", "Школа", "School"},

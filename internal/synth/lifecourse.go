@@ -80,10 +80,12 @@ func (c *chunkGen) wedding(start, h int32) {
 }
 
 // disability sets a disability group for some people, more often with age.
+// A child under 7 is a disabled child without a group (as the register and
+// the benefit rules have it); from 7 on a group is set.
 func (c *chunkGen) disability(p *person, a int) {
 	var rate float64
 	switch {
-	case a < 16:
+	case a < 18:
 		rate = 0.012
 	case a < 40:
 		rate = 0.015
@@ -95,7 +97,7 @@ func (c *chunkGen) disability(p *person, a int) {
 	if !chance(c.r, rate) {
 		return
 	}
-	if a < 16 {
+	if a < 7 {
 		p.disab = childDisability
 		return
 	}

@@ -1,7 +1,8 @@
 package synth
 
 // populationExtract is the state database of individuals: every living
-// person exactly once, clean, keyed by IIN. It is the reference register the
+// person exactly once, clean, keyed by IIN, with their family (ID_SEMYA)
+// and their tie to its head (ROL_V_SEMYE). It is the reference register the
 // other sources are checked against.
 var populationExtract = extract{
 	spec: sourceSpec{
@@ -14,7 +15,7 @@ var populationExtract = extract{
 		id:         "IIN",
 		dateFormat: layoutDMY.String(),
 		header: []string{"IIN", "FAMILIYA", "IMYA", "OTCHESTVO", "DATA_ROZHD", "POL", "NATSIONALNOST",
-			"ID_SEMYA", "OBLAST", "NAS_PUNKT", "ULITSA", "DOM", "KV", "INDEKS", "TELEFON"},
+			"ID_SEMYA", "ROL_V_SEMYE", "OBLAST", "NAS_PUNKT", "ULITSA", "DOM", "KV", "INDEKS", "TELEFON"},
 		fields: []fieldSpec{
 			col("national_id", "IIN"),
 			col("last_name", "FAMILIYA"),
@@ -24,6 +25,9 @@ var populationExtract = extract{
 			{attr: "sex", columns: []string{"POL"}, values: [][2]string{{"1", "M"}, {"2", "F"}}},
 			col("nationality", "NATSIONALNOST"),
 			col("household_id", "ID_SEMYA"),
+			{attr: "household_role", columns: []string{"ROL_V_SEMYE"},
+				values:  [][2]string{{"глава", "head"}, {"супруг(а)", "spouse"}, {"ребенок", "child"}, {"родитель", "parent"}},
+				allowed: []string{"head", "spouse", "child", "parent"}},
 			col("region", "OBLAST"),
 			col("locality", "NAS_PUNKT"),
 			col("address", "ULITSA", "DOM", "KV"),
@@ -34,6 +38,10 @@ var populationExtract = extract{
 	write: writePopulation,
 }
 
+// householdRoleRU is how the register writes each role: the member's tie
+// to the head of the family.
+var householdRoleRU = [...]string{roleHead: "глава", roleSpouse: "супруг(а)", roleChild: "ребенок", roleParent: "родитель"}
+
 func writePopulation(x *run) error {
 	w := x.w
 	t := newTable(x.out.w, ';', x.spec.header...)
@@ -43,6 +51,7 @@ func writePopulation(x *run) error {
 		a := h.addr
 		reg, loc, st := w.geo.region(a), w.geo.loc(a), w.geo.street(a)
 		post := w.geo.postcode(a)
+		head := w.headOf(h)
 		for i := range w.members(h) {
 			p := &w.people[int(h.first)+i]
 			if !p.alive() {
@@ -61,6 +70,7 @@ func writePopulation(x *run) error {
 			t.str(p.eth.nationality(p.sex))
 			buf = appendHouseholdID(buf[:0], hi)
 			t.bytes(buf)
+			t.str(householdRoleRU[w.householdRole(h, i, head)])
 			t.str(reg.RU)
 			t.str(loc.RU)
 			t.str(st.ru)

@@ -8,8 +8,9 @@ import (
 )
 
 // taxExtract is the employers' monthly income declarations for the last
-// three months: one row per employee and month. Some rows declare income
-// for people who had already died.
+// two years: one row per employee and month. People change jobs, start and
+// stop working, and mothers stop for childcare leave; some rows declare
+// income for people who had already died.
 var taxExtract = extract{
 	spec: sourceSpec{
 		name: "tax_incomes", trust: "60", agency: "kgd", entity: "person",
@@ -33,8 +34,13 @@ var taxExtract = extract{
 	write: writeTax,
 }
 
-// taxMonths is how many recent months the extract covers.
-const taxMonths = 3
+// taxMonths is how many recent months the extract covers: the 24 full
+// months before the as-of date, over which benefits average incomes.
+const taxMonths = 24
+
+// leaveDays is how long a mother stays away from work after a birth:
+// childcare leave runs until the child is one and a half.
+const leaveDays = 548
 
 type employer struct {
 	bin, name string
@@ -130,6 +136,8 @@ func writeTax(x *run) error {
 	}
 	emp := make([]int32, len(w.people))
 	salary := make([]float64, len(w.people))
+	// from, to bound the months (indices into periods) someone works.
+	from, to := make([]uint8, len(w.people)), make([]uint8, len(w.people))
 	regionPay := map[string]float64{"atyrau": 1.8, "mangystau": 1.5, "astana": 1.4, "almaty": 1.3, "ulytau": 1.1, "karaganda": 1.05}
 	for i := range w.people {
 		p := &w.people[i]
@@ -156,20 +164,46 @@ func writeTax(x *run) error {
 		if !ok {
 			mult = 0.9
 		}
-		salary[i] = 300_000 * mult * math.Exp(0.45*r.NormFloat64())
+		if chance(r, 0.25) { // a job paid near the minimum wage
+			salary[i] = 85_000 * (1 + 0.6*r.Float64())
+		} else {
+			salary[i] = 300_000 * mult * math.Exp(0.45*r.NormFloat64())
+		}
+		from[i], to[i] = 0, taxMonths
+		switch u := r.Float64(); {
+		case u < 0.1: // started working in the window
+			from[i] = uint8(between(r, 1, taxMonths-1))
+		case u < 0.2 && !ghost[int32(i)]: // stopped working in the window
+			to[i] = uint8(between(r, 1, taxMonths-1))
+		}
+	}
+	// Mothers on childcare leave: the latest birth of each mother.
+	lastBirth := map[int32]date{}
+	since := periods[0].start - leaveDays
+	for i := range w.people {
+		if p := &w.people[i]; p.mother >= 0 && p.birth >= since && p.birth > lastBirth[p.mother] {
+			lastBirth[p.mother] = p.birth
+		}
+	}
+	onLeave := func(i int, start date) bool {
+		b, ok := lastBirth[int32(i)]
+		return ok && start >= b-31 && start < b+leaveDays
 	}
 
 	t := newTable(x.out.w, ',', x.spec.header...)
 	var buf []byte
 	n := 0
-	for _, per := range periods {
+	for k, per := range periods {
 		for i := range w.people {
 			if emp[i] < 0 {
 				continue
 			}
 			p := &w.people[i]
 			after := !p.alive() && per.start > p.death
-			if (after && !ghost[int32(i)]) || (!after && chance(r, 0.04)) {
+			if after && !ghost[int32(i)] {
+				continue
+			}
+			if !after && (k < int(from[i]) || k >= int(to[i]) || onLeave(i, per.start) || chance(r, 0.02)) {
 				continue
 			}
 			n++

@@ -150,18 +150,7 @@ func writeHouseholds(tdir string, w *world) (int, error) {
 	for hi := range w.hhs {
 		h := &w.hhs[hi]
 		ms := w.members(h)
-		head := -1
-		for _, rl := range []role{roleHead, roleSpouse, roleParent, roleChild} {
-			for i := range ms {
-				if ms[i].role == rl && ms[i].alive() {
-					head = i
-					break
-				}
-			}
-			if head >= 0 {
-				break
-			}
-		}
+		head := w.headOf(h)
 		id = appendHouseholdID(id[:0], hi)
 		for i := range ms {
 			if !ms[i].alive() {
@@ -169,15 +158,35 @@ func writeHouseholds(tdir string, w *world) (int, error) {
 			}
 			t.bytes(id)
 			t.str(ms[i].iin)
-			if i == head {
-				t.str(roleHead.String())
-			} else {
-				t.str(ms[i].role.String())
-			}
+			t.str(w.householdRole(h, i, head).String())
 			t.end()
 		}
 	}
 	return t.rows, o.Close()
+}
+
+// headOf returns the index within h's members of its living head: the
+// original head, else the first living member in the order spouse,
+// parents, children; -1 when nobody lives.
+func (w *world) headOf(h *household) int {
+	ms := w.members(h)
+	for _, rl := range []role{roleHead, roleSpouse, roleParent, roleChild} {
+		for i := range ms {
+			if ms[i].role == rl && ms[i].alive() {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// householdRole is member i's role in h as the registers give it: the
+// living head is the head, everyone else keeps their own role.
+func (w *world) householdRole(h *household, i, head int) role {
+	if i == head {
+		return roleHead
+	}
+	return w.members(h)[i].role
 }
 
 // appendHouseholdID writes the id of household index i: "H" and nine digits.

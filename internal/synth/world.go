@@ -47,7 +47,7 @@ func (r role) String() string {
 	return [...]string{"head", "spouse", "child", "parent"}[r]
 }
 
-// childDisability marks a disabled child under 16 (no group is set then).
+// childDisability marks a disabled child under 7 (no group is set then).
 const childDisability = 4
 
 // household is a group of people living at one address.
