@@ -32,7 +32,7 @@ type Decision struct {
 // version, and each parameter with the date its value is in force from.
 type Versions struct {
 	Programme  string            `json:"programme"`
-	Parameters map[string]string `json:"parameters,omitempty"`
+	Parameters map[string]Date `json:"parameters,omitempty"`
 }
 
 // Trace is how a decision was reached: the steps in order with their
@@ -91,9 +91,9 @@ func (v Value) MarshalJSON() ([]byte, error) { return json.Marshal(v.V) }
 func versionsOf(prog string, ps []ParamUse) Versions {
 	v := Versions{Programme: prog}
 	if len(ps) > 0 {
-		v.Parameters = make(map[string]string, len(ps))
+		v.Parameters = make(map[string]Date, len(ps))
 		for _, p := range ps {
-			v.Parameters[p.Name] = p.From.String()
+			v.Parameters[p.Name] = p.From
 		}
 	}
 	return v
