@@ -453,7 +453,7 @@ func (h *household) decide(cp *compiledProgramme) Decision {
 	d := Decision{Programme: cp.p.ID, Period: cp.p.Period}
 	tr := &h.scratch
 	if h.trace {
-		tr = &Trace{Steps: []TraceStep{}}
+		tr = &Trace{Members: len(h.persons), Steps: []TraceStep{}}
 		d.Trace = tr
 	}
 	var cv *compiledVersion

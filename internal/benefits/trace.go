@@ -31,7 +31,7 @@ type Decision struct {
 // Versions names what a decision was computed with: the programme
 // version, and each parameter with the date its value is in force from.
 type Versions struct {
-	Programme  string            `json:"programme"`
+	Programme  string          `json:"programme"`
 	Parameters map[string]Date `json:"parameters,omitempty"`
 }
 
@@ -39,6 +39,8 @@ type Versions struct {
 // values, the parameters read, and the facts of each person read. Same
 // situation and catalog give the same trace, byte for byte.
 type Trace struct {
+	// Members is the number of persons counted (born on the date).
+	Members    int         `json:"members"`
 	Steps      []TraceStep `json:"steps"`
 	Parameters []ParamUse  `json:"parameters,omitempty"`
 	Facts      []FactUse   `json:"facts,omitempty"`
