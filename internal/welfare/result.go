@@ -23,23 +23,45 @@ var ErrIrreproducible = errors.New("welfare: decision cannot be reproduced exact
 // situation again and checks that every programme's versions and outcome
 // are those stored. ErrIrreproducible otherwise.
 func (s *Service) Result(ctx context.Context, d store.BenefitDecision) (benefits.Result, error) {
+	res, _, err := s.result(ctx, d)
+	return res, err
+}
+
+func (s *Service) result(ctx context.Context, d store.BenefitDecision) (benefits.Result, *rules, error) {
 	doc, err := decodeVersions(d.Versions)
 	if err != nil {
-		return benefits.Result{}, fmt.Errorf("decision %d: %w", d.ID, err)
+		return benefits.Result{}, nil, fmt.Errorf("decision %d: %w", d.ID, err)
 	}
 	r, err := s.rulesOf(ctx, doc)
 	if err != nil {
-		return benefits.Result{}, fmt.Errorf("decision %d: %w", d.ID, err)
+		return benefits.Result{}, nil, fmt.Errorf("decision %d: %w", d.ID, err)
 	}
 	sit, err := DecodeSituation(d.Inputs)
 	if err != nil {
-		return benefits.Result{}, fmt.Errorf("decision %d: %w", d.ID, err)
+		return benefits.Result{}, nil, fmt.Errorf("decision %d: %w", d.ID, err)
 	}
 	res := r.eng.Decide(&sit)
 	if err := sameResult(doc, d.Outcomes, &res); err != nil {
-		return res, fmt.Errorf("decision %d: %w: %v", d.ID, ErrIrreproducible, err)
+		return res, nil, fmt.Errorf("decision %d: %w: %v", d.ID, ErrIrreproducible, err)
 	}
-	return res, nil
+	return res, r, nil
+}
+
+// Explain renders one programme of a stored decision in lang (kk, ru or
+// en), from the trace Result reproduces, with the texts of the catalog
+// the decision was made with. store.ErrNotFound for a programme the
+// decision does not have.
+func (s *Service) Explain(ctx context.Context, d store.BenefitDecision, programme, lang string) (benefits.Explanation, error) {
+	res, r, err := s.result(ctx, d)
+	if err != nil {
+		return benefits.Explanation{}, err
+	}
+	for _, p := range res.Programmes {
+		if p.Programme == programme {
+			return r.eng.Explain(p, lang), nil
+		}
+	}
+	return benefits.Explanation{}, fmt.Errorf("decision %d: programme %q: %w", d.ID, programme, store.ErrNotFound)
 }
 
 // sameResult checks res against what a decision stored.

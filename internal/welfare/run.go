@@ -39,7 +39,7 @@ func (s *Service) decide(r *rules, p *household.Profile, date benefits.Date) dec
 		return decided{err: err}
 	}
 	var out decided
-	out.res = r.eng.Decide(&sit)
+	out.res = r.eng.DecideOpts(&sit, benefits.Options{NoTrace: true})
 	out.dec, out.err = decision(r, p, &sit, &out.res)
 	if wh, err := WellbeingHousehold(p, date, r.eng.Catalog()); err == nil {
 		if out.score, err = s.opts.Wellbeing.Score(&wh); err == nil {

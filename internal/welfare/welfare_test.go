@@ -158,6 +158,32 @@ func checkReproduce(t *testing.T, s *Service, st *store.Store) {
 	if n == 0 {
 		t.Fatal("no decisions")
 	}
+	// Explanations name the facts with their register.
+	var d store.BenefitDecision
+	_ = st.CurrentDecisions(ctx, 1, func(c store.CurrentDecision) error {
+		if d.ID == 0 && outcomeOf(c.Outcomes, "disability").Eligible {
+			d = c.BenefitDecision
+		}
+		return nil
+	})
+	for _, lang := range []string{"kk", "ru", "en"} {
+		ex, err := s.Explain(ctx, d, "disability", lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var facts int
+		for _, l := range ex.Lines {
+			if l.Kind == "fact" && strings.Contains(l.Text, "disability_register") {
+				facts++
+			}
+		}
+		if len(ex.Lines) == 0 || facts == 0 {
+			t.Errorf("%s explanation names no disability register fact: %+v", lang, ex.Lines)
+		}
+	}
+	if _, err := s.Explain(ctx, d, "nope", "en"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("unknown programme: %v", err)
+	}
 	// A decision whose stored outcome was tampered with is refused.
 	var one store.BenefitDecision
 	_ = st.CurrentDecisions(ctx, 1, func(c store.CurrentDecision) error {
