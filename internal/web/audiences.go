@@ -16,6 +16,7 @@ import (
 	"github.com/ortaq/ortaq/internal/web/console"
 	"github.com/ortaq/ortaq/internal/web/view"
 	"github.com/ortaq/ortaq/internal/web/wallet"
+	"github.com/ortaq/ortaq/internal/welfare"
 )
 
 // Options are what the audiences need beyond the store: the platform's
@@ -65,6 +66,9 @@ type Options struct {
 	// OfficialsOIDC, when set, lets officials sign in through their
 	// identity provider.
 	OfficialsOIDC *officials.OIDC
+	// Welfare decides, offers and explains the social programmes; nil
+	// leaves the benefits pages empty.
+	Welfare *welfare.Service
 	// ReadsPerHour bounds the people one official may read in an hour; 0
 	// means the console's default.
 	ReadsPerHour int
@@ -87,7 +91,7 @@ func NewAudiences(st *store.Store, opts Options) (Audiences, error) {
 	}
 	if a.Console, err = console.New(st, static, console.Options{Version: opts.Version, Exchange: opts.Exchange,
 		Audit: opts.Audit, Corrections: opts.Corrections, Officials: opts.Officials, OIDC: opts.OfficialsOIDC,
-		ReadsPerHour: opts.ReadsPerHour}); err != nil {
+		ReadsPerHour: opts.ReadsPerHour, Welfare: opts.Welfare}); err != nil {
 		return Audiences{}, err
 	}
 	if opts.Wallet != nil {

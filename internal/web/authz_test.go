@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -50,10 +51,14 @@ type matrixRig struct {
 func newMatrixRig(t *testing.T) *matrixRig {
 	t.Helper()
 	ctx := context.Background()
-	d := demoSQLite(t)
+	// The benefits demo store: the matrix decides its households and
+	// files an appeal, which the other tests' shared store must not see.
+	d := demoBenefits(t)
 	p := newPlatform(t, d.st, 0)
 	corrections := wallet.NewCorrections(d.st, wallet.CorrectionOptions{})
-	srv, ts := mustServe(t, d.st, Options{Exchange: p.x, Audit: p.log, Consents: p.consents, Corrections: corrections})
+	svc := welfareOn(t, d)
+	srv, ts := mustServe(t, d.st, Options{Exchange: p.x, Audit: p.log, Consents: p.consents, Corrections: corrections,
+		Welfare: svc})
 	rig := &matrixRig{d: d, srv: srv, ts: ts.URL, dir: srv.officials}
 	members, err := d.st.EntityRecords(ctx, []string{d.Person.EntityID})
 	if err != nil {
@@ -102,8 +107,25 @@ func newMatrixRig(t *testing.T) *matrixRig {
 	if err != nil {
 		t.Fatal(err)
 	}
+	offer := openOffer(t, d.st, svc)
+	appeal := refusal(t, d.st, svc, "the appeal of the authorisation matrix")
+	offerPath := "/benefits/offers/" + strconv.FormatInt(offer.ID, 10)
+	appealPath := "/benefits/appeals/" + strconv.FormatInt(appeal.ID, 10)
+	mlsp := svc.Agency()
 	person := d.Person.EntityID
 	rig.cases = map[string]matrixCase{
+		"GET /benefits":                            {Path: "/benefits"},
+		"GET /benefits/queue":                      {Path: "/benefits/queue", Owner: mlsp, Marker: offer.RecipientIIN},
+		"GET /benefits/offers/{offer}":             {Path: offerPath, Owner: mlsp, Marker: offer.RecipientIIN},
+		"POST /benefits/offers/{offer}":            {Path: offerPath, Form: url.Values{"action": {"neither"}}, Owner: mlsp},
+		"GET /benefits/appeals/{appeal}":           {Path: appealPath, Owner: mlsp, Marker: appeal.Reason},
+		"POST /benefits/appeals/{appeal}":          {Path: appealPath, Form: url.Values{"outcome": {"neither"}}, Owner: mlsp},
+		"GET /benefits/appeals/{appeal}/document":  {Path: appealPath + "/document", Owner: mlsp, Marker: "%PDF-1.4 appeal"},
+		"GET /benefits/simulate":                   {Path: "/benefits/simulate"},
+		"POST /benefits/simulate":                  {Path: "/benefits/simulate", Form: url.Values{"name": {"MRP"}, "mode": {"neither"}}},
+		"GET /benefits/rules":                      {Path: "/benefits/rules"},
+		"POST /benefits/rules":                     {Path: "/benefits/rules", Form: url.Values{"kind": {"parameter"}}, Owner: mlsp},
+		"GET /wellbeing":                           {Path: "/wellbeing"},
 		"GET /{$}":                                 {Path: "/"},
 		"GET /agencies/{agency}":                   {Path: "/agencies/" + rig.holder},
 		"GET /sources/{source}":                    {Path: "/sources/" + names[rec.SourceID]},

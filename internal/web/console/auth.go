@@ -62,6 +62,7 @@ var caseActions = map[access.Action]bool{
 	access.ReadPerson:       true,
 	access.DecideFinding:    true,
 	access.DecideCorrection: true,
+	access.DecideBenefit:    true,
 }
 
 // policyText is how the route listing states an action's policy.
@@ -194,6 +195,13 @@ func (s *Server) who(l view.Locale, v *visit, agencyName string) *view.Who {
 	w.Can["exchange"] = p.Permits(access.ViewAggregates)
 	w.Can["review"] = p.Permits(access.ReviewBreakGlass)
 	w.Can["audit"] = p.Permits(access.ReadAudit)
+	// The benefits pages: the ministry's for those who work on the
+	// programmes, the queue for the officers who decide.
+	hasBenefits := s.opts.Welfare != nil
+	w.Can["benefits"] = hasBenefits && (p.Permits(access.DecideBenefit) || p.Permits(access.ChangeRules) ||
+		p.Permits(access.SimulateReform))
+	w.Can["queue"] = hasBenefits && p.Permits(access.DecideBenefit)
+	w.Can["simulate"] = hasBenefits && p.Permits(access.SimulateReform)
 	return w
 }
 

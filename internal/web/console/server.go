@@ -1,6 +1,9 @@
 // Package console serves officials' pages: the national monitor, agencies,
-// sources, entities, the work lists, virtual cows, the exchange's traffic
-// and citizens' correction requests, in Kazakh, Russian and English.
+// sources, entities, the work lists, virtual cows, the exchange's traffic,
+// citizens' correction requests, and the social programmes (the
+// ministry's totals, the officers' queue of offers and appeals, the
+// rules, the reform simulator and well-being), in Kazakh, Russian and
+// English.
 //
 // Handlers decode the request, call the store or a domain package, and
 // render a page; every number a page shows comes straight from the store.
@@ -26,6 +29,7 @@ import (
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/wallet"
 	"github.com/ortaq/ortaq/internal/web/view"
+	"github.com/ortaq/ortaq/internal/welfare"
 )
 
 // templates holds the console's pages.
@@ -36,7 +40,8 @@ var templates embed.FS
 // pageNames are the console's page templates; each is parsed together
 // with templates/layout.html, which defines the frame and the shared parts.
 var pageNames = []string{"index", "agency", "source", "entity", "cows", "exchange", "search", "worklist", "correction", "error",
-	"signin", "case", "breakglass", "review", "audit"}
+	"signin", "case", "breakglass", "review", "audit", "benefits", "benefits_queue", "benefits_offer", "benefits_appeal",
+	"benefits_simulate", "benefits_rules", "wellbeing"}
 
 // Page rows shown at most, newest first. The pages are an overview; the API
 // pages through the rest.
@@ -70,6 +75,9 @@ type Options struct {
 	// OIDC signs officials in through an identity provider; nil offers
 	// local accounts alone.
 	OIDC *officials.OIDC
+	// Welfare decides, offers and explains the social programmes, for
+	// the benefits pages; nil leaves them empty.
+	Welfare *welfare.Service
 	// ReadsPerHour bounds how many people one official may read in an
 	// hour (entity pages, search results, work-list rows, exports); 0
 	// means DefaultReadsPerHour.
@@ -138,6 +146,14 @@ func samples(p view.Page) map[string]any {
 		"breakglass": breakGlassData{Page: p},
 		"review":     reviewData{Page: p},
 		"audit":      auditData{Page: p},
+
+		"benefits":          benefitsData{Page: p},
+		"benefits_queue":    queueData{Page: p},
+		"benefits_offer":    offerData{Page: p},
+		"benefits_appeal":   appealData{Page: p},
+		"benefits_simulate": simulateData{Page: p},
+		"benefits_rules":    rulesData{Page: p},
+		"wellbeing":         wellbeingData{Page: p},
 	}
 }
 

@@ -187,6 +187,8 @@ var walletMessages = view.Messages{
 	"read.console-export":           {"kk": "сіздің жазбаңыз жұмыс тізімінің экспортына кірді", "ru": "ваша запись вошла в выгрузку рабочего списка", "en": "your record was in an export of the work list"},
 	"read.console-correction":       {"kk": "қызметкер түзету туралы өтінішіңізді ашты", "ru": "сотрудник открыл ваш запрос на исправление", "en": "an official opened your correction request"},
 	"read.console-attachment":       {"kk": "қызметкер өтінішіңізге тіркелген файлды ашты", "ru": "сотрудник открыл файл к вашему запросу", "en": "an official opened the file attached to your request"},
+	"read.console-benefits":         {"kk": "әлеуметтік қорғау қызметкері жәрдемақы ұсынысыңызды немесе шағымыңызды қарады", "ru": "специалист соцзащиты рассмотрел ваше предложение пособия или обжалование", "en": "a social-protection officer looked at your benefit offer or appeal"},
+	"read.console-appeal-document":  {"kk": "қызметкер шағымыңызға тіркелген құжатты ашты", "ru": "сотрудник открыл документ к вашему обжалованию", "en": "an official opened the document attached to your appeal"},
 	"wallet.access.holder":          {"kk": "ведомство сіз туралы жазбаны өзі жүргізеді", "ru": "ведомство само ведёт запись о вас", "en": "the agency keeps a record of you itself"},
 	"read.entity-read":              {"kk": "ведомство жүйесі сіз туралы өз жазбасын оқыды", "ru": "система ведомства прочла свою запись о вас", "en": "the agency's system read its own record of you"},
 	"read.purpose.data-maintenance": {"kk": "өз деректерін жүргізу", "ru": "ведение собственных данных", "en": "keeping its own data"},
