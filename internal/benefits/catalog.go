@@ -99,10 +99,13 @@ type Step struct {
 // Name returns the step's name.
 func (s Step) Name() string { return s.Let + s.Each }
 
-// Change is the "what would change the outcome" figure of a version.
+// Change is the "what would change the outcome" figure of a version:
+// Explain is said when the figure is positive, Otherwise when it is zero
+// or negative, each with {change} the figure's absolute value.
 type Change struct {
-	Expr    string `yaml:"expr"`
-	Explain Plural `yaml:"explain"`
+	Expr      string `yaml:"expr"`
+	Explain   Plural `yaml:"explain"`
+	Otherwise Plural `yaml:"otherwise"`
 }
 
 // Version is one dated version of a programme's rules: in force from

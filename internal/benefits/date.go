@@ -126,3 +126,15 @@ func ParseMonth(s string) (Month, error) {
 
 // String writes YYYY-MM.
 func (m Month) String() string { return fmt.Sprintf("%04d-%02d", int(m)/12, int(m)%12+1) }
+
+// ParseQuarter reads "2025Q4".
+func ParseQuarter(s string) (Quarter, error) {
+	if len(s) != 6 || s[4] != 'Q' || s[5] < '1' || s[5] > '4' {
+		return Quarter{}, fmt.Errorf("not a quarter %q", s)
+	}
+	y, err := strconv.Atoi(s[:4])
+	if err != nil {
+		return Quarter{}, fmt.Errorf("not a quarter %q", s)
+	}
+	return Quarter{y, int(s[5] - '0')}, nil
+}

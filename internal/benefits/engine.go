@@ -9,14 +9,39 @@ import (
 	"sync"
 
 	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common/cost"
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
 	"cel.dev/cel-go/interpreter"
 )
 
-// CostLimit bounds the work of one expression evaluation, so a faulty
-// rule cannot loop over a large household for long.
+// CostLimit bounds the work of one expression, so a faulty rule cannot
+// loop over a household for long. It is enforced when a programme is
+// compiled, on CEL's static worst-case estimate with at most MaxPersons
+// persons, rather than tracked during evaluation: tracking doubled the
+// time of a decision, and a bound known before any run is the stronger
+// guarantee.
 const CostLimit = 100_000
+
+// MaxPersons is the largest household the engine decides.
+const MaxPersons = 100
+
+// sizes tells CEL's cost estimator how large the inputs can be.
+type sizes struct{}
+
+func (sizes) EstimateSize(n cost.AstNode) *cost.SizeEstimate {
+	if p := n.Path(); len(p) == 1 && p[0] == varPersons {
+		return &cost.SizeEstimate{Min: 0, Max: MaxPersons}
+	}
+	if n.Type().IsExactType(cel.StringType) {
+		return &cost.SizeEstimate{Min: 0, Max: 256}
+	}
+	return nil
+}
+
+func (sizes) EstimateCallCost(string, string, *cost.AstNode, []cost.AstNode) *cost.CallEstimate {
+	return nil
+}
 
 // Engine decides situations with a compiled catalog. It is safe for
 // concurrent use.
@@ -99,7 +124,14 @@ func (c *compiler) program(what, src string, want *cel.Type, perPerson bool) (ce
 	if want != nil && !ast.OutputType().IsExactType(want) {
 		return nil, nil, fmt.Errorf("%s: is %s, want %s", what, ast.OutputType(), want)
 	}
-	prg, err := env.Program(ast, cel.CostLimit(CostLimit), cel.EvalOptions(cel.OptOptimize))
+	est, err := env.EstimateCost(ast, sizes{})
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: cost: %w", what, err)
+	}
+	if est.Max > CostLimit {
+		return nil, nil, fmt.Errorf("%s: may cost %d, more than the limit %d", what, est.Max, CostLimit)
+	}
+	prg, err := env.Program(ast, cel.EvalOptions(cel.OptOptimize))
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", what, err)
 	}
@@ -217,6 +249,8 @@ type household struct {
 	dateV   ref.Val
 	regionV ref.Val
 	members ref.Val
+	trace   bool
+	scratch Trace // the trace nobody keeps, when tracing is off
 }
 
 // ResolveName implements interpreter.Activation.
@@ -303,14 +337,13 @@ func (h *household) table(name string, keys []ref.Val) ref.Val {
 }
 
 func (h *household) income(q string) ref.Val {
-	var y, n int
-	if _, err := fmt.Sscanf(q, "%dQ%d", &y, &n); err != nil || n < 1 || n > 4 {
-		return types.NewErr("income: not a quarter %q", q)
+	qq, err := ParseQuarter(q)
+	if err != nil {
+		return types.NewErr("income: %v", err)
 	}
-	months := Quarter{y, n}.Months()
+	months := qq.Months()
 	h.incomeQ = append(h.incomeQ[:0], months[:]...)
 	total := Money{}
-	var err error
 	for i := range h.persons {
 		for _, m := range months {
 			if v, ok := h.persons[i].p.Income[m]; ok {
@@ -386,11 +419,30 @@ func (h *household) beginProgramme(cv *compiledVersion) {
 // Decide decides every programme of the catalog for s. Programmes that
 // cannot be decided carry Err; the others are decided regardless. The
 // same situation and catalog always give the same result and trace.
-func (e *Engine) Decide(s *Situation) Result {
+func (e *Engine) Decide(s *Situation) Result { return e.DecideOpts(s, Options{}) }
+
+// Options change how Decide works, never what it decides.
+type Options struct {
+	// NoTrace leaves Decision.Trace nil, for mass runs: the decision
+	// (eligibility, amount, versions) is the same, and Decide with the
+	// same situation and catalog reproduces the trace exactly on demand.
+	NoTrace bool
+}
+
+// DecideOpts is Decide with options.
+func (e *Engine) DecideOpts(s *Situation, o Options) Result {
 	h := e.pool.Get().(*household)
+	h.trace = !o.NoTrace
 	defer func() { h.s, h.list, h.cv, h.p = nil, nil, nil, nil; e.pool.Put(h) }()
 	h.reset(s)
 	r := Result{ID: s.ID, Date: s.Date, Programmes: make([]Decision, 0, len(e.progs))}
+	if len(h.persons) > MaxPersons {
+		for _, cp := range e.progs {
+			r.Programmes = append(r.Programmes, Decision{Programme: cp.p.ID, Period: cp.p.Period,
+				Err: fmt.Sprintf("%s: more than %d persons", cp.p.ID, MaxPersons)})
+		}
+		return r
+	}
 	for _, cp := range e.progs {
 		r.Programmes = append(r.Programmes, h.decide(cp))
 	}
@@ -398,7 +450,12 @@ func (e *Engine) Decide(s *Situation) Result {
 }
 
 func (h *household) decide(cp *compiledProgramme) Decision {
-	d := Decision{Programme: cp.p.ID, Period: cp.p.Period, Trace: &Trace{Steps: []TraceStep{}}}
+	d := Decision{Programme: cp.p.ID, Period: cp.p.Period}
+	tr := &h.scratch
+	if h.trace {
+		tr = &Trace{Members: len(h.persons), Steps: []TraceStep{}}
+		d.Trace = tr
+	}
 	var cv *compiledVersion
 	for _, v := range cp.versions {
 		if v.v.From <= h.date {
@@ -411,17 +468,21 @@ func (h *household) decide(cp *compiledProgramme) Decision {
 	}
 	h.beginProgramme(cv)
 	d.Versions.Programme = cv.v.ID
-	err := h.run(cv, &d)
+	err := h.run(cv, &d, tr)
 	if err != nil {
 		d.Err = fmt.Sprintf("%s: %v", cp.p.ID, err)
 		d.Eligible, d.Amount = false, Money{}
 	}
-	h.finishTrace(&d)
+	if h.trace {
+		h.finishTrace(&d)
+	} else {
+		d.Versions = versionsOf(d.Versions.Programme, h.params)
+	}
 	return d
 }
 
-func (h *household) run(cv *compiledVersion, d *Decision) error {
-	if err := h.runSteps(cv.steps, d.Trace); err != nil {
+func (h *household) run(cv *compiledVersion, d *Decision, tr *Trace) error {
+	if err := h.runSteps(cv.steps, tr); err != nil {
 		return err
 	}
 	el, err := h.eval(cv.eligible)
@@ -429,17 +490,19 @@ func (h *household) run(cv *compiledVersion, d *Decision) error {
 		return fmt.Errorf("eligible: %w", err)
 	}
 	d.Eligible = el == types.True
-	d.Trace.Steps = append(d.Trace.Steps, TraceStep{Name: "eligible", Rule: cv.v.Eligible, Value: Value{d.Eligible}})
-	if cv.change != nil {
+	if h.trace {
+		tr.Steps = append(tr.Steps, TraceStep{Name: "eligible", Rule: cv.v.Eligible, Value: Value{d.Eligible}})
+	}
+	if cv.change != nil && h.trace {
 		if v, err := h.eval(cv.change); err == nil {
 			cvv := toValue(v)
-			d.Trace.Change = &cvv
+			tr.Change = &cvv
 		}
 	}
 	if !d.Eligible {
 		return nil
 	}
-	if err := h.runSteps(cv.then, d.Trace); err != nil {
+	if err := h.runSteps(cv.then, tr); err != nil {
 		return err
 	}
 	a, err := h.eval(cv.amount)
@@ -450,7 +513,9 @@ func (h *household) run(cv *compiledVersion, d *Decision) error {
 	if !d.Amount.IsWhole() {
 		return fmt.Errorf("amount %s is not whole tenge: the rule must round", d.Amount)
 	}
-	d.Trace.Steps = append(d.Trace.Steps, TraceStep{Name: "amount", Rule: cv.v.Amount, Value: Value{d.Amount}})
+	if h.trace {
+		tr.Steps = append(tr.Steps, TraceStep{Name: "amount", Rule: cv.v.Amount, Value: Value{d.Amount}})
+	}
 	return nil
 }
 
@@ -471,7 +536,9 @@ func (h *household) runSteps(steps []compiledStep, tr *Trace) error {
 				return fmt.Errorf("%s: %w", cs.s.Let, err)
 			}
 			h.vals[cs.slot] = v
-			tr.Steps = append(tr.Steps, TraceStep{Name: cs.s.Let, Rule: cs.s.Expr, Value: toValue(v)})
+			if h.trace {
+				tr.Steps = append(tr.Steps, TraceStep{Name: cs.s.Let, Rule: cs.s.Expr, Value: toValue(v)})
+			}
 			continue
 		}
 		st := TraceStep{Name: cs.s.Each, Rule: cs.s.Where}
@@ -488,7 +555,7 @@ func (h *household) runSteps(steps []compiledStep, tr *Trace) error {
 				continue
 			}
 			n++
-			use := PersonUse{Person: h.persons[j].p.ID}
+			var use PersonUse
 			if cs.amount != nil {
 				a, err := h.eval(cs.amount)
 				if err != nil {
@@ -496,13 +563,18 @@ func (h *household) runSteps(steps []compiledStep, tr *Trace) error {
 					return fmt.Errorf("%s (person %s): %w", cs.s.Each, h.persons[j].p.ID, err)
 				}
 				m := money(a)
-				use.Amount = &m
+				if h.trace {
+					use.Amount = &m
+				}
 				if sum, err = sum.Add(m); err != nil {
 					h.p = nil
 					return fmt.Errorf("%s: %w", cs.s.Each, err)
 				}
 			}
-			st.Persons = append(st.Persons, use)
+			if h.trace {
+				use.Person = h.persons[j].p.ID
+				st.Persons = append(st.Persons, use)
+			}
 		}
 		h.p = nil
 		if cs.countSlot >= 0 {
@@ -514,10 +586,12 @@ func (h *household) runSteps(steps []compiledStep, tr *Trace) error {
 		} else {
 			st.Value = Value{n}
 		}
-		if cs.s.Amount != "" {
-			st.Rule += " → " + cs.s.Amount
+		if h.trace {
+			if cs.s.Amount != "" {
+				st.Rule += " → " + cs.s.Amount
+			}
+			tr.Steps = append(tr.Steps, st)
 		}
-		tr.Steps = append(tr.Steps, st)
 	}
 	return nil
 }

@@ -31,14 +31,16 @@ type Decision struct {
 // Versions names what a decision was computed with: the programme
 // version, and each parameter with the date its value is in force from.
 type Versions struct {
-	Programme  string            `json:"programme"`
-	Parameters map[string]string `json:"parameters,omitempty"`
+	Programme  string          `json:"programme"`
+	Parameters map[string]Date `json:"parameters,omitempty"`
 }
 
 // Trace is how a decision was reached: the steps in order with their
 // values, the parameters read, and the facts of each person read. Same
 // situation and catalog give the same trace, byte for byte.
 type Trace struct {
+	// Members is the number of persons counted (born on the date).
+	Members    int         `json:"members"`
 	Steps      []TraceStep `json:"steps"`
 	Parameters []ParamUse  `json:"parameters,omitempty"`
 	Facts      []FactUse   `json:"facts,omitempty"`
@@ -91,9 +93,9 @@ func (v Value) MarshalJSON() ([]byte, error) { return json.Marshal(v.V) }
 func versionsOf(prog string, ps []ParamUse) Versions {
 	v := Versions{Programme: prog}
 	if len(ps) > 0 {
-		v.Parameters = make(map[string]string, len(ps))
+		v.Parameters = make(map[string]Date, len(ps))
 		for _, p := range ps {
-			v.Parameters[p.Name] = p.From.String()
+			v.Parameters[p.Name] = p.From
 		}
 	}
 	return v
