@@ -74,6 +74,9 @@ type Options struct {
 	ReadsPerHour int
 	// Admission bounds the exchange queries worked on at once.
 	Admission api.Admission
+	// Welfare decides benefits, makes offers and takes appeals; nil
+	// serves no benefits pages' content.
+	Welfare *welfare.Service
 }
 
 // NewAudiences builds every audience over st. Each parses and
@@ -97,7 +100,7 @@ func NewAudiences(st *store.Store, opts Options) (Audiences, error) {
 	if opts.Wallet != nil {
 		if a.Wallet, err = wallet.New(st, static, wallet.Options{Version: opts.Version, Wallet: opts.Wallet,
 			Exchange: opts.Exchange, AuditVerifier: opts.AuditVerifier, Consents: opts.Consents,
-			Corrections: opts.Corrections, OIDC: opts.OIDC, SMSOutbox: opts.SMSOutbox}); err != nil {
+			Corrections: opts.Corrections, OIDC: opts.OIDC, SMSOutbox: opts.SMSOutbox, Welfare: opts.Welfare}); err != nil {
 			return Audiences{}, err
 		}
 	}
