@@ -66,16 +66,14 @@ type Options struct {
 	// OfficialsOIDC, when set, lets officials sign in through their
 	// identity provider.
 	OfficialsOIDC *officials.OIDC
-	// Welfare decides, offers and explains the social programmes; nil
-	// leaves the benefits pages empty.
-	Welfare *welfare.Service
 	// ReadsPerHour bounds the people one official may read in an hour; 0
 	// means the console's default.
 	ReadsPerHour int
 	// Admission bounds the exchange queries worked on at once.
 	Admission api.Admission
-	// Welfare decides benefits, makes offers and takes appeals; nil
-	// serves no benefits pages' content.
+	// Welfare decides benefits, makes offers and takes appeals, for the
+	// wallet's and the console's benefits pages; nil serves no benefits
+	// pages' content.
 	Welfare *welfare.Service
 }
 

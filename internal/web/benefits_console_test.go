@@ -62,9 +62,9 @@ func welfareOn(tb testing.TB, d *demo) *welfare.Service {
 	return svc
 }
 
-// benefitsRig is a server with the benefits service over the benefits
+// consoleBenefitsRig is a server with the benefits service over the benefits
 // demo store.
-type benefitsRig struct {
+type consoleBenefitsRig struct {
 	d   *demo
 	svc *welfare.Service
 	srv *testServer
@@ -72,18 +72,18 @@ type benefitsRig struct {
 	log *audit.Log
 }
 
-func newBenefitsRig(t *testing.T) *benefitsRig {
+func newConsoleBenefitsRig(t *testing.T) *consoleBenefitsRig {
 	t.Helper()
 	d := demoBenefits(t)
 	p := newPlatform(t, d.st, 0)
 	svc := welfareOn(t, d)
 	srv, ts := mustServe(t, d.st, Options{Exchange: p.x, Audit: p.log, Consents: p.consents, Welfare: svc})
-	return &benefitsRig{d: d, svc: svc, srv: srv, ts: ts.URL, log: p.log}
+	return &consoleBenefitsRig{d: d, svc: svc, srv: srv, ts: ts.URL, log: p.log}
 }
 
 // officer signs in an official of agency with roles and a stated case,
 // and returns their Cookie header and form token.
-func (rig *benefitsRig) officer(t *testing.T, agency string, roles ...access.Role) (cookie, csrf string) {
+func (rig *consoleBenefitsRig) officer(t *testing.T, agency string, roles ...access.Role) (cookie, csrf string) {
 	t.Helper()
 	o := newOfficial(t, rig.srv.officials, agency, roles...)
 	return officialCookie(t, rig.srv.officials, o, true)
@@ -181,7 +181,7 @@ func refusal(t *testing.T, st *store.Store, svc *welfare.Service, reason string)
 // an officer of another agency is refused the queue, the offer and the
 // form, and writes nothing.
 func TestBenefitsOfficerConfirmsOffer(t *testing.T) {
-	rig := newBenefitsRig(t)
+	rig := newConsoleBenefitsRig(t)
 	ctx := context.Background()
 	offer := openOffer(t, rig.d.st, rig.svc)
 	agency := rig.svc.Agency()
@@ -256,7 +256,7 @@ func TestBenefitsOfficerConfirmsOffer(t *testing.T) {
 // the household, citing a rule of the programme; the appeal's document
 // is sent as a download recorded as a read.
 func TestBenefitsAnswerAppeal(t *testing.T) {
-	rig := newBenefitsRig(t)
+	rig := newConsoleBenefitsRig(t)
 	ctx := context.Background()
 	a := refusal(t, rig.d.st, rig.svc, "Менің балам студент, бұл ескерілмеді.")
 	cookie, csrf := rig.officer(t, rig.svc.Agency(), access.SocialWorker)
@@ -321,7 +321,7 @@ func htmlUnescape(s string) string {
 // delta, nothing decided), then a policy officer sets a new МРП from a
 // date, which re-decides the households it affects.
 func TestBenefitsSimulateAndChangeRules(t *testing.T) {
-	rig := newBenefitsRig(t)
+	rig := newConsoleBenefitsRig(t)
 	ctx := context.Background()
 	cookie, csrf := rig.officer(t, rig.svc.Agency(), access.PolicyOfficer)
 	date := benefitsDate().String()
@@ -379,7 +379,7 @@ func between(s, start, end string) string {
 // TestBenefitsPages renders the ministry's pages in every language: the
 // totals, the rules and well-being with M0.
 func TestBenefitsPages(t *testing.T) {
-	rig := newBenefitsRig(t)
+	rig := newConsoleBenefitsRig(t)
 	cookie, _ := rig.officer(t, rig.svc.Agency(), access.PolicyOfficer)
 	for _, lang := range []string{"kk", "ru", "en"} {
 		for path, want := range map[string]string{
