@@ -14,7 +14,7 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-//go:embed programmes/*.yaml
+//go:embed programmes/*.yaml programmes/samples.ndjson
 var embedded embed.FS
 
 // Text is one text in each language: "kk", "ru", "en".
