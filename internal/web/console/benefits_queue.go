@@ -33,7 +33,7 @@ type offerRow struct {
 	Title  string
 	Amount string
 	Person personBrief
-	// Waiting is how long since the citizen accepted.
+	// Waiting says how long the citizen has waited since accepting.
 	Waiting string
 }
 
@@ -94,7 +94,7 @@ func (s *Server) queuePage(w http.ResponseWriter, r *http.Request) {
 	now := time.Now()
 	for _, o := range offers {
 		d.Offers = append(d.Offers, offerRow{Offer: o, Title: s.programmeTitle(d.L, o.Programme),
-			Amount: tenge(d.L, o.Amount), Person: people[o.RecipientIIN], Waiting: d.L.Duration(o.RespondedAt, now)})
+			Amount: tenge(d.L, o.Amount), Person: people[o.RecipientIIN], Waiting: waiting(d.L, o.RespondedAt, now)})
 	}
 	for _, a := range appeals {
 		d.Appeals = append(d.Appeals, appealRow{Appeal: a, Title: s.programmeTitle(d.L, a.Programme),
@@ -137,4 +137,16 @@ func iinReads(iins []string) []read {
 		}
 	}
 	return out
+}
+
+// waiting says how many days have passed since at, or that it was today.
+func waiting(l view.Locale, at, now time.Time) string {
+	if at.IsZero() {
+		return ""
+	}
+	days := int(now.Sub(at).Hours() / 24)
+	if days < 1 {
+		return l.T("benefits.waiting.today")
+	}
+	return l.P("benefits.waiting.days", days)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/ortaq/ortaq/internal/benefits"
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/web/view"
+	"github.com/ortaq/ortaq/internal/welfare"
 )
 
 // ruleChanges is how many changes to the rules the rules page lists.
@@ -184,13 +185,13 @@ func (s *Server) rulesForm(w http.ResponseWriter, r *http.Request) {
 		Value: strings.TrimSpace(r.PostFormValue("value")), Law: strings.TrimSpace(r.PostFormValue("law")),
 		Reason: strings.TrimSpace(r.PostFormValue("reason"))}
 	d := rulesData{Page: s.newPage(w, r), Form: f}
-	if f.Kind != store.RuleParameter && f.Kind != store.RuleProgramme || f.Name == "" || f.From == "" || f.Value == "" ||
+	if f.Kind != welfare.ChangeParameter && f.Kind != welfare.ChangeProgramme || f.Name == "" || f.From == "" || f.Value == "" ||
 		f.Law == "" || f.Reason == "" {
 		d.Error = view.Msg("benefits.rules.incomplete")
 		s.renderRules(w, r, http.StatusUnprocessableEntity, d)
 		return
 	}
-	run, err := s.changeRules(ctx, author(v), welfareChange{Kind: f.Kind, Name: f.Name, From: f.From, Value: f.Value,
+	run, err := svc.ChangeRules(ctx, author(v), welfare.Change{Kind: f.Kind, Name: f.Name, From: f.From, Value: f.Value,
 		LawRef: f.Law, Reason: f.Reason})
 	if err != nil {
 		if status, key := changeRefused(err); status != 0 {
@@ -213,7 +214,7 @@ func changeRefused(err error) (int, string) {
 	switch {
 	case errors.Is(err, store.ErrExists):
 		return http.StatusConflict, view.Msg("benefits.rules.exists")
-	case errors.Is(err, store.ErrInvalid), errors.Is(err, errWelfareInvalid):
+	case errors.Is(err, welfare.ErrChange), errors.Is(err, store.ErrInvalid):
 		return http.StatusUnprocessableEntity, view.Msg("benefits.rules.invalid")
 	}
 	return 0, ""
