@@ -24,6 +24,7 @@
 // run.
 
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -409,6 +410,59 @@ export async function citizenSignIn(t, me) {
   assert.equal(new URL(page.url()).pathname, '/wallet', 'signed in, on my data');
   await t.layout();
   return code;
+}
+
+// base32 decodes RFC 4648 base32 without padding.
+function base32(s) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0;
+  let value = 0;
+  const out = [];
+  for (const c of s.replace(/=+$/, '').toUpperCase()) {
+    value = (value << 5) | alphabet.indexOf(c);
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(out);
+}
+
+// totp is the RFC 6238 code (SHA-1, 30 s, 6 digits) of secret at now, as
+// the official's authenticator app shows it.
+export function totp(secret, now = Date.now()) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(now / 1000 / 30)));
+  const mac = createHmac('sha1', base32(secret)).update(counter).digest();
+  const at = mac[mac.length - 1] & 0x0f;
+  const n = (mac.readUInt32BE(at) & 0x7fffffff) % 1_000_000;
+  return String(n).padStart(6, '0');
+}
+
+// officialSignIn signs official o ({login, password, secret}) in to the
+// console from the sign-in page the console address path redirects to,
+// and lands where it was going. A code signs in once: sign each official
+// in once per 30 seconds.
+export async function officialSignIn(t, o, path) {
+  const { page } = t;
+  await t.goto(path);
+  assert.equal(new URL(page.url()).pathname, '/sign-in', `${path} without a session shows the sign-in page`);
+  await page.locator('#login').fill(o.login);
+  await page.locator('#password').fill(o.password);
+  await page.locator('#code').fill(totp(o.secret));
+  await submit(page, page.locator('form.signin button[type="submit"]'));
+}
+
+// stateCase fills in the case page ({ref, reason}) that the first look
+// at a person leads to, and goes on to that look.
+export async function stateCase(t, c) {
+  const { page } = t;
+  assert.equal(new URL(page.url()).pathname, '/case', 'reading a person asks for a case first');
+  await page.locator('#case').fill(c.ref);
+  await page.locator('#reason').selectOption(c.reason);
+  await t.layout();
+  await submit(page, page.locator('form.signin button[type="submit"]'));
 }
 
 // run runs the steps in order and exits the process: 0 if all passed.

@@ -13,63 +13,19 @@
 // what the auditor reviews.
 
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
-import { citizenSignIn, run, submit } from './lib.mjs';
+import { citizenSignIn, officialSignIn, run, stateCase as stateCaseAs, submit } from './lib.mjs';
 
 const expect = JSON.parse(process.env.EXPECT || 'null');
 assert.ok(expect, 'EXPECT is not set (the Go test TestBrowserOfficials sets it)');
 const text = (l, key) => expect.text[l][key];
 const pathname = (page) => new URL(page.url()).pathname;
 
-// base32 decodes RFC 4648 base32 without padding.
-function base32(s) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = 0;
-  let value = 0;
-  const out = [];
-  for (const c of s.replace(/=+$/, '').toUpperCase()) {
-    value = (value << 5) | alphabet.indexOf(c);
-    bits += 5;
-    if (bits >= 8) {
-      out.push((value >>> (bits - 8)) & 0xff);
-      bits -= 8;
-    }
-  }
-  return Buffer.from(out);
-}
-
-// totp is the RFC 6238 code (SHA-1, 30 s, 6 digits) of secret at now, as
-// the official's authenticator app shows it.
-function totp(secret, now = Date.now()) {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(now / 1000 / 30)));
-  const mac = createHmac('sha1', base32(secret)).update(counter).digest();
-  const at = mac[mac.length - 1] & 0x0f;
-  const n = (mac.readUInt32BE(at) & 0x7fffffff) % 1_000_000;
-  return String(n).padStart(6, '0');
-}
-
 // signIn signs official o in from the sign-in page a console address
 // redirects to, and lands where it was going.
-async function signIn(t, o, path) {
-  const { page } = t;
-  await t.goto(path);
-  assert.equal(pathname(page), '/sign-in', `${path} without a session shows the sign-in page`);
-  await page.locator('#login').fill(o.login);
-  await page.locator('#password').fill(o.password);
-  await page.locator('#code').fill(totp(o.secret));
-  await submit(page, page.locator('form.signin button[type="submit"]'));
-}
+const signIn = officialSignIn;
 
 // stateCase fills in the case page the first look at a person leads to.
-async function stateCase(t) {
-  const { page } = t;
-  assert.equal(pathname(page), '/case', 'reading a person asks for a case first');
-  await page.locator('#case').fill(expect.case.ref);
-  await page.locator('#reason').selectOption(expect.case.reason);
-  await t.layout();
-  await submit(page, page.locator('form.signin button[type="submit"]'));
-}
+const stateCase = (t) => stateCaseAs(t, expect.case);
 
 const personPath = `/entities/${expect.person.id}`;
 
