@@ -156,6 +156,9 @@ func (c Change) apply(r *rules) (*rules, []string, benefits.File, error) {
 	if err != nil {
 		return nil, nil, f, fmt.Errorf("%w: %v", ErrChange, err)
 	}
+	if _, err := cat.Validate(); err != nil {
+		return nil, nil, f, fmt.Errorf("%w: %v", ErrChange, err)
+	}
 	nr, err := newRules(cat, r.key+"+change", r.ids)
 	if err != nil {
 		return nil, nil, f, fmt.Errorf("%w: %v", ErrChange, err)

@@ -86,8 +86,15 @@ func (b *Breakdown) add(before, after store.BenefitOutcome, scale int64) {
 func (s *Service) Simulate(ctx context.Context, c Change, date benefits.Date) (Simulation, error) {
 	start := time.Now()
 	r := s.rules()
-	if c.From == "" && date != 0 {
-		c.From = date.String()
+	if c.From == "" {
+		d := date
+		if d == 0 {
+			var err error
+			if d, err = s.lastDate(ctx); err != nil {
+				return Simulation{}, err
+			}
+		}
+		c.From = d.String()
 	}
 	nr, affected, _, err := c.apply(r)
 	if err != nil {

@@ -30,9 +30,17 @@ var iinAttrs = []string{"national_id", "mother_iin", "father_iin", "owner_iin"}
 // the date and the rules are those of the current decision, only the
 // programmes that read a changed field (Index) are decided again and the
 // others keep their outcomes; otherwise every programme is. Events and
-// offers follow as in Run. ErrNoRun before any mass run.
+// offers follow as in Run. A zero date is the latest mass run's. ErrNoRun
+// before any mass run.
 func (s *Service) Update(ctx context.Context, date benefits.Date) (store.BenefitRun, error) {
 	start := time.Now()
+	if date == 0 {
+		d, err := s.lastDate(ctx)
+		if err != nil {
+			return store.BenefitRun{}, err
+		}
+		date = d
+	}
 	mark, last, err := s.st.BenefitWatermark(ctx)
 	if err != nil {
 		return store.BenefitRun{}, err
