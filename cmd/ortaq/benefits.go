@@ -32,7 +32,7 @@ subcommands:
 
 // errSomeFailed reports that a batch printed everything but some
 // situations failed; main exits with status 1.
-var errSomeFailed = errors.New("some situations could not be decided")
+var errSomeFailed = errors.New("situations could not be decided")
 
 func runBenefits(ctx context.Context, args []string, out io.Writer) error {
 	if len(args) == 0 {
@@ -78,8 +78,12 @@ func calculate(_ context.Context, file string, asJSON bool, out io.Writer) error
 	}
 	enc := json.NewEncoder(out)
 	enc.SetEscapeHTML(false)
-	var table []benefits.Result
+	var (
+		table []benefits.Result
+		total int
+	)
 	failed, err := e.Calculate(in, func(r benefits.Result) error {
+		total++
 		if asJSON {
 			return enc.Encode(r)
 		}
@@ -95,7 +99,7 @@ func calculate(_ context.Context, file string, asJSON bool, out io.Writer) error
 		}
 	}
 	if failed > 0 {
-		return fmt.Errorf("%d of the situations: %w", failed, errSomeFailed)
+		return fmt.Errorf("%d of %d: %w", failed, total, errSomeFailed)
 	}
 	return nil
 }

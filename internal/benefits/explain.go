@@ -5,8 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"golang.org/x/text/feature/plural"
-	"golang.org/x/text/language"
+	"github.com/ortaq/ortaq/internal/kz"
 )
 
 // Explanation is a decision in plain words, in one language: structured
@@ -201,7 +200,7 @@ func render(p Plural, lang string, vals map[string]Value, count string) string {
 	text := forms["other"]
 	if count != "" {
 		if m, ok := asMoney(vals[count]); ok && m.IsWhole() {
-			if t, ok := forms[Category(lang, m.Int64())]; ok {
+			if t, ok := forms[kz.PluralCategory(lang, m.Int64())]; ok {
 				text = t
 			}
 		}
@@ -275,27 +274,4 @@ func formatMoney(m Money, lang string) string {
 		out = "-" + out
 	}
 	return approx + out
-}
-
-// Category returns the CLDR plural category of n in lang: "one", "few",
-// "many" or "other" for Russian, "one" or "other" for Kazakh and
-// English. It mirrors internal/web/view's, which this domain package
-// cannot import.
-func Category(lang string, n int64) string {
-	if n < 0 {
-		n = -n
-	}
-	switch plural.Cardinal.MatchPlural(language.Make(lang), int(n%10_000_000), 0, 0, 0, 0) {
-	case plural.One:
-		return "one"
-	case plural.Few:
-		return "few"
-	case plural.Many:
-		return "many"
-	case plural.Two:
-		return "two"
-	case plural.Zero:
-		return "zero"
-	}
-	return "other"
 }

@@ -48,15 +48,3 @@ func TestExplain(t *testing.T) {
 		}
 	}
 }
-
-func TestCategory(t *testing.T) {
-	for _, tc := range []struct {
-		lang string
-		n    int64
-		want string
-	}{{"ru", 1, "one"}, {"ru", 3, "few"}, {"ru", 5, "many"}, {"ru", 21, "one"}, {"en", 1, "one"}, {"en", 2, "other"}, {"kk", 1, "one"}, {"kk", 5, "other"}} {
-		if got := Category(tc.lang, tc.n); got != tc.want {
-			t.Errorf("%s %d: %s", tc.lang, tc.n, got)
-		}
-	}
-}

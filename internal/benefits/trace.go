@@ -15,6 +15,21 @@ type Result struct {
 	Err        string     `json:"error,omitempty"`
 }
 
+// MarshalJSON writes r as RULES.md's result; a situation that could not
+// be read has no date to give, and says so by leaving it out rather than
+// by a made-up one.
+func (r Result) MarshalJSON() ([]byte, error) {
+	type plain Result
+	if r.Err != "" && len(r.Programmes) == 0 {
+		return json.Marshal(struct {
+			ID         string     `json:"id"`
+			Programmes []Decision `json:"programmes"`
+			Err        string     `json:"error"`
+		}{r.ID, []Decision{}, r.Err})
+	}
+	return json.Marshal(plain(r))
+}
+
 // Decision is one programme's outcome for one situation. When Err is set
 // the programme could not be decided (Eligible false, Amount 0), and the
 // trace shows the steps up to the failure.

@@ -3,8 +3,7 @@ package view
 import (
 	"fmt"
 
-	"golang.org/x/text/feature/plural"
-	"golang.org/x/text/language"
+	"github.com/ortaq/ortaq/internal/kz"
 )
 
 // Plurals is a part of the catalogue for messages that count something:
@@ -37,21 +36,9 @@ func RegisterPlurals(parts ...Plurals) {
 func PluralCatalogue() Plurals { return plurals }
 
 // forms names the CLDR plural categories as the catalogue spells them.
-var forms = map[plural.Form]string{
-	plural.Other: "other", plural.Zero: "zero", plural.One: "one",
-	plural.Two: "two", plural.Few: "few", plural.Many: "many",
-}
-
 // Category returns the CLDR plural category of the whole number n in
-// lang: "one", "few", "many" or "other" for Russian, "one" or "other" for
-// Kazakh and English.
-func Category(lang string, n int) string {
-	if n < 0 {
-		n = -n
-	}
-	// MatchPlural asks for operands modulo 10,000,000 when they are large.
-	return forms[plural.Cardinal.MatchPlural(language.Make(lang), n%10_000_000, 0, 0, 0, 0)]
-}
+// lang (kz.PluralCategory).
+func Category(lang string, n int) string { return kz.PluralCategory(lang, int64(n)) }
 
 // P renders the plural message key for the count n: the text of n's
 // plural category in the locale's language, formatted with n grouped as
