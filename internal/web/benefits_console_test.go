@@ -16,6 +16,7 @@ import (
 	"github.com/ortaq/ortaq/internal/audit"
 	"github.com/ortaq/ortaq/internal/benefits"
 	"github.com/ortaq/ortaq/internal/store"
+	"github.com/ortaq/ortaq/internal/web/view"
 	"github.com/ortaq/ortaq/internal/welfare"
 )
 
@@ -202,6 +203,9 @@ func TestBenefitsOfficerConfirmsOffer(t *testing.T) {
 	if rec := recs[0]; rec.Kind != audit.KindOfficialRead || rec.Service != "console-benefits" || rec.Member != agency ||
 		rec.Role != string(access.SocialWorker) || rec.Case != "TEST-1" {
 		t.Errorf("the queue's read: %+v", rec)
+	}
+	if !view.Known("read." + recs[0].Service) {
+		t.Errorf("the wallet has no words for the read %q: add read.%[1]s to its messages", recs[0].Service)
 	}
 
 	// Another agency's officer: refused everywhere, nothing written.

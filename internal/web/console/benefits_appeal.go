@@ -115,6 +115,11 @@ func (s *Server) ownAppeal(w http.ResponseWriter, r *http.Request, p view.Page) 
 		s.notFoundPage(w, r)
 		return store.Appeal{}, false
 	}
+	// Every appeal is the administering agency's: refuse others before
+	// saying whether the appeal exists.
+	if !s.administers(w, r, access.DecideBenefit, s.opts.Welfare.Agency()) {
+		return store.Appeal{}, false
+	}
 	id, ok := parseID(r, "appeal")
 	if !ok {
 		s.notFoundPage(w, r)
@@ -123,9 +128,6 @@ func (s *Server) ownAppeal(w http.ResponseWriter, r *http.Request, p view.Page) 
 	a, err := s.st.Appeal(r.Context(), id)
 	if err != nil {
 		s.errorPage(w, r, p, err)
-		return store.Appeal{}, false
-	}
-	if !s.administers(w, r, access.DecideBenefit, s.opts.Welfare.Agency()) {
 		return store.Appeal{}, false
 	}
 	return a, true
