@@ -21,7 +21,8 @@ subcommands:
   calculate --situations FILE [--json]
       decide every programme for each situation in FILE (one JSON object, or NDJSON; - for standard input),
       printing one result per situation in input order: a table, or with --json RULES.md's result objects as
-      NDJSON with their traces; the exit status is 1 when any situation or programme could not be decided`,
+      NDJSON with their traces; the exit status is 1 when any situation or programme could not be decided` +
+		welfareUsage,
 	setup: func(fs *flag.FlagSet) func(context.Context, *flag.FlagSet, io.Writer) error {
 		return func(ctx context.Context, fs *flag.FlagSet, out io.Writer) error {
 			return runBenefits(ctx, fs.Args(), out)
@@ -50,6 +51,9 @@ func runBenefits(ctx context.Context, args []string, out io.Writer) error {
 			return s.usage("--situations is required")
 		}
 		return calculate(ctx, *file, *asJSON, out)
+	}
+	if handled, err := welfareVerb(ctx, verb, s, args, out); handled {
+		return err
 	}
 	return usageError{msg: "ortaq benefits: unknown subcommand " + verb, hint: "run 'ortaq help benefits' for the subcommands"}
 }

@@ -115,6 +115,11 @@ type DecisionWriter struct {
 	batch   []BenefitDecision
 	pending map[string]struct{} // households in batch
 	changed int
+	// wellbeing are the scores queued with AddWellbeing; result and
+	// watermark are written by Commit when set.
+	wellbeing []WellbeingRow
+	result    []byte
+	watermark int64
 }
 
 // decisionBatch is how many decisions a DecisionWriter holds before
@@ -214,6 +219,10 @@ type entitlement struct {
 }
 
 func (w *DecisionWriter) flush(ctx context.Context) error {
+	if err := w.writeWellbeing(ctx); err != nil {
+		w.Abort()
+		return fmt.Errorf("write well-being of run %d: %w", w.run.ID, err)
+	}
 	if len(w.batch) == 0 {
 		return nil
 	}
@@ -386,6 +395,10 @@ func (a *applyTx) deleteHouseholds(ctx context.Context, table string, households
 func (w *DecisionWriter) Commit(ctx context.Context, households int) (BenefitRun, error) {
 	if err := w.flush(ctx); err != nil {
 		return BenefitRun{}, err
+	}
+	if err := w.commitWelfare(ctx); err != nil {
+		w.Abort()
+		return BenefitRun{}, fmt.Errorf("commit decisions of run %d: %w", w.run.ID, err)
 	}
 	d := w.a.s.dialect
 	w.run.Finished = time.Now().UTC().Truncate(time.Microsecond)

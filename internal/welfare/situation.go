@@ -1,0 +1,176 @@
+package welfare
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/ortaq/ortaq/internal/benefits"
+	"github.com/ortaq/ortaq/internal/household"
+)
+
+// Situation converts a household profile into the engine's situation on
+// date: every value the rules read, with the provenance of each in
+// Sources under "<person>.<field>" (and "household.region"), where
+// person is the member's entity id. Nothing is lost that a rule reads:
+// incomes are exact decimals of all 24 months the profile holds.
+func Situation(p *household.Profile, date benefits.Date) (benefits.Situation, error) {
+	s := benefits.Situation{ID: p.ID, Date: date, Household: benefits.Household{Region: p.Region.Value},
+		Persons: make([]benefits.Person, 0, len(p.Members)), Sources: map[string]benefits.Source{}}
+	src := func(key string, ss []household.Source) {
+		if len(ss) > 0 {
+			s.Sources[key] = sourceOf(ss[0])
+		}
+	}
+	src("household.region", p.Region.Sources)
+	for i := range p.Members {
+		m := &p.Members[i]
+		id := m.Entity
+		per := benefits.Person{ID: id, Role: m.Role.Value, BirthDate: dateOf(m.BirthDate.Value), Carer: m.Carer.Value,
+			Insured: m.Insured.Value, Student: m.Student.Value}
+		if per.Role == "" {
+			per.Role = benefits.RoleOther
+		}
+		if m.Insured.Value && m.AvgIncome24m.Value != "" {
+			avg, err := benefits.ParseMoney(m.AvgIncome24m.Value)
+			if err != nil {
+				return s, fmt.Errorf("household %s: member %s: avg_income_24m %q: %w", p.ID, id, m.AvgIncome24m.Value, err)
+			}
+			per.AvgIncome24m = avg
+			src(id+".avg_income_24m", m.AvgIncome24m.Sources)
+		}
+		if len(m.Income) > 0 {
+			per.Income = make(map[benefits.Month]benefits.Money, len(m.Income))
+			for k, f := range m.Income {
+				mo, err := benefits.ParseMonth(k)
+				if err != nil {
+					return s, fmt.Errorf("household %s: member %s: income month %q: %w", p.ID, id, k, err)
+				}
+				v, err := benefits.ParseMoney(f.Value)
+				if err != nil {
+					return s, fmt.Errorf("household %s: member %s: income %s %q: %w", p.ID, id, k, f.Value, err)
+				}
+				per.Income[mo] = v
+				src(id+".income."+k, f.Sources)
+			}
+		}
+		if d := m.Disability.Value; d != nil {
+			per.Disability = &benefits.Disability{Group: d.Group, Cause: d.Cause}
+			for _, f := range []string{"disability", "disability.group", "disability.cause"} {
+				src(id+"."+f, m.Disability.Sources)
+			}
+		}
+		src(id+".role", m.Role.Sources)
+		src(id+".birth_date", m.BirthDate.Sources)
+		src(id+".carer", m.Carer.Sources)
+		src(id+".insured", m.Insured.Sources)
+		src(id+".student", m.Student.Sources)
+		s.Persons = append(s.Persons, per)
+	}
+	return s, nil
+}
+
+func sourceOf(s household.Source) benefits.Source {
+	out := benefits.Source{Agency: s.Agency, Source: s.Source, Record: s.RecordID}
+	if !s.Date.IsZero() {
+		out.AsOf = s.Date.Format(time.DateOnly)
+	}
+	return out
+}
+
+func dateOf(t time.Time) benefits.Date {
+	if t.IsZero() {
+		return 0
+	}
+	return benefits.MakeDate(t.Year(), int(t.Month()), t.Day())
+}
+
+// timeOf is the start of d in UTC.
+func timeOf(d benefits.Date) time.Time {
+	y, m, dd := d.YMD()
+	return time.Date(y, time.Month(m), dd, 0, 0, 0, 0, time.UTC)
+}
+
+// situationJSON is a situation in RULES.md's format, which
+// benefits.ParseSituation reads back exactly.
+type situationJSON struct {
+	ID        string                     `json:"id"`
+	Date      benefits.Date              `json:"date"`
+	Household benefits.Household         `json:"household"`
+	Persons   []personJSON               `json:"persons"`
+	Sources   map[string]benefits.Source `json:"sources,omitempty"`
+}
+
+type personJSON struct {
+	ID           string                    `json:"id"`
+	Role         string                    `json:"role"`
+	BirthDate    benefits.Date             `json:"birth_date"`
+	Carer        bool                      `json:"carer,omitempty"`
+	Insured      bool                      `json:"insured,omitempty"`
+	Student      bool                      `json:"student,omitempty"`
+	AvgIncome24m *benefits.Money           `json:"avg_income_24m,omitempty"`
+	Income       map[string]benefits.Money `json:"income,omitempty"`
+	Disability   *disabilityJSON           `json:"disability,omitempty"`
+}
+
+type disabilityJSON struct {
+	Group *int   `json:"group"` // null when not set
+	Cause string `json:"cause"`
+}
+
+// EncodeSituation writes s in RULES.md's JSON (keys of maps sorted, so the
+// same situation always gives the same bytes); DecodeSituation reads it.
+func EncodeSituation(s *benefits.Situation) ([]byte, error) {
+	j := situationJSON{ID: s.ID, Date: s.Date, Household: s.Household, Persons: make([]personJSON, len(s.Persons)),
+		Sources: s.Sources}
+	for i := range s.Persons {
+		p := &s.Persons[i]
+		pj := personJSON{ID: p.ID, Role: p.Role, BirthDate: p.BirthDate, Carer: p.Carer, Insured: p.Insured,
+			Student: p.Student}
+		if p.AvgIncome24m.Sign() != 0 {
+			avg := p.AvgIncome24m
+			pj.AvgIncome24m = &avg
+		}
+		if len(p.Income) > 0 {
+			pj.Income = make(map[string]benefits.Money, len(p.Income))
+			for m, v := range p.Income {
+				pj.Income[m.String()] = v
+			}
+		}
+		if d := p.Disability; d != nil {
+			dj := &disabilityJSON{Cause: d.Cause}
+			if d.Group != 0 {
+				g := d.Group
+				dj.Group = &g
+			}
+			pj.Disability = dj
+		}
+		j.Persons[i] = pj
+	}
+	b, err := json.Marshal(j)
+	if err != nil {
+		return nil, fmt.Errorf("encode situation %s: %w", s.ID, err)
+	}
+	return b, nil
+}
+
+// DecodeSituation reads a situation EncodeSituation wrote (or any situation
+// in RULES.md's format).
+func DecodeSituation(b []byte) (benefits.Situation, error) {
+	s, err := benefits.ParseSituation(b)
+	if err != nil {
+		return s, fmt.Errorf("decode situation: %w", err)
+	}
+	return s, nil
+}
+
+// inputsHash is the stored hash of a decision's inputs: the profile's
+// Inputs (a SHA-256 of its values and provenance on its date).
+func inputsHash(p *household.Profile) []byte {
+	b, err := hex.DecodeString(p.Inputs)
+	if err != nil || len(b) == 0 {
+		return []byte(p.Inputs)
+	}
+	return b
+}
