@@ -34,6 +34,7 @@ var commands = []command{
 	caCommand,
 	officialsCommand,
 	evalCommand,
+	benefitsCommand,
 	auditCommand,
 	migrateCommand,
 	versionCommand,

@@ -20,6 +20,7 @@ import (
 	"github.com/ortaq/ortaq/internal/source"
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/synth"
+	"github.com/ortaq/ortaq/internal/welfare"
 )
 
 var demoCommand = command{
@@ -110,6 +111,9 @@ func demoData(ctx context.Context, st *store.Store, dir string, people int, seed
 	if err := demoQuality(ctx, st, filepath.Join(dir, "quality.yaml"), len(c.Sources) > 0, out); err != nil {
 		return err
 	}
+	if err := demoBenefits(ctx, st, len(c.Sources) > 0, out); err != nil {
+		return err
+	}
 	slog.InfoContext(ctx, "demo data ready", "elapsed", time.Since(start).Round(time.Millisecond))
 	return nil
 }
@@ -141,4 +145,27 @@ func demoQuality(ctx context.Context, st *store.Store, checks string, loaded boo
 	}
 	printQuality(out, sum)
 	return nil
+}
+
+// demoBenefits decides every household of the demo nation, after a load
+// or when no benefits run exists yet, so that the wallet shows offers and
+// the SMS outbox their messages.
+func demoBenefits(ctx context.Context, st *store.Store, loaded bool, out io.Writer) error {
+	runs, err := st.BenefitRuns(ctx, 1)
+	if err != nil {
+		return err
+	}
+	if !loaded && len(runs) > 0 {
+		return nil
+	}
+	w, err := welfare.New(ctx, st, welfare.Options{})
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	run, err := w.Run(ctx, 0, progressOut)
+	if err != nil {
+		return err
+	}
+	return printRun(ctx, st, out, run, time.Since(start))
 }

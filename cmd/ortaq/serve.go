@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -24,6 +25,7 @@ import (
 	"github.com/ortaq/ortaq/internal/web"
 	"github.com/ortaq/ortaq/internal/web/api"
 	"github.com/ortaq/ortaq/internal/web/console"
+	"github.com/ortaq/ortaq/internal/welfare"
 )
 
 var serveCommand = command{
@@ -248,6 +250,14 @@ func serve(ctx context.Context, st *store.Store, addr string, c serverConfig) (e
 			return err
 		}
 	}
+	// The benefits service: the wallet's and console's benefits pages
+	// call it. Golden records change only through `ortaq resolve` and
+	// `ortaq quality` (and corrections, which re-decide through
+	// appeals), so the server runs no Update of its own.
+	benefitsSvc, err := welfare.New(ctx, st, welfare.Options{})
+	if err != nil {
+		return err
+	}
 	opts.Officials, opts.ReadsPerHour = officials.New(st, officials.Options{}), c.readsPerHour
 	if c.officialsOIDC.Issuer != "" {
 		c.officialsOIDC.ClientSecret = os.Getenv(c.officialsSecretEnv)
@@ -286,6 +296,7 @@ func serve(ctx context.Context, st *store.Store, addr string, c serverConfig) (e
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go aud.Console.Warm(ctx)
+	go expireOffers(ctx, benefitsSvc)
 	errs := make(chan error, len(listeners))
 	for _, l := range listeners {
 		go func() {
@@ -317,4 +328,25 @@ func commaList(v string) []string {
 		}
 	}
 	return out
+}
+
+// offerExpiry is how often the server marks expired the benefit offers
+// not answered in time.
+const offerExpiry = time.Hour
+
+// expireOffers expires due benefit offers now and every offerExpiry until
+// ctx ends.
+func expireOffers(ctx context.Context, svc *welfare.Service) {
+	t := time.NewTicker(offerExpiry)
+	defer t.Stop()
+	for {
+		if _, err := svc.ExpireOffers(ctx); err != nil && ctx.Err() == nil {
+			slog.WarnContext(ctx, "expire benefit offers", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

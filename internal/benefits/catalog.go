@@ -14,7 +14,7 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-//go:embed programmes/*.yaml
+//go:embed programmes/*.yaml programmes/samples.ndjson
 var embedded embed.FS
 
 // Text is one text in each language: "kk", "ru", "en".
@@ -84,10 +84,14 @@ func (p *Parameter) At(d Date) (*ParamValue, bool) {
 // Step is one named step of a programme version: a programme-level let
 // (Let and Expr) or a per-person step (Each, Where, Amount) that counts
 // the persons it keeps into Count and sums their amounts into Sum.
+// Among (all, children, parents, disabled) limits a per-person step to a
+// set of persons before Where is evaluated, which saves evaluations; Where
+// must imply it.
 type Step struct {
 	Let     string `yaml:"let"`
 	Expr    string `yaml:"expr"`
 	Each    string `yaml:"each"`
+	Among   string `yaml:"among"`
 	Where   string `yaml:"where"`
 	Amount  string `yaml:"amount"`
 	Count   string `yaml:"count"`

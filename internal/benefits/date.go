@@ -138,3 +138,13 @@ func ParseQuarter(s string) (Quarter, error) {
 	}
 	return Quarter{y, int(s[5] - '0')}, nil
 }
+
+// MarshalText writes YYYY-MM, so a Month keys a JSON object.
+func (m Month) MarshalText() ([]byte, error) { return []byte(m.String()), nil }
+
+// UnmarshalText reads YYYY-MM.
+func (m *Month) UnmarshalText(b []byte) error {
+	v, err := ParseMonth(string(b))
+	*m = v
+	return err
+}

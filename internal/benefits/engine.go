@@ -75,6 +75,17 @@ type compiledStep struct {
 	sumSlot    int         // each with sum; −1 otherwise
 	countSlot  int         // each with count; −1 otherwise
 	valueIsInt bool
+	among      func(*Person) bool
+}
+
+// amongSets are the persons a per-person step may be limited to before
+// its where is evaluated: a step over children skips the adults in Go.
+var amongSets = map[string]func(*Person) bool{
+	"":         func(*Person) bool { return true },
+	"all":      func(*Person) bool { return true },
+	"children": func(p *Person) bool { return p.Role == RoleChild },
+	"parents":  func(p *Person) bool { return p.Role == RoleParent },
+	"disabled": func(p *Person) bool { return p.Disability != nil },
 }
 
 // NewEngine compiles and type-checks every version of every programme
@@ -172,6 +183,10 @@ func (c *compiler) steps(steps []Step) ([]compiledStep, error) {
 			}
 			cs.expr, cs.slot, cs.valueIsInt = prg, c.slots[s.Let], t.IsExactType(cel.IntType)
 		case s.Each != "" && s.Let == "" && s.Where != "" && s.Expr == "":
+			var ok bool
+			if cs.among, ok = amongSets[s.Among]; !ok {
+				return nil, fmt.Errorf("%s: among must be all, children, parents or disabled, not %q", s.Each, s.Among)
+			}
 			var err error
 			if cs.where, _, err = c.program(s.Each+".where", s.Where, cel.BoolType, true); err != nil {
 				return nil, err
@@ -406,7 +421,12 @@ func (h *household) reset(s *Situation) {
 
 // beginProgramme clears what the previous programme read.
 func (h *household) beginProgramme(cv *compiledVersion) {
-	h.cv, h.p, h.region, h.incomeQ, h.params = cv, nil, false, h.incomeQ[:0], nil
+	h.cv, h.p, h.region, h.incomeQ = cv, nil, false, h.incomeQ[:0]
+	if h.trace {
+		h.params = nil // the trace keeps it
+	} else {
+		h.params = h.params[:0]
+	}
 	clear(h.facts)
 	n := len(cv.slots)
 	if cap(h.vals) < n {
@@ -545,6 +565,9 @@ func (h *household) runSteps(steps []compiledStep, tr *Trace) error {
 		var n int64
 		sum := Money{}
 		for j := range h.persons {
+			if !cs.among(h.persons[j].p) {
+				continue
+			}
 			h.p = &h.persons[j]
 			ok, err := h.eval(cs.where)
 			if err != nil {

@@ -243,8 +243,15 @@ func formatValue(v Value, lang string) string {
 // and Russian, "3,120" in English; a fraction keeps its exact digits.
 func formatMoney(m Money, lang string) string {
 	s := m.String()
+	approx := ""
 	if strings.Contains(s, "/") {
-		return s
+		// No finite decimal form (a third): show it to the tiyn.
+		c, err := m.Mul(Tenge(100))
+		if err != nil {
+			return s
+		}
+		c, _ = c.Round().Div(Tenge(100))
+		s, approx = c.String(), "≈ "
 	}
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")
@@ -267,7 +274,7 @@ func formatMoney(m Money, lang string) string {
 	if neg {
 		out = "-" + out
 	}
-	return out
+	return approx + out
 }
 
 // Category returns the CLDR plural category of n in lang: "one", "few",

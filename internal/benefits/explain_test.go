@@ -31,7 +31,7 @@ func TestExplain(t *testing.T) {
 			"Per-capita income = 272,910 ₸ ÷ 3 months ÷ 5 people = 18,194 ₸.", "Per-capita income is 25,731 ₸ below the poverty line.",
 			"income.2025-10 — State Revenue Committee, tax_incomes, as of 2026-11-01", "Median per-capita income (region, quarter) [pavlodar/2025Q4] = 125,500 (from 2024-01-01; Illustrative", "Amount = round(line * members - total / 3) + addons = 128,655 ₸."}},
 		{asp, "ru", []string{"Среднедушевой доход = 272 910 ₸ ÷ 3 мес. ÷ 5 человек = 18 194 ₸.", "ниже черты бедности на 25 731 ₸", "Право есть:"}},
-		{lf, "en", []string{"3 children count",  "1 more child under 18 would make the family eligible.", "Not eligible."}},
+		{lf, "en", []string{"3 children count", "1 more child under 18 would make the family eligible.", "Not eligible."}},
 		{lf, "ru", []string{"Учитываются 3 ребёнка", "Ещё 1 ребёнок до 18 лет дал бы семье право на пособие."}},
 		{lf, "kk", []string{"Тағы 1 бала", "Құқығы жоқ."}},
 	} {

@@ -31,7 +31,7 @@ type Person struct {
 	// of an insured person.
 	AvgIncome24m Money `json:"avg_income_24m,omitzero"`
 	// Income is countable monthly income by month; a missing month is 0.
-	Income     map[Month]Money `json:"-"`
+	Income     map[Month]Money `json:"income,omitempty"`
 	Disability *Disability     `json:"disability,omitempty"`
 }
 

@@ -53,9 +53,9 @@ type Profile struct {
 	// Conflicts are the disagreements between sources found on the way,
 	// each with the value the profile uses and why.
 	Conflicts []Conflict `json:"conflicts,omitempty"`
-	// Inputs is a hex SHA-256 of everything above: two profiles with the
-	// same Inputs were built from the same values of the same record
-	// versions on the same date, so a decision on one holds for the other.
+	// Inputs is a hex SHA-256 of the values above (provenance aside):
+	// two profiles with the same Inputs hold the same facts on the same
+	// date, so a decision on one holds for the other.
 	Inputs string `json:"inputs"`
 }
 

@@ -31,8 +31,9 @@ const (
 // an incremental run re-decides only the programmes a change affects.
 //
 // It is derived from the programmes' rule texts (every version): a person
-// field p.x, the income() and table()/param() functions, and the region
-// and members variables. A derived field counts as what it is computed
+// field read on any person (p.x, carer.x, x.x in a macro: any ".name" that
+// is a person field counts, which can only over-include), the income()
+// and table()/param() functions, and the region variable. A derived field counts as what it is computed
 // from (age and order from birth dates; order from roles too). Every
 // programme reads the persons and the date.
 type Index struct {
@@ -41,7 +42,7 @@ type Index struct {
 }
 
 var (
-	rePerson = regexp.MustCompile(`\bp\.([a-z_0-9]+)`)
+	rePerson = regexp.MustCompile(`\.([a-z_0-9]+)\b`)
 	reParam  = regexp.MustCompile(`\b(?:param|table)\(\s*'([^']+)'`)
 	reIncome = regexp.MustCompile(`\bincome\(`)
 	reRegion = regexp.MustCompile(`\bregion\b`)

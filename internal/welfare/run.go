@@ -143,7 +143,8 @@ func (s *Service) decideAll(ctx context.Context, r *rules, seq iter.Seq[househol
 // raises the events), every household's well-being score and the run's
 // aggregate index, then makes the offers of the newly eligible (with their
 // SMS) and expires the offers that are due. Progress goes to progress (nil
-// for none).
+// for none). A zero date is the data's as-of date (the latest the sources
+// declare).
 func (s *Service) Run(ctx context.Context, date benefits.Date, progressTo io.Writer) (store.BenefitRun, error) {
 	r := s.rules()
 	start := time.Now()
@@ -154,6 +155,9 @@ func (s *Service) Run(ctx context.Context, date benefits.Date, progressTo io.Wri
 	ds, err := golden.LoadWithProgress(ctx, s.st, progressTo)
 	if err != nil {
 		return store.BenefitRun{}, err
+	}
+	if date == 0 {
+		date = dateOf(ds.AsOf)
 	}
 	keys := map[string]store.CurrentKey{}
 	if err := s.st.CurrentKeys(ctx, func(h string, k store.CurrentKey) error { keys[h] = k; return nil }); err != nil {
@@ -233,10 +237,20 @@ func (s *Service) ExpireOffers(ctx context.Context) (int, error) {
 // ErrNoRun is returned by Update before any mass run.
 var ErrNoRun = errors.New("welfare: no benefits run yet: run `ortaq benefits run` first")
 
-// checkDate refuses a date the engine cannot represent.
-func checkDate(d benefits.Date) error {
-	if d == 0 {
-		return fmt.Errorf("welfare: no decision date")
+// lastDate is the decision date of the latest mass run.
+func (s *Service) lastDate(ctx context.Context) (benefits.Date, error) {
+	runs, err := s.st.BenefitRuns(ctx, 100)
+	if err != nil {
+		return 0, err
 	}
-	return nil
+	for _, r := range runs {
+		if r.Kind == store.RunMass {
+			d, err := benefits.ParseDate(r.DecisionDate)
+			if err != nil {
+				return 0, fmt.Errorf("run %d: %w", r.ID, err)
+			}
+			return d, nil
+		}
+	}
+	return 0, ErrNoRun
 }

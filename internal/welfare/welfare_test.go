@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ortaq/ortaq/internal/benefits"
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/store/storetest"
 )
@@ -53,6 +54,9 @@ func TestService(t *testing.T) {
 			}
 		})
 		t.Run("appeals", func(t *testing.T) { checkAppeals(t, s, st, clk) })
+		t.Run("simulate", func(t *testing.T) { checkSimulate(t, s, st) })
+		t.Run("update", func(t *testing.T) { checkUpdate(t, s, st) })
+		t.Run("rules", func(t *testing.T) { checkChangeRules(t, s, st) })
 		t.Run("wellbeing", func(t *testing.T) {
 			r, err := s.Wellbeing(ctx)
 			if err != nil {
@@ -300,4 +304,106 @@ func offersOf(ctx context.Context, st *store.Store) ([]store.Offer, error) {
 		return nil
 	})
 	return out, err
+}
+
+// checkSimulate scales the large-family benefit by 10 % and compares the
+// simulated delta with amounts computed here from each household's
+// counted children.
+func checkSimulate(t *testing.T, s *Service, st *store.Store) {
+	ctx := context.Background()
+	mrp := benefits.Tenge(4325)
+	mult := map[int]string{4: "16.03", 5: "20.04", 6: "24.05", 7: "28.06"}
+	var want int64
+	err := st.CurrentDecisions(ctx, 1, func(c store.CurrentDecision) error {
+		o := outcomeOf(c.Outcomes, "large_family")
+		if !o.Eligible {
+			return nil
+		}
+		res, err := s.Result(ctx, c.BenefitDecision)
+		if err != nil {
+			return err
+		}
+		n := len(res.Programmes[1].Trace.Steps[0].Persons)
+		m := benefits.Tenge(int64(4 * n))
+		if s, ok := mult[n]; ok {
+			m = benefits.MustMoney(s)
+		}
+		m, _ = m.Mul(benefits.MustMoney("1.10"))
+		after, _ := m.Mul(mrp)
+		want += after.Round().Int64() - o.Amount
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim, err := s.Simulate(ctx, Change{Kind: ChangeScale, Name: "large_family", Value: "1.10"}, runDate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got *ProgrammeCost
+	for i := range sim.Programmes {
+		if sim.Programmes[i].Programme == "large_family" {
+			got = &sim.Programmes[i]
+		}
+	}
+	if got == nil || got.Delta != want || want <= 0 {
+		t.Fatalf("large_family delta %+v, want %d", got, want)
+	}
+	if got.Gaining == 0 || got.Losing != 0 || sim.Total.After-sim.Total.Before != want || len(sim.Levels) == 0 || len(sim.Regions) == 0 {
+		t.Errorf("simulation %+v", sim)
+	}
+	for _, p := range sim.Programmes {
+		if p.Programme != "large_family" && p.Delta != 0 {
+			t.Errorf("%s changed by %d", p.Programme, p.Delta)
+		}
+	}
+	t.Logf("large_family +10%%: %d → %d ₸/month (%d households, %s)", got.Before, got.After, sim.Households, sim.Elapsed)
+}
+
+// checkChangeRules raises the МРП from the decision date and requires the
+// households that read it re-decided with it.
+func checkChangeRules(t *testing.T, s *Service, st *store.Store) {
+	ctx := context.Background()
+	before := map[string]int64{}
+	_ = st.CurrentDecisions(ctx, 1, func(c store.CurrentDecision) error {
+		if o := outcomeOf(c.Outcomes, "large_family"); o.Eligible {
+			before[c.Household] = o.Amount
+		}
+		return nil
+	})
+	bad := Change{Kind: ChangeParameter, Name: "MRP", From: runDate.String(), Value: "4500"}
+	if _, err := s.ChangeRules(ctx, store.Author{ID: 2, Name: "minister"}, bad); !errors.Is(err, ErrChange) {
+		t.Errorf("a change without law or reason: %v", err)
+	}
+	c := Change{Kind: ChangeParameter, Name: "MRP", From: runDate.String(), Value: "4500", LawRef: "Law of 1 Nov 2026",
+		Reason: "indexation"}
+	run, err := s.ChangeRules(ctx, store.Author{ID: 2, Name: "minister"}, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run.Changed == 0 {
+		t.Fatalf("run %+v: nothing re-decided", run)
+	}
+	changed := 0
+	err = st.CurrentDecisions(ctx, 1, func(c store.CurrentDecision) error {
+		if old, ok := before[c.Household]; ok {
+			got := outcomeOf(c.Outcomes, "large_family").Amount
+			// round(m × 4500) over round(m × 4325): the ratio holds within rounding.
+			if got <= old || got*4325 > (old+1)*4500 || (got+1)*4325 < old*4500 {
+				t.Errorf("household %s: large_family %d → %d", c.Household, old, got)
+			}
+			changed++
+		}
+		if _, err := s.Result(ctx, c.BenefitDecision); err != nil {
+			t.Errorf("after the change: %v", err)
+		}
+		return nil
+	})
+	if err != nil || changed == 0 {
+		t.Fatalf("%d large families checked (%v)", changed, err)
+	}
+	chs, err := st.RuleChanges(ctx, 10)
+	if err != nil || len(chs) != 1 || chs[0].Author.Name != "minister" {
+		t.Errorf("rule changes %+v (%v)", chs, err)
+	}
 }

@@ -21,6 +21,9 @@ const (
 	anyone = "anyone"
 	// anySystem reads what is not personal: agencies, sources, scores.
 	anySystem = "system credential"
+	// calculator computes from what the caller sends, reading and
+	// writing nothing: any agency's system may use it.
+	calculator = "system credential; a calculator that reads no personal data from the store"
 	// ownSystem reads or writes a source's records: the member whose code
 	// is the source's agency code, with scope sources.
 	ownSystem = "system credential with scope sources of the member that owns the source"
@@ -60,6 +63,7 @@ func (s *Server) routes() {
 	rt.HandleFunc("GET /api/v1/entities/{entity}", holder, s.system(exchange.ScopeSources, s.getEntity))
 	rt.HandleFunc("GET /api/v1/search", holder, s.system(exchange.ScopeSources, s.apiSearch))
 	rt.HandleFunc("GET /api/v1/quality", anySystem, s.system("", s.getQuality))
+	rt.HandleFunc("POST /api/v1/benefits/calculate", calculator, s.system("", s.calculateBenefits))
 	rt.HandleFunc("GET /api/v1/findings", ownFindings, s.system("", s.listFindings))
 	rt.HandleFunc("POST /api/v1/findings", noSystem, s.system("", s.refuseDecision))
 	rt.HandleFunc("POST /api/v1/findings/{finding}", noSystem, s.system("", s.refuseDecision))

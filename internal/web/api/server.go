@@ -10,10 +10,12 @@ package api
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/ortaq/ortaq/internal/audit"
+	"github.com/ortaq/ortaq/internal/benefits"
 	"github.com/ortaq/ortaq/internal/exchange"
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/web/view"
@@ -57,6 +59,9 @@ type Options struct {
 	// a valid credential per client address; 0 means
 	// DefaultUnauthenticatedRate and DefaultUnauthenticatedBurst.
 	UnauthenticatedRate, UnauthenticatedBurst int
+	// Benefits decides POST /api/v1/benefits/calculate; nil means the
+	// programmes built into the binary.
+	Benefits *benefits.Engine
 }
 
 // DefaultMaxPushBytes is the largest record push accepted unless
@@ -77,6 +82,8 @@ type Server struct {
 	csrf *http.CrossOriginProtection
 	// admit bounds the exchange's queries in flight; nil when turned off.
 	admit *admitter
+	// benefits is the calculator's engine.
+	benefits *benefits.Engine
 }
 
 // New builds the API over st.
@@ -105,8 +112,17 @@ func New(st *store.Store, opts Options) (*Server, error) {
 	if opts.UnauthenticatedBurst <= 0 {
 		opts.UnauthenticatedBurst = DefaultUnauthenticatedBurst
 	}
+	if opts.Benefits == nil {
+		cat, err := benefits.DefaultCatalog()
+		if err != nil {
+			return nil, fmt.Errorf("api: benefits: %w", err)
+		}
+		if opts.Benefits, err = benefits.NewEngine(cat); err != nil {
+			return nil, fmt.Errorf("api: benefits: %w", err)
+		}
+	}
 	s := &Server{st: st, opts: opts, openapi: openapiDoc, csrf: http.NewCrossOriginProtection(),
-		anonymous: newIPLimiter(opts.UnauthenticatedRate, opts.UnauthenticatedBurst)}
+		anonymous: newIPLimiter(opts.UnauthenticatedRate, opts.UnauthenticatedBurst), benefits: opts.Benefits}
 	s.metrics = newMetrics(opts.Audit)
 	s.admit = newAdmitter(opts.Admission, s.metrics.reg)
 	s.routes()

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/wallet"
@@ -151,6 +152,11 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, iin, via, 
 	if err != nil {
 		s.errorPage(w, r, s.newWalletPage(w, r), err)
 		return
+	}
+	// The page's language is the citizen's: proactive benefit offers are
+	// sent in it. A failure to remember it costs only that.
+	if err := s.st.SetLanguage(r.Context(), iin, view.ChooseLang(w, r), time.Now()); err != nil {
+		slog.WarnContext(r.Context(), "wallet language not stored", "err", err)
 	}
 	// A browser session cookie: closing the browser signs out of a
 	// shared computer, and the server ends idle sessions anyway.
