@@ -258,6 +258,7 @@ func serve(ctx context.Context, st *store.Store, addr string, c serverConfig) (e
 	if err != nil {
 		return err
 	}
+	opts.Welfare = benefitsSvc
 	opts.Officials, opts.ReadsPerHour = officials.New(st, officials.Options{}), c.readsPerHour
 	if c.officialsOIDC.Issuer != "" {
 		c.officialsOIDC.ClientSecret = os.Getenv(c.officialsSecretEnv)

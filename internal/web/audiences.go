@@ -16,6 +16,7 @@ import (
 	"github.com/ortaq/ortaq/internal/web/console"
 	"github.com/ortaq/ortaq/internal/web/view"
 	"github.com/ortaq/ortaq/internal/web/wallet"
+	"github.com/ortaq/ortaq/internal/welfare"
 )
 
 // Options are what the audiences need beyond the store: the platform's
@@ -70,6 +71,9 @@ type Options struct {
 	ReadsPerHour int
 	// Admission bounds the exchange queries worked on at once.
 	Admission api.Admission
+	// Welfare decides benefits, makes offers and takes appeals; nil
+	// serves no benefits pages' content.
+	Welfare *welfare.Service
 }
 
 // NewAudiences builds every audience over st. Each parses and
@@ -93,7 +97,7 @@ func NewAudiences(st *store.Store, opts Options) (Audiences, error) {
 	if opts.Wallet != nil {
 		if a.Wallet, err = wallet.New(st, static, wallet.Options{Version: opts.Version, Wallet: opts.Wallet,
 			Exchange: opts.Exchange, AuditVerifier: opts.AuditVerifier, Consents: opts.Consents,
-			Corrections: opts.Corrections, OIDC: opts.OIDC, SMSOutbox: opts.SMSOutbox}); err != nil {
+			Corrections: opts.Corrections, OIDC: opts.OIDC, SMSOutbox: opts.SMSOutbox, Welfare: opts.Welfare}); err != nil {
 			return Audiences{}, err
 		}
 	}

@@ -14,8 +14,11 @@ import (
 	"github.com/ortaq/ortaq/internal/web/view"
 )
 
-// maxCorrectionForm caps a correction form: the attachment and the text.
-const maxCorrectionForm = 6 << 20
+// maxUploadForm caps a form that carries a document (a correction's
+// attachment, an appeal's document) with its text: the documents
+// themselves are at most wallet.DefaultMaxAttachment (5 MiB), which the
+// domain checks together with their type.
+const maxUploadForm = 6 << 20
 
 type walletCorrectionsData struct {
 	walletPage
@@ -150,7 +153,7 @@ func (s *Server) walletCorrectionNew(w http.ResponseWriter, r *http.Request, wp 
 // walletFileCorrection files a correction request with the agency that
 // owns the value.
 func (s *Server) walletFileCorrection(w http.ResponseWriter, r *http.Request, wp walletPage, sess wallet.Session) {
-	if !s.checkForm(w, r, sess.CSRF, maxCorrectionForm) {
+	if !s.checkForm(w, r, sess.CSRF, maxUploadForm) {
 		return
 	}
 	f, ok := s.correctionTarget(w, r, wp, sess, r.PostFormValue("source"), r.PostFormValue("record"), r.PostFormValue("attr"))
@@ -160,16 +163,10 @@ func (s *Server) walletFileCorrection(w http.ResponseWriter, r *http.Request, wp
 	f.Proposed, f.Explanation = r.PostFormValue("proposed"), r.PostFormValue("explanation")
 	req := wallet.CorrectionRequest{Subject: sess.IIN, Source: f.Source, RecordID: f.RecordID, Attr: f.Attr,
 		Proposed: f.Proposed, Explanation: f.Explanation}
-	if file, hdr, err := r.FormFile("attachment"); err == nil {
-		data, err := io.ReadAll(file)
-		file.Close()
-		if err != nil {
-			s.errorPage(w, r, wp, err)
-			return
-		}
-		if len(data) > 0 {
-			req.Attachment = &wallet.Attachment{Name: hdr.Filename, Type: hdr.Header.Get("Content-Type"), Data: data}
-		}
+	var err error
+	if req.Attachment, err = uploadedFile(r, "attachment"); err != nil {
+		s.errorPage(w, r, wp, err)
+		return
 	}
 	c, err := s.opts.Corrections.File(r.Context(), req)
 	var bad *wallet.InputError
@@ -251,6 +248,30 @@ func (s *Server) walletCorrectionAttachment(w http.ResponseWriter, r *http.Reque
 		return
 	}
 	s.sendAttachment(w, r, wp, c.ID)
+}
+
+// uploadedFile reads the file a form checked by checkForm sent in field,
+// with the name and type the browser gave it, or nil when it sent none or
+// an empty one. The form's limit bounds the read; the domain (the
+// corrections, the welfare service) checks the file's own size and sniffs
+// its type, so that what a browser claims is never trusted.
+func uploadedFile(r *http.Request, field string) (*wallet.Attachment, error) {
+	file, hdr, err := r.FormFile(field)
+	if errors.Is(err, http.ErrMissingFile) || errors.Is(err, http.ErrNotMultipart) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("form file %s: %w", field, err)
+	}
+	defer file.Close()
+	data, err := io.ReadAll(file)
+	if err != nil {
+		return nil, fmt.Errorf("form file %s: %w", field, err)
+	}
+	if len(data) == 0 {
+		return nil, nil
+	}
+	return &wallet.Attachment{Name: hdr.Filename, Type: hdr.Header.Get("Content-Type"), Data: data}, nil
 }
 
 // sendAttachment sends a correction's attachment.

@@ -38,6 +38,13 @@ func (s *Server) routes() {
 	rt.HandleFunc("POST /wallet/corrections", citForm, s.signedIn(s.walletFileCorrection))
 	rt.HandleFunc("GET /wallet/corrections/{correction}", citizen, s.signedIn(s.walletCorrection))
 	rt.HandleFunc("GET /wallet/corrections/{correction}/attachment", citizen, s.signedIn(s.walletCorrectionAttachment))
+	rt.HandleFunc("GET /wallet/benefits", citizen, s.signedIn(s.walletBenefits))
+	rt.HandleFunc("GET /wallet/benefits/{decision}/{programme}", citizen, s.signedIn(s.walletExplain))
+	rt.HandleFunc("GET /wallet/benefits/{decision}/{programme}/appeal", citizen, s.signedIn(s.walletAppealForm))
+	rt.HandleFunc("POST /wallet/benefits/{decision}/{programme}/appeal", citForm, s.signedIn(s.walletFileAppeal))
+	rt.HandleFunc("POST /wallet/benefits/offers/{offer}/accept", citForm, s.signedIn(s.walletRespondOffer(true)))
+	rt.HandleFunc("POST /wallet/benefits/offers/{offer}/decline", citForm, s.signedIn(s.walletRespondOffer(false)))
+	rt.HandleFunc("GET /wallet/benefits/appeals/{appeal}/document", citizen, s.signedIn(s.walletAppealDocument))
 	// Any other path under /wallet is the wallet's own 404, so that a
 	// route added elsewhere can never surface on the wallet's listener.
 	rt.HandleFunc("/wallet/", "anyone: a page saying there is no such page", s.notFoundPage)

@@ -1,6 +1,8 @@
 // Package wallet serves citizens' pages under /wallet: signing in, their
-// data and where it came from, who looked at it, their consents and their
-// correction requests, in Kazakh, Russian and English, for a phone.
+// data and where it came from, who looked at it, their consents, their
+// correction requests, and the benefits decided for their household with
+// the offers and appeals that go with them, in Kazakh, Russian and
+// English, for a phone.
 //
 // It is the one audience whose listener may face the internet: every page
 // but sign-in needs a session, every form a same-origin request carrying
@@ -23,6 +25,7 @@ import (
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/wallet"
 	"github.com/ortaq/ortaq/internal/web/view"
+	"github.com/ortaq/ortaq/internal/welfare"
 )
 
 // templates holds the wallet's pages.
@@ -34,7 +37,7 @@ var templates embed.FS
 // templates/layout.html: the wallet shows one person their own data and
 // none of the console.
 var pageNames = []string{"signin", "sms", "data", "access", "receipt", "consents", "corrections", "correct",
-	"correction", "error"}
+	"correction", "benefits", "explain", "appeal", "error"}
 
 // Options configure a Server.
 type Options struct {
@@ -54,6 +57,9 @@ type Options struct {
 	// Corrections takes citizens' correction requests to the agencies'
 	// work lists.
 	Corrections *wallet.Corrections
+	// Welfare decides benefits and takes citizens' answers to offers and
+	// their appeals; nil serves a benefits page that says there are none.
+	Welfare *welfare.Service
 	// OIDC, when set, lets citizens sign in through the state identity
 	// provider.
 	OIDC *wallet.OIDC
@@ -108,6 +114,9 @@ func samples(p view.Page) map[string]any {
 		"corrections": walletCorrectionsData{walletPage: wp},
 		"correct":     correctionForm{walletPage: wp},
 		"correction":  walletCorrectionData{walletPage: wp},
+		"benefits":    walletBenefitsData{walletPage: wp},
+		"explain":     explainData{walletPage: wp},
+		"appeal":      appealForm{walletPage: wp},
 		"error":       walletErrorData{walletPage: wp},
 	}
 }
