@@ -258,6 +258,7 @@ func serve(ctx context.Context, st *store.Store, addr string, c serverConfig) (e
 	if err != nil {
 		return err
 	}
+	opts.Welfare = benefitsSvc
 	opts.Officials, opts.ReadsPerHour = officials.New(st, officials.Options{}), c.readsPerHour
 	if c.officialsOIDC.Issuer != "" {
 		c.officialsOIDC.ClientSecret = os.Getenv(c.officialsSecretEnv)
@@ -296,7 +297,7 @@ func serve(ctx context.Context, st *store.Store, addr string, c serverConfig) (e
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go aud.Console.Warm(ctx)
-	go expireOffers(ctx, benefitsSvc)
+	go tendBenefits(ctx, benefitsSvc)
 	errs := make(chan error, len(listeners))
 	for _, l := range listeners {
 		go func() {
@@ -330,18 +331,21 @@ func commaList(v string) []string {
 	return out
 }
 
-// offerExpiry is how often the server marks expired the benefit offers
-// not answered in time.
-const offerExpiry = time.Hour
+// benefitsTick is how often the server marks expired the benefit offers
+// not answered in time, and looks for rule changes made outside it.
+const benefitsTick = time.Minute
 
-// expireOffers expires due benefit offers now and every offerExpiry until
-// ctx ends.
-func expireOffers(ctx context.Context, svc *welfare.Service) {
-	t := time.NewTicker(offerExpiry)
+// tendBenefits expires due benefit offers and picks up rule changes, now
+// and every benefitsTick until ctx ends.
+func tendBenefits(ctx context.Context, svc *welfare.Service) {
+	t := time.NewTicker(benefitsTick)
 	defer t.Stop()
 	for {
 		if _, err := svc.ExpireOffers(ctx); err != nil && ctx.Err() == nil {
 			slog.WarnContext(ctx, "expire benefit offers", "err", err)
+		}
+		if err := svc.Refresh(ctx); err != nil && ctx.Err() == nil {
+			slog.WarnContext(ctx, "benefit rules", "err", err)
 		}
 		select {
 		case <-ctx.Done():

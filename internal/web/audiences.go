@@ -7,6 +7,7 @@ import (
 	"golang.org/x/mod/sumdb/note"
 
 	"github.com/ortaq/ortaq/internal/audit"
+	"github.com/ortaq/ortaq/internal/benefits"
 	"github.com/ortaq/ortaq/internal/consent"
 	"github.com/ortaq/ortaq/internal/exchange"
 	"github.com/ortaq/ortaq/internal/officials"
@@ -85,7 +86,11 @@ func NewAudiences(st *store.Store, opts Options) (Audiences, error) {
 		return Audiences{}, fmt.Errorf("web: %w", err)
 	}
 	a := Audiences{Static: static}
-	if a.API, err = api.New(st, api.Options{Version: opts.Version, MaxPushBytes: opts.MaxPushBytes,
+	var calculator func() *benefits.Engine
+	if opts.Welfare != nil {
+		calculator = opts.Welfare.Engine
+	}
+	if a.API, err = api.New(st, api.Options{Version: opts.Version, MaxPushBytes: opts.MaxPushBytes, Benefits: calculator,
 		Exchange: opts.Exchange, Audit: opts.Audit, Admission: opts.Admission, PushReadTimeout: opts.PushReadTimeout,
 		SpoolDir: opts.SpoolDir, MaxDeletionShare: opts.MaxDeletionShare, NationalAdmin: opts.NationalAdmin}); err != nil {
 		return Audiences{}, err

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"slices"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/store/storetest"
+	"github.com/ortaq/ortaq/internal/welfare"
 )
 
 const benefitsSituation = `{"id":"h1","date":"2026-06-01","household":{"region":"almaty"},"persons":[
@@ -86,6 +88,42 @@ func TestBenefitsCalculateAPI(t *testing.T) {
 			t.Errorf("large body = %d", r.status)
 		}
 	})
+}
+
+// TestBenefitsCalculateByRulesInForce requires the calculator to decide
+// by the ministry's rules as they are now: after a new МРП from a date,
+// the large-family amount of a situation on that date follows it.
+func TestBenefitsCalculateByRulesInForce(t *testing.T) {
+	st := storetest.SQLite(t)
+	ctx := context.Background()
+	svc, err := welfare.New(ctx, st, welfare.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, ts := mustServe(t, st, Options{Welfare: svc})
+	key := s.key(t, "mlsp")
+	largeFamily := func() int64 {
+		r := do(t, "POST", ts.URL+"/api/v1/benefits/calculate", "application/json", benefitsSituation, key...)
+		var a benefitsAnswer
+		decodeInto(t, r, &a)
+		for _, p := range a.Programmes {
+			if p.Programme == "large_family" {
+				return p.Amount
+			}
+		}
+		t.Fatalf("no large_family in %s", r.body)
+		return 0
+	}
+	if got := largeFamily(); got != 121360 { // round(28.06 × 4,325)
+		t.Fatalf("before the change: %d", got)
+	}
+	if _, err := svc.ChangeRules(ctx, store.Author{ID: 1, Name: "policy"}, welfare.Change{Kind: welfare.ChangeParameter,
+		Name: "MRP", From: "2026-06-01", Value: "5000", LawRef: "test", Reason: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := largeFamily(); got != 140300 { // round(28.06 × 5,000)
+		t.Errorf("after МРП 5,000 from the situation's date: %d, want 140300", got)
+	}
 }
 
 // BenchmarkBenefitsCalculateHTTP is the latency of one calculation

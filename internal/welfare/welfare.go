@@ -112,12 +112,38 @@ func (s *Service) rules() *rules {
 
 func (s *Service) now() time.Time { return s.opts.Now().UTC().Truncate(time.Microsecond) }
 
+// Refresh picks up rule changes another process made (`ortaq benefits
+// rules set` beside a running server): when the versions in force differ
+// from those compiled, it compiles them again. serve calls it
+// periodically; it is cheap when nothing changed.
+func (s *Service) Refresh(ctx context.Context) error {
+	rvs, err := s.st.RuleVersions(ctx)
+	if err != nil {
+		return fmt.Errorf("welfare: %w", err)
+	}
+	ids := make([]int64, len(rvs))
+	for i, v := range rvs {
+		ids[i] = v.ID
+	}
+	slices.Sort(ids)
+	if slices.Equal(ids, s.rules().ids) {
+		return nil
+	}
+	return s.install(rvs)
+}
+
 // reload compiles the catalog in force from the store.
 func (s *Service) reload(ctx context.Context) error {
 	rvs, err := s.st.RuleVersions(ctx)
 	if err != nil {
 		return fmt.Errorf("welfare: %w", err)
 	}
+	return s.install(rvs)
+}
+
+// install compiles rule versions rvs over the built-in catalog and makes
+// them the rules in force.
+func (s *Service) install(rvs []store.RuleVersion) error {
 	r, err := compile(rvs)
 	if err != nil {
 		return fmt.Errorf("welfare: rules in force: %w", err)

@@ -56,7 +56,9 @@ func TestService(t *testing.T) {
 		t.Run("appeals", func(t *testing.T) { checkAppeals(t, s, st, clk) })
 		t.Run("simulate", func(t *testing.T) { checkSimulate(t, s, st) })
 		t.Run("update", func(t *testing.T) { checkUpdate(t, s, st) })
+		other := newService(t, st, box, clk) // a server running beside the CLI
 		t.Run("rules", func(t *testing.T) { checkChangeRules(t, s, st) })
+		t.Run("refresh", func(t *testing.T) { checkRefresh(t, s, other) })
 		t.Run("wellbeing", func(t *testing.T) {
 			r, err := s.Wellbeing(ctx)
 			if err != nil {
@@ -405,5 +407,32 @@ func checkChangeRules(t *testing.T, s *Service, st *store.Store) {
 	chs, err := st.RuleChanges(ctx, 10)
 	if err != nil || len(chs) != 1 || chs[0].Author.Name != "minister" {
 		t.Errorf("rule changes %+v (%v)", chs, err)
+	}
+}
+
+// checkRefresh requires a second service over the same store, as a
+// server beside the CLI that changed the rules, to decide by the new
+// rules once it refreshes, and not before.
+func checkRefresh(t *testing.T, changed, other *Service) {
+	mrp := func(s *Service) string {
+		res := s.Engine().Decide(&benefits.Situation{ID: "r", Date: runDate, Household: benefits.Household{Region: "astana"},
+			Persons: []benefits.Person{{ID: "m", Role: benefits.RoleParent, BirthDate: runDate - 30*365},
+				{ID: "c", Role: benefits.RoleChild, BirthDate: runDate}}}) // the МРП of the birth date counts
+		for _, d := range res.Programmes {
+			if d.Programme == "birth" {
+				return d.Amount.String()
+			}
+		}
+		return ""
+	}
+	want := mrp(changed)
+	if got := mrp(other); got == want {
+		t.Fatalf("the other service decides %s before any refresh: the change did not change the birth benefit", got)
+	}
+	if err := other.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := mrp(other); got != want {
+		t.Errorf("after Refresh the other service gives %s, want %s", got, want)
 	}
 }

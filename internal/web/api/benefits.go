@@ -41,7 +41,7 @@ func (s *Server) calculateBenefits(w http.ResponseWriter, r *http.Request, _ exc
 		var buf bytes.Buffer
 		enc := json.NewEncoder(&buf)
 		enc.SetEscapeHTML(false)
-		if _, err := s.benefits.Calculate(bytes.NewReader(body), func(res benefits.Result) error { return enc.Encode(res) }); err != nil {
+		if _, err := s.benefits().Calculate(bytes.NewReader(body), func(res benefits.Result) error { return enc.Encode(res) }); err != nil {
 			view.WriteProblem(w, r, http.StatusBadRequest, "could not read the situations")
 			return
 		}
@@ -56,5 +56,5 @@ func (s *Server) calculateBenefits(w http.ResponseWriter, r *http.Request, _ exc
 		view.WriteJSON(w, r, http.StatusUnprocessableEntity, benefits.Result{ID: sit.ID, Err: err.Error(), Programmes: []benefits.Decision{}})
 		return
 	}
-	view.WriteJSON(w, r, http.StatusOK, s.benefits.Decide(&sit))
+	view.WriteJSON(w, r, http.StatusOK, s.benefits().Decide(&sit))
 }

@@ -59,9 +59,11 @@ type Options struct {
 	// a valid credential per client address; 0 means
 	// DefaultUnauthenticatedRate and DefaultUnauthenticatedBurst.
 	UnauthenticatedRate, UnauthenticatedBurst int
-	// Benefits decides POST /api/v1/benefits/calculate; nil means the
-	// programmes built into the binary.
-	Benefits *benefits.Engine
+	// Benefits gives the engine that decides POST
+	// /api/v1/benefits/calculate: the programmes as the ministry has
+	// them now, rule changes included, so it is asked on every request;
+	// nil means the programmes built into the binary.
+	Benefits func() *benefits.Engine
 }
 
 // DefaultMaxPushBytes is the largest record push accepted unless
@@ -83,7 +85,7 @@ type Server struct {
 	// admit bounds the exchange's queries in flight; nil when turned off.
 	admit *admitter
 	// benefits is the calculator's engine.
-	benefits *benefits.Engine
+	benefits func() *benefits.Engine
 }
 
 // New builds the API over st.
@@ -117,9 +119,11 @@ func New(st *store.Store, opts Options) (*Server, error) {
 		if err != nil {
 			return nil, fmt.Errorf("api: benefits: %w", err)
 		}
-		if opts.Benefits, err = benefits.NewEngine(cat); err != nil {
+		e, err := benefits.NewEngine(cat)
+		if err != nil {
 			return nil, fmt.Errorf("api: benefits: %w", err)
 		}
+		opts.Benefits = func() *benefits.Engine { return e }
 	}
 	s := &Server{st: st, opts: opts, openapi: openapiDoc, csrf: http.NewCrossOriginProtection(),
 		anonymous: newIPLimiter(opts.UnauthenticatedRate, opts.UnauthenticatedBurst), benefits: opts.Benefits}
