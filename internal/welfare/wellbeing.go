@@ -132,6 +132,10 @@ func povertyLine(cat *benefits.Catalog, region string, date benefits.Date) (well
 	return tiyn(line, 1)
 }
 
+// WellbeingModel is the model households are scored with: its
+// indicators, weights, cut-offs and levels, with their titles.
+func (s *Service) WellbeingModel() *wellbeing.Model { return s.opts.Wellbeing }
+
 // Wellbeing returns the aggregate well-being index (Alkire–Foster M0 by
 // region and indicator) the latest mass run stored; store.ErrNotFound
 // before any.

@@ -8,10 +8,6 @@ import (
 	"github.com/ortaq/ortaq/internal/wellbeing"
 )
 
-// wellbeingDoc is where the model is stated in full, with the note that
-// the Digital Family Card's own method is not public.
-const wellbeingDoc = "https://github.com/ortaq/ortaq/blob/main/docs/wellbeing.md"
-
 // indexLine is the Alkire–Foster index of one population.
 type indexLine struct {
 	Region           string
@@ -41,7 +37,6 @@ type wellbeingData struct {
 	view.Page
 	Sub          string
 	Enabled, Has bool
-	Doc          string
 	Total        indexLine
 	Cutoff       string
 	Levels       []levelLine
@@ -55,7 +50,7 @@ type wellbeingData struct {
 // language. The levels order outreach; the page says they never deny a
 // benefit.
 func (s *Server) wellbeingPage(w http.ResponseWriter, r *http.Request) {
-	d := wellbeingData{Page: s.newPage(w, r).Titled("wellbeing.title"), Enabled: s.opts.Welfare != nil, Doc: wellbeingDoc}
+	d := wellbeingData{Page: s.newPage(w, r).Titled("wellbeing.title"), Enabled: s.opts.Welfare != nil}
 	d.Nav, d.Sub = "benefits", "wellbeing"
 	if !d.Enabled {
 		s.render(w, r, http.StatusOK, "wellbeing", d)
@@ -74,7 +69,7 @@ func (s *Server) wellbeingPage(w http.ResponseWriter, r *http.Request) {
 
 // wellbeingModel is the model the service scores with.
 func (s *Server) wellbeingModel() *wellbeing.Model {
-	return wellbeing.Default()
+	return s.opts.Welfare.WellbeingModel()
 }
 
 // fill tells res in the page's language with the titles of model m.
