@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
 	"slices"
 	"sort"
@@ -49,19 +50,28 @@ func (p *Plural) UnmarshalYAML(n *yaml.Node) error {
 	return nil
 }
 
-// Law is the legal reference of a programme version.
+// Law is a legal reference: Ref as it is cited (English, for machines
+// and the record) and its Title in each language for readers. A
+// programme version names its law by ID (one of the catalog's Laws) or
+// gives Ref and Title itself.
 type Law struct {
-	Ref   string `yaml:"ref" json:"ref"`
-	Title Text   `yaml:"title" json:"title,omitempty"`
+	ID string `yaml:"id" json:"id,omitempty"`
+	// IDs names several catalog laws at once, cited together in order.
+	IDs   []string `yaml:"ids" json:"-"`
+	Ref   string   `yaml:"ref" json:"ref"`
+	Title Text     `yaml:"title" json:"title,omitempty"`
 }
 
 // ParamValue is one dated value of a parameter: a scalar Value or table
-// Rows keyed by "key1/key2".
+// Rows keyed by "key1/key2". Law is the reference as cited; LawID is the
+// catalog law it names, empty for a free-text reference (a rule change a
+// ministry stored with its own wording).
 type ParamValue struct {
 	From  Date
 	Value *Money
 	Rows  map[string]Money
 	Law   string
+	LawID string
 }
 
 // Parameter is a named value that changes over time; each value is in
@@ -104,8 +114,9 @@ type Step struct {
 func (s Step) Name() string { return s.Let + s.Each }
 
 // Change is the "what would change the outcome" figure of a version:
-// Explain is said when the figure is positive, Otherwise when it is zero
-// or negative, each with {change} the figure's absolute value.
+// Explain is said when the figure is positive, Otherwise when it is
+// negative, each with {change} the figure's absolute value; nothing is
+// said at zero.
 type Change struct {
 	Expr      string `yaml:"expr"`
 	Explain   Plural `yaml:"explain"`
@@ -124,6 +135,18 @@ type Version struct {
 	Change   *Change `yaml:"change"`
 	Then     []Step  `yaml:"then"`
 	Amount   string  `yaml:"amount"`
+	// Arithmetic says the amount with its numbers filled in, in each
+	// language: {name} placeholders take step values, parameters (by
+	// name, for one without a key), {amount} the amount and {step+} a
+	// per-person step's amounts joined with " + ".
+	Arithmetic *Arithmetic `yaml:"arithmetic"`
+}
+
+// Arithmetic is the explained amount of a version; Plural names the
+// value whose count picks the plural form.
+type Arithmetic struct {
+	Explain Plural `yaml:"explain"`
+	Plural  string `yaml:"plural"`
 }
 
 // Programme is a benefit programme with its dated versions.
@@ -140,6 +163,24 @@ type Programme struct {
 type Catalog struct {
 	Programmes []*Programme // in the order results list them
 	Params     map[string]*Parameter
+	// Laws are the legal acts parameters and versions cite, by id.
+	Laws map[string]Law
+	// Words name the keys of tables (a disability's cause, an age band)
+	// in each language, for explanations.
+	Words map[string]Text
+}
+
+// LawTitle is the title in lang of the law a parameter value or a version
+// cites: the catalog law id when known, else ref as given (a free-text
+// reference stays as its author wrote it).
+func (c *Catalog) LawTitle(id, ref, lang string) string {
+	if id == "" {
+		return ref
+	}
+	if l, ok := c.lawOf(id); ok {
+		return pick(l.Title, lang, l.Ref)
+	}
+	return ref
 }
 
 // programmeOrder is the order of RULES.md's results; programmes not
@@ -188,7 +229,13 @@ type File struct {
 // not changed. The result is checked for shape here; NewEngine compiles
 // and type-checks it, and Validate runs it.
 func (c *Catalog) With(files ...File) (*Catalog, error) {
-	n := &Catalog{Params: make(map[string]*Parameter, len(c.Params))}
+	n := &Catalog{Params: make(map[string]*Parameter, len(c.Params)), Laws: maps.Clone(c.Laws), Words: maps.Clone(c.Words)}
+	if n.Laws == nil {
+		n.Laws = map[string]Law{}
+	}
+	if n.Words == nil {
+		n.Words = map[string]Text{}
+	}
 	for k, p := range c.Params {
 		cp := *p
 		cp.Values = slices.Clone(p.Values)
@@ -199,9 +246,12 @@ func (c *Catalog) With(files ...File) (*Catalog, error) {
 		cp.Versions = slices.Clone(p.Versions)
 		n.Programmes = append(n.Programmes, &cp)
 	}
+	// Parameters files first: they hold the laws programme files cite.
+	files = slices.Clone(files)
+	sort.SliceStable(files, func(i, j int) bool { return isParams(files[i].Name) && !isParams(files[j].Name) })
 	for _, f := range files {
 		var err error
-		if strings.HasPrefix(path.Base(f.Name), "parameters") {
+		if isParams(f.Name) {
 			err = n.addParams(f.Data)
 		} else {
 			err = n.addProgramme(f.Data)
@@ -223,6 +273,53 @@ func (c *Catalog) With(files ...File) (*Catalog, error) {
 	return n, nil
 }
 
+// lawOf reads a parameter value's law: catalog law ids joined with ";"
+// give their law; anything else is a free-text reference.
+func (c *Catalog) lawOf(s string) (Law, bool) {
+	var ids []string
+	for _, id := range strings.Split(s, ";") {
+		id = strings.TrimSpace(id)
+		if _, ok := c.Laws[id]; !ok {
+			return Law{}, false
+		}
+		ids = append(ids, id)
+	}
+	l := Law{IDs: ids}
+	return l, c.resolveLaw(&l) == nil
+}
+
+// resolveLaw fills a version's law from the catalog laws it names by ID
+// or IDs: their references and titles joined with "; ".
+func (c *Catalog) resolveLaw(l *Law) error {
+	ids := l.IDs
+	if l.ID != "" {
+		ids = append([]string{l.ID}, ids...)
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	out := Law{ID: strings.Join(ids, ";"), Title: Text{}}
+	var refs []string
+	for _, id := range ids {
+		law, ok := c.Laws[id]
+		if !ok {
+			return fmt.Errorf("no law %q", id)
+		}
+		refs = append(refs, law.Ref)
+		for _, lang := range Languages {
+			if out.Title[lang] != "" {
+				out.Title[lang] += "; "
+			}
+			out.Title[lang] += law.Title[lang]
+		}
+	}
+	out.Ref = strings.Join(refs, "; ")
+	*l = out
+	return nil
+}
+
+func isParams(name string) bool { return strings.HasPrefix(path.Base(name), "parameters") }
+
 func strictYAML(b []byte, v any) error {
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
@@ -239,12 +336,28 @@ type yamlParam struct {
 	} `yaml:"values"`
 }
 
+// paramsFile is a parameters file: laws and words by id, and parameters
+// by name.
+type paramsFile struct {
+	Laws   map[string]Law       `yaml:"laws"`
+	Words  map[string]Text      `yaml:"words"`
+	Params map[string]yamlParam `yaml:",inline"`
+}
+
 func (c *Catalog) addParams(b []byte) error {
-	var raw map[string]yamlParam
-	if err := strictYAML(b, &raw); err != nil {
+	var f paramsFile
+	if err := strictYAML(b, &f); err != nil {
 		return err
 	}
-	for name, rp := range raw {
+	for id, l := range f.Laws {
+		if l.Ref == "" || l.Title["kk"] == "" || l.Title["ru"] == "" || l.Title["en"] == "" {
+			return fmt.Errorf("law %s: ref and a title in kk, ru and en are required", id)
+		}
+		l.ID = id
+		c.Laws[id] = l
+	}
+	maps.Copy(c.Words, f.Words)
+	for name, rp := range f.Params {
 		p := c.Params[name]
 		if p == nil {
 			p = &Parameter{Name: name}
@@ -262,6 +375,9 @@ func (c *Catalog) addParams(b []byte) error {
 				return fmt.Errorf("%s from %s: no law", name, v.From)
 			}
 			pv := ParamValue{From: from, Law: v.Law}
+			if l, ok := c.lawOf(v.Law); ok {
+				pv.Law, pv.LawID = l.Ref, l.ID
+			}
 			switch {
 			case v.Value != nil && v.Rows == nil:
 				m, err := ParseMoney(*v.Value)
@@ -307,6 +423,9 @@ func (c *Catalog) addProgramme(b []byte) error {
 			return fmt.Errorf("version %s: from %q: %w", v.ID, v.FromText, err)
 		}
 		v.From = d
+		if err := c.resolveLaw(&v.Law); err != nil {
+			return fmt.Errorf("version %s: %w", v.ID, err)
+		}
 		if v.ID == "" || v.Law.Ref == "" || v.Eligible == "" || v.Amount == "" {
 			return fmt.Errorf("version %q: id, law, eligible and amount are required", v.ID)
 		}

@@ -321,7 +321,7 @@ func (h *household) param(name string, on Date) ref.Val {
 	if !ok || v.Value == nil {
 		return types.NewErr("no value of %s in force on %s", name, on)
 	}
-	h.useParam(ParamUse{Name: name, Value: *v.Value, From: v.From, Law: v.Law})
+	h.useParam(ParamUse{Name: name, Value: *v.Value, From: v.From, Law: v.Law, LawID: v.LawID})
 	return moneyVal(*v.Value)
 }
 
@@ -347,7 +347,7 @@ func (h *household) table(name string, keys []ref.Val) ref.Val {
 	if !ok {
 		return types.NewErr("no figures in %s for %s", name, strings.Join(parts, " "))
 	}
-	h.useParam(ParamUse{Name: name, Key: key, Value: m, From: v.From, Law: v.Law})
+	h.useParam(ParamUse{Name: name, Key: key, Value: m, From: v.From, Law: v.Law, LawID: v.LawID})
 	return moneyVal(m)
 }
 

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/ortaq/ortaq/internal/kz"
 )
@@ -20,31 +22,39 @@ type Explanation struct {
 // Line is one sentence of an explanation. Kind says what it is: "rule"
 // (the programme version and its law), "step" (a rule's step with its
 // values), "fact" (facts of one person, with their source when known),
-// "parameter" (a value with its law), "arithmetic" (the amount's
-// formula), "outcome", "change" (what would change the outcome) or
-// "error".
+// "parameter" (a value with its law), "arithmetic" (the amount with its
+// numbers), "outcome", "change" (what would change the outcome) or
+// "error". Law is the title of the line's law in the explanation's
+// language; LawRef and LawID cite it for machines.
 type Line struct {
 	Kind   string `json:"kind"`
 	Text   string `json:"text"`
 	Person string `json:"person,omitempty"`
 	Law    string `json:"law,omitempty"`
+	LawRef string `json:"law_ref,omitempty"`
+	LawID  string `json:"law_id,omitempty"`
 }
 
 // Languages are the languages explanations are written in.
 var Languages = []string{"kk", "ru", "en"}
 
-// labels are the few fixed words of an explanation.
+// labels are the few fixed words of an explanation. The rule line says
+// what the rule is, not "Rule:": pages give it their own heading.
 var labels = map[string]map[string]string{
-	"rule":      {"kk": "Ереже: %s, %s нұсқасы (%s).", "ru": "Правило: %s, версия %s (%s).", "en": "Rule: %s, version %s (%s)."},
-	"facts":     {"kk": "%s деректері: %s.", "ru": "Сведения о %s: %s.", "en": "Facts of %s: %s."},
-	"source":    {"kk": "%s — %s, %s, %s бойынша", "ru": "%s — %s, %s, на %s", "en": "%s — %s, %s, as of %s"},
-	"param":     {"kk": "%s = %s (%s бастап; %s).", "ru": "%s = %s (с %s; %s).", "en": "%s = %s (from %s; %s)."},
-	"amount":    {"kk": "Сома = %s = %s ₸.", "ru": "Сумма = %s = %s ₸.", "en": "Amount = %s = %s ₸."},
-	"month":     {"kk": "Құқығы бар: айына %s ₸.", "ru": "Право есть: %s ₸ в месяц.", "en": "Eligible: %s ₸ a month."},
-	"once":      {"kk": "Құқығы бар: біржолғы %s ₸.", "ru": "Право есть: единовременно %s ₸.", "en": "Eligible: %s ₸ once."},
-	"no":        {"kk": "Құқығы жоқ.", "ru": "Права нет.", "en": "Not eligible."},
-	"error":     {"kk": "Шешім шығару мүмкін болмады: %s", "ru": "Решение не принято: %s", "en": "Could not be decided: %s"},
-	"household": {"kk": "отбасы", "ru": "семья", "en": "household"},
+	"rule":   {"kk": "%s: %s бастап қолданылатын редакция; құқықтық негізі: %s.", "ru": "%s: редакция, действующая с %s; правовое основание: %s.", "en": "%s: the version in force from %s; legal basis: %s."},
+	"facts":  {"kk": "%s: %s.", "ru": "%s: %s.", "en": "%s: %s."},
+	"source": {"kk": "%s (%s, %s; %s жағдай бойынша)", "ru": "%s (%s, %s; на %s)", "en": "%s (%s, %s; as of %s)"},
+	"param":  {"kk": "%s: %s (%s бастап; %s).", "ru": "%s: %s (с %s; %s).", "en": "%s: %s (from %s; %s)."},
+	"amount": {"kk": "Сома: %s ₸.", "ru": "Сумма: %s ₸.", "en": "Amount: %s ₸."},
+	"month":  {"kk": "Құқығы бар: айына %s ₸.", "ru": "Право есть: %s ₸ в месяц.", "en": "Eligible: %s ₸ a month."},
+	"once":   {"kk": "Құқығы бар: біржолғы %s ₸.", "ru": "Право есть: единовременно %s ₸.", "en": "Eligible: %s ₸ once."},
+	"no":     {"kk": "Құқығы жоқ.", "ru": "Права нет.", "en": "Not eligible."},
+	"error":  {"kk": "Шешім шығару мүмкін болмады: %s", "ru": "Решение не принято: %s", "en": "Could not be decided: %s"},
+	// Facts of the household itself, and of a person who has no name.
+	"household": {"kk": "Отбасы", "ru": "Семья", "en": "Household"},
+	"member":    {"kk": "Отбасы мүшесі %s", "ru": "Член семьи %s", "en": "Household member %s"},
+	"yes":       {"kk": "иә", "ru": "да", "en": "yes"},
+	"not":       {"kk": "жоқ", "ru": "нет", "en": "no"},
 }
 
 func label(key, lang string) string {
@@ -54,11 +64,36 @@ func label(key, lang string) string {
 	return labels[key]["en"]
 }
 
+// Names names what an explanation mentions that the catalog cannot: the
+// persons of the household, agencies and sources. A nil function, or one
+// that returns "", leaves the id or code as it is.
+type Names struct {
+	Person func(id string) string
+	Agency func(code string) string
+	Source func(name string) string
+}
+
+func (n Names) name(f func(string) string, s string) string {
+	if f != nil {
+		if t := f(s); t != "" {
+			return t
+		}
+	}
+	return s
+}
+
 // Explain renders d in lang ("kk", "ru" or "en"; others fall back to
 // English) from its trace and the texts of the programme version it
-// names. A decision without a trace (decided with NoTrace) explains only
-// its outcome: decide again to get the rest.
+// names, with persons, agencies and sources by their ids and codes. A
+// decision without a trace (decided with NoTrace) explains only its
+// outcome: decide again to get the rest.
 func (c *Catalog) Explain(d Decision, lang string) Explanation {
+	return c.ExplainNamed(d, lang, Names{})
+}
+
+// ExplainNamed is Explain with persons, agencies and sources named by
+// names.
+func (c *Catalog) ExplainNamed(d Decision, lang string, names Names) Explanation {
 	if !slices.Contains(Languages, lang) {
 		lang = "en"
 	}
@@ -78,26 +113,34 @@ func (c *Catalog) Explain(d Decision, lang string) Explanation {
 			}
 		}
 	}
-	add := func(kind, text, person, law string) {
-		ex.Lines = append(ex.Lines, Line{Kind: kind, Text: text, Person: person, Law: law})
-	}
+	add := func(l Line) { ex.Lines = append(ex.Lines, l) }
 	if ver != nil {
-		add("rule", fmt.Sprintf(label("rule", lang), ex.Title, ver.ID, pick(ver.Law.Title, lang, ver.Law.Ref)), "", ver.Law.Ref)
+		law := pick(ver.Law.Title, lang, ver.Law.Ref)
+		add(Line{Kind: "rule", Text: fmt.Sprintf(label("rule", lang), ex.Title, dateWords(ver.From, lang, "from"), law),
+			Law: law, LawRef: ver.Law.Ref, LawID: ver.Law.ID})
 	}
 	tr := d.Trace
+	r := renderer{lang: lang, names: names, vals: map[string]Value{}, persons: map[string][]PersonUse{}}
 	if tr != nil && ver != nil {
-		vals := map[string]Value{varMembers: {int64(tr.Members)}}
+		r.vals[varMembers] = Value{int64(tr.Members)}
+		r.vals["amount"] = Value{d.Amount}
+		for _, p := range tr.Parameters {
+			if p.Key == "" {
+				r.vals[p.Name] = Value{p.Value}
+			}
+		}
 		for _, s := range tr.Steps {
-			vals[s.Name] = s.Value
+			r.vals[s.Name] = s.Value
+			r.persons[s.Name] = s.Persons
 		}
 		for _, s := range slices.Concat(ver.Steps, ver.Then) {
 			for _, ts := range tr.Steps {
 				if s.Each != "" && ts.Name == s.Each {
 					if s.Count != "" {
-						vals[s.Count] = Value{int64(len(ts.Persons))}
+						r.vals[s.Count] = Value{int64(len(ts.Persons))}
 					}
 					if s.Sum != "" {
-						vals[s.Sum] = ts.Value
+						r.vals[s.Sum] = ts.Value
 					}
 				}
 			}
@@ -107,28 +150,31 @@ func (c *Catalog) Explain(d Decision, lang string) Explanation {
 				if ts.Name != s.Name() || s.Explain == nil {
 					continue
 				}
-				add("step", render(s.Explain, lang, vals, s.Plural), "", "")
+				add(Line{Kind: "step", Text: r.render(s.Explain, s.Plural)})
 			}
 		}
 		if tr.Change != nil && ver.Change != nil {
-			m, ok := asMoney(*tr.Change)
-			tmpl := ver.Change.Explain
-			if ok && m.Sign() <= 0 {
-				tmpl, m = ver.Change.Otherwise, m.Neg()
-			}
-			if ok && tmpl != nil {
-				vals["change"] = Value{m}
-				if t := render(tmpl, lang, vals, "change"); t != "" {
-					add("change", t, "", "")
+			if m, ok := asMoney(*tr.Change); ok && m.Sign() != 0 {
+				tmpl := ver.Change.Explain
+				if m.Sign() < 0 {
+					tmpl, m = ver.Change.Otherwise, m.Neg()
+				}
+				if tmpl != nil {
+					r.vals["change"] = Value{m}
+					if t := r.render(tmpl, "change"); t != "" {
+						add(Line{Kind: "change", Text: t})
+					}
 				}
 			}
 		}
 	}
 	switch {
 	case d.Err != "":
-		add("error", fmt.Sprintf(label("error", lang), d.Err), "", "")
+		add(Line{Kind: "error", Text: fmt.Sprintf(label("error", lang), d.Err)})
+	case d.Eligible && tr != nil && ver != nil && ver.Arithmetic != nil:
+		add(Line{Kind: "arithmetic", Text: r.render(ver.Arithmetic.Explain, ver.Arithmetic.Plural)})
 	case d.Eligible && tr != nil && ver != nil:
-		add("arithmetic", fmt.Sprintf(label("amount", lang), ver.Amount, formatMoney(d.Amount, lang)), "", "")
+		add(Line{Kind: "arithmetic", Text: fmt.Sprintf(label("amount", lang), formatMoney(d.Amount, lang))})
 	}
 	if tr != nil {
 		for _, p := range tr.Parameters {
@@ -137,34 +183,75 @@ func (c *Catalog) Explain(d Decision, lang string) Explanation {
 				title = pick(par.Title, lang, p.Name)
 			}
 			if p.Key != "" {
-				title += " [" + p.Key + "]"
+				title += " — " + c.KeyWords(p.Key, lang)
 			}
-			add("parameter", fmt.Sprintf(label("param", lang), title, formatMoney(p.Value, lang), p.From, p.Law), "", p.Law)
+			law := c.LawTitle(p.LawID, p.Law, lang)
+			add(Line{Kind: "parameter", Text: fmt.Sprintf(label("param", lang), title, formatMoney(p.Value, lang), dateWords(p.From, lang, "from"), law),
+				Law: law, LawRef: p.Law, LawID: p.LawID})
 		}
 		for _, f := range tr.Facts {
-			who := f.Person
-			if who == "household" {
-				who = label("household", lang)
-			}
-			var parts []string
-			for _, field := range f.Fields {
-				if src, ok := tr.Sources[f.Person+"."+field]; ok {
-					parts = append(parts, fmt.Sprintf(label("source", lang), field, src.Agency, src.Source, src.AsOf))
-				} else {
-					parts = append(parts, field)
+			who := label("household", lang)
+			if f.Person != "household" {
+				who = names.name(names.Person, f.Person)
+				if who == f.Person {
+					who = fmt.Sprintf(label("member", lang), f.Person)
 				}
+				who = upperFirst(who)
 			}
-			add("fact", fmt.Sprintf(label("facts", lang), who, strings.Join(parts, "; ")), f.Person, "")
+			// Fields from the same source on the same day are said once:
+			// "income for July 2026, income for August 2026 (…)".
+			var parts, group []string
+			var last *Source
+			flush := func() {
+				if len(group) == 0 {
+					return
+				}
+				w := strings.Join(group, ", ")
+				if last != nil {
+					asOf := last.AsOf
+					if d, err := ParseDate(asOf); err == nil {
+						asOf = dateWords(d, lang, "in")
+					}
+					w = fmt.Sprintf(label("source", lang), w, names.name(names.Agency, last.Agency), names.name(names.Source, last.Source), asOf)
+				}
+				parts, group = append(parts, w), nil
+			}
+			for _, field := range f.Fields {
+				if field == "id" {
+					continue
+				}
+				var src *Source
+				if s, ok := tr.Sources[f.Person+"."+field]; ok {
+					src = &s
+				}
+				if len(group) > 0 && (src == nil) != (last == nil) || src != nil && last != nil && (src.Agency != last.Agency || src.Source != last.Source || src.AsOf != last.AsOf) {
+					flush()
+				}
+				group, last = append(group, fieldWords(field, lang)), src
+			}
+			flush()
+			if len(parts) > 0 {
+				add(Line{Kind: "fact", Text: fmt.Sprintf(label("facts", lang), who, strings.Join(parts, "; ")), Person: f.Person})
+			}
 		}
 	}
 	switch {
 	case d.Err != "":
 	case d.Eligible:
-		add("outcome", fmt.Sprintf(label(map[bool]string{true: "once", false: "month"}[d.Period == "once"], lang), formatMoney(d.Amount, lang)), "", "")
+		add(Line{Kind: "outcome", Text: fmt.Sprintf(label(map[bool]string{true: "once", false: "month"}[d.Period == "once"], lang), formatMoney(d.Amount, lang))})
 	default:
-		add("outcome", label("no", lang), "", "")
+		add(Line{Kind: "outcome", Text: label("no", lang)})
 	}
 	return ex
+}
+
+// upperFirst capitalises the first letter of s, for a name that starts a
+// sentence ("ата-ана P1" → "Ата-ана P1").
+func upperFirst(s string) string {
+	for i, r := range s {
+		return string(unicode.ToUpper(r)) + s[i+utf8.RuneLen(r):]
+	}
+	return s
 }
 
 // Explain is Catalog.Explain with the engine's catalog.
@@ -190,17 +277,27 @@ func asMoney(v Value) (Money, bool) {
 	return Money{}, false
 }
 
+// renderer fills an explanation's templates with a decision's values.
+type renderer struct {
+	lang    string
+	names   Names
+	vals    map[string]Value
+	persons map[string][]PersonUse
+}
+
 // render fills {name} placeholders with step values, choosing the plural
-// form by the value of the variable named count.
-func render(p Plural, lang string, vals map[string]Value, count string) string {
-	forms := p[lang]
+// form by the value of the variable named count. {name:from} and
+// {name:in} put a date in the Kazakh ablative or locative; {step+} is a
+// per-person step's amounts joined with " + ".
+func (r renderer) render(p Plural, count string) string {
+	forms := p[r.lang]
 	if forms == nil {
 		forms = p["en"]
 	}
 	text := forms["other"]
 	if count != "" {
-		if m, ok := asMoney(vals[count]); ok && m.IsWhole() {
-			if t, ok := forms[kz.PluralCategory(lang, m.Int64())]; ok {
+		if m, ok := asMoney(r.vals[count]); ok && m.IsWhole() {
+			if t, ok := forms[kz.PluralCategory(r.lang, m.Int64())]; ok {
 				text = t
 			}
 		}
@@ -214,24 +311,53 @@ func render(p Plural, lang string, vals map[string]Value, count string) string {
 			return b.String()
 		}
 		b.WriteString(text[:i])
-		name := text[i+1 : i+j]
-		b.WriteString(formatValue(vals[name], lang))
+		name, kase, _ := strings.Cut(text[i+1:i+j], ":")
+		if step, ok := strings.CutSuffix(name, "+"); ok {
+			b.WriteString(r.amounts(step))
+		} else {
+			b.WriteString(r.format(r.vals[name], kase))
+		}
 		text = text[i+j+1:]
 	}
 }
 
-func formatValue(v Value, lang string) string {
+// amounts lists a per-person step's amounts: "152 000 ₸ + 164 350 ₸".
+func (r renderer) amounts(step string) string {
+	var parts []string
+	for _, p := range r.persons[step] {
+		if p.Amount != nil {
+			parts = append(parts, formatMoney(*p.Amount, r.lang)+" ₸")
+		}
+	}
+	if len(parts) == 0 {
+		return "0 ₸"
+	}
+	return strings.Join(parts, " + ")
+}
+
+// format writes a value in the reader's language: money grouped, a
+// quarter or a date in words, a person by name, yes or no.
+func (r renderer) format(v Value, kase string) string {
 	switch x := v.V.(type) {
 	case Money:
-		return formatMoney(x, lang)
+		return formatMoney(x, r.lang)
 	case int64:
-		return formatMoney(Tenge(x), lang)
+		return formatMoney(Tenge(x), r.lang)
 	case bool:
-		yes := map[string][2]string{"kk": {"иә", "жоқ"}, "ru": {"да", "нет"}, "en": {"yes", "no"}}[lang]
 		if x {
-			return yes[0]
+			return label("yes", r.lang)
 		}
-		return yes[1]
+		return label("not", r.lang)
+	case Date:
+		return dateWords(x, r.lang, kase)
+	case string:
+		if q, err := ParseQuarter(x); err == nil {
+			return quarterWords(q, r.lang)
+		}
+		if d, err := ParseDate(x); err == nil {
+			return dateWords(d, r.lang, kase)
+		}
+		return r.names.name(r.names.Person, x)
 	case nil:
 		return "?"
 	}

@@ -27,10 +27,15 @@ func TestExplain(t *testing.T) {
 		lang string
 		want []string
 	}{
-		{asp, "en", []string{"Rule: Targeted social assistance (ASP), version asp/2025-01-01", "The preceding quarter is 2025Q4.",
+		{asp, "en", []string{"Targeted social assistance (ASP): the version in force from 1 January 2025; legal basis: Social Code of the Republic of Kazakhstan;", "The preceding quarter is Q4 2025.",
 			"Per-capita income = 272,910 ₸ ÷ 3 months ÷ 5 people = 18,194 ₸.", "Per-capita income is 25,731 ₸ below the poverty line.",
-			"income.2025-10 — State Revenue Committee, tax_incomes, as of 2026-11-01", "Median per-capita income (region, quarter) [pavlodar/2025Q4] = 125,500 (from 2024-01-01; Illustrative", "Amount = round(line * members - total / 3) + addons = 128,655 ₸."}},
-		{asp, "ru", []string{"Среднедушевой доход = 272 910 ₸ ÷ 3 мес. ÷ 5 человек = 18 194 ₸.", "ниже черты бедности на 25 731 ₸", "Право есть:"}},
+			"income for October 2025 (State Revenue Committee, tax_incomes; as of 1 November 2026)", "Median per-capita income (region, quarter) — Pavlodar Region, Q4 2025: 125,500 (from 1 January 2024; Regional figures",
+			"Amount = 43,925 ₸ × 5 people − 272,910 ₸ ÷ 3 + 0 ₸ = 128,655 ₸ (rounded to the tenge)."}},
+		{asp, "ru", []string{"Среднедушевой доход = 272 910 ₸ ÷ 3 мес. ÷ 5 человек = 18 194 ₸.", "ниже черты бедности на 25 731 ₸", "Право есть:",
+			"Предыдущий квартал: 4-й квартал 2025 года.", "Сумма = 43 925 ₸ × 5 чел. − 272 910 ₸ ÷ 3 + 0 ₸ = 128 655 ₸",
+			"Приказ Министра труда и социальной защиты населения Республики Казахстан от 20 декабря 2024 года № 473"}},
+		{asp, "kk", []string{"Алдыңғы тоқсан: 2025 жылғы 4-тоқсан.", "2025 жылғы 1 қаңтардан бастап қолданылатын редакция",
+			"Қазақстан Республикасы Еңбек және халықты әлеуметтік қорғау министрінің 2024 жылғы 20 желтоқсандағы № 473 бұйрығы"}},
 		{lf, "en", []string{"3 children count", "1 more child under 18 would make the family eligible.", "Not eligible."}},
 		{lf, "ru", []string{"Учитываются 3 ребёнка", "Ещё 1 ребёнок до 18 лет дал бы семье право на пособие."}},
 		{lf, "kk", []string{"Тағы 1 бала", "Құқығы жоқ."}},

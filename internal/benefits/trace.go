@@ -89,6 +89,8 @@ type ParamUse struct {
 	Value Money  `json:"value"`
 	From  Date   `json:"from"`
 	Law   string `json:"law"`
+	// LawID is the catalog law Law cites; empty for a free-text one.
+	LawID string `json:"law_id,omitempty"`
 }
 
 // FactUse lists the fields of one person (or "household") a decision

@@ -26,6 +26,20 @@ func Build(ds *golden.Dataset, asOf time.Time) iter.Seq[Profile] {
 	}
 }
 
+// Households is Build with the number of profiles it yields known
+// first, for progress: it indexes ds at once rather than when the
+// profiles are first asked for.
+func Households(ds *golden.Dataset, asOf time.Time) (int, iter.Seq[Profile]) {
+	ix := newIndex(ds, asOf, nil)
+	return len(ix.order), func(yield func(Profile) bool) {
+		for _, id := range ix.order {
+			if !yield(ix.profile(id)) {
+				return
+			}
+		}
+	}
+}
+
 // ref is one record with its source.
 type ref struct {
 	src *golden.Source

@@ -76,10 +76,10 @@ func scanAppeal(sc interface{ Scan(...any) error }) (Appeal, error) {
 	return a, err
 }
 
-// addMonths is the same instant n calendar months later; when that month
+// AddMonths is the same instant n calendar months later; when that month
 // is shorter, the last day of that month (31 August + 6 months is 28 or
 // 29 February), unlike time.AddDate, which runs into the next month.
-func addMonths(t time.Time, n int) time.Time {
+func AddMonths(t time.Time, n int) time.Time {
 	first := time.Date(t.Year(), t.Month(), 1, t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), t.Location())
 	first = first.AddDate(0, n, 0)
 	last := first.AddDate(0, 1, -1).Day()
@@ -103,7 +103,7 @@ func (s *Store) FileAppeal(ctx context.Context, a Appeal, doc []byte, now time.T
 	if err != nil {
 		return Appeal{}, fmt.Errorf("file appeal: %w", err)
 	}
-	if now.After(addMonths(dec.CreatedAt, withinMonths)) {
+	if now.After(AddMonths(dec.CreatedAt, withinMonths)) {
 		return Appeal{}, fmt.Errorf("file appeal against decision %d of %s: %w", dec.ID,
 			dec.CreatedAt.Format(time.DateOnly), ErrTooLate)
 	}

@@ -222,6 +222,18 @@ func TestWalletBenefitExplanation(t *testing.T) {
 			t.Errorf("Kazakh explanation lacks %q", want)
 		}
 	}
+	// The laws by their Kazakh titles, never the English reference, and
+	// the rule said once, without a "Rule:" of its own.
+	for _, want := range []string{"Қазақстан Республикасының Әлеуметтік кодексі", "бастап қолданылатын редакция"} {
+		if !strings.Contains(page.body, want) {
+			t.Errorf("Kazakh explanation lacks %q", want)
+		}
+	}
+	for _, bad := range []string{"Social Code", "Law on the republican budget", "Order No.", "Ереже:", "round("} {
+		if strings.Contains(page.body, bad) {
+			t.Errorf("Kazakh explanation shows %q", bad)
+		}
+	}
 	// Every programme of the decision explains, eligible or not.
 	d, err := rig.st.BenefitDecision(context.Background(), rig.offer.DecisionID)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/ortaq/ortaq/internal/benefits"
 	"github.com/ortaq/ortaq/internal/household"
@@ -238,4 +239,12 @@ func (s *Service) redecide(ctx context.Context, hh, kind string) (store.BenefitD
 		return cur, err
 	}
 	return s.st.BenefitDecision(ctx, id)
+}
+
+// AppealUntil is the last moment d can be appealed: Options.AppealMonths
+// calendar months after it was made, counted as FileAppeal counts them
+// (store.AddMonths), so that a page showing the date and the button agrees
+// with the refusal of a late appeal.
+func (s *Service) AppealUntil(d store.BenefitDecision) time.Time {
+	return store.AddMonths(d.CreatedAt, s.opts.AppealMonths)
 }

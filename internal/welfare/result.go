@@ -1,13 +1,16 @@
 package welfare
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/ortaq/ortaq/internal/benefits"
+	"github.com/ortaq/ortaq/internal/source"
 	"github.com/ortaq/ortaq/internal/store"
 )
 
@@ -49,19 +52,55 @@ func (s *Service) result(ctx context.Context, d store.BenefitDecision) (benefits
 
 // Explain renders one programme of a stored decision in lang (kk, ru or
 // en), from the trace Result reproduces, with the texts of the catalog
-// the decision was made with. store.ErrNotFound for a programme the
-// decision does not have.
+// the decision was made with: persons by their role and id, agencies
+// and sources as the registry names them in lang. store.ErrNotFound for
+// a programme the decision does not have.
 func (s *Service) Explain(ctx context.Context, d store.BenefitDecision, programme, lang string) (benefits.Explanation, error) {
 	res, r, err := s.result(ctx, d)
 	if err != nil {
 		return benefits.Explanation{}, err
 	}
-	for _, p := range res.Programmes {
-		if p.Programme == programme {
-			return r.eng.Explain(p, lang), nil
+	i := slices.IndexFunc(res.Programmes, func(p benefits.Decision) bool { return p.Programme == programme })
+	if i < 0 {
+		return benefits.Explanation{}, fmt.Errorf("decision %d: programme %q: %w", d.ID, programme, store.ErrNotFound)
+	}
+	names, err := s.names(ctx, d, lang)
+	if err != nil {
+		return benefits.Explanation{}, err
+	}
+	return r.eng.Catalog().ExplainNamed(res.Programmes[i], lang, names), nil
+}
+
+// names names a decision's persons by role and id, and the registry's
+// agencies and sources, in lang.
+func (s *Service) names(ctx context.Context, d store.BenefitDecision, lang string) (benefits.Names, error) {
+	sit, err := DecodeSituation(d.Inputs)
+	if err != nil {
+		return benefits.Names{}, fmt.Errorf("decision %d: %w", d.ID, err)
+	}
+	agencies, err := s.st.Agencies(ctx)
+	if err != nil {
+		return benefits.Names{}, err
+	}
+	byCode := make(map[string]string, len(agencies))
+	for _, a := range agencies {
+		byCode[a.Code] = cmp.Or(a.Names[lang], a.Name)
+	}
+	srcs, err := s.st.Sources(ctx)
+	if err != nil {
+		return benefits.Names{}, err
+	}
+	titles := make(map[string]string, len(srcs))
+	for _, src := range srcs {
+		if c, err := source.Stored(src.ID, src.Definition); err == nil {
+			titles[src.Name] = c.TitleIn(lang)
 		}
 	}
-	return benefits.Explanation{}, fmt.Errorf("decision %d: programme %q: %w", d.ID, programme, store.ErrNotFound)
+	return benefits.Names{
+		Person: benefits.PersonNames(&sit, lang),
+		Agency: func(code string) string { return byCode[code] },
+		Source: func(name string) string { return titles[name] },
+	}, nil
 }
 
 // sameResult checks res against what a decision stored.

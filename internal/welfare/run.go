@@ -169,11 +169,12 @@ func (s *Service) Run(ctx context.Context, date benefits.Date, progressTo io.Wri
 	}
 	defer w.Abort()
 	agg := wellbeing.NewAggregator(s.opts.Wellbeing)
-	bar := progress.New(progressTo, "decide households", int64(len(ds.Entities)))
+	total, profiles := household.Households(ds, timeOf(date))
+	bar := progress.New(progressTo, "decide households", int64(total))
 	n, failed := 0, 0
-	err = s.decideAll(ctx, r, household.Build(ds, timeOf(date)), date, func(p *household.Profile, d *decided) error {
+	err = s.decideAll(ctx, r, profiles, date, func(p *household.Profile, d *decided) error {
 		n++
-		bar.Add(int64(len(p.Members)))
+		bar.Add(1)
 		if d.err != nil {
 			failed++
 			slog.WarnContext(ctx, "benefits: household not decided", "household", p.ID, "err", d.err)

@@ -177,14 +177,30 @@ func checkReproduce(t *testing.T, s *Service, st *store.Store) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The disability register's fact, named as the registry names the
+		// source in lang rather than by its code.
+		word := map[string]string{"kk": "мүгедектік тобы", "ru": "группа инвалидности", "en": "disability group"}[lang]
 		var facts int
 		for _, l := range ex.Lines {
-			if l.Kind == "fact" && strings.Contains(l.Text, "disability_register") {
+			if l.Kind == "fact" && strings.Contains(l.Text, word) {
 				facts++
+			}
+			if strings.Contains(l.Text, "disability_register") {
+				t.Errorf("%s explanation shows the source's code: %s", lang, l.Text)
 			}
 		}
 		if len(ex.Lines) == 0 || facts == 0 {
 			t.Errorf("%s explanation names no disability register fact: %+v", lang, ex.Lines)
+		}
+	}
+	// The appeal window as the store counts it: three calendar months,
+	// the month's last day when it is shorter.
+	for _, tc := range []struct{ made, until time.Time }{
+		{time.Date(2026, 8, 31, 10, 0, 0, 0, time.UTC), time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)},
+		{time.Date(2026, 11, 1, 9, 30, 0, 0, time.UTC), time.Date(2027, 2, 1, 9, 30, 0, 0, time.UTC)},
+	} {
+		if got := s.AppealUntil(store.BenefitDecision{CreatedAt: tc.made}); !got.Equal(tc.until) {
+			t.Errorf("AppealUntil(%s) = %s; want %s", tc.made, got, tc.until)
 		}
 	}
 	if _, err := s.Explain(ctx, d, "nope", "en"); !errors.Is(err, store.ErrNotFound) {

@@ -59,7 +59,7 @@ func (s *Server) appealTarget(w http.ResponseWriter, r *http.Request, wp walletP
 	}
 	f.Decision, f.Programme, f.Title = d.ID, programme, names.programme(programme)
 	f.Explain = explainPath(d.ID, programme)
-	f.Until = appealUntil(d.CreatedAt)
+	f.Until = s.opts.Welfare.AppealUntil(d)
 	f.Late = time.Now().After(f.Until)
 	return f, true
 }
@@ -154,22 +154,4 @@ func (s *Server) walletAppealDocument(w http.ResponseWriter, r *http.Request, wp
 		return
 	}
 	view.SendAttachment(w, name, ctype, data)
-}
-
-// appealMonths is how long after a decision a citizen may appeal it, as
-// the welfare service's default (Options.AppealMonths) and RULES.md have
-// it. The pages use it to show the date and the button; the service and
-// the store decide (store.ErrTooLate), so a page that shows the button a
-// moment too long cannot let a late appeal through.
-const appealMonths = 3
-
-// appealUntil is the last moment a decision made at created can be
-// appealed: the same instant appealMonths calendar months later, or the
-// last day of that month when it is shorter (30 November for a decision
-// of 31 August), as the store counts it.
-func appealUntil(created time.Time) time.Time {
-	first := time.Date(created.Year(), created.Month(), 1, created.Hour(), created.Minute(), created.Second(),
-		created.Nanosecond(), created.Location()).AddDate(0, appealMonths, 0)
-	last := first.AddDate(0, 1, -1).Day()
-	return first.AddDate(0, 0, min(created.Day(), last)-1)
 }

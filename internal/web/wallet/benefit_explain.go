@@ -26,12 +26,12 @@ type explainData struct {
 	Day     string
 	Created time.Time
 	Summary string
-	Rule    string
-	Law     string
-	Facts   []explainFact
-	Params  []explainParam
-	Steps   []string
-	Change  string
+	// Rule is the programme version with its legal basis, in words.
+	Rule   string
+	Facts  []explainFact
+	Params []explainParam
+	Steps  []string
+	Change string
 	// Appeals are the citizen's appeals of this programme's decision.
 	Appeals []appealItem
 	// CanAppeal shows the appeal button: within the window (until Until)
@@ -128,7 +128,7 @@ func (s *Server) walletExplain(w http.ResponseWriter, r *http.Request, wp wallet
 			open = open || a.Status == store.AppealOpen
 		}
 	}
-	d.Until = appealUntil(dec.CreatedAt)
+	d.Until = s.opts.Welfare.AppealUntil(dec)
 	d.Late = now.After(d.Until)
 	d.CanAppeal = !d.Late && !open
 	s.render(w, r, http.StatusOK, "explain", d)
@@ -145,7 +145,7 @@ func (d *explainData) lines(e benefits.Explanation) {
 	for _, l := range e.Lines {
 		switch l.Kind {
 		case "rule":
-			d.Rule, d.Law = l.Text, l.Law
+			d.Rule = l.Text
 		case "step", "arithmetic":
 			d.Steps = append(d.Steps, l.Text)
 		case "change":

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/ortaq/ortaq/internal/benefits"
-	"github.com/ortaq/ortaq/internal/web/view"
 )
 
 // facts lists every fact a decision's trace read, one per person and
@@ -104,7 +103,7 @@ func (n benefitWords) factValue(field string, p *benefits.Person, sit *benefits.
 
 // params lists the figures set by law a decision read, each titled as the
 // catalogue titles it, with its value, the date it is in force from and
-// its law.
+// its law's title in the reader's language.
 func (n benefitWords) params(tr *benefits.Trace, cat *benefits.Catalog) []explainParam {
 	out := make([]explainParam, 0, len(tr.Parameters))
 	for _, p := range tr.Parameters {
@@ -113,19 +112,11 @@ func (n benefitWords) params(tr *benefits.Trace, cat *benefits.Catalog) []explai
 			name = textIn(par.Title, n.l.Lang, p.Name)
 		}
 		if p.Key != "" {
-			// A table's row: its keys, a region or a cause named in the
-			// reader's language ("pavlodar/2025Q4", "childhood/3").
-			keys := strings.Split(p.Key, "/")
-			for i, k := range keys {
-				if _, ok := view.RegionOf(k); ok {
-					keys[i] = n.l.Region(k)
-				} else if view.Known("wallet.ben.cause." + k) {
-					keys[i] = n.l.Label("wallet.ben.cause.", k)
-				}
-			}
-			name += " (" + strings.Join(keys, ", ") + ")"
+			// A table's row: its keys, a region, a quarter or a cause, in
+			// the reader's language ("pavlodar/2025Q4", "childhood/3").
+			name += " — " + cat.KeyWords(p.Key, n.l.Lang)
 		}
-		out = append(out, explainParam{Name: name, Value: n.l.Num(p.Value.String()), From: n.day(p.From.String()), Law: p.Law})
+		out = append(out, explainParam{Name: name, Value: n.l.Num(p.Value.String()), From: n.day(p.From.String()), Law: cat.LawTitle(p.LawID, p.Law, n.l.Lang)})
 	}
 	return out
 }
