@@ -14,8 +14,6 @@ package welfare
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -155,19 +153,19 @@ func (s *Service) install(rvs []store.RuleVersion) error {
 	return nil
 }
 
-// builtinKey hashes the built-in catalog's content, so that a decision
-// made by another build of the rules is told apart.
+// builtinKey hashes what decides in the built-in catalog, so that a
+// decision made by another build of the rules is told apart, while one
+// whose build only reworded the explanations still reproduces.
 var builtinKey = sync.OnceValues(func() (string, error) {
 	cat, err := benefits.DefaultCatalog()
 	if err != nil {
 		return "", err
 	}
-	b, err := json.Marshal(cat)
+	key, err := cat.DecidingKey()
 	if err != nil {
 		return "", err
 	}
-	sum := sha256.Sum256(b)
-	return "builtin-" + hex.EncodeToString(sum[:6]), nil
+	return "builtin-" + key[:12], nil
 })
 
 // compile builds and compiles the built-in catalog with rvs laid over it,
