@@ -59,6 +59,34 @@ func demoExchange(ctx context.Context, st *store.Store, x *exchange.Exchange, da
 		token, right.Member, right.Subsystem, right.Purpose, basis.Code, addr, right.Service, ids[0], token, addr)
 	fmt.Fprintf(out, "wallet: sign in as a citizen at http://%s/wallet/sign-in with IIN %s; "+
 		"the code arrives in the demo's SMS outbox, http://%s/wallet/sms\n", walletAddr, ids[0], walletAddr)
+	return demoOffer(ctx, st, walletAddr, out)
+}
+
+// demoOffer names a citizen with a phone whose household has a benefit
+// offer waiting, to accept in the wallet and confirm as mlsp.social.
+func demoOffer(ctx context.Context, st *store.Store, walletAddr string, out io.Writer) error {
+	ids, err := st.SampleNationalIDs(ctx, 2000)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		offers, err := st.OffersFor(ctx, id)
+		if err != nil {
+			return err
+		}
+		i := slices.IndexFunc(offers, func(o store.Offer) bool { return o.Status == store.OfferOffered })
+		if i < 0 {
+			continue
+		}
+		if phone, err := wallet.PhoneOf(ctx, st, id); err != nil {
+			return err
+		} else if phone == "" {
+			continue
+		}
+		fmt.Fprintf(out, "benefits: IIN %s has a %s offer waiting at http://%s/wallet/benefits; accept it, then confirm it "+
+			"in the console's queue as mlsp.social\n", id, offers[i].Programme, walletAddr)
+		return nil
+	}
 	return nil
 }
 
