@@ -683,4 +683,26 @@ func (h *household) finishTrace(d *Decision) {
 			}
 		}
 	}
+	for _, c := range h.s.Conflicts {
+		if readsConflict(tr.Facts, c) {
+			tr.Conflicts = append(tr.Conflicts, c)
+		}
+	}
+}
+
+// readsConflict reports whether facts include the field conflict c is
+// about: the field itself or one of its parts ("income" covers
+// "income.2026-07", "disability" covers "disability.group").
+func readsConflict(facts []FactUse, c Conflict) bool {
+	for _, f := range facts {
+		if f.Person != c.Person {
+			continue
+		}
+		for _, field := range f.Fields {
+			if field == c.Field || strings.HasPrefix(field, c.Field+".") {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -22,9 +22,10 @@ type Explanation struct {
 // Line is one sentence of an explanation. Kind says what it is: "rule"
 // (the programme version and its law), "step" (a rule's step with its
 // values), "fact" (facts of one person, with their source when known),
-// "parameter" (a value with its law), "arithmetic" (the amount with its
-// numbers), "outcome", "change" (what would change the outcome) or
-// "error". Law is the title of the line's law in the explanation's
+// "conflict" (sources disagree on a fact the decision read: the values,
+// the one used and why), "parameter" (a value with its law),
+// "arithmetic" (the amount with its numbers), "outcome", "change" (what
+// would change the outcome) or "error". Law is the title of the line's law in the explanation's
 // language; LawRef and LawID cite it for machines.
 type Line struct {
 	Kind   string `json:"kind"`
@@ -54,6 +55,7 @@ var labels = map[string]map[string]string{
 	"household": {"kk": "Отбасы", "ru": "Семья", "en": "Household"},
 	"member":    {"kk": "Отбасы мүшесі %s", "ru": "Член семьи %s", "en": "Household member %s"},
 	"yes":       {"kk": "иә", "ru": "да", "en": "yes"},
+	"conflict":  {"kk": "Дереккөздер келіспейді: %s, %s — %s. Қолданылғаны: %s (%s).", "ru": "Источники расходятся: %s, %s — %s. Принято: %s (%s).", "en": "Sources disagree on %s, %s: %s. Used: %s (%s)."},
 	"not":       {"kk": "жоқ", "ru": "нет", "en": "no"},
 }
 
@@ -234,6 +236,9 @@ func (c *Catalog) ExplainNamed(d Decision, lang string, names Names) Explanation
 				add(Line{Kind: "fact", Text: fmt.Sprintf(label("facts", lang), who, strings.Join(parts, "; ")), Person: f.Person})
 			}
 		}
+		for _, cf := range tr.Conflicts {
+			add(Line{Kind: "conflict", Text: c.conflictText(cf, lang, names), Person: cf.Person})
+		}
 	}
 	switch {
 	case d.Err != "":
@@ -243,6 +248,40 @@ func (c *Catalog) ExplainNamed(d Decision, lang string, names Names) Explanation
 		add(Line{Kind: "outcome", Text: label("no", lang)})
 	}
 	return ex
+}
+
+// conflictText says where sources disagree on a fact the decision read:
+// every value with the records holding it, the value used and why.
+func (c *Catalog) conflictText(cf Conflict, lang string, names Names) string {
+	who := label("household", lang)
+	if cf.Person != "household" {
+		if who = names.name(names.Person, cf.Person); who == cf.Person {
+			who = fmt.Sprintf(label("member", lang), cf.Person)
+		}
+	}
+	value := func(v string) string {
+		if d, err := ParseDate(v); err == nil {
+			return dateWords(d, lang, "")
+		}
+		return v
+	}
+	vals := make([]string, 0, len(cf.Values))
+	for _, v := range cf.Values {
+		var from []string
+		for _, s := range v.Sources {
+			from = append(from, names.name(names.Agency, s.Agency)+", "+names.name(names.Source, s.Source))
+		}
+		text := value(v.Value)
+		if len(from) > 0 {
+			text += " (" + strings.Join(from, "; ") + ")"
+		}
+		vals = append(vals, text)
+	}
+	why := cf.Rule
+	if t, ok := c.Words["conflict."+cf.Rule]; ok {
+		why = pick(t, lang, cf.Rule)
+	}
+	return fmt.Sprintf(label("conflict", lang), who, fieldWords(cf.Field, lang), strings.Join(vals, "; "), value(cf.Used), why)
 }
 
 // upperFirst capitalises the first letter of s, for a name that starts a

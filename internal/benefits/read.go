@@ -264,7 +264,7 @@ func (p *parser) money(path string, v any) Money {
 }
 
 func (p *parser) situation(obj map[string]any) Situation {
-	p.fields("", obj, "id", "date", "household", "persons", "sources")
+	p.fields("", obj, "id", "date", "household", "persons", "sources", "conflicts")
 	s := Situation{ID: p.str("id", obj["id"], false), Date: p.date("date", obj["date"])}
 	switch h := obj["household"].(type) {
 	case map[string]any:
@@ -307,19 +307,71 @@ func (p *parser) situation(obj map[string]any) Situation {
 				p.fail(path, "not an object: %s", describe(v))
 				continue
 			}
-			p.fields(path, o, "agency", "source", "record", "as_of")
-			s.Sources[k] = Source{
-				Agency: p.str(path+".agency", o["agency"], true),
-				Source: p.str(path+".source", o["source"], false),
-				Record: p.str(path+".record", o["record"], false),
-				AsOf:   p.str(path+".as_of", o["as_of"], false),
-			}
+			s.Sources[k] = p.source(path, o)
 		}
 	case nil:
 	default:
 		p.fail("sources", "not an object: %s", describe(src))
 	}
+	s.Conflicts = p.conflicts(obj["conflicts"])
 	return s
+}
+
+func (p *parser) source(path string, o map[string]any) Source {
+	p.fields(path, o, "agency", "source", "record", "as_of")
+	return Source{
+		Agency: p.str(path+".agency", o["agency"], true),
+		Source: p.str(path+".source", o["source"], false),
+		Record: p.str(path+".record", o["record"], false),
+		AsOf:   p.str(path+".as_of", o["as_of"], false),
+	}
+}
+
+// conflicts reads the optional list of facts sources disagree on.
+func (p *parser) conflicts(v any) []Conflict {
+	list, ok := v.([]any)
+	if v == nil {
+		return nil
+	}
+	if !ok {
+		p.fail("conflicts", "not an array: %s", describe(v))
+		return nil
+	}
+	out := make([]Conflict, 0, len(list))
+	for i, c := range list {
+		path := fmt.Sprintf("conflicts[%d]", i)
+		o, ok := c.(map[string]any)
+		if !ok {
+			p.fail(path, "not an object: %s", describe(c))
+			continue
+		}
+		p.fields(path, o, "person", "field", "values", "used", "rule")
+		cf := Conflict{Person: p.str(path+".person", o["person"], true), Field: p.str(path+".field", o["field"], true),
+			Used: p.str(path+".used", o["used"], false), Rule: p.str(path+".rule", o["rule"], false)}
+		vals, _ := o["values"].([]any)
+		for j, vv := range vals {
+			vpath := fmt.Sprintf("%s.values[%d]", path, j)
+			vo, ok := vv.(map[string]any)
+			if !ok {
+				p.fail(vpath, "not an object: %s", describe(vv))
+				continue
+			}
+			p.fields(vpath, vo, "value", "sources")
+			cv := ConflictValue{Value: p.str(vpath+".value", vo["value"], false)}
+			srcs, _ := vo["sources"].([]any)
+			for k, sv := range srcs {
+				so, ok := sv.(map[string]any)
+				if !ok {
+					p.fail(fmt.Sprintf("%s.sources[%d]", vpath, k), "not an object: %s", describe(sv))
+					continue
+				}
+				cv.Sources = append(cv.Sources, p.source(fmt.Sprintf("%s.sources[%d]", vpath, k), so))
+			}
+			cf.Values = append(cf.Values, cv)
+		}
+		out = append(out, cf)
+	}
+	return out
 }
 
 func (p *parser) person(path string, o map[string]any) Person {

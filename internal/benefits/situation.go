@@ -10,6 +10,29 @@ type Situation struct {
 	// "<person id>.<field>" ("a1.birth_date", "a1.income.2025-10") or
 	// "household.region". Explain shows them; decisions never read them.
 	Sources map[string]Source `json:"sources,omitempty"`
+	// Conflicts are the facts on which sources disagree, each with the
+	// value used and why. Explain shows those a decision read;
+	// decisions never read them.
+	Conflicts []Conflict `json:"conflicts,omitempty"`
+}
+
+// Conflict is a fact sources disagree on: Person ("household" for the
+// household's own facts) and Field as Sources keys them ("birth_date",
+// "region", "disability", "role", "income"), the values with the records
+// holding each, the value used and the rule that chose it (a code:
+// ConflictRules lists them).
+type Conflict struct {
+	Person string          `json:"person"`
+	Field  string          `json:"field"`
+	Values []ConflictValue `json:"values"`
+	Used   string          `json:"used"`
+	Rule   string          `json:"rule"`
+}
+
+// ConflictValue is one of the values sources give, with where from.
+type ConflictValue struct {
+	Value   string   `json:"value"`
+	Sources []Source `json:"sources,omitempty"`
 }
 
 // Household holds the facts of the household as a whole.

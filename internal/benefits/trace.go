@@ -62,6 +62,9 @@ type Trace struct {
 	// Sources carries the situation's provenance for the facts listed,
 	// when the situation had any.
 	Sources map[string]Source `json:"sources,omitempty"`
+	// Conflicts are the situation's conflicts about facts listed: where
+	// sources disagree on something the decision read.
+	Conflicts []Conflict `json:"conflicts,omitempty"`
 	// Change is the "what would change the outcome" figure, when the
 	// version defines one and it could be computed.
 	Change *Value `json:"change,omitempty"`

@@ -80,6 +80,7 @@ var fieldNames = map[string]Text{
 	"order":            {"kk": "баланың реті", "ru": "очерёдность ребёнка", "en": "the child's order"},
 	"age":              {"kk": "жасы", "ru": "возраст", "en": "age"},
 	"id":               {"kk": "сәйкестендіргіш", "ru": "идентификатор", "en": "identifier"},
+	"income":           {"kk": "табыс", "ru": "доход", "en": "income"},
 }
 
 // roleNames name the roles of a situation's persons.

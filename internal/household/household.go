@@ -132,8 +132,30 @@ type Conflict struct {
 	// Values are the distinct values, each with the records that hold it.
 	Values []Alternative `json:"values"`
 	Used   string        `json:"used"` // the value the profile uses
-	Rule   string        `json:"rule"` // why that one
+	Rule   string        `json:"rule"` // why that one: one of the Rule codes
 }
+
+// The rules by which a profile chooses between disagreeing sources, as
+// codes: explanations say them in the reader's language.
+const (
+	// RuleReference: the population register is the reference for
+	// identity (birth dates).
+	RuleReference = "reference_register"
+	// RuleSurvivor: with no population register record, the golden
+	// record's surviving value.
+	RuleSurvivor = "golden_survivor"
+	// RuleInvalid: an invalid income declaration is not counted.
+	RuleInvalid = "invalid_not_counted"
+	// RuleLatestDisability: the latest disability established and still
+	// in force.
+	RuleLatestDisability = "latest_disability"
+	// RuleHeadRegion: the household's region is its head's in the
+	// population register.
+	RuleHeadRegion = "head_region"
+	// RuleRegisterTie: the population register's tie to the head decides
+	// a member's role.
+	RuleRegisterTie = "register_tie"
+)
 
 // Alternative is one of the values sources give.
 type Alternative struct {

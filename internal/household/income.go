@@ -40,7 +40,7 @@ func (b *builder) incomes(e *golden.Entity, m *Member) {
 		if why := r.rec.Invalid["income"]; why != "" || !parseMoney(r.get("income"), &amount) {
 			b.conflict(Conflict{Entity: e.ID, Field: "income", Used: "0",
 				Values: []Alternative{{Value: r.get("income"), Sources: []Source{r.source()}}},
-				Rule:   "an invalid declaration is not counted"})
+				Rule:   RuleInvalid})
 			continue
 		}
 		label = monthLabel(k)

@@ -87,12 +87,12 @@ func (b *builder) birthDate(e *golden.Entity, pop ref, m *Member) {
 			add(v, ev.source())
 		}
 	}
-	used, rule := pop.get("birth_date"), "the population register is the reference for identity"
+	used, rule := pop.get("birth_date"), RuleReference
 	var src []Source
 	if pop.rec != nil && used != "" {
 		src = []Source{pop.source()}
 	} else if v, ok := e.Value("birth_date"); ok { // no register record: the golden record's survivor
-		used, rule = v.Value, "the golden record's surviving value (no population register record)"
+		used, rule = v.Value, RuleSurvivor
 		src = []Source{valueSource(v)}
 	}
 	d, _ := parseDate(used)
@@ -158,7 +158,7 @@ func (b *builder) disability(e *golden.Entity, m *Member) {
 	}
 	if len(alts) > 1 {
 		b.conflict(Conflict{Entity: e.ID, Field: "disability", Values: alts, Used: d.String(),
-			Rule: "the latest established disability in force"})
+			Rule: RuleLatestDisability})
 	}
 }
 

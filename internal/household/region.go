@@ -81,6 +81,6 @@ func (b *builder) region() {
 	}
 	if len(alts) > 1 {
 		b.conflict(Conflict{Field: "region", Values: alts, Used: p.Region.Value,
-			Rule: "the population register's region of the head is used"})
+			Rule: RuleHeadRegion})
 	}
 }

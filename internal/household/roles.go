@@ -54,7 +54,7 @@ func (b *builder) roles() {
 			srcs = append(srcs, sources(asChild[m.Entity])...)
 			if evs := asParent[m.Entity]; len(evs) > 0 {
 				b.conflict(Conflict{Entity: m.Entity, Field: "role", Used: RoleChild,
-					Rule: "the population register's tie to the head is used",
+					Rule: RuleRegisterTie,
 					Values: []Alternative{{Value: RoleChild, Sources: m.Tie.Sources},
 						{Value: RoleParent, Sources: sources(evs)}}})
 			}

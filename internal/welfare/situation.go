@@ -68,7 +68,27 @@ func Situation(p *household.Profile, date benefits.Date) (benefits.Situation, er
 		src(id+".student", m.Student.Sources)
 		s.Persons = append(s.Persons, per)
 	}
+	for _, c := range p.Conflicts {
+		s.Conflicts = append(s.Conflicts, conflictOf(c))
+	}
 	return s, nil
+}
+
+// conflictOf is a profile's conflict as the engine carries it to
+// explanations: the household's own facts under "household".
+func conflictOf(c household.Conflict) benefits.Conflict {
+	out := benefits.Conflict{Person: c.Entity, Field: c.Field, Used: c.Used, Rule: c.Rule}
+	if out.Person == "" {
+		out.Person = "household"
+	}
+	for _, v := range c.Values {
+		cv := benefits.ConflictValue{Value: v.Value}
+		for _, src := range v.Sources {
+			cv.Sources = append(cv.Sources, sourceOf(src))
+		}
+		out.Values = append(out.Values, cv)
+	}
+	return out
 }
 
 func sourceOf(s household.Source) benefits.Source {
@@ -92,63 +112,11 @@ func timeOf(d benefits.Date) time.Time {
 	return time.Date(y, time.Month(m), dd, 0, 0, 0, 0, time.UTC)
 }
 
-// situationJSON is a situation in RULES.md's format, which
-// benefits.ParseSituation reads back exactly.
-type situationJSON struct {
-	ID        string                     `json:"id"`
-	Date      benefits.Date              `json:"date"`
-	Household benefits.Household         `json:"household"`
-	Persons   []personJSON               `json:"persons"`
-	Sources   map[string]benefits.Source `json:"sources,omitempty"`
-}
-
-type personJSON struct {
-	ID           string                    `json:"id"`
-	Role         string                    `json:"role"`
-	BirthDate    benefits.Date             `json:"birth_date"`
-	Carer        bool                      `json:"carer,omitempty"`
-	Insured      bool                      `json:"insured,omitempty"`
-	Student      bool                      `json:"student,omitempty"`
-	AvgIncome24m *benefits.Money           `json:"avg_income_24m,omitempty"`
-	Income       map[string]benefits.Money `json:"income,omitempty"`
-	Disability   *disabilityJSON           `json:"disability,omitempty"`
-}
-
-type disabilityJSON struct {
-	Group *int   `json:"group"` // null when not set
-	Cause string `json:"cause"`
-}
-
-// EncodeSituation writes s in RULES.md's JSON (keys of maps sorted, so the
-// same situation always gives the same bytes); DecodeSituation reads it.
+// EncodeSituation writes s as the engine reads it back (RULES.md's JSON,
+// map keys sorted, so the same situation always gives the same bytes);
+// DecodeSituation reads it.
 func EncodeSituation(s *benefits.Situation) ([]byte, error) {
-	j := situationJSON{ID: s.ID, Date: s.Date, Household: s.Household, Persons: make([]personJSON, len(s.Persons)),
-		Sources: s.Sources}
-	for i := range s.Persons {
-		p := &s.Persons[i]
-		pj := personJSON{ID: p.ID, Role: p.Role, BirthDate: p.BirthDate, Carer: p.Carer, Insured: p.Insured,
-			Student: p.Student}
-		if p.AvgIncome24m.Sign() != 0 {
-			avg := p.AvgIncome24m
-			pj.AvgIncome24m = &avg
-		}
-		if len(p.Income) > 0 {
-			pj.Income = make(map[string]benefits.Money, len(p.Income))
-			for m, v := range p.Income {
-				pj.Income[m.String()] = v
-			}
-		}
-		if d := p.Disability; d != nil {
-			dj := &disabilityJSON{Cause: d.Cause}
-			if d.Group != 0 {
-				g := d.Group
-				dj.Group = &g
-			}
-			pj.Disability = dj
-		}
-		j.Persons[i] = pj
-	}
-	b, err := json.Marshal(j)
+	b, err := json.Marshal(s)
 	if err != nil {
 		return nil, fmt.Errorf("encode situation %s: %w", s.ID, err)
 	}

@@ -17,7 +17,9 @@ func TestSituationRoundTrip(t *testing.T) {
 		`"income":{"2025-10":120000,"2025-11":120000,"2025-12":118500.5}},` +
 		`{"id":"c1","role":"child","birth_date":"2025-11-02","disability":{"group":null,"cause":"childhood"}},` +
 		`{"id":"c2","role":"child","birth_date":"2006-01-20","student":true,"disability":{"group":2,"cause":"childhood"}}],` +
-		`"sources":{"a1.income.2025-10":{"agency":"kgd","source":"tax_incomes","record":"FNO-1","as_of":"2026-01-31"}}}`
+		`"sources":{"a1.income.2025-10":{"agency":"kgd","source":"tax_incomes","record":"FNO-1","as_of":"2026-01-31"}},` +
+		`"conflicts":[{"person":"c2","field":"birth_date","used":"2006-01-20","rule":"reference_register","values":[` +
+		`{"value":"2006-01-20","sources":[{"agency":"moj","source":"population_register"}]},{"value":"2006-02-20"}]}]}`
 	s, err := DecodeSituation([]byte(in))
 	if err != nil {
 		t.Fatal(err)
@@ -31,6 +33,9 @@ func TestSituationRoundTrip(t *testing.T) {
 		t.Fatalf("%v\n%s", err, b)
 	}
 	b2, _ := EncodeSituation(&s2)
+	if len(s2.Conflicts) != 1 || len(s2.Conflicts[0].Values) != 2 || s2.Conflicts[0].Values[0].Sources[0].Agency != "moj" {
+		t.Errorf("conflicts lost on the way: %+v", s2.Conflicts)
+	}
 	if !bytes.Equal(b, b2) {
 		t.Errorf("not stable:\n%s\n%s", b, b2)
 	}
