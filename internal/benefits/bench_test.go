@@ -24,8 +24,8 @@ const (
 	// the 6.3 million families of the Digital Family Card.
 	country = 6_300_000
 	// massPool bounds the distinct households a mass benchmark holds in
-	// memory (about 1.3 KB each, some 260 MB at most); a run of more
-	// households cycles over the pool.
+	// memory (about 2.5 KB each, some 500 MB at most; the oracle's copy
+	// about twice that); a run of more households cycles over the pool.
 	massPool = 200_000
 )
 
