@@ -79,3 +79,21 @@ func TestSituationRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestTraceOutlivesNextDecide keeps a traced result while the engine
+// decides other situations without traces, as a caller encoding results
+// while the next ones are decided does, and wants the result unchanged.
+func TestTraceOutlivesNextDecide(t *testing.T) {
+	e := mustEngine(t)
+	ss := allCaseSituations(t)
+	for i := range ss {
+		kept := e.Decide(&ss[i])
+		want, _ := json.Marshal(kept)
+		for j := range ss {
+			e.DecideOpts(&ss[j], Options{NoTrace: true})
+		}
+		if got, _ := json.Marshal(kept); !bytes.Equal(got, want) {
+			t.Fatalf("%s: the result changed as other situations were decided:\n%s\n%s", ss[i].ID, got, want)
+		}
+	}
+}

@@ -643,6 +643,9 @@ func (h *household) finishTrace(d *Decision) {
 	tr := d.Trace
 	tr.Parameters = h.params
 	d.Versions = versionsOf(d.Versions.Programme, h.params)
+	// The trace owns the slice now: a household back in the pool must not
+	// append over it when it next decides without a trace.
+	h.params = nil
 	if h.region {
 		tr.Facts = append(tr.Facts, FactUse{Person: "household", Fields: []string{"region"}})
 	}

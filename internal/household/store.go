@@ -2,7 +2,6 @@ package household
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -28,15 +27,15 @@ const maxHerd = 100000
 // Build makes them, with the same Inputs. Entities that are unknown, dead
 // or in no household are skipped.
 func ForPersons(ctx context.Context, st *store.Store, entityIDs []string, asOf time.Time) ([]Profile, error) {
+	// One query for all the entities' households, without their
+	// documents, rather than a whole golden record read per entity: an
+	// update passes every member of the households it re-decides.
+	brief, err := st.GoldenBrief(ctx, entityIDs)
+	if err != nil {
+		return nil, fmt.Errorf("household profiles: %w", err)
+	}
 	households := map[string]bool{}
-	for _, id := range entityIDs {
-		g, err := st.Golden(ctx, id)
-		if errors.Is(err, store.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("household profiles: %w", err)
-		}
+	for _, g := range brief {
 		if g.Household != "" && !strings.HasPrefix(g.Household, "addr:") {
 			households[g.Household] = true
 		}

@@ -2,7 +2,10 @@ package welfare
 
 import (
 	"context"
+	"os"
 	"slices"
+	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -11,13 +14,44 @@ import (
 	"github.com/ortaq/ortaq/internal/household"
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/store/storetest"
+	"github.com/ortaq/ortaq/internal/synth"
 )
 
-// benchStore is a SQLite store holding the test nation, decided once.
+var (
+	benchOnce sync.Once
+	benchDir  string
+	benchErr  error
+)
+
+// benchNation returns the extracts of the benchmarks' nation:
+// ORTAQ_BENCH_PEOPLE people (bench/benefits.sh's PEOPLE), by default the
+// tests' nation of 1,500.
+func benchNation(b *testing.B) string {
+	b.Helper()
+	v := os.Getenv("ORTAQ_BENCH_PEOPLE")
+	if v == "" {
+		return nationExtracts(b)
+	}
+	people, err := strconv.Atoi(v)
+	if err != nil || people <= 0 {
+		b.Fatalf("ORTAQ_BENCH_PEOPLE=%q: want a positive number", v)
+	}
+	benchOnce.Do(func() {
+		if benchDir, benchErr = tempDir(); benchErr == nil {
+			_, benchErr = synth.Generate(context.Background(), synth.Options{People: people, Seed: 7, Out: benchDir})
+		}
+	})
+	if benchErr != nil {
+		b.Fatal(benchErr)
+	}
+	return benchDir
+}
+
+// benchStore is a SQLite store holding the benchmarks' nation.
 func benchStore(b *testing.B) (*store.Store, *Service) {
 	b.Helper()
 	st := storetest.SQLite(b)
-	fillNation(b, st)
+	fillNationFrom(b, st, benchNation(b))
 	s := newService(b, st, &outbox{}, &clock{t: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)})
 	return st, s
 }

@@ -53,8 +53,13 @@ func nationExtracts(tb testing.TB) string {
 // the demo does.
 func fillNation(tb testing.TB, st *store.Store) {
 	tb.Helper()
+	fillNationFrom(tb, st, nationExtracts(tb))
+}
+
+// fillNationFrom is fillNation with the nation synthesised in dir.
+func fillNationFrom(tb testing.TB, st *store.Store, dir string) {
+	tb.Helper()
 	ctx := context.Background()
-	dir := nationExtracts(tb)
 	c, err := source.Load(filepath.Join(dir, "sources.yaml"))
 	if err != nil {
 		tb.Fatal(err)

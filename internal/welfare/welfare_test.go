@@ -15,6 +15,9 @@ import (
 
 func TestMain(m *testing.M) {
 	code := m.Run()
+	if benchDir != "" {
+		os.RemoveAll(benchDir)
+	}
 	if nationDir != "" {
 		os.RemoveAll(nationDir)
 	}
