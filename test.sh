@@ -65,7 +65,10 @@ go_test() {
 	for a in "$@"; do
 		if [[ $a == ./* ]]; then pkgs=(); fi  # packages given: run only those
 	done
-	local cmd=(go test -race -count=1 "$@" "${pkgs[@]}")
+	# The race detector slows the web package's end-to-end tests (a whole
+	# nation ingested, resolved and decided) past go test's default ten
+	# minutes on a two-core machine.
+	local cmd=(go test -race -count=1 -timeout 30m "$@" "${pkgs[@]}")
 	step "${cmd[*]}"
 	ORTAQ_BROWSER='' "${cmd[@]}"  # browser tests run in their own step
 }

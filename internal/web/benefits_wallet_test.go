@@ -7,28 +7,23 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
-	"github.com/ortaq/ortaq/internal/benefits"
-	"github.com/ortaq/ortaq/internal/ingest"
-	"github.com/ortaq/ortaq/internal/resolve"
-	"github.com/ortaq/ortaq/internal/scorecard"
-	"github.com/ortaq/ortaq/internal/source"
 	"github.com/ortaq/ortaq/internal/store"
-	"github.com/ortaq/ortaq/internal/store/storetest"
 	"github.com/ortaq/ortaq/internal/wallet"
 	"github.com/ortaq/ortaq/internal/web/view"
 	"github.com/ortaq/ortaq/internal/welfare"
 )
 
-// benefitsRig is the wallet over a store of its own holding the demo
-// nation with its benefits decided, so that answering offers and filing
-// appeals cannot disturb the shared demo. citizen and other are people
+// benefitsRig is the wallet over the benefits tests' demo store, with
+// every household decided, so that answering offers and filing appeals
+// cannot disturb the other tests' shared demo. Each rig picks offers
+// still open, so tests that answered others before do not matter. citizen and other are people
 // with phones, each the recipient of an open offer, in different
 // households.
 type benefitsRig struct {
@@ -41,30 +36,8 @@ type benefitsRig struct {
 func newBenefitsRig(t *testing.T) *benefitsRig {
 	t.Helper()
 	ctx := context.Background()
-	st := storetest.SQLite(t)
-	dir := demoExtracts(t)
-	c, err := source.Load(filepath.Join(dir, "sources.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ingest.Contract(ctx, st, c, nil); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := resolve.Resolve(ctx, st, resolve.StoreOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	// The golden records the wallet signs in with and shows.
-	if _, err := scorecard.Refresh(ctx, st, nil); err != nil {
-		t.Fatal(err)
-	}
-	svc, err := welfare.New(ctx, st, welfare.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	y, m, d := time.Now().UTC().Date()
-	if _, err := svc.Run(ctx, benefits.MakeDate(y, int(m), d), io.Discard); err != nil {
-		t.Fatal(err)
-	}
+	d := demoBenefits(t)
+	st, svc := d.st, welfareOn(t, d)
 	rig := &benefitsRig{walletRig: &walletRig{st: st, clock: &walletClock{t: time.Now()}}, welfare: svc}
 	rig.wallet = wallet.New(st, nil, wallet.Options{CodeLimit: 1000, CodeClientLimit: 1000})
 	_, rig.ts = mustServe(t, st, Options{Wallet: rig.wallet, Welfare: svc, SMSOutbox: true,
@@ -87,7 +60,7 @@ func newBenefitsRig(t *testing.T) *benefitsRig {
 				break
 			}
 		}
-		if open == nil || (rig.citizen != "" && open.Household == rig.offer.Household) {
+		if open == nil || !claimHousehold(open.Household) {
 			continue
 		}
 		if phone, err := wallet.PhoneOf(ctx, st, iin); err != nil || phone == "" {
@@ -104,6 +77,24 @@ func newBenefitsRig(t *testing.T) *benefitsRig {
 		t.Fatalf("the demo nation has fewer than two recipients of open offers with phones (found %q)", rig.citizen)
 	}
 	return rig
+}
+
+var (
+	claimedMu sync.Mutex
+	claimed   = map[string]bool{}
+)
+
+// claimHousehold reports whether household is still free for a test to
+// answer its offers and appeal its decisions, and takes it: tests share
+// one store, and each needs households no other test has touched.
+func claimHousehold(household string) bool {
+	claimedMu.Lock()
+	defer claimedMu.Unlock()
+	if claimed[household] {
+		return false
+	}
+	claimed[household] = true
+	return true
 }
 
 // TestWalletBenefits walks a citizen through their benefits: the page
