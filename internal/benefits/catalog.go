@@ -417,7 +417,11 @@ func (c *Catalog) addProgramme(b []byte) error {
 	if p.ID == "" {
 		return errors.New("programme without id")
 	}
-	for _, v := range p.Versions {
+	for i, v := range p.Versions {
+		if v == nil {
+			// "versions: [null]", or a dash with nothing after it.
+			return fmt.Errorf("version %d is empty", i+1)
+		}
 		d, err := ParseDate(v.FromText)
 		if err != nil {
 			return fmt.Errorf("version %s: from %q: %w", v.ID, v.FromText, err)

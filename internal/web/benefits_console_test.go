@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -397,5 +398,85 @@ func TestBenefitsPages(t *testing.T) {
 				t.Errorf("%s in %s: %d, want %s\n%.400s", path, lang, r.status, want, r.body)
 			}
 		}
+	}
+}
+
+// TestBenefitsOfferRecordsFormerMembers has a member leave the household
+// after the decision an accepted offer rests on: the officer's page
+// explains that decision, with the leaver's facts, so the leaver's
+// wallet lists the look too.
+func TestBenefitsOfferRecordsFormerMembers(t *testing.T) {
+	brig := newBenefitsRig(t)
+	ctx, st := context.Background(), brig.st
+	p := newPlatform(t, st, 0)
+	srv, ts := mustServe(t, st, Options{Exchange: p.x, Audit: p.log, Consents: p.consents, Welfare: brig.welfare})
+	// An open offer on a household with another member with an IIN.
+	var offer store.Offer
+	var leaver store.HouseholdMember
+	var members []store.HouseholdMember
+	events, err := st.EventsSince(ctx, 0, 100000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range events {
+		if e.Kind != store.EventNewlyEligible || offer.ID != 0 {
+			continue
+		}
+		ms, err := st.HouseholdMembers(ctx, e.Household)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range ms {
+			offers, _ := st.OffersFor(ctx, m.IIN)
+			for _, o := range offers {
+				if o.Status == store.OfferOffered && o.Household == e.Household && offer.ID == 0 {
+					offer = o
+				}
+			}
+		}
+		i := slices.IndexFunc(ms, func(m store.HouseholdMember) bool { return m.IIN != "" && m.IIN != offer.RecipientIIN })
+		if offer.ID == 0 || i < 0 {
+			offer = store.Offer{}
+			continue
+		}
+		leaver, members = ms[i], ms
+	}
+	if offer.ID == 0 {
+		t.Fatal("no open offer on a household of two people with IINs")
+	}
+	if _, err := brig.welfare.RespondOffer(ctx, offer.RecipientIIN, offer.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	// The leaver moves out: the household's next decision lists the
+	// others only.
+	dec, err := st.BenefitDecision(ctx, offer.DecisionID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := st.BeginDecisions(ctx, store.BenefitRun{Kind: store.RunAppeal, DecisionDate: dec.DecisionDate, CatalogVersion: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := dec
+	next.ID, next.InputsHash, next.CreatedAt = 0, []byte("moved out"), time.Time{}
+	next.Members = slices.DeleteFunc(slices.Clone(members), func(m store.HouseholdMember) bool { return m == leaver })
+	if _, err := w.Add(ctx, next); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Commit(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+
+	o := newOfficial(t, srv.officials, brig.welfare.Agency(), access.SocialWorker)
+	cookie, _ := officialCookie(t, srv.officials, o, true)
+	if r := get(t, ts.URL+"/benefits/offers/"+strconv.FormatInt(offer.ID, 10)+"?lang=en", "Cookie", cookie); r.status != http.StatusOK {
+		t.Fatalf("offer page: %d\n%.400s", r.status, r.body)
+	}
+	recs, err := p.log.History(ctx, leaver.IIN, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(recs, func(r audit.Record) bool { return r.Service == "console-benefits" }) {
+		t.Errorf("the officer read the decision counting %s, who has since left, and their wallet does not show it", leaver.Person)
 	}
 }

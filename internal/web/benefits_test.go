@@ -83,6 +83,15 @@ func TestBenefitsCalculateAPI(t *testing.T) {
 		if r := do(t, "POST", url, "application/json", benefitsSituation); r.status != http.StatusUnauthorized {
 			t.Errorf("anonymous = %d", r.status)
 		}
+		// Too many situations, however small: 413 before any is decided,
+		// rather than millions of error results held in memory.
+		if r := do(t, "POST", url, "application/x-ndjson", strings.Repeat("{}\n", 10_001), key...); r.status != http.StatusRequestEntityTooLarge {
+			t.Errorf("10,001 situations = %d", r.status)
+		}
+		if r := do(t, "POST", url, "application/x-ndjson", strings.Repeat("\n", 50_000)+strings.Repeat(flat+"\n", 3), key...); r.status != http.StatusOK ||
+			strings.Count(string(r.body), "\n") != 3 {
+			t.Errorf("blank lines and 3 situations = %d, %d results", r.status, strings.Count(string(r.body), "\n"))
+		}
 		// Too large: 413.
 		if r := do(t, "POST", url, "application/x-ndjson", strings.Repeat(flat+"\n", 8<<20/len(flat)+1), key...); r.status != http.StatusRequestEntityTooLarge {
 			t.Errorf("large body = %d", r.status)

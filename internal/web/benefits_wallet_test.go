@@ -3,11 +3,13 @@ package web
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -410,4 +412,73 @@ func (b *browserish) upload(path string, fields map[string]string, name string, 
 		b.t.Fatal(err)
 	}
 	return walletResp{status: res.StatusCode, header: res.Header, body: string(out)}
+}
+
+// TestWalletBenefitsHideDecisionsBeforeJoining moves the citizen into
+// the other citizen's household: the household's decisions made before
+// they joined (which name its members then, with their incomes) stay
+// hidden from them, while the decision that counts them shows.
+func TestWalletBenefitsHideDecisionsBeforeJoining(t *testing.T) {
+	rig := newBenefitsRig(t)
+	ctx := context.Background()
+	before, err := rig.st.BenefitDecision(ctx, rig.otherOffer.DecisionID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	members, err := rig.st.HouseholdMembers(ctx, before.Household)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mine, err := rig.st.HouseholdMembers(ctx, rig.offer.Household)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(mine, func(m store.HouseholdMember) bool { return m.IIN == rig.citizen })
+	if i < 0 {
+		t.Fatal("the citizen is not a member of their own household")
+	}
+	// A later decision on the other household, with the citizen in it.
+	sit, err := welfare.DecodeSituation(before.Inputs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sit.Persons = append(sit.Persons, benefits.Person{ID: mine[i].Person, Role: benefits.RoleParent,
+		BirthDate: benefits.MakeDate(1990, 1, 1)})
+	inputs, err := json.Marshal(sit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := rig.st.BeginDecisions(ctx, store.BenefitRun{Kind: store.RunAppeal, DecisionDate: before.DecisionDate,
+		CatalogVersion: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := before
+	after.ID, after.Inputs, after.InputsHash, after.CreatedAt = 0, inputs, []byte("joined"), time.Time{}
+	after.Members = append(slices.Clone(members), mine[i])
+	after.Outcomes = nil
+	for _, d := range rig.welfare.Engine().Decide(&sit).Programmes {
+		after.Outcomes = append(after.Outcomes, store.BenefitOutcome{Programme: d.Programme, Eligible: d.Eligible,
+			Amount: d.Amount.Int64(), Period: d.Period})
+	}
+	if after.ID, err = w.Add(ctx, after); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Commit(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+
+	b := rig.browser(t)
+	b.signIn(rig.citizen)
+	old := "/wallet/benefits/" + strconv.FormatInt(before.ID, 10) + "/" + rig.otherOffer.Programme
+	if r := b.do("GET", old+"?lang=en", nil); r.status != http.StatusNotFound {
+		t.Errorf("a decision made before the citizen joined: %d; want 404", r.status)
+	}
+	if r := b.do("GET", old+"/appeal?lang=en", nil); r.status != http.StatusNotFound {
+		t.Errorf("appealing a decision made before the citizen joined: %d; want 404", r.status)
+	}
+	cur := "/wallet/benefits/" + strconv.FormatInt(after.ID, 10) + "/" + rig.otherOffer.Programme
+	if r := b.do("GET", cur+"?lang=en", nil); r.status != http.StatusOK {
+		t.Errorf("the decision that counts the citizen: %d; want 200", r.status)
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/ortaq/ortaq/internal/benefits"
 	"github.com/ortaq/ortaq/internal/household"
@@ -93,10 +94,12 @@ func (s *Service) FileAppeal(ctx context.Context, iin string, decision int64, pr
 }
 
 // documentName keeps the base name of an uploaded file, without control
-// characters or path separators, at most 200 bytes.
+// or format characters (bidirectional overrides would show
+// "scan\u202efdp.exe" as "scanexe.pdf" to the officer) or path
+// separators, at most 200 bytes.
 func documentName(name string) string {
 	name = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || r == '/' || r == '\\' {
+		if unicode.In(r, unicode.Cc, unicode.Cf, unicode.Zl, unicode.Zp) || r == '/' || r == '\\' {
 			return -1
 		}
 		return r

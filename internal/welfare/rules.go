@@ -135,10 +135,36 @@ func (c Change) file(cat *benefits.Catalog) (benefits.File, []string, []string, 
 		return benefits.File{Name: "parameters-change.yaml", Data: b}, slices.Sorted(maps.Keys(body)), nil, nil
 	case ChangeProgramme:
 		var head struct {
-			ID string `yaml:"id"`
+			ID       string `yaml:"id"`
+			Versions []struct {
+				ID   string `yaml:"id"`
+				From string `yaml:"from"`
+			} `yaml:"versions"`
 		}
 		if err := yaml.Unmarshal([]byte(c.Value), &head); err != nil || head.ID != c.Name {
 			return bad("the programme file must have id %s", c.Name)
+		}
+		// A version may not take effect before the change's date, nor
+		// replace one already in force: either would change decisions
+		// before the date the change is stored under.
+		if c.From != "" {
+			from, err := benefits.ParseDate(c.From)
+			if err != nil {
+				return bad("from %q: %v", c.From, err)
+			}
+			var old []*benefits.Version
+			if i := slices.IndexFunc(cat.Programmes, func(p *benefits.Programme) bool { return p.ID == c.Name }); i >= 0 {
+				old = cat.Programmes[i].Versions
+			}
+			for _, v := range head.Versions {
+				d, err := benefits.ParseDate(v.From)
+				if err != nil || d < from {
+					return bad("version %s from %q: not on or after %s", v.ID, v.From, from)
+				}
+				if i := slices.IndexFunc(old, func(o *benefits.Version) bool { return o.ID == v.ID }); i >= 0 && old[i].From < from {
+					return bad("version %s is in force from %s: give the new one another id", v.ID, old[i].From)
+				}
+			}
 		}
 		return benefits.File{Name: "programme-change.yaml", Data: []byte(c.Value)}, nil, []string{c.Name}, nil
 	}

@@ -5,11 +5,13 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/ortaq/ortaq/internal/access"
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/web/view"
+	"github.com/ortaq/ortaq/internal/welfare"
 )
 
 // decisionView is a stored decision on a household as an officer reads
@@ -92,7 +94,7 @@ func (s *Server) ownOffer(w http.ResponseWriter, r *http.Request, p view.Page) (
 // decisionView reads decision id with its household's members and
 // explains programme in l's language. reads are the people it shows:
 // every member, and also (who may have left the household since) the
-// citizen the offer or appeal is of.
+// citizen the offer or appeal is of and the people the decision counted.
 func (s *Server) decisionView(ctx context.Context, l view.Locale, id int64, programme, citizen string) (decisionView, []read, error) {
 	var dv decisionView
 	dec, err := s.st.BenefitDecision(ctx, id)
@@ -124,7 +126,34 @@ func (s *Server) decisionView(ctx context.Context, l view.Locale, id int64, prog
 		return dv, nil, err
 	}
 	dv.Explain = explanationOf(ex, eligibleFor(dec.Outcomes, programme))
-	return dv, iinReads(iins), nil
+	reads := iinReads(iins)
+	// The explanation gives the facts of the people the decision
+	// counted, some of whom may have left the household since: each is
+	// read too.
+	sit, err := welfare.DecodeSituation(dec.Inputs)
+	if err != nil {
+		return dv, nil, err
+	}
+	var left []string
+	for _, p := range sit.Persons {
+		if !slices.ContainsFunc(members, func(m store.HouseholdMember) bool { return m.Person == p.ID }) {
+			left = append(left, p.ID)
+		}
+	}
+	if len(left) > 0 {
+		gs, err := s.st.GoldenBrief(ctx, left)
+		if err != nil {
+			return dv, nil, err
+		}
+		for _, id := range left {
+			g, ok := gs[id]
+			if !ok {
+				g = store.GoldenRow{EntityID: id}
+			}
+			reads = append(reads, read{Subject: personSubject(g)})
+		}
+	}
+	return dv, reads, nil
 }
 
 // offerForm confirms or rejects an accepted offer of the visit's agency,

@@ -8,9 +8,11 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/ortaq/ortaq/internal/benefits"
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/wallet"
 	"github.com/ortaq/ortaq/internal/web/view"
+	"github.com/ortaq/ortaq/internal/welfare"
 )
 
 // walletBenefitsData is the citizen's benefits page: the offers made to
@@ -179,9 +181,10 @@ func (s *Server) walletRespondOffer(accept bool) func(http.ResponseWriter, *http
 }
 
 // ownDecision reads the decision the request's path names if it concerns
-// the citizen: one on a household they belong to, or one they appealed
-// or were offered something on. Anything else is store.ErrNotFound, so
-// that a stranger learns nothing of whether it exists.
+// the citizen: one on a household they belong to that counted them, or
+// one they appealed or were offered something on. Anything else is
+// store.ErrNotFound, so that a stranger learns nothing of whether it
+// exists.
 func (s *Server) ownDecision(ctx context.Context, r *http.Request, iin string) (store.BenefitDecision, error) {
 	id, err := strconv.ParseInt(r.PathValue("decision"), 10, 64)
 	if err != nil || id <= 0 {
@@ -195,8 +198,17 @@ func (s *Server) ownDecision(ctx context.Context, r *http.Request, iin string) (
 	if err != nil {
 		return d, err
 	}
-	if slices.ContainsFunc(members, func(m store.HouseholdMember) bool { return m.IIN == iin }) {
-		return d, nil
+	// A member sees the decisions that counted them, not those made
+	// before they joined, which name the people of the household then
+	// with their incomes.
+	if i := slices.IndexFunc(members, func(m store.HouseholdMember) bool { return m.IIN == iin }); i >= 0 {
+		sit, err := welfare.DecodeSituation(d.Inputs)
+		if err != nil {
+			return d, err
+		}
+		if slices.ContainsFunc(sit.Persons, func(p benefits.Person) bool { return p.ID == members[i].Person }) {
+			return d, nil
+		}
 	}
 	// A past member keeps seeing what they appealed or were offered.
 	appeals, err := s.st.AppealsFor(ctx, iin)
