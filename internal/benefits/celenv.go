@@ -111,6 +111,12 @@ func baseEnv() (*cel.Env, error) {
 			return moneyVal(money(v).Round())
 		}))),
 		cel.Function("add_months", cel.Overload("add_months_date_int", []*cel.Type{Dt, I}, Dt, cel.BinaryBinding(func(d, n ref.Val) ref.Val {
+			// A rule shifts a date by months or years; beyond a
+			// thousand years the arithmetic would overflow into a wrong
+			// date rather than fail.
+			if k := int64(n.(types.Int)); k > maxMonthShift || k < -maxMonthShift {
+				return types.NewErr("add_months: %d months is out of range (at most %d either way)", k, maxMonthShift)
+			}
 			return dateVal(Date(d.(dateVal)).AddMonths(int(n.(types.Int))))
 		}))),
 		cel.Function("quarter_before", cel.Overload("quarter_before_date", []*cel.Type{Dt}, S, cel.UnaryBinding(func(d ref.Val) ref.Val {

@@ -64,6 +64,10 @@ func (d Date) AgeOn(on Date) int {
 	return a
 }
 
+// maxMonthShift bounds the months a rule may add to a date: a thousand
+// years.
+const maxMonthShift = 12_000
+
 // AddMonths returns the same day n calendar months later (n may be
 // negative); when that month is shorter, its last day: 31 Aug + 18 months
 // is 28 Feb, or 29 Feb in a leap year.

@@ -74,6 +74,22 @@ versions:
 	if _, err := failing.Validate(); err == nil || !strings.Contains(err.Error(), "NO_SUCH") {
 		t.Errorf("failing version accepted: %v", err)
 	}
+	// A date shifted past any calendar is refused, not wrapped around.
+	shifted, _ := base.With(File{Name: "birth.yaml", Data: []byte(`
+id: birth
+versions:
+  - id: birth/2025-01-01
+    from: 2025-01-01
+    law: {ref: "test"}
+    steps:
+      - let: far
+        expr: add_months(D, 9223372036854775807)
+    eligible: far > D
+    amount: round(param('MRP'))
+`)})
+	if _, err := shifted.Validate(); err == nil || !strings.Contains(err.Error(), "out of range") {
+		t.Errorf("an overflowing add_months accepted: %v", err)
+	}
 	// An expression that could cost too much is refused.
 	costly, _ := base.With(File{Name: "birth.yaml", Data: []byte(`
 id: birth
