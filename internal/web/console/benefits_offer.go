@@ -17,7 +17,7 @@ import (
 type decisionView struct {
 	Decision store.BenefitDecision
 	Members  []personBrief
-	Explain  explanationView
+	Explain  view.BenefitExplanation
 }
 
 type offerData struct {
@@ -90,9 +90,10 @@ func (s *Server) ownOffer(w http.ResponseWriter, r *http.Request, p view.Page) (
 }
 
 // decisionView reads decision id with its household's members and
-// explains programme in l's language. reads are the people it shows:
-// every member, and also (who may have left the household since) the
-// citizen the offer or appeal is of.
+// explains programme in l's language: the facts with the people by name,
+// agencies and sources as the registry names them, the figures with their
+// law. reads are the people it shows: every member, and also (who may
+// have left the household since) the citizen the offer or appeal is of.
 func (s *Server) decisionView(ctx context.Context, l view.Locale, id int64, programme, citizen string) (decisionView, []read, error) {
 	var dv decisionView
 	dec, err := s.st.BenefitDecision(ctx, id)
@@ -112,18 +113,32 @@ func (s *Server) decisionView(ctx context.Context, l view.Locale, id int64, prog
 	if err != nil {
 		return dv, nil, err
 	}
+	names := map[string]string{}
+	for _, p := range people {
+		if p.Entity != "" && p.Name != "" {
+			names[p.Entity] = p.Name
+		}
+	}
 	for _, m := range members {
 		p := people[m.IIN]
 		if m.IIN == "" {
 			p = personBrief{Entity: m.Person}
 		}
+		if p.Name != "" {
+			names[m.Person] = p.Name
+		}
 		dv.Members = append(dv.Members, p)
 	}
-	ex, err := s.opts.Welfare.Explain(ctx, dec, programme, l.Lang)
+	e, err := s.opts.Welfare.ExplainFor(ctx, dec, programme, l.Lang, names)
 	if err != nil {
 		return dv, nil, err
 	}
-	dv.Explain = explanationOf(ex, eligibleFor(dec.Outcomes, programme))
+	ix, err := view.LoadSources(ctx, s.st, l)
+	if err != nil {
+		return dv, nil, err
+	}
+	dv.Explain = view.ExplainBenefit(l, ix, view.BenefitInput{Catalog: e.Catalog, Decision: e.Decision,
+		Situation: &e.Situation, Explanation: e.Explanation}, names)
 	return dv, iinReads(iins), nil
 }
 
