@@ -92,7 +92,7 @@ func (s *Server) renderRules(w http.ResponseWriter, r *http.Request, status int,
 		line := programmeLine{ID: p.ID, Title: view.TextIn(p.Title, d.L.Lang, p.ID), Description: view.TextIn(p.Description, d.L.Lang, ""),
 			Period: d.L.Label("benefits.period.", p.Period)}
 		for _, ver := range slices.Backward(p.Versions) {
-			line.Versions = append(line.Versions, versionLine{ID: ver.ID, From: ver.From.String(), Law: ver.Law.Ref,
+			line.Versions = append(line.Versions, versionLine{ID: ver.ID, From: d.L.Day(ver.From.String()), Law: ver.Law.Ref,
 				LawTitle: view.TextIn(ver.Law.Title, d.L.Lang, "")})
 		}
 		d.Programmes = append(d.Programmes, line)
@@ -140,7 +140,7 @@ func paramNames(c *benefits.Catalog) []string {
 
 // paramText shows one dated value of a parameter.
 func paramText(l view.Locale, pv benefits.ParamValue) paramValue {
-	out := paramValue{From: pv.From.String(), Law: pv.Law}
+	out := paramValue{From: l.Day(pv.From.String()), Law: pv.Law}
 	if pv.Value != nil {
 		out.Value = money(l, *pv.Value)
 	}

@@ -194,7 +194,7 @@ func (s *Server) simulationView(l view.Locale, f reformForm, sim welfare.Simulat
 			change = "+" + change
 		}
 	}
-	v.Change = l.F("benefits.simulate.change", name, change, sim.Change.From)
+	v.Change = l.F("benefits.simulate.change", name, change, l.Day(sim.Change.From))
 	if sim.Sampled {
 		v.Sample = l.P("benefits.simulate.sampled", sim.Decided, l.N(int(sim.Households)), l.N(int(sim.Scale)),
 			elapsed(l, sim.Elapsed))
