@@ -4,16 +4,17 @@
 // which serves the demo nation with every household decided, the wallet
 // and the console, and sets BASE_URL, OUT_DIR and EXPECT: a citizen with
 // an open offer, another whose household a programme refused, two
-// social-protection officers of the administering agency (each with a
-// password and the secret of their authenticator app), the case they work
-// on, and the texts the people type.
+// social-protection officers and a policy officer of the administering
+// agency (each with a password and the secret of their authenticator app),
+// the case the officers work on, and the texts the people type.
 //
 // Everything happens in Kazakh (the browser asks for kk-KZ) on a phone,
 // and every page is measured for overlapping text, sideways scrolling and
 // small tap targets at the phone sizes (lib.mjs). The steps run in order
 // and build on each other: the officer confirms the offer the citizen
 // accepted, and answers the appeal the other citizen filed, who then reads
-// the answer.
+// the answer. Last, the ministry's policy officer reads the programme
+// totals, the rules and well-being, and simulates a reform (МРП +5 %).
 
 import assert from 'node:assert/strict';
 import { citizenSignIn, officialSignIn, run, stateCase, submit } from './lib.mjs';
@@ -162,6 +163,41 @@ const steps = [
       assert.equal(await appeal.getAttribute('data-status'), 'answered', 'the citizen sees the appeal answered');
       assert.ok((await appeal.locator('.appeal-answer').innerText()).includes(expect.answer), 'with the officer\'s reasons');
       assert.ok((await appeal.locator('.appeal-rule').innerText()).includes(citedRule), 'citing the rule');
+    },
+  },
+  {
+    name: 'policy-officer-ministry-pages',
+    anonymous: true,
+    context: phone,
+    async run(t) {
+      const { page } = t;
+      // Another official, so another authenticator code.
+      await officialSignIn(t, expect.policy, '/benefits');
+      assert.equal(pathname(page), '/benefits', 'the sign-in leads on to the totals');
+      await inKazakh(page);
+      await t.layout();
+      assert.ok(await page.locator('#monthly-sum').count(), 'the totals show the monthly sum');
+      for (const path of ['/benefits/rules', '/wellbeing']) {
+        await t.goto(path);
+        await inKazakh(page);
+      }
+      assert.ok(await page.locator('#m0').count(), 'well-being shows M0');
+      await t.goto('/benefits/simulate');
+      await inKazakh(page);
+      await page.locator('#sim-name').selectOption('MRP');
+      await page.locator('#sim-mode').selectOption('percent');
+      await page.locator('#sim-value').fill('5');
+      await submit(page, page.locator('#simulate-form button[type="submit"]'));
+      await t.layout();
+      assert.ok((await page.locator('#sim-change').innerText()).trim(), 'the simulation says what changed');
+      assert.ok((await page.locator('#sim-delta').innerText()).trim(), 'and what it costs');
+      // A sum in tenge is read whole: it must not break over two lines.
+      const broken = await page.locator('.stats.money .num').evaluateAll((els) => els.filter((el) => {
+        const r = document.createRange();
+        r.selectNodeContents(el);
+        return new Set([...r.getClientRects()].map((b) => Math.round(b.top))).size > 1;
+      }).map((el) => el.textContent));
+      assert.deepEqual(broken, [], 'sums in tenge broken over two lines');
     },
   },
 ];

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"html/template"
 	"io"
 	"net/http"
 	"net/url"
@@ -112,6 +113,9 @@ func openOffer(t *testing.T, st *store.Store, svc *welfare.Service) store.Offer 
 			continue
 		}
 		seen[e.Household] = true
+		if !claimHousehold(e.Household) {
+			continue
+		}
 		members, err := st.HouseholdMembers(ctx, e.Household)
 		if err != nil {
 			t.Fatal(err)
@@ -478,5 +482,72 @@ func TestBenefitsOfferRecordsFormerMembers(t *testing.T) {
 	}
 	if !slices.ContainsFunc(recs, func(r audit.Record) bool { return r.Service == "console-benefits" }) {
 		t.Errorf("the officer read the decision counting %s, who has since left, and their wallet does not show it", leaver.Person)
+	}
+}
+
+// TestBenefitsOfferExplained shows the officer the decision behind an
+// accepted offer as the wallet shows it to the citizen: the facts with
+// the household's people by name and the agencies by their Kazakh names,
+// never internal entity ids or field codes, the figures with their law;
+// and the page's read is recorded under the officer's case.
+func TestBenefitsOfferExplained(t *testing.T) {
+	rig := newConsoleBenefitsRig(t)
+	ctx := context.Background()
+	offer := openOffer(t, rig.d.st, rig.svc)
+	cookie, _ := rig.officer(t, rig.svc.Agency(), access.SocialWorker)
+	size := auditSize(t, rig.d.st)
+	r := get(t, rig.ts+"/benefits/offers/"+strconv.FormatInt(offer.ID, 10)+"?lang=kk", "Cookie", cookie)
+	if r.status != http.StatusOK {
+		t.Fatalf("offer page: %d\n%.600s", r.status, r.body)
+	}
+	body := string(r.body)
+	if auditSize(t, rig.d.st) == size {
+		t.Error("the offer page recorded no read")
+	}
+	for _, want := range []string{`id="decision-summary"`, `id="explain-rule"`, `id="explain-facts"`, `id="explain-params"`,
+		`id="explain-steps"`, "Ескерілген деректер", "Туған күні", "бастап"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the Kazakh offer page lacks %q", want)
+		}
+	}
+	// A fact of a member of the household, by name.
+	members, err := rig.d.st.HouseholdMembers(ctx, offer.Household)
+	if err != nil {
+		t.Fatal(err)
+	}
+	named := false
+	for _, m := range members {
+		gs, err := rig.d.st.GoldenByNationalID(ctx, m.IIN, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(gs) > 0 && strings.Contains(body, `<span class="fact-what">`+template.HTMLEscapeString(gs[0].Name)+" · ") {
+			named = true
+		}
+		if m.Person != "" && strings.Contains(body, `<span class="fact-what">`+m.Person) {
+			t.Errorf("a fact names %s by the entity id", m.Person)
+		}
+	}
+	if !named {
+		t.Errorf("no fact names a member of household %s:\n%s", offer.Household, between(body, `id="explain-facts"`, "</section>"))
+	}
+	// The agency a fact came from, as the registry names it in Kazakh.
+	ix, err := view.LoadSources(ctx, rig.d.st, view.Locale{Lang: "kk"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	agency := false
+	for code, name := range ix.Agency {
+		if name != code && strings.Contains(body, `<span class="agency-name">`+template.HTMLEscapeString(name)+`</span>`) {
+			agency = true
+		}
+	}
+	if !agency {
+		t.Errorf("no fact names its agency in Kazakh:\n%s", between(body, `id="explain-facts"`, "</section>"))
+	}
+	for _, bad := range []string{"birth_date", "avg_income_24m", "Social Code"} {
+		if strings.Contains(body, bad) {
+			t.Errorf("the Kazakh offer page shows %q", bad)
+		}
 	}
 }

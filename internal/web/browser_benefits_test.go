@@ -25,8 +25,11 @@ type benefitsExpect struct {
 	// Officer confirms the offer and Answerer answers the appeal: two
 	// social-protection officers of the administering agency, as one
 	// authenticator code signs in once.
-	Officer   officialExpect  `json:"officer"`
-	Answerer  officialExpect  `json:"answerer"`
+	Officer  officialExpect `json:"officer"`
+	Answerer officialExpect `json:"answerer"`
+	// Policy reads the ministry's pages and simulates a reform, as the
+	// demo's mlsp.policy does.
+	Policy    officialExpect  `json:"policy"`
 	Citizen   benefitsCitizen `json:"citizen"`
 	Appellant benefitsCitizen `json:"appellant"`
 	Case      struct {
@@ -43,7 +46,8 @@ type benefitsExpect struct {
 // explanation and accepts it; a social-protection officer signs in to the
 // console and confirms it; another citizen, refused a programme, appeals
 // with a reason; an officer answers citing the rule; the citizen reads
-// the answer.
+// the answer; a policy officer reads the ministry's pages and simulates
+// МРП +5 %.
 func TestBrowserBenefits(t *testing.T) {
 	root := browserRoot(t)
 	ctx := context.Background()
@@ -58,6 +62,7 @@ func TestBrowserBenefits(t *testing.T) {
 	e.Citizen, e.Appellant = benefitsCitizens(t, d.st)
 	e.Officer = browserOfficial(t, srv.officials, svc.Agency(), access.SocialWorker)
 	e.Answerer = browserOfficial(t, srv.officials, svc.Agency(), access.SocialWorker)
+	e.Policy = browserOfficial(t, srv.officials, svc.Agency(), access.PolicyOfficer)
 	e.Case.Ref, e.Case.Reason = "ӘҚ-2026/415", "social-case"
 	e.Note = "Құжаттар тексерілді, жәрдемақы тағайындалды."
 	e.Reason = "Үлкен ұлым күндізгі бөлімде оқиды, бірақ бұл ескерілмеген сияқты."

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"slices"
 	"strings"
 
 	"github.com/ortaq/ortaq/internal/benefits"
@@ -56,19 +55,8 @@ func (s *Service) result(ctx context.Context, d store.BenefitDecision) (benefits
 // and sources as the registry names them in lang. store.ErrNotFound for
 // a programme the decision does not have.
 func (s *Service) Explain(ctx context.Context, d store.BenefitDecision, programme, lang string) (benefits.Explanation, error) {
-	res, r, err := s.result(ctx, d)
-	if err != nil {
-		return benefits.Explanation{}, err
-	}
-	i := slices.IndexFunc(res.Programmes, func(p benefits.Decision) bool { return p.Programme == programme })
-	if i < 0 {
-		return benefits.Explanation{}, fmt.Errorf("decision %d: programme %q: %w", d.ID, programme, store.ErrNotFound)
-	}
-	names, err := s.names(ctx, d, lang)
-	if err != nil {
-		return benefits.Explanation{}, err
-	}
-	return r.eng.Catalog().ExplainNamed(res.Programmes[i], lang, names), nil
+	e, err := s.ExplainFor(ctx, d, programme, lang, nil)
+	return e.Explanation, err
 }
 
 // names names a decision's persons by role and id, and the registry's

@@ -238,20 +238,9 @@ func (s *Server) programme(id string) *benefits.Programme {
 // programmeTitle names programme id in l's language, or shows the id.
 func (s *Server) programmeTitle(l view.Locale, id string) string {
 	if p := s.programme(id); p != nil {
-		return textIn(p.Title, l.Lang, id)
+		return view.TextIn(p.Title, l.Lang, id)
 	}
 	return id
-}
-
-// textIn is t in lang, else in Russian, else fallback: a catalogue text a
-// ministry left untranslated still reads.
-func textIn(t benefits.Text, lang, fallback string) string {
-	for _, l := range []string{lang, "ru", "en"} {
-		if s := t[l]; s != "" {
-			return s
-		}
-	}
-	return fallback
 }
 
 // tenge shows a whole-tenge amount as readers of l write it, with the sign.

@@ -89,7 +89,7 @@ func (s *Server) renderAppeal(w http.ResponseWriter, r *http.Request, status int
 
 // lawRefs are the law references an answer on programme may cite: its
 // versions' and those of the parameters the explanation used, each once.
-func (s *Server) lawRefs(programme string, ex explanationView) []string {
+func (s *Server) lawRefs(programme string, ex view.BenefitExplanation) []string {
 	var out []string
 	add := func(ref string) {
 		if ref = strings.TrimSpace(ref); ref != "" && !slices.Contains(out, ref) {

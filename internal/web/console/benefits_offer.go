@@ -11,7 +11,6 @@ import (
 	"github.com/ortaq/ortaq/internal/access"
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/web/view"
-	"github.com/ortaq/ortaq/internal/welfare"
 )
 
 // decisionView is a stored decision on a household as an officer reads
@@ -19,7 +18,7 @@ import (
 type decisionView struct {
 	Decision store.BenefitDecision
 	Members  []personBrief
-	Explain  explanationView
+	Explain  view.BenefitExplanation
 }
 
 type offerData struct {
@@ -92,9 +91,11 @@ func (s *Server) ownOffer(w http.ResponseWriter, r *http.Request, p view.Page) (
 }
 
 // decisionView reads decision id with its household's members and
-// explains programme in l's language. reads are the people it shows:
-// every member, and also (who may have left the household since) the
-// citizen the offer or appeal is of and the people the decision counted.
+// explains programme in l's language: the facts with the people by name,
+// agencies and sources as the registry names them, the figures with their
+// law. reads are the people it shows: every member, and also (who may
+// have left the household since) the citizen the offer or appeal is of
+// and the people the decision counted.
 func (s *Server) decisionView(ctx context.Context, l view.Locale, id int64, programme, citizen string) (decisionView, []read, error) {
 	var dv decisionView
 	dec, err := s.st.BenefitDecision(ctx, id)
@@ -114,28 +115,36 @@ func (s *Server) decisionView(ctx context.Context, l view.Locale, id int64, prog
 	if err != nil {
 		return dv, nil, err
 	}
+	names := map[string]string{}
+	for _, p := range people {
+		if p.Entity != "" && p.Name != "" {
+			names[p.Entity] = p.Name
+		}
+	}
 	for _, m := range members {
 		p := people[m.IIN]
 		if m.IIN == "" {
 			p = personBrief{Entity: m.Person}
 		}
+		if p.Name != "" {
+			names[m.Person] = p.Name
+		}
 		dv.Members = append(dv.Members, p)
 	}
-	ex, err := s.opts.Welfare.Explain(ctx, dec, programme, l.Lang)
+	e, err := s.opts.Welfare.ExplainFor(ctx, dec, programme, l.Lang, names)
 	if err != nil {
 		return dv, nil, err
 	}
-	dv.Explain = explanationOf(ex, eligibleFor(dec.Outcomes, programme))
-	reads := iinReads(iins)
+	ix, err := view.LoadSources(ctx, s.st, l)
+	if err != nil {
+		return dv, nil, err
+	}
 	// The explanation gives the facts of the people the decision
 	// counted, some of whom may have left the household since: each is
-	// read too.
-	sit, err := welfare.DecodeSituation(dec.Inputs)
-	if err != nil {
-		return dv, nil, err
-	}
+	// read too, and named.
+	reads := iinReads(iins)
 	var left []string
-	for _, p := range sit.Persons {
+	for _, p := range e.Situation.Persons {
 		if !slices.ContainsFunc(members, func(m store.HouseholdMember) bool { return m.Person == p.ID }) {
 			left = append(left, p.ID)
 		}
@@ -150,9 +159,14 @@ func (s *Server) decisionView(ctx context.Context, l view.Locale, id int64, prog
 			if !ok {
 				g = store.GoldenRow{EntityID: id}
 			}
+			if g.Name != "" {
+				names[id] = g.Name
+			}
 			reads = append(reads, read{Subject: personSubject(g)})
 		}
 	}
+	dv.Explain = view.ExplainBenefit(l, ix, view.BenefitInput{Catalog: e.Catalog, Decision: e.Decision,
+		Situation: &e.Situation, Explanation: e.Explanation}, names)
 	return dv, reads, nil
 }
 

@@ -89,11 +89,11 @@ func (s *Server) renderRules(w http.ResponseWriter, r *http.Request, status int,
 	d.CanChange = access.Decide(v.principal(), access.ChangeRules, s.opts.Welfare.Agency()) == access.Allow
 	c := s.catalog()
 	for _, p := range c.Programmes {
-		line := programmeLine{ID: p.ID, Title: textIn(p.Title, d.L.Lang, p.ID), Description: textIn(p.Description, d.L.Lang, ""),
+		line := programmeLine{ID: p.ID, Title: view.TextIn(p.Title, d.L.Lang, p.ID), Description: view.TextIn(p.Description, d.L.Lang, ""),
 			Period: d.L.Label("benefits.period.", p.Period)}
 		for _, ver := range slices.Backward(p.Versions) {
-			line.Versions = append(line.Versions, versionLine{ID: ver.ID, From: ver.From.String(), Law: ver.Law.Ref,
-				LawTitle: textIn(ver.Law.Title, d.L.Lang, "")})
+			line.Versions = append(line.Versions, versionLine{ID: ver.ID, From: d.L.Day(ver.From.String()), Law: ver.Law.Ref,
+				LawTitle: view.TextIn(ver.Law.Title, d.L.Lang, "")})
 		}
 		d.Programmes = append(d.Programmes, line)
 		d.ProgrammeOptions = append(d.ProgrammeOptions, view.Option{Value: p.ID, Label: line.Title,
@@ -101,7 +101,7 @@ func (s *Server) renderRules(w http.ResponseWriter, r *http.Request, status int,
 	}
 	for _, name := range paramNames(c) {
 		p := c.Params[name]
-		line := paramLine{Name: name, Title: textIn(p.Title, d.L.Lang, name)}
+		line := paramLine{Name: name, Title: view.TextIn(p.Title, d.L.Lang, name)}
 		for _, pv := range slices.Backward(p.Values) {
 			line.Values = append(line.Values, paramText(d.L, pv))
 		}
@@ -140,7 +140,7 @@ func paramNames(c *benefits.Catalog) []string {
 
 // paramText shows one dated value of a parameter.
 func paramText(l view.Locale, pv benefits.ParamValue) paramValue {
-	out := paramValue{From: pv.From.String(), Law: pv.Law}
+	out := paramValue{From: l.Day(pv.From.String()), Law: pv.Law}
 	if pv.Value != nil {
 		out.Value = money(l, *pv.Value)
 	}

@@ -52,7 +52,7 @@ func (s *Server) renderSimulate(w http.ResponseWriter, r *http.Request, status i
 	if d.Enabled {
 		c := s.catalog()
 		for _, name := range paramNames(c) {
-			d.Params = append(d.Params, view.Option{Value: name, Label: textIn(c.Params[name].Title, d.L.Lang, name),
+			d.Params = append(d.Params, view.Option{Value: name, Label: view.TextIn(c.Params[name].Title, d.L.Lang, name),
 				Selected: name == d.Form.Name})
 		}
 		for _, p := range c.Programmes {
@@ -60,7 +60,7 @@ func (s *Server) renderSimulate(w http.ResponseWriter, r *http.Request, status i
 				continue
 			}
 			d.Params = append(d.Params, view.Option{Value: p.ID,
-				Label: d.L.F("benefits.simulate.all", textIn(p.Title, d.L.Lang, p.ID)), Selected: p.ID == d.Form.Name})
+				Label: d.L.F("benefits.simulate.all", view.TextIn(p.Title, d.L.Lang, p.ID)), Selected: p.ID == d.Form.Name})
 		}
 	}
 	s.render(w, r, status, "benefits_simulate", d)
@@ -183,9 +183,9 @@ func (s *Server) simulationView(l view.Locale, f reformForm, sim welfare.Simulat
 	v := &simulationView{Total: costOf(l, l.T("benefits.all"), sim.Total)}
 	name := f.Name
 	if p := s.catalog().Params[f.Name]; p != nil {
-		name = textIn(p.Title, l.Lang, f.Name)
+		name = view.TextIn(p.Title, l.Lang, f.Name)
 	} else if p := s.programme(f.Name); p != nil {
-		name = l.F("benefits.simulate.all", textIn(p.Title, l.Lang, f.Name))
+		name = l.F("benefits.simulate.all", view.TextIn(p.Title, l.Lang, f.Name))
 	}
 	change := f.Value
 	if f.Mode == modePercent {
@@ -194,7 +194,7 @@ func (s *Server) simulationView(l view.Locale, f reformForm, sim welfare.Simulat
 			change = "+" + change
 		}
 	}
-	v.Change = l.F("benefits.simulate.change", name, change, sim.Change.From)
+	v.Change = l.F("benefits.simulate.change", name, change, l.Day(sim.Change.From))
 	if sim.Sampled {
 		v.Sample = l.P("benefits.simulate.sampled", sim.Decided, l.N(int(sim.Households)), l.N(int(sim.Scale)),
 			elapsed(l, sim.Elapsed))

@@ -89,8 +89,6 @@ var benefitsMessages = view.Messages{
 	"benefits.decision.meta":   {"kk": "Шешім №%d, %s күнгі жағдай бойынша", "ru": "Решение № %d по состоянию на %s", "en": "Decision #%d as of %s"},
 	"benefits.eligible":        {"kk": "құқылы", "ru": "право есть", "en": "eligible"},
 	"benefits.noteligible":     {"kk": "құқылы емес", "ru": "права нет", "en": "not eligible"},
-	"benefits.facts":           {"kk": "Шешім сүйенген деректер", "ru": "Факты, на которых основано решение", "en": "The facts it rests on"},
-	"benefits.params":          {"kk": "Параметрлер және заң", "ru": "Параметры и закон", "en": "Parameters and the law"},
 	"benefits.members":         {"kk": "Отбасы мүшелері", "ru": "Члены семьи", "en": "Household members"},
 
 	"benefits.appeal.title":         {"kk": "Шешімге шағым", "ru": "Обжалование решения", "en": "Appeal against a decision"},

@@ -149,8 +149,8 @@ func samples(p view.Page) map[string]any {
 
 		"benefits":          benefitsData{Page: p},
 		"benefits_queue":    queueData{Page: p},
-		"benefits_offer":    offerData{Page: p},
-		"benefits_appeal":   appealData{Page: p},
+		"benefits_offer":    offerData{Page: p, D: decisionView{Explain: view.BenefitSample}},
+		"benefits_appeal":   appealData{Page: p, D: decisionView{Explain: view.BenefitSample}},
 		"benefits_simulate": simulateData{Page: p},
 		"benefits_rules":    rulesData{Page: p},
 		"wellbeing":         wellbeingData{Page: p},

@@ -84,7 +84,7 @@ func Text(key, lang string) (string, bool) {
 // The quality engine's texts (finding reasons, fixes, check descriptions)
 // are its own, kept next to its code; the pages render them.
 func init() {
-	Register(baseMessages, entityMessages, attrMessages, exchangeMessages, quality.Messages, resolve.ReasonMessages)
+	Register(baseMessages, entityMessages, attrMessages, exchangeMessages, benefitMessages, quality.Messages, resolve.ReasonMessages)
 }
 
 // baseMessages are the frame's and the ingest pages' messages.

@@ -85,7 +85,7 @@ type Templates struct {
 }
 
 // ParseTemplates parses templates/NAME.html for every name, each together
-// with the layout, now, so that a template mistake stops the server at
+// with the layout and the shared partials (this package's templates), now, so that a template mistake stops the server at
 // start-up instead of failing one visitor later. Templates may call
 // static, iso, lastDay and withL, and whatever funcs adds.
 func ParseTemplates(files fs.FS, layout string, names []string, static *Static, funcs template.FuncMap) (*Templates, error) {
@@ -103,6 +103,9 @@ func ParseTemplates(files fs.FS, layout string, names []string, static *Static, 
 	t := &Templates{pages: make(map[string]*template.Template, len(names))}
 	for _, name := range names {
 		p, err := template.New(name).Funcs(all).ParseFS(files, layout, "templates/"+name+".html")
+		if err == nil {
+			p, err = p.ParseFS(partials, "templates/*.html")
+		}
 		if err != nil {
 			return nil, fmt.Errorf("parse templates: %w", err)
 		}

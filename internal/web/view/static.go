@@ -19,6 +19,12 @@ import (
 //go:embed static/*
 var assets embed.FS
 
+// partials are the templates every audience's pages share (a benefits
+// decision explained), parsed with each page after its layout.
+//
+//go:embed templates/*.html
+var partials embed.FS
+
 // Static serves the embedded CSS and images under content-hashed URLs
 // (/static/style.css?v=HASH), so browsers may keep them for a year and still
 // see a changed file at once. It is safe for concurrent use.

@@ -6,32 +6,23 @@ import (
 	"slices"
 	"time"
 
-	"github.com/ortaq/ortaq/internal/benefits"
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/wallet"
 	"github.com/ortaq/ortaq/internal/web/view"
-	"github.com/ortaq/ortaq/internal/welfare"
 )
 
 // explainData is the explanation of one programme of a decision, in the
-// page's language: the rule, the facts with where each came from, the
-// figures set by law, the arithmetic and what would change the outcome.
+// page's language (the shared view.BenefitExplanation), with the way to
+// appeal it.
 type explainData struct {
 	walletPage
-	Decision           int64
-	Programme, Heading string
-	Eligible           bool
-	Amount             string
+	Decision  int64
+	Programme string
+	Amount    string
 	// Day is the decision date, Created when the decision was made.
 	Day     string
 	Created time.Time
-	Summary string
-	// Rule is the programme version with its legal basis, in words.
-	Rule   string
-	Facts  []explainFact
-	Params []explainParam
-	Steps  []string
-	Change string
+	Explain view.BenefitExplanation
 	// Appeals are the citizen's appeals of this programme's decision.
 	Appeals []appealItem
 	// CanAppeal shows the appeal button: within the window (until Until)
@@ -39,18 +30,6 @@ type explainData struct {
 	// has passed.
 	CanAppeal, Late bool
 	Until           time.Time
-}
-
-// explainFact is one fact a decision read, with its provenance: the
-// agency and its source as the registry names them, and the date.
-type explainFact struct {
-	What, Value          string
-	Agency, Source, Date string
-}
-
-// explainParam is one figure set by law that a decision read.
-type explainParam struct {
-	Name, Value, From, Law string
 }
 
 // walletExplain explains one programme of a decision on the citizen's
@@ -81,40 +60,24 @@ func (s *Server) walletExplain(w http.ResponseWriter, r *http.Request, wp wallet
 		return
 	}
 	out := dec.Outcomes[i]
-	d.Decision, d.Programme, d.Heading, d.Eligible = dec.ID, programme, names.programme(programme), out.Eligible
+	d.Decision, d.Programme = dec.ID, programme
 	d.Day, d.Created = names.day(dec.DecisionDate), dec.CreatedAt
 	if out.Eligible {
 		d.Amount = names.amount(out.Amount, out.Period)
-	}
-	e, err := s.opts.Welfare.Explain(ctx, dec, programme, d.L.Lang)
-	if err != nil {
-		s.errorPage(w, r, wp, err)
-		return
-	}
-	d.lines(e)
-	// The facts and the figures come from the trace itself, so that the
-	// agencies and sources are named as the registry names them in the
-	// reader's language, with the household's people by name.
-	res, err := s.opts.Welfare.Result(ctx, dec)
-	if err != nil {
-		s.errorPage(w, r, wp, err)
-		return
-	}
-	sit, err := welfare.DecodeSituation(dec.Inputs)
-	if err != nil {
-		s.errorPage(w, r, wp, err)
-		return
 	}
 	people, err := s.householdNames(ctx, sess.IIN)
 	if err != nil {
 		s.errorPage(w, r, wp, err)
 		return
 	}
-	if j := slices.IndexFunc(res.Programmes, func(p benefits.Decision) bool { return p.Programme == programme }); j >= 0 && res.Programmes[j].Trace != nil {
-		tr := res.Programmes[j].Trace
-		d.Facts = names.facts(tr, &sit, people)
-		d.Params = names.params(tr, s.opts.Welfare.Engine().Catalog())
+	e, err := s.opts.Welfare.ExplainFor(ctx, dec, programme, d.L.Lang, people)
+	if err != nil {
+		s.errorPage(w, r, wp, err)
+		return
 	}
+	d.Explain = view.ExplainBenefit(d.L, names.ix, view.BenefitInput{Catalog: e.Catalog, Decision: e.Decision,
+		Situation: &e.Situation, Explanation: e.Explanation}, people)
+	d.Explain.FactsHelp = d.L.T("wallet.ben.explain.wrong")
 	appeals, err := s.st.AppealsFor(ctx, sess.IIN)
 	if err != nil {
 		s.errorPage(w, r, wp, err)
@@ -132,28 +95,6 @@ func (s *Server) walletExplain(w http.ResponseWriter, r *http.Request, wp wallet
 	d.Late = now.After(d.Until)
 	d.CanAppeal = !d.Late && !open
 	s.render(w, r, http.StatusOK, "explain", d)
-}
-
-// lines lays out the engine's explanation: the rule, the steps and the
-// arithmetic in order, what would change the outcome, and the outcome as
-// the summary. Its facts and parameters are shown from the trace instead
-// (see walletExplain).
-func (d *explainData) lines(e benefits.Explanation) {
-	if e.Title != "" {
-		d.Heading = e.Title
-	}
-	for _, l := range e.Lines {
-		switch l.Kind {
-		case "rule":
-			d.Rule = l.Text
-		case "step", "arithmetic":
-			d.Steps = append(d.Steps, l.Text)
-		case "change":
-			d.Change = l.Text
-		case "outcome", "error":
-			d.Summary = l.Text
-		}
-	}
 }
 
 // householdNames maps the entities of the citizen's household (and the

@@ -9,8 +9,8 @@ import (
 )
 
 // benefitWords names what the benefits pages show, in the reader's
-// language: programmes as the engine's catalogue titles them, agencies and
-// sources as the registry names them, amounts with ₸ and their period.
+// language: programmes as the engine's catalogue titles them, amounts with
+// ₸ and their period; ix names agencies and sources for explanations.
 type benefitWords struct {
 	l      view.Locale
 	ix     view.SourceIndex
@@ -25,20 +25,9 @@ func (s *Server) benefitNames(ctx context.Context, l view.Locale) (benefitWords,
 	}
 	n := benefitWords{l: l, ix: ix, titles: map[string]string{}}
 	for _, p := range s.opts.Welfare.Engine().Catalog().Programmes {
-		n.titles[p.ID] = textIn(p.Title, l.Lang, p.ID)
+		n.titles[p.ID] = view.TextIn(p.Title, l.Lang, p.ID)
 	}
 	return n, nil
-}
-
-// textIn picks a catalogue text in lang, else in English, else fallback.
-func textIn(t map[string]string, lang, fallback string) string {
-	if s := t[lang]; s != "" {
-		return s
-	}
-	if s := t["en"]; s != "" {
-		return s
-	}
-	return fallback
 }
 
 // programme is a programme's title; a programme the catalogue no longer
@@ -97,10 +86,4 @@ func (n benefitWords) appeal(a store.Appeal, now time.Time) appealItem {
 }
 
 // day is a stored YYYY-MM-DD day as the reader writes it.
-func (n benefitWords) day(s string) string {
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return s
-	}
-	return n.l.Date(t)
-}
+func (n benefitWords) day(s string) string { return n.l.Day(s) }

@@ -156,45 +156,12 @@ var benefitMessages = view.Messages{
 		"en": "You already have an appeal of this decision under review.",
 	},
 
-	"wallet.ben.explain.title":  {"kk": "Шешім неге осындай", "ru": "Почему такое решение", "en": "Why this decision"},
-	"wallet.ben.explain.rule":   {"kk": "Ереже", "ru": "Правило", "en": "The rule"},
-	"wallet.ben.explain.facts":  {"kk": "Ескерілген деректер", "ru": "Учтённые сведения", "en": "The facts it used"},
-	"wallet.ben.explain.params": {"kk": "Заңдағы шамалар", "ru": "Величины по закону", "en": "The figures set by law"},
-	"wallet.ben.explain.steps":  {"kk": "Есептеу", "ru": "Расчёт", "en": "The arithmetic"},
-	"wallet.ben.explain.change": {"kk": "Нәтижені не өзгертер еді", "ru": "Что изменило бы результат", "en": "What would change the outcome"},
-	"wallet.ben.explain.since":  {"kk": "%s бастап", "ru": "с %s", "en": "from %s"},
+	"wallet.ben.explain.title": {"kk": "Шешім неге осындай", "ru": "Почему такое решение", "en": "Why this decision"},
 	"wallet.ben.explain.wrong": {
 		"kk": "Дерек қате ме? Оны түзетуді сұраңыз: «Мен туралы деректер» бетіндегі «Қате ме?» сілтемесі.",
 		"ru": "Сведения неверны? Попросите исправить их: ссылка «Неверно?» на странице «Данные обо мне».",
 		"en": "Is a fact wrong? Ask for it to be corrected: the \"Wrong?\" link on the Data about me page.",
 	},
-	"wallet.ben.explain.unknown": {
-		"kk": "дереккөзі көрсетілмеген",
-		"ru": "источник не указан",
-		"en": "source not recorded",
-	},
-
-	// The facts an explanation lists, by the engine's field names.
-	"wallet.ben.field.role":             {"kk": "Отбасындағы рөлі", "ru": "Роль в семье", "en": "Role in the household"},
-	"wallet.ben.field.birth_date":       {"kk": "Туған күні", "ru": "Дата рождения", "en": "Date of birth"},
-	"wallet.ben.field.student":          {"kk": "Күндізгі бөлімде оқиды", "ru": "Учится очно", "en": "Full-time student"},
-	"wallet.ben.field.carer":            {"kk": "Баланы күтеді", "ru": "Ухаживает за ребёнком", "en": "Cares for the baby"},
-	"wallet.ben.field.insured":          {"kk": "Міндетті әлеуметтік сақтандыруға қатысады", "ru": "Участник обязательного социального страхования", "en": "In compulsory social insurance"},
-	"wallet.ben.field.avg_income_24m":   {"kk": "24 айдағы орташа айлық табыс", "ru": "Средний месячный доход за 24 месяца", "en": "Average monthly income over 24 months"},
-	"wallet.ben.field.disability":       {"kk": "Мүгедектік", "ru": "Инвалидность", "en": "Disability"},
-	"wallet.ben.field.disability.group": {"kk": "Мүгедектік тобы", "ru": "Группа инвалидности", "en": "Disability group"},
-	"wallet.ben.field.disability.cause": {"kk": "Мүгедектік себебі", "ru": "Причина инвалидности", "en": "Cause of disability"},
-	"wallet.ben.field.region":           {"kk": "Өңір", "ru": "Регион", "en": "Region"},
-	"wallet.ben.income":                 {"kk": "%s айындағы табыс", "ru": "Доход за %s", "en": "Income for %s"},
-	"wallet.ben.household":              {"kk": "Отбасы", "ru": "Семья", "en": "Household"},
-	"wallet.ben.member":                 {"kk": "Отбасы мүшесі", "ru": "Член семьи", "en": "A member of the household"},
-	"wallet.ben.role.parent":            {"kk": "ата-ана", "ru": "родитель", "en": "parent"},
-	"wallet.ben.role.child":             {"kk": "бала", "ru": "ребёнок", "en": "child"},
-	"wallet.ben.role.other":             {"kk": "басқа туыс", "ru": "другой родственник", "en": "other relative"},
-	"wallet.ben.cause.general":          {"kk": "жалпы ауру", "ru": "общее заболевание", "en": "general illness"},
-	"wallet.ben.cause.childhood":        {"kk": "бала кезінен", "ru": "с детства", "en": "since childhood"},
-	"wallet.ben.yes":                    {"kk": "иә", "ru": "да", "en": "yes"},
-	"wallet.ben.no":                     {"kk": "жоқ", "ru": "нет", "en": "no"},
 }
 
 // benefitPlurals are the benefits pages' counts.

@@ -115,7 +115,7 @@ func samples(p view.Page) map[string]any {
 		"correct":     correctionForm{walletPage: wp},
 		"correction":  walletCorrectionData{walletPage: wp},
 		"benefits":    walletBenefitsData{walletPage: wp},
-		"explain":     explainData{walletPage: wp},
+		"explain":     explainData{walletPage: wp, Explain: view.BenefitSample},
 		"appeal":      appealForm{walletPage: wp},
 		"error":       walletErrorData{walletPage: wp},
 	}
