@@ -22,9 +22,11 @@ type BenefitExplanation struct {
 	// change it, when the rule says.
 	Rule, Summary, Change string
 	// Steps are the rule's steps and the arithmetic, in order.
-	Steps  []string
-	Facts  []BenefitFact
-	Params []BenefitParam
+	Steps []string
+	Facts []BenefitFact
+	// Conflicts are the facts read on which sources disagree.
+	Conflicts []BenefitConflict
+	Params    []BenefitParam
 	// Laws are the titles of the laws the decision rests on, each once.
 	Laws []string
 	// FactsHelp, when set, follows the facts: how the reader gets a
@@ -38,6 +40,14 @@ type BenefitExplanation struct {
 type BenefitFact struct {
 	What, Value          string
 	Agency, Source, Date string
+}
+
+// BenefitConflict is a fact sources disagree on: whose and what, each
+// value with where it came from, the value used and why.
+type BenefitConflict struct {
+	What      string
+	Values    []BenefitFact
+	Used, Why string
 }
 
 // BenefitParam is one figure set by law that a decision read, with the
@@ -83,6 +93,7 @@ func ExplainBenefit(l Locale, ix SourceIndex, in BenefitInput, names map[string]
 	if tr := in.Decision.Trace; tr != nil && in.Situation != nil {
 		w := benefitWords{l: l, ix: ix}
 		e.Facts = w.facts(tr, in.Situation, names)
+		e.Conflicts = w.conflicts(tr, in.Catalog, names)
 		if in.Catalog != nil {
 			e.Params = w.params(tr, in.Catalog)
 		}
@@ -128,27 +139,68 @@ func (w benefitWords) facts(tr *benefits.Trace, sit *benefits.Situation, names m
 	}
 	var out []BenefitFact
 	for _, f := range tr.Facts {
-		who := w.l.T("benefit.household")
-		if f.Person != "household" {
-			who = names[f.Person]
-			if who == "" {
-				who = w.l.T("benefit.member")
-			}
-		}
+		who := w.who(f.Person, names)
 		for _, field := range f.Fields {
 			if field == "id" {
 				continue
 			}
 			fact := BenefitFact{What: who + " · " + w.fieldLabel(field), Value: w.factValue(field, persons[f.Person], sit)}
 			if src, ok := tr.Sources[f.Person+"."+field]; ok {
-				fact.Agency = src.Agency
-				if a := w.ix.Agency[src.Agency]; a != "" {
-					fact.Agency = a
-				}
-				fact.Source, fact.Date = w.ix.Title(src.Source), w.l.Day(src.AsOf)
+				w.from(&fact, src)
 			}
 			out = append(out, fact)
 		}
+	}
+	return out
+}
+
+// who names a person of a decision, or the household itself.
+func (w benefitWords) who(person string, names map[string]string) string {
+	if person == "household" {
+		return w.l.T("benefit.household")
+	}
+	if n := names[person]; n != "" {
+		return n
+	}
+	return w.l.T("benefit.member")
+}
+
+// from sets where fact came from: the agency and source as the registry
+// names them, and the date.
+func (w benefitWords) from(fact *BenefitFact, src benefits.Source) {
+	fact.Agency = src.Agency
+	if a := w.ix.Agency[src.Agency]; a != "" {
+		fact.Agency = a
+	}
+	fact.Source, fact.Date = w.ix.Title(src.Source), w.l.Day(src.AsOf)
+}
+
+// conflicts lists the facts read on which sources disagree, with every
+// value and its sources, the value used and the rule that chose it in
+// words (the catalog's "conflict.<rule>").
+func (w benefitWords) conflicts(tr *benefits.Trace, cat *benefits.Catalog, names map[string]string) []BenefitConflict {
+	out := make([]BenefitConflict, 0, len(tr.Conflicts))
+	for _, c := range tr.Conflicts {
+		bc := BenefitConflict{What: w.who(c.Person, names) + " · " + w.fieldLabel(c.Field), Used: w.l.Day(c.Used), Why: c.Rule}
+		if cat != nil {
+			if t, ok := cat.Words["conflict."+c.Rule]; ok {
+				bc.Why = TextIn(t, w.l.Lang, c.Rule)
+			}
+		}
+		for _, v := range c.Values {
+			fact := BenefitFact{Value: w.l.Day(v.Value)}
+			for i, src := range v.Sources {
+				if i == 0 {
+					w.from(&fact, src)
+					continue
+				}
+				var more BenefitFact
+				w.from(&more, src)
+				fact.Source += "; " + more.Agency + " · " + more.Source
+			}
+			bc.Values = append(bc.Values, fact)
+		}
+		out = append(out, bc)
 	}
 	return out
 }
@@ -242,5 +294,6 @@ func (w benefitWords) money(m benefits.Money) string {
 // samples pages hand Templates.Check, so that a mistake in any part of
 // the shared template stops start-up.
 var BenefitSample = BenefitExplanation{Programme: "p", Title: "p", Rule: "r", Summary: "s", Change: "c", Steps: []string{"s"},
-	Facts:  []BenefitFact{{What: "w", Value: "v", Agency: "a", Source: "s", Date: "d"}, {What: "w"}},
-	Params: []BenefitParam{{Name: "n", Value: "v", From: "f", Law: "l"}}, Laws: []string{"l"}, FactsHelp: "h"}
+	Facts:     []BenefitFact{{What: "w", Value: "v", Agency: "a", Source: "s", Date: "d"}, {What: "w"}},
+	Conflicts: []BenefitConflict{{What: "w", Used: "u", Why: "y", Values: []BenefitFact{{Value: "v", Agency: "a", Source: "s"}, {Value: "v"}}}},
+	Params:    []BenefitParam{{Name: "n", Value: "v", From: "f", Law: "l"}}, Laws: []string{"l"}, FactsHelp: "h"}

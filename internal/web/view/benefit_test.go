@@ -32,6 +32,10 @@ func TestExplainBenefitFacts(t *testing.T) {
 			"P2.student":       {Agency: "mon", Source: "education_students", AsOf: "2026-10-01"},
 			"household.region": {Agency: "moj", Source: "population_register"},
 		},
+		Conflicts: []benefits.Conflict{{Person: "P1", Field: "birth_date", Used: "1988-09-15", Rule: "reference_register",
+			Values: []benefits.ConflictValue{
+				{Value: "1988-09-15", Sources: []benefits.Source{{Agency: "moj", Source: "population_register"}}},
+				{Value: "1988-09-16", Sources: []benefits.Source{{Agency: "moh", Source: "health_cards"}}}}}},
 	}
 	ix := SourceIndex{Agency: map[string]string{"moj": "Әділет министрлігі"}, Lang: "kk"}
 	in := BenefitInput{Decision: benefits.Decision{Programme: "disability", Eligible: true, Trace: tr}, Situation: sit,
@@ -57,6 +61,23 @@ func TestExplainBenefitFacts(t *testing.T) {
 	}
 	if e.Params != nil {
 		t.Errorf("params without a catalog: %+v", e.Params)
+	}
+	// Without a catalog the rule stays a code; with one it is said in
+	// the reader's language.
+	wantConflict := []BenefitConflict{{What: "Борисова Людмила · Туған күні", Used: "15.09.1988", Why: "reference_register",
+		Values: []BenefitFact{{Value: "15.09.1988", Agency: "Әділет министрлігі", Source: "Population register"},
+			{Value: "16.09.1988", Agency: "moh", Source: "Health cards"}}}}
+	if len(e.Conflicts) != 1 || e.Conflicts[0].What != wantConflict[0].What || e.Conflicts[0].Used != wantConflict[0].Used ||
+		!slices.Equal(e.Conflicts[0].Values, wantConflict[0].Values) {
+		t.Errorf("conflicts:\n got %+v\nwant %+v", e.Conflicts, wantConflict)
+	}
+	cat, err := benefits.DefaultCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.Catalog = cat
+	if got := ExplainBenefit(Locale{Lang: "kk"}, ix, in, nil).Conflicts[0].Why; got != "жеке басты куәландыру үшін халықты тіркеу деректері негізге алынады" {
+		t.Errorf("the rule in Kazakh: %q", got)
 	}
 }
 

@@ -4,12 +4,13 @@ package view
 // the wallet and the console show it (see ExplainBenefit): the sections'
 // headings and the facts, by the engine's field names.
 var benefitMessages = Messages{
-	"benefit.explain.rule":   {"kk": "Ереже", "ru": "Правило", "en": "The rule"},
-	"benefit.explain.facts":  {"kk": "Ескерілген деректер", "ru": "Учтённые сведения", "en": "The facts it used"},
-	"benefit.explain.params": {"kk": "Заңдағы шамалар", "ru": "Величины по закону", "en": "The figures set by law"},
-	"benefit.explain.steps":  {"kk": "Есептеу", "ru": "Расчёт", "en": "The arithmetic"},
-	"benefit.explain.change": {"kk": "Нәтижені не өзгертер еді", "ru": "Что изменило бы результат", "en": "What would change the outcome"},
-	"benefit.explain.since":  {"kk": "%s бастап", "ru": "с %s", "en": "from %s"},
+	"benefit.explain.rule":      {"kk": "Ереже", "ru": "Правило", "en": "The rule"},
+	"benefit.explain.facts":     {"kk": "Ескерілген деректер", "ru": "Учтённые сведения", "en": "The facts it used"},
+	"benefit.explain.conflicts": {"kk": "Дереккөздер келіспейтін деректер", "ru": "Сведения, в которых источники расходятся", "en": "Where the sources disagree"},
+	"benefit.explain.params":    {"kk": "Заңдағы шамалар", "ru": "Величины по закону", "en": "The figures set by law"},
+	"benefit.explain.steps":     {"kk": "Есептеу", "ru": "Расчёт", "en": "The arithmetic"},
+	"benefit.explain.change":    {"kk": "Нәтижені не өзгертер еді", "ru": "Что изменило бы результат", "en": "What would change the outcome"},
+	"benefit.explain.since":     {"kk": "%s бастап", "ru": "с %s", "en": "from %s"},
 	"benefit.explain.unknown": {
 		"kk": "дереккөзі көрсетілмеген",
 		"ru": "источник не указан",
