@@ -373,6 +373,15 @@ func TestBenefitsSimulateAndChangeRules(t *testing.T) {
 	if !strings.Contains(string(page.body), `id="rules-done"`) || !strings.Contains(string(page.body), "4,600") {
 		t.Errorf("the rules page after the change: %d\n%.800s", page.status, page.body)
 	}
+	// A programme file larger than an ordinary form reaches the rules,
+	// which judge it (here: it holds no version), rather than being
+	// refused as a malformed form.
+	big := strings.Repeat("# a ministry's commentary on the rule\n", 600) + "id: large_family\n"
+	r = noRedirect(t, http.MethodPost, rig.ts+"/benefits/rules", url.Values{"kind": {"programme"}, "name": {"large_family"},
+		"from": {date}, "value": {big}, "law": {"test"}, "reason": {"a long file"}, "csrf": {csrf}}, "Cookie", cookie, "Origin", rig.ts)
+	if r.status != http.StatusUnprocessableEntity {
+		t.Errorf("a %d-byte programme file: %d, want 422 from the rules\n%.400s", len(big), r.status, r.body)
+	}
 }
 
 // between is the text of s between the first start and the next end.

@@ -59,11 +59,9 @@ func (s *Service) FileAppeal(ctx context.Context, iin string, decision int64, pr
 	if err != nil {
 		return store.Appeal{}, err
 	}
-	members, err := s.st.HouseholdMembers(ctx, dec.Household)
-	if err != nil {
+	if ok, err := s.Concerns(ctx, iin, dec); err != nil {
 		return store.Appeal{}, err
-	}
-	if iin == "" || !slices.ContainsFunc(members, func(m store.HouseholdMember) bool { return m.IIN == iin }) {
+	} else if !ok {
 		return store.Appeal{}, fmt.Errorf("appeal against decision %d: %w", decision, store.ErrNotFound)
 	}
 	if !slices.ContainsFunc(dec.Outcomes, func(o store.BenefitOutcome) bool { return o.Programme == programme }) {
@@ -91,6 +89,42 @@ func (s *Service) FileAppeal(ctx context.Context, iin string, decision int64, pr
 	}
 	slog.InfoContext(ctx, "benefit appeal filed", "appeal", got.ID, "decision", dec.ID, "programme", programme)
 	return got, nil
+}
+
+// Concerns reports whether decision d is the citizen's to see and
+// appeal: it counted them as a member of the household they still
+// belong to, or they were offered something on it or appealed it. A
+// decision made before they joined is not theirs: it names the people of
+// the household then, with their incomes.
+func (s *Service) Concerns(ctx context.Context, iin string, d store.BenefitDecision) (bool, error) {
+	if iin == "" {
+		return false, nil
+	}
+	members, err := s.st.HouseholdMembers(ctx, d.Household)
+	if err != nil {
+		return false, err
+	}
+	if i := slices.IndexFunc(members, func(m store.HouseholdMember) bool { return m.IIN == iin }); i >= 0 {
+		sit, err := DecodeSituation(d.Inputs)
+		if err != nil {
+			return false, err
+		}
+		if slices.ContainsFunc(sit.Persons, func(p benefits.Person) bool { return p.ID == members[i].Person }) {
+			return true, nil
+		}
+	}
+	appeals, err := s.st.AppealsFor(ctx, iin)
+	if err != nil {
+		return false, err
+	}
+	if slices.ContainsFunc(appeals, func(a store.Appeal) bool { return a.DecisionID == d.ID }) {
+		return true, nil
+	}
+	offers, err := s.st.OffersFor(ctx, iin)
+	if err != nil {
+		return false, err
+	}
+	return slices.ContainsFunc(offers, func(o store.Offer) bool { return o.DecisionID == d.ID }), nil
 }
 
 // documentName keeps the base name of an uploaded file, without control

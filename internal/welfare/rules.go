@@ -144,6 +144,9 @@ func (c Change) file(cat *benefits.Catalog) (benefits.File, []string, []string, 
 		if err := yaml.Unmarshal([]byte(c.Value), &head); err != nil || head.ID != c.Name {
 			return bad("the programme file must have id %s", c.Name)
 		}
+		if len(head.Versions) == 0 {
+			return bad("the programme file holds no version: a change adds one")
+		}
 		// A version may not take effect before the change's date, nor
 		// replace one already in force: either would change decisions
 		// before the date the change is stored under.

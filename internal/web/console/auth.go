@@ -115,7 +115,7 @@ func (s *Server) guard(a access.Action, needCase bool, h http.HandlerFunc) http.
 			s.refuse(w, r, http.StatusForbidden, view.Msg("officials.role"))
 			return
 		}
-		if r.Method != http.MethodGet && r.Method != http.MethodHead && !s.checkForm(w, r, sess.CSRF) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead && !s.checkForm(w, r, sess.CSRF, formLimit(a)) {
 			return
 		}
 		if needCase && sess.Case.Ref == "" {
@@ -142,10 +142,20 @@ func (s *Server) session(r *http.Request) (officials.Session, error) {
 	return s.opts.Officials.Session(r.Context(), c.Value)
 }
 
+// formLimit is the largest form the route of action a takes: a
+// programme's rules as a YAML file (parameters.yaml alone is 16 KiB)
+// for a rule change, view.MaxFormBytes for every other form.
+func formLimit(a access.Action) int64 {
+	if a == access.ChangeRules {
+		return 1 << 20
+	}
+	return view.MaxFormBytes
+}
+
 // checkForm guards a signed-in official's form: not cross-site, within
-// the size limit, with the session's token. It answers refusals itself.
-func (s *Server) checkForm(w http.ResponseWriter, r *http.Request, want string) bool {
-	switch view.CheckForm(w, r, s.csrf, want, view.MaxFormBytes) {
+// limit bytes, with the session's token. It answers refusals itself.
+func (s *Server) checkForm(w http.ResponseWriter, r *http.Request, want string, limit int64) bool {
+	switch view.CheckForm(w, r, s.csrf, want, limit) {
 	case 0:
 		return true
 	case view.FormCrossSite:

@@ -1,6 +1,7 @@
 package wallet
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"net/http"
@@ -8,11 +9,9 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/ortaq/ortaq/internal/benefits"
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/wallet"
 	"github.com/ortaq/ortaq/internal/web/view"
-	"github.com/ortaq/ortaq/internal/welfare"
 )
 
 // walletBenefitsData is the citizen's benefits page: the offers made to
@@ -194,38 +193,10 @@ func (s *Server) ownDecision(ctx context.Context, r *http.Request, iin string) (
 	if err != nil {
 		return d, err
 	}
-	members, err := s.st.HouseholdMembers(ctx, d.Household)
-	if err != nil {
-		return d, err
+	if ok, err := s.opts.Welfare.Concerns(ctx, iin, d); err != nil || !ok {
+		return store.BenefitDecision{}, cmp.Or(err, store.ErrNotFound)
 	}
-	// A member sees the decisions that counted them, not those made
-	// before they joined, which name the people of the household then
-	// with their incomes.
-	if i := slices.IndexFunc(members, func(m store.HouseholdMember) bool { return m.IIN == iin }); i >= 0 {
-		sit, err := welfare.DecodeSituation(d.Inputs)
-		if err != nil {
-			return d, err
-		}
-		if slices.ContainsFunc(sit.Persons, func(p benefits.Person) bool { return p.ID == members[i].Person }) {
-			return d, nil
-		}
-	}
-	// A past member keeps seeing what they appealed or were offered.
-	appeals, err := s.st.AppealsFor(ctx, iin)
-	if err != nil {
-		return d, err
-	}
-	if slices.ContainsFunc(appeals, func(a store.Appeal) bool { return a.DecisionID == id }) {
-		return d, nil
-	}
-	offers, err := s.st.OffersFor(ctx, iin)
-	if err != nil {
-		return d, err
-	}
-	if slices.ContainsFunc(offers, func(o store.Offer) bool { return o.DecisionID == id }) {
-		return d, nil
-	}
-	return store.BenefitDecision{}, store.ErrNotFound
+	return d, nil
 }
 
 // explainPath is the path of the explanation of a decision's programme.
