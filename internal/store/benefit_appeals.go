@@ -174,20 +174,7 @@ func (s *Store) AppealQueue(ctx context.Context, limit int) ([]Appeal, error) {
 }
 
 func (s *Store) appeals(ctx context.Context, q string, args ...any) ([]Appeal, error) {
-	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(q), args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Appeal
-	for rows.Next() {
-		a, err := scanAppeal(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s, q, scanAppeal, args...)
 }
 
 // AnswerAppeal records an official's answer to an open appeal and returns

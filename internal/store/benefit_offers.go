@@ -132,20 +132,7 @@ func (s *Store) OfficerQueue(ctx context.Context, agency string, limit int) ([]O
 }
 
 func (s *Store) offers(ctx context.Context, q string, args ...any) ([]Offer, error) {
-	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(q), args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Offer
-	for rows.Next() {
-		o, err := scanOffer(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s, q, scanOffer, args...)
 }
 
 // RespondOffer records the recipient's answer at now: accepted (their

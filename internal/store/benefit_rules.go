@@ -151,22 +151,9 @@ const ruleVersionColumns = `id, kind, name, effective_from, body, law_ref, reaso
 // RuleVersions returns every active rule version, by kind, name and
 // effective date: what the engine overlays on its built-in catalogue.
 func (s *Store) RuleVersions(ctx context.Context) ([]RuleVersion, error) {
-	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`SELECT `+ruleVersionColumns+` FROM benefit_rule_versions
-		WHERE status = ? ORDER BY kind, name, effective_from, id`), RuleActive)
+	out, err := queryAll(ctx, s, `SELECT `+ruleVersionColumns+` FROM benefit_rule_versions
+		WHERE status = ? ORDER BY kind, name, effective_from, id`, scanRuleVersion, RuleActive)
 	if err != nil {
-		return nil, fmt.Errorf("rule versions: %w", err)
-	}
-	defer rows.Close()
-	var out []RuleVersion
-	for rows.Next() {
-		var v RuleVersion
-		if err := rows.Scan(&v.ID, &v.Kind, &v.Name, &v.EffectiveFrom, &v.Body, &v.LawRef, &v.Reason, &v.Author.ID,
-			&v.Author.Name, timeValue{&v.CreatedAt}, &v.Status); err != nil {
-			return nil, fmt.Errorf("rule versions: %w", err)
-		}
-		out = append(out, v)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("rule versions: %w", err)
 	}
 	return out, nil
@@ -194,4 +181,11 @@ func (s *Store) RuleChanges(ctx context.Context, limit int) ([]RuleChange, error
 		return nil, fmt.Errorf("rule changes: %w", err)
 	}
 	return out, nil
+}
+
+func scanRuleVersion(sc interface{ Scan(...any) error }) (RuleVersion, error) {
+	var v RuleVersion
+	err := sc.Scan(&v.ID, &v.Kind, &v.Name, &v.EffectiveFrom, &v.Body, &v.LawRef, &v.Reason, &v.Author.ID,
+		&v.Author.Name, timeValue{&v.CreatedAt}, &v.Status)
+	return v, err
 }

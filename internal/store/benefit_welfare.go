@@ -289,22 +289,9 @@ func (s *Store) RuleVersionsByID(ctx context.Context, ids []int64) ([]RuleVersio
 	for i, id := range ids {
 		args[i] = id
 	}
-	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`SELECT `+ruleVersionColumns+` FROM benefit_rule_versions
-		WHERE id IN (`+placeholders(len(ids))+`) ORDER BY id`), args...)
+	out, err := queryAll(ctx, s, `SELECT `+ruleVersionColumns+` FROM benefit_rule_versions
+		WHERE id IN (`+placeholders(len(ids))+`) ORDER BY id`, scanRuleVersion, args...)
 	if err != nil {
-		return nil, fmt.Errorf("rule versions: %w", err)
-	}
-	defer rows.Close()
-	var out []RuleVersion
-	for rows.Next() {
-		var v RuleVersion
-		if err := rows.Scan(&v.ID, &v.Kind, &v.Name, &v.EffectiveFrom, &v.Body, &v.LawRef, &v.Reason, &v.Author.ID,
-			&v.Author.Name, timeValue{&v.CreatedAt}, &v.Status); err != nil {
-			return nil, fmt.Errorf("rule versions: %w", err)
-		}
-		out = append(out, v)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("rule versions: %w", err)
 	}
 	if len(out) != len(ids) {

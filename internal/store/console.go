@@ -467,20 +467,7 @@ func (s *Store) groupRows(ctx context.Context, f FindingFilter, n int, part func
 }
 
 func (s *Store) findingRows(ctx context.Context, q string, args ...any) ([]Finding, error) {
-	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(q), args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Finding
-	for rows.Next() {
-		fd, err := scanFinding(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, fd)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s, q, scanFinding, args...)
 }
 
 // maxSearchCandidates bounds the entities a name search reads to order

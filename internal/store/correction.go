@@ -287,20 +287,7 @@ func (s *Store) CorrectionList(ctx context.Context, f CorrectionFilter) ([]Corre
 }
 
 func (s *Store) corrections(ctx context.Context, q string, args ...any) ([]Correction, error) {
-	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(q), args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Correction
-	for rows.Next() {
-		c, err := scanCorrection(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s, q, scanCorrection, args...)
 }
 
 // lockOpenCorrection reads a correction's status within tx, locking its

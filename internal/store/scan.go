@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"fmt"
 	"time"
 )
@@ -51,4 +52,23 @@ func (v jsonValue) Scan(src any) error {
 		return fmt.Errorf("scan json: unexpected %T", src)
 	}
 	return nil
+}
+
+// queryAll runs q (in the dialect's placeholders) and scans every row
+// with scan.
+func queryAll[T any](ctx context.Context, s *Store, q string, scan func(interface{ Scan(...any) error }) (T, error), args ...any) ([]T, error) {
+	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(q), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
 }
