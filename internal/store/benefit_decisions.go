@@ -572,25 +572,22 @@ func (s *Store) HouseholdMembers(ctx context.Context, household string) ([]House
 // limit. Event ids grow in commit order (see DecisionWriter), so a
 // consumer passes the last id it handled and misses none.
 func (s *Store) EventsSince(ctx context.Context, after int64, limit int) ([]BenefitEvent, error) {
-	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`SELECT id, household, programme, kind, old_amount, new_amount,
-		decision_id, created_at FROM benefit_events WHERE id > ? ORDER BY id LIMIT ?`), after, limit)
+	out, err := queryAll(ctx, s, `SELECT `+eventColumns+` FROM benefit_events e WHERE e.id > ? ORDER BY e.id LIMIT ?`,
+		scanEvent, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("benefit events: %w", err)
 	}
-	defer rows.Close()
-	var out []BenefitEvent
-	for rows.Next() {
-		var e BenefitEvent
-		if err := rows.Scan(&e.ID, &e.Household, &e.Programme, &e.Kind, &e.OldAmount, &e.NewAmount, &e.DecisionID,
-			timeValue{&e.CreatedAt}); err != nil {
-			return nil, fmt.Errorf("benefit events: %w", err)
-		}
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("benefit events: %w", err)
-	}
 	return out, nil
+}
+
+// eventColumns are the columns scanEvent reads, of benefit_events as e.
+const eventColumns = `e.id, e.household, e.programme, e.kind, e.old_amount, e.new_amount, e.decision_id, e.created_at`
+
+func scanEvent(sc interface{ Scan(...any) error }) (BenefitEvent, error) {
+	var e BenefitEvent
+	err := sc.Scan(&e.ID, &e.Household, &e.Programme, &e.Kind, &e.OldAmount, &e.NewAmount, &e.DecisionID,
+		timeValue{&e.CreatedAt})
+	return e, err
 }
 
 // encodeOutcomes is the results column: a compact JSON array with one

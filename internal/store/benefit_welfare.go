@@ -335,23 +335,9 @@ func (s *Store) Language(ctx context.Context, iin string) (string, error) {
 // RunEvents returns the events of kind that the decisions of run raised,
 // after event id after, oldest first, at most limit.
 func (s *Store) RunEvents(ctx context.Context, run int64, kind string, after int64, limit int) ([]BenefitEvent, error) {
-	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`SELECT e.id, e.household, e.programme, e.kind, e.old_amount,
-		e.new_amount, e.decision_id, e.created_at FROM benefit_events e JOIN benefit_decisions d ON d.id = e.decision_id
-		WHERE d.run_id = ? AND e.kind = ? AND e.id > ? ORDER BY e.id LIMIT ?`), run, kind, after, limit)
+	out, err := queryAll(ctx, s, `SELECT `+eventColumns+` FROM benefit_events e JOIN benefit_decisions d ON d.id = e.decision_id
+		WHERE d.run_id = ? AND e.kind = ? AND e.id > ? ORDER BY e.id LIMIT ?`, scanEvent, run, kind, after, limit)
 	if err != nil {
-		return nil, fmt.Errorf("events of run %d: %w", run, err)
-	}
-	defer rows.Close()
-	var out []BenefitEvent
-	for rows.Next() {
-		var e BenefitEvent
-		if err := rows.Scan(&e.ID, &e.Household, &e.Programme, &e.Kind, &e.OldAmount, &e.NewAmount, &e.DecisionID,
-			timeValue{&e.CreatedAt}); err != nil {
-			return nil, fmt.Errorf("events of run %d: %w", run, err)
-		}
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("events of run %d: %w", run, err)
 	}
 	return out, nil
