@@ -1,9 +1,12 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -157,4 +160,55 @@ func BenchmarkBenefitsCalculateHTTP(b *testing.B) {
 	slices.Sort(lat)
 	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+}
+
+// TestBenefitsCalculateSharedExamples sends RULES.md's twelve examples to
+// the API as one NDJSON batch and requires exactly their expected results
+// (programme, eligibility, amount, period), in order. It skips when the
+// shared folder is not beside the repository.
+func TestBenefitsCalculateSharedExamples(t *testing.T) {
+	dir := cmp.Or(os.Getenv("BENEFITS_EXAMPLES"), filepath.Join("..", "..", "..", "shared", "benefits", "examples"))
+	situations, err := os.ReadFile(filepath.Join(dir, "situations.ndjson"))
+	if err != nil {
+		t.Skipf("no shared examples: %v", err)
+	}
+	expected, err := os.ReadFile(filepath.Join(dir, "expected.ndjson"))
+	if err != nil {
+		t.Skipf("no shared examples: %v", err)
+	}
+	s, ts := mustServe(t, storetest.SQLite(t), Options{})
+	r := do(t, "POST", ts.URL+"/api/v1/benefits/calculate", "application/x-ndjson", string(situations), s.key(t, "mlsp")...)
+	if r.status != http.StatusOK {
+		t.Fatalf("POST = %d: %s", r.status, r.body)
+	}
+	type outcome struct {
+		Programme string `json:"programme"`
+		Eligible  bool   `json:"eligible"`
+		Amount    int64  `json:"amount"`
+		Period    string `json:"period"`
+	}
+	type result struct {
+		ID         string    `json:"id"`
+		Programmes []outcome `json:"programmes"`
+	}
+	read := func(b []byte) []result {
+		var out []result
+		for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+			var res result
+			if err := json.Unmarshal([]byte(line), &res); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, res)
+		}
+		return out
+	}
+	got, want := read(r.body), read(expected)
+	if len(want) != 12 || len(got) != len(want) {
+		t.Fatalf("%d results for %d expected", len(got), len(want))
+	}
+	for i := range want {
+		if got[i].ID != want[i].ID || !slices.Equal(got[i].Programmes, want[i].Programmes) {
+			t.Errorf("%s:\n got %+v\nwant %+v", want[i].ID, got[i], want[i])
+		}
+	}
 }
