@@ -3,6 +3,7 @@ package welfare
 import (
 	"bytes"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/ortaq/ortaq/internal/benefits"
@@ -111,7 +112,9 @@ func TestOfferSMS(t *testing.T) {
 	s, err := DecodeSituation([]byte(`{"id":"h","date":"2026-11-01","household":{"region":"turkistan"},"persons":[` +
 		`{"id":"m","role":"parent","birth_date":"1990-01-01","carer":true},` +
 		`{"id":"c1","role":"child","birth_date":"2014-01-01"},{"id":"c2","role":"child","birth_date":"2016-01-01"},` +
-		`{"id":"c3","role":"child","birth_date":"2018-01-01"},{"id":"c4","role":"child","birth_date":"2026-06-01"}]}`))
+		`{"id":"c3","role":"child","birth_date":"2018-01-01"},{"id":"c4","role":"child","birth_date":"2026-06-01"}],` +
+		`"sources":{"c1.birth_date":{"agency":"moj","source":"population_register","as_of":"2026-10-31"},` +
+		`"c4.birth_date":{"agency":"moj","source":"population_register","as_of":"2026-11-01"}}}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,6 +130,11 @@ func TestOfferSMS(t *testing.T) {
 			}
 			if !bytes.Contains([]byte(text), []byte(Tenge(d.Amount.Int64()))) || !bytes.Contains([]byte(text), []byte(offerPage)) {
 				t.Errorf("%s %s: %s", d.Programme, lang, text)
+			}
+			// The registers' date in the reader's words; agencies by
+			// name are the wallet's, never codes in an SMS.
+			if !strings.Contains(text, "01.11.2026") || strings.Contains(text, "moj") || strings.Contains(text, "  ") {
+				t.Errorf("%s %s: want the data's date, no agency codes, no double spaces: %s", d.Programme, lang, text)
 			}
 		}
 	}

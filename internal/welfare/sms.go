@@ -10,21 +10,34 @@ import (
 )
 
 // OfferSMS is the text of an offer's SMS in lang (kk, ru or en; "" — the
-// citizen's language is unknown — gives Kazakh followed by Russian): the
-// programme, the amount, why in one line, the registers the decision
-// rests on and the wallet page where the citizen answers. One language
-// fits in three SMS segments.
+// citizen's language is unknown — gives Kazakh and Russian): the
+// programme, the amount, why in one line, the date of the registers' data
+// the decision rests on, and the wallet page where the citizen answers
+// and reads every fact with its agency. One language fits in three SMS
+// segments.
 func OfferSMS(cat *benefits.Catalog, lang string, d *benefits.Decision) string {
 	if lang == "" {
-		return offerLine(cat, "kk", d) + "\n" + offerLine(cat, "ru", d) + " " + factsLine(d) + " " + offerPage
+		return words(offerLine(cat, "kk", d), asOfLine("kk", d)) + "\n" + words(offerLine(cat, "ru", d), asOfLine("ru", d)) +
+			"\n" + words(smsTexts["kk"].accept, "/", smsTexts["ru"].accept, offerPage)
 	}
-	return offerLine(cat, lang, d) + " " + factsLine(d) + " " + offerPage
+	if _, ok := smsTexts[lang]; !ok {
+		lang = "ru"
+	}
+	return words(offerLine(cat, lang, d), asOfLine(lang, d), smsTexts[lang].accept, offerPage)
 }
 
-var smsTexts = map[string]struct{ month, once, accept string }{
-	"kk": {"ortaq: сізге «%s» ұсынылады: айына %s ₸.", "ortaq: сізге «%s» ұсынылады: біржолғы %s ₸.", "Әмиянда қабылдаңыз:"},
-	"ru": {"ortaq: вам предложено «%s»: %s ₸ в месяц.", "ortaq: вам предложено «%s»: %s ₸ единовременно.", "Примите в кошельке:"},
-	"en": {"ortaq: you are offered \"%s\": %s ₸ a month.", "ortaq: you are offered \"%s\": %s ₸ once.", "Accept in your wallet:"},
+// words joins the parts that are not empty with spaces.
+func words(parts ...string) string {
+	return strings.Join(slices.DeleteFunc(parts, func(s string) bool { return s == "" }), " ")
+}
+
+var smsTexts = map[string]struct{ month, once, asOf, accept string }{
+	"kk": {"ortaq: сізге «%s» ұсынылады: айына %s ₸.", "ortaq: сізге «%s» ұсынылады: біржолғы %s ₸.",
+		"Тізілім деректері: %s.", "Әмиянда қабылдаңыз:"},
+	"ru": {"ortaq: вам предложено «%s»: %s ₸ в месяц.", "ortaq: вам предложено «%s»: %s ₸ единовременно.",
+		"Данные реестров на %s.", "Примите в кошельке:"},
+	"en": {"ortaq: you are offered \"%s\": %s ₸ a month.", "ortaq: you are offered \"%s\": %s ₸ once.",
+		"Register data as of %s.", "Accept in your wallet:"},
 }
 
 func offerLine(cat *benefits.Catalog, lang string, d *benefits.Decision) string {
@@ -46,7 +59,7 @@ func offerLine(cat *benefits.Catalog, lang string, d *benefits.Decision) string 
 	if w := why(lang, d); w != "" {
 		line += " " + w
 	}
-	return line + " " + t.accept
+	return line
 }
 
 // whyTexts say in one line why a programme's household is eligible, from
@@ -94,27 +107,23 @@ func why(lang string, d *benefits.Decision) string {
 	return t
 }
 
-// factsLine names, briefly and in no language, the agencies whose
-// records the decision read, and the date of the latest of them:
-// "[kgd, mvd 2026-11-01]". The wallet's explanation names each fact.
-func factsLine(d *benefits.Decision) string {
-	if d.Trace == nil || len(d.Trace.Sources) == 0 {
+// asOfLine says, in lang, the date of the latest register data the
+// decision read ("Данные реестров на 01.11.2026."); "" when the
+// decision names no source.
+func asOfLine(lang string, d *benefits.Decision) string {
+	if d.Trace == nil {
 		return ""
 	}
-	var agencies []string
 	latest := ""
 	for _, src := range d.Trace.Sources {
-		a := src.Agency
-		if a == "" {
-			a = src.Source
-		}
-		if !slices.Contains(agencies, a) {
-			agencies = append(agencies, a)
-		}
 		latest = max(latest, src.AsOf)
 	}
-	slices.Sort(agencies)
-	return "[" + strings.TrimSpace(strings.Join(agencies, ", ")+" "+latest) + "]"
+	day, err := benefits.ParseDate(latest)
+	if err != nil {
+		return ""
+	}
+	y, m, dd := day.YMD()
+	return fmt.Sprintf(smsTexts[lang].asOf, fmt.Sprintf("%02d.%02d.%d", dd, m, y))
 }
 
 // Tenge writes whole tenge with spaces between thousands: 121 360.
