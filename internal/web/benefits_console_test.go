@@ -103,13 +103,15 @@ func households(t *testing.T, st *store.Store) []store.BenefitEvent {
 	return events
 }
 
-// openOffer finds an offer still offered and its recipient accepts it.
-func openOffer(t *testing.T, st *store.Store, svc *welfare.Service) store.Offer {
+// openOffer finds an offer still offered, of one of programmes (any
+// when none is named), and its recipient accepts it.
+func openOffer(t *testing.T, st *store.Store, svc *welfare.Service, programmes ...string) store.Offer {
 	t.Helper()
 	ctx := context.Background()
 	seen := map[string]bool{}
 	for _, e := range households(t, st) {
-		if seen[e.Household] || e.Kind != store.EventNewlyEligible {
+		if seen[e.Household] || e.Kind != store.EventNewlyEligible ||
+			len(programmes) > 0 && !slices.Contains(programmes, e.Programme) {
 			continue
 		}
 		seen[e.Household] = true
@@ -126,7 +128,7 @@ func openOffer(t *testing.T, st *store.Store, svc *welfare.Service) store.Offer 
 				t.Fatal(err)
 			}
 			for _, o := range offers {
-				if o.Status == store.OfferOffered {
+				if o.Status == store.OfferOffered && (len(programmes) == 0 || slices.Contains(programmes, o.Programme)) {
 					o, err := svc.RespondOffer(ctx, o.RecipientIIN, o.ID, true)
 					if err != nil {
 						t.Fatal(err)
@@ -502,7 +504,9 @@ func TestBenefitsOfferRecordsFormerMembers(t *testing.T) {
 func TestBenefitsOfferExplained(t *testing.T) {
 	rig := newConsoleBenefitsRig(t)
 	ctx := context.Background()
-	offer := openOffer(t, rig.d.st, rig.svc)
+	// A programme that reads the members' birth dates (АСП of a household
+	// without income reads only its region).
+	offer := openOffer(t, rig.d.st, rig.svc, "large_family", "childcare", "birth", "disability")
 	cookie, _ := rig.officer(t, rig.svc.Agency(), access.SocialWorker)
 	size := auditSize(t, rig.d.st)
 	r := get(t, rig.ts+"/benefits/offers/"+strconv.FormatInt(offer.ID, 10)+"?lang=kk", "Cookie", cookie)

@@ -443,8 +443,10 @@ func TestWalletBenefitsHideDecisionsBeforeJoining(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sit.Persons = append(sit.Persons, benefits.Person{ID: mine[i].Person, Role: benefits.RoleParent,
-		BirthDate: benefits.MakeDate(1990, 1, 1)})
+	// The citizen is listed but born after the decision date, so that
+	// they change no outcome: the decision reproduces under the rules it
+	// names, whatever rule changes other tests made to the shared store.
+	sit.Persons = append(sit.Persons, benefits.Person{ID: mine[i].Person, Role: benefits.RoleOther, BirthDate: sit.Date + 1})
 	inputs, err := json.Marshal(sit)
 	if err != nil {
 		t.Fatal(err)
@@ -457,11 +459,6 @@ func TestWalletBenefitsHideDecisionsBeforeJoining(t *testing.T) {
 	after := before
 	after.ID, after.Inputs, after.InputsHash, after.CreatedAt = 0, inputs, []byte("joined"), time.Time{}
 	after.Members = append(slices.Clone(members), mine[i])
-	after.Outcomes = nil
-	for _, d := range rig.welfare.Engine().Decide(&sit).Programmes {
-		after.Outcomes = append(after.Outcomes, store.BenefitOutcome{Programme: d.Programme, Eligible: d.Eligible,
-			Amount: d.Amount.Int64(), Period: d.Period})
-	}
 	if after.ID, err = w.Add(ctx, after); err != nil {
 		t.Fatal(err)
 	}
