@@ -1,10 +1,12 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -62,5 +64,51 @@ func TestBenefitsCalculate(t *testing.T) {
 	}
 	if _, err := runCLI(t, "benefits", "frobnicate"); err == nil {
 		t.Error("unknown subcommand accepted")
+	}
+}
+
+// TestBenefitsCalculateSharedExamples runs RULES.md's twelve examples
+// through the CLI and requires exactly their expected results, in order.
+// It skips when the shared folder is not beside the repository.
+func TestBenefitsCalculateSharedExamples(t *testing.T) {
+	dir := cmp.Or(os.Getenv("BENEFITS_EXAMPLES"), filepath.Join("..", "..", "..", "shared", "benefits", "examples"))
+	situations := filepath.Join(dir, "situations.ndjson")
+	expected, err := os.ReadFile(filepath.Join(dir, "expected.ndjson"))
+	if _, serr := os.Stat(situations); err != nil || serr != nil {
+		t.Skipf("no shared examples in %s", dir)
+	}
+	out, err := runCLI(t, "benefits", "calculate", "--situations", situations, "--json")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	type outcome struct {
+		Programme string `json:"programme"`
+		Eligible  bool   `json:"eligible"`
+		Amount    int64  `json:"amount"`
+		Period    string `json:"period"`
+	}
+	type result struct {
+		ID         string    `json:"id"`
+		Programmes []outcome `json:"programmes"`
+	}
+	read := func(s string) []result {
+		var rs []result
+		for _, l := range strings.Split(strings.TrimSpace(s), "\n") {
+			var r result
+			if err := json.Unmarshal([]byte(l), &r); err != nil {
+				t.Fatal(err)
+			}
+			rs = append(rs, r)
+		}
+		return rs
+	}
+	got, want := read(out), read(string(expected))
+	if len(want) != 12 || len(got) != len(want) {
+		t.Fatalf("%d results for %d expected", len(got), len(want))
+	}
+	for i := range want {
+		if got[i].ID != want[i].ID || !slices.Equal(got[i].Programmes, want[i].Programmes) {
+			t.Errorf("%s:\n got %+v\nwant %+v", want[i].ID, got[i], want[i])
+		}
 	}
 }
