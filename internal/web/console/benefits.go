@@ -33,21 +33,15 @@ type programmeTotal struct {
 	Sum        string
 }
 
-// takeUp is one programme's offers by status, with the share accepted.
-type takeUp struct {
-	ID, Title string
-	Counts    []int // by offerStatuses
-	Total     int
-	// Rate is the share of the offers citizens answered or let expire that
-	// they accepted; "" before any was answered.
-	Rate string
-}
-
-// appealLine is one programme's appeals by appealColumns.
-type appealLine struct {
+// tally is one programme's offers by offerStatuses or appeals by
+// appealColumns, or the nation's (ID "").
+type tally struct {
 	ID, Title string
 	Counts    []int
 	Total     int
+	// Rate, for offers, is the share of those citizens answered or let
+	// expire that they accepted; "" before any was answered.
+	Rate string
 }
 
 // runLine is a decision run as the ministry's page lists it.
@@ -69,10 +63,10 @@ type benefitsData struct {
 	MonthlySum    string
 	// Offers and Appeals end with the national line, OfferTotal and
 	// AppealTotal.
-	Offers      []takeUp
-	OfferTotal  takeUp
-	Appeals     []appealLine
-	AppealTotal appealLine
+	Offers      []tally
+	OfferTotal  tally
+	Appeals     []tally
+	AppealTotal tally
 	Runs        []runLine
 	// Statuses and AppealHeads label the tables' columns.
 	Statuses, AppealHeads []string
@@ -142,17 +136,31 @@ func (s *Server) benefitsPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "benefits", d)
 }
 
-// takeUp tallies offer counts by programme, with the national line.
-func (s *Server) takeUp(l view.Locale, counts []store.StatusCount) ([]takeUp, takeUp) {
-	var out []takeUp
-	total := takeUp{Title: l.T("benefits.all"), Counts: make([]int, len(offerStatuses))}
+// takeUp tallies offer counts by programme, with the national line and
+// each line's acceptance rate.
+func (s *Server) takeUp(l view.Locale, counts []store.StatusCount) ([]tally, tally) {
+	out, total := s.tallies(l, counts, offerStatuses, func(c store.StatusCount) string { return c.Status })
+	for i := range out {
+		out[i].Rate = acceptance(l, out[i].Counts)
+	}
+	total.Rate = acceptance(l, total.Counts)
+	return out, total
+}
+
+// tallies sums counts (ordered by programme) into one line per programme
+// and the national line, in columns; column names the column a count
+// belongs to, and a count of no column is left out.
+func (s *Server) tallies(l view.Locale, counts []store.StatusCount, columns []string,
+	column func(store.StatusCount) string) ([]tally, tally) {
+	var out []tally
+	total := tally{Title: l.T("benefits.all"), Counts: make([]int, len(columns))}
 	for _, c := range counts {
-		i := slices.Index(offerStatuses, c.Status)
+		i := slices.Index(columns, column(c))
 		if i < 0 {
 			continue
 		}
 		if n := len(out); n == 0 || out[n-1].ID != c.Programme {
-			out = append(out, takeUp{ID: c.Programme, Title: s.programmeTitle(l, c.Programme), Counts: make([]int, len(offerStatuses))})
+			out = append(out, tally{ID: c.Programme, Title: s.programmeTitle(l, c.Programme), Counts: make([]int, len(columns))})
 		}
 		t := &out[len(out)-1]
 		t.Counts[i] += c.Count
@@ -160,10 +168,6 @@ func (s *Server) takeUp(l view.Locale, counts []store.StatusCount) ([]takeUp, ta
 		total.Counts[i] += c.Count
 		total.Total += c.Count
 	}
-	for i := range out {
-		out[i].Rate = acceptance(l, out[i].Counts)
-	}
-	total.Rate = acceptance(l, total.Counts)
 	return out, total
 }
 
@@ -187,29 +191,15 @@ func acceptance(l view.Locale, counts []int) string {
 	return l.Percent(accepted, answered)
 }
 
-// appealLines tallies appeal counts by programme, with the national line.
-func (s *Server) appealLines(l view.Locale, counts []store.StatusCount) ([]appealLine, appealLine) {
-	var out []appealLine
-	total := appealLine{Title: l.T("benefits.all"), Counts: make([]int, len(appealColumns))}
-	for _, c := range counts {
-		col := c.Status
+// appealLines tallies appeal counts by programme, with the national
+// line: open and withdrawn by status, answered ones by outcome.
+func (s *Server) appealLines(l view.Locale, counts []store.StatusCount) ([]tally, tally) {
+	return s.tallies(l, counts, appealColumns, func(c store.StatusCount) string {
 		if c.Status == store.AppealAnswered {
-			col = c.Outcome
+			return c.Outcome
 		}
-		i := slices.Index(appealColumns, col)
-		if i < 0 {
-			continue
-		}
-		if n := len(out); n == 0 || out[n-1].ID != c.Programme {
-			out = append(out, appealLine{ID: c.Programme, Title: s.programmeTitle(l, c.Programme), Counts: make([]int, len(appealColumns))})
-		}
-		a := &out[len(out)-1]
-		a.Counts[i] += c.Count
-		a.Total += c.Count
-		total.Counts[i] += c.Count
-		total.Total += c.Count
-	}
-	return out, total
+		return c.Status
+	})
 }
 
 // catalog is the benefits service's catalogue of programmes and
