@@ -104,7 +104,9 @@ var ledgerNames = map[Ledger]string{
 }
 
 // Ledgers lists the ledgers in order.
-func Ledgers() []Ledger { return []Ledger{Food, SchoolMeals, Medicine, Rehabilitation, Utilities, Cash} }
+func Ledgers() []Ledger {
+	return []Ledger{Food, SchoolMeals, Medicine, Rehabilitation, Utilities, Cash}
+}
 
 // Valid reports whether l is one of the ledgers.
 func (l Ledger) Valid() bool { _, ok := ledgerNames[l]; return ok }

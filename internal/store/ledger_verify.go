@@ -61,7 +61,7 @@ func (s *Store) VerifyLedger(ctx context.Context) ([]ledger.Discrepancy, error) 
 		}
 		if ledger.AccountFlags(flags)&ledger.DebitsMayExceedCredits == 0 {
 			for _, v := range []struct {
-				field    string
+				field      string
 				dp, dq, cq int64
 			}{{"stored", stored[0], stored[1], stored[3]}, {"computed", computed[0], computed[1], computed[3]}} {
 				if v.dp+v.dq > v.cq {
