@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/ortaq/ortaq/internal/ledger"
 )
 
@@ -124,8 +126,12 @@ func scanLedgerAccount(r scanner) (*ledger.Account, error) {
 // ledgerRows runs q (whose "%s" is the id condition) for ids, a chunk at a
 // time, calling fn on each row.
 func (s *Store) ledgerRows(ctx context.Context, q querier, query, col string, ids []ledger.ID, fn func(scanner) error) error {
-	for lo := 0; lo < len(ids); lo += ledgerChunk {
-		chunk := ids[lo:min(len(ids), lo+ledgerChunk)]
+	step := ledgerChunk
+	if s.dialect == postgresDialect {
+		step = max(1, len(ids)) // one array parameter, no limit
+	}
+	for lo := 0; lo < len(ids); lo += step {
+		chunk := ids[lo:min(len(ids), lo+step)]
 		cond, args := s.dialect.idsIn(col, chunk)
 		rows, err := q.QueryContext(ctx, s.dialect.rebind(fmt.Sprintf(query, cond)), args...)
 		if err != nil {
@@ -286,7 +292,20 @@ func (s *Store) CreateLedgerTransfers(ctx context.Context, ts []ledger.Transfer)
 				ids = append(ids, ts[i].PendingID)
 			}
 		}
-		if err := s.ledgerTransfers(ctx, t, ids, b.Transfers); err != nil {
+		// Before locking, read only the pending transfers the batch posts
+		// or voids, for their accounts; PostgreSQL reads all the batch's
+		// transfers again under the locks.
+		pendingOnly := s.dialect == postgresDialect
+		toRead := ids
+		if pendingOnly {
+			toRead = nil
+			for i := range ts {
+				if !ts[i].PendingID.IsZero() {
+					toRead = append(toRead, ts[i].PendingID)
+				}
+			}
+		}
+		if err := s.ledgerTransfers(ctx, t, toRead, b.Transfers); err != nil {
 			return fmt.Errorf("read transfers: %w", err)
 		}
 		seen := map[ledger.ID]bool{}
@@ -330,7 +349,23 @@ func (s *Store) CreateLedgerTransfers(ctx context.Context, ts []ledger.Transfer)
 func (s *Store) writeBook(ctx context.Context, t *tx, b *ledger.Book) error {
 	created := make(map[ledger.ID]bool, len(b.Created))
 	at := newApplyTx(t)
-	err := at.insertRows(ctx, "ledger_transfers", ledgerTransferCols, len(b.Created), func(args []any, i int) []any {
+	// COPY on PostgreSQL from a few rows on: a batch is rarely the
+	// thousands bulk writers wait for.
+	insert := at.insertRows
+	if s.dialect == postgresDialect && len(b.Created) >= 64 {
+		insert = func(ctx context.Context, table string, cols []string, n int, row func(args []any, i int) []any) error {
+			i := 0
+			buf := make([]any, 0, len(cols))
+			return t.copyFrom(ctx, table, cols, pgx.CopyFromFunc(func() ([]any, error) {
+				if i == n {
+					return nil, nil
+				}
+				i++
+				return row(buf[:0], i-1), nil
+			}))
+		}
+	}
+	err := insert(ctx, "ledger_transfers", ledgerTransferCols, len(b.Created), func(args []any, i int) []any {
 		tr := b.Created[i]
 		created[tr.ID] = true
 		return append(args, tr.ID[:], tr.DebitAccount[:], tr.CreditAccount[:], tr.Amount, tr.PendingID[:],
