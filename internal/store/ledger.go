@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/ortaq/ortaq/internal/ledger"
 )
@@ -25,9 +26,10 @@ import (
 //     accounts in id order (FOR UPDATE) before reading the transfers the
 //     batch names, so a batch decides on committed, current sums and two
 //     batches cannot deadlock.
-//   - A transfer id is stored once (primary key): two batches racing to
-//     create the same id on disjoint accounts make one fail with an error,
-//     and its client's retry then gets ResultExists.
+//   - A transfer id is stored once (primary key): when two batches race to
+//     create the same id on disjoint accounts (PostgreSQL), the loser's
+//     commit fails and CreateLedgerTransfers runs it again, so it reports
+//     ResultExists or ResultExistsWithDifferentFields.
 
 // ledgerTransferCols are the columns of ledger_transfers, in scan order.
 var ledgerTransferCols = []string{"id", "debit_account", "credit_account", "amount", "pending_id", "ledger",
@@ -280,6 +282,24 @@ func (s *Store) LedgerTransfers(ctx context.Context, ids []ledger.ID) ([]ledger.
 // means nothing of the batch was applied; the client retries it with the
 // same ids.
 func (s *Store) CreateLedgerTransfers(ctx context.Context, ts []ledger.Transfer) ([]ledger.Result, error) {
+	for try := 0; ; try++ {
+		rs, err := s.createLedgerTransfers(ctx, ts)
+		// Two batches racing to create one id on disjoint accounts: the
+		// loser's retry finds the winner's transfer.
+		if err != nil && try < 3 && isUniqueViolation(err) {
+			continue
+		}
+		return rs, err
+	}
+}
+
+// isUniqueViolation reports whether err is PostgreSQL's unique_violation.
+func isUniqueViolation(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505"
+}
+
+func (s *Store) createLedgerTransfers(ctx context.Context, ts []ledger.Transfer) ([]ledger.Result, error) {
 	var rs []ledger.Result
 	err := s.inTx(ctx, func(t *tx) error {
 		b := ledger.NewBook(time.Now().UTC().Truncate(time.Microsecond))

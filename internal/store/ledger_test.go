@@ -470,3 +470,157 @@ func BenchmarkTransfers(b *testing.B) {
 		})
 	}
 }
+
+// TestLedgerRandomWorkload runs random batches from several goroutines at
+// once (payouts, purchases across and within ledgers, holds with timeouts,
+// posts, voids, linked chains, retries of earlier transfers, expiry
+// sweeps) and then requires Verify to find nothing and every retry of an
+// applied transfer to report ResultExists.
+func TestLedgerRandomWorkload(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		ls := []ledger.Ledger{ledger.Food, ledger.Medicine, ledger.Cash}
+		funds := map[ledger.Ledger]ledger.ID{}
+		people := map[ledger.Ledger][]ledger.ID{}
+		var as []ledger.Account
+		var all []ledger.ID
+		for _, l := range ls {
+			funds[l] = ledger.IDOf("rw:fund:" + l.String())
+			as = append(as, ledger.Account{ID: funds[l], Ledger: l, Flags: ledger.DebitsMayExceedCredits})
+			for i := range 8 {
+				id := ledger.IDOf(fmt.Sprintf("rw:%s:%d", l, i))
+				people[l] = append(people[l], id)
+				all = append(all, id)
+				as = append(as, ledger.Account{ID: id, Ledger: l})
+			}
+		}
+		if _, err := st.CreateLedgerAccounts(ctx, as); err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		for w := range 3 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				rnd := newRand(uint64(w + 1))
+				var done []ledger.Transfer // applied, for retries
+				var holds []ledger.ID
+				for batch := range 40 {
+					var ts []ledger.Transfer
+					for i := range 1 + rnd.n(30) {
+						id := ledger.IDOf(fmt.Sprintf("rw:%d:%d:%d", w, batch, i))
+						l := ls[rnd.n(len(ls))]
+						p := people[l]
+						tr := ledger.Transfer{ID: id, Ledger: l, Amount: int64(1 + rnd.n(500))}
+						switch k := rnd.n(10); {
+						case k < 3:
+							tr.DebitAccount, tr.CreditAccount, tr.Amount = funds[l], p[rnd.n(len(p))], int64(100+rnd.n(1000))
+						case k < 5:
+							tr.DebitAccount, tr.CreditAccount = p[rnd.n(len(p))], p[rnd.n(len(p))]
+						case k < 6: // perhaps across ledgers: refused
+							tr.DebitAccount, tr.CreditAccount = p[rnd.n(len(p))], all[rnd.n(len(all))]
+						case k < 8:
+							tr.DebitAccount, tr.CreditAccount = p[rnd.n(len(p))], p[rnd.n(len(p))]
+							tr.Flags = ledger.Pending
+							if rnd.n(2) == 0 {
+								tr.Timeout = time.Duration(1+rnd.n(3)) * time.Millisecond
+							}
+						case k < 9 && len(holds) > 0:
+							tr = ledger.Transfer{ID: id, PendingID: holds[rnd.n(len(holds))], Flags: ledger.VoidPending}
+							if rnd.n(2) == 0 {
+								tr.Flags, tr.Amount = ledger.PostPending, int64(1+rnd.n(200))
+							}
+						case len(done) > 0:
+							tr = done[rnd.n(len(done))] // a retry
+						default:
+							tr.DebitAccount, tr.CreditAccount = funds[l], p[0]
+						}
+						if rnd.n(5) == 0 {
+							tr.Flags |= ledger.Linked
+						}
+						ts = append(ts, tr)
+					}
+					rs, err := st.CreateLedgerTransfers(ctx, ts)
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					for i, r := range rs {
+						if r == ledger.ResultOK {
+							done = append(done, ts[i])
+							if ts[i].Flags.Has(ledger.Pending) {
+								holds = append(holds, ts[i].ID)
+							}
+						}
+					}
+					if batch%10 == 9 {
+						if _, err := st.ExpireLedgerTransfers(ctx, time.Now()); err != nil {
+							t.Error(err)
+							return
+						}
+					}
+				}
+				// Every applied transfer not linked, retried alone, exists.
+				for _, tr := range done {
+					if tr.Flags.Has(ledger.Linked) {
+						continue // alone in a batch, its chain would be open
+					}
+					rs, err := st.CreateLedgerTransfers(ctx, []ledger.Transfer{tr})
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					if rs[0] != ledger.ResultExists {
+						t.Errorf("retry of %s: %v", tr.ID, rs[0])
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		mustVerify(t, st)
+	})
+}
+
+// TestLedgerRacingSameID has goroutines create one transfer id at once on
+// disjoint accounts: one succeeds, the others report it exists.
+func TestLedgerRacingSameID(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ledgerAccounts(t, st)
+		mustTransfer(t, st, fund("race0", 1000))
+		var mu sync.Mutex
+		counts := map[ledger.Result]int{}
+		var wg sync.WaitGroup
+		for range 6 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				rs, err := st.CreateLedgerTransfers(context.Background(), []ledger.Transfer{fund("race1", 50)})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				counts[rs[0]]++
+				mu.Unlock()
+			}()
+		}
+		wg.Wait()
+		if counts[ledger.ResultOK] != 1 || counts[ledger.ResultExists] != 5 {
+			t.Errorf("results %v", counts)
+		}
+		mustVerify(t, st)
+	})
+}
+
+// ledgerRand is a small deterministic generator (splitmix64).
+type ledgerRand struct{ s uint64 }
+
+func newRand(seed uint64) *ledgerRand { return &ledgerRand{s: seed} }
+
+func (r *ledgerRand) n(k int) int {
+	r.s += 0x9e3779b97f4a7c15
+	z := r.s
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	return int((z ^ (z >> 31)) % uint64(k))
+}
