@@ -98,6 +98,7 @@ func (b *Book) save(accts ...*Account) {
 }
 
 func (b *Book) apply(t Transfer) Result {
+	t.Timeout = t.Timeout.Truncate(time.Microsecond)
 	if t.Flags&^transferFlagsKnown != 0 {
 		return ResultUnknownFlags
 	}
@@ -314,7 +315,7 @@ func CheckAccount(a *Account) Result {
 	case !a.Ledger.Valid():
 		return ResultLedgerInvalid
 	case a.DebitsPending != 0 || a.DebitsPosted != 0 || a.CreditsPending != 0 || a.CreditsPosted != 0:
-		return ResultAmountMustBePositive
+		return ResultBalancesMustBeZero
 	}
 	return ResultOK
 }

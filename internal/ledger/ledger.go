@@ -245,7 +245,8 @@ type Transfer struct {
 	Code  uint16
 	Flags TransferFlags
 	// Timeout, for a pending transfer, is how long it may stay pending
-	// (whole microseconds; zero: until posted or voided).
+	// (zero: until posted or voided). It is kept in whole microseconds:
+	// Apply truncates it, so a retry with the same value matches.
 	Timeout time.Duration
 	// UserData traces the transfer to its cause (a decision, a purchase).
 	UserData string
@@ -298,6 +299,7 @@ const (
 	ResultExceedsPendingTransferAmount
 	ResultOverflows
 	ResultExceedsCredits
+	ResultBalancesMustBeZero
 )
 
 var resultNames = [...]string{
@@ -311,7 +313,7 @@ var resultNames = [...]string{
 	"pending_transfer_not_pending", "pending_transfer_has_different_fields",
 	"pending_transfer_already_posted", "pending_transfer_already_voided",
 	"pending_transfer_expired", "exceeds_pending_transfer_amount", "overflows",
-	"exceeds_credits",
+	"exceeds_credits", "balances_must_be_zero",
 }
 
 func (r Result) String() string {

@@ -159,6 +159,16 @@ func (s *Store) ledgerRows(ctx context.Context, q querier, query, col string, id
 // Result each: ResultOK, ResultExists (same fields), or why it was refused.
 // Sums and Created are the ledger's: the sums must be zero.
 func (s *Store) CreateLedgerAccounts(ctx context.Context, as []ledger.Account) ([]ledger.Result, error) {
+	for try := 0; ; try++ {
+		rs, err := s.createLedgerAccounts(ctx, as)
+		if err != nil && try < 3 && isUniqueViolation(err) {
+			continue // lost a race for an id: the retry finds it
+		}
+		return rs, err
+	}
+}
+
+func (s *Store) createLedgerAccounts(ctx context.Context, as []ledger.Account) ([]ledger.Result, error) {
 	rs := make([]ledger.Result, len(as))
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	err := s.inTx(ctx, func(t *tx) error {

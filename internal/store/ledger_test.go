@@ -91,12 +91,13 @@ func TestLedgerAccounts(t *testing.T) {
 			{ID: ledger.ID{}, Ledger: ledger.Food},
 			{ID: ledger.NewID(), Ledger: 99},
 			{ID: ledger.NewID(), Ledger: ledger.Cash, Flags: 64},
+			{ID: ledger.NewID(), Ledger: ledger.Cash, CreditsPosted: 100},
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
 		want := []ledger.Result{ledger.ResultExists, ledger.ResultExistsWithDifferentFields, ledger.ResultIDMustNotBeZero,
-			ledger.ResultLedgerInvalid, ledger.ResultUnknownFlags}
+			ledger.ResultLedgerInvalid, ledger.ResultUnknownFlags, ledger.ResultBalancesMustBeZero}
 		if fmt.Sprint(rs) != fmt.Sprint(want) {
 			t.Errorf("results %v, want %v", rs, want)
 		}
@@ -271,7 +272,11 @@ func TestLedgerPending(t *testing.T) {
 			return ledger.Transfer{ID: ledger.IDOf(k), DebitAccount: acCitizen, CreditAccount: acGrocery, Amount: amount,
 				Ledger: ledger.Food, Flags: ledger.Pending, Timeout: timeout}
 		}
-		mustTransfer(t, st, hold("h1", 300, 0), hold("h2", 300, time.Hour), hold("h3", 300, time.Minute))
+		mustTransfer(t, st, hold("h1", 300, 0), hold("h2", 300, time.Hour), hold("h3", 300, time.Minute+1500))
+		// A retry matches although the timeout is kept in microseconds.
+		if rs, err := st.CreateLedgerTransfers(ctx, []ledger.Transfer{hold("h3", 300, time.Minute+1500)}); err != nil || rs[0] != ledger.ResultExists {
+			t.Errorf("retry of h3: %v, %v", rs, err)
+		}
 		c := account(t, st, acCitizen)
 		if c.DebitsPending != 900 || c.Available() != 100 {
 			t.Fatalf("after holds %+v", c)
