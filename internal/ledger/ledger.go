@@ -335,7 +335,7 @@ type Discrepancy struct {
 	// (debits exceed credits without DebitsMayExceedCredits),
 	// "cross_ledger" (a transfer between or onto other ledgers),
 	// "pending_fate" (a pending transfer's state disagrees with its post
-	// or void).
+	// or void, or a post or void names no pending transfer).
 	Kind     string
 	Ledger   Ledger
 	Account  ID // zero unless about one account

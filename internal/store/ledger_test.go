@@ -404,6 +404,41 @@ func TestLedgerVerifyCatchesTampering(t *testing.T) {
 	})
 }
 
+// TestLedgerVerifyCatchesRewrittenFates: a posted hold set back to
+// pending, and a post whose hold is deleted.
+func TestLedgerVerifyCatchesRewrittenFates(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ledgerAccounts(t, st)
+		h1, h2 := ledger.IDOf("f-h1"), ledger.IDOf("f-h2")
+		mustTransfer(t, st, fund("f0", 1000),
+			ledger.Transfer{ID: h1, DebitAccount: acCitizen, CreditAccount: acGrocery, Amount: 100, Ledger: ledger.Food, Flags: ledger.Pending},
+			ledger.Transfer{ID: h2, DebitAccount: acCitizen, CreditAccount: acGrocery, Amount: 200, Ledger: ledger.Food, Flags: ledger.Pending},
+			ledger.Transfer{ID: ledger.IDOf("f-p1"), PendingID: h1, Amount: 100, Flags: ledger.PostPending},
+			ledger.Transfer{ID: ledger.IDOf("f-v2"), PendingID: h2, Flags: ledger.VoidPending})
+		mustVerify(t, st)
+		if _, err := storetest.Exec(t, st, `UPDATE ledger_transfers SET state = 'pending' WHERE id = ?`, h1[:]); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := storetest.Exec(t, st, `DELETE FROM ledger_transfers WHERE id = ?`, h2[:]); err != nil {
+			t.Fatal(err)
+		}
+		ds, err := st.VerifyLedger(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		kinds := map[string]int{}
+		for _, d := range ds {
+			kinds[d.Kind]++
+		}
+		// h1 counted pending again: the citizen's and the grocer's
+		// debits_pending / credits_pending; h1 pending with a post; the
+		// void of the deleted h2.
+		if kinds["balance"] != 2 || kinds["pending_fate"] != 2 || kinds["ledger_unbalanced"] != 0 {
+			t.Errorf("discrepancies %v", ds)
+		}
+	})
+}
+
 func sorted(ss []string) []string {
 	out := append([]string(nil), ss...)
 	for i := range out {

@@ -11,8 +11,8 @@ import (
 // compares them with the stored ones, checks that debits equal credits on
 // every ledger, that no account without DebitsMayExceedCredits is
 // overdrawn, that no transfer crosses ledgers or names a missing account,
-// and that every pending transfer's state agrees with the posts and voids
-// naming it. It returns every discrepancy found; none means the ledger
+// that every pending transfer's state agrees with the posts and voids
+// naming it, and that every post or void names a pending transfer. It returns every discrepancy found; none means the ledger
 // keeps its contracts. It reads one snapshot on PostgreSQL only per query:
 // run it on a quiet ledger, or expect the balances of accounts written
 // meanwhile to be reported.
@@ -148,6 +148,29 @@ func (s *Store) VerifyLedger(ctx context.Context) ([]ledger.Discrepancy, error) 
 			scanID(idb, &d.Transfer)
 			ds = append(ds, d)
 		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("verify ledger: %w", err)
+	}
+
+	// Posts and voids of nothing, or of a transfer that was not pending.
+	rows, err = s.db.QueryContext(ctx, `SELECT r.id, r.ledger FROM ledger_transfers r
+		LEFT JOIN ledger_transfers p ON p.id = r.pending_id
+		WHERE (r.flags & 12) <> 0 AND (p.id IS NULL OR (p.flags & 2) = 0)`)
+	if err != nil {
+		return nil, fmt.Errorf("verify ledger: %w", err)
+	}
+	for rows.Next() {
+		var idb []byte
+		var lg int64
+		if err := rows.Scan(&idb, &lg); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("verify ledger: %w", err)
+		}
+		d := ledger.Discrepancy{Kind: "pending_fate", Ledger: ledger.Ledger(lg), Field: "post or void of no pending transfer"}
+		scanID(idb, &d.Transfer)
+		ds = append(ds, d)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
