@@ -1,0 +1,46 @@
+-- The Social Wallet's double-entry ledger (internal/ledger): accounts on
+-- earmarked ledgers and the immutable transfers between them. Ids are the
+-- client's 16-byte ids. Amounts are int64 tiyn. Times are int64
+-- microseconds since the Unix epoch (UTC), cheap to write in bulk and to
+-- compare for expiry. No foreign keys: the ledger's writer checks every
+-- reference inside its transaction, and per-row checks halve bulk writes
+-- (see 0001).
+
+-- ledger_accounts are never deleted. The four sums are running totals of
+-- the account's transfers, updated in the transaction that stores them.
+CREATE TABLE ledger_accounts (
+    id              BLOB PRIMARY KEY,
+    ledger          INTEGER NOT NULL,
+    code            INTEGER NOT NULL,
+    flags           INTEGER NOT NULL,
+    user_data       TEXT NOT NULL,
+    debits_pending  INTEGER NOT NULL,
+    debits_posted   INTEGER NOT NULL,
+    credits_pending INTEGER NOT NULL,
+    credits_posted  INTEGER NOT NULL,
+    created_us      INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- ledger_transfers are immutable but for state, the fate of a pending
+-- transfer ('pending', then 'posted', 'voided' or 'expired'; '' for the
+-- others), recorded once. expires_us is set on pending transfers with a
+-- timeout, 0 otherwise; pending_id is the zero id (16 zero bytes) unless the transfer posts or
+-- voids one.
+CREATE TABLE ledger_transfers (
+    id             BLOB PRIMARY KEY,
+    debit_account  BLOB NOT NULL,
+    credit_account BLOB NOT NULL,
+    amount         INTEGER NOT NULL,
+    pending_id     BLOB NOT NULL,
+    ledger         INTEGER NOT NULL,
+    code           INTEGER NOT NULL,
+    flags          INTEGER NOT NULL,
+    timeout_us     INTEGER NOT NULL,
+    user_data      TEXT NOT NULL,
+    at_us          INTEGER NOT NULL,
+    expires_us     INTEGER NOT NULL,
+    state          TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX ledger_transfers_debit ON ledger_transfers (debit_account, at_us);
+CREATE INDEX ledger_transfers_credit ON ledger_transfers (credit_account, at_us);
+CREATE INDEX ledger_transfers_expiry ON ledger_transfers (expires_us) WHERE state = 'pending';
