@@ -134,6 +134,15 @@ type harness struct {
 	errSamples          map[string]bool
 	done                bool
 	lastLines           []string
+	// Where the killed children were when they died, from all they
+	// said: with a batch sent and no answer yet (inBatch), pausing
+	// between a pending transfer and its post or void (inGap), expiring
+	// (inExpire).
+	inBatch, inGap, inExpire int
+	// The dying child's state: clients with a call in flight or in a
+	// gap, and the expirer.
+	sent, gapping map[string]bool
+	expiring      bool
 }
 
 // policy is when to kill a child: on the first marker (after jitter), a
@@ -209,6 +218,7 @@ func (h *harness) run(c *child, pol policy) (killed bool) {
 	var timer, killAt <-chan time.Time
 	watchdog := time.After(hung)
 	steps := 0
+	h.sent, h.gapping, h.expiring = map[string]bool{}, map[string]bool{}, false
 	kill := func(after time.Duration) {
 		if pol.name != "" && killAt == nil && !killed {
 			killAt = time.After(after)
@@ -221,6 +231,11 @@ func (h *harness) run(c *child, pol policy) (killed bool) {
 				err := c.cmd.Wait()
 				if !killed && err != nil {
 					h.t.Fatalf("child exited: %v\n%s\n%s", err, strings.Join(h.lastLines, "\n"), tail(c.stderr.String()))
+				}
+				if killed {
+					h.inBatch += b2i(len(h.sent) > 0)
+					h.inGap += b2i(len(h.gapping) > 0)
+					h.inExpire += b2i(h.expiring)
 				}
 				return killed
 			}
@@ -237,7 +252,7 @@ func (h *harness) run(c *child, pol policy) (killed bool) {
 					h.capped++
 					kill(0)
 				}
-			case pol.marker != "" && line == pol.marker:
+			case pol.marker != "" && (line == pol.marker || strings.HasPrefix(line, pol.marker+" ")):
 				kill(pol.jitter)
 			}
 		case <-timer:
@@ -266,10 +281,22 @@ func (h *harness) tally(line string) {
 		return
 	}
 	word, rest, _ := strings.Cut(line[1:], " ")
+	client, _, _ := strings.Cut(rest, " ")
 	switch word {
+	case "send", "spend":
+		h.sent[client] = true
+		delete(h.gapping, client)
+	case "gap":
+		h.gapping[client] = true
+	case "expire":
+		h.expiring = true
+	case "expired":
+		h.expiring = false
 	case "step":
 		h.steps++
+		delete(h.sent, client)
 	case "exists":
+		delete(h.sent, client)
 		f := strings.Fields(rest)
 		if n, err := strconv.Atoi(f[len(f)-1]); err == nil {
 			h.exists += n
@@ -292,6 +319,13 @@ func (h *harness) tally(line string) {
 	case "done":
 		h.done = true
 	}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func tail(s string) string {
@@ -354,7 +388,7 @@ func (h *harness) crash(kills int) {
 		t.Logf("errors seen (retried): %s", strings.Join(errs, " | "))
 	}
 	// One line for bench/ledgercrash.sh.
-	t.Logf("SUMMARY db=%s kills=%d runs=%d steps=%d planned=%d stored=%d refused=%d spends=%d races_won=%d exists=%d lost_acks=%d errors=%d time=%.1fs verify=%s by=%s capped=%d",
-		h.db, h.kills, h.runs, h.steps, c.Planned, c.Stored, c.Refused, c.Spends, c.RacesWon, h.exists, h.lost, h.errs,
-		elapsed.Seconds(), verdict, strings.Join(by, ","), h.capped)
+	t.Logf("SUMMARY db=%s kills=%d in_batch=%d in_gap=%d in_expiry=%d runs=%d steps=%d planned=%d stored=%d refused=%d spends=%d races_won=%d exists=%d lost_acks=%d errors=%d time=%.1fs verify=%s by=%s capped=%d",
+		h.db, h.kills, h.inBatch, h.inGap, h.inExpire, h.runs, h.steps, c.Planned, c.Stored, c.Refused, c.Spends, c.RacesWon,
+		h.exists, h.lost, h.errs, elapsed.Seconds(), verdict, strings.Join(by, ","), h.capped)
 }

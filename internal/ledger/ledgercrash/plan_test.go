@@ -24,12 +24,13 @@ const (
 
 	// An equal voucher holds equalUnits spends of one unit and is asked
 	// for equalAttempts: exactly equalUnits must succeed, whoever wins.
-	equalVouchers = 4
-	equalUnits    = 10
-	equalAttempts = 16
+	// A plan has one per stepsPerVoucher steps of a client, and a random
+	// voucher per two.
+	stepsPerVoucher = 25
+	equalUnits      = 10
+	equalAttempts   = 16
 	// A random voucher is asked for spends of random amounts adding up to
 	// half as much again as it holds: what succeeds must not exceed it.
-	randomVouchers      = 2
 	randomVoucherAmount = 20_000
 
 	// huge overdraws any citizen: a chain ending with it fails whatever
@@ -261,7 +262,7 @@ func newPlan(seed uint64, clients, steps int) *plan {
 			}
 		}
 	}
-	bursts := g.vouchers()
+	bursts := g.vouchers(max(4, steps/stepsPerVoucher))
 	// Each burst goes to a random client at a random step.
 	at := make([]map[int][]step, clients)
 	for c := range at {
@@ -287,15 +288,16 @@ func newPlan(seed uint64, clients, steps int) *plan {
 	return p
 }
 
-// vouchers creates the shared vouchers, funds them in the setup, and
-// returns the bursts of spends the clients will send.
-func (g *gen) vouchers() []step {
+// vouchers creates equal shared vouchers and half as many random ones,
+// funds them in the setup, and returns the bursts of spends the clients
+// will send.
+func (g *gen) vouchers(equal int) []step {
 	p := g.p
 	l := crashLedgers[0]
 	var attempts []planned
-	for k := 0; k < equalVouchers+randomVouchers; k++ {
+	for k := 0; k < equal+equal/2; k++ {
 		v := voucher{ID: g.id("voucher", k), Merchant: g.shop[l][k%merchantsPerLedger]}
-		if k < equalVouchers {
+		if k < equal {
 			v.Unit = g.between(200, 2000)
 			v.Funded = v.Unit * equalUnits
 		} else {

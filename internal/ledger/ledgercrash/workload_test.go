@@ -27,11 +27,13 @@ import (
 //
 //	@ready             the store is open
 //	@setup             accounts and vouchers exist; the clients start
+//	@send C I          client C sends its step I
 //	@step C I          client C finished its step I for the first time
-//	@gap | @bulk | @spend | @expire
-//	                   a client pauses between a pending transfer and its
-//	                   post or void; sends a batch of 40 or more; sends a
-//	                   burst of spends of shared vouchers; the expirer runs
+//	@gap C I           client C pauses between a pending transfer and its
+//	                   post or void (step I)
+//	@bulk C I          client C sends a batch of 40 or more
+//	@spend C I         client C sends a burst of spends of shared vouchers
+//	@expire, @expired  the expirer runs, and has run
 //	@exists C I N      step I of client C got N results "exists"
 //	@lost C I          of them, the step the client had not recorded as
 //	                   done: it was committed, but its client was killed
@@ -98,6 +100,7 @@ func workload(ctx context.Context, st *store.Store, p *plan, dir string, replayA
 			if _, err := st.ExpireLedgerTransfers(expiring, time.Now()); err != nil && expiring.Err() == nil {
 				say("err expire: %v", err)
 			}
+			say("expired")
 		}
 	}()
 	errs := make([]error, len(p.Clients))
@@ -182,7 +185,7 @@ func runClient(ctx context.Context, st *store.Store, p *plan, c int, dir string,
 // it must still be refused.
 func runStep(ctx context.Context, st *store.Store, s *step, c, i int, replay bool, say sayFunc) (int, error) {
 	if s.Gap > 0 {
-		say("gap")
+		say("gap %d %d", c, i)
 		time.Sleep(s.Gap)
 	}
 	ts := make([]ledger.Transfer, len(s.Ts))
@@ -192,7 +195,7 @@ func runStep(ctx context.Context, st *store.Store, s *step, c, i int, replay boo
 	rs := make([]ledger.Result, len(ts))
 	switch {
 	case s.Burst:
-		say("spend")
+		say("spend %d %d", c, i)
 		var wg sync.WaitGroup
 		errs := make([]error, len(ts))
 		for j := range ts {
@@ -212,8 +215,9 @@ func runStep(ctx context.Context, st *store.Store, s *step, c, i int, replay boo
 		}
 	default:
 		if len(ts) >= 40 {
-			say("bulk")
+			say("bulk %d %d", c, i)
 		}
+		say("send %d %d", c, i)
 		var err error
 		if rs, err = retry(ctx, say, func() ([]ledger.Result, error) { return st.CreateLedgerTransfers(ctx, ts) }); err != nil {
 			return 0, err
