@@ -148,9 +148,10 @@ func (p *plan) transfers() []*planned {
 	return ts
 }
 
-// stepsFor returns how many steps each client plans so that kills harness
-// kills, each after at most stepKillCap new steps (and the few the other
-// clients finish meanwhile), leave work for the run after the last one.
+// stepsFor returns how many steps each of clients plans so that kills
+// kills, each at most stepKillCap new steps after its child started (and
+// the few steps other clients finish meanwhile), leave work for the run
+// after the last one.
 func stepsFor(kills, clients int) int {
 	return kills*(stepKillCap+clients+2)/clients + 20
 }
