@@ -123,7 +123,23 @@ func (s *Service) RecordMeal(ctx context.Context, m Merchant, pupilIIN string, d
 	return PurchaseResult{}, errPlaceholder
 }
 
-type Spending struct{}
+type ProgrammeFlow struct {
+	Programme     string
+	Ledger        ledger.Ledger
+	In, Out, Left int64
+}
+type Flow struct {
+	Key, Name       string
+	Count           int
+	Spent, Refunded int64
+}
+type Spending struct {
+	Month                          string
+	Programmes                     []ProgrammeFlow
+	ByLedger, ByRegion, ByMerchant []Flow
+	Unspent, Expired               int64
+	Vouchers, Purchases, Refused   int
+}
 
 func (s *Service) Spending(ctx context.Context, month string) (Spending, error) {
 	return Spending{}, nil
