@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"regexp"
 	"strings"
 	"time"
 
@@ -16,9 +17,6 @@ import (
 
 // maxWalletBody bounds a merchant's request: a few short fields.
 const maxWalletBody = 4 << 10
-
-// maxMerchantRef bounds a merchant's purchase or refund id.
-const maxMerchantRef = 64
 
 // errNoSocialWallet answers the merchants' routes on a server started
 // without the social wallet.
@@ -115,12 +113,27 @@ func toResultJSON(res socialwallet.PurchaseResult) resultJSON {
 
 // refusalDetail says in a sentence why a purchase was refused.
 var refusalDetail = map[string]string{
-	"code_invalid":       "the payment code is not one the wallet issued",
-	"code_expired":       "the payment code has expired; the citizen makes a new one in the wallet",
-	"code_used":          "the payment code was used for another purchase; the citizen makes a new one in the wallet",
-	"insufficient_funds": "the citizen's vouchers on this ledger hold less than the amount",
-	"exceeds_credits":    "the citizen's vouchers on this ledger hold less than the amount",
-	"ledger_mismatch":    "the payment code is for another category than the merchant's: the ledger keeps earmarked money in its category",
+	"code_invalid":        "the payment code is not one the wallet issued",
+	"code_expired":        "the payment code has expired; the citizen makes a new one in the wallet",
+	"code_used":           "the payment code was used for another purchase; the citizen makes a new one in the wallet",
+	"insufficient_funds":  "the citizen's vouchers on this ledger hold less than the amount",
+	"exceeds_credits":     "the citizen's vouchers on this ledger hold less than the amount",
+	"ledger_mismatch":     "the payment code is for another category than the merchant's: the ledger keeps earmarked money in its category",
+	"too_many_attempts":   "this merchant presented too many wrong codes; wait before trying again",
+	"unknown_purchase":    "no approved purchase of this merchant has that id",
+	"exceeds_purchase":    "the refund is more than what is left of the purchase to refund",
+	"not_eligible":        "the pupil's household has no school-meal support",
+	"meal_already_served": "the pupil already had a paid meal that day",
+}
+
+// writeWalletError answers an error of the social wallet: a malformed
+// request is 400 with its reason, anything else as view.WriteError does.
+func writeWalletError(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, socialwallet.ErrRequest) {
+		view.WriteProblem(w, r, http.StatusBadRequest, err.Error())
+		return
+	}
+	view.WriteError(w, r, err)
 }
 
 // writeResult answers a result: 200 when approved, else 422 with a
@@ -170,21 +183,14 @@ func badField(w http.ResponseWriter, r *http.Request, name, reason string) {
 	view.WriteProblem(w, r, http.StatusBadRequest, "field "+name+": "+reason, view.InvalidParam{Name: name, Reason: reason})
 }
 
-// validRef reports whether s can be a merchant's purchase or refund id:
-// 1 to 64 printable ASCII characters without spaces.
-func validRef(s string) bool {
-	if s == "" || len(s) > maxMerchantRef {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] <= ' ' || s[i] > '~' {
-			return false
-		}
-	}
-	return true
-}
+// merchantRef is a merchant's purchase or refund id, as the social wallet
+// takes one.
+var merchantRef = regexp.MustCompile(`^[A-Za-z0-9_.:-]{1,64}$`)
 
-const refRule = "1 to 64 printable ASCII characters without spaces, the merchant's own id"
+// validRef reports whether s can be a merchant's purchase or refund id.
+func validRef(s string) bool { return merchantRef.MatchString(s) }
+
+const refRule = "1 to 64 letters, digits and _ . : -, the merchant's own id"
 
 // purchase authorises a purchase with the citizen's payment code. The
 // handler never checks the category: a code for one ledger used at a
@@ -209,7 +215,7 @@ func (s *Server) purchase(w http.ResponseWriter, r *http.Request, m socialwallet
 	}
 	res, err := s.opts.SocialWallet.Purchase(r.Context(), m, socialwallet.PurchaseRequest{ID: b.ID, Code: b.Code, Amount: tiyn})
 	if err != nil {
-		view.WriteError(w, r, err)
+		writeWalletError(w, r, err)
 		return
 	}
 	writeResult(w, r, res)
@@ -238,7 +244,7 @@ func (s *Server) refund(w http.ResponseWriter, r *http.Request, m socialwallet.M
 	}
 	res, err := s.opts.SocialWallet.Refund(r.Context(), m, purchase, b.ID, tiyn)
 	if err != nil {
-		view.WriteError(w, r, err)
+		writeWalletError(w, r, err)
 		return
 	}
 	writeResult(w, r, res)
@@ -262,7 +268,7 @@ func (s *Server) meal(w http.ResponseWriter, r *http.Request, m socialwallet.Mer
 	}
 	res, err := s.opts.SocialWallet.RecordMeal(r.Context(), m, b.Pupil, day)
 	if err != nil {
-		view.WriteError(w, r, err)
+		writeWalletError(w, r, err)
 		return
 	}
 	writeResult(w, r, res)

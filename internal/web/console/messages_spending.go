@@ -77,4 +77,31 @@ var spendingMessages = view.Messages{
 	},
 }
 
-func init() { view.Register(spendingMessages) }
+// spendingPlurals label the period's figures with their counts.
+var spendingPlurals = view.Plurals{
+	"spending.payments": {
+		"kk": {"other": "%s сатып алу мен тамақ үшін жұмсалды"},
+		"ru": {"one": "Потрачено: %s покупка и питание", "few": "Потрачено: %s покупки и питание", "many": "Потрачено: %s покупок и питание", "other": "Потрачено: %s покупки и питание"},
+		"en": {"one": "Spent in %s purchase or meal", "other": "Spent in %s purchases and meals"},
+	},
+	"spending.funded": {
+		"kk": {"other": "%s ваучер берілді"},
+		"ru": {"one": "Выдан %s ваучер", "few": "Выдано %s ваучера", "many": "Выдано %s ваучеров", "other": "Выдано %s ваучера"},
+		"en": {"one": "Given on %s voucher", "other": "Given on %s vouchers"},
+	},
+	"spending.unspent": {
+		"kk": {"other": "%s белсенді ваучерде жұмсалмаған"},
+		"ru": {"one": "Не потрачено на %s действующем ваучере", "few": "Не потрачено на %s действующих ваучерах", "many": "Не потрачено на %s действующих ваучерах", "other": "Не потрачено на %s действующих ваучерах"},
+		"en": {"one": "Unspent on %s active voucher", "other": "Unspent on %s active vouchers"},
+	},
+	"spending.expired": {
+		"kk": {"other": "Мерзімі өткен %s ваучерден бағдарламаға қайтарылды"},
+		"ru": {"one": "Возвращено в программу с %s истёкшего ваучера", "few": "Возвращено в программу с %s истёкших ваучеров", "many": "Возвращено в программу с %s истёкших ваучеров", "other": "Возвращено в программу с %s истёкших ваучеров"},
+		"en": {"one": "Returned to the programme from %s expired voucher", "other": "Returned to the programme from %s expired vouchers"},
+	},
+}
+
+func init() {
+	view.Register(spendingMessages)
+	view.RegisterPlurals(spendingPlurals)
+}

@@ -160,7 +160,7 @@ func samples(p view.Page) map[string]any {
 		"wellbeing":         wellbeingData{Page: p},
 
 		"spending": spendingData{Page: p, Programmes: []flowRow{{}},
-			Spent: []spentTable{{ID: "x", Heading: "spending.byledger", Rows: []spentRow{{}}}}},
+			Tables: []spentTable{{ID: "x", Heading: "spending.byledger", Rows: []spentRow{{}}}}},
 		"spending_anomalies": anomaliesData{Page: p, Rows: []anomalyRow{{}}},
 	}
 }

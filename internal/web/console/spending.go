@@ -26,15 +26,24 @@ type spendingData struct {
 	Month string
 	// Programmes are per programme and ledger.
 	Programmes []flowRow
-	// In, Out and Left are the programmes' totals.
+	// In, Out and Left are the programmes' totals, since the start.
 	In, Out, Left string
-	Unspent       string
-	Expired       string
-	Vouchers      int
-	Purchases     int
-	Refused       int
-	// Spent is what was spent by category, by region and by merchant.
-	Spent []spentTable
+	// Spent and Refunded sum the month's purchases and meals, Payments
+	// counts them.
+	Spent, Refunded string
+	Payments        int
+	// Funded, Unspent and Expired are the month's vouchers: all of them,
+	// the active ones with what they hold, the expired ones with what
+	// went back to the programme.
+	Funded, Unspent, Expired voucherSum
+	// Tables are what was spent by category, by region and by merchant.
+	Tables []spentTable
+}
+
+// voucherSum is a count of vouchers and their amount in words.
+type voucherSum struct {
+	Count  int
+	Amount string
 }
 
 // spentTable is what was spent, grouped one way.
@@ -108,9 +117,15 @@ func (s *Server) spendingPage(w http.ResponseWriter, r *http.Request) {
 		d.Programmes = append(d.Programmes, row)
 	}
 	d.In, d.Out, d.Left = l.Tenge(in), l.Tenge(out), l.Tenge(left)
-	d.Unspent, d.Expired = l.Tenge(sp.Unspent), l.Tenge(sp.Expired)
-	d.Vouchers, d.Purchases, d.Refused = sp.Vouchers, sp.Purchases, sp.Refused
-	d.Spent = []spentTable{
+	sum := func(v socialwallet.VoucherSum) voucherSum {
+		return voucherSum{Count: v.Count, Amount: l.Tenge(v.Amount)}
+	}
+	d.Funded, d.Unspent, d.Expired = sum(sp.Funded), sum(sp.Unspent), sum(sp.Expired)
+	d.Spent, d.Refunded = l.Tenge(sp.Spent), l.Tenge(sp.Refunded)
+	for _, g := range sp.ByLedger {
+		d.Payments += g.Count
+	}
+	d.Tables = []spentTable{
 		{ID: "by-ledger", Heading: view.Msg("spending.byledger"), Rows: spentRows(l, sp.ByLedger, func(k string) string {
 			if g, err := ledger.ParseLedger(k); err == nil {
 				return l.Ledger(g)
@@ -125,9 +140,9 @@ func (s *Server) spendingPage(w http.ResponseWriter, r *http.Request) {
 
 // spentRows orders flows by what was spent, most first, each named by
 // name (nil: the flow's own name, else its key).
-func spentRows(l view.Locale, flows []socialwallet.Flow, name func(string) string) []spentRow {
+func spentRows(l view.Locale, flows []socialwallet.Group, name func(string) string) []spentRow {
 	flows = slices.Clone(flows)
-	slices.SortFunc(flows, func(a, b socialwallet.Flow) int {
+	slices.SortFunc(flows, func(a, b socialwallet.Group) int {
 		return cmp.Or(cmp.Compare(b.Spent, a.Spent), cmp.Compare(a.Key, b.Key))
 	})
 	var top int64

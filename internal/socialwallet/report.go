@@ -1,0 +1,179 @@
+package socialwallet
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/ortaq/ortaq/internal/ledger"
+	"github.com/ortaq/ortaq/internal/store"
+)
+
+// Flow is a programme's money on one ledger since the start: In
+// (appropriations, and returns from expired vouchers and refunds), Out
+// (payouts, vouchers, meals) and Left, its account's balance.
+type Flow struct {
+	Programme     string
+	Ledger        ledger.Ledger
+	In, Out, Left int64
+}
+
+// Group is what was spent through approved purchases and meals in one
+// group: a ledger (Key its name), a region (KATO prefix) or a merchant
+// (Key its id, Name its name).
+type Group struct {
+	Key, Name string
+	Count     int
+	Spent     int64 // tiyn bought
+	Refunded  int64 // tiyn of it refunded since
+}
+
+// VoucherSum counts vouchers and sums an amount of them.
+type VoucherSum struct {
+	Count  int
+	Amount int64
+}
+
+// Spending is the ministry's view of the wallet for a month ("" for all
+// time). Programmes are always since the start (ledger balances); the
+// rest is the month's.
+type Spending struct {
+	Month      string
+	Programmes []Flow
+	ByLedger   []Group
+	ByRegion   []Group
+	ByMerchant []Group
+	Spent      int64 // sums of the groups
+	Refunded   int64
+	// Vouchers of the month: Funded (their amounts), Unspent (active:
+	// what their accounts hold), Expired (returned to the programme).
+	Funded, Unspent, Expired VoucherSum
+}
+
+// Spending returns the month's figures ("YYYY-MM", or "" for all time),
+// computed by the database.
+func (s *Service) Spending(ctx context.Context, month string) (Spending, error) {
+	from, to, err := monthRange(month)
+	if err != nil {
+		return Spending{}, err
+	}
+	out := Spending{Month: month}
+	progs := s.programmeAccounts()
+	ids := make([]ledger.ID, 0, len(progs))
+	for id := range progs {
+		ids = append(ids, id)
+	}
+	as, err := s.st.LedgerAccounts(ctx, ids)
+	if err != nil {
+		return out, err
+	}
+	for _, a := range as {
+		out.Programmes = append(out.Programmes, Flow{Programme: progs[a.ID], Ledger: a.Ledger, In: a.CreditsPosted,
+			Out: a.DebitsPosted, Left: a.Balance()})
+	}
+	sortFlows(out.Programmes)
+	names := map[string]string{}
+	ms, err := s.st.WalletMerchants(ctx)
+	if err != nil {
+		return out, err
+	}
+	for _, m := range ms {
+		names[m.ID] = m.Name
+	}
+	for _, by := range []string{"ledger", "region", "merchant"} {
+		fs, err := s.st.WalletPaymentTotals(ctx, by, from, to)
+		if err != nil {
+			return out, err
+		}
+		gs := make([]Group, len(fs))
+		for i, f := range fs {
+			gs[i] = Group{Key: f.Key, Count: f.Count, Spent: f.Spent, Refunded: f.Refunded}
+			switch by {
+			case "ledger":
+				n, _ := strconv.Atoi(f.Key)
+				gs[i].Key = ledger.Ledger(n).String()
+				out.Spent += f.Spent
+				out.Refunded += f.Refunded
+			case "merchant":
+				gs[i].Name = names[f.Key]
+			}
+		}
+		switch by {
+		case "ledger":
+			out.ByLedger = gs
+		case "region":
+			out.ByRegion = gs
+		default:
+			out.ByMerchant = gs
+		}
+	}
+	vts, err := s.st.WalletVoucherTotals(ctx, month)
+	if err != nil {
+		return out, err
+	}
+	for _, t := range vts {
+		out.Funded.Count += t.Count
+		out.Funded.Amount += t.Amount
+		if t.State == store.VoucherExpired {
+			out.Expired.Count += t.Count
+			out.Expired.Amount += t.Returned
+		} else {
+			out.Unspent.Count += t.Count
+			out.Unspent.Amount += t.Balance
+		}
+	}
+	return out, nil
+}
+
+func sortFlows(fs []Flow) {
+	slices.SortFunc(fs, func(a, b Flow) int {
+		return cmp.Or(strings.Compare(a.Programme, b.Programme), cmp.Compare(a.Ledger, b.Ledger))
+	})
+}
+
+// Anomaly is a pattern of spending the ministry looks into.
+type Anomaly struct {
+	// Kind: "many_vouchers_one_merchant" (one merchant took at least
+	// ManyPurchases purchases of one household's vouchers in the period)
+	// or "merchant_linked_to_household" (the merchant's owner is a member
+	// of the household whose vouchers it took).
+	Kind      string
+	Merchant  string
+	Household string
+	Count     int   // purchases
+	Amount    int64 // tiyn, net of refunds
+	Detail    string
+}
+
+// ManyPurchases is how many purchases of one household at one merchant
+// in a month make an anomaly.
+const ManyPurchases = 4
+
+// Anomalies returns the month's anomalies ("" for all time), by merchant
+// and household.
+func (s *Service) Anomalies(ctx context.Context, month string) ([]Anomaly, error) {
+	from, to, err := monthRange(month)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.st.MerchantHouseholds(ctx, ManyPurchases, from, to)
+	if err != nil {
+		return nil, err
+	}
+	var out []Anomaly
+	for _, r := range rows {
+		a := Anomaly{Merchant: r.Merchant, Household: r.Household, Count: r.Purchases, Amount: r.Amount,
+			Detail: strconv.Itoa(r.Purchases) + " purchases"}
+		if r.Linked {
+			a.Kind = "merchant_linked_to_household"
+			out = append(out, a)
+		}
+		if r.Purchases >= ManyPurchases {
+			a.Kind = "many_vouchers_one_merchant"
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}

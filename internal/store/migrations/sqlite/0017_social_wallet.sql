@@ -1,0 +1,104 @@
+-- The Social Wallet's domain (internal/socialwallet) beside the ledger of
+-- 0016: merchants, vouchers, payment codes, purchases, refunds and meals.
+-- The money itself is only in the ledger; these tables name who, where
+-- and why, for the citizen's wallet and the ministry's reports. Times are
+-- int64 microseconds since the Unix epoch (UTC), as in 0016; amounts are
+-- int64 tiyn.
+
+-- social_merchants are business wallets registered on one category.
+-- member/subsystem is the exchange client whose credential speaks for it.
+CREATE TABLE social_merchants (
+    id         TEXT PRIMARY KEY,
+    bin        TEXT NOT NULL,
+    name       TEXT NOT NULL,
+    region     TEXT NOT NULL,
+    category   INTEGER NOT NULL,
+    owner_iin  TEXT NOT NULL,
+    member     TEXT NOT NULL,
+    subsystem  TEXT NOT NULL,
+    created_us INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX social_merchants_client ON social_merchants (member, subsystem) WHERE member <> '';
+
+-- social_vouchers are the earmarked vouchers funding created, one ledger
+-- account each (one per decision and month): whose, where, how much, until
+-- when. state is 'active' until Expire moves what is left back to the
+-- programme ('expired', returned = that amount).
+CREATE TABLE social_vouchers (
+    account     BLOB PRIMARY KEY,
+    decision_id INTEGER NOT NULL,
+    month       TEXT NOT NULL,
+    programme   TEXT NOT NULL,
+    ledger      INTEGER NOT NULL,
+    iin         TEXT NOT NULL,
+    household   TEXT NOT NULL,
+    region      TEXT NOT NULL,
+    amount      INTEGER NOT NULL,
+    expires_us  INTEGER NOT NULL,
+    state       TEXT NOT NULL,
+    returned    INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX social_vouchers_iin ON social_vouchers (iin, ledger, expires_us);
+CREATE INDEX social_vouchers_expiry ON social_vouchers (expires_us) WHERE state = 'active';
+CREATE INDEX social_vouchers_month ON social_vouchers (month, programme);
+
+-- social_pay_codes are one-time payment codes, stored hashed. holder is the
+-- purchase ("merchant/purchase id") that holds the code while the ledger
+-- decides; used_us is set once a purchase was approved with it.
+CREATE TABLE social_pay_codes (
+    hash       BLOB PRIMARY KEY,
+    iin        TEXT NOT NULL,
+    ledger     INTEGER NOT NULL,
+    created_us INTEGER NOT NULL,
+    expires_us INTEGER NOT NULL,
+    attempts   INTEGER NOT NULL,
+    holder     TEXT NOT NULL,
+    used_us    INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- social_code_failures are a merchant's presentations of unknown, expired
+-- or used codes, to stop guessing.
+CREATE TABLE social_code_failures (
+    merchant TEXT NOT NULL,
+    at_us    INTEGER NOT NULL
+);
+CREATE INDEX social_code_failures_merchant ON social_code_failures (merchant, at_us);
+
+-- social_payments are purchases (kind 'purchase'), refunds ('refund',
+-- purchase_id naming the purchase) and meals ('meal') as merchants sent
+-- them, with what the ledger decided. plan lists the transfers
+-- ("<voucher or programme account hex>:<tiyn>" comma-separated) so that a
+-- retry after a crash sends the same ones. status: 'pending' until the
+-- ledger answered, then 'approved' or 'refused' (reason).
+CREATE TABLE social_payments (
+    merchant    TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    id          TEXT NOT NULL,
+    purchase_id TEXT NOT NULL,
+    iin         TEXT NOT NULL,
+    household   TEXT NOT NULL,
+    region      TEXT NOT NULL,
+    ledger      INTEGER NOT NULL,
+    amount      INTEGER NOT NULL,
+    refunded    INTEGER NOT NULL,
+    status      TEXT NOT NULL,
+    reason      TEXT NOT NULL,
+    plan        TEXT NOT NULL,
+    at_us       INTEGER NOT NULL,
+    PRIMARY KEY (merchant, kind, id)
+) WITHOUT ROWID;
+CREATE INDEX social_payments_at ON social_payments (at_us);
+CREATE INDEX social_payments_iin ON social_payments (iin, at_us);
+CREATE INDEX social_payments_household ON social_payments (household, merchant);
+
+-- social_meals: one school meal per pupil per day, whichever canteen.
+CREATE TABLE social_meals (
+    pupil_iin TEXT NOT NULL,
+    day       TEXT NOT NULL,
+    merchant  TEXT NOT NULL,
+    PRIMARY KEY (pupil_iin, day)
+) WITHOUT ROWID;
+
+-- Funding streams the confirmed offers; this finds a household's latest
+-- confirmed offer of a programme without a scan.
+CREATE INDEX social_offers_confirmed ON benefit_offers (household, programme, id) WHERE status = 'confirmed';

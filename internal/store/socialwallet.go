@@ -1,0 +1,321 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ortaq/ortaq/internal/ledger"
+)
+
+// The Social Wallet's domain tables (migration 0018): merchants, vouchers
+// and the stream of confirmed offers that funding reads. The money is in
+// the ledger's tables; these say whose, where and why.
+
+// WalletMerchant is a registered merchant (see socialwallet.Merchant).
+type WalletMerchant struct {
+	ID, BIN, Name, Region string
+	Category              ledger.Ledger
+	OwnerIIN              string
+	Member, Subsystem     string
+	Created               time.Time
+}
+
+const walletMerchantCols = `id, bin, name, region, category, owner_iin, member, subsystem, created_us`
+
+func scanWalletMerchant(sc interface{ Scan(...any) error }) (WalletMerchant, error) {
+	var m WalletMerchant
+	var cat, created int64
+	err := sc.Scan(&m.ID, &m.BIN, &m.Name, &m.Region, &cat, &m.OwnerIIN, &m.Member, &m.Subsystem, &created)
+	m.Category, m.Created = ledger.Ledger(cat), fromMicros(created)
+	return m, err
+}
+
+// AddWalletMerchant stores m unless a merchant with its id exists, and
+// returns the merchant as stored with created true when it is new.
+// ErrExists when another merchant already speaks through m's exchange
+// client.
+func (s *Store) AddWalletMerchant(ctx context.Context, m WalletMerchant) (WalletMerchant, bool, error) {
+	res, err := s.w.ExecContext(ctx, s.dialect.rebind(`INSERT INTO social_merchants (`+walletMerchantCols+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`),
+		m.ID, m.BIN, m.Name, m.Region, int64(m.Category), m.OwnerIIN, m.Member, m.Subsystem, micros(m.Created))
+	if err != nil {
+		if isUniqueViolation(err) || isSQLiteUnique(err) {
+			return WalletMerchant{}, false, fmt.Errorf("add merchant %s: its client %s/%s: %w", m.ID, m.Member, m.Subsystem, ErrExists)
+		}
+		return WalletMerchant{}, false, fmt.Errorf("add merchant %s: %w", m.ID, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return WalletMerchant{}, false, fmt.Errorf("add merchant %s: %w", m.ID, err)
+	}
+	got, err := s.WalletMerchant(ctx, m.ID)
+	return got, n == 1, err
+}
+
+// isSQLiteUnique reports whether err is SQLite's UNIQUE constraint failure.
+func isSQLiteUnique(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
+
+// WalletMerchant returns the merchant with id, or ErrNotFound.
+func (s *Store) WalletMerchant(ctx context.Context, id string) (WalletMerchant, error) {
+	m, err := scanWalletMerchant(s.db.QueryRowContext(ctx, s.dialect.rebind(`SELECT `+walletMerchantCols+`
+		FROM social_merchants WHERE id = ?`), id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return m, fmt.Errorf("merchant %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return m, fmt.Errorf("merchant %s: %w", id, err)
+	}
+	return m, nil
+}
+
+// WalletMerchantFor returns the merchant the exchange client
+// member/subsystem speaks for, or ErrNotFound.
+func (s *Store) WalletMerchantFor(ctx context.Context, member, subsystem string) (WalletMerchant, error) {
+	m, err := scanWalletMerchant(s.db.QueryRowContext(ctx, s.dialect.rebind(`SELECT `+walletMerchantCols+`
+		FROM social_merchants WHERE member = ? AND subsystem = ? AND member <> ''`), member, subsystem))
+	if errors.Is(err, sql.ErrNoRows) {
+		return m, fmt.Errorf("merchant of %s/%s: %w", member, subsystem, ErrNotFound)
+	}
+	if err != nil {
+		return m, fmt.Errorf("merchant of %s/%s: %w", member, subsystem, err)
+	}
+	return m, nil
+}
+
+// WalletMerchants lists the merchants by id.
+func (s *Store) WalletMerchants(ctx context.Context) ([]WalletMerchant, error) {
+	ms, err := queryAll(ctx, s, `SELECT `+walletMerchantCols+` FROM social_merchants ORDER BY id`, scanWalletMerchant)
+	if err != nil {
+		return nil, fmt.Errorf("merchants: %w", err)
+	}
+	return ms, nil
+}
+
+// Voucher states.
+const (
+	VoucherActive  = "active"
+	VoucherExpired = "expired"
+)
+
+// WalletVoucher is one earmarked voucher: a ledger account funded for a
+// decision and month. The ledger sums are filled by the reads that join
+// the account (WalletVouchersOf, ActiveVouchers, DueVouchers).
+type WalletVoucher struct {
+	Account    ledger.ID
+	DecisionID int64
+	Month      string // YYYY-MM
+	Programme  string
+	Ledger     ledger.Ledger
+	IIN        string
+	Household  string
+	Region     string
+	Amount     int64 // tiyn funded
+	ExpiresAt  time.Time
+	State      string // VoucherActive or VoucherExpired
+	Returned   int64  // tiyn moved back to the programme at expiry
+
+	DebitsPosted, DebitsPending, CreditsPosted int64
+}
+
+// Balance is what the voucher's account holds.
+func (v WalletVoucher) Balance() int64 { return v.CreditsPosted - v.DebitsPosted }
+
+// Available is what may still be spent from it.
+func (v WalletVoucher) Available() int64 { return v.CreditsPosted - v.DebitsPosted - v.DebitsPending }
+
+var walletVoucherCols = []string{"account", "decision_id", "month", "programme", "ledger", "iin", "household", "region",
+	"amount", "expires_us", "state", "returned"}
+
+const walletVoucherSelect = `v.account, v.decision_id, v.month, v.programme, v.ledger, v.iin, v.household, v.region,
+	v.amount, v.expires_us, v.state, v.returned, a.debits_posted, a.debits_pending, a.credits_posted
+	FROM social_vouchers v JOIN ledger_accounts a ON a.id = v.account`
+
+func scanWalletVoucher(sc interface{ Scan(...any) error }) (WalletVoucher, error) {
+	var v WalletVoucher
+	var acct []byte
+	var lg, expires int64
+	err := sc.Scan(&acct, &v.DecisionID, &v.Month, &v.Programme, &lg, &v.IIN, &v.Household, &v.Region, &v.Amount,
+		&expires, &v.State, &v.Returned, &v.DebitsPosted, &v.DebitsPending, &v.CreditsPosted)
+	if err != nil {
+		return v, err
+	}
+	v.Ledger, v.ExpiresAt = ledger.Ledger(lg), fromMicros(expires)
+	return v, scanID(acct, &v.Account)
+}
+
+// AddWalletVouchers records vouchers whose funding transfers the ledger
+// applied. A voucher already recorded is left as it is, so funding a month
+// again or after a crash adds nothing twice.
+func (s *Store) AddWalletVouchers(ctx context.Context, vs []WalletVoucher) error {
+	if len(vs) == 0 {
+		return nil
+	}
+	err := s.inTx(ctx, func(t *tx) error {
+		a := newApplyTx(t)
+		marks := "(" + placeholders(len(walletVoucherCols)) + ")"
+		return a.insert(ctx, `INSERT INTO social_vouchers (`+strings.Join(walletVoucherCols, ", ")+`)`, marks, len(walletVoucherCols),
+			`ON CONFLICT (account) DO NOTHING`, len(vs), func(args []any, i int) []any {
+				v := &vs[i]
+				return append(args, v.Account[:], v.DecisionID, v.Month, v.Programme, int64(v.Ledger), v.IIN, v.Household,
+					v.Region, v.Amount, micros(v.ExpiresAt), VoucherActive, int64(0))
+			})
+	})
+	if err != nil {
+		return fmt.Errorf("add vouchers: %w", err)
+	}
+	return nil
+}
+
+// WalletVouchersOf lists the vouchers of the person with iin, the latest
+// expiry first, at most limit.
+func (s *Store) WalletVouchersOf(ctx context.Context, iin string, limit int) ([]WalletVoucher, error) {
+	vs, err := queryAll(ctx, s, `SELECT `+walletVoucherSelect+` WHERE v.iin = ? ORDER BY v.expires_us DESC, v.account LIMIT ?`,
+		scanWalletVoucher, iin, limit)
+	if err != nil {
+		return nil, fmt.Errorf("vouchers of a person: %w", err)
+	}
+	return vs, nil
+}
+
+// ActiveVouchers lists the vouchers of iin on l that are active and not
+// yet expired at now, the earliest expiry first: the order a purchase
+// spends them in.
+func (s *Store) ActiveVouchers(ctx context.Context, iin string, l ledger.Ledger, now time.Time) ([]WalletVoucher, error) {
+	vs, err := queryAll(ctx, s, `SELECT `+walletVoucherSelect+` WHERE v.iin = ? AND v.ledger = ? AND v.state = ?
+		AND v.expires_us > ? ORDER BY v.expires_us, v.account`, scanWalletVoucher, iin, int64(l), VoucherActive, micros(now))
+	if err != nil {
+		return nil, fmt.Errorf("active vouchers: %w", err)
+	}
+	return vs, nil
+}
+
+// WalletVouchersByAccount returns the vouchers with the given accounts
+// that exist.
+func (s *Store) WalletVouchersByAccount(ctx context.Context, ids []ledger.ID) (map[ledger.ID]WalletVoucher, error) {
+	out := make(map[ledger.ID]WalletVoucher, len(ids))
+	err := s.ledgerRows(ctx, s.db, `SELECT `+walletVoucherSelect+` WHERE %s`, "v.account", ids, func(r scanner) error {
+		v, err := scanWalletVoucher(r)
+		if err == nil {
+			out[v.Account] = v
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("vouchers: %w", err)
+	}
+	return out, nil
+}
+
+// DueVouchers returns up to limit active vouchers whose expiry is at or
+// before now, with accounts after after in id order: the pages Expire
+// walks.
+func (s *Store) DueVouchers(ctx context.Context, now time.Time, after ledger.ID, limit int) ([]WalletVoucher, error) {
+	vs, err := queryAll(ctx, s, `SELECT `+walletVoucherSelect+` WHERE v.state = ? AND v.expires_us <= ? AND v.account > ?
+		ORDER BY v.account LIMIT ?`, scanWalletVoucher, VoucherActive, micros(now), after[:], limit)
+	if err != nil {
+		return nil, fmt.Errorf("due vouchers: %w", err)
+	}
+	return vs, nil
+}
+
+// MarkVouchersExpired records that the vouchers expired, each with what
+// returned to its programme. A voucher already expired is left as it is.
+func (s *Store) MarkVouchersExpired(ctx context.Context, returned map[ledger.ID]int64) error {
+	if len(returned) == 0 {
+		return nil
+	}
+	err := s.inTx(ctx, func(t *tx) error {
+		st, err := t.conn.PrepareContext(ctx, s.dialect.rebind(`UPDATE social_vouchers SET state = ?, returned = ?
+			WHERE account = ? AND state = ?`))
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		for id, n := range returned {
+			if _, err := st.ExecContext(ctx, VoucherExpired, n, id[:], VoucherActive); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("mark vouchers expired: %w", err)
+	}
+	return nil
+}
+
+// FundingRow is a confirmed offer with what funding needs of its
+// household: the current decision's amount for the programme (whole
+// tenge), the number of members and the region.
+type FundingRow struct {
+	Offer        int64
+	DecisionID   int64
+	Household    string
+	Programme    string
+	RecipientIIN string
+	Amount       int64  // whole tenge, as the household's current decision has it
+	Period       string // "month" or "once"
+	DecisionDate string // YYYY-MM-DD of the offer's decision
+	Members      int
+	Region       string
+}
+
+// fundingWhere keeps a household's latest confirmed offer of each
+// programme it is still eligible for (benefit_current has it).
+const fundingWhere = `FROM benefit_offers o
+	JOIN benefit_current c ON c.household = o.household AND c.programme = o.programme
+	WHERE o.status = 'confirmed' AND NOT EXISTS (SELECT 1 FROM benefit_offers o2 WHERE o2.household = o.household
+		AND o2.programme = o.programme AND o2.status = 'confirmed' AND o2.id > o.id)`
+
+// FundingPage returns the fundable offers of the households after after
+// (in household order), whole households only, about limit rows: one
+// query per page, never one per household. An empty page is the end.
+func (s *Store) FundingPage(ctx context.Context, after string, limit int) ([]FundingRow, error) {
+	rows, err := queryAll(ctx, s, fundingSelect+` AND o.household > ? ORDER BY o.household, o.programme LIMIT ?`,
+		func(sc interface{ Scan(...any) error }) (FundingRow, error) {
+			var r FundingRow
+			err := sc.Scan(&r.Offer, &r.DecisionID, &r.Household, &r.Programme, &r.RecipientIIN, &r.Amount, &r.Period,
+				&r.DecisionDate, &r.Members, &r.Region)
+			return r, err
+		}, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("funding page: %w", err)
+	}
+	// A full page may end inside a household: leave its rows to the next.
+	if len(rows) == limit {
+		last := rows[len(rows)-1].Household
+		trimmed := rows
+		for len(trimmed) > 0 && trimmed[len(trimmed)-1].Household == last {
+			trimmed = trimmed[:len(trimmed)-1]
+		}
+		if len(trimmed) > 0 {
+			rows = trimmed
+		}
+	}
+	return rows, nil
+}
+
+const fundingSelect = `SELECT o.id, o.decision_id, o.household, o.programme, o.recipient_iin, c.amount, c.period,
+	d.decision_date,
+	(SELECT COUNT(*) FROM benefit_household_members m WHERE m.household = o.household),
+	COALESCE((SELECT w.region FROM benefit_wellbeing w WHERE w.household = o.household), '')
+	FROM benefit_offers o
+	JOIN benefit_current c ON c.household = o.household AND c.programme = o.programme
+	JOIN benefit_decisions d ON d.id = o.decision_id
+	WHERE o.status = 'confirmed' AND NOT EXISTS (SELECT 1 FROM benefit_offers o2 WHERE o2.household = o.household
+		AND o2.programme = o.programme AND o2.status = 'confirmed' AND o2.id > o.id)`
+
+// CountFundable counts the households FundingPage walks.
+func (s *Store) CountFundable(ctx context.Context) (int, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(DISTINCT o.household) `+fundingWhere).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count fundable offers: %w", err)
+	}
+	return n, nil
+}

@@ -1,0 +1,336 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/ortaq/ortaq/internal/ledger"
+)
+
+// Payment codes, purchases, refunds and meals of the Social Wallet. Every
+// state change is one conditional statement (or one transaction), so of
+// two racing requests exactly one wins.
+
+// AddPaymentCode stores a new code's hash for iin on l, valid until
+// expires. It reports false, storing nothing, when a live code (not
+// expired) already has that hash: the caller draws another code. A stale
+// row with the hash is replaced.
+func (s *Store) AddPaymentCode(ctx context.Context, hash []byte, iin string, l ledger.Ledger, created, expires time.Time) (bool, error) {
+	res, err := s.w.ExecContext(ctx, s.dialect.rebind(`INSERT INTO social_pay_codes (hash, iin, ledger, created_us, expires_us,
+		attempts, holder, used_us) VALUES (?, ?, ?, ?, ?, 0, '', 0)
+		ON CONFLICT (hash) DO UPDATE SET iin = excluded.iin, ledger = excluded.ledger, created_us = excluded.created_us,
+		expires_us = excluded.expires_us, attempts = 0, holder = '', used_us = 0
+		WHERE social_pay_codes.expires_us <= ?`), hash, iin, int64(l), micros(created), micros(expires), micros(created))
+	if err != nil {
+		return false, fmt.Errorf("add payment code: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("add payment code: %w", err)
+	}
+	return n == 1, nil
+}
+
+// ClaimPaymentCode takes the code with hash for the purchase holder at
+// now, counting one attempt, and returns whose it is and on which ledger.
+// Errors: ErrNotFound (no such code), ErrTooLate (expired), ErrWrongState
+// (used, held by another purchase, or its attempts are spent: at most
+// maxAttempts presentations). Holding it is exclusive until
+// ReleasePaymentCode.
+func (s *Store) ClaimPaymentCode(ctx context.Context, hash []byte, holder string, now time.Time, maxAttempts int) (string, ledger.Ledger, error) {
+	var iin string
+	var lg int64
+	err := s.w.QueryRowContext(ctx, s.dialect.rebind(`UPDATE social_pay_codes SET attempts = attempts + 1, holder = ?
+		WHERE hash = ? AND holder = '' AND used_us = 0 AND expires_us > ? AND attempts < ? RETURNING iin, ledger`),
+		holder, hash, micros(now), maxAttempts).Scan(&iin, &lg)
+	if err == nil {
+		return iin, ledger.Ledger(lg), nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return "", 0, fmt.Errorf("claim payment code: %w", err)
+	}
+	var expires int64
+	err = s.db.QueryRowContext(ctx, s.dialect.rebind(`SELECT expires_us FROM social_pay_codes WHERE hash = ?`), hash).Scan(&expires)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return "", 0, fmt.Errorf("claim payment code: %w", ErrNotFound)
+	case err != nil:
+		return "", 0, fmt.Errorf("claim payment code: %w", err)
+	case expires <= micros(now):
+		return "", 0, fmt.Errorf("claim payment code: %w", ErrTooLate)
+	}
+	return "", 0, fmt.Errorf("claim payment code: %w", ErrWrongState)
+}
+
+// ReleasePaymentCode ends holder's hold on the code: used marks it spent
+// for good (an approved purchase), otherwise it may be presented again
+// within its attempts and time.
+func (s *Store) ReleasePaymentCode(ctx context.Context, hash []byte, holder string, used bool, now time.Time) error {
+	q, args := `UPDATE social_pay_codes SET holder = '' WHERE hash = ? AND holder = ? AND used_us = 0`, []any{hash, holder}
+	if used {
+		q, args = `UPDATE social_pay_codes SET used_us = ? WHERE hash = ? AND holder = ?`, []any{micros(now), hash, holder}
+	}
+	if _, err := s.w.ExecContext(ctx, s.dialect.rebind(q), args...); err != nil {
+		return fmt.Errorf("release payment code: %w", err)
+	}
+	return nil
+}
+
+// CodeFailures counts the failed code presentations of merchant since
+// since.
+func (s *Store) CodeFailures(ctx context.Context, merchant string, since time.Time) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, s.dialect.rebind(`SELECT COUNT(*) FROM social_code_failures
+		WHERE merchant = ? AND at_us > ?`), merchant, micros(since)).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("code failures: %w", err)
+	}
+	return n, nil
+}
+
+// AddCodeFailure records a failed code presentation by merchant at at,
+// and forgets those older than forget.
+func (s *Store) AddCodeFailure(ctx context.Context, merchant string, at, forget time.Time) error {
+	err := s.inTx(ctx, func(t *tx) error {
+		if _, err := t.exec(ctx, `DELETE FROM social_code_failures WHERE merchant = ? AND at_us <= ?`, merchant, micros(forget)); err != nil {
+			return err
+		}
+		_, err := t.exec(ctx, `INSERT INTO social_code_failures (merchant, at_us) VALUES (?, ?)`, merchant, micros(at))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("code failure: %w", err)
+	}
+	return nil
+}
+
+// Kinds and statuses of social_payments rows.
+const (
+	KindPurchase = "purchase"
+	KindRefund   = "refund"
+	KindMeal     = "meal"
+
+	PaymentPending  = "pending"
+	PaymentApproved = "approved"
+	PaymentRefused  = "refused"
+)
+
+// WalletPayment is a purchase, refund or meal as a merchant sent it and
+// what the ledger decided.
+type WalletPayment struct {
+	Merchant   string
+	Kind       string // KindPurchase, KindRefund or KindMeal
+	ID         string // the merchant's purchase or refund id; "<pupil IIN>:<YYYY-MM-DD>" for a meal
+	PurchaseID string // of a refund: the purchase refunded
+	IIN        string
+	Household  string
+	Region     string
+	Ledger     ledger.Ledger
+	Amount     int64 // tiyn
+	Refunded   int64 // of a purchase: tiyn refunded so far (pending refunds included)
+	Status     string
+	Reason     string
+	Plan       string // the transfers, encoded by the caller
+	At         time.Time
+}
+
+const walletPaymentCols = `merchant, kind, id, purchase_id, iin, household, region, ledger, amount, refunded, status,
+	reason, plan, at_us`
+
+func scanWalletPayment(sc interface{ Scan(...any) error }) (WalletPayment, error) {
+	var p WalletPayment
+	var lg, at int64
+	err := sc.Scan(&p.Merchant, &p.Kind, &p.ID, &p.PurchaseID, &p.IIN, &p.Household, &p.Region, &lg, &p.Amount,
+		&p.Refunded, &p.Status, &p.Reason, &p.Plan, &at)
+	p.Ledger, p.At = ledger.Ledger(lg), fromMicros(at)
+	return p, err
+}
+
+// WalletPayment returns the row of merchant's kind and id, or ErrNotFound.
+func (s *Store) WalletPayment(ctx context.Context, merchant, kind, id string) (WalletPayment, error) {
+	p, err := scanWalletPayment(s.db.QueryRowContext(ctx, s.dialect.rebind(`SELECT `+walletPaymentCols+`
+		FROM social_payments WHERE merchant = ? AND kind = ? AND id = ?`), merchant, kind, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, fmt.Errorf("%s %s of %s: %w", kind, id, merchant, ErrNotFound)
+	}
+	if err != nil {
+		return p, fmt.Errorf("%s %s of %s: %w", kind, id, merchant, err)
+	}
+	return p, nil
+}
+
+func insertPayment(ctx context.Context, t *tx, p *WalletPayment) (bool, error) {
+	res, err := t.exec(ctx, `INSERT INTO social_payments (`+walletPaymentCols+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (merchant, kind, id) DO NOTHING`,
+		p.Merchant, p.Kind, p.ID, p.PurchaseID, p.IIN, p.Household, p.Region, int64(p.Ledger), p.Amount, p.Refunded,
+		p.Status, p.Reason, p.Plan, micros(p.At))
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// StartPayment stores p (pending, or already decided) unless a row with
+// its merchant, kind and id exists; created reports which. The caller
+// reads the existing row on false.
+func (s *Store) StartPayment(ctx context.Context, p WalletPayment) (bool, error) {
+	var created bool
+	err := s.inTx(ctx, func(t *tx) error {
+		var err error
+		created, err = insertPayment(ctx, t, &p)
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("start %s %s: %w", p.Kind, p.ID, err)
+	}
+	return created, nil
+}
+
+// SetPaymentPlan replaces the plan of a pending row, before its transfers
+// are sent again.
+func (s *Store) SetPaymentPlan(ctx context.Context, merchant, kind, id, plan string) error {
+	if _, err := s.w.ExecContext(ctx, s.dialect.rebind(`UPDATE social_payments SET plan = ?
+		WHERE merchant = ? AND kind = ? AND id = ? AND status = ?`), plan, merchant, kind, id, PaymentPending); err != nil {
+		return fmt.Errorf("plan %s %s: %w", kind, id, err)
+	}
+	return nil
+}
+
+// FinishPayment records what the ledger decided on a pending row. A
+// refused refund gives its amount back to its purchase's refundable sum;
+// a refused meal frees the pupil's day.
+func (s *Store) FinishPayment(ctx context.Context, p WalletPayment, status, reason string) error {
+	err := s.inTx(ctx, func(t *tx) error {
+		res, err := t.exec(ctx, `UPDATE social_payments SET status = ?, reason = ? WHERE merchant = ? AND kind = ? AND id = ?
+			AND status = ?`, status, reason, p.Merchant, p.Kind, p.ID, PaymentPending)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 || status != PaymentRefused {
+			return err
+		}
+		switch p.Kind {
+		case KindRefund:
+			_, err = t.exec(ctx, `UPDATE social_payments SET refunded = refunded - ? WHERE merchant = ? AND kind = ? AND id = ?`,
+				p.Amount, p.Merchant, KindPurchase, p.PurchaseID)
+		case KindMeal:
+			_, err = t.exec(ctx, `DELETE FROM social_meals WHERE pupil_iin = ? AND day = ? AND merchant = ?`,
+				p.IIN, p.ID[len(p.IIN)+1:], p.Merchant)
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("finish %s %s: %w", p.Kind, p.ID, err)
+	}
+	return nil
+}
+
+// StartRefund reserves r.Amount of its purchase's refundable sum and
+// stores r pending, in one transaction. plan is called inside it with the
+// purchase and the plans of its earlier refunds (pending or approved), and
+// returns r's plan. ErrNotFound when the purchase is not an approved one
+// of the merchant; ErrLimitReached when the amount exceeds what is left
+// to refund. created is false, and nothing changes, when the refund
+// exists already.
+func (s *Store) StartRefund(ctx context.Context, r WalletPayment, plan func(p WalletPayment, earlier []string) (string, error)) (bool, error) {
+	var created bool
+	err := s.inTx(ctx, func(t *tx) error {
+		var n int
+		if err := t.QueryRowContext(ctx, s.dialect.rebind(`SELECT COUNT(*) FROM social_payments WHERE merchant = ? AND kind = ?
+			AND id = ?`), r.Merchant, KindRefund, r.ID).Scan(&n); err != nil || n > 0 {
+			return err
+		}
+		lock := ""
+		if s.dialect == postgresDialect {
+			lock = " FOR UPDATE"
+		}
+		p, err := scanWalletPayment(t.QueryRowContext(ctx, s.dialect.rebind(`SELECT `+walletPaymentCols+` FROM social_payments
+			WHERE merchant = ? AND kind = ? AND id = ? AND status = ?`+lock), r.Merchant, KindPurchase, r.PurchaseID, PaymentApproved))
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if r.Amount > p.Amount-p.Refunded {
+			return ErrLimitReached
+		}
+		rows, err := t.QueryContext(ctx, s.dialect.rebind(`SELECT plan FROM social_payments WHERE merchant = ? AND kind = ?
+			AND purchase_id = ? AND status <> ?`), r.Merchant, KindRefund, r.PurchaseID, PaymentRefused)
+		if err != nil {
+			return err
+		}
+		var earlier []string
+		for rows.Next() {
+			var pl string
+			if err := rows.Scan(&pl); err != nil {
+				rows.Close()
+				return err
+			}
+			earlier = append(earlier, pl)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if r.Plan, err = plan(p, earlier); err != nil {
+			return err
+		}
+		r.IIN, r.Household, r.Region, r.Ledger, r.Status = p.IIN, p.Household, p.Region, p.Ledger, PaymentPending
+		if _, err := t.exec(ctx, `UPDATE social_payments SET refunded = refunded + ? WHERE merchant = ? AND kind = ? AND id = ?`,
+			r.Amount, r.Merchant, KindPurchase, r.PurchaseID); err != nil {
+			return err
+		}
+		created, err = insertPayment(ctx, t, &r)
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("start refund %s: %w", r.ID, err)
+	}
+	return created, nil
+}
+
+// ClaimMeal takes the pupil's day for merchant: true when it was free or
+// is already the merchant's (a retry), false when another canteen served
+// the pupil that day.
+func (s *Store) ClaimMeal(ctx context.Context, pupil, day, merchant string) (bool, error) {
+	if _, err := s.w.ExecContext(ctx, s.dialect.rebind(`INSERT INTO social_meals (pupil_iin, day, merchant) VALUES (?, ?, ?)
+		ON CONFLICT (pupil_iin, day) DO NOTHING`), pupil, day, merchant); err != nil {
+		return false, fmt.Errorf("claim meal: %w", err)
+	}
+	var got string
+	err := s.db.QueryRowContext(ctx, s.dialect.rebind(`SELECT merchant FROM social_meals WHERE pupil_iin = ? AND day = ?`),
+		pupil, day).Scan(&got)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil // released by a refusal meanwhile; the caller may try again
+	}
+	if err != nil {
+		return false, fmt.Errorf("claim meal: %w", err)
+	}
+	return got == merchant, nil
+}
+
+// MealHousehold returns the household through which the pupil with iin is
+// eligible for school meals: one of whose members they are, with a
+// confirmed offer of programme that its current decision still grants.
+// ErrNotFound when there is none.
+func (s *Store) MealHousehold(ctx context.Context, iin, programme string) (household, region string, err error) {
+	err = s.db.QueryRowContext(ctx, s.dialect.rebind(`SELECT m.household,
+		COALESCE((SELECT w.region FROM benefit_wellbeing w WHERE w.household = m.household), '')
+		FROM benefit_household_members m
+		JOIN benefit_current c ON c.household = m.household AND c.programme = ?
+		WHERE m.iin = ? AND EXISTS (SELECT 1 FROM benefit_offers o WHERE o.household = m.household AND o.programme = ?
+			AND o.status = 'confirmed')
+		ORDER BY m.household LIMIT 1`), programme, iin, programme).Scan(&household, &region)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", fmt.Errorf("meal household of a pupil: %w", ErrNotFound)
+	}
+	if err != nil {
+		return "", "", fmt.Errorf("meal household of a pupil: %w", err)
+	}
+	return household, region, nil
+}
