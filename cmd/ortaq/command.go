@@ -35,6 +35,7 @@ var commands = []command{
 	officialsCommand,
 	evalCommand,
 	benefitsCommand,
+	walletCommand,
 	auditCommand,
 	migrateCommand,
 	versionCommand,

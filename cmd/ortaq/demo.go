@@ -58,6 +58,9 @@ var demoCommand = command{
 			if err := demoOfficials(ctx, st, *addr, *db, out); err != nil {
 				return err
 			}
+			if err := demoWallet(ctx, st, cmp.Or(srv.walletAddr, *addr), out); err != nil {
+				return err
+			}
 			fmt.Fprintf(out, "ortaq console: http://%s/  (API: http://%s/api/v1/openapi.json; Ctrl-C stops)\n", *addr, *addr)
 			return serve(ctx, st, *addr, *srv)
 		}

@@ -32,7 +32,8 @@ const mrp2026 int64 = 432500
 
 // world is a store with three households deciding on 2026-03-01 and
 // their confirmed offers: h1 (3 members, АСП 20,000 ₸; a pupil of 10),
-// h2 (2 members, АСП 15,000 ₸), h3 (birth, once, 100,000 ₸); programme
+// h2 (2 members, АСП 15,000 ₸ and a birth grant of 50,000 ₸ from the
+// same decision), h3 (birth, once, 100,000 ₸); programme
 // money appropriated; a grocery, a pharmacy and a canteen registered, and
 // a second grocery owned by a member of h2.
 type world struct {
@@ -69,7 +70,7 @@ func newWorld(t *testing.T, st *store.Store) *world {
 	}
 	hs := []hh{
 		{"h1", []string{wd.h1, wd.pupil, wd.other}, map[string]int64{"asp": 20000}},
-		{"h2", []string{wd.h2, h2child}, map[string]int64{"asp": 15000}},
+		{"h2", []string{wd.h2, h2child}, map[string]int64{"asp": 15000, "birth": 50000}},
 		{"h3", []string{wd.h3}, map[string]int64{"birth": 100000}},
 	}
 	w, err := st.BeginDecisions(ctx, store.BenefitRun{Kind: store.RunMass, DecisionDate: "2026-03-01", CatalogVersion: "test"})

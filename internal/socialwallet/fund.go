@@ -176,9 +176,10 @@ func (f *funding) page(ctx context.Context, rows []store.FundingRow) (int, error
 			return 0, err
 		}
 		dec := strconv.FormatInt(r.DecisionID, 10)
-		key := "payout:" + dec + ":" + f.month
+		// The programme is in the key: one decision grants several.
+		key := "payout:" + dec + ":" + r.Programme + ":" + f.month
 		if r.Period == "once" {
-			key = "payout:" + dec + ":once"
+			key = "payout:" + dec + ":" + r.Programme + ":once"
 		}
 		cash := CashAccount(r.RecipientIIN)
 		if r.Amount > 0 {

@@ -15,13 +15,13 @@ import (
 func TestFundIdempotent(t *testing.T) {
 	each(t, func(t *testing.T, wd *world) {
 		first := wd.fund(t, "2026-03")
-		want := socialwallet.FundReport{Month: "2026-03", Households: 3, Payouts: 3, Vouchers: 2,
-			Cash: (20000 + 15000 + 100000) * 100, Earmarked: mrp2026 * (3 + 2), Refused: map[string]int{}}
+		want := socialwallet.FundReport{Month: "2026-03", Households: 3, Payouts: 4, Vouchers: 2,
+			Cash: (20000 + 15000 + 50000 + 100000) * 100, Earmarked: mrp2026 * (3 + 2), Refused: map[string]int{}}
 		if diff := cmp.Diff(want, first, cmpopts.EquateEmpty()); diff != "" {
 			t.Fatalf("first run (-want +got):\n%s", diff)
 		}
 		again := wd.fund(t, "2026-03")
-		want = socialwallet.FundReport{Month: "2026-03", Households: 3, Existing: 5}
+		want = socialwallet.FundReport{Month: "2026-03", Households: 3, Existing: 6}
 		if diff := cmp.Diff(want, again, cmpopts.EquateEmpty()); diff != "" {
 			t.Fatalf("second run changed something (-want +got):\n%s", diff)
 		}
@@ -38,8 +38,8 @@ func TestFundIdempotent(t *testing.T) {
 		}
 		// The next month pays the monthly programmes again, not the once.
 		next := wd.fund(t, "2026-04")
-		if next.Payouts != 2 || next.Vouchers != 2 || next.Existing != 1 {
-			t.Errorf("April = %+v, want 2 payouts, 2 vouchers, the birth grant existing", next)
+		if next.Payouts != 2 || next.Vouchers != 2 || next.Existing != 2 || len(next.Refused) != 0 {
+			t.Errorf("April = %+v, want 2 payouts, 2 vouchers, the birth grants existing", next)
 		}
 		// Before the decision: nothing.
 		if before := wd.fund(t, "2026-02"); before.Payouts+before.Vouchers+before.Existing != 0 {

@@ -94,7 +94,7 @@ func (s *Service) Purchase(ctx context.Context, m Merchant, r PurchaseRequest) (
 		if err := s.st.AddCodeFailure(ctx, m.ID, now, now.Add(-MerchantWindow)); err != nil {
 			return PurchaseResult{}, err
 		}
-		slog.InfoContext(ctx, "wallet code refused", "merchant", m.ID, "reason", reason)
+		slog.DebugContext(ctx, "wallet code refused", "merchant", m.ID, "reason", reason)
 		return refuse(reason)
 	}
 	if err != nil {
@@ -254,7 +254,7 @@ func (s *Service) send(ctx context.Context, p store.WalletPayment, hash []byte, 
 			return PurchaseResult{}, err
 		}
 	}
-	slog.InfoContext(ctx, "wallet "+p.Kind, "merchant", p.Merchant, "id", p.ID, "status", p.Status, "reason", p.Reason,
+	slog.DebugContext(ctx, "wallet "+p.Kind, "merchant", p.Merchant, "id", p.ID, "status", p.Status, "reason", p.Reason,
 		"amount", FormatTenge(p.Amount))
 	return resultOf(p, legs), nil
 }

@@ -319,3 +319,24 @@ func (s *Store) CountFundable(ctx context.Context) (int, error) {
 	}
 	return n, nil
 }
+
+// OffersByStatus lists the offers of status with ids after after, in id
+// order, at most limit: for bulk work such as the demo's.
+func (s *Store) OffersByStatus(ctx context.Context, status string, after int64, limit int) ([]Offer, error) {
+	out, err := s.offers(ctx, `SELECT `+offerColumns+` FROM benefit_offers WHERE status = ? AND id > ? ORDER BY id LIMIT ?`,
+		status, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("offers by status: %w", err)
+	}
+	return out, nil
+}
+
+// WalletVouchersOfMonth lists up to limit vouchers of month, by account.
+func (s *Store) WalletVouchersOfMonth(ctx context.Context, month string, limit int) ([]WalletVoucher, error) {
+	vs, err := queryAll(ctx, s, `SELECT `+walletVoucherSelect+` WHERE v.month = ? ORDER BY v.account LIMIT ?`,
+		scanWalletVoucher, month, limit)
+	if err != nil {
+		return nil, fmt.Errorf("vouchers of a month: %w", err)
+	}
+	return vs, nil
+}
