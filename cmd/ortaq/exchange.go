@@ -32,7 +32,7 @@ subcommands:
   rights [--json]
   grant MEMBER/SUBSYSTEM SERVICE PURPOSE
   revoke MEMBER/SUBSYSTEM SERVICE PURPOSE
-  key create --member M [--subsystem S] [--scopes exchange,audit,admin,sources]   prints the token once
+  key create --member M [--subsystem S] [--scopes exchange,audit,admin,sources,merchant]   prints the token once
   key revoke ID
   seed                                          put the demo registry (idempotent)
 
@@ -283,7 +283,8 @@ func runExchange(ctx context.Context, args []string, out io.Writer) error {
 		s := newSub(name, false)
 		member := s.fs.String("member", "", "member the key belongs to (required)")
 		subsystem := s.fs.String("subsystem", "", "subsystem it speaks for (default: any of the member's, named in Ortaq-Client)")
-		scopes := s.fs.String("scopes", exchange.ScopeExchange, "comma-separated scopes: exchange, audit, admin, sources")
+		scopes := s.fs.String("scopes", exchange.ScopeExchange, "comma-separated scopes: exchange, audit, admin, sources, merchant")
+		s.fs.Func("scope", "the same as --scopes", func(v string) error { *scopes = v; return nil })
 		if _, err := s.parse(args, 0, "no arguments"); err != nil {
 			return err
 		}

@@ -16,10 +16,12 @@ import (
 
 	"github.com/ortaq/ortaq/internal/access"
 	"github.com/ortaq/ortaq/internal/audit"
+	"github.com/ortaq/ortaq/internal/benefits"
 	"github.com/ortaq/ortaq/internal/consent"
 	"github.com/ortaq/ortaq/internal/exchange"
 	"github.com/ortaq/ortaq/internal/ingest"
 	"github.com/ortaq/ortaq/internal/officials"
+	"github.com/ortaq/ortaq/internal/socialwallet"
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/wallet"
 	"github.com/ortaq/ortaq/internal/web"
@@ -259,6 +261,10 @@ func serve(ctx context.Context, st *store.Store, addr string, c serverConfig) (e
 		return err
 	}
 	opts.Welfare = benefitsSvc
+	// The social wallet pays from the decisions' confirmed offers; the
+	// monthly MRP comes from the rules in force.
+	opts.SocialWallet = socialwallet.New(st, socialwallet.Options{
+		Catalog: func() *benefits.Catalog { return benefitsSvc.Engine().Catalog() }})
 	opts.Officials, opts.ReadsPerHour = officials.New(st, officials.Options{}), c.readsPerHour
 	if c.officialsOIDC.Issuer != "" {
 		c.officialsOIDC.ClientSecret = os.Getenv(c.officialsSecretEnv)
@@ -297,7 +303,7 @@ func serve(ctx context.Context, st *store.Store, addr string, c serverConfig) (e
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go aud.Console.Warm(ctx)
-	go tendBenefits(ctx, benefitsSvc)
+	go tendBenefits(ctx, benefitsSvc, opts.SocialWallet)
 	errs := make(chan error, len(listeners))
 	for _, l := range listeners {
 		go func() {
@@ -332,17 +338,21 @@ func commaList(v string) []string {
 }
 
 // benefitsTick is how often the server marks expired the benefit offers
-// not answered in time, and looks for rule changes made outside it.
+// not answered in time, returns expired vouchers' balances to their
+// programmes, and looks for rule changes made outside it.
 const benefitsTick = time.Minute
 
-// tendBenefits expires due benefit offers and picks up rule changes, now
-// and every benefitsTick until ctx ends.
-func tendBenefits(ctx context.Context, svc *welfare.Service) {
+// tendBenefits expires due benefit offers and vouchers and picks up rule
+// changes, now and every benefitsTick until ctx ends.
+func tendBenefits(ctx context.Context, svc *welfare.Service, sw *socialwallet.Service) {
 	t := time.NewTicker(benefitsTick)
 	defer t.Stop()
 	for {
 		if _, err := svc.ExpireOffers(ctx); err != nil && ctx.Err() == nil {
 			slog.WarnContext(ctx, "expire benefit offers", "err", err)
+		}
+		if _, _, err := sw.Expire(ctx, time.Now()); err != nil && ctx.Err() == nil {
+			slog.WarnContext(ctx, "expire vouchers", "err", err)
 		}
 		if err := svc.Refresh(ctx); err != nil && ctx.Err() == nil {
 			slog.WarnContext(ctx, "benefit rules", "err", err)

@@ -83,6 +83,12 @@ const (
 	// SimulateReform runs the reform simulator: what a changed rule or
 	// parameter would cost and whom it would change, in aggregates only.
 	SimulateReform Action = "benefit.simulate"
+	// WalletSpending reads the social wallet's spending figures: money
+	// in, out and left per programme, spending by category, region and
+	// merchant, and the anomalies, in aggregates that name no citizen.
+	// Scoped to the agency that administers the programmes; the national
+	// administrator sees every agency's.
+	WalletSpending Action = "wallet.spending"
 )
 
 // scoped marks the actions whose resource has an owning agency: the
@@ -94,17 +100,25 @@ var scoped = map[Action]bool{
 	DecideCorrection: true,
 	DecideBenefit:    true,
 	ChangeRules:      true,
+	WalletSpending:   true,
+}
+
+// nationwide lists, per scoped action, the roles that take it on every
+// agency's resources: the national administrator reads the spending of
+// every programme, whichever agency administers it.
+var nationwide = map[Action][]Role{
+	WalletSpending: {Admin},
 }
 
 // table is the policy: the actions each role permits. Nothing else is
 // permitted.
 var table = map[Role][]Action{
-	Admin:         {OwnSession, ViewAggregates, ManageRegistry, ManageOfficials},
+	Admin:         {OwnSession, ViewAggregates, ManageRegistry, ManageOfficials, WalletSpending},
 	DataOfficer:   {OwnSession, ViewAggregates, ViewSource, ReadPerson, DecideFinding, DecideCorrection},
 	Auditor:       {OwnSession, ViewAggregates, ReadAudit, ReviewBreakGlass},
-	Analyst:       {OwnSession, ViewAggregates, SimulateReform},
+	Analyst:       {OwnSession, ViewAggregates, SimulateReform, WalletSpending},
 	SocialWorker:  {OwnSession, ViewAggregates, ReadPerson, DecideBenefit},
-	PolicyOfficer: {OwnSession, ViewAggregates, ChangeRules, SimulateReform},
+	PolicyOfficer: {OwnSession, ViewAggregates, ChangeRules, SimulateReform, WalletSpending},
 }
 
 // Principal is who is asking: an official (Roles set) with their agency.
@@ -152,6 +166,11 @@ func Decide(p Principal, a Action, owners ...string) Decision {
 	}
 	if p.Agency != "" && slices.Contains(owners, p.Agency) {
 		return Allow
+	}
+	for _, r := range p.Roles {
+		if slices.Contains(nationwide[a], r) && slices.Contains(table[r], a) {
+			return Allow
+		}
 	}
 	return OutOfScope
 }

@@ -34,6 +34,12 @@ func TestDecide(t *testing.T) {
 		{"analyst simulates a reform", Principal{"", []Role{Analyst}}, SimulateReform, nil, Allow},
 		{"social worker simulates nothing", Principal{"mlsp", []Role{SocialWorker}}, SimulateReform, nil, Deny},
 		{"admin changes no rule", Principal{"mlsp", []Role{Admin}}, ChangeRules, []string{"mlsp"}, Deny},
+		{"policy officer reads their agency's spending", Principal{"mlsp", []Role{PolicyOfficer}}, WalletSpending, []string{"mlsp"}, Allow},
+		{"analyst of another agency reads no spending", Principal{"kgd", []Role{Analyst}}, WalletSpending, []string{"mlsp"}, OutOfScope},
+		{"the national administrator reads every agency's spending", Principal{"gov", []Role{Admin}}, WalletSpending, []string{"mlsp"}, Allow},
+		{"nationwide is the admin's alone: its rules stay scoped", Principal{"gov", []Role{Admin, PolicyOfficer}}, ChangeRules, []string{"mlsp"}, OutOfScope},
+		{"social worker reads no spending", Principal{"mlsp", []Role{SocialWorker}}, WalletSpending, []string{"mlsp"}, Deny},
+		{"data officer reads no spending", Principal{"mlsp", []Role{DataOfficer}}, WalletSpending, []string{"mlsp"}, Deny},
 		{"roles add up", Principal{"kgd", []Role{Analyst, DataOfficer}}, DecideFinding, []string{"kgd"}, Allow},
 	} {
 		if got := Decide(tc.p, tc.a, tc.owners...); got != tc.want {
@@ -46,7 +52,7 @@ func TestDecide(t *testing.T) {
 // is dead policy, and every role can at least sign out.
 func TestEveryActionHasARole(t *testing.T) {
 	actions := []Action{OwnSession, ViewAggregates, ViewSource, ReadPerson, DecideFinding, DecideCorrection,
-		ManageRegistry, ManageOfficials, ReadAudit, ReviewBreakGlass, DecideBenefit, ChangeRules, SimulateReform}
+		ManageRegistry, ManageOfficials, ReadAudit, ReviewBreakGlass, DecideBenefit, ChangeRules, SimulateReform, WalletSpending}
 	for _, a := range actions {
 		if !(Principal{Roles: Roles}).Permits(a) {
 			t.Errorf("no role permits %s", a)

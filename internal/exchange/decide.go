@@ -26,10 +26,16 @@ const (
 	// (the agency code equal to the member code), and read the people its
 	// agency holds records of.
 	ScopeSources = "sources"
+	// ScopeMerchant lets a merchant's system authorise purchases, refunds
+	// and served meals against citizens' social wallets, for the merchant
+	// registered on the credential's member and subsystem (see
+	// socialwallet.Service.MerchantFor); a credential of a client that is
+	// no registered merchant may do nothing with it.
+	ScopeMerchant = "merchant"
 )
 
 // Scopes lists every scope a credential may carry.
-var Scopes = []string{ScopeExchange, ScopeAudit, ScopeAdmin, ScopeSources}
+var Scopes = []string{ScopeExchange, ScopeAudit, ScopeAdmin, ScopeSources, ScopeMerchant}
 
 // Refusal codes, stable for clients to branch on; each comes with one HTTP
 // status (see Refusal and docs/exchange.md).
@@ -61,8 +67,8 @@ type Client struct {
 	Subsystem string // "" for a member-wide API key
 	// Auth names the credential: "cert:SERIAL" or "key:ID".
 	Auth string
-	// Scopes are what the client may do; certificates carry ScopeExchange
-	// and ScopeSources, an agency system's own work. Shared with the
+	// Scopes are what the client may do; certificates carry ScopeExchange,
+	// ScopeSources and ScopeMerchant, a system's own work. Shared with the
 	// registry: must not be modified.
 	Scopes []string
 }

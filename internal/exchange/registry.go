@@ -181,10 +181,13 @@ type keyEntry struct {
 }
 
 // certScopes is what every certificate carries: the work of an agency's
-// system, querying the exchange and loading its agency's sources, never
-// the audit log or the registry, which take an API key issued for them.
+// or a merchant's system, querying the exchange, loading its agency's
+// sources and, for a subsystem registered as a merchant, authorising its
+// purchases, never the audit log or the registry, which take an API key
+// issued for them. A certificate names exactly one subsystem, so the
+// merchant scope reaches no further than the merchant registered on it.
 // Shared, never modified.
-var certScopes = []string{ScopeExchange, ScopeSources}
+var certScopes = []string{ScopeExchange, ScopeSources, ScopeMerchant}
 
 // build makes a snapshot from the store's rows. Rows naming missing rows
 // (possible while another process is half-way through a change) are kept

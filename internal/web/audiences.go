@@ -11,6 +11,7 @@ import (
 	"github.com/ortaq/ortaq/internal/consent"
 	"github.com/ortaq/ortaq/internal/exchange"
 	"github.com/ortaq/ortaq/internal/officials"
+	"github.com/ortaq/ortaq/internal/socialwallet"
 	"github.com/ortaq/ortaq/internal/store"
 	cwallet "github.com/ortaq/ortaq/internal/wallet"
 	"github.com/ortaq/ortaq/internal/web/api"
@@ -76,6 +77,10 @@ type Options struct {
 	// wallet's and the console's benefits pages; nil serves no benefits
 	// pages' content.
 	Welfare *welfare.Service
+	// SocialWallet is the ledger of support: merchants' purchases
+	// through the API, the citizen's money page and the ministry's
+	// spending; nil serves none of them.
+	SocialWallet *socialwallet.Service
 }
 
 // NewAudiences builds every audience over st. Each parses and
@@ -92,18 +97,20 @@ func NewAudiences(st *store.Store, opts Options) (Audiences, error) {
 	}
 	if a.API, err = api.New(st, api.Options{Version: opts.Version, MaxPushBytes: opts.MaxPushBytes, Benefits: calculator,
 		Exchange: opts.Exchange, Audit: opts.Audit, Admission: opts.Admission, PushReadTimeout: opts.PushReadTimeout,
-		SpoolDir: opts.SpoolDir, MaxDeletionShare: opts.MaxDeletionShare, NationalAdmin: opts.NationalAdmin}); err != nil {
+		SpoolDir: opts.SpoolDir, MaxDeletionShare: opts.MaxDeletionShare, NationalAdmin: opts.NationalAdmin,
+		SocialWallet: opts.SocialWallet}); err != nil {
 		return Audiences{}, err
 	}
 	if a.Console, err = console.New(st, static, console.Options{Version: opts.Version, Exchange: opts.Exchange,
 		Audit: opts.Audit, Corrections: opts.Corrections, Officials: opts.Officials, OIDC: opts.OfficialsOIDC,
-		ReadsPerHour: opts.ReadsPerHour, Welfare: opts.Welfare}); err != nil {
+		ReadsPerHour: opts.ReadsPerHour, Welfare: opts.Welfare, SocialWallet: opts.SocialWallet}); err != nil {
 		return Audiences{}, err
 	}
 	if opts.Wallet != nil {
 		if a.Wallet, err = wallet.New(st, static, wallet.Options{Version: opts.Version, Wallet: opts.Wallet,
 			Exchange: opts.Exchange, AuditVerifier: opts.AuditVerifier, Consents: opts.Consents,
-			Corrections: opts.Corrections, OIDC: opts.OIDC, SMSOutbox: opts.SMSOutbox, Welfare: opts.Welfare}); err != nil {
+			Corrections: opts.Corrections, OIDC: opts.OIDC, SMSOutbox: opts.SMSOutbox, Welfare: opts.Welfare,
+			SocialWallet: opts.SocialWallet}); err != nil {
 			return Audiences{}, err
 		}
 	}

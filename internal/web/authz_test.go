@@ -126,6 +126,8 @@ func newMatrixRig(t *testing.T) *matrixRig {
 		"GET /benefits/rules":                      {Path: "/benefits/rules"},
 		"POST /benefits/rules":                     {Path: "/benefits/rules", Form: url.Values{"kind": {"parameter"}}, Owner: mlsp},
 		"GET /wellbeing":                           {Path: "/wellbeing"},
+		"GET /spending":                            {Path: "/spending", Owner: mlsp},
+		"GET /spending/anomalies":                  {Path: "/spending/anomalies", Owner: mlsp},
 		"GET /{$}":                                 {Path: "/"},
 		"GET /agencies/{agency}":                   {Path: "/agencies/" + rig.holder},
 		"GET /sources/{source}":                    {Path: "/sources/" + names[rec.SourceID]},

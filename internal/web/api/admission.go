@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -115,15 +116,20 @@ func newAdmitter(a Admission, reg *prometheus.Registry) *admitter {
 	return ad
 }
 
-// admitExchange puts admission control in front of the exchange's routes;
-// every other path goes straight through.
+// admitted are the paths under admission control: the exchange's queries
+// and the merchants' purchases, both answered to other systems at their
+// pace and both writing at every call.
+var admitted = []string{"/api/v1/exchange/", "/api/v1/wallet/"}
+
+// admitExchange puts admission control in front of the exchange's and the
+// merchants' routes; every other path goes straight through.
 func (s *Server) admitExchange(next http.Handler) http.Handler {
 	a := s.admit
 	if a == nil {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !strings.HasPrefix(r.URL.Path, "/api/v1/exchange/") {
+		if !slices.ContainsFunc(admitted, func(p string) bool { return strings.HasPrefix(r.URL.Path, p) }) {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -132,7 +138,7 @@ func (s *Server) admitExchange(next http.Handler) http.Handler {
 			a.hold(r)
 			w.Header().Set("Retry-After", strconv.Itoa(admissionRetryAfter))
 			view.WriteProblem(w, r, http.StatusServiceUnavailable,
-				"the exchange is answering as many queries as it can; nothing was decided or logged; retry after the time in Retry-After")
+				"the server is answering as many queries and purchases as it can; nothing was decided or logged; retry after the time in Retry-After")
 			return
 		}
 		defer a.release()

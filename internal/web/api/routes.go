@@ -41,6 +41,9 @@ const (
 	registrar = "exchange credential with scope admin: its own member's entries, or any as the national administrator"
 	national  = "exchange credential with scope admin of the national administrator"
 	auditor   = "exchange credential with scope audit"
+	// merchantSystem speaks for a registered merchant: the wallet's
+	// ledger refuses what the merchant may not take.
+	merchantSystem = "system credential with scope merchant of a registered merchant's member and subsystem"
 )
 
 // routes is the one place that lists what the API answers. openapi.json
@@ -64,6 +67,9 @@ func (s *Server) routes() {
 	rt.HandleFunc("GET /api/v1/search", holder, s.system(exchange.ScopeSources, s.apiSearch))
 	rt.HandleFunc("GET /api/v1/quality", anySystem, s.system("", s.getQuality))
 	rt.HandleFunc("POST /api/v1/benefits/calculate", calculator, s.system("", s.calculateBenefits))
+	rt.HandleFunc("POST /api/v1/wallet/purchases", merchantSystem, s.merchant(s.purchase))
+	rt.HandleFunc("POST /api/v1/wallet/purchases/{id}/refunds", merchantSystem, s.merchant(s.refund))
+	rt.HandleFunc("POST /api/v1/wallet/meals", merchantSystem, s.merchant(s.meal))
 	rt.HandleFunc("GET /api/v1/findings", ownFindings, s.system("", s.listFindings))
 	rt.HandleFunc("POST /api/v1/findings", noSystem, s.system("", s.refuseDecision))
 	rt.HandleFunc("POST /api/v1/findings/{finding}", noSystem, s.system("", s.refuseDecision))

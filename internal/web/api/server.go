@@ -17,6 +17,7 @@ import (
 	"github.com/ortaq/ortaq/internal/audit"
 	"github.com/ortaq/ortaq/internal/benefits"
 	"github.com/ortaq/ortaq/internal/exchange"
+	"github.com/ortaq/ortaq/internal/socialwallet"
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/web/view"
 )
@@ -64,6 +65,9 @@ type Options struct {
 	// them now, rule changes included, so it is asked on every request;
 	// nil means the programmes built into the binary.
 	Benefits func() *benefits.Engine
+	// SocialWallet authorises merchants' purchases, refunds and school
+	// meals; nil leaves those endpoints answering 503.
+	SocialWallet *socialwallet.Service
 }
 
 // DefaultMaxPushBytes is the largest record push accepted unless

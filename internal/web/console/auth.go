@@ -212,6 +212,7 @@ func (s *Server) who(l view.Locale, v *visit, agencyName string) *view.Who {
 		p.Permits(access.SimulateReform))
 	w.Can["queue"] = hasBenefits && p.Permits(access.DecideBenefit)
 	w.Can["simulate"] = hasBenefits && p.Permits(access.SimulateReform)
+	w.Can["spending"] = s.opts.SocialWallet != nil && p.Permits(access.WalletSpending)
 	return w
 }
 

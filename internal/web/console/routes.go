@@ -55,6 +55,8 @@ func (s *Server) routes() {
 	act("GET /benefits/rules", access.ViewAggregates, s.rulesPage)
 	act("POST /benefits/rules", access.ChangeRules, s.rulesForm)
 	act("GET /wellbeing", access.ViewAggregates, s.wellbeingPage)
+	act("GET /spending", access.WalletSpending, s.spendingPage)
+	act("GET /spending/anomalies", access.WalletSpending, s.anomaliesPage)
 	act("GET /audit", access.ReadAudit, s.auditPage)
 	act("GET /reviews", access.ReviewBreakGlass, s.reviewPage)
 	act("POST /reviews/{grant}", access.ReviewBreakGlass, s.reviewForm)

@@ -26,6 +26,7 @@ import (
 	"github.com/ortaq/ortaq/internal/exchange"
 	"github.com/ortaq/ortaq/internal/officials"
 	"github.com/ortaq/ortaq/internal/resolve"
+	"github.com/ortaq/ortaq/internal/socialwallet"
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/wallet"
 	"github.com/ortaq/ortaq/internal/web/view"
@@ -41,7 +42,7 @@ var templates embed.FS
 // with templates/layout.html, which defines the frame and the shared parts.
 var pageNames = []string{"index", "agency", "source", "entity", "cows", "exchange", "search", "worklist", "correction", "error",
 	"signin", "case", "breakglass", "review", "audit", "benefits", "benefits_queue", "benefits_offer", "benefits_appeal",
-	"benefits_simulate", "benefits_rules", "wellbeing"}
+	"benefits_simulate", "benefits_rules", "wellbeing", "spending", "spending_anomalies"}
 
 // Page rows shown at most, newest first. The pages are an overview; the API
 // pages through the rest.
@@ -78,6 +79,9 @@ type Options struct {
 	// Welfare decides, offers and explains the social programmes, for
 	// the benefits pages; nil leaves them empty.
 	Welfare *welfare.Service
+	// SocialWallet is the ledger of support, for the ministry's spending pages; nil
+	// serves a page that says there is none.
+	SocialWallet *socialwallet.Service
 	// ReadsPerHour bounds how many people one official may read in an
 	// hour (entity pages, search results, work-list rows, exports); 0
 	// means DefaultReadsPerHour.
@@ -154,6 +158,10 @@ func samples(p view.Page) map[string]any {
 		"benefits_simulate": simulateData{Page: p},
 		"benefits_rules":    rulesData{Page: p},
 		"wellbeing":         wellbeingData{Page: p},
+
+		"spending": spendingData{Page: p, Programmes: []flowRow{{}},
+			Tables: []spentTable{{ID: "x", Heading: "spending.byledger", Rows: []spentRow{{}}}}},
+		"spending_anomalies": anomaliesData{Page: p, Rows: []anomalyRow{{}}},
 	}
 }
 

@@ -45,6 +45,9 @@ func (s *Server) routes() {
 	rt.HandleFunc("POST /wallet/benefits/offers/{offer}/accept", citForm, s.signedIn(s.walletRespondOffer(true)))
 	rt.HandleFunc("POST /wallet/benefits/offers/{offer}/decline", citForm, s.signedIn(s.walletRespondOffer(false)))
 	rt.HandleFunc("GET /wallet/benefits/appeals/{appeal}/document", citizen, s.signedIn(s.walletAppealDocument))
+	rt.HandleFunc("GET /wallet/money", citizen, s.signedIn(s.walletMoney))
+	rt.HandleFunc("GET /wallet/money/pay", citizen, s.signedIn(s.walletPay))
+	rt.HandleFunc("POST /wallet/money/pay", citForm, s.signedIn(s.walletPayCode))
 	// Any other path under /wallet is the wallet's own 404, so that a
 	// route added elsewhere can never surface on the wallet's listener.
 	rt.HandleFunc("/wallet/", "anyone: a page saying there is no such page", s.notFoundPage)

@@ -1,8 +1,9 @@
 // Package wallet serves citizens' pages under /wallet: signing in, their
 // data and where it came from, who looked at it, their consents, their
-// correction requests, and the benefits decided for their household with
-// the offers and appeals that go with them, in Kazakh, Russian and
-// English, for a phone.
+// correction requests, the benefits decided for their household with
+// the offers and appeals that go with them, and the social wallet's
+// money (balances, vouchers, history and payment codes), in Kazakh,
+// Russian and English, for a phone.
 //
 // It is the one audience whose listener may face the internet: every page
 // but sign-in needs a session, every form a same-origin request carrying
@@ -22,6 +23,7 @@ import (
 
 	"github.com/ortaq/ortaq/internal/consent"
 	"github.com/ortaq/ortaq/internal/exchange"
+	"github.com/ortaq/ortaq/internal/socialwallet"
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/wallet"
 	"github.com/ortaq/ortaq/internal/web/view"
@@ -37,7 +39,7 @@ var templates embed.FS
 // templates/layout.html: the wallet shows one person their own data and
 // none of the console.
 var pageNames = []string{"signin", "sms", "data", "access", "receipt", "consents", "corrections", "correct",
-	"correction", "benefits", "explain", "appeal", "error"}
+	"correction", "benefits", "explain", "appeal", "money", "pay", "error"}
 
 // Options configure a Server.
 type Options struct {
@@ -60,6 +62,9 @@ type Options struct {
 	// Welfare decides benefits and takes citizens' answers to offers and
 	// their appeals; nil serves a benefits page that says there are none.
 	Welfare *welfare.Service
+	// SocialWallet is the ledger of support, for the citizen's money page and payment codes; nil
+	// serves a page that says there is none.
+	SocialWallet *socialwallet.Service
 	// OIDC, when set, lets citizens sign in through the state identity
 	// provider.
 	OIDC *wallet.OIDC
@@ -117,6 +122,8 @@ func samples(p view.Page) map[string]any {
 		"benefits":    walletBenefitsData{walletPage: wp},
 		"explain":     explainData{walletPage: wp, Explain: view.BenefitSample},
 		"appeal":      appealForm{walletPage: wp},
+		"money":       walletMoneyData{walletPage: wp, Balances: []balanceItem{{}}, Vouchers: []voucherItem{{}}, History: []historyItem{{}}},
+		"pay":         walletPayData{walletPage: wp, Code: "000000"},
 		"error":       walletErrorData{walletPage: wp},
 	}
 }

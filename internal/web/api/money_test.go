@@ -1,0 +1,69 @@
+package api
+
+import (
+	"math"
+	"testing"
+)
+
+func TestParseTenge(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want int64
+		ok   bool
+	}{
+		{"1250.50", 125050, true},
+		{"1250.5", 125050, true},
+		{"1250", 125000, true},
+		{"0.01", 1, true},
+		{"007.10", 710, true},
+		{"999999999999.99", 99999999999999, true},
+		{"1000000000000", 0, false},
+		{"0", 0, false},
+		{"0.00", 0, false},
+		{"-5", 0, false},
+		{"+5", 0, false},
+		{"1.234", 0, false},
+		{"1.", 0, false},
+		{".5", 0, false},
+		{"", 0, false},
+		{"1 250", 0, false},
+		{"1,250.00", 0, false},
+		{"1e3", 0, false},
+		{"١٢", 0, false},
+	} {
+		got, err := parseTenge(tc.in)
+		if (err == nil) != tc.ok || got != tc.want {
+			t.Errorf("parseTenge(%q) = %d, %v; want %d, ok %v", tc.in, got, err, tc.want, tc.ok)
+		}
+	}
+}
+
+func TestFormatTenge(t *testing.T) {
+	for in, want := range map[int64]string{125050: "1250.50", 1: "0.01", 0: "0.00", 100: "1.00", -3405: "-34.05",
+		math.MinInt64: "-92233720368547758.08"} {
+		if got := formatTenge(in); got != want {
+			t.Errorf("formatTenge(%d) = %q; want %q", in, got, want)
+		}
+	}
+}
+
+// FuzzParseTenge holds the parser to its contract: whatever it accepts is
+// positive and written back the same by formatTenge, up to trailing zeros.
+func FuzzParseTenge(f *testing.F) {
+	for _, s := range []string{"1250.50", "0.01", "1", "-1", "1e9", "99999999999999", ".", "1.2.3"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		tiyn, err := parseTenge(s)
+		if err != nil {
+			return
+		}
+		if tiyn <= 0 {
+			t.Fatalf("parseTenge(%q) = %d, not positive", s, tiyn)
+		}
+		back, err := parseTenge(formatTenge(tiyn))
+		if err != nil || back != tiyn {
+			t.Fatalf("parseTenge(formatTenge(%d)) = %d, %v", tiyn, back, err)
+		}
+	})
+}
