@@ -266,18 +266,22 @@ type FundingRow struct {
 	Region       string
 }
 
-// fundingWhere keeps a household's latest confirmed offer of each
-// programme it is still eligible for (benefit_current has it).
-const fundingWhere = `FROM benefit_offers o
-	JOIN benefit_current c ON c.household = o.household AND c.programme = o.programme
-	WHERE o.status = 'confirmed' AND NOT EXISTS (SELECT 1 FROM benefit_offers o2 WHERE o2.household = o.household
-		AND o2.programme = o.programme AND o2.status = 'confirmed' AND o2.id > o.id)`
+// fundingFrom keeps a household's latest confirmed offer of each
+// programme it is still eligible for (benefit_current has it). The walk
+// is driven by benefit_current's primary key, whose order is the page
+// order, and finds the offer by the confirmed-offers index: driven by the
+// offers, the planner took their status index whenever statistics were
+// missing or sampled (SQLite gathers none by itself) and sorted every
+// confirmed offer of the country for each page.
+const fundingFrom = `FROM benefit_current c
+	JOIN benefit_offers o ON o.id = (SELECT MAX(o2.id) FROM benefit_offers o2
+		WHERE o2.household = c.household AND o2.programme = c.programme AND o2.status = 'confirmed')`
 
 // FundingPage returns the fundable offers of the households after after
 // (in household order), whole households only, about limit rows: one
 // query per page, never one per household. An empty page is the end.
 func (s *Store) FundingPage(ctx context.Context, after string, limit int) ([]FundingRow, error) {
-	rows, err := queryAll(ctx, s, fundingSelect+` AND o.household > ? ORDER BY o.household, o.programme LIMIT ?`,
+	rows, err := queryAll(ctx, s, fundingSelect+` WHERE c.household > ? ORDER BY c.household, c.programme LIMIT ?`,
 		func(sc interface{ Scan(...any) error }) (FundingRow, error) {
 			var r FundingRow
 			err := sc.Scan(&r.Offer, &r.DecisionID, &r.Household, &r.Programme, &r.RecipientIIN, &r.Amount, &r.Period,
@@ -301,20 +305,17 @@ func (s *Store) FundingPage(ctx context.Context, after string, limit int) ([]Fun
 	return rows, nil
 }
 
-const fundingSelect = `SELECT o.id, o.decision_id, o.household, o.programme, o.recipient_iin, c.amount, c.period,
+const fundingSelect = `SELECT o.id, o.decision_id, c.household, c.programme, o.recipient_iin, c.amount, c.period,
 	d.decision_date,
-	(SELECT COUNT(*) FROM benefit_household_members m WHERE m.household = o.household),
-	COALESCE((SELECT w.region FROM benefit_wellbeing w WHERE w.household = o.household), '')
-	FROM benefit_offers o
-	JOIN benefit_current c ON c.household = o.household AND c.programme = o.programme
-	JOIN benefit_decisions d ON d.id = o.decision_id
-	WHERE o.status = 'confirmed' AND NOT EXISTS (SELECT 1 FROM benefit_offers o2 WHERE o2.household = o.household
-		AND o2.programme = o.programme AND o2.status = 'confirmed' AND o2.id > o.id)`
+	(SELECT COUNT(*) FROM benefit_household_members m WHERE m.household = c.household),
+	COALESCE((SELECT w.region FROM benefit_wellbeing w WHERE w.household = c.household), '')
+	` + fundingFrom + `
+	JOIN benefit_decisions d ON d.id = o.decision_id`
 
 // CountFundable counts the households FundingPage walks.
 func (s *Store) CountFundable(ctx context.Context) (int, error) {
 	var n int
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(DISTINCT o.household) `+fundingWhere).Scan(&n); err != nil {
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(DISTINCT c.household) `+fundingFrom).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count fundable offers: %w", err)
 	}
 	return n, nil
