@@ -451,66 +451,6 @@ func sorted(ss []string) []string {
 	return out
 }
 
-// BenchmarkTransfers applies batches of 1,000 transfers: "payouts" from one
-// budget line to 1,000 distinct citizens per batch, and "purchases" from
-// those citizens to 20 grocers. It reports transfers/s.
-func BenchmarkTransfers(b *testing.B) {
-	const batch, citizens, grocers = 1000, 20000, 20
-	for _, db := range []struct {
-		name string
-		open func(testing.TB) *store.Store
-	}{{"sqlite", storetest.SQLite}, {"postgres", storetest.Postgres}} {
-		b.Run(db.name, func(b *testing.B) {
-			st := db.open(b)
-			ctx := context.Background()
-			cit := make([]ledger.ID, citizens)
-			as := []ledger.Account{{ID: acFund, Ledger: ledger.Food, Flags: ledger.DebitsMayExceedCredits}}
-			for i := range cit {
-				cit[i] = ledger.NewID()
-				as = append(as, ledger.Account{ID: cit[i], Ledger: ledger.Food, Code: 3})
-			}
-			gro := make([]ledger.ID, grocers)
-			for i := range gro {
-				gro[i] = ledger.NewID()
-				as = append(as, ledger.Account{ID: gro[i], Ledger: ledger.Food, Code: 4})
-			}
-			for lo := 0; lo < len(as); lo += 5000 {
-				if _, err := st.CreateLedgerAccounts(ctx, as[lo:min(len(as), lo+5000)]); err != nil {
-					b.Fatal(err)
-				}
-			}
-			for _, kind := range []string{"payouts", "purchases"} {
-				b.Run(kind, func(b *testing.B) {
-					ts := make([]ledger.Transfer, batch)
-					n := 0
-					start := time.Now()
-					for b.Loop() {
-						for i := range ts {
-							c := cit[(n+i)%citizens]
-							ts[i] = ledger.Transfer{ID: ledger.NewID(), DebitAccount: acFund, CreditAccount: c, Amount: 1000,
-								Ledger: ledger.Food, Code: 1}
-							if kind == "purchases" {
-								ts[i].DebitAccount, ts[i].CreditAccount, ts[i].Amount = c, gro[i%grocers], 1
-							}
-						}
-						rs, err := st.CreateLedgerTransfers(ctx, ts)
-						if err != nil {
-							b.Fatal(err)
-						}
-						for i, r := range rs {
-							if r != ledger.ResultOK {
-								b.Fatalf("transfer %d: %v", i, r)
-							}
-						}
-						n += batch
-					}
-					b.ReportMetric(float64(n)/time.Since(start).Seconds(), "transfers/s")
-				})
-			}
-		})
-	}
-}
-
 // TestLedgerRandomWorkload runs random batches from several goroutines at
 // once (payouts, purchases across and within ledgers, holds with timeouts,
 // posts, voids, linked chains, retries of earlier transfers, expiry
