@@ -94,23 +94,48 @@ type querier interface {
 
 func scanLedgerTransfer(r scanner) (*ledger.Transfer, error) {
 	var t ledger.Transfer
+	if err := scanTransferInto(r, &t); err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
+
+// scanTransferInto scans ledgerTransferCols into t, then any extra
+// columns into extra.
+func scanTransferInto(r scanner, t *ledger.Transfer, extra ...any) error {
 	var id, dr, cr, pid []byte
 	var lg, code, flags int64
 	var timeout, at, expires int64
 	var state string
-	if err := r.Scan(&id, &dr, &cr, &t.Amount, &pid, &lg, &code, &flags, &timeout, &t.UserData, &at, &expires, &state); err != nil {
-		return nil, err
+	dest := append([]any{&id, &dr, &cr, &t.Amount, &pid, &lg, &code, &flags, &timeout, &t.UserData, &at, &expires, &state}, extra...)
+	if err := r.Scan(dest...); err != nil {
+		return err
 	}
 	if err := errors.Join(scanID(id, &t.ID), scanID(dr, &t.DebitAccount), scanID(cr, &t.CreditAccount), scanID(pid, &t.PendingID)); err != nil {
-		return nil, err
+		return err
 	}
 	st, err := ledger.ParseState(state)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	t.Ledger, t.Code, t.Flags, t.State = ledger.Ledger(lg), uint16(code), ledger.TransferFlags(flags), st
 	t.Timeout, t.Timestamp = time.Duration(timeout)*time.Microsecond, fromMicros(at)
-	return &t, nil
+	return nil
+}
+
+// batchTransfer is a transfer read with the batch that created it.
+type batchTransfer struct {
+	ledger.Transfer
+	batch uint64
+}
+
+// scanLedgerTransferBatch scans ledgerTransferCols and then batch.
+func scanLedgerTransferBatch(r scanner) (batchTransfer, error) {
+	var t batchTransfer
+	var batch int64
+	err := scanTransferInto(r, &t.Transfer, &batch)
+	t.batch = uint64(batch)
+	return t, err
 }
 
 func scanLedgerAccount(r scanner) (*ledger.Account, error) {
