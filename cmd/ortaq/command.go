@@ -35,6 +35,7 @@ var commands = []command{
 	officialsCommand,
 	evalCommand,
 	benefitsCommand,
+	ledgerCommand,
 	auditCommand,
 	migrateCommand,
 	versionCommand,
