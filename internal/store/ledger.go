@@ -10,6 +10,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/ortaq/ortaq/internal/ledger"
 )
@@ -311,10 +313,15 @@ func (s *Store) CreateLedgerTransfers(ctx context.Context, ts []ledger.Transfer)
 	return r.rs, nil
 }
 
-// isUniqueViolation reports whether err is PostgreSQL's unique_violation.
+// isUniqueViolation reports whether err is PostgreSQL's unique_violation
+// or SQLite's primary-key or unique constraint failing.
 func isUniqueViolation(err error) bool {
 	var pe *pgconn.PgError
-	return errors.As(err, &pe) && pe.Code == "23505"
+	if errors.As(err, &pe) {
+		return pe.Code == "23505"
+	}
+	var se *sqlite.Error
+	return errors.As(err, &se) && (se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY || se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE)
 }
 
 // writeGroup writes what a group decided as batch seq: created transfers,

@@ -232,13 +232,22 @@ func finish(r *ledgerReq, err error) {
 	close(r.done)
 }
 
+// errRetryCareful: a transfer the optimistic pass took for new, or
+// refused, is stored already.
+var errRetryCareful = errors.New("ledger: a transfer of the batch is stored already")
+
+// commitRetrying commits group optimistically first: without looking up
+// the batches' own transfer ids, which are new but for retries. A new id
+// that is not (the insert's unique violation), or a refused transfer that
+// is stored already (looked up after Apply: it should have been
+// ResultExists, and may change its linked chain), sends the group again,
+// carefully: with every id looked up before Apply.
 func (c *ledgerCommitter) commitRetrying(group []*ledgerReq) error {
+	careful := false
 	for try := 0; ; try++ {
-		err := c.commitGroup(group)
-		// Another writer created one of the ids between our read and our
-		// insert (a writer that does not take the ledger's lock): the
-		// retry finds its transfer.
-		if err != nil && try < 3 && isUniqueViolation(err) {
+		err := c.commitGroup(group, careful)
+		if err != nil && try < 3 && (errors.Is(err, errRetryCareful) || isUniqueViolation(err)) {
+			careful = true
 			continue
 		}
 		return err
@@ -256,7 +265,7 @@ type group struct {
 	expired   int
 }
 
-func (c *ledgerCommitter) commitGroup(reqs []*ledgerReq) (err error) {
+func (c *ledgerCommitter) commitGroup(reqs []*ledgerReq, careful bool) (err error) {
 	ctx := c.ctx
 	s := c.s
 	conn, err := s.w.Conn(ctx)
@@ -274,10 +283,20 @@ func (c *ledgerCommitter) commitGroup(reqs []*ledgerReq) (err error) {
 	if err != nil {
 		return err
 	}
+	var g *group
 	defer func() {
 		t.rollback()
-		if err != nil {
-			// The cache may hold sums that were never committed.
+		switch {
+		case err == nil:
+		case g != nil && (errors.Is(err, errRetryCareful) || isUniqueViolation(err)):
+			// Apply changed only the dirty accounts, and nothing was
+			// committed.
+			for id := range g.dirty {
+				delete(c.accounts, id)
+			}
+		default:
+			// The cache may hold sums that were never committed, or
+			// were: read them again.
 			clear(c.accounts)
 			c.seq = 0
 		}
@@ -295,12 +314,12 @@ func (c *ledgerCommitter) commitGroup(reqs []*ledgerReq) (err error) {
 		clear(c.accounts) // another writer committed since
 		c.seq = last
 	}
-	g := &group{now: time.Now().UTC().Truncate(time.Microsecond), accounts: c.accounts, transfers: map[ledger.ID]*ledger.Transfer{}, dirty: map[ledger.ID]bool{}}
+	g = &group{now: time.Now().UTC().Truncate(time.Microsecond), accounts: c.accounts, transfers: map[ledger.ID]*ledger.Transfer{}, dirty: map[ledger.ID]bool{}}
 	if reqs[0].expire {
 		if err := c.expire(ctx, t, g, reqs[0]); err != nil {
 			return err
 		}
-	} else if err := c.apply(ctx, t, g, reqs); err != nil {
+	} else if err := c.apply(ctx, t, g, reqs, careful); err != nil {
 		return err
 	}
 	if len(g.created) == 0 && len(g.resolved) == 0 {
@@ -327,12 +346,14 @@ func (c *ledgerCommitter) commitGroup(reqs []*ledgerReq) (err error) {
 }
 
 // apply reads what the group's batches name and decides each batch with a
-// Book of its own over the group's shared accounts and transfers.
-func (c *ledgerCommitter) apply(ctx context.Context, t *tx, g *group, reqs []*ledgerReq) error {
+// Book of its own over the group's shared accounts and transfers. Unless
+// careful, it reads only the pending transfers the batches post or void,
+// and checks afterwards that no transfer it refused is stored.
+func (c *ledgerCommitter) apply(ctx context.Context, t *tx, g *group, reqs []*ledgerReq, careful bool) error {
 	var ids []ledger.ID
 	for _, r := range reqs {
 		for i := range r.ts {
-			if id := r.ts[i].ID; !id.IsZero() {
+			if id := r.ts[i].ID; careful && !id.IsZero() {
 				ids = append(ids, id)
 			}
 			if id := r.ts[i].PendingID; !id.IsZero() {
@@ -367,11 +388,26 @@ func (c *ledgerCommitter) apply(ctx context.Context, t *tx, g *group, reqs []*le
 	if err := c.load(ctx, t, need); err != nil {
 		return err
 	}
+	var refused []ledger.ID
 	for _, r := range reqs {
 		b := &ledger.Book{Now: g.now, Accounts: c.accounts, Transfers: g.transfers, Dirty: g.dirty}
 		r.rs = b.Apply(r.ts)
 		g.created = append(g.created, b.Created...)
 		g.resolved = append(g.resolved, b.Resolved...)
+		for i, res := range r.rs {
+			if id := r.ts[i].ID; !careful && !res.Applied() && !id.IsZero() {
+				refused = append(refused, id)
+			}
+		}
+	}
+	if len(refused) > 0 {
+		stored := map[ledger.ID]*ledger.Transfer{}
+		if err := c.s.ledgerTransfers(ctx, t, refused, stored); err != nil {
+			return fmt.Errorf("read transfers: %w", err)
+		}
+		if len(stored) > 0 {
+			return errRetryCareful
+		}
 	}
 	return nil
 }

@@ -113,3 +113,36 @@ func TestLedgerGroupFailsOnlyItsBatch(t *testing.T) {
 		mustVerify(t, st)
 	})
 }
+
+// TestLedgerRetryInChain retries a spent transfer at the head of a chain:
+// taken for new it would overdraw and fail the chain; it exists, so the
+// chain goes through.
+func TestLedgerRetryInChain(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ledgerAccounts(t, st)
+		mustTransfer(t, st, fund("rc0", 500))
+		spend := ledger.Transfer{ID: ledger.IDOf("rc1"), DebitAccount: acCitizen, CreditAccount: acGrocery, Amount: 500,
+			Ledger: ledger.Food, UserData: "purchase:rc1"}
+		mustTransfer(t, st, spend)
+		mustTransfer(t, st, fund("rc2", 100))
+		pair := []ledger.Transfer{
+			{ID: ledger.IDOf("rc3"), DebitAccount: acCitizen, CreditAccount: acGrocery, Amount: 100, Ledger: ledger.Food,
+				Flags: ledger.Linked, UserData: "purchase:rc3"},
+			fund("rc4", 50),
+		}
+		mustTransfer(t, st, pair...)
+		// The citizen holds 50 now: rc3 taken for new would overdraw.
+		rs, err := st.CreateLedgerTransfers(context.Background(), pair)
+		if err != nil || fmt.Sprint(rs) != "[exists exists]" {
+			t.Errorf("retry of a chain: %v, %v", rs, err)
+		}
+		rs, err = st.CreateLedgerTransfers(context.Background(), []ledger.Transfer{pair[0], fund("rc5", 7)})
+		if err != nil || fmt.Sprint(rs) != "[exists ok]" {
+			t.Errorf("a stored head and a new tail: %v, %v", rs, err)
+		}
+		if c := account(t, st, acCitizen); c.CreditsPosted != 657 {
+			t.Errorf("citizen %+v", c)
+		}
+		mustVerify(t, st)
+	})
+}
