@@ -19,7 +19,10 @@ CREATE TABLE ledger_accounts (
     credits_pending BIGINT NOT NULL,
     credits_posted  BIGINT NOT NULL,
     created_us      BIGINT NOT NULL
-);
+) WITH (fillfactor = 50);
+-- Half-full pages leave each row room to be rewritten in place (a HOT
+-- update): every batch rewrites its accounts' sums, and an update that
+-- must move the row also inserts into the primary key.
 
 -- ledger_transfers are immutable but for state, the fate of a pending
 -- transfer ('pending', then 'posted', 'voided' or 'expired'; '' for the
