@@ -48,9 +48,10 @@ const maxGroupTransfers = 8192
 // quarter of the entries are dropped.
 const maxCachedAccounts = 1 << 20
 
-// ledgerLockKey is the PostgreSQL advisory lock every ledger writer holds
-// for its transaction ("ortaqLdg").
-const ledgerLockKey = 0x6f72746171_4c6467
+// ledgerLockKey and the schema's name make the PostgreSQL advisory lock
+// every ledger writer holds for its transaction ("orta"): ledgers in other
+// schemas of the database do not wait for each other.
+const ledgerLockKey = 0x6f727461
 
 // errLedgerClosed: the store was closed before the batch was taken.
 var errLedgerClosed = errors.New("ledger: store closed")
@@ -302,7 +303,7 @@ func (c *ledgerCommitter) commitGroup(reqs []*ledgerReq, careful bool) (err erro
 		}
 	}()
 	if s.dialect == postgresDialect {
-		if _, err := t.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(ledgerLockKey)); err != nil {
+		if _, err := t.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))`, int32(ledgerLockKey)); err != nil {
 			return fmt.Errorf("lock ledger: %w", err)
 		}
 	}
