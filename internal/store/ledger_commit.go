@@ -31,7 +31,8 @@ import (
 //     any other writer (BEGIN IMMEDIATE on SQLite, an advisory lock on
 //     PostgreSQL, held to commit) and then compares the last committed
 //     batch's seq with its own: another process wrote the ledger, and the
-//     cache is dropped. A failed transaction drops it too.
+//     cache is dropped. A failed transaction drops the accounts its
+//     batches changed, or all of them when it cannot tell.
 //   - Each committed group with at least one transfer or fate is a
 //     ledger batch: it takes the next seq and stores its digest in the same
 //     transaction (see ledger.Batch).
