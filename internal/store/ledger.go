@@ -1,10 +1,12 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -328,6 +330,10 @@ func isUniqueViolation(err error) bool {
 // dirty accounts' sums, resolved pending transfers' fates, and the batch
 // with its digest.
 func (s *Store) writeGroup(ctx context.Context, t *tx, g *group, seq uint64) error {
+	// In id order, the transfers append to the primary key's B-tree (ids
+	// are time-ordered) and the accounts are rewritten page after page,
+	// not in the random order of a map.
+	slices.SortFunc(g.created, func(a, b *ledger.Transfer) int { return bytes.Compare(a.ID[:], b.ID[:]) })
 	created := make(map[ledger.ID]bool, len(g.created))
 	for _, tr := range g.created {
 		created[tr.ID] = true
@@ -388,6 +394,7 @@ func (s *Store) writeGroup(ctx context.Context, t *tx, g *group, seq uint64) err
 	for id := range g.dirty {
 		dirty = append(dirty, g.accounts[id])
 	}
+	slices.SortFunc(dirty, func(a, b *ledger.Account) int { return bytes.Compare(a.ID[:], b.ID[:]) })
 	ts := make([]ledger.Transfer, len(g.created))
 	for i, tr := range g.created {
 		ts[i] = *tr
