@@ -264,7 +264,6 @@ type group struct {
 	dirty     map[ledger.ID]bool
 	created   []*ledger.Transfer
 	resolved  []ledger.ID
-	expired   int
 }
 
 func (c *ledgerCommitter) commitGroup(reqs []*ledgerReq, careful bool) (err error) {
