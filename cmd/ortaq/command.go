@@ -36,6 +36,7 @@ var commands = []command{
 	evalCommand,
 	benefitsCommand,
 	walletCommand,
+	ledgerCommand,
 	auditCommand,
 	migrateCommand,
 	versionCommand,

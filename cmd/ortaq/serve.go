@@ -20,6 +20,7 @@ import (
 	"github.com/ortaq/ortaq/internal/consent"
 	"github.com/ortaq/ortaq/internal/exchange"
 	"github.com/ortaq/ortaq/internal/ingest"
+	"github.com/ortaq/ortaq/internal/ledgerlog"
 	"github.com/ortaq/ortaq/internal/officials"
 	"github.com/ortaq/ortaq/internal/socialwallet"
 	"github.com/ortaq/ortaq/internal/store"
@@ -222,6 +223,17 @@ func serve(ctx context.Context, st *store.Store, addr string, c serverConfig) (e
 	defer func() {
 		if cerr := log.Close(); cerr != nil {
 			err = errors.Join(err, fmt.Errorf("close audit log: %w", cerr))
+		}
+	}()
+	// Every ledger batch goes to the audit log, from the batches the
+	// ledger committed while no server ran on; closed before the log.
+	keeper, err := ledgerlog.Start(ctx, st, log, ledgerlog.Options{})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := keeper.Close(); cerr != nil {
+			err = errors.Join(err, fmt.Errorf("close ledger log: %w", cerr))
 		}
 	}()
 	// Consents are signed with the audit log's key: both are the

@@ -34,10 +34,16 @@ const (
 	// KindSystemRead is an agency system reading a person through the API
 	// outside the exchange.
 	KindSystemRead = "system-read"
+	// KindLedger is one committed batch of the Social Wallet's ledger,
+	// written by the transfer log (internal/ledgerlog): Service
+	// "ledger.batch", RequestID the batch's seq, Reason its digest. It has
+	// no Subject, so no person's "who looked" and no auditor's search by
+	// subject ever lists it.
+	KindLedger = "ledger"
 )
 
 // kinds are the kinds Append accepts.
-var kinds = []string{KindExchange, KindOfficialRead, KindBreakGlass, KindSystemRead}
+var kinds = []string{KindExchange, KindOfficialRead, KindBreakGlass, KindSystemRead, KindLedger}
 
 // Record is one access decision: who asked (member, subsystem, the
 // credential used and the official), what for (service, subject, fields,
@@ -71,7 +77,7 @@ type Record struct {
 	// decision, KindOfficialRead for an official reading a person in the
 	// console, KindBreakGlass for such a read outside the official's scope,
 	// KindSystemRead for an agency system reading a person through the API
-	// outside the exchange.
+	// outside the exchange, KindLedger for a ledger batch.
 	Kind string `json:"kind,omitempty"`
 	// Role is the official's role (access.Role as text) for official reads.
 	Role string `json:"role,omitempty"`

@@ -335,11 +335,20 @@ type Discrepancy struct {
 	// (debits exceed credits without DebitsMayExceedCredits),
 	// "cross_ledger" (a transfer between or onto other ledgers),
 	// "pending_fate" (a pending transfer's state disagrees with its post
-	// or void, or a post or void names no pending transfer).
+	// or void, or a post or void names no pending transfer, or its fate
+	// and the batch that decided it disagree), "untraceable" (a credit to
+	// an account other than a funding one with no UserData, nor its
+	// pending transfer's), "expiry" (a stored expiry time that is not
+	// Timestamp+Timeout), "batch_digest" (a batch's transfers and fates
+	// no longer make its stored digest), "batch_missing" (transfers of a
+	// batch that is not stored, or a gap in the batches' numbers), and
+	// from the transfer log (internal/ledgerlog) "log_mismatch",
+	// "log_missing", "log_duplicate".
 	Kind     string
-	Ledger   Ledger
-	Account  ID // zero unless about one account
-	Transfer ID // zero unless about one transfer
+	Ledger   Ledger // zero unless about one ledger
+	Account  ID     // zero unless about one account
+	Transfer ID     // zero unless about one transfer
+	Batch    uint64 // zero unless about one batch
 	// Field names the sum that differs ("debits_posted"…); Stored and
 	// Computed are its two values.
 	Field            string
@@ -347,14 +356,23 @@ type Discrepancy struct {
 }
 
 func (d Discrepancy) String() string {
-	s := d.Kind + " on " + d.Ledger.String()
+	s := d.Kind
+	if d.Ledger != 0 {
+		s += " on " + d.Ledger.String()
+	}
+	if d.Batch != 0 {
+		s += fmt.Sprintf(" batch %d", d.Batch)
+	}
 	if !d.Account.IsZero() {
 		s += " account " + d.Account.String()
 	}
 	if !d.Transfer.IsZero() {
 		s += " transfer " + d.Transfer.String()
 	}
-	if d.Field != "" {
+	switch {
+	case d.Field != "" && d.Stored == 0 && d.Computed == 0:
+		s += ": " + d.Field
+	case d.Field != "":
 		s += fmt.Sprintf(": %s stored %d, computed %d", d.Field, d.Stored, d.Computed)
 	}
 	return s

@@ -405,7 +405,9 @@ func (s *Store) AuditBySubject(ctx context.Context, subject string, limit int) (
 }
 
 // AuditBySubjects returns up to limit records naming any of subjects (a
-// person's IIN and their animals' tags), newest first.
+// person's IIN and their animals' tags), newest first. Records of the
+// ledger's batches (kind 'ledger') name no subject and are never listed,
+// even for an empty subject.
 func (s *Store) AuditBySubjects(ctx context.Context, subjects []string, limit int) ([]AuditRecord, error) {
 	if limit <= 0 || len(subjects) == 0 {
 		return nil, nil
@@ -415,7 +417,8 @@ func (s *Store) AuditBySubjects(ctx context.Context, subjects []string, limit in
 		args = append(args, sub)
 	}
 	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`SELECT `+auditRecordColumns+`
-		FROM audit_records WHERE subject IN (`+placeholders(len(subjects))+`) ORDER BY idx DESC LIMIT ?`),
+		FROM audit_records WHERE subject IN (`+placeholders(len(subjects))+`) AND kind <> 'ledger'
+		ORDER BY idx DESC LIMIT ?`),
 		append(args, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("audit history: %w", err)

@@ -1,15 +1,19 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/ortaq/ortaq/internal/ledger"
 )
@@ -21,19 +25,22 @@ import (
 //     ExpireLedgerTransfers) is one transaction: its transfers, the running
 //     sums of their accounts and the fates of the pending transfers they
 //     resolve are committed together or not at all.
-//   - Batches that touch an account are serialised: on SQLite by the one
-//     writer (BEGIN IMMEDIATE), on PostgreSQL by locking the batch's
-//     accounts in id order (FOR UPDATE) before reading the transfers the
-//     batch names, so a batch decides on committed, current sums and two
-//     batches cannot deadlock.
-//   - A transfer id is stored once (primary key): when two batches race to
-//     create the same id on disjoint accounts (PostgreSQL), the loser's
-//     commit fails and CreateLedgerTransfers runs it again, so it reports
-//     ResultExists or ResultExistsWithDifferentFields.
+//   - Ledger batches are serialised: one committer per Store applies
+//     them (ledger_commit.go), and its transactions serialise with any
+//     other store's (BEGIN IMMEDIATE on SQLite, an advisory lock on
+//     PostgreSQL), so a batch decides on committed, current sums.
+//   - A transfer id is stored once (primary key).
+//   - Every committed batch has its seq and digest in ledger_batches, and
+//     its transfers carry that seq (batch; fate_batch for the one that
+//     decided a pending transfer's fate).
 
 // ledgerTransferCols are the columns of ledger_transfers, in scan order.
 var ledgerTransferCols = []string{"id", "debit_account", "credit_account", "amount", "pending_id", "ledger",
 	"code", "flags", "timeout_us", "user_data", "at_us", "expires_us", "state"}
+
+// ledgerTransferInsertCols are those a new transfer writes: the above and
+// the batches that created it and decided its fate.
+var ledgerTransferInsertCols = append(ledgerTransferCols[:len(ledgerTransferCols):len(ledgerTransferCols)], "batch", "fate_batch")
 
 var ledgerAccountCols = []string{"id", "ledger", "code", "flags", "user_data", "debits_pending", "debits_posted",
 	"credits_pending", "credits_posted", "created_us"}
@@ -91,23 +98,48 @@ type querier interface {
 
 func scanLedgerTransfer(r scanner) (*ledger.Transfer, error) {
 	var t ledger.Transfer
+	if err := scanTransferInto(r, &t); err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
+
+// scanTransferInto scans ledgerTransferCols into t, then any extra
+// columns into extra.
+func scanTransferInto(r scanner, t *ledger.Transfer, extra ...any) error {
 	var id, dr, cr, pid []byte
 	var lg, code, flags int64
 	var timeout, at, expires int64
 	var state string
-	if err := r.Scan(&id, &dr, &cr, &t.Amount, &pid, &lg, &code, &flags, &timeout, &t.UserData, &at, &expires, &state); err != nil {
-		return nil, err
+	dest := append([]any{&id, &dr, &cr, &t.Amount, &pid, &lg, &code, &flags, &timeout, &t.UserData, &at, &expires, &state}, extra...)
+	if err := r.Scan(dest...); err != nil {
+		return err
 	}
 	if err := errors.Join(scanID(id, &t.ID), scanID(dr, &t.DebitAccount), scanID(cr, &t.CreditAccount), scanID(pid, &t.PendingID)); err != nil {
-		return nil, err
+		return err
 	}
 	st, err := ledger.ParseState(state)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	t.Ledger, t.Code, t.Flags, t.State = ledger.Ledger(lg), uint16(code), ledger.TransferFlags(flags), st
 	t.Timeout, t.Timestamp = time.Duration(timeout)*time.Microsecond, fromMicros(at)
-	return &t, nil
+	return nil
+}
+
+// batchTransfer is a transfer read with the batch that created it.
+type batchTransfer struct {
+	ledger.Transfer
+	batch uint64
+}
+
+// scanLedgerTransferBatch scans ledgerTransferCols and then batch.
+func scanLedgerTransferBatch(r scanner) (batchTransfer, error) {
+	var t batchTransfer
+	var batch int64
+	err := scanTransferInto(r, &t.Transfer, &batch)
+	t.batch = uint64(batch)
+	return t, err
 }
 
 func scanLedgerAccount(r scanner) (*ledger.Account, error) {
@@ -176,7 +208,7 @@ func (s *Store) createLedgerAccounts(ctx context.Context, as []ledger.Account) (
 		for i := range as {
 			ids[i] = as[i].ID
 		}
-		known, err := s.ledgerAccounts(ctx, t, ids, false)
+		known, err := s.ledgerAccounts(ctx, t, ids)
 		if err != nil {
 			return err
 		}
@@ -210,30 +242,10 @@ func (s *Store) createLedgerAccounts(ctx context.Context, as []ledger.Account) (
 	return rs, nil
 }
 
-// ledgerAccounts reads the accounts with ids; lock takes their rows for
-// the transaction on PostgreSQL, in id order.
-func (s *Store) ledgerAccounts(ctx context.Context, q querier, ids []ledger.ID, lock bool) (map[ledger.ID]*ledger.Account, error) {
+// ledgerAccounts reads the accounts with ids.
+func (s *Store) ledgerAccounts(ctx context.Context, q querier, ids []ledger.ID) (map[ledger.ID]*ledger.Account, error) {
 	m := make(map[ledger.ID]*ledger.Account, len(ids))
 	query := `SELECT ` + strings.Join(ledgerAccountCols, ", ") + ` FROM ledger_accounts WHERE %s`
-	if lock && s.dialect == postgresDialect {
-		// One statement for all the batch's accounts, so that they are
-		// locked in one order whatever the chunking.
-		query += ` ORDER BY id FOR UPDATE`
-		cond, args := s.dialect.idsIn("id", ids)
-		rows, err := q.QueryContext(ctx, s.dialect.rebind(fmt.Sprintf(query, cond)), args...)
-		if err != nil {
-			return nil, err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			a, err := scanLedgerAccount(rows)
-			if err != nil {
-				return nil, err
-			}
-			m[a.ID] = a
-		}
-		return m, rows.Err()
-	}
 	err := s.ledgerRows(ctx, q, query, "id", ids, func(r scanner) error {
 		a, err := scanLedgerAccount(r)
 		if err == nil {
@@ -258,7 +270,7 @@ func (s *Store) ledgerTransfers(ctx context.Context, q querier, ids []ledger.ID,
 // LedgerAccounts returns the accounts with ids that exist, in the order of
 // ids.
 func (s *Store) LedgerAccounts(ctx context.Context, ids []ledger.ID) ([]ledger.Account, error) {
-	m, err := s.ledgerAccounts(ctx, s.db, ids, false)
+	m, err := s.ledgerAccounts(ctx, s.db, ids)
 	if err != nil {
 		return nil, fmt.Errorf("ledger accounts: %w", err)
 	}
@@ -287,102 +299,71 @@ func (s *Store) LedgerTransfers(ctx context.Context, ids []ledger.ID) ([]ledger.
 	return ts, nil
 }
 
-// CreateLedgerTransfers applies a batch of transfers in order, in one
-// transaction, and returns one Result each (see ledger.Book.Apply). An error
-// means nothing of the batch was applied; the client retries it with the
-// same ids.
+// CreateLedgerTransfers applies a batch of transfers in order and returns
+// one Result each (see ledger.Book.Apply). The batch is applied as if in
+// a transaction of its own; concurrent batches share one (see
+// ledger_commit.go). An error means nothing of the batch was applied; the
+// client retries it with the same ids.
 func (s *Store) CreateLedgerTransfers(ctx context.Context, ts []ledger.Transfer) ([]ledger.Result, error) {
-	for try := 0; ; try++ {
-		rs, err := s.createLedgerTransfers(ctx, ts)
-		// Two batches racing to create one id on disjoint accounts: the
-		// loser's retry finds the winner's transfer.
-		if err != nil && try < 3 && isUniqueViolation(err) {
-			continue
-		}
-		return rs, err
+	if len(ts) == 0 {
+		return []ledger.Result{}, nil
 	}
-}
-
-// isUniqueViolation reports whether err is PostgreSQL's unique_violation.
-func isUniqueViolation(err error) bool {
-	var pe *pgconn.PgError
-	return errors.As(err, &pe) && pe.Code == "23505"
-}
-
-func (s *Store) createLedgerTransfers(ctx context.Context, ts []ledger.Transfer) ([]ledger.Result, error) {
-	var rs []ledger.Result
-	err := s.inTx(ctx, func(t *tx) error {
-		b := ledger.NewBook(time.Now().UTC().Truncate(time.Microsecond))
-		ids := make([]ledger.ID, 0, len(ts)+len(ts)/4)
-		for i := range ts {
-			if !ts[i].ID.IsZero() {
-				ids = append(ids, ts[i].ID)
-			}
-			if !ts[i].PendingID.IsZero() {
-				ids = append(ids, ts[i].PendingID)
-			}
-		}
-		// Before locking, read only the pending transfers the batch posts
-		// or voids, for their accounts; PostgreSQL reads all the batch's
-		// transfers again under the locks.
-		pendingOnly := s.dialect == postgresDialect
-		toRead := ids
-		if pendingOnly {
-			toRead = nil
-			for i := range ts {
-				if !ts[i].PendingID.IsZero() {
-					toRead = append(toRead, ts[i].PendingID)
-				}
-			}
-		}
-		if err := s.ledgerTransfers(ctx, t, toRead, b.Transfers); err != nil {
-			return fmt.Errorf("read transfers: %w", err)
-		}
-		seen := map[ledger.ID]bool{}
-		var accts []ledger.ID
-		add := func(id ledger.ID) {
-			if !id.IsZero() && !seen[id] {
-				seen[id] = true
-				accts = append(accts, id)
-			}
-		}
-		for i := range ts {
-			add(ts[i].DebitAccount)
-			add(ts[i].CreditAccount)
-			if p := b.Transfers[ts[i].PendingID]; p != nil {
-				add(p.DebitAccount)
-				add(p.CreditAccount)
-			}
-		}
-		var err error
-		if b.Accounts, err = s.ledgerAccounts(ctx, t, accts, true); err != nil {
-			return fmt.Errorf("lock accounts: %w", err)
-		}
-		if s.dialect == postgresDialect {
-			// What was read before the locks may have changed since.
-			clear(b.Transfers)
-			if err := s.ledgerTransfers(ctx, t, ids, b.Transfers); err != nil {
-				return fmt.Errorf("read transfers: %w", err)
-			}
-		}
-		rs = b.Apply(ts)
-		return s.writeBook(ctx, t, b)
-	})
-	if err != nil {
+	r := &ledgerReq{ts: ts}
+	if err := s.committer().submit(ctx, r); err != nil {
 		return nil, fmt.Errorf("create ledger transfers: %w", err)
 	}
-	return rs, nil
+	return r.rs, nil
 }
 
-// writeBook writes what b recorded: created transfers, dirty accounts'
-// sums, resolved pending transfers' states.
-func (s *Store) writeBook(ctx context.Context, t *tx, b *ledger.Book) error {
-	created := make(map[ledger.ID]bool, len(b.Created))
+// isUniqueViolation reports whether err is PostgreSQL's unique_violation
+// or SQLite's primary-key or unique constraint failing.
+func isUniqueViolation(err error) bool {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code == "23505"
+	}
+	var se *sqlite.Error
+	return errors.As(err, &se) && (se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY || se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE)
+}
+
+// writeGroup writes what a group decided as batch seq: created transfers,
+// dirty accounts' sums, resolved pending transfers' fates, and the batch
+// with its digest.
+func (s *Store) writeGroup(ctx context.Context, t *tx, g *group, seq uint64) error {
+	// In id order, the transfers append to the primary key's B-tree (ids
+	// are time-ordered) and the accounts are rewritten page after page,
+	// not in the random order of a map.
+	slices.SortFunc(g.created, func(a, b *ledger.Transfer) int { return bytes.Compare(a.ID[:], b.ID[:]) })
+	created := make(map[ledger.ID]bool, len(g.created))
+	for _, tr := range g.created {
+		created[tr.ID] = true
+	}
+	fated := make(map[ledger.ID]bool, len(g.resolved))
+	fates := make([]ledger.Fate, 0, len(g.resolved))
+	var resolved []*ledger.Transfer
+	for _, id := range g.resolved {
+		p := g.transfers[id]
+		fated[id] = true
+		fates = append(fates, ledger.Fate{ID: id, State: p.State})
+		if !created[id] {
+			resolved = append(resolved, p)
+		}
+	}
 	at := newApplyTx(t)
 	// COPY on PostgreSQL from a few rows on: a batch is rarely the
 	// thousands bulk writers wait for.
 	insert := at.insertRows
-	if s.dialect == postgresDialect && len(b.Created) >= 64 {
+	if s.dialect == sqliteDialect {
+		// OR FAIL, not the default OR ABORT: a statement that may abort
+		// half-way keeps a statement journal of every page it changes
+		// (a tenth of the insert's time); a conflict fails the whole
+		// transaction anyway.
+		insert = func(ctx context.Context, table string, cols []string, n int, row func(args []any, i int) []any) error {
+			marks := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
+			return at.insert(ctx, `INSERT OR FAIL INTO `+table+` (`+strings.Join(cols, ", ")+`)`, marks, len(cols), "", n, row)
+		}
+	}
+	if s.dialect == postgresDialect && len(g.created) >= 64 {
 		insert = func(ctx context.Context, table string, cols []string, n int, row func(args []any, i int) []any) error {
 			i := 0
 			buf := make([]any, 0, len(cols))
@@ -395,30 +376,40 @@ func (s *Store) writeBook(ctx context.Context, t *tx, b *ledger.Book) error {
 			}))
 		}
 	}
-	err := insert(ctx, "ledger_transfers", ledgerTransferCols, len(b.Created), func(args []any, i int) []any {
-		tr := b.Created[i]
-		created[tr.ID] = true
+	b := int64(seq)
+	err := insert(ctx, "ledger_transfers", ledgerTransferInsertCols, len(g.created), func(args []any, i int) []any {
+		tr := g.created[i]
+		var fb int64
+		if fated[tr.ID] {
+			fb = b
+		}
 		return append(args, tr.ID[:], tr.DebitAccount[:], tr.CreditAccount[:], tr.Amount, tr.PendingID[:],
 			int64(tr.Ledger), int64(tr.Code), int64(tr.Flags), tr.Timeout.Microseconds(), tr.UserData,
-			micros(tr.Timestamp), micros(tr.ExpiresAt()), tr.State.String())
+			micros(tr.Timestamp), micros(tr.ExpiresAt()), tr.State.String(), b, fb)
 	})
 	if err != nil {
 		return fmt.Errorf("insert transfers: %w", err)
 	}
-	var resolved []*ledger.Transfer
-	for _, id := range b.Resolved {
-		if !created[id] {
-			resolved = append(resolved, b.Transfers[id])
-		}
+	dirty := make([]*ledger.Account, 0, len(g.dirty))
+	for id := range g.dirty {
+		dirty = append(dirty, g.accounts[id])
 	}
-	dirty := make([]*ledger.Account, 0, len(b.Dirty))
-	for id := range b.Dirty {
-		dirty = append(dirty, b.Accounts[id])
+	slices.SortFunc(dirty, func(a, b *ledger.Account) int { return bytes.Compare(a.ID[:], b.ID[:]) })
+	ts := make([]ledger.Transfer, len(g.created))
+	for i, tr := range g.created {
+		ts[i] = *tr
+	}
+	digest := ledger.BatchDigest(seq, ts, fates)
+	if _, err := t.exec(ctx, `INSERT INTO ledger_batches (seq, at_us, transfers, fates, digest) VALUES (?, ?, ?, ?, ?)`,
+		b, micros(g.now), len(g.created), len(fates), digest[:]); err != nil {
+		return fmt.Errorf("insert batch: %w", err)
 	}
 	if s.dialect == postgresDialect {
-		return s.writeBookPostgres(ctx, t, dirty, resolved)
+		return s.writeGroupPostgres(ctx, t, dirty, resolved, b)
 	}
 	if len(dirty) > 0 {
+		// A prepared UPDATE per account: one UPDATE … FROM (VALUES …)
+		// per few hundred was no faster.
 		st, err := t.conn.PrepareContext(ctx, `UPDATE ledger_accounts SET debits_pending = ?, debits_posted = ?,
 			credits_pending = ?, credits_posted = ? WHERE id = ?`)
 		if err != nil {
@@ -432,14 +423,14 @@ func (s *Store) writeBook(ctx context.Context, t *tx, b *ledger.Book) error {
 		}
 	}
 	for _, p := range resolved {
-		if _, err := t.ExecContext(ctx, `UPDATE ledger_transfers SET state = ? WHERE id = ?`, p.State.String(), p.ID[:]); err != nil {
+		if _, err := t.ExecContext(ctx, `UPDATE ledger_transfers SET state = ?, fate_batch = ? WHERE id = ?`, p.State.String(), b, p.ID[:]); err != nil {
 			return fmt.Errorf("resolve transfer %s: %w", p.ID, err)
 		}
 	}
 	return nil
 }
 
-func (s *Store) writeBookPostgres(ctx context.Context, t *tx, dirty []*ledger.Account, resolved []*ledger.Transfer) error {
+func (s *Store) writeGroupPostgres(ctx context.Context, t *tx, dirty []*ledger.Account, resolved []*ledger.Transfer, batch int64) error {
 	if len(dirty) > 0 {
 		ids := make([][]byte, len(dirty))
 		dp, dq, cp, cq := make([]int64, len(dirty)), make([]int64, len(dirty)), make([]int64, len(dirty)), make([]int64, len(dirty))
@@ -458,8 +449,8 @@ func (s *Store) writeBookPostgres(ctx context.Context, t *tx, dirty []*ledger.Ac
 		for i, p := range resolved {
 			ids[i], states[i] = p.ID[:], p.State.String()
 		}
-		if _, err := t.ExecContext(ctx, `UPDATE ledger_transfers t SET state = v.state
-			FROM unnest($1::bytea[], $2::text[]) AS v (id, state) WHERE t.id = v.id`, ids, states); err != nil {
+		if _, err := t.ExecContext(ctx, `UPDATE ledger_transfers t SET state = v.state, fate_batch = $3
+			FROM unnest($1::bytea[], $2::text[]) AS v (id, state) WHERE t.id = v.id`, ids, states, batch); err != nil {
 			return fmt.Errorf("resolve transfers: %w", err)
 		}
 	}
@@ -472,80 +463,19 @@ const expireRound = 1000
 
 // ExpireLedgerTransfers expires the pending transfers whose time ran out at
 // or before now, releasing what they reserve, a round of at most expireRound
-// per transaction, and returns how many it expired. Running it again, or
-// concurrently, expires none twice.
+// per transaction (each a ledger batch), and returns how many it expired.
+// Running it again, or concurrently, expires none twice.
 func (s *Store) ExpireLedgerTransfers(ctx context.Context, now time.Time) (int, error) {
 	total := 0
 	for {
-		n, more, err := s.expireRound(ctx, now)
-		total += n
+		r := &ledgerReq{expire: true, now: now}
+		err := s.committer().submit(ctx, r)
+		total += r.n
 		if err != nil {
 			return total, fmt.Errorf("expire ledger transfers: %w", err)
 		}
-		if !more {
+		if !r.more {
 			return total, nil
 		}
 	}
-}
-
-func (s *Store) expireRound(ctx context.Context, now time.Time) (n int, more bool, err error) {
-	err = s.inTx(ctx, func(t *tx) error {
-		rows, err := t.QueryContext(ctx, s.dialect.rebind(`SELECT id FROM ledger_transfers
-			WHERE state = 'pending' AND expires_us > 0 AND expires_us <= ? LIMIT ?`), micros(now), expireRound)
-		if err != nil {
-			return err
-		}
-		var ids []ledger.ID
-		for rows.Next() {
-			var b []byte
-			var id ledger.ID
-			if err := rows.Scan(&b); err != nil {
-				rows.Close()
-				return err
-			}
-			if err := scanID(b, &id); err != nil {
-				rows.Close()
-				return err
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		more = len(ids) == expireRound
-		if len(ids) == 0 {
-			return nil
-		}
-		b := ledger.NewBook(now)
-		if err := s.ledgerTransfers(ctx, t, ids, b.Transfers); err != nil {
-			return err
-		}
-		seen := map[ledger.ID]bool{}
-		var accts []ledger.ID
-		for _, p := range b.Transfers {
-			for _, id := range []ledger.ID{p.DebitAccount, p.CreditAccount} {
-				if !seen[id] {
-					seen[id] = true
-					accts = append(accts, id)
-				}
-			}
-		}
-		if b.Accounts, err = s.ledgerAccounts(ctx, t, accts, true); err != nil {
-			return err
-		}
-		if s.dialect == postgresDialect {
-			clear(b.Transfers)
-			if err := s.ledgerTransfers(ctx, t, ids, b.Transfers); err != nil {
-				return err
-			}
-		}
-		for _, id := range ids {
-			if p := b.Transfers[id]; p != nil && !p.ExpiresAt().After(now) && b.Expire(p) {
-				n++
-			}
-		}
-		return s.writeBook(ctx, t, b)
-	})
-	return n, more, err
 }

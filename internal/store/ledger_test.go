@@ -78,7 +78,8 @@ func mustVerify(tb testing.TB, st *store.Store) {
 
 // fund credits the citizen with amount from the food budget.
 func fund(key string, amount int64) ledger.Transfer {
-	return ledger.Transfer{ID: ledger.IDOf(key), DebitAccount: acFund, CreditAccount: acCitizen, Amount: amount, Ledger: ledger.Food, Code: 1}
+	return ledger.Transfer{ID: ledger.IDOf(key), DebitAccount: acFund, CreditAccount: acCitizen, Amount: amount, Ledger: ledger.Food, Code: 1,
+		UserData: "decision:" + key}
 }
 
 func TestLedgerAccounts(t *testing.T) {
@@ -110,11 +111,11 @@ func TestLedgerTransferResults(t *testing.T) {
 		ledgerAccounts(t, st)
 		mustTransfer(t, st, fund("seed", 10000))
 		pend := ledger.Transfer{ID: ledger.IDOf("hold"), DebitAccount: acCitizen, CreditAccount: acGrocery, Amount: 1000,
-			Ledger: ledger.Food, Flags: ledger.Pending}
+			Ledger: ledger.Food, Flags: ledger.Pending, UserData: "purchase:hold"}
 		mustTransfer(t, st, pend)
 		id := func(s string) ledger.ID { return ledger.IDOf("results:" + s) }
 		tr := func(s string, dr, cr ledger.ID, amount int64, l ledger.Ledger) ledger.Transfer {
-			return ledger.Transfer{ID: id(s), DebitAccount: dr, CreditAccount: cr, Amount: amount, Ledger: l}
+			return ledger.Transfer{ID: id(s), DebitAccount: dr, CreditAccount: cr, Amount: amount, Ledger: l, UserData: "purchase:" + s}
 		}
 		cases := []struct {
 			name string
@@ -190,9 +191,9 @@ func TestLedgerRetryAndBatchOrder(t *testing.T) {
 		ledgerAccounts(t, st)
 		batch := []ledger.Transfer{
 			fund("r1", 300),
-			{ID: ledger.IDOf("r2"), DebitAccount: acCitizen, CreditAccount: acGrocery, Amount: 300, Ledger: ledger.Food},
+			{ID: ledger.IDOf("r2"), DebitAccount: acCitizen, CreditAccount: acGrocery, Amount: 300, Ledger: ledger.Food, UserData: "purchase:r2"},
 			// Spends what the first transfer of the batch funded: in order.
-			{ID: ledger.IDOf("r3"), DebitAccount: acCitizen, CreditAccount: acGrocery, Amount: 1, Ledger: ledger.Food},
+			{ID: ledger.IDOf("r3"), DebitAccount: acCitizen, CreditAccount: acGrocery, Amount: 1, Ledger: ledger.Food, UserData: "purchase:r3"},
 			fund("r1", 300), // the same id twice in one batch
 		}
 		want := "[ok ok exceeds_credits exists]"
@@ -224,7 +225,7 @@ func TestLedgerLinked(t *testing.T) {
 		mustTransfer(t, st, fund("l0", 1000))
 		spend := func(k string, amount int64, flags ledger.TransferFlags) ledger.Transfer {
 			return ledger.Transfer{ID: ledger.IDOf(k), DebitAccount: acCitizen, CreditAccount: acGrocery, Amount: amount,
-				Ledger: ledger.Food, Flags: flags}
+				Ledger: ledger.Food, Flags: flags, UserData: "purchase:" + k}
 		}
 		cases := []struct {
 			batch []ledger.Transfer
@@ -270,7 +271,7 @@ func TestLedgerPending(t *testing.T) {
 		mustTransfer(t, st, fund("p0", 1000))
 		hold := func(k string, amount int64, timeout time.Duration) ledger.Transfer {
 			return ledger.Transfer{ID: ledger.IDOf(k), DebitAccount: acCitizen, CreditAccount: acGrocery, Amount: amount,
-				Ledger: ledger.Food, Flags: ledger.Pending, Timeout: timeout}
+				Ledger: ledger.Food, Flags: ledger.Pending, Timeout: timeout, UserData: "purchase:" + k}
 		}
 		mustTransfer(t, st, hold("h1", 300, 0), hold("h2", 300, time.Hour), hold("h3", 300, time.Minute+1500))
 		// A retry matches although the timeout is kept in microseconds.
@@ -337,7 +338,7 @@ func TestLedgerNoOverdraftUnderConcurrency(t *testing.T) {
 				defer wg.Done()
 				for i := range tries {
 					tr := ledger.Transfer{ID: ledger.IDOf(fmt.Sprintf("c%d-%d", w, i)), DebitAccount: acCitizen,
-						CreditAccount: acGrocery, Amount: spend, Ledger: ledger.Food}
+						CreditAccount: acGrocery, Amount: spend, Ledger: ledger.Food, UserData: "purchase:c"}
 					if i%2 == 1 {
 						tr.Flags = ledger.Pending
 					}
@@ -372,7 +373,7 @@ func TestLedgerVerifyCatchesTampering(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ledgerAccounts(t, st)
 		mustTransfer(t, st, fund("v0", 1000),
-			ledger.Transfer{ID: ledger.IDOf("v1"), DebitAccount: acCitizen, CreditAccount: acGrocery, Amount: 400, Ledger: ledger.Food})
+			ledger.Transfer{ID: ledger.IDOf("v1"), DebitAccount: acCitizen, CreditAccount: acGrocery, Amount: 400, Ledger: ledger.Food, UserData: "purchase:v1"})
 		mustVerify(t, st)
 		// Someone adds a thousand tenge to the citizen's account behind
 		// the ledger's back, and moves a transfer to the medicine ledger.
@@ -397,6 +398,7 @@ func TestLedgerVerifyCatchesTampering(t *testing.T) {
 			fmt.Sprintf("balance on medicine account %s: credits_posted stored 0, computed 400", acPharmacy),
 			"ledger_unbalanced on food: posted debits and credits stored 1400, computed 101400",
 			fmt.Sprintf("cross_ledger on food transfer %s: debit and credit ledgers stored 1, computed 3", ledger.IDOf("v1")),
+			"batch_digest batch 1: transfers and fates no longer make the stored digest",
 		}
 		if fmt.Sprint(sorted(got)) != fmt.Sprint(sorted(want)) {
 			t.Errorf("discrepancies:\n%v\nwant\n%v", got, want)
@@ -411,8 +413,8 @@ func TestLedgerVerifyCatchesRewrittenFates(t *testing.T) {
 		ledgerAccounts(t, st)
 		h1, h2 := ledger.IDOf("f-h1"), ledger.IDOf("f-h2")
 		mustTransfer(t, st, fund("f0", 1000),
-			ledger.Transfer{ID: h1, DebitAccount: acCitizen, CreditAccount: acGrocery, Amount: 100, Ledger: ledger.Food, Flags: ledger.Pending},
-			ledger.Transfer{ID: h2, DebitAccount: acCitizen, CreditAccount: acGrocery, Amount: 200, Ledger: ledger.Food, Flags: ledger.Pending},
+			ledger.Transfer{ID: h1, DebitAccount: acCitizen, CreditAccount: acGrocery, Amount: 100, Ledger: ledger.Food, Flags: ledger.Pending, UserData: "purchase:h1"},
+			ledger.Transfer{ID: h2, DebitAccount: acCitizen, CreditAccount: acGrocery, Amount: 200, Ledger: ledger.Food, Flags: ledger.Pending, UserData: "purchase:h2"},
 			ledger.Transfer{ID: ledger.IDOf("f-p1"), PendingID: h1, Amount: 100, Flags: ledger.PostPending},
 			ledger.Transfer{ID: ledger.IDOf("f-v2"), PendingID: h2, Flags: ledger.VoidPending})
 		mustVerify(t, st)
@@ -431,9 +433,10 @@ func TestLedgerVerifyCatchesRewrittenFates(t *testing.T) {
 			kinds[d.Kind]++
 		}
 		// h1 counted pending again: the citizen's and the grocer's
-		// debits_pending / credits_pending; h1 pending with a post; the
-		// void of the deleted h2.
-		if kinds["balance"] != 2 || kinds["pending_fate"] != 2 || kinds["ledger_unbalanced"] != 0 {
+		// debits_pending / credits_pending; h1 pending with a post, and
+		// with the batch that posted it; the void of the deleted h2; the
+		// batch's digest.
+		if kinds["balance"] != 2 || kinds["pending_fate"] != 3 || kinds["ledger_unbalanced"] != 0 || kinds["batch_digest"] != 1 {
 			t.Errorf("discrepancies %v", ds)
 		}
 	})
@@ -449,66 +452,6 @@ func sorted(ss []string) []string {
 		}
 	}
 	return out
-}
-
-// BenchmarkTransfers applies batches of 1,000 transfers: "payouts" from one
-// budget line to 1,000 distinct citizens per batch, and "purchases" from
-// those citizens to 20 grocers. It reports transfers/s.
-func BenchmarkTransfers(b *testing.B) {
-	const batch, citizens, grocers = 1000, 20000, 20
-	for _, db := range []struct {
-		name string
-		open func(testing.TB) *store.Store
-	}{{"sqlite", storetest.SQLite}, {"postgres", storetest.Postgres}} {
-		b.Run(db.name, func(b *testing.B) {
-			st := db.open(b)
-			ctx := context.Background()
-			cit := make([]ledger.ID, citizens)
-			as := []ledger.Account{{ID: acFund, Ledger: ledger.Food, Flags: ledger.DebitsMayExceedCredits}}
-			for i := range cit {
-				cit[i] = ledger.NewID()
-				as = append(as, ledger.Account{ID: cit[i], Ledger: ledger.Food, Code: 3})
-			}
-			gro := make([]ledger.ID, grocers)
-			for i := range gro {
-				gro[i] = ledger.NewID()
-				as = append(as, ledger.Account{ID: gro[i], Ledger: ledger.Food, Code: 4})
-			}
-			for lo := 0; lo < len(as); lo += 5000 {
-				if _, err := st.CreateLedgerAccounts(ctx, as[lo:min(len(as), lo+5000)]); err != nil {
-					b.Fatal(err)
-				}
-			}
-			for _, kind := range []string{"payouts", "purchases"} {
-				b.Run(kind, func(b *testing.B) {
-					ts := make([]ledger.Transfer, batch)
-					n := 0
-					start := time.Now()
-					for b.Loop() {
-						for i := range ts {
-							c := cit[(n+i)%citizens]
-							ts[i] = ledger.Transfer{ID: ledger.NewID(), DebitAccount: acFund, CreditAccount: c, Amount: 1000,
-								Ledger: ledger.Food, Code: 1}
-							if kind == "purchases" {
-								ts[i].DebitAccount, ts[i].CreditAccount, ts[i].Amount = c, gro[i%grocers], 1
-							}
-						}
-						rs, err := st.CreateLedgerTransfers(ctx, ts)
-						if err != nil {
-							b.Fatal(err)
-						}
-						for i, r := range rs {
-							if r != ledger.ResultOK {
-								b.Fatalf("transfer %d: %v", i, r)
-							}
-						}
-						n += batch
-					}
-					b.ReportMetric(float64(n)/time.Since(start).Seconds(), "transfers/s")
-				})
-			}
-		})
-	}
 }
 
 // TestLedgerRandomWorkload runs random batches from several goroutines at
@@ -551,7 +494,7 @@ func TestLedgerRandomWorkload(t *testing.T) {
 						id := ledger.IDOf(fmt.Sprintf("rw:%d:%d:%d", w, batch, i))
 						l := ls[rnd.n(len(ls))]
 						p := people[l]
-						tr := ledger.Transfer{ID: id, Ledger: l, Amount: int64(1 + rnd.n(500))}
+						tr := ledger.Transfer{ID: id, Ledger: l, Amount: int64(1 + rnd.n(500)), UserData: "rw"}
 						switch k := rnd.n(10); {
 						case k < 3:
 							tr.DebitAccount, tr.CreditAccount, tr.Amount = funds[l], p[rnd.n(len(p))], int64(100+rnd.n(1000))
@@ -663,4 +606,67 @@ func (r *ledgerRand) n(k int) int {
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
 	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
 	return int((z ^ (z >> 31)) % uint64(k))
+}
+
+// TestLedgerVerifyCatchesEdits edits the stored ledger behind its back,
+// one way per case, and requires VerifyLedger to report what each breaks.
+func TestLedgerVerifyCatchesEdits(t *testing.T) {
+	v1, h1 := ledger.IDOf("e-v1"), ledger.IDOf("e-h1")
+	cases := []struct {
+		name  string
+		sql   string
+		args  []any
+		kinds map[string]int
+	}{
+		{"user data rewritten", `UPDATE ledger_transfers SET user_data = 'purchase:other' WHERE id = ?`, []any{v1[:]},
+			map[string]int{"batch_digest": 1}},
+		{"user data removed", `UPDATE ledger_transfers SET user_data = '' WHERE id = ?`, []any{v1[:]},
+			map[string]int{"batch_digest": 1, "untraceable": 1}},
+		{"amount rewritten", `UPDATE ledger_transfers SET amount = 401 WHERE id = ?`, []any{v1[:]},
+			map[string]int{"batch_digest": 1, "balance": 2, "ledger_unbalanced": 0}},
+		{"transfer deleted", `DELETE FROM ledger_transfers WHERE id = ?`, []any{v1[:]},
+			map[string]int{"batch_digest": 1, "balance": 2}},
+		{"sum rewritten", `UPDATE ledger_accounts SET debits_posted = 0 WHERE id = ?`, []any{acCitizen[:]},
+			map[string]int{"balance": 1, "ledger_unbalanced": 1}},
+		{"batch digest edited", `UPDATE ledger_batches SET digest = ? WHERE seq = 2`, []any{make([]byte, 32)},
+			map[string]int{"batch_digest": 1}},
+		{"batch deleted", `DELETE FROM ledger_batches WHERE seq = 2`, nil,
+			map[string]int{"batch_missing": 1}},
+		{"expiry moved", `UPDATE ledger_transfers SET expires_us = expires_us + 3600000000 WHERE id = ?`, []any{h1[:]},
+			map[string]int{"expiry": 1}},
+		{"transfer moved to another batch", `UPDATE ledger_transfers SET batch = 1 WHERE id = ?`, []any{v1[:]},
+			map[string]int{"batch_digest": 2}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			storetest.Each(t, func(t *testing.T, st *store.Store) {
+				ledgerAccounts(t, st)
+				mustTransfer(t, st, fund("e0", 1000))
+				mustTransfer(t, st,
+					ledger.Transfer{ID: v1, DebitAccount: acCitizen, CreditAccount: acGrocery, Amount: 400, Ledger: ledger.Food, UserData: "purchase:v1"},
+					ledger.Transfer{ID: h1, DebitAccount: acCitizen, CreditAccount: acGrocery, Amount: 100, Ledger: ledger.Food,
+						Flags: ledger.Pending, Timeout: time.Hour, UserData: "purchase:h1"})
+				mustVerify(t, st)
+				if _, err := storetest.Exec(t, st, c.sql, c.args...); err != nil {
+					t.Fatal(err)
+				}
+				ds, err := st.VerifyLedger(context.Background())
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := map[string]int{}
+				for _, d := range ds {
+					got[d.Kind]++
+				}
+				for k, n := range c.kinds {
+					if got[k] != n {
+						t.Errorf("%d %s discrepancies, want %d; all: %v", got[k], k, n, ds)
+					}
+				}
+				if len(ds) == 0 {
+					t.Error("no discrepancy found")
+				}
+			})
+		})
+	}
 }

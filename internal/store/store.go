@@ -64,6 +64,10 @@ type Store struct {
 	// changes counts the writes through this store that move counts over
 	// findings and golden records outside a quality run (see Changes).
 	changes atomic.Uint64
+	// ledger is the ledger's committer, started on first use (see
+	// ledger_commit.go).
+	ledgerOnce sync.Once
+	ledger     atomic.Pointer[ledgerCommitter]
 }
 
 // Changes counts the writes made through this store, outside quality
@@ -314,9 +318,11 @@ func (s *Store) Checkpoint(ctx context.Context) error {
 	return nil
 }
 
-// Close stops the checkpointer and releases the connections; closing the
+// Close commits the ledger batches already handed over, stops the
+// checkpointer and releases the connections; closing the
 // last SQLite connection checkpoints what is left.
 func (s *Store) Close() error {
+	s.stopLedger()
 	if s.stopCheckpoints != nil {
 		s.stopCheckpoints()
 	}

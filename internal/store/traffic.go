@@ -22,11 +22,12 @@ type Traffic struct {
 }
 
 // ExchangeTraffic counts the latest last audit records by member, service,
-// decision and status. It reads a range of the records' primary key, so its
+// decision and status, leaving out the ledger's batches (kind 'ledger'),
+// which are no exchange traffic. It reads a range of the records' primary key, so its
 // cost is bounded by last, not by the size of the log.
 func (s *Store) ExchangeTraffic(ctx context.Context, last int) (Traffic, error) {
 	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`SELECT member, service, decision, status, COUNT(*), MIN(at), MAX(at)
-		FROM audit_records WHERE idx > (SELECT COALESCE(MAX(idx), -1) FROM audit_records) - ?
+		FROM audit_records WHERE idx > (SELECT COALESCE(MAX(idx), -1) FROM audit_records) - ? AND kind <> 'ledger'
 		GROUP BY member, service, decision, status ORDER BY member, service, decision, status`), last)
 	if err != nil {
 		return Traffic{}, fmt.Errorf("exchange traffic: %w", err)

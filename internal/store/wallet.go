@@ -273,7 +273,7 @@ func (s *Store) AuditCountAfter(ctx context.Context, subjects []string, after in
 	}
 	var n int
 	err := s.db.QueryRowContext(ctx, s.dialect.rebind(`SELECT COUNT(*) FROM (SELECT 1 FROM audit_records
-		WHERE subject IN (`+placeholders(len(subjects))+`) AND idx > ? LIMIT ?) t`), append(args, after, limit)...).Scan(&n)
+		WHERE subject IN (`+placeholders(len(subjects))+`) AND kind <> 'ledger' AND idx > ? LIMIT ?) t`), append(args, after, limit)...).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("new accesses: %w", err)
 	}

@@ -24,8 +24,10 @@ CREATE TABLE ledger_accounts (
 -- ledger_transfers are immutable but for state, the fate of a pending
 -- transfer ('pending', then 'posted', 'voided' or 'expired'; '' for the
 -- others), recorded once. expires_us is set on pending transfers with a
--- timeout, 0 otherwise; pending_id is the zero id (16 zero bytes) unless the transfer posts or
--- voids one.
+-- timeout, 0 otherwise; pending_id is the zero id (16 zero bytes) unless
+-- the transfer posts or voids one. batch is the ledger_batches.seq that
+-- created the transfer, fate_batch the one that decided its fate (0 while
+-- it is pending, and for transfers that are not pending ones).
 CREATE TABLE ledger_transfers (
     id             BLOB PRIMARY KEY,
     debit_account  BLOB NOT NULL,
@@ -39,8 +41,25 @@ CREATE TABLE ledger_transfers (
     user_data      TEXT NOT NULL,
     at_us          INTEGER NOT NULL,
     expires_us     INTEGER NOT NULL,
+    batch          INTEGER NOT NULL,
+    fate_batch     INTEGER NOT NULL,
     state          TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX ledger_transfers_debit ON ledger_transfers (debit_account, at_us);
 CREATE INDEX ledger_transfers_credit ON ledger_transfers (credit_account, at_us);
 CREATE INDEX ledger_transfers_expiry ON ledger_transfers (expires_us) WHERE state = 'pending';
+
+-- ledger_batches numbers the ledger's committed transactions from 1, in
+-- commit order, without gaps (one writer at a time), each with the digest
+-- (ledger.BatchDigest) of the transfers it created and the fates it
+-- decided. The transfer log (internal/ledgerlog) appends one audit record
+-- per batch, so that rows rewritten later no longer match the audit log.
+CREATE TABLE ledger_batches (
+    seq       INTEGER PRIMARY KEY,
+    at_us     INTEGER NOT NULL,
+    transfers INTEGER NOT NULL,
+    fates     INTEGER NOT NULL,
+    digest    BLOB NOT NULL
+);
+-- The transfer log finds the last batch it logged from its latest record.
+CREATE INDEX audit_records_ledger ON audit_records (idx) WHERE kind = 'ledger';
