@@ -51,7 +51,10 @@ var demoCommand = command{
 				return err
 			}
 			srv.prepare = func(ctx context.Context, x *exchange.Exchange) error {
-				return demoExchange(ctx, st, x, *data, *addr, cmp.Or(srv.walletAddr, *addr), out)
+				if err := demoExchange(ctx, st, x, *data, *addr, cmp.Or(srv.walletAddr, *addr), out); err != nil {
+					return err
+				}
+				return demoMerchant(ctx, st, x, *data, *addr, cmp.Or(srv.walletAddr, *addr), out)
 			}
 			srv.auditKey = auditKeyFile(srv.auditKey, *db)
 			srv.smsOutbox = true

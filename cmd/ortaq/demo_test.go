@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -8,9 +9,14 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/ortaq/ortaq/internal/ledger"
+	"github.com/ortaq/ortaq/internal/socialwallet"
 )
 
 // freeAddr finds a loopback port nobody listens on.
@@ -28,10 +34,16 @@ func freeAddr(t *testing.T) string {
 // which cancels it (as Ctrl-C does) and returns run's error.
 func startDemo(t *testing.T, args ...string) (base string, stop func() error) {
 	t.Helper()
+	return startDemoTo(t, io.Discard, args...)
+}
+
+// startDemoTo is startDemo printing the demo's output to out.
+func startDemoTo(t *testing.T, out io.Writer, args ...string) (base string, stop func() error) {
+	t.Helper()
 	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, append([]string{"demo", "--addr", addr}, args...), io.Discard) }()
+	go func() { done <- run(ctx, append([]string{"demo", "--addr", addr}, args...), out) }()
 	base = "http://" + addr
 	deadline := time.Now().Add(60 * time.Second)
 	for {
@@ -104,9 +116,10 @@ func TestDemoFirstAndSecondStart(t *testing.T) {
 		t.Skip("synthesises and ingests a small nation")
 	}
 	dir := t.TempDir()
-	args := []string{"--db", "sqlite:" + filepath.Join(dir, "ortaq.db"), "--data", dir, "--people", "600"}
+	args := []string{"--db", "sqlite:" + filepath.Join(dir, "ortaq.db"), "--data", dir, "--people", "2000"}
 
-	base, stop := startDemo(t, args...)
+	var out syncBuffer
+	base, stop := startDemoTo(t, &out, args...)
 	first := getSources(t, base, dir)
 	if len(first) < 8 {
 		t.Fatalf("demo loaded %d sources; want the 8 agency extracts", len(first))
@@ -121,8 +134,13 @@ func TestDemoFirstAndSecondStart(t *testing.T) {
 		t.Fatalf("GET / = %v, %v", resp, err)
 	}
 	resp.Body.Close()
+	merchantPays(t, base, dir, out.String())
 	if err := stop(); err != nil {
 		t.Fatalf("demo did not shut down cleanly: %v", err)
+	}
+	var verified strings.Builder
+	if err := run(context.Background(), []string{"ledger", "verify", "--db", args[1]}, &verified); err != nil {
+		t.Fatalf("ledger verify after the demo: %v\n%s", err, verified.String())
 	}
 
 	started := time.Now()
@@ -136,5 +154,66 @@ func TestDemoFirstAndSecondStart(t *testing.T) {
 	}
 	if err := stop(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// syncBuffer is a bytes.Buffer the demo writes to while the test reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// merchantPays does what the demo tells an integrator to: the walk-through
+// family makes a food code, and the grocery's till, with the merchant key
+// the demo saved and the client it printed, takes part of its voucher.
+func merchantPays(t *testing.T, base, dir, out string) {
+	t.Helper()
+	family := regexp.MustCompile(`social wallet: IIN (\d{12})`).FindStringSubmatch(out)
+	client := regexp.MustCompile(`merchant: .*\n.*-H 'Ortaq-Client: ([^']+)'`).FindStringSubmatch(out)
+	if family == nil || client == nil {
+		t.Fatalf("the demo names no family or no merchant client:\n%s", out)
+	}
+	token, err := os.ReadFile(filepath.Join(dir, demoMerchantKeyFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := openStore(context.Background(), "sqlite:"+filepath.Join(dir, "ortaq.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	code, err := socialwallet.New(st, socialwallet.Options{}).NewPaymentCode(context.Background(), family[1], ledger.Food)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := `{"id":"till-1","code":"` + code.Code + `","amount":"100.00"}`
+	req, err := http.NewRequest(http.MethodPost, base+"/api/v1/wallet/purchases", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(string(token)))
+	req.Header.Set("Ortaq-Client", client[1])
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var got struct{ Status, Amount string }
+	if err := json.NewDecoder(resp.Body).Decode(&got); err != nil || resp.StatusCode != http.StatusOK ||
+		got.Status != "approved" || got.Amount != "100.00" {
+		t.Fatalf("the till's purchase: %d %+v %v", resp.StatusCode, got, err)
 	}
 }

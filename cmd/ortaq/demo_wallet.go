@@ -4,8 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
+	"github.com/ortaq/ortaq/internal/exchange"
+	"github.com/ortaq/ortaq/internal/ledger"
 	"github.com/ortaq/ortaq/internal/socialwallet"
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/wallet"
@@ -39,5 +44,57 @@ func demoWallet(ctx context.Context, st *store.Store, walletAddr string, out io.
 			"/spending as mlsp.policy; check the ledger: ortaq ledger verify\n", rep.Family, rep.Grocery, rep.Pharmacy,
 			rep.Refusal, socialwallet.FormatTenge(rep.Left), walletAddr)
 	}
+	return nil
+}
+
+// demoMerchantKeyFile keeps the demo grocery's API key beside the data, as
+// demoKeyFile keeps the agency's.
+const demoMerchantKeyFile = "demo-merchant-key"
+
+// demoMerchant registers the till of a demo grocery on the exchange, makes
+// sure it has an API key with scope merchant and prints a purchase an
+// integrator can paste, with a code a citizen makes in the wallet.
+func demoMerchant(ctx context.Context, st *store.Store, x *exchange.Exchange, data, addr, walletAddr string, out io.Writer) error {
+	ms, err := socialwallet.New(st, socialwallet.Options{}).Merchants(ctx)
+	if err != nil {
+		return fmt.Errorf("demo merchant: %w", err)
+	}
+	var m socialwallet.Merchant
+	for _, c := range ms {
+		if c.Category == ledger.Food && c.Member != "" && c.Subsystem != "" && c.OwnerIIN == "" {
+			m = c
+			break
+		}
+	}
+	if m.ID == "" {
+		return nil
+	}
+	title := exchange.Title{"kk": m.Name, "ru": m.Name, "en": m.Name}
+	if err := x.PutMember(ctx, exchange.Member{Code: m.Member, Title: title}); err != nil {
+		return fmt.Errorf("demo merchant: %w", err)
+	}
+	if err := x.PutSubsystem(ctx, exchange.Subsystem{Member: m.Member, Code: m.Subsystem, Title: title}); err != nil {
+		return fmt.Errorf("demo merchant: %w", err)
+	}
+	path := filepath.Join(data, demoMerchantKeyFile)
+	token := ""
+	if b, err := os.ReadFile(path); err == nil {
+		t := strings.TrimSpace(string(b))
+		if c, err := x.AuthenticateKey(t); err == nil && c.Member == m.Member && c.Can(exchange.ScopeMerchant) {
+			token = t
+		}
+	}
+	if token == "" {
+		if token, _, err = x.CreateKey(ctx, m.Member, m.Subsystem, []string{exchange.ScopeMerchant}); err != nil {
+			return fmt.Errorf("demo merchant key: %w", err)
+		}
+		if err := os.WriteFile(path, []byte(token+"\n"), 0o600); err != nil {
+			return fmt.Errorf("demo merchant key: %w", err)
+		}
+	}
+	fmt.Fprintf(out, "merchant: %s's till takes a code a citizen makes at http://%s/wallet/money/pay?ledger=food:\n"+
+		"  curl -H 'Authorization: Bearer %s' -H 'Ortaq-Client: %s/%s' -H 'Content-Type: application/json' "+
+		"-d '{\"id\":\"till-1\",\"code\":\"CODE\",\"amount\":\"500.00\"}' http://%s/api/v1/wallet/purchases\n",
+		m.Name, walletAddr, token, m.Member, m.Subsystem, addr)
 	return nil
 }

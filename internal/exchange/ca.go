@@ -179,7 +179,7 @@ func (ca *CA) Pool() *x509.CertPool { return ca.pool }
 // serial and the client-authentication key usage, with a fresh P-256 key.
 // It does not register the certificate: call Exchange.RegisterCert.
 func (ca *CA) IssueClient(member, subsystem string, validity time.Duration) (certPEM, keyPEM []byte, cert *x509.Certificate, err error) {
-	if !validCode(member) || !validCode(subsystem) {
+	if !ValidCode(member) || !ValidCode(subsystem) {
 		return nil, nil, nil, fmt.Errorf("issue client certificate: %q/%q is not a member/subsystem code", member, subsystem)
 	}
 	if validity <= 0 {

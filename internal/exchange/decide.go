@@ -230,15 +230,15 @@ func checkHeaders(req *Request) *Refusal {
 	switch {
 	case req.ClientID == "":
 		return refuse(400, CodeBadRequest, "missing Ortaq-Client header (MEMBER/SUBSYSTEM)")
-	case !ok || !validCode(member) || !validCode(subsystem):
+	case !ok || !ValidCode(member) || !ValidCode(subsystem):
 		return refuse(400, CodeBadRequest, "Ortaq-Client header %q is not MEMBER/SUBSYSTEM", clip(req.ClientID))
 	case req.Purpose == "":
 		return refuse(400, CodeBadRequest, "missing Ortaq-Purpose header")
-	case !validCode(req.Purpose):
+	case !ValidCode(req.Purpose):
 		return refuse(400, CodeBadRequest, "Ortaq-Purpose header %q is not a purpose code", clip(req.Purpose))
 	case req.LegalBasis == "":
 		return refuse(400, CodeBadRequest, "missing Ortaq-Legal-Basis header")
-	case !validCode(req.LegalBasis):
+	case !ValidCode(req.LegalBasis):
 		return refuse(400, CodeBadRequest, "Ortaq-Legal-Basis header %q is not a legal-basis code", clip(req.LegalBasis))
 	case req.User == "":
 		return refuse(400, CodeBadRequest, "missing Ortaq-User header (who in the client system asks)")
@@ -329,9 +329,9 @@ func clip(s string) string {
 	return s[:n] + "…"
 }
 
-// validCode reports whether s is a registry code: 1 to 64 of a-z, 0-9,
+// ValidCode reports whether s is a registry code: 1 to 64 of a-z, 0-9,
 // '.', '_' and '-', starting with a letter or digit.
-func validCode(s string) bool {
+func ValidCode(s string) bool {
 	if s == "" || len(s) > 64 {
 		return false
 	}

@@ -243,7 +243,7 @@ func (x *Exchange) Revoke(ctx context.Context, a Right) error {
 }
 
 func checkCode(what, code string) error {
-	if !validCode(code) {
+	if !ValidCode(code) {
 		return refuse(400, CodeBadRequest, "%s code %q must be 1 to 64 of a-z, 0-9, '.', '_' and '-', starting with a letter or digit",
 			what, clip(code))
 	}

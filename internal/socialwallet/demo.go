@@ -112,14 +112,15 @@ func SeedDemo(ctx context.Context, st *store.Store, o DemoOptions) (DemoReport, 
 		return rep, err
 	}
 	rep.Households = fr.Households
+	// The walk-through first, while every voucher of the month is whole.
+	if err := demoWalkThrough(ctx, w, st, o, cur, regions); err != nil {
+		return rep, err
+	}
 	if n, err = demoPurchases(ctx, w, st, cur, regions, rng, "c"); err != nil {
 		return rep, err
 	}
 	rep.Purchases += n
 	if rep.Meals, err = demoMeals(ctx, w, st, cur, regions); err != nil {
-		return rep, err
-	}
-	if err := demoWalkThrough(ctx, w, st, o, cur, regions); err != nil {
 		return rep, err
 	}
 	return rep, demoFamily(ctx, st, ms, &rep)
@@ -213,15 +214,15 @@ func demoMerchants(ctx context.Context, w *Service, st *store.Store, months ...s
 		var r demoRegion
 		var err error
 		if r.grocery, err = w.RegisterMerchant(ctx, Merchant{BIN: bin(40), Name: "Азық-түлік дүкені №" + strconv.Itoa(i+1),
-			Region: region, Category: ledger.Food, Member: "M" + bin(40), Subsystem: "pos"}); err != nil {
+			Region: region, Category: ledger.Food, Member: "m" + bin(40), Subsystem: "pos"}); err != nil {
 			return nil, err
 		}
 		if r.pharmacy, err = w.RegisterMerchant(ctx, Merchant{BIN: bin(41), Name: "Дәріхана №" + strconv.Itoa(i+1),
-			Region: region, Category: ledger.Medicine, Member: "M" + bin(41), Subsystem: "pos"}); err != nil {
+			Region: region, Category: ledger.Medicine, Member: "m" + bin(41), Subsystem: "pos"}); err != nil {
 			return nil, err
 		}
 		if r.canteen, err = w.RegisterMerchant(ctx, Merchant{BIN: bin(42), Name: "Мектеп асханасы №" + strconv.Itoa(i+1),
-			Region: region, Category: ledger.SchoolMeals, Member: "M" + bin(42), Subsystem: "canteen"}); err != nil {
+			Region: region, Category: ledger.SchoolMeals, Member: "m" + bin(42), Subsystem: "canteen"}); err != nil {
 			return nil, err
 		}
 		regions[region] = r
@@ -260,10 +261,13 @@ func demoPurchases(ctx context.Context, w *Service, st *store.Store, month strin
 		}
 		return r, err
 	}
-	for i, v := range vs {
-		if !v.ExpiresAt.After(w.opts.Now()) {
+	i := -1
+	for _, v := range vs {
+		// Spent ones are the walk-through's: its figures are its own.
+		if !v.ExpiresAt.After(w.opts.Now()) || v.Available() < v.Amount {
 			continue
 		}
+		i++
 		g := regions[v.Region].grocery
 		times := 1 + rng.IntN(2)
 		if i == 0 {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ortaq/ortaq/internal/exchange"
 	"github.com/ortaq/ortaq/internal/ledger"
 	"github.com/ortaq/ortaq/internal/store"
 )
@@ -54,6 +55,10 @@ func (s *Service) RegisterMerchant(ctx context.Context, m Merchant) (Merchant, e
 		return Merchant{}, fmt.Errorf("%w %s: category %s: want an earmarked ledger", ErrMerchant, m.ID, m.Category)
 	case (m.Member == "") != (m.Subsystem == ""):
 		return Merchant{}, fmt.Errorf("%w %s: give both the exchange member and subsystem, or neither", ErrMerchant, m.ID)
+	case m.Member != "" && (!exchange.ValidCode(m.Member) || !exchange.ValidCode(m.Subsystem)):
+		// Else no credential could ever speak for the merchant.
+		return Merchant{}, fmt.Errorf("%w %s: exchange client %q/%q: want registry codes (1 to 64 of a-z, 0-9, '.', '_', '-')",
+			ErrMerchant, m.ID, m.Member, m.Subsystem)
 	}
 	rs, err := s.st.CreateLedgerAccounts(ctx, []ledger.Account{{ID: MerchantAccount(m.ID), Ledger: m.Category,
 		Code: AccountMerchant, UserData: "merchant:" + m.ID}})
