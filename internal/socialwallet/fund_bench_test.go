@@ -9,6 +9,7 @@ import (
 
 	"github.com/ortaq/ortaq/internal/ledger"
 	"github.com/ortaq/ortaq/internal/socialwallet"
+	"github.com/ortaq/ortaq/internal/socialwallet/wallettest"
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/store/storetest"
 )
@@ -35,7 +36,7 @@ func BenchmarkFund(b *testing.B) {
 	for _, db := range dbs {
 		b.Run(db.name, func(b *testing.B) {
 			st := db.open(b)
-			seedFundable(b, st, n)
+			wallettest.SeedFundable(b, st, n)
 			now := time.Date(2026, 11, 2, 9, 0, 0, 0, almaty)
 			w := socialwallet.New(st, socialwallet.Options{Now: func() time.Time { return now }})
 			for _, p := range []struct {
@@ -69,36 +70,4 @@ func BenchmarkFund(b *testing.B) {
 			}
 		})
 	}
-}
-
-// seedFundable writes n households with a confirmed offer each, straight
-// into the benefits tables: generating them through the benefits run
-// would measure that instead.
-func seedFundable(b *testing.B, st *store.Store, n int) {
-	b.Helper()
-	start := time.Now()
-	const gen = `WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < ?) `
-	const hh = `'H' || CAST(10000000 + i AS TEXT)`
-	const asp = `(i % 10 < 3)`
-	for _, q := range []string{
-		gen + `INSERT INTO benefit_decisions (id, run_id, household, decision_date, inputs, inputs_hash, versions, results, created_at)
-			SELECT i, 1, ` + hh + `, '2026-11-01', '', '', 'bench', '', '2026-11-01 00:00:00' FROM g`,
-		gen + `INSERT INTO benefit_current (household, programme, amount, period)
-			SELECT ` + hh + `, CASE WHEN ` + asp + ` THEN 'asp' ELSE 'large_family' END, 20000 + i % 50000, 'month' FROM g`,
-		gen + `INSERT INTO benefit_offers (id, household, programme, decision_id, agency, recipient_iin, amount, period,
-				language, status, created_at, expires_at, responded_at, confirmed_by, confirmed_at)
-			SELECT i, ` + hh + `, CASE WHEN ` + asp + ` THEN 'asp' ELSE 'large_family' END, i, 'mlsp',
-				CAST(100000000000 + i AS TEXT), 20000 + i % 50000, 'month', 'kk', 'confirmed',
-				'2026-11-01 00:00:00', '2026-12-01 00:00:00', '2026-11-01 00:00:00', 1, '2026-11-01 00:00:00' FROM g`,
-		gen + `INSERT INTO benefit_household_members (household, person, iin)
-			SELECT ` + hh + `, 'P' || CAST(i AS TEXT) || '-' || CAST(k.j AS TEXT), CAST(100000000000 + i AS TEXT)
-			FROM g, (SELECT 1 AS j UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4) k WHERE ` + asp,
-		gen + `INSERT INTO benefit_wellbeing (household, run_id, region, level, units, den, mask, poor)
-			SELECT ` + hh + `, 1, CAST(10 + i % 20 AS TEXT), 'C', 1, 3, 0, 0 FROM g`,
-	} {
-		if _, err := storetest.Exec(b, st, q, n); err != nil {
-			b.Fatalf("seed: %v", err)
-		}
-	}
-	b.Logf("seeded %d households in %s", n, time.Since(start).Round(time.Second))
 }
