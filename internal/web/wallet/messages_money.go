@@ -30,7 +30,7 @@ var moneyMessages = view.Messages{
 		"ru": "Ваучеров нет.",
 		"en": "You have no vouchers.",
 	},
-	"wallet.money.voucher":  {"kk": "%[2]s айына: %[1]s", "ru": "%[1]s за %[2]s", "en": "%[1]s for %[2]s"},
+	"wallet.money.voucher":  {"kk": "%[1]s: %[2]s айы", "ru": "%[1]s за %[2]s", "en": "%[1]s for %[2]s"},
 	"wallet.money.from":     {"kk": "Бағдарлама", "ru": "Программа", "en": "Programme"},
 	"wallet.money.amount":   {"kk": "Берілді", "ru": "Выдано", "en": "Given"},
 	"wallet.money.spent":    {"kk": "Жұмсалды", "ru": "Потрачено", "en": "Spent"},
@@ -62,7 +62,7 @@ var moneyMessages = view.Messages{
 		"en": "Payment from %s",
 	},
 	"wallet.money.h.voucher": {
-		"kk": "%[2]s айына ваучер: %[1]s (%[3]s)",
+		"kk": "Ваучер: %[1]s, %[2]s айы (%[3]s)",
 		"ru": "Ваучер «%[1]s» за %[2]s от %[3]s",
 		"en": "%[1]s voucher for %[2]s from %[3]s",
 	},
