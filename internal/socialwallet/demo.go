@@ -303,14 +303,22 @@ func demoPurchases(ctx context.Context, w *Service, st *store.Store, month strin
 	return n, nil
 }
 
-// demoMeals serves school meals today and yesterday to up to 100 pupils
-// of supported households, at their region's canteen.
+// demoMeals serves school meals on the two latest school days the
+// canteens may still bill to up to 100 pupils of supported households,
+// at their region's canteen.
 func demoMeals(ctx context.Context, w *Service, st *store.Store, month string, regions map[string]demoRegion) (int, error) {
 	vs, err := st.WalletVouchersOfMonth(ctx, month, 400)
 	if err != nil {
 		return 0, err
 	}
 	now := w.opts.Now()
+	// The two latest school days within the grace, of the month.
+	var days []time.Time
+	for back := 0; back <= w.support.Meals.GraceDays && len(days) < 2; back++ {
+		if day := now.AddDate(0, 0, -back); MonthOf(day) == month && w.support.Meals.DayAllowed(day, now) {
+			days = append(days, day)
+		}
+	}
 	n := 0
 	for _, v := range vs {
 		members, err := st.HouseholdMembers(ctx, v.Household)
@@ -325,10 +333,7 @@ func demoMeals(ctx context.Context, w *Service, st *store.Store, month string, r
 			if age := ageOn(id.BirthDate, now); age < w.support.Meals.MinAge || age > w.support.Meals.MaxAge {
 				continue
 			}
-			for _, day := range []time.Time{now.AddDate(0, 0, -1), now} {
-				if MonthOf(day) != month {
-					continue
-				}
+			for _, day := range days {
 				r, err := w.RecordMeal(ctx, regions[v.Region].canteen, m.IIN, day)
 				if err != nil {
 					return n, err

@@ -33,7 +33,8 @@ const mrp2026 int64 = 432500
 // world is a store with three households deciding on 2026-03-01 and
 // their confirmed offers: h1 (3 members, АСП 20,000 ₸; a pupil of 10),
 // h2 (2 members, АСП 15,000 ₸ and a birth grant of 50,000 ₸ from the
-// same decision), h3 (birth, once, 100,000 ₸); programme
+// same decision), h3 (birth, once, 100,000 ₸; a child of 9 with no
+// school-meal support), all of region 55; programme
 // money appropriated; a grocery, a pharmacy and a canteen registered, and
 // a second grocery owned by a member of h2.
 type world struct {
@@ -42,6 +43,7 @@ type world struct {
 	clock *clock
 	// h1 and h2 are the recipients; pupil and adult members of h1.
 	h1, h2, h3, pupil, other          string
+	unsupported                       string // the child of h3
 	grocery, pharmacy, canteen, owned socialwallet.Merchant
 }
 
@@ -62,7 +64,7 @@ func newWorld(t *testing.T, st *store.Store) *world {
 	wd.h1, wd.pupil, wd.other = iin(t, 1985, 4, 1, 11), iin(t, 2015, 9, 1, 12), iin(t, 2018, 1, 5, 13)
 	wd.h2 = iin(t, 1990, 6, 6, 21)
 	h2child := iin(t, 2012, 2, 2, 22)
-	wd.h3 = iin(t, 1995, 7, 7, 31)
+	wd.h3, wd.unsupported = iin(t, 1995, 7, 7, 31), iin(t, 2016, 4, 4, 32)
 	type hh struct {
 		id      string
 		members []string
@@ -71,7 +73,7 @@ func newWorld(t *testing.T, st *store.Store) *world {
 	hs := []hh{
 		{"h1", []string{wd.h1, wd.pupil, wd.other}, map[string]int64{"asp": 20000}},
 		{"h2", []string{wd.h2, h2child}, map[string]int64{"asp": 15000, "birth": 50000}},
-		{"h3", []string{wd.h3}, map[string]int64{"birth": 100000}},
+		{"h3", []string{wd.h3, wd.unsupported}, map[string]int64{"birth": 100000}},
 	}
 	w, err := st.BeginDecisions(ctx, store.BenefitRun{Kind: store.RunMass, DecisionDate: "2026-03-01", CatalogVersion: "test"})
 	if err != nil {

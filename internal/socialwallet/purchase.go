@@ -47,7 +47,18 @@ const (
 	ReasonExceedsPurchase   = "exceeds_purchase"    // a refund above what is left to refund
 	ReasonNotEligible       = "not_eligible"        // a meal for a pupil without school-meal support
 	ReasonMealAlreadyServed = "meal_already_served" // the pupil had a paid meal that day
+	// ReasonMealDateNotAllowed: not a school day, in the future, or
+	// further back than the grace of support.yaml.
+	ReasonMealDateNotAllowed = "meal_date_not_allowed"
+	// ReasonNotThisCanteen: the pupil belongs to no household of the
+	// canteen's region.
+	ReasonNotThisCanteen = "not_this_canteen"
 )
+
+// ErrNotCanteen: a merchant whose category is not school meals recorded
+// a meal (HTTP 403). It is an error, decided before the pupil is looked
+// up, so that no other merchant learns whose household is supported.
+var ErrNotCanteen = errors.New("socialwallet: the merchant is not a school canteen")
 
 // ErrRequest is wrapped by the errors of a malformed request (an id, an
 // amount): HTTP 422. Refusals are results, not errors.
@@ -366,15 +377,27 @@ func (s *Service) Refund(ctx context.Context, m Merchant, purchaseID, refundID s
 
 // RecordMeal pays the canteen m for a school meal served to the pupil on
 // day (its date in Asia/Almaty): at most one per pupil per day, whichever
-// canteen, for pupils of the support's ages in a household with a
-// confirmed offer of its programme, at the price in support.yaml, from the
-// programme's school-meals account. A retry returns the same result.
+// canteen, for pupils of the support's ages in a household of the
+// canteen's region with a confirmed offer of its programme, at the price
+// in support.yaml, from the programme's school-meals account. A retry
+// returns the same result.
+//
+// The checks run in an order that tells a caller no more than it may
+// know. A merchant of another category gets ErrNotCanteen before the
+// pupil is looked up at all, so a pharmacy cannot learn whose household
+// is supported. A canteen is refused a day that is not a school day
+// within the grace (meal_date_not_allowed), then a pupil of no household
+// of its region (not_this_canteen, whatever the pupil's support), and
+// only then learns whether the pupil is eligible.
 func (s *Service) RecordMeal(ctx context.Context, m Merchant, pupilIIN string, day time.Time) (PurchaseResult, error) {
 	id, err := kz.ParseIIN(pupilIIN)
 	if err != nil {
 		return PurchaseResult{}, fmt.Errorf("%w: pupil IIN: %v", ErrRequest, err)
 	}
 	meals := s.support.Meals
+	if m.Category != meals.Ledger {
+		return PurchaseResult{}, fmt.Errorf("%w: merchant %s accepts %s", ErrNotCanteen, m.ID, m.Category)
+	}
 	date := day.In(almaty).Format(time.DateOnly)
 	key := pupilIIN + ":" + date
 	if res, done, err := s.stored(ctx, m.ID, store.KindMeal, key, nil, ""); done || err != nil {
@@ -384,15 +407,23 @@ func (s *Service) RecordMeal(ctx context.Context, m Merchant, pupilIIN string, d
 		return PurchaseResult{ID: key, Status: store.PaymentRefused, Reason: reason, Amount: meals.PricePerMeal,
 			Ledger: meals.Ledger}, nil
 	}
+	if !meals.DayAllowed(day, s.opts.Now()) {
+		return refuse(ReasonMealDateNotAllowed)
+	}
 	if age := ageOn(id.BirthDate, day.In(almaty)); age < meals.MinAge || age > meals.MaxAge {
-		return refuse(ReasonNotEligible)
+		return refuse(ReasonNotEligible) // from the IIN alone: no lookup
 	}
-	household, region, err := s.st.MealHousehold(ctx, pupilIIN, meals.Programme)
-	if errors.Is(err, store.ErrNotFound) {
-		return refuse(ReasonNotEligible)
+	if m.Region == "" {
+		return refuse(ReasonNotThisCanteen)
 	}
-	if err != nil {
+	household, eligible, err := s.st.MealHousehold(ctx, pupilIIN, meals.Programme, m.Region)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return refuse(ReasonNotThisCanteen)
+	case err != nil:
 		return PurchaseResult{}, err
+	case !eligible:
+		return refuse(ReasonNotEligible)
 	}
 	if err := s.ensureAccounts(ctx, meals.Programme, meals.Ledger); err != nil {
 		return PurchaseResult{}, err
@@ -405,7 +436,7 @@ func (s *Service) RecordMeal(ctx context.Context, m Merchant, pupilIIN string, d
 		return refuse(ReasonMealAlreadyServed)
 	}
 	p := store.WalletPayment{Merchant: m.ID, Kind: store.KindMeal, ID: key, IIN: pupilIIN, Household: household,
-		Region: region, Ledger: meals.Ledger, Amount: meals.PricePerMeal, Status: store.PaymentPending, At: s.opts.Now(),
+		Region: m.Region, Ledger: meals.Ledger, Amount: meals.PricePerMeal, Status: store.PaymentPending, At: s.opts.Now(),
 		Plan: encodePlan([]leg{{From: ProgrammeAccount(meals.Programme, meals.Ledger), To: MerchantAccount(m.ID),
 			Source: ProgrammeAccount(meals.Programme, meals.Ledger), Amount: meals.PricePerMeal}})}
 	if _, err := s.st.StartPayment(ctx, p); err != nil {

@@ -138,11 +138,14 @@ type Anomaly struct {
 	// Kind: "many_vouchers_one_merchant" (one merchant took at least
 	// ManyPurchases purchases of one household's vouchers in the period)
 	// or "merchant_linked_to_household" (the merchant's owner is a member
-	// of the household whose vouchers it took).
+	// of the household whose vouchers it took), or "meals_above_usual"
+	// (a canteen billed, for one day, at least MealSpikeMin meals and
+	// more than MealSpikeFactor times its average over its other days of
+	// the period; Household is then "", Detail the day).
 	Kind      string
 	Merchant  string
 	Household string
-	Count     int   // purchases
+	Count     int   // purchases, or meals of the day
 	Amount    int64 // tiyn, net of refunds
 	Detail    string
 }
@@ -151,8 +154,20 @@ type Anomaly struct {
 // in a month make an anomaly.
 const ManyPurchases = 4
 
+// MealSpikeMin and MealSpikeFactor make a canteen's day of meals an
+// anomaly. Once meals are tied to the canteen's region and to eligible
+// pupils, a canteen can no longer bill more meals a day than its region
+// has eligible pupils; what is left to notice is a canteen that suddenly
+// bills far more than it usually serves (a school's roll does not double
+// overnight), for example by claiming the pupils of the region's other
+// schools. The minimum keeps small canteens' ordinary swings out.
+const (
+	MealSpikeMin    = 30
+	MealSpikeFactor = 2
+)
+
 // Anomalies returns the month's anomalies ("" for all time), by merchant
-// and household.
+// and household, then the canteens' unusual days.
 func (s *Service) Anomalies(ctx context.Context, month string) ([]Anomaly, error) {
 	from, to, err := monthRange(month)
 	if err != nil {
@@ -175,5 +190,35 @@ func (s *Service) Anomalies(ctx context.Context, month string) ([]Anomaly, error
 			out = append(out, a)
 		}
 	}
-	return out, nil
+	days, err := s.st.CanteenDays(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	return append(out, mealSpikes(days)...), nil
+}
+
+// mealSpikes finds the canteens' days of meals above their usual (days
+// sorted by canteen).
+func mealSpikes(days []store.CanteenDay) []Anomaly {
+	var out []Anomaly
+	for len(days) > 0 {
+		n := 1
+		for n < len(days) && days[n].Merchant == days[0].Merchant {
+			n++
+		}
+		total := 0
+		for _, d := range days[:n] {
+			total += d.Meals
+		}
+		for _, d := range days[:n] {
+			// More than Factor times the mean of the other days, in integers:
+			// meals × (days − 1) > Factor × (total − meals).
+			if n > 1 && d.Meals >= MealSpikeMin && d.Meals*(n-1) > MealSpikeFactor*(total-d.Meals) {
+				out = append(out, Anomaly{Kind: "meals_above_usual", Merchant: d.Merchant, Count: d.Meals,
+					Amount: d.Amount, Detail: d.Day})
+			}
+		}
+		days = days[n:]
+	}
+	return out
 }

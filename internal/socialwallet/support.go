@@ -3,6 +3,8 @@ package socialwallet
 import (
 	_ "embed"
 	"fmt"
+	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 
@@ -33,7 +35,36 @@ type SchoolMeals struct {
 	Ledger         ledger.Ledger
 	PricePerMeal   int64 // tiyn
 	MinAge, MaxAge int   // of the pupil on the day, inclusive
+	// SchoolDays are the weekdays meals are served on; GraceDays how many
+	// days back a canteen may still bill one.
+	SchoolDays [7]bool // by time.Weekday
+	GraceDays  int
 }
+
+// DayAllowed reports whether a meal may be billed for day at now: a
+// school day, in Asia/Almaty, that is today or at most GraceDays back.
+// A future day is never allowed: its claim would also lock out the
+// canteen that really serves the pupil that day.
+func (m SchoolMeals) DayAllowed(day, now time.Time) bool {
+	d, today := dateOf(day), dateOf(now)
+	return m.SchoolDays[d.Weekday()] && !d.After(today) && !d.Before(today.AddDate(0, 0, -m.GraceDays))
+}
+
+// dateOf is the midnight, in UTC, of t's date in Asia/Almaty: dates to
+// compare and count days between.
+func dateOf(t time.Time) time.Time {
+	y, m, d := t.In(almaty).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// weekdays names time.Weekday values as support.yaml spells them.
+var weekdays = func() map[string]time.Weekday {
+	out := map[string]time.Weekday{}
+	for d := time.Sunday; d <= time.Saturday; d++ {
+		out[strings.ToLower(d.String())] = d
+	}
+	return out
+}()
 
 //go:embed support.yaml
 var supportYAML []byte
@@ -58,11 +89,13 @@ func ParseSupport(b []byte) (Support, error) {
 			ExpiresDay   int    `yaml:"expires_day"`
 		} `yaml:"asp_food"`
 		Meals struct {
-			Programme    string `yaml:"programme"`
-			Ledger       string `yaml:"ledger"`
-			PricePerMeal string `yaml:"price_per_meal"`
-			MinAge       int    `yaml:"min_age"`
-			MaxAge       int    `yaml:"max_age"`
+			Programme    string   `yaml:"programme"`
+			Ledger       string   `yaml:"ledger"`
+			PricePerMeal string   `yaml:"price_per_meal"`
+			MinAge       int      `yaml:"min_age"`
+			MaxAge       int      `yaml:"max_age"`
+			SchoolDays   []string `yaml:"school_days"`
+			GraceDays    int      `yaml:"grace_days"`
 		} `yaml:"school_meals"`
 	}
 	if err := yaml.Unmarshal(b, &f); err != nil {
@@ -90,5 +123,19 @@ func ParseSupport(b []byte) (Support, error) {
 		return Support{}, fmt.Errorf("support school_meals: want a programme and min_age <= max_age")
 	}
 	s.Meals.Programme, s.Meals.MinAge, s.Meals.MaxAge = f.Meals.Programme, f.Meals.MinAge, f.Meals.MaxAge
+	if len(f.Meals.SchoolDays) == 0 {
+		return Support{}, fmt.Errorf("support school_meals: want school_days")
+	}
+	for _, name := range f.Meals.SchoolDays {
+		d, ok := weekdays[strings.ToLower(name)]
+		if !ok {
+			return Support{}, fmt.Errorf("support school_meals: school_days: %q is not a weekday", name)
+		}
+		s.Meals.SchoolDays[d] = true
+	}
+	if f.Meals.GraceDays < 0 || f.Meals.GraceDays > 31 {
+		return Support{}, fmt.Errorf("support school_meals: grace_days %d: want 0..31", f.Meals.GraceDays)
+	}
+	s.Meals.GraceDays = f.Meals.GraceDays
 	return s, nil
 }

@@ -314,23 +314,29 @@ func (s *Store) ClaimMeal(ctx context.Context, pupil, day, merchant string) (boo
 	return got == merchant, nil
 }
 
-// MealHousehold returns the household through which the pupil with iin is
-// eligible for school meals: one of whose members they are, with a
-// confirmed offer of programme that its current decision still grants.
-// ErrNotFound when there is none.
-func (s *Store) MealHousehold(ctx context.Context, iin, programme string) (household, region string, err error) {
+// MealHousehold returns the household of region (its wellbeing row's)
+// through which the pupil with iin is eligible for school meals: one of
+// whose members they are, with a confirmed offer of programme that its
+// current decision still grants. When the pupil belongs to households of
+// region but none is eligible, eligible is false. ErrNotFound when the
+// pupil belongs to no household of region: the answer is then the same
+// whatever the pupil's support elsewhere, so that a canteen learns
+// nothing about households beyond its own region.
+func (s *Store) MealHousehold(ctx context.Context, iin, programme, region string) (household string, eligible bool, err error) {
+	var ok int
 	err = s.db.QueryRowContext(ctx, s.dialect.rebind(`SELECT m.household,
-		COALESCE((SELECT w.region FROM benefit_wellbeing w WHERE w.household = m.household), '')
+		CASE WHEN EXISTS (SELECT 1 FROM benefit_current c WHERE c.household = m.household AND c.programme = ?)
+			AND EXISTS (SELECT 1 FROM benefit_offers o WHERE o.household = m.household AND o.programme = ?
+				AND o.status = 'confirmed') THEN 1 ELSE 0 END
 		FROM benefit_household_members m
-		JOIN benefit_current c ON c.household = m.household AND c.programme = ?
-		WHERE m.iin = ? AND EXISTS (SELECT 1 FROM benefit_offers o WHERE o.household = m.household AND o.programme = ?
-			AND o.status = 'confirmed')
-		ORDER BY m.household LIMIT 1`), programme, iin, programme).Scan(&household, &region)
+		JOIN benefit_wellbeing w ON w.household = m.household
+		WHERE m.iin = ? AND w.region = ?
+		ORDER BY 2 DESC, 1 LIMIT 1`), programme, programme, iin, region).Scan(&household, &ok)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", "", fmt.Errorf("meal household of a pupil: %w", ErrNotFound)
+		return "", false, fmt.Errorf("meal household of a pupil: %w", ErrNotFound)
 	}
 	if err != nil {
-		return "", "", fmt.Errorf("meal household of a pupil: %w", err)
+		return "", false, fmt.Errorf("meal household of a pupil: %w", err)
 	}
-	return household, region, nil
+	return household, ok == 1, nil
 }

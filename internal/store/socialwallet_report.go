@@ -117,6 +117,38 @@ func (s *Store) MerchantHouseholds(ctx context.Context, min int, from, to time.T
 	return out, nil
 }
 
+// CanteenDay is what one canteen billed for the meals of one day.
+type CanteenDay struct {
+	Merchant string
+	Day      string // YYYY-MM-DD, the meals' day
+	Meals    int
+	Amount   int64 // tiyn
+}
+
+// CanteenDays returns the approved meals recorded in [from, to) (a zero
+// to: no end), counted by canteen and the day they were served on, by
+// canteen then day. It reads the payments through their time index, and
+// the day from the meal's id "<pupil>:<YYYY-MM-DD>".
+func (s *Store) CanteenDays(ctx context.Context, from, to time.Time) ([]CanteenDay, error) {
+	hi := micros(to)
+	if to.IsZero() {
+		hi = 1<<63 - 1
+	}
+	out, err := queryAll(ctx, s, `SELECT merchant, substr(id, length(id) - 9), COUNT(*), COALESCE(SUM(amount), 0)
+		FROM social_payments
+		WHERE kind = 'meal' AND status = 'approved' AND at_us >= ? AND at_us < ?
+		GROUP BY merchant, substr(id, length(id) - 9)
+		ORDER BY 1, 2`, func(sc interface{ Scan(...any) error }) (CanteenDay, error) {
+		var d CanteenDay
+		err := sc.Scan(&d.Merchant, &d.Day, &d.Meals, &d.Amount)
+		return d, err
+	}, micros(from), hi)
+	if err != nil {
+		return nil, fmt.Errorf("canteen days: %w", err)
+	}
+	return out, nil
+}
+
 // LedgerTransfersOf returns the transfers that debit or credit any of
 // accounts, the newest first, at most limit.
 func (s *Store) LedgerTransfersOf(ctx context.Context, accounts []ledger.ID, limit int) ([]ledger.Transfer, error) {

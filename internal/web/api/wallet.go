@@ -113,17 +113,19 @@ func toResultJSON(res socialwallet.PurchaseResult) resultJSON {
 
 // refusalDetail says in a sentence why a purchase was refused.
 var refusalDetail = map[string]string{
-	"code_invalid":        "the payment code is not one the wallet issued",
-	"code_expired":        "the payment code has expired; the citizen makes a new one in the wallet",
-	"code_used":           "the payment code was used for another purchase; the citizen makes a new one in the wallet",
-	"insufficient_funds":  "the citizen's vouchers on this ledger hold less than the amount",
-	"exceeds_credits":     "the citizen's vouchers on this ledger hold less than the amount",
-	"ledger_mismatch":     "the payment code is for another category than the merchant's: the ledger keeps earmarked money in its category",
-	"too_many_attempts":   "this merchant presented too many wrong codes; wait before trying again",
-	"unknown_purchase":    "no approved purchase of this merchant has that id",
-	"exceeds_purchase":    "the refund is more than what is left of the purchase to refund",
-	"not_eligible":        "the pupil's household has no school-meal support",
-	"meal_already_served": "the pupil already had a paid meal that day",
+	"code_invalid":          "the payment code is not one the wallet issued",
+	"code_expired":          "the payment code has expired; the citizen makes a new one in the wallet",
+	"code_used":             "the payment code was used for another purchase; the citizen makes a new one in the wallet",
+	"insufficient_funds":    "the citizen's vouchers on this ledger hold less than the amount",
+	"exceeds_credits":       "the citizen's vouchers on this ledger hold less than the amount",
+	"ledger_mismatch":       "the payment code is for another category than the merchant's: the ledger keeps earmarked money in its category",
+	"too_many_attempts":     "this merchant presented too many wrong codes; wait before trying again",
+	"unknown_purchase":      "no approved purchase of this merchant has that id",
+	"exceeds_purchase":      "the refund is more than what is left of the purchase to refund",
+	"not_eligible":          "the pupil's household has no school-meal support",
+	"meal_already_served":   "the pupil already had a paid meal that day",
+	"meal_date_not_allowed": "a meal is billed for a school day, today or at most a few days back, never a future day",
+	"not_this_canteen":      "the pupil's household is not in the canteen's region",
 }
 
 // writeWalletError answers an error of the social wallet: a malformed
@@ -251,7 +253,8 @@ func (s *Server) refund(w http.ResponseWriter, r *http.Request, m socialwallet.M
 }
 
 // meal records a school meal served to a pupil: the canteen is paid on
-// fact, once per pupil and day.
+// fact, once per pupil and day. A merchant of another category is
+// refused with 403 not_a_canteen.
 func (s *Server) meal(w http.ResponseWriter, r *http.Request, m socialwallet.Merchant) {
 	var b mealBody
 	if !decodeBody(w, r, &b) {
@@ -267,6 +270,14 @@ func (s *Server) meal(w http.ResponseWriter, r *http.Request, m socialwallet.Mer
 		return
 	}
 	res, err := s.opts.SocialWallet.RecordMeal(r.Context(), m, b.Pupil, day)
+	if errors.Is(err, socialwallet.ErrNotCanteen) {
+		// Decided before the pupil is looked up: the same answer for
+		// every pupil, so no merchant but a canteen learns who is supported.
+		s.metrics.refused.WithLabelValues("forbidden").Inc()
+		writeRefusal(w, r, &exchange.Refusal{Status: http.StatusForbidden, Code: "not_a_canteen",
+			Detail: "only a merchant registered for school meals records meals"}, nil)
+		return
+	}
 	if err != nil {
 		writeWalletError(w, r, err)
 		return

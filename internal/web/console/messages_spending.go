@@ -57,9 +57,9 @@ var spendingMessages = view.Messages{
 	"spending.col.amount":      {"kk": "Сомасы", "ru": "Сумма", "en": "Amount"},
 	"spending.anomalies.title": {"kk": "Әлеуметтік әмиян: ауытқулар", "ru": "Социальный кошелёк: аномалии", "en": "Social wallet: anomalies"},
 	"spending.anomalies.lead": {
-		"kk": "Тексеруді қажет ететін жағдайлар: бір сатушы бір отбасының көп ваучерін алады, немесе отбасымен байланысты сатушыда шығыс. Бұл айып емес, тексеруге себеп.",
-		"ru": "Случаи, которые стоит проверить: один продавец принимает много ваучеров одной семьи, или расходы у продавца, связанного с семьёй. Это не обвинение, а повод проверить.",
-		"en": "Cases worth a look: one merchant taking many vouchers of one household, or spending at a merchant linked to the household. Not an accusation: a reason to check.",
+		"kk": "Тексеруді қажет ететін жағдайлар: бір сатушы бір отбасының көп ваучерін алады, отбасымен байланысты сатушыда шығыс, немесе асхана бір күнге әдеттегіден әлдеқайда көп тамақ есептейді. Бұл айып емес, тексеруге себеп.",
+		"ru": "Случаи, которые стоит проверить: один продавец принимает много ваучеров одной семьи, расходы у продавца, связанного с семьёй, или столовая, выставившая за день намного больше обедов, чем обычно. Это не обвинение, а повод проверить.",
+		"en": "Cases worth a look: one merchant taking many vouchers of one household, spending at a merchant linked to the household, or a canteen billing far more meals for one day than it usually serves. Not an accusation: a reason to check.",
 	},
 	"spending.anomalies.none": {
 		"kk": "Бұл кезеңде ауытқу табылған жоқ.",
@@ -75,6 +75,11 @@ var spendingMessages = view.Messages{
 		"kk": "Отбасымен байланысты сатушыда шығыс",
 		"ru": "Расходы у продавца, связанного с семьёй",
 		"en": "Spending at a merchant linked to the household",
+	},
+	"spending.anomaly.meals_above_usual": {
+		"kk": "Асхана бір күнге әдеттегіден әлдеқайда көп тамақ есептеді",
+		"ru": "Столовая выставила за один день намного больше обедов, чем обычно",
+		"en": "A canteen billed far more meals for one day than it usually serves",
 	},
 }
 
