@@ -90,6 +90,11 @@ var spendingPlurals = view.Plurals{
 		"ru": {"one": "Потрачено: %s покупка и питание", "few": "Потрачено: %s покупки и питание", "many": "Потрачено: %s покупок и питание", "other": "Потрачено: %s покупки и питание"},
 		"en": {"one": "Spent in %s purchase or meal", "other": "Spent in %s purchases and meals"},
 	},
+	"spending.anomaly.purchases": {
+		"kk": {"other": "%s сатып алу"},
+		"ru": {"one": "%s покупка", "few": "%s покупки", "many": "%s покупок", "other": "%s покупки"},
+		"en": {"one": "%s purchase", "other": "%s purchases"},
+	},
 	"spending.funded": {
 		"kk": {"other": "%s ваучер берілді"},
 		"ru": {"one": "Выдан %s ваучер", "few": "Выдано %s ваучера", "many": "Выдано %s ваучеров", "other": "Выдано %s ваучера"},

@@ -209,8 +209,14 @@ func (s *Server) anomaliesPage(w http.ResponseWriter, r *http.Request) {
 		if n := names[a.Merchant]; n != "" {
 			m = n
 		}
+		// The domain's detail is English or a date: say it in the reader's
+		// words where it counts purchases.
+		detail := a.Detail
+		if a.Household != "" {
+			detail = d.L.P("spending.anomaly.purchases", a.Count)
+		}
 		d.Rows = append(d.Rows, anomalyRow{Kind: a.Kind, What: d.L.Label("spending.anomaly.", a.Kind), Merchant: m,
-			Household: a.Household, Detail: a.Detail, Count: a.Count, Amount: d.L.Tenge(a.Amount)})
+			Household: a.Household, Detail: detail, Count: a.Count, Amount: d.L.Tenge(a.Amount)})
 	}
 	s.render(w, r, http.StatusOK, "spending_anomalies", d)
 }
