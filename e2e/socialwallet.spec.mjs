@@ -30,25 +30,35 @@ async function inKazakh(page) {
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'kk', `${page.url()} is not in Kazakh`);
 }
 
-// makeCode opens the food payment page, makes a code and returns it.
-async function makeCode(t) {
+// makeCode opens the food payment page, makes a code (of at most max
+// tenge, when given) and returns it with the IIN the page shows beside it.
+async function makeCode(t, max) {
   const { page } = t;
   await t.goto('/wallet/money/pay?ledger=food');
   await inKazakh(page);
+  if (max) await page.locator('#max').fill(max);
   await submit(page, page.locator('#make-code'));
   await t.layout();
   const code = await page.locator('#code-digits').getAttribute('data-code');
   assert.match(code, /^[0-9]{6}$/, 'a 6-digit code is shown');
   assert.equal(await page.locator('#code svg.qr').count(), 1, 'with its QR code');
-  return code;
+  const iin = await page.locator('#code-iin').innerText();
+  assert.equal(iin, expect.citizen.iin, 'and the IIN the till sends with it');
+  if (max) {
+    assert.ok((await page.locator('#code-limit').innerText()).includes(expect.limit), 'and the most it pays');
+  } else {
+    assert.equal(await page.locator('#code-limit').count(), 0, 'no limit was set');
+  }
+  return { code, iin };
 }
 
-// till posts a purchase as a merchant's system does.
-async function till(merchant, id, code, amount) {
+// till posts a purchase as a merchant's system does: the citizen's IIN
+// and code, and the amount.
+async function till(merchant, id, pay, amount) {
   const res = await fetch(new URL('/api/v1/wallet/purchases', base), {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${merchant.key}`, 'Ortaq-Client': merchant.client },
-    body: JSON.stringify({ id, code, amount }),
+    body: JSON.stringify({ id, iin: pay.iin, code: pay.code, amount }),
   });
   return { status: res.status, body: await res.json() };
 }
@@ -71,8 +81,9 @@ const steps = [
       const paid = await till(expect.grocery, 'walk-1', code, expect.spend);
       assert.equal(paid.status, 200, JSON.stringify(paid.body));
       assert.equal(paid.body.status, 'approved');
-      // A pharmacy's till takes a new food code: the ledger refuses.
-      const second = await makeCode(t);
+      // A pharmacy's till takes a new food code, capped by the citizen:
+      // the ledger refuses.
+      const second = await makeCode(t, '100');
       const refused = await till(expect.pharmacy, 'walk-rx-1', second, '100');
       assert.equal(refused.status, 422, JSON.stringify(refused.body));
       assert.equal(refused.body.code, 'ledger_mismatch', 'the ledger itself refuses another category');

@@ -194,11 +194,11 @@ func merchantPays(t *testing.T, base, dir, out string) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	code, err := socialwallet.New(st, socialwallet.Options{}).NewPaymentCode(context.Background(), family[1], ledger.Food)
+	code, err := socialwallet.New(st, socialwallet.Options{}).NewPaymentCode(context.Background(), family[1], ledger.Food, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	body := `{"id":"till-1","code":"` + code.Code + `","amount":"100.00"}`
+	body := `{"id":"till-1","iin":"` + family[1] + `","code":"` + code.Code + `","amount":"100.00"}`
 	req, err := http.NewRequest(http.MethodPost, base+"/api/v1/wallet/purchases", strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)

@@ -92,9 +92,9 @@ func demoMerchant(ctx context.Context, st *store.Store, x *exchange.Exchange, da
 			return fmt.Errorf("demo merchant key: %w", err)
 		}
 	}
-	fmt.Fprintf(out, "merchant: %s's till takes a code a citizen makes at http://%s/wallet/money/pay?ledger=food:\n"+
+	fmt.Fprintf(out, "merchant: %s's till takes the IIN and code a citizen makes at http://%s/wallet/money/pay?ledger=food:\n"+
 		"  curl -H 'Authorization: Bearer %s' -H 'Ortaq-Client: %s/%s' -H 'Content-Type: application/json' "+
-		"-d '{\"id\":\"till-1\",\"code\":\"CODE\",\"amount\":\"500.00\"}' http://%s/api/v1/wallet/purchases\n",
+		"-d '{\"id\":\"till-1\",\"iin\":\"IIN\",\"code\":\"CODE\",\"amount\":\"500.00\"}' http://%s/api/v1/wallet/purchases\n",
 		m.Name, walletAddr, token, m.Member, m.Subsystem, addr)
 	return nil
 }

@@ -251,11 +251,11 @@ func demoPurchases(ctx context.Context, w *Service, st *store.Store, month strin
 	}
 	n := 0
 	buy := func(m Merchant, v store.WalletVoucher, id string, tiyn int64) (PurchaseResult, error) {
-		code, err := w.NewPaymentCode(ctx, v.IIN, v.Ledger)
+		code, err := w.NewPaymentCode(ctx, v.IIN, v.Ledger, 0)
 		if err != nil {
 			return PurchaseResult{}, err
 		}
-		r, err := w.Purchase(ctx, m, PurchaseRequest{ID: id, Code: code.Code, Amount: tiyn})
+		r, err := w.Purchase(ctx, m, PurchaseRequest{ID: id, IIN: v.IIN, Code: code.Code, Amount: tiyn})
 		if err == nil && r.Status == store.PaymentApproved {
 			n++
 		}
@@ -372,17 +372,17 @@ func demoWalkThrough(ctx context.Context, w *Service, st *store.Store, o DemoOpt
 			}
 		}
 		r := regions[v.Region]
-		code, err := w.NewPaymentCode(ctx, v.IIN, ledger.Food)
+		code, err := w.NewPaymentCode(ctx, v.IIN, ledger.Food, 0)
 		if err != nil {
 			return err
 		}
-		if _, err := w.Purchase(ctx, r.grocery, PurchaseRequest{ID: demoWalk, Code: code.Code, Amount: v.Amount / 3}); err != nil {
+		if _, err := w.Purchase(ctx, r.grocery, PurchaseRequest{ID: demoWalk, IIN: v.IIN, Code: code.Code, Amount: v.Amount / 3}); err != nil {
 			return err
 		}
-		if code, err = w.NewPaymentCode(ctx, v.IIN, ledger.Food); err != nil {
+		if code, err = w.NewPaymentCode(ctx, v.IIN, ledger.Food, 0); err != nil {
 			return err
 		}
-		_, err = w.Purchase(ctx, r.pharmacy, PurchaseRequest{ID: demoWalk, Code: code.Code, Amount: v.Amount / 4})
+		_, err = w.Purchase(ctx, r.pharmacy, PurchaseRequest{ID: demoWalk, IIN: v.IIN, Code: code.Code, Amount: v.Amount / 4})
 		return err
 	}
 	return nil

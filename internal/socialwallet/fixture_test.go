@@ -161,22 +161,37 @@ func (wd *world) fund(t *testing.T, month string) socialwallet.FundReport {
 	return rep
 }
 
+// code makes a payment code for iin on l and returns its QR text, which
+// carries the IIN too.
 func (wd *world) code(t *testing.T, iin string, l ledger.Ledger) string {
 	t.Helper()
-	c, err := wd.w.NewPaymentCode(context.Background(), iin, l)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c.Code
+	return wd.issue(t, iin, l, 0).QR
 }
 
-func (wd *world) buy(t *testing.T, m socialwallet.Merchant, id, code string, tiyn int64) socialwallet.PurchaseResult {
+// issue makes a payment code for iin on l of at most maxAmount tiyn.
+func (wd *world) issue(t *testing.T, iin string, l ledger.Ledger, maxAmount int64) socialwallet.PaymentCode {
 	t.Helper()
-	r, err := wd.w.Purchase(context.Background(), m, socialwallet.PurchaseRequest{ID: id, Code: code, Amount: tiyn})
+	c, err := wd.w.NewPaymentCode(context.Background(), iin, l, maxAmount)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return r
+	return c
+}
+
+// buy presents code (the QR's text, with the IIN) for a purchase.
+func (wd *world) buy(t *testing.T, m socialwallet.Merchant, id, code string, tiyn int64) socialwallet.PurchaseResult {
+	t.Helper()
+	return wd.buyAs(t, m, socialwallet.PurchaseRequest{ID: id, Code: code, Amount: tiyn})
+}
+
+// buyAs sends the purchase request r as it is.
+func (wd *world) buyAs(t *testing.T, m socialwallet.Merchant, r socialwallet.PurchaseRequest) socialwallet.PurchaseResult {
+	t.Helper()
+	res, err := wd.w.Purchase(context.Background(), m, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
 }
 
 func (wd *world) balance(t *testing.T, id ledger.ID) int64 {

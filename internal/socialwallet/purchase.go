@@ -2,6 +2,7 @@ package socialwallet
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -18,8 +19,11 @@ import (
 // PurchaseRequest is a merchant's request to take Amount from the
 // vouchers of the citizen who showed Code.
 type PurchaseRequest struct {
-	ID     string // the merchant's purchase id, the idempotency key: [A-Za-z0-9_.:-]{1,64}
-	Code   string // 6 digits, or the QR's text "ortaq-pay:<code>"
+	ID string // the merchant's purchase id, the idempotency key: [A-Za-z0-9_.:-]{1,64}
+	// IIN is the citizen's: a code is bound to its citizen. It may be left
+	// out when Code is the QR's text, which carries it.
+	IIN    string
+	Code   string // 6 digits, or the QR's text "ortaq-pay:<iin>:<code>"
 	Amount int64  // tiyn
 }
 
@@ -38,15 +42,17 @@ type PurchaseResult struct {
 
 // Reasons of a refusal decided before the ledger.
 const (
-	ReasonCodeInvalid       = "code_invalid"        // no such code
-	ReasonCodeExpired       = "code_expired"        // older than CodeTTL
-	ReasonCodeUsed          = "code_used"           // spent, being used, or out of attempts
-	ReasonTooManyAttempts   = "too_many_attempts"   // the merchant presented too many bad codes
-	ReasonInsufficientFunds = "insufficient_funds"  // the vouchers of the code's category hold less
-	ReasonUnknownPurchase   = "unknown_purchase"    // a refund of no approved purchase of the merchant
-	ReasonExceedsPurchase   = "exceeds_purchase"    // a refund above what is left to refund
-	ReasonNotEligible       = "not_eligible"        // a meal for a pupil without school-meal support
-	ReasonMealAlreadyServed = "meal_already_served" // the pupil had a paid meal that day
+	ReasonCodeInvalid       = "code_invalid"                 // no such code
+	ReasonCodeExpired       = "code_expired"                 // older than CodeTTL
+	ReasonCodeUsed          = "code_used"                    // presented before, or revoked by a newer code
+	ReasonTooManyAttempts   = "too_many_attempts"            // too many presentations for the citizen, or bad ones of the merchant
+	ReasonExceedsCodeLimit  = "exceeds_code_limit"           // more than the citizen allowed the code
+	ReasonDifferentFields   = "exists_with_different_fields" // the purchase id was used with another amount or code
+	ReasonInsufficientFunds = "insufficient_funds"           // the vouchers of the code's category hold less
+	ReasonUnknownPurchase   = "unknown_purchase"             // a refund of no approved purchase of the merchant
+	ReasonExceedsPurchase   = "exceeds_purchase"             // a refund above what is left to refund
+	ReasonNotEligible       = "not_eligible"                 // a meal for a pupil without school-meal support
+	ReasonMealAlreadyServed = "meal_already_served"          // the pupil had a paid meal that day
 	// ReasonMealDateNotAllowed: not a school day, in the future, or
 	// further back than the grace of support.yaml.
 	ReasonMealDateNotAllowed = "meal_date_not_allowed"
@@ -77,65 +83,101 @@ const purchaseTries = 4
 // voucher of another category than the merchant's (ledger_mismatch) and
 // any overdraft, so concurrent purchases never exceed a voucher.
 //
-// It is idempotent by the merchant's purchase id: a retry returns the
-// result already decided, or finishes one a crash interrupted with the
-// same transfers. Refusals before the code is resolved (code_invalid,
-// code_expired, code_used, too_many_attempts) are not stored, so the
-// merchant may retry the id with the right code.
+// The code ends at this presentation whatever the outcome; the attempt is
+// counted against the citizen and, when the code is not live, the
+// merchant (see CitizenAttempts).
+//
+// It is idempotent by the merchant's purchase id: a retry with the same
+// amount and code returns the result already decided, or finishes one a
+// crash interrupted with the same transfers; a retry with another amount
+// or code is refused (exists_with_different_fields) and changes nothing.
+// Refusals before the code is resolved (code_invalid, code_expired,
+// code_used, too_many_attempts) are not stored, so the merchant may retry
+// the id with the right code; later ones (exceeds_code_limit,
+// insufficient_funds, the ledger's) are.
 func (s *Service) Purchase(ctx context.Context, m Merchant, r PurchaseRequest) (PurchaseResult, error) {
 	if !requestID.MatchString(r.ID) || r.Amount <= 0 {
 		return PurchaseResult{}, fmt.Errorf("%w: purchase id %q, amount %d", ErrRequest, r.ID, r.Amount)
 	}
-	hash := codeHash(normaliseCode(r.Code))
-	holder := m.ID + "/" + r.ID
-	if res, done, err := s.stored(ctx, m.ID, store.KindPurchase, r.ID, hash, holder); done || err != nil {
+	iin, code, err := parseCode(r.IIN, r.Code)
+	if err != nil {
+		return PurchaseResult{}, err
+	}
+	sum := codeHash(iin, code)
+	hash := hex.EncodeToString(sum)
+	if res, done, err := s.storedPurchase(ctx, m, r, hash); done || err != nil {
 		return res, err
 	}
 	now := s.opts.Now()
-	refuse := func(reason string) (PurchaseResult, error) {
+	claim, err := s.st.PresentPaymentCode(ctx, store.CodePresentation{Hash: sum, IIN: iin, Merchant: m.ID,
+		Holder: m.ID + "/" + r.ID, Now: now, Window: AttemptWindow, CitizenAttempts: CitizenAttempts,
+		MerchantFailures: MerchantFailures})
+	if reason := codeReason(err); reason != "" {
+		slog.DebugContext(ctx, "wallet code refused", "merchant", m.ID, "reason", reason)
 		return PurchaseResult{ID: r.ID, Status: store.PaymentRefused, Reason: reason, Amount: r.Amount}, nil
 	}
-	if n, err := s.st.CodeFailures(ctx, m.ID, now.Add(-MerchantWindow)); err != nil {
-		return PurchaseResult{}, err
-	} else if n >= MerchantFailures {
-		return refuse(ReasonTooManyAttempts)
-	}
-	iin, l, err := s.st.ClaimPaymentCode(ctx, hash, holder, now, CodeAttempts)
-	if reason := codeReason(err); reason != "" {
-		if err := s.st.AddCodeFailure(ctx, m.ID, now, now.Add(-MerchantWindow)); err != nil {
-			return PurchaseResult{}, err
-		}
-		slog.DebugContext(ctx, "wallet code refused", "merchant", m.ID, "reason", reason)
-		return refuse(reason)
-	}
 	if err != nil {
 		return PurchaseResult{}, err
 	}
-	p := store.WalletPayment{Merchant: m.ID, Kind: store.KindPurchase, ID: r.ID, IIN: iin, Ledger: l, Amount: r.Amount,
-		Status: store.PaymentPending, At: now}
-	legs, vs, err := s.planPurchase(ctx, m, iin, l, r.Amount)
-	if err != nil {
-		s.st.ReleasePaymentCode(ctx, hash, holder, false, now)
-		return PurchaseResult{}, err
+	p := store.WalletPayment{Merchant: m.ID, Kind: store.KindPurchase, ID: r.ID, IIN: iin, Ledger: claim.Ledger,
+		Amount: r.Amount, Status: store.PaymentPending, Code: hash, At: now}
+	if claim.MaxAmount > 0 && r.Amount > claim.MaxAmount {
+		p.Status, p.Reason = store.PaymentRefused, ReasonExceedsCodeLimit
 	}
-	if legs == nil {
-		p.Status, p.Reason = store.PaymentRefused, ReasonInsufficientFunds
-	} else {
-		p.Household, p.Region, p.Plan = vs[0].Household, vs[0].Region, encodePlan(legs)
+	res, err := s.pay(ctx, m, p)
+	if errors.Is(err, errPurchaseExists) { // a concurrent request with the same id won
+		res, _, err = s.storedPurchase(ctx, m, r, hash)
 	}
-	created, err := s.st.StartPayment(ctx, p)
-	if err != nil || !created || p.Status != store.PaymentPending {
-		s.st.ReleasePaymentCode(ctx, hash, holder, false, now)
+	return res, err
+}
+
+// errPurchaseExists is pay's answer when the purchase id is taken.
+var errPurchaseExists = errors.New("socialwallet: purchase exists")
+
+// pay plans p, a purchase whose code was accepted, stores it and sends
+// its transfers; p already refused is only stored. errPurchaseExists when
+// a row with its id exists.
+func (s *Service) pay(ctx context.Context, m Merchant, p store.WalletPayment) (PurchaseResult, error) {
+	if p.Status == store.PaymentPending {
+		legs, vs, err := s.planPurchase(ctx, m, p.IIN, p.Ledger, p.Amount)
 		if err != nil {
 			return PurchaseResult{}, err
 		}
-		if !created { // a concurrent request with the same id won
-			res, _, err := s.stored(ctx, m.ID, store.KindPurchase, r.ID, hash, holder)
-			return res, err
+		if legs == nil {
+			p.Status, p.Reason = store.PaymentRefused, ReasonInsufficientFunds
+		} else {
+			p.Household, p.Region, p.Plan = vs[0].Household, vs[0].Region, encodePlan(legs)
 		}
+	}
+	created, err := s.st.StartPayment(ctx, p)
+	switch {
+	case err != nil:
+		return PurchaseResult{}, err
+	case !created:
+		return PurchaseResult{}, errPurchaseExists
+	case p.Status != store.PaymentPending:
 		return resultOf(p, nil), nil
 	}
-	return s.send(ctx, p, hash, holder)
+	return s.send(ctx, p)
+}
+
+// storedPurchase is stored for a purchase request: the stored purchase
+// must have r's amount and code (hash, hex), else the request is refused
+// with ReasonDifferentFields.
+func (s *Service) storedPurchase(ctx context.Context, m Merchant, r PurchaseRequest, hash string) (PurchaseResult, bool, error) {
+	p, err := s.st.WalletPayment(ctx, m.ID, store.KindPurchase, r.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return PurchaseResult{}, false, nil
+	}
+	if err != nil {
+		return PurchaseResult{}, true, err
+	}
+	if p.Amount != r.Amount || p.Code != hash {
+		slog.DebugContext(ctx, "wallet purchase id reused", "merchant", m.ID, "id", r.ID)
+		return PurchaseResult{ID: r.ID, Status: store.PaymentRefused, Reason: ReasonDifferentFields, Amount: r.Amount}, true, nil
+	}
+	res, err := s.finish(ctx, p)
+	return res, true, err
 }
 
 // codeReason maps ClaimPaymentCode's errors to a refusal; "" for others.
@@ -147,6 +189,8 @@ func codeReason(err error) string {
 		return ReasonCodeExpired
 	case errors.Is(err, store.ErrWrongState):
 		return ReasonCodeUsed
+	case errors.Is(err, store.ErrLimitReached):
+		return ReasonTooManyAttempts
 	}
 	return ""
 }
@@ -178,8 +222,10 @@ func (s *Service) planPurchase(ctx context.Context, m Merchant, iin string, l le
 
 // stored returns the result of a payment already decided (done), or
 // finishes a pending one a crash interrupted; done is false when there is
-// none.
-func (s *Service) stored(ctx context.Context, merchant, kind, id string, hash []byte, holder string) (PurchaseResult, bool, error) {
+// none. The last two parameters are unused: they were the code's hash and
+// holder before a code ended at its presentation, and are kept so that
+// the meal's calls stay as they are until both changes are merged.
+func (s *Service) stored(ctx context.Context, merchant, kind, id string, _ []byte, _ string) (PurchaseResult, bool, error) {
 	p, err := s.st.WalletPayment(ctx, merchant, kind, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return PurchaseResult{}, false, nil
@@ -187,15 +233,21 @@ func (s *Service) stored(ctx context.Context, merchant, kind, id string, hash []
 	if err != nil {
 		return PurchaseResult{}, true, err
 	}
+	res, err := s.finish(ctx, p)
+	return res, true, err
+}
+
+// finish returns the result of a stored payment, sending the transfers
+// of a pending one a crash interrupted.
+func (s *Service) finish(ctx context.Context, p store.WalletPayment) (PurchaseResult, error) {
 	if p.Status == store.PaymentPending {
-		res, err := s.send(ctx, p, hash, holder)
-		return res, true, err
+		return s.send(ctx, p)
 	}
 	legs, err := decodePlan(p.Plan)
 	if err != nil {
-		return PurchaseResult{}, true, err
+		return PurchaseResult{}, err
 	}
-	return resultOf(p, legs), true, nil
+	return resultOf(p, legs), nil
 }
 
 // transfers are the ledger transfers of p's legs: one Linked chain.
@@ -224,7 +276,8 @@ func transfersOf(p store.WalletPayment, legs []leg) []ledger.Transfer {
 
 // send submits a pending payment's transfers and records the outcome; a
 // purchase that lost a voucher to a concurrent one is planned again.
-func (s *Service) send(ctx context.Context, p store.WalletPayment, hash []byte, holder string) (PurchaseResult, error) {
+// An approved purchase resets the citizen's count of code attempts.
+func (s *Service) send(ctx context.Context, p store.WalletPayment) (PurchaseResult, error) {
 	legs, err := decodePlan(p.Plan)
 	if err != nil {
 		return PurchaseResult{}, err
@@ -260,8 +313,8 @@ func (s *Service) send(ctx context.Context, p store.WalletPayment, hash []byte, 
 	if err := s.st.FinishPayment(ctx, p, p.Status, p.Reason); err != nil {
 		return PurchaseResult{}, err
 	}
-	if p.Kind == store.KindPurchase {
-		if err := s.st.ReleasePaymentCode(ctx, hash, holder, p.Status == store.PaymentApproved, s.opts.Now()); err != nil {
+	if p.Kind == store.KindPurchase && p.Status == store.PaymentApproved {
+		if err := s.st.ResetCodeAttempts(ctx, p.IIN); err != nil {
 			return PurchaseResult{}, err
 		}
 	}

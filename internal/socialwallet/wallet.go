@@ -176,37 +176,50 @@ func (s *Service) merchantNames(ctx context.Context) (map[ledger.ID][2]string, e
 // PaymentCode is a one-time code a citizen shows a merchant to pay from
 // one ledger.
 type PaymentCode struct {
+	IIN       string
 	Code      string // 6 digits
 	Ledger    ledger.Ledger
+	MaxAmount int64 // tiyn the citizen allowed at most; 0: any
 	ExpiresAt time.Time
-	QR        string // the text the QR encodes: "ortaq-pay:<code>"
+	QR        string // the text the QR encodes: "ortaq-pay:<iin>:<code>"
 }
 
-// Limits of payment codes: a code lives CodeTTL, is spent by the first
-// approved purchase, and may be presented at most CodeAttempts times (a
-// refusal for want of funds leaves it usable until then). A merchant that
-// presents MerchantFailures unknown, expired or spent codes within
-// MerchantWindow is refused every code ("too_many_attempts") until the
-// window has passed: with at most a few hundred thousand live codes among
-// a million, guessing one takes thousands of tries.
+// Limits of payment codes. A code is bound to its citizen: the merchant
+// sends the IIN with the 6 digits and the stored hash is over both, so
+// every citizen has a million codes of his own and one live code per
+// ledger (a new one revokes the earlier). A code lives CodeTTL and ends at
+// its first presentation, approved or refused, so a merchant cannot probe
+// the balance with one code.
+//
+// Guessing: every presentation naming an IIN is counted first; beyond
+// CitizenAttempts within AttemptWindow every one is refused
+// ("too_many_attempts") and the citizen's live codes are revoked, until the
+// window has passed; an approved purchase resets the count. So a guesser
+// gets CitizenAttempts tries at a citizen's million codes per window, one
+// chance in 200,000, however many codes are live elsewhere. A merchant
+// whose presentations found no live code MerchantFailures times within
+// AttemptWindow is refused every code until the window has passed, which
+// bounds spraying many citizens at once.
 const (
 	CodeTTL          = 5 * time.Minute
-	CodeAttempts     = 3
+	CitizenAttempts  = 5
 	MerchantFailures = 10
-	MerchantWindow   = 10 * time.Minute
+	AttemptWindow    = 10 * time.Minute
 )
 
-// codeHash is how codes are stored: a code is never written in clear.
-func codeHash(code string) []byte {
-	h := sha256.Sum256([]byte("ortaq-pay:" + code))
+// codeHash is how codes are stored: never in clear, and over the IIN so
+// that the same 6 digits of two citizens are two codes.
+func codeHash(iin, code string) []byte {
+	h := sha256.Sum256([]byte("ortaq-pay:" + iin + ":" + code))
 	return h[:]
 }
 
 // NewPaymentCode issues a code for the person with iin to pay from ledger
-// l, valid CodeTTL, single use, stored hashed. Whether the person has
-// money on l is the purchase's business.
-func (s *Service) NewPaymentCode(ctx context.Context, iin string, l ledger.Ledger) (PaymentCode, error) {
-	if !kz.ValidIIN(iin) || !l.Valid() {
+// l, valid CodeTTL, single use, stored hashed, for at most maxAmount tiyn
+// (0: any), and revokes the person's earlier codes on l. Whether the
+// person has money on l is the purchase's business.
+func (s *Service) NewPaymentCode(ctx context.Context, iin string, l ledger.Ledger, maxAmount int64) (PaymentCode, error) {
+	if !kz.ValidIIN(iin) || !l.Valid() || maxAmount < 0 {
 		return PaymentCode{}, fmt.Errorf("payment code: %w", store.ErrInvalid)
 	}
 	now := s.opts.Now().UTC().Truncate(time.Microsecond)
@@ -214,24 +227,45 @@ func (s *Service) NewPaymentCode(ctx context.Context, iin string, l ledger.Ledge
 		var b [8]byte
 		rand.Read(b[:])
 		code := fmt.Sprintf("%06d", binary.BigEndian.Uint64(b[:])%1_000_000)
-		ok, err := s.st.AddPaymentCode(ctx, codeHash(code), iin, l, now, now.Add(CodeTTL))
+		ok, err := s.st.AddPaymentCode(ctx, codeHash(iin, code), iin, l, maxAmount, now, now.Add(CodeTTL))
 		if err != nil {
 			return PaymentCode{}, err
 		}
 		if ok {
-			return PaymentCode{Code: code, Ledger: l, ExpiresAt: now.Add(CodeTTL), QR: "ortaq-pay:" + code}, nil
+			return PaymentCode{IIN: iin, Code: code, Ledger: l, MaxAmount: maxAmount, ExpiresAt: now.Add(CodeTTL),
+				QR: "ortaq-pay:" + iin + ":" + code}, nil
 		}
 	}
 	return PaymentCode{}, fmt.Errorf("payment code: no free code found, try again: %w", store.ErrLimitReached)
 }
 
-// normaliseCode accepts the code as typed or as the QR's text.
-func normaliseCode(c string) string {
-	c = strings.TrimPrefix(strings.TrimSpace(c), "ortaq-pay:")
-	return strings.Map(func(r rune) rune {
+// parseCode reads the citizen's IIN and code from a purchase: the code as
+// typed (with the IIN beside it) or the QR's text "ortaq-pay:<iin>:<code>"
+// (the IIN beside it, if any, must be the same).
+func parseCode(iin, code string) (string, string, error) {
+	c := strings.TrimSpace(code)
+	qrIIN := ""
+	if rest, ok := strings.CutPrefix(c, "ortaq-pay:"); ok {
+		c = rest
+		if i, digits, ok := strings.Cut(rest, ":"); ok {
+			qrIIN, c = strings.TrimSpace(i), digits
+		}
+	}
+	c = strings.Map(func(r rune) rune {
 		if r == ' ' || r == '-' {
 			return -1
 		}
 		return r
 	}, c)
+	iin = strings.TrimSpace(iin)
+	switch {
+	case iin == "":
+		iin = qrIIN
+	case qrIIN != "" && qrIIN != iin:
+		return "", "", fmt.Errorf("%w: the iin is not the one of the code's QR", ErrRequest)
+	}
+	if !kz.ValidIIN(iin) {
+		return "", "", fmt.Errorf("%w: iin: the citizen's IIN is required with the code", ErrRequest)
+	}
+	return iin, c, nil
 }

@@ -15,94 +15,142 @@ import (
 // two racing requests exactly one wins.
 
 // AddPaymentCode stores a new code's hash for iin on l, valid until
-// expires. It reports false, storing nothing, when a live code (not
-// expired) already has that hash: the caller draws another code. A stale
-// row with the hash is replaced.
-func (s *Store) AddPaymentCode(ctx context.Context, hash []byte, iin string, l ledger.Ledger, created, expires time.Time) (bool, error) {
-	res, err := s.w.ExecContext(ctx, s.dialect.rebind(`INSERT INTO social_pay_codes (hash, iin, ledger, created_us, expires_us,
-		attempts, holder, used_us) VALUES (?, ?, ?, ?, ?, 0, '', 0)
-		ON CONFLICT (hash) DO UPDATE SET iin = excluded.iin, ledger = excluded.ledger, created_us = excluded.created_us,
-		expires_us = excluded.expires_us, attempts = 0, holder = '', used_us = 0
-		WHERE social_pay_codes.expires_us <= ?`), hash, iin, int64(l), micros(created), micros(expires), micros(created))
-	if err != nil {
-		return false, fmt.Errorf("add payment code: %w", err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("add payment code: %w", err)
-	}
-	return n == 1, nil
-}
-
-// ClaimPaymentCode takes the code with hash for the purchase holder at
-// now, counting one attempt, and returns whose it is and on which ledger.
-// Errors: ErrNotFound (no such code), ErrTooLate (expired), ErrWrongState
-// (used, held by another purchase, or its attempts are spent: at most
-// maxAttempts presentations). Holding it is exclusive until
-// ReleasePaymentCode.
-func (s *Store) ClaimPaymentCode(ctx context.Context, hash []byte, holder string, now time.Time, maxAttempts int) (string, ledger.Ledger, error) {
-	var iin string
-	var lg int64
-	err := s.w.QueryRowContext(ctx, s.dialect.rebind(`UPDATE social_pay_codes SET attempts = attempts + 1, holder = ?
-		WHERE hash = ? AND holder = '' AND used_us = 0 AND expires_us > ? AND attempts < ? RETURNING iin, ledger`),
-		holder, hash, micros(now), maxAttempts).Scan(&iin, &lg)
-	if err == nil {
-		return iin, ledger.Ledger(lg), nil
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
-		return "", 0, fmt.Errorf("claim payment code: %w", err)
-	}
-	var expires int64
-	err = s.db.QueryRowContext(ctx, s.dialect.rebind(`SELECT expires_us FROM social_pay_codes WHERE hash = ?`), hash).Scan(&expires)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return "", 0, fmt.Errorf("claim payment code: %w", ErrNotFound)
-	case err != nil:
-		return "", 0, fmt.Errorf("claim payment code: %w", err)
-	case expires <= micros(now):
-		return "", 0, fmt.Errorf("claim payment code: %w", ErrTooLate)
-	}
-	return "", 0, fmt.Errorf("claim payment code: %w", ErrWrongState)
-}
-
-// ReleasePaymentCode ends holder's hold on the code: used marks it spent
-// for good (an approved purchase), otherwise it may be presented again
-// within its attempts and time.
-func (s *Store) ReleasePaymentCode(ctx context.Context, hash []byte, holder string, used bool, now time.Time) error {
-	q, args := `UPDATE social_pay_codes SET holder = '' WHERE hash = ? AND holder = ? AND used_us = 0`, []any{hash, holder}
-	if used {
-		q, args = `UPDATE social_pay_codes SET used_us = ? WHERE hash = ? AND holder = ?`, []any{micros(now), hash, holder}
-	}
-	if _, err := s.w.ExecContext(ctx, s.dialect.rebind(q), args...); err != nil {
-		return fmt.Errorf("release payment code: %w", err)
-	}
-	return nil
-}
-
-// CodeFailures counts the failed code presentations of merchant since
-// since.
-func (s *Store) CodeFailures(ctx context.Context, merchant string, since time.Time) (int, error) {
-	var n int
-	err := s.db.QueryRowContext(ctx, s.dialect.rebind(`SELECT COUNT(*) FROM social_code_failures
-		WHERE merchant = ? AND at_us > ?`), merchant, micros(since)).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("code failures: %w", err)
-	}
-	return n, nil
-}
-
-// AddCodeFailure records a failed code presentation by merchant at at,
-// and forgets those older than forget.
-func (s *Store) AddCodeFailure(ctx context.Context, merchant string, at, forget time.Time) error {
+// expires, for purchases of at most maxAmount tiyn (0: any), and revokes
+// the citizen's earlier live codes on l in the same transaction: one live
+// code per citizen and ledger. It reports false, storing nothing, when a
+// live code (not expired) already has that hash: the caller draws another
+// code. A stale row with the hash is replaced.
+func (s *Store) AddPaymentCode(ctx context.Context, hash []byte, iin string, l ledger.Ledger, maxAmount int64, created, expires time.Time) (bool, error) {
+	var added bool
 	err := s.inTx(ctx, func(t *tx) error {
-		if _, err := t.exec(ctx, `DELETE FROM social_code_failures WHERE merchant = ? AND at_us <= ?`, merchant, micros(forget)); err != nil {
+		if _, err := t.exec(ctx, `UPDATE social_pay_codes SET used_us = ?, holder = ? WHERE iin = ? AND ledger = ? AND used_us = 0`,
+			micros(created), codeRevoked, iin, int64(l)); err != nil {
 			return err
 		}
-		_, err := t.exec(ctx, `INSERT INTO social_code_failures (merchant, at_us) VALUES (?, ?)`, merchant, micros(at))
+		res, err := t.exec(ctx, `INSERT INTO social_pay_codes (hash, iin, ledger, created_us, expires_us, max_amount, holder,
+			used_us) VALUES (?, ?, ?, ?, ?, ?, '', 0)
+			ON CONFLICT (hash) DO UPDATE SET iin = excluded.iin, ledger = excluded.ledger, created_us = excluded.created_us,
+			expires_us = excluded.expires_us, max_amount = excluded.max_amount, holder = '', used_us = 0
+			WHERE social_pay_codes.expires_us <= ?`, hash, iin, int64(l), micros(created), micros(expires), maxAmount,
+			micros(created))
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		added = n == 1
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("code failure: %w", err)
+		return false, fmt.Errorf("add payment code: %w", err)
+	}
+	return added, nil
+}
+
+// codeRevoked is the holder of a code that ended unpresented: a newer
+// code of the same ledger, or too many attempts on the citizen, ended it.
+const codeRevoked = "revoked"
+
+// CodePresentation is a merchant's presentation of a citizen's code.
+type CodePresentation struct {
+	Hash     []byte // over the IIN and the code
+	IIN      string // the citizen's, as the merchant sent it
+	Merchant string
+	Holder   string // the purchase presenting it: "merchant/purchase id"
+	Now      time.Time
+	// Window is how long attempts are counted from the first one;
+	// CitizenAttempts presentations naming one IIN, and MerchantFailures
+	// presentations of a merchant that found no live code, are allowed in
+	// it.
+	Window                            time.Duration
+	CitizenAttempts, MerchantFailures int
+}
+
+// PaymentCodeClaim is what a presented live code allows.
+type PaymentCodeClaim struct {
+	Ledger    ledger.Ledger
+	MaxAmount int64 // tiyn; 0: any
+}
+
+// PresentPaymentCode counts the attempt and ends the code, in one
+// transaction. The counters are single UPSERT ... RETURNING statements,
+// so racing presentations never pass a limit together: the merchant's
+// failure is counted before the look-up and given back when the code was
+// live, and every presentation naming the IIN is counted before it.
+// Errors: ErrLimitReached (the merchant's failures or the citizen's
+// attempts are spent; the latter also revokes the citizen's live codes),
+// ErrNotFound (no such code for that IIN), ErrTooLate (expired),
+// ErrWrongState (already presented or revoked). A code found live ends
+// here whatever becomes of the purchase; only the same holder may present
+// it again (a retry after a crash).
+func (s *Store) PresentPaymentCode(ctx context.Context, c CodePresentation) (PaymentCodeClaim, error) {
+	var claim PaymentCodeClaim
+	var refusal error
+	since := micros(c.Now.Add(-c.Window))
+	now := micros(c.Now)
+	err := s.inTx(ctx, func(t *tx) error {
+		count := func(who string) (int, error) {
+			var n int
+			err := t.QueryRowContext(ctx, s.dialect.rebind(`INSERT INTO social_code_attempts (who, attempts, since_us)
+				VALUES (?, 1, ?) ON CONFLICT (who) DO UPDATE SET
+				attempts = CASE WHEN social_code_attempts.since_us <= ? THEN 1 ELSE social_code_attempts.attempts + 1 END,
+				since_us = CASE WHEN social_code_attempts.since_us <= ? THEN excluded.since_us ELSE social_code_attempts.since_us END
+				RETURNING attempts`), who, now, since, since).Scan(&n)
+			return n, err
+		}
+		merchant := "merchant:" + c.Merchant
+		if n, err := count(merchant); err != nil || n > c.MerchantFailures {
+			refusal = ErrLimitReached
+			return err
+		}
+		if n, err := count("iin:" + c.IIN); err != nil {
+			return err
+		} else if n > c.CitizenAttempts {
+			refusal = ErrLimitReached
+			_, err := t.exec(ctx, `UPDATE social_pay_codes SET used_us = ?, holder = ? WHERE iin = ? AND used_us = 0`,
+				now, codeRevoked, c.IIN)
+			return err
+		}
+		var lg int64
+		err := t.QueryRowContext(ctx, s.dialect.rebind(`UPDATE social_pay_codes SET used_us = ?, holder = ?
+			WHERE hash = ? AND iin = ? AND expires_us > ? AND (used_us = 0 OR holder = ?) RETURNING ledger, max_amount`),
+			now, c.Holder, c.Hash, c.IIN, now, c.Holder).Scan(&lg, &claim.MaxAmount)
+		if err == nil {
+			claim.Ledger = ledger.Ledger(lg)
+			_, err = t.exec(ctx, `UPDATE social_code_attempts SET attempts = attempts - 1 WHERE who = ? AND attempts > 0`, merchant)
+			return err
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		var expires int64
+		err = t.QueryRowContext(ctx, s.dialect.rebind(`SELECT expires_us FROM social_pay_codes WHERE hash = ? AND iin = ?`),
+			c.Hash, c.IIN).Scan(&expires)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			refusal = ErrNotFound
+		case err != nil:
+			return err
+		case expires <= now:
+			refusal = ErrTooLate
+		default:
+			refusal = ErrWrongState
+		}
+		return nil
+	})
+	if err == nil {
+		err = refusal
+	}
+	if err != nil {
+		return PaymentCodeClaim{}, fmt.Errorf("present payment code: %w", err)
+	}
+	return claim, nil
+}
+
+// ResetCodeAttempts forgets the citizen's counted code presentations:
+// an approved purchase shows the citizen at the till.
+func (s *Store) ResetCodeAttempts(ctx context.Context, iin string) error {
+	if _, err := s.w.ExecContext(ctx, s.dialect.rebind(`DELETE FROM social_code_attempts WHERE who = ?`), "iin:"+iin); err != nil {
+		return fmt.Errorf("reset code attempts: %w", err)
 	}
 	return nil
 }
@@ -134,17 +182,18 @@ type WalletPayment struct {
 	Status     string
 	Reason     string
 	Plan       string // the transfers, encoded by the caller
+	Code       string // of a purchase: the hex hash of its code; "" for refunds and meals
 	At         time.Time
 }
 
 const walletPaymentCols = `merchant, kind, id, purchase_id, iin, household, region, ledger, amount, refunded, status,
-	reason, plan, at_us`
+	reason, plan, code, at_us`
 
 func scanWalletPayment(sc interface{ Scan(...any) error }) (WalletPayment, error) {
 	var p WalletPayment
 	var lg, at int64
 	err := sc.Scan(&p.Merchant, &p.Kind, &p.ID, &p.PurchaseID, &p.IIN, &p.Household, &p.Region, &lg, &p.Amount,
-		&p.Refunded, &p.Status, &p.Reason, &p.Plan, &at)
+		&p.Refunded, &p.Status, &p.Reason, &p.Plan, &p.Code, &at)
 	p.Ledger, p.At = ledger.Ledger(lg), fromMicros(at)
 	return p, err
 }
@@ -164,9 +213,9 @@ func (s *Store) WalletPayment(ctx context.Context, merchant, kind, id string) (W
 
 func insertPayment(ctx context.Context, t *tx, p *WalletPayment) (bool, error) {
 	res, err := t.exec(ctx, `INSERT INTO social_payments (`+walletPaymentCols+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (merchant, kind, id) DO NOTHING`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (merchant, kind, id) DO NOTHING`,
 		p.Merchant, p.Kind, p.ID, p.PurchaseID, p.IIN, p.Household, p.Region, int64(p.Ledger), p.Amount, p.Refunded,
-		p.Status, p.Reason, p.Plan, micros(p.At))
+		p.Status, p.Reason, p.Plan, p.Code, micros(p.At))
 	if err != nil {
 		return false, err
 	}

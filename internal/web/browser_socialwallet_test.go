@@ -38,6 +38,8 @@ type socialWalletExpect struct {
 	// Spend is what the grocery takes of it, as the API sends amounts.
 	Voucher string `json:"voucher"`
 	Spend   string `json:"spend"`
+	// Limit is how the code page shows the pharmacy code's cap of 100 ₸.
+	Limit string `json:"limit"`
 }
 
 // swClock is the social wallet's clock in the walk, moved past the
@@ -96,6 +98,7 @@ func TestBrowserSocialWallet(t *testing.T) {
 	e.Voucher = view.Locale{Lang: "kk"}.Tenge(voucher.Amount)
 	third := voucher.Amount / 3
 	e.Spend = fmt.Sprintf("%d.%02d", third/100, third%100)
+	e.Limit = view.Locale{Lang: "kk"}.Tenge(100_00)
 	register := func(name, member, subsystem string, l ledger.Ledger) swMerchantExpect {
 		if _, err := sw.RegisterMerchant(ctx, socialwallet.Merchant{ID: member, Name: name, Region: "almaty",
 			Category: l, Member: member, Subsystem: subsystem}); err != nil {

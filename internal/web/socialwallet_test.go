@@ -111,14 +111,21 @@ func newSWRig(t *testing.T) *swRig {
 	return rig
 }
 
-// code makes a payment code for the recipient.
+// code makes a payment code for the recipient and returns its QR's
+// text, which carries the IIN.
 func (rig *swRig) code(t *testing.T, l ledger.Ledger) string {
 	t.Helper()
-	c, err := rig.sw.NewPaymentCode(context.Background(), rig.recipient, l)
+	return rig.issue(t, l, 0).QR
+}
+
+// issue makes a payment code for the recipient of at most maxAmount tiyn.
+func (rig *swRig) issue(t *testing.T, l ledger.Ledger, maxAmount int64) socialwallet.PaymentCode {
+	t.Helper()
+	c, err := rig.sw.NewPaymentCode(context.Background(), rig.recipient, l, maxAmount)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return c.Code
+	return c
 }
 
 // left is what the recipient may still spend on food.
@@ -151,8 +158,9 @@ func TestMerchantPurchaseAPI(t *testing.T) {
 	post := func(path, body string, header []string) response {
 		return do(t, http.MethodPost, rig.ts+path, "application/json", body, header...)
 	}
-	code := rig.code(t, ledger.Food)
-	body := `{"id":"sale-1","code":"` + code + `","amount":"5000.50"}`
+	issued := rig.issue(t, ledger.Food, 0)
+	code := issued.QR
+	body := `{"id":"sale-1","iin":"` + rig.recipient + `","code":"` + issued.Code + `","amount":"5000.50"}`
 	r := post("/api/v1/wallet/purchases", body, rig.groceryKey)
 	doc.check(t, "POST", "/api/v1/wallet/purchases", r)
 	var res struct {
@@ -197,6 +205,9 @@ func TestMerchantPurchaseAPI(t *testing.T) {
 		want       string
 	}{
 		{"/api/v1/wallet/purchases", `{"id":"sale-2","code":"` + code + `","amount":"1"}`, http.StatusUnprocessableEntity, "code_used"},
+		{"/api/v1/wallet/purchases", `{"id":"sale-1","code":"` + code + `","amount":"1"}`, http.StatusConflict, "exists_with_different_fields"},
+		{"/api/v1/wallet/purchases", `{"id":"sale-3","code":"` + issued.Code + `","amount":"1"}`, http.StatusBadRequest, "iin"},
+		{"/api/v1/wallet/purchases", `{"id":"sale-3","iin":"` + rig.recipient + `","code":"ortaq-pay:900101300011:` + issued.Code + `","amount":"1"}`, http.StatusBadRequest, "iin"},
 		{"/api/v1/wallet/purchases", `{"id":"sale-3","code":"1","amount":1250.5}`, http.StatusBadRequest, "amount"},
 		{"/api/v1/wallet/purchases", `{"id":"sale-3","code":"1","amount":"-1"}`, http.StatusBadRequest, "amount"},
 		{"/api/v1/wallet/purchases", `{"id":"sale 3","code":"1","amount":"1"}`, http.StatusBadRequest, "id"},
@@ -204,8 +215,19 @@ func TestMerchantPurchaseAPI(t *testing.T) {
 		{"/api/v1/wallet/meals", `{"pupil":"123","date":"2026-11-20"}`, http.StatusBadRequest, "pupil"},
 	} {
 		r := post(c.path, c.body, rig.groceryKey)
+		doc.check(t, "POST", c.path, r)
 		if r.status != c.status || !strings.Contains(string(r.body), c.want) {
 			t.Errorf("%s %s: %d %s; want %d naming %q", c.path, c.body, r.status, r.body, c.status, c.want)
+		}
+	}
+	// A code the citizen capped pays no more, and ends.
+	capped := rig.issue(t, ledger.Food, 100_00).QR
+	for _, id := range []string{"sale-4", "sale-5"} {
+		r := post("/api/v1/wallet/purchases", `{"id":"`+id+`","code":"`+capped+`","amount":"100.01"}`, rig.groceryKey)
+		doc.check(t, "POST", "/api/v1/wallet/purchases", r)
+		want := map[string]string{"sale-4": "exceeds_code_limit", "sale-5": "code_used"}[id]
+		if r.status != http.StatusUnprocessableEntity || !strings.Contains(string(r.body), want) {
+			t.Errorf("%s above the code's limit: %d %s; want 422 %s", id, r.status, r.body, want)
 		}
 	}
 	if got := rig.left(t); got != start-400050 {
@@ -257,11 +279,37 @@ func TestWalletMoneyPages(t *testing.T) {
 	}
 	i := strings.Index(page, `data-code="`)
 	newCode := page[i+len(`data-code="`) : i+len(`data-code="`)+6]
+	if !strings.Contains(page, `<span id="code-iin">`+rig.recipient+`</span>`) || strings.Contains(page, `id="code-limit"`) {
+		t.Errorf("the code's page shows no IIN, or a limit none was set: %.2000s", page)
+	}
 	r = do(t, http.MethodPost, rig.ts+"/api/v1/wallet/purchases", "application/json",
-		`{"id":"sale-2","code":"`+newCode+`","amount":"1"}`, rig.groceryKey...)
+		`{"id":"sale-2","iin":"`+rig.recipient+`","code":"`+newCode+`","amount":"1"}`, rig.groceryKey...)
 	if r.status != http.StatusOK {
 		t.Errorf("the code the page showed does not pay: %d %s", r.status, r.body)
 	}
+	// A code with the most it pays shows it, and pays no more.
+	for lang, want := range map[string]string{"en": "Up to 5\u00a0₸", "ru": "Не более 5\u00a0₸", "kk": "Ең көбі 5\u00a0₸"} {
+		form.Set("max", "5")
+		r = do(t, http.MethodPost, rig.ts+"/wallet/money/pay?lang="+lang, "application/x-www-form-urlencoded", form.Encode(),
+			"Cookie", cookie, "Origin", rig.ts)
+		page = string(r.body)
+		if r.status != http.StatusOK || !strings.Contains(page, `id="code-limit"`) || !strings.Contains(page, want) {
+			t.Fatalf("%s: making a code up to 5 ₸: %d, no %q in %.3000s", lang, r.status, want, page)
+		}
+	}
+	i = strings.Index(page, `data-code="`)
+	capped := page[i+len(`data-code="`) : i+len(`data-code="`)+6]
+	r = do(t, http.MethodPost, rig.ts+"/api/v1/wallet/purchases", "application/json",
+		`{"id":"sale-3","iin":"`+rig.recipient+`","code":"`+capped+`","amount":"5.01"}`, rig.groceryKey...)
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(string(r.body), "exceeds_code_limit") {
+		t.Errorf("above the code's limit: %d %s", r.status, r.body)
+	}
+	form.Set("max", "five")
+	if r := do(t, http.MethodPost, rig.ts+"/wallet/money/pay?lang=en", "application/x-www-form-urlencoded", form.Encode(),
+		"Cookie", cookie, "Origin", rig.ts); r.status != http.StatusBadRequest {
+		t.Errorf("a limit that is no amount: %d", r.status)
+	}
+	form.Del("max")
 	// A form without the session's token makes no code.
 	form.Set("csrf", "forged")
 	if r := do(t, http.MethodPost, rig.ts+"/wallet/money/pay", "application/x-www-form-urlencoded", form.Encode(),

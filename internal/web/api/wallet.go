@@ -69,7 +69,11 @@ type purchaseBody struct {
 	// ID is the merchant's own id of the purchase: a retry with the same
 	// id is the same purchase.
 	ID string `json:"id"`
-	// Code is the citizen's one-time payment code.
+	// IIN is the citizen's: a code is bound to its citizen. It may be
+	// left out when Code is the QR's text, which carries it.
+	IIN string `json:"iin"`
+	// Code is the citizen's one-time payment code: 6 digits, or the QR's
+	// text "ortaq-pay:<iin>:<code>".
 	Code string `json:"code"`
 	// Amount is tenge as a decimal string.
 	Amount string `json:"amount"`
@@ -113,19 +117,21 @@ func toResultJSON(res socialwallet.PurchaseResult) resultJSON {
 
 // refusalDetail says in a sentence why a purchase was refused.
 var refusalDetail = map[string]string{
-	"code_invalid":          "the payment code is not one the wallet issued",
-	"code_expired":          "the payment code has expired; the citizen makes a new one in the wallet",
-	"code_used":             "the payment code was used for another purchase; the citizen makes a new one in the wallet",
-	"insufficient_funds":    "the citizen's vouchers on this ledger hold less than the amount",
-	"exceeds_credits":       "the citizen's vouchers on this ledger hold less than the amount",
-	"ledger_mismatch":       "the payment code is for another category than the merchant's: the ledger keeps earmarked money in its category",
-	"too_many_attempts":     "this merchant presented too many wrong codes; wait before trying again",
-	"unknown_purchase":      "no approved purchase of this merchant has that id",
-	"exceeds_purchase":      "the refund is more than what is left of the purchase to refund",
-	"not_eligible":          "the pupil's household has no school-meal support",
-	"meal_already_served":   "the pupil already had a paid meal that day",
-	"meal_date_not_allowed": "a meal is billed for a school day, today or at most a few days back, never a future day",
-	"not_this_canteen":      "the pupil's household is not in the canteen's region",
+	"code_invalid":                 "the payment code is not one the wallet issued",
+	"code_expired":                 "the payment code has expired; the citizen makes a new one in the wallet",
+	"code_used":                    "the payment code was presented before or replaced by a newer one; the citizen makes a new one in the wallet",
+	"exceeds_code_limit":           "the amount is more than the citizen allowed this code; the code has ended",
+	"exists_with_different_fields": "this purchase id was used with another amount or code: a retry must send the same; a new purchase needs a new id",
+	"insufficient_funds":           "the citizen's vouchers on this ledger hold less than the amount",
+	"exceeds_credits":              "the citizen's vouchers on this ledger hold less than the amount",
+	"ledger_mismatch":              "the payment code is for another category than the merchant's: the ledger keeps earmarked money in its category",
+	"too_many_attempts":            "too many codes were presented for this citizen, or too many wrong ones by this merchant; wait before trying again",
+	"unknown_purchase":             "no approved purchase of this merchant has that id",
+	"exceeds_purchase":             "the refund is more than what is left of the purchase to refund",
+	"not_eligible":                 "the pupil's household has no school-meal support",
+	"meal_already_served":          "the pupil already had a paid meal that day",
+	"meal_date_not_allowed":        "a meal is billed for a school day, today or at most a few days back, never a future day",
+	"not_this_canteen":             "the pupil's household is not in the canteen's region",
 }
 
 // writeWalletError answers an error of the social wallet: a malformed
@@ -141,7 +147,8 @@ func writeWalletError(w http.ResponseWriter, r *http.Request, err error) {
 // writeResult answers a result: 200 when approved, else 422 with a
 // problem whose code is the refusal's reason (a code's or the ledger's)
 // and whose result member is the refused result, so that a till shows
-// why and the merchant's books keep it.
+// why and the merchant's books keep it; 409 when the purchase id exists
+// with another amount or code, which conflicts with the stored purchase.
 func writeResult(w http.ResponseWriter, r *http.Request, res socialwallet.PurchaseResult) {
 	body := toResultJSON(res)
 	if res.Status == "approved" {
@@ -152,9 +159,13 @@ func writeResult(w http.ResponseWriter, r *http.Request, res socialwallet.Purcha
 	if detail == "" {
 		detail = "refused by the ledger: " + res.Reason
 	}
-	view.WriteDoc(w, r, http.StatusUnprocessableEntity, "application/problem+json", map[string]any{
-		"type": "about:blank", "title": http.StatusText(http.StatusUnprocessableEntity),
-		"status": http.StatusUnprocessableEntity, "detail": detail, "code": res.Reason,
+	status := http.StatusUnprocessableEntity
+	if res.Reason == socialwallet.ReasonDifferentFields {
+		status = http.StatusConflict
+	}
+	view.WriteDoc(w, r, status, "application/problem+json", map[string]any{
+		"type": "about:blank", "title": http.StatusText(status),
+		"status": status, "detail": detail, "code": res.Reason,
 		"instance": r.URL.Path, "result": body})
 }
 
@@ -215,7 +226,8 @@ func (s *Server) purchase(w http.ResponseWriter, r *http.Request, m socialwallet
 		badField(w, r, "amount", err.Error())
 		return
 	}
-	res, err := s.opts.SocialWallet.Purchase(r.Context(), m, socialwallet.PurchaseRequest{ID: b.ID, Code: b.Code, Amount: tiyn})
+	res, err := s.opts.SocialWallet.Purchase(r.Context(), m, socialwallet.PurchaseRequest{ID: b.ID, IIN: b.IIN, Code: b.Code,
+		Amount: tiyn})
 	if err != nil {
 		writeWalletError(w, r, err)
 		return

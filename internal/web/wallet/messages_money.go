@@ -96,8 +96,12 @@ var moneyMessages = view.Messages{
 	"wallet.pay.available": {"kk": "Қолжетімді", "ru": "Доступно", "en": "Available"},
 	"wallet.pay.make":      {"kk": "Төлем кодын алу", "ru": "Получить код оплаты", "en": "Get a payment code"},
 	"wallet.pay.again":     {"kk": "Жаңа код алу", "ru": "Получить новый код", "en": "Get a new code"},
-	"wallet.pay.code":      {"kk": "Кассирге осы кодты айтыңыз", "ru": "Назовите кассиру этот код", "en": "Tell the cashier this code"},
-	"wallet.pay.qrlabel":   {"kk": "Төлем кодының QR-коды: %s", "ru": "QR-код оплаты: %s", "en": "QR code of payment code %s"},
+	"wallet.pay.code": {
+		"kk": "Кассирге QR-кодты көрсетіңіз немесе осы код пен ЖСН-іңізді айтыңыз",
+		"ru": "Покажите кассиру QR-код или назовите этот код и свой ИИН",
+		"en": "Show the cashier the QR code, or tell them this code and your IIN",
+	},
+	"wallet.pay.qrlabel": {"kk": "Төлем кодының QR-коды: %s", "ru": "QR-код оплаты: %s", "en": "QR code of payment code %s"},
 	"wallet.pay.never": {
 		"kk": "Кодты ешкімге телефон арқылы айтпаңыз: мемлекет оны ешқашан сұрамайды.",
 		"ru": "Никому не сообщайте код по телефону: государство никогда его не спрашивает.",
@@ -109,6 +113,19 @@ var moneyMessages = view.Messages{
 		"en": "There is no such category, or it is not paid with a code.",
 	},
 	"wallet.pay.back": {"kk": "Әмиянға оралу", "ru": "Вернуться в кошелёк", "en": "Back to the wallet"},
+	"wallet.pay.iin":  {"kk": "ЖСН", "ru": "ИИН", "en": "IIN"},
+	"wallet.pay.max":  {"kk": "Ең көбі", "ru": "Не более", "en": "Up to"},
+	"wallet.pay.maxhelp": {
+		"kk": "Міндетті емес: код бұдан үлкен сатып алуға жарамайды.",
+		"ru": "Необязательно: покупку дороже код не оплатит.",
+		"en": "Optional: the code will not pay for more than this.",
+	},
+	"wallet.pay.limit": {"kk": "Ең көбі %s", "ru": "Не более %s", "en": "Up to %s"},
+	"wallet.pay.badmax": {
+		"kk": "Ең көп соманы теңгемен жазыңыз, мысалы 5000 немесе 1250,50.",
+		"ru": "Укажите предельную сумму в тенге, например 5000 или 1250,50.",
+		"en": "Write the most the code may pay in tenge, for example 5000 or 1250.50.",
+	},
 }
 
 // moneyPlurals count the days a voucher has left and the minutes a code

@@ -4,6 +4,7 @@ import (
 	"context"
 	"html/template"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/ortaq/ortaq/internal/ledger"
@@ -200,11 +201,13 @@ type walletPayData struct {
 	Ledger, Name string
 	// Available is what the category holds now.
 	Available string
-	// Code, QR and Valid are set once a code is made.
-	Code  string
-	QR    template.HTML
-	Valid string
-	Until time.Time
+	// Code, IIN, QR and Valid are set once a code is made; Limit when
+	// the citizen set the most it may pay.
+	Code, IIN string
+	QR        template.HTML
+	Valid     string
+	Limit     string
+	Until     time.Time
 }
 
 // payLedger reads the category a payment page is for: any ledger but
@@ -257,12 +260,23 @@ func (s *Server) payPage(w http.ResponseWriter, r *http.Request, wp walletPage, 
 	}
 	d.Available = d.L.Tenge(available)
 	if issue {
-		code, err := s.opts.SocialWallet.NewPaymentCode(ctx, sess.IIN, g)
+		var most int64
+		if v := strings.TrimSpace(r.FormValue("max")); v != "" {
+			most, err = socialwallet.ParseTenge(strings.ReplaceAll(strings.ReplaceAll(v, " ", ""), ",", "."))
+			if err != nil || most <= 0 {
+				s.walletRefused(w, r, http.StatusBadRequest, view.Msg("wallet.pay.badmax"))
+				return
+			}
+		}
+		code, err := s.opts.SocialWallet.NewPaymentCode(ctx, sess.IIN, g, most)
 		if err != nil {
 			s.errorPage(w, r, d.walletPage, err)
 			return
 		}
-		d.Code, d.Until = code.Code, code.ExpiresAt
+		d.Code, d.IIN, d.Until = code.Code, code.IIN, code.ExpiresAt
+		if code.MaxAmount > 0 {
+			d.Limit = d.L.F("wallet.pay.limit", d.L.Tenge(code.MaxAmount))
+		}
 		if d.QR, err = qrSVG(code.QR, d.L.F("wallet.pay.qrlabel", code.Code)); err != nil {
 			s.errorPage(w, r, d.walletPage, err)
 			return

@@ -42,33 +42,42 @@ CREATE INDEX social_vouchers_iin ON social_vouchers (iin, ledger, expires_us);
 CREATE INDEX social_vouchers_expiry ON social_vouchers (expires_us) WHERE state = 'active';
 CREATE INDEX social_vouchers_month ON social_vouchers (month, programme);
 
--- social_pay_codes are one-time payment codes, stored hashed. holder is the
--- purchase ("merchant/purchase id") that holds the code while the ledger
--- decides; used_us is set once a purchase was approved with it.
+-- social_pay_codes are one-time payment codes, stored hashed over the
+-- citizen's IIN and the code, so that each citizen has a code space of his
+-- own. A code ends at its first presentation, whatever the outcome:
+-- used_us is set then, and holder names the purchase ("merchant/purchase
+-- id") that presented it ('revoked' when a newer code or too many attempts
+-- ended it). max_amount is the most the citizen allowed (0: no limit).
 CREATE TABLE social_pay_codes (
     hash       BLOB PRIMARY KEY,
     iin        TEXT NOT NULL,
     ledger     INTEGER NOT NULL,
     created_us INTEGER NOT NULL,
     expires_us INTEGER NOT NULL,
-    attempts   INTEGER NOT NULL,
+    max_amount INTEGER NOT NULL,
     holder     TEXT NOT NULL,
     used_us    INTEGER NOT NULL
 ) WITHOUT ROWID;
+CREATE INDEX social_pay_codes_iin ON social_pay_codes (iin, ledger) WHERE used_us = 0;
 
--- social_code_failures are a merchant's presentations of unknown, expired
--- or used codes, to stop guessing.
-CREATE TABLE social_code_failures (
-    merchant TEXT NOT NULL,
-    at_us    INTEGER NOT NULL
-);
-CREATE INDEX social_code_failures_merchant ON social_code_failures (merchant, at_us);
+-- social_code_attempts count code presentations to stop guessing: per
+-- citizen (who 'iin:<IIN>', every presentation naming the IIN) and per
+-- merchant (who 'merchant:<id>', presentations that found no live code),
+-- in a window that starts at since_us. One UPSERT ... RETURNING counts
+-- and reads, so racing presentations never pass the limit together.
+CREATE TABLE social_code_attempts (
+    who      TEXT PRIMARY KEY,
+    attempts INTEGER NOT NULL,
+    since_us INTEGER NOT NULL
+) WITHOUT ROWID;
 
 -- social_payments are purchases (kind 'purchase'), refunds ('refund',
 -- purchase_id naming the purchase) and meals ('meal') as merchants sent
 -- them, with what the ledger decided. plan lists the transfers
 -- ("<voucher or programme account hex>:<tiyn>" comma-separated) so that a
--- retry after a crash sends the same ones. status: 'pending' until the
+-- retry after a crash sends the same ones. code is the hex hash of a
+-- purchase's code (IIN and code), so that a retry of the id with another
+-- code is told apart; '' for refunds and meals. status: 'pending' until the
 -- ledger answered, then 'approved' or 'refused' (reason).
 CREATE TABLE social_payments (
     merchant    TEXT NOT NULL,
@@ -84,6 +93,7 @@ CREATE TABLE social_payments (
     status      TEXT NOT NULL,
     reason      TEXT NOT NULL,
     plan        TEXT NOT NULL,
+    code        TEXT NOT NULL,
     at_us       INTEGER NOT NULL,
     PRIMARY KEY (merchant, kind, id)
 ) WITHOUT ROWID;
