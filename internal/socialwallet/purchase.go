@@ -222,10 +222,8 @@ func (s *Service) planPurchase(ctx context.Context, m Merchant, iin string, l le
 
 // stored returns the result of a payment already decided (done), or
 // finishes a pending one a crash interrupted; done is false when there is
-// none. The last two parameters are unused: they were the code's hash and
-// holder before a code ended at its presentation, and are kept so that
-// the meal's calls stay as they are until both changes are merged.
-func (s *Service) stored(ctx context.Context, merchant, kind, id string, _ []byte, _ string) (PurchaseResult, bool, error) {
+// none.
+func (s *Service) stored(ctx context.Context, merchant, kind, id string) (PurchaseResult, bool, error) {
 	p, err := s.st.WalletPayment(ctx, merchant, kind, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return PurchaseResult{}, false, nil
@@ -357,7 +355,7 @@ func (s *Service) Refund(ctx context.Context, m Merchant, purchaseID, refundID s
 	if !requestID.MatchString(purchaseID) || !requestID.MatchString(refundID) || tiyn <= 0 {
 		return PurchaseResult{}, fmt.Errorf("%w: refund %q of %q, amount %d", ErrRequest, refundID, purchaseID, tiyn)
 	}
-	if res, done, err := s.stored(ctx, m.ID, store.KindRefund, refundID, nil, ""); done || err != nil {
+	if res, done, err := s.stored(ctx, m.ID, store.KindRefund, refundID); done || err != nil {
 		return res, err
 	}
 	refuse := func(reason string) (PurchaseResult, error) {
@@ -424,7 +422,7 @@ func (s *Service) Refund(ctx context.Context, m Merchant, purchaseID, refundID s
 		return PurchaseResult{}, err
 	}
 	// Whether this call or a concurrent retry stored it, finish it.
-	res, _, err := s.stored(ctx, m.ID, store.KindRefund, refundID, nil, "")
+	res, _, err := s.stored(ctx, m.ID, store.KindRefund, refundID)
 	return res, err
 }
 
@@ -453,7 +451,7 @@ func (s *Service) RecordMeal(ctx context.Context, m Merchant, pupilIIN string, d
 	}
 	date := day.In(almaty).Format(time.DateOnly)
 	key := pupilIIN + ":" + date
-	if res, done, err := s.stored(ctx, m.ID, store.KindMeal, key, nil, ""); done || err != nil {
+	if res, done, err := s.stored(ctx, m.ID, store.KindMeal, key); done || err != nil {
 		return res, err
 	}
 	refuse := func(reason string) (PurchaseResult, error) {
@@ -495,7 +493,7 @@ func (s *Service) RecordMeal(ctx context.Context, m Merchant, pupilIIN string, d
 	if _, err := s.st.StartPayment(ctx, p); err != nil {
 		return PurchaseResult{}, err
 	}
-	res, _, err := s.stored(ctx, m.ID, store.KindMeal, key, nil, "")
+	res, _, err := s.stored(ctx, m.ID, store.KindMeal, key)
 	return res, err
 }
 

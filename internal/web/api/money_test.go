@@ -1,8 +1,9 @@
 package api
 
 import (
-	"math"
 	"testing"
+
+	"github.com/ortaq/ortaq/internal/socialwallet"
 )
 
 func TestParseTenge(t *testing.T) {
@@ -31,39 +32,30 @@ func TestParseTenge(t *testing.T) {
 		{"1e3", 0, false},
 		{"١٢", 0, false},
 	} {
-		got, err := parseTenge(tc.in)
+		got, err := parseAmount(tc.in)
 		if (err == nil) != tc.ok || got != tc.want {
-			t.Errorf("parseTenge(%q) = %d, %v; want %d, ok %v", tc.in, got, err, tc.want, tc.ok)
+			t.Errorf("parseAmount(%q) = %d, %v; want %d, ok %v", tc.in, got, err, tc.want, tc.ok)
 		}
 	}
 }
 
-func TestFormatTenge(t *testing.T) {
-	for in, want := range map[int64]string{125050: "1250.50", 1: "0.01", 0: "0.00", 100: "1.00", -3405: "-34.05",
-		math.MinInt64: "-92233720368547758.08"} {
-		if got := formatTenge(in); got != want {
-			t.Errorf("formatTenge(%d) = %q; want %q", in, got, want)
-		}
-	}
-}
-
-// FuzzParseTenge holds the parser to its contract: whatever it accepts is
-// positive and written back the same by formatTenge, up to trailing zeros.
-func FuzzParseTenge(f *testing.F) {
+// FuzzParseAmount holds the parser to its contract: whatever it accepts is
+// positive and written back the same by socialwallet.FormatTenge, up to trailing zeros.
+func FuzzParseAmount(f *testing.F) {
 	for _, s := range []string{"1250.50", "0.01", "1", "-1", "1e9", "99999999999999", ".", "1.2.3"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		tiyn, err := parseTenge(s)
+		tiyn, err := parseAmount(s)
 		if err != nil {
 			return
 		}
 		if tiyn <= 0 {
-			t.Fatalf("parseTenge(%q) = %d, not positive", s, tiyn)
+			t.Fatalf("parseAmount(%q) = %d, not positive", s, tiyn)
 		}
-		back, err := parseTenge(formatTenge(tiyn))
+		back, err := parseAmount(socialwallet.FormatTenge(tiyn))
 		if err != nil || back != tiyn {
-			t.Fatalf("parseTenge(formatTenge(%d)) = %d, %v", tiyn, back, err)
+			t.Fatalf("parseAmount(FormatTenge(%d)) = %d, %v", tiyn, back, err)
 		}
 	})
 }

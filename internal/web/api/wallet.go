@@ -104,7 +104,7 @@ type resultJSON struct {
 }
 
 func toResultJSON(res socialwallet.PurchaseResult) resultJSON {
-	out := resultJSON{ID: res.ID, Status: res.Status, Reason: res.Reason, Amount: formatTenge(res.Amount),
+	out := resultJSON{ID: res.ID, Status: res.Status, Reason: res.Reason, Amount: socialwallet.FormatTenge(res.Amount),
 		Transfers: make([]string, 0, len(res.Transfers))}
 	if res.Ledger.Valid() {
 		out.Ledger = res.Ledger.String()
@@ -221,7 +221,7 @@ func (s *Server) purchase(w http.ResponseWriter, r *http.Request, m socialwallet
 		badField(w, r, "code", "the citizen's payment code is required")
 		return
 	}
-	tiyn, err := parseTenge(b.Amount)
+	tiyn, err := parseAmount(b.Amount)
 	if err != nil {
 		badField(w, r, "amount", err.Error())
 		return
@@ -251,7 +251,7 @@ func (s *Server) refund(w http.ResponseWriter, r *http.Request, m socialwallet.M
 		badField(w, r, "id", refRule)
 		return
 	}
-	tiyn, err := parseTenge(b.Amount)
+	tiyn, err := parseAmount(b.Amount)
 	if err != nil {
 		badField(w, r, "amount", err.Error())
 		return
