@@ -45,7 +45,7 @@ func startDemoTo(t *testing.T, out io.Writer, args ...string) (base string, stop
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, append([]string{"demo", "--addr", addr}, args...), out) }()
 	base = "http://" + addr
-	deadline := time.Now().Add(60 * time.Second)
+	deadline := time.Now().Add(120 * time.Second)
 	for {
 		resp, err := http.Get(base + "/api/v1/health")
 		if err == nil {
@@ -62,7 +62,7 @@ func startDemoTo(t *testing.T, out io.Writer, args ...string) (base string, stop
 		}
 		if time.Now().After(deadline) {
 			cancel()
-			t.Fatal("demo did not start serving within 60s")
+			t.Fatal("demo did not start serving within 120s")
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -116,7 +116,7 @@ func TestDemoFirstAndSecondStart(t *testing.T) {
 		t.Skip("synthesises and ingests a small nation")
 	}
 	dir := t.TempDir()
-	args := []string{"--db", "sqlite:" + filepath.Join(dir, "ortaq.db"), "--data", dir, "--people", "2000"}
+	args := []string{"--db", "sqlite:" + filepath.Join(dir, "ortaq.db"), "--data", dir, "--people", "600"}
 
 	var out syncBuffer
 	base, stop := startDemoTo(t, &out, args...)
