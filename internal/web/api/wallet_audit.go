@@ -13,8 +13,8 @@ import (
 // Audit services of a merchant's requests that name a person: the record's
 // kind is audit.KindMerchant and the person's "who looked" words them.
 const (
-	auditPurchase = "wallet.purchase"
-	auditMeal     = "wallet.meal"
+	auditPurchase = socialwallet.AuditServicePurchase
+	auditMeal     = socialwallet.AuditServiceMeal
 )
 
 // merchantClientKey keys the merchant's credential in a request's context,
