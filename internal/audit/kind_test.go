@@ -29,8 +29,11 @@ func TestKindsRoundTrip(t *testing.T) {
 		ctx := context.Background()
 		s, v := mustKey(t, testOrigin)
 		l := mustOpen(t, st, s, Options{})
-		in := []Record{testRecord(0), officialRead(0, KindOfficialRead), officialRead(0, KindBreakGlass), testRecord(1000)}
+		in := []Record{testRecord(0), officialRead(0, KindOfficialRead), officialRead(0, KindBreakGlass), testRecord(1000),
+			testRecord(2000)}
 		in[3].Kind = KindSystemRead
+		in[4].Kind, in[4].Service, in[4].Case, in[4].Decision, in[4].Reason = KindMerchant, "wallet.purchase", "M123456789012",
+			Refused, "code_invalid"
 		out, err := l.Append(ctx, in...)
 		if err != nil {
 			t.Fatal(err)
@@ -39,8 +42,8 @@ func TestKindsRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(hist) != 4 {
-			t.Fatalf("history holds %d records, want 4", len(hist))
+		if len(hist) != len(in) {
+			t.Fatalf("history holds %d records, want %d", len(hist), len(in))
 		}
 		for i, want := range out {
 			if diff := cmp.Diff(want, hist[len(hist)-1-i]); diff != "" {

@@ -40,10 +40,17 @@ const (
 	// no Subject, so no person's "who looked" and no auditor's search by
 	// subject ever lists it.
 	KindLedger = "ledger"
+	// KindMerchant is a merchant's system naming a person to the Social
+	// Wallet: a payment code presented for a citizen (Service
+	// "wallet.purchase") or a school meal billed for a pupil
+	// ("wallet.meal"), approved or refused. Case holds the merchant's id in
+	// the wallet, RequestID the purchase's id or the meal's day, Reason the
+	// refusal's code. The person's "who looked" names the merchant.
+	KindMerchant = "merchant"
 )
 
 // kinds are the kinds Append accepts.
-var kinds = []string{KindExchange, KindOfficialRead, KindBreakGlass, KindSystemRead, KindLedger}
+var kinds = []string{KindExchange, KindOfficialRead, KindBreakGlass, KindSystemRead, KindLedger, KindMerchant}
 
 // Record is one access decision: who asked (member, subsystem, the
 // credential used and the official), what for (service, subject, fields,
@@ -77,11 +84,13 @@ type Record struct {
 	// decision, KindOfficialRead for an official reading a person in the
 	// console, KindBreakGlass for such a read outside the official's scope,
 	// KindSystemRead for an agency system reading a person through the API
-	// outside the exchange, KindLedger for a ledger batch.
+	// outside the exchange, KindLedger for a ledger batch, KindMerchant for
+	// a merchant naming a person to the Social Wallet.
 	Kind string `json:"kind,omitempty"`
 	// Role is the official's role (access.Role as text) for official reads.
 	Role string `json:"role,omitempty"`
-	// Case is the case reference an official stated.
+	// Case is the case reference an official stated; for KindMerchant,
+	// the merchant's id in the Social Wallet.
 	Case string `json:"case,omitempty"`
 	// Salt is random per record; Append draws it. Without it the
 	// commitment cannot be opened, so the log alone reveals nothing.

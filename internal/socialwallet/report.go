@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ortaq/ortaq/internal/audit"
 	"github.com/ortaq/ortaq/internal/ledger"
 	"github.com/ortaq/ortaq/internal/store"
 )
@@ -141,7 +142,13 @@ type Anomaly struct {
 	// of the household whose vouchers it took), or "meals_above_usual"
 	// (a canteen billed, for one day, at least MealSpikeMin meals and
 	// more than MealSpikeFactor times its average over its other days of
-	// the period; Household is then "", Detail the day).
+	// the period, or at least MealSpikeMin on its first day of billing
+	// ever, when it has no usual yet; Household is then "", Detail the
+	// day), or "meal_refusals" (a canteen's meal requests for one day were
+	// refused at least MealRefusalsMin times and more often than approved:
+	// not_eligible, not_this_canteen, meal_already_served or
+	// meal_date_not_allowed, counted from the audit log; Count the
+	// refusals, Amount 0, Detail the day).
 	Kind      string
 	Merchant  string
 	Household string
@@ -165,6 +172,16 @@ const (
 	MealSpikeMin    = 30
 	MealSpikeFactor = 2
 )
+
+// MealRefusalsMin is how many refused meal requests of a canteen for one
+// day, if more than its approved meals of that day, make an anomaly: a
+// canteen probing which pupils are supported, or billing pupils it does
+// not serve, is refused far more often than one that bills its own roll.
+const MealRefusalsMin = 20
+
+// mealRefusalReasons are the refusals a canteen earns by the pupils and
+// days it names; not_a_canteen is no canteen's.
+var mealRefusalReasons = []string{ReasonNotEligible, ReasonNotThisCanteen, ReasonMealAlreadyServed, ReasonMealDateNotAllowed}
 
 // Anomalies returns the month's anomalies ("" for all time), by merchant
 // and household, then the canteens' unusual days.
@@ -194,12 +211,50 @@ func (s *Service) Anomalies(ctx context.Context, month string) ([]Anomaly, error
 	if err != nil {
 		return nil, err
 	}
-	return append(out, mealSpikes(days)...), nil
+	fresh := map[string]bool{}
+	for _, d := range days {
+		if _, seen := fresh[d.Merchant]; seen {
+			continue
+		}
+		billed := false
+		if !from.IsZero() {
+			if billed, err = s.st.CanteenBilledBefore(ctx, d.Merchant, from); err != nil {
+				return nil, err
+			}
+		}
+		fresh[d.Merchant] = !billed
+	}
+	out = append(out, mealSpikes(days, fresh)...)
+	refused, err := s.st.AuditRefusals(ctx, store.AuditRefusalQuery{Kind: audit.KindMerchant, Service: AuditServiceMeal,
+		Reasons: mealRefusalReasons, From: from, To: to})
+	if err != nil {
+		return nil, err
+	}
+	return append(out, mealRefusals(refused, days)...), nil
+}
+
+// mealRefusals finds the canteens' days of refusals above MealRefusalsMin
+// and above the day's approved meals (days).
+func mealRefusals(refused []store.AuditRefusalCount, days []store.CanteenDay) []Anomaly {
+	approved := map[[2]string]int{}
+	for _, d := range days {
+		approved[[2]string{d.Merchant, d.Day}] = d.Meals
+	}
+	var out []Anomaly
+	for _, r := range refused {
+		if r.Refused >= MealRefusalsMin && r.Refused > approved[[2]string{r.Case, r.RequestID}] {
+			out = append(out, Anomaly{Kind: "meal_refusals", Merchant: r.Case, Count: r.Refused, Detail: r.RequestID})
+		}
+	}
+	return out
 }
 
 // mealSpikes finds the canteens' days of meals above their usual (days
-// sorted by canteen).
-func mealSpikes(days []store.CanteenDay) []Anomaly {
+// sorted by canteen, then day). A canteen in fresh billed nothing before
+// these days: its first day has no usual, and a large one is flagged
+// as well, since a new canteen that starts big is never above its own
+// average.
+func mealSpikes(days []store.CanteenDay, fresh map[string]bool) []Anomaly {
 	var out []Anomaly
 	for len(days) > 0 {
 		n := 1
@@ -210,10 +265,12 @@ func mealSpikes(days []store.CanteenDay) []Anomaly {
 		for _, d := range days[:n] {
 			total += d.Meals
 		}
-		for _, d := range days[:n] {
+		for i, d := range days[:n] {
 			// More than Factor times the mean of the other days, in integers:
 			// meals × (days − 1) > Factor × (total − meals).
-			if n > 1 && d.Meals >= MealSpikeMin && d.Meals*(n-1) > MealSpikeFactor*(total-d.Meals) {
+			spike := n > 1 && d.Meals*(n-1) > MealSpikeFactor*(total-d.Meals)
+			first := i == 0 && fresh[d.Merchant]
+			if d.Meals >= MealSpikeMin && (spike || first) {
 				out = append(out, Anomaly{Kind: "meals_above_usual", Merchant: d.Merchant, Count: d.Meals,
 					Amount: d.Amount, Detail: d.Day})
 			}

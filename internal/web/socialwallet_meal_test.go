@@ -15,7 +15,8 @@ import (
 
 // TestMealAPIRefusesNonCanteens: a grocery's or a pharmacy's system that
 // records a meal is refused with 403 not_a_canteen, the same answer for
-// a supported pupil and for one of no household, and nothing is stored;
+// a supported pupil and for one of no household, and nothing is stored
+// (but the audit record, which TestMerchantRequestsInWhoLooked checks);
 // a canteen billing a future day is refused with meal_date_not_allowed.
 // Every answer is held to openapi.json.
 func TestMealAPIRefusesNonCanteens(t *testing.T) {

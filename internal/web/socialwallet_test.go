@@ -33,6 +33,8 @@ type swRig struct {
 	grocery, pharmacy socialwallet.Merchant
 	// groceryKey and pharmacyKey are their systems' headers.
 	groceryKey, pharmacyKey []string
+	// plat holds the audit log and the key that verifies it.
+	plat *platform
 }
 
 func newSWRig(t *testing.T) *swRig {
@@ -105,7 +107,7 @@ func newSWRig(t *testing.T) *swRig {
 	p := newPlatform(t, st, 0)
 	rig.wallet = wallet.New(st, p.log, wallet.Options{})
 	srv, ts := mustServe(t, st, Options{Exchange: p.x, Audit: p.log, Wallet: rig.wallet, SocialWallet: sw})
-	rig.srv, rig.ts = srv, ts.URL
+	rig.srv, rig.ts, rig.plat = srv, ts.URL, p
 	rig.groceryKey = append(rig.srv.key(t, "grocery", exchange.ScopeMerchant), "Ortaq-Client", "grocery/pos")
 	rig.pharmacyKey = append(rig.srv.key(t, "pharmacy", exchange.ScopeMerchant), "Ortaq-Client", "pharmacy/till")
 	return rig

@@ -31,8 +31,10 @@ type Options struct {
 	// Exchange answers agency queries and keeps the registry; nil leaves
 	// the exchange endpoints answering 503.
 	Exchange *exchange.Exchange
-	// Audit is the log every exchange decision is written to before it is
-	// answered. The exchange needs it: without it no query is answered.
+	// Audit is the log every exchange decision, and every merchant's
+	// request naming a person, is written to before it is answered. The
+	// exchange and the merchants' routes need it: without it none is
+	// answered.
 	Audit *audit.Log
 	// Admission bounds the exchange queries worked on at once.
 	Admission Admission

@@ -60,7 +60,7 @@ func (s *Server) merchant(h merchantHandler) http.HandlerFunc {
 			view.WriteError(w, r, err)
 			return
 		}
-		h(w, r, m)
+		h(w, withMerchantClient(r, c), m)
 	})
 }
 
@@ -151,17 +151,14 @@ func writeWalletError(w http.ResponseWriter, r *http.Request, err error) {
 // with another amount or code, which conflicts with the stored purchase.
 func writeResult(w http.ResponseWriter, r *http.Request, res socialwallet.PurchaseResult) {
 	body := toResultJSON(res)
-	if res.Status == "approved" {
+	status := resultStatus(res)
+	if status == http.StatusOK {
 		view.WriteJSON(w, r, http.StatusOK, body)
 		return
 	}
 	detail := refusalDetail[res.Reason]
 	if detail == "" {
 		detail = "refused by the ledger: " + res.Reason
-	}
-	status := http.StatusUnprocessableEntity
-	if res.Reason == socialwallet.ReasonDifferentFields {
-		status = http.StatusConflict
 	}
 	view.WriteDoc(w, r, status, "application/problem+json", map[string]any{
 		"type": "about:blank", "title": http.StatusText(status),
@@ -232,6 +229,14 @@ func (s *Server) purchase(w http.ResponseWriter, r *http.Request, m socialwallet
 		writeWalletError(w, r, err)
 		return
 	}
+	// Every presentation naming a citizen is theirs to see, a wrong code
+	// most of all.
+	if iin, ok := socialwallet.PresentedIIN(b.IIN, b.Code); ok {
+		if err := s.auditResult(r, m, auditPurchase, iin, b.ID, res); err != nil {
+			writeUnaudited(w, r, err)
+			return
+		}
+	}
 	writeResult(w, r, res)
 }
 
@@ -286,12 +291,22 @@ func (s *Server) meal(w http.ResponseWriter, r *http.Request, m socialwallet.Mer
 		// Decided before the pupil is looked up: the same answer for
 		// every pupil, so no merchant but a canteen learns who is supported.
 		s.metrics.refused.WithLabelValues("forbidden").Inc()
+		if err := s.auditMerchant(r, m, auditMeal, b.Pupil, b.Date, http.StatusForbidden, "not_a_canteen"); err != nil {
+			writeUnaudited(w, r, err)
+			return
+		}
 		writeRefusal(w, r, &exchange.Refusal{Status: http.StatusForbidden, Code: "not_a_canteen",
 			Detail: "only a merchant registered for school meals records meals"}, nil)
 		return
 	}
 	if err != nil {
 		writeWalletError(w, r, err)
+		return
+	}
+	// The pupil's "who looked" lists every canteen
+	// that asked about them, eligible or not: a refusal reveals support.
+	if err := s.auditResult(r, m, auditMeal, b.Pupil, b.Date, res); err != nil {
+		writeUnaudited(w, r, err)
 		return
 	}
 	writeResult(w, r, res)

@@ -81,6 +81,7 @@ var officialsMessages = view.Messages{
 	"audit.kind.official-read": {"kk": "қызметкердің қарауы", "ru": "просмотр сотрудником", "en": "an official's look"},
 	"audit.kind.break-glass":   {"kk": "ерекше қол жеткізу", "ru": "экстренный доступ", "en": "break-glass"},
 	"audit.kind.system-read":   {"kk": "жүйенің оқуы", "ru": "чтение системой", "en": "a system's read"},
+	"audit.kind.merchant":      {"kk": "сатушының сұрауы", "ru": "запрос продавца", "en": "a merchant's request"},
 
 	"quarantine.hidden": {"kk": "Карантиндегі жолдарды тек дереккөзді жүргізетін ведомство көреді.", "ru": "Строки в карантине видит только ведомство, ведущее источник.", "en": "Only the agency that keeps the source sees its quarantined rows."},
 }

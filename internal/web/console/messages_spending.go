@@ -57,9 +57,9 @@ var spendingMessages = view.Messages{
 	"spending.col.amount":      {"kk": "Сомасы", "ru": "Сумма", "en": "Amount"},
 	"spending.anomalies.title": {"kk": "Әлеуметтік әмиян: ауытқулар", "ru": "Социальный кошелёк: аномалии", "en": "Social wallet: anomalies"},
 	"spending.anomalies.lead": {
-		"kk": "Тексеруді қажет ететін жағдайлар: бір сатушы бір отбасының көп ваучерін алады, отбасымен байланысты сатушыда шығыс, немесе асхана бір күнге әдеттегіден әлдеқайда көп тамақ есептейді. Бұл айып емес, тексеруге себеп.",
-		"ru": "Случаи, которые стоит проверить: один продавец принимает много ваучеров одной семьи, расходы у продавца, связанного с семьёй, или столовая, выставившая за день намного больше обедов, чем обычно. Это не обвинение, а повод проверить.",
-		"en": "Cases worth a look: one merchant taking many vouchers of one household, spending at a merchant linked to the household, or a canteen billing far more meals for one day than it usually serves. Not an accusation: a reason to check.",
+		"kk": "Тексеруді қажет ететін жағдайлар: бір сатушы бір отбасының көп ваучерін алады, отбасымен байланысты сатушыда шығыс, асхана бір күнге әдеттегіден әлдеқайда көп тамақ есептейді немесе төлемнен гөрі көп бас тарту алады. Бұл айып емес, тексеруге себеп.",
+		"ru": "Случаи, которые стоит проверить: один продавец принимает много ваучеров одной семьи, расходы у продавца, связанного с семьёй, столовая, выставившая за день намного больше обедов, чем обычно, или столовая, получившая больше отказов, чем оплат. Это не обвинение, а повод проверить.",
+		"en": "Cases worth a look: one merchant taking many vouchers of one household, spending at a merchant linked to the household, a canteen billing far more meals for one day than it usually serves, or a canteen refused more meals than it was paid for. Not an accusation: a reason to check.",
 	},
 	"spending.anomalies.none": {
 		"kk": "Бұл кезеңде ауытқу табылған жоқ.",
@@ -77,9 +77,14 @@ var spendingMessages = view.Messages{
 		"en": "Spending at a merchant linked to the household",
 	},
 	"spending.anomaly.meals_above_usual": {
-		"kk": "Асхана бір күнге әдеттегіден әлдеқайда көп тамақ есептеді",
-		"ru": "Столовая выставила за один день намного больше обедов, чем обычно",
-		"en": "A canteen billed far more meals for one day than it usually serves",
+		"kk": "Асхана бір күнге әдеттегіден әлдеқайда көп тамақ есептеді немесе бірден көп тамақпен бастады",
+		"ru": "Столовая выставила за один день намного больше обедов, чем обычно, или сразу начала с многих",
+		"en": "A canteen billed far more meals for one day than it usually serves, or started with many",
+	},
+	"spending.anomaly.meal_refusals": {
+		"kk": "Асхананың бір күнгі тамақ сұраулары бекітілгеннен жиі қабылданбады (оқушыларды тексеру немесе бөтен оқушыларды есептеу болуы мүмкін)",
+		"ru": "У столовой за один день больше отказов по питанию, чем оплат (возможна проверка учеников или выставление чужих учеников)",
+		"en": "A canteen's meal requests for one day were refused more often than approved (perhaps probing pupils, or billing pupils it does not serve)",
 	},
 }
 

@@ -38,12 +38,18 @@ type accessRow struct {
 	// their role, and BreakGlass says they opened the citizen outside
 	// their agency's records on a written reason.
 	Official, BreakGlass bool
+	// Merchant marks a merchant's request naming the citizen to the
+	// Social Wallet: Agency is then the merchant's name.
+	Merchant bool
 }
 
 // registryNames titles the exchange registry's codes in one language.
 type registryNames struct {
 	members, systems, services, purposes map[string]string
 	bases                                map[string]exchange.LegalBasis
+	// merchants names the Social Wallet's merchants by id, for the rows
+	// of audit.KindMerchant; filled by the pages that list them.
+	merchants map[string]string
 }
 
 func (s *Server) registryNames(l view.Locale) registryNames {
@@ -103,6 +109,9 @@ func (n registryNames) row(l view.Locale, r audit.Record) accessRow {
 		a.Purpose, a.Basis = l.Label("read.purpose.", r.Purpose), l.T("wallet.access.holder")
 		return a
 	}
+	if r.Kind == audit.KindMerchant {
+		return n.merchantRow(l, r, a)
+	}
 	if b, ok := n.bases[r.LegalBasis]; ok {
 		a.Basis, a.Law, a.NeedsConsent = l.Name(b.Code, b.Title), b.Law+", "+b.Article, b.ConsentRequired
 	}
@@ -138,6 +147,10 @@ func (s *Server) walletAccess(w http.ResponseWriter, r *http.Request, wp walletP
 		return
 	}
 	names := s.registryNames(d.L)
+	if names.merchants, err = s.merchantNames(r.Context()); err != nil {
+		s.errorPage(w, r, d.walletPage, err)
+		return
+	}
 	for _, a := range acc {
 		row := names.row(d.L, a.Record)
 		row.New = a.New
@@ -194,10 +207,16 @@ func (s *Server) walletReceipt(w http.ResponseWriter, r *http.Request, wp wallet
 	if !ok {
 		return
 	}
-	d := walletReceiptData{walletPage: wp, Row: s.registryNames(wp.L).row(wp.L, rc.Record), TreeSize: int(rc.TreeSize),
+	names := s.registryNames(wp.L)
+	var err error
+	if names.merchants, err = s.merchantNames(r.Context()); err != nil {
+		s.errorPage(w, r, wp, err)
+		return
+	}
+	d := walletReceiptData{walletPage: wp, Row: names.row(wp.L, rc.Record), TreeSize: int(rc.TreeSize),
 		Checkpoint: rc.Checkpoint}
 	d.Title, d.WNav = d.L.T("wallet.receipt.title"), "access"
-	err := errors.New("no audit key to check receipts with")
+	err = errors.New("no audit key to check receipts with")
 	if v := s.opts.AuditVerifier; v != nil {
 		d.KeyName = v.Name()
 		err = rc.Verify(v)

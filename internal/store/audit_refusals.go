@@ -1,0 +1,78 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// AuditRefusalQuery selects refused audit records of one kind and service
+// whose reason is one of Reasons, written in [From, To) (zero: no bound).
+type AuditRefusalQuery struct {
+	Kind, Service string
+	Reasons       []string
+	From, To      time.Time
+}
+
+// AuditRefusalCount counts the refusals of one case and request id: for
+// the Social Wallet's meals, a canteen's refused requests for one day.
+type AuditRefusalCount struct {
+	Case      string
+	RequestID string
+	Refused   int
+}
+
+// AuditRefusals counts the records q selects by case and request id, in
+// that order. The log keeps every merchant request, approved or refused,
+// so refusals need no table of their own; the query scans the period's
+// records (audit_records has no index by kind or time), which suits a
+// monthly report, not a hot path.
+func (s *Store) AuditRefusals(ctx context.Context, q AuditRefusalQuery) ([]AuditRefusalCount, error) {
+	if len(q.Reasons) == 0 {
+		return nil, nil
+	}
+	d := s.dialect
+	where := []string{"kind = ?", "service = ?", "decision = 'refused'",
+		"reason IN (?" + strings.Repeat(", ?", len(q.Reasons)-1) + ")"}
+	args := []any{q.Kind, q.Service}
+	for _, r := range q.Reasons {
+		args = append(args, r)
+	}
+	if !q.From.IsZero() {
+		where, args = append(where, "at >= ?"), append(args, d.timeArg(q.From))
+	}
+	if !q.To.IsZero() {
+		where, args = append(where, "at < ?"), append(args, d.timeArg(q.To))
+	}
+	out, err := queryAll(ctx, s, `SELECT case_ref, request_id, COUNT(*) FROM audit_records WHERE `+
+		strings.Join(where, " AND ")+` GROUP BY case_ref, request_id ORDER BY 1, 2`,
+		func(sc interface{ Scan(...any) error }) (AuditRefusalCount, error) {
+			var c AuditRefusalCount
+			err := sc.Scan(&c.Case, &c.RequestID, &c.Refused)
+			return c, err
+		}, args...)
+	if err != nil {
+		return nil, fmt.Errorf("audit refusals: %w", err)
+	}
+	return out, nil
+}
+
+// CanteenBilledBefore reports whether the canteen merchant had an approved
+// meal recorded before t: a canteen without one is new, and its first
+// large day has no usual to compare with. It walks the merchant's meals
+// by primary key and stops at the first such.
+func (s *Store) CanteenBilledBefore(ctx context.Context, merchant string, t time.Time) (bool, error) {
+	var one int
+	err := s.db.QueryRowContext(ctx, s.dialect.rebind(`SELECT 1 FROM social_payments
+		WHERE merchant = ? AND kind = 'meal' AND status = 'approved' AND at_us < ? LIMIT 1`), merchant, micros(t)).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("canteen billed before: %w", err)
+	}
+	return true, nil
+}
