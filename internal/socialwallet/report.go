@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/ortaq/ortaq/internal/audit"
 	"github.com/ortaq/ortaq/internal/ledger"
 	"github.com/ortaq/ortaq/internal/store"
 )
@@ -225,7 +224,7 @@ func (s *Service) Anomalies(ctx context.Context, month string) ([]Anomaly, error
 		fresh[d.Merchant] = !billed
 	}
 	out = append(out, mealSpikes(days, fresh)...)
-	refused, err := s.st.AuditRefusals(ctx, store.AuditRefusalQuery{Kind: audit.KindMerchant, Service: AuditServiceMeal,
+	refused, err := s.st.AuditRefusals(ctx, store.AuditRefusalQuery{Service: AuditServiceMeal,
 		Reasons: mealRefusalReasons, From: from, To: to})
 	if err != nil {
 		return nil, err

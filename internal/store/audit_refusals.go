@@ -9,10 +9,11 @@ import (
 	"time"
 )
 
-// AuditRefusalQuery selects refused audit records of one kind and service
-// whose reason is one of Reasons, written in [From, To) (zero: no bound).
+// AuditRefusalQuery selects refused merchant records (audit kind
+// "merchant") of one service whose reason is one of Reasons, written in
+// [From, To) (zero: no bound).
 type AuditRefusalQuery struct {
-	Kind, Service string
+	Service string
 	Reasons       []string
 	From, To      time.Time
 }
@@ -27,17 +28,19 @@ type AuditRefusalCount struct {
 
 // AuditRefusals counts the records q selects by case and request id, in
 // that order. The log keeps every merchant request, approved or refused,
-// so refusals need no table of their own; the query scans the period's
-// records (audit_records has no index by kind or time), which suits a
-// monthly report, not a hot path.
+// so refusals need no table of their own; the partial index
+// social_audit_refusals (0017) holds merchants' refusals alone, so that
+// the query reads the period's refusals, never the whole log, and the
+// exchange's records gain no index entry. Its conditions are literals:
+// a partial index serves only a query that repeats them.
 func (s *Store) AuditRefusals(ctx context.Context, q AuditRefusalQuery) ([]AuditRefusalCount, error) {
 	if len(q.Reasons) == 0 {
 		return nil, nil
 	}
 	d := s.dialect
-	where := []string{"kind = ?", "service = ?", "decision = 'refused'",
+	where := []string{"kind = 'merchant'", "decision = 'refused'", "service = ?",
 		"reason IN (?" + strings.Repeat(", ?", len(q.Reasons)-1) + ")"}
-	args := []any{q.Kind, q.Service}
+	args := []any{q.Service}
 	for _, r := range q.Reasons {
 		args = append(args, r)
 	}

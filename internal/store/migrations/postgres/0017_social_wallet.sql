@@ -112,3 +112,8 @@ CREATE TABLE social_meals (
 -- Funding streams the confirmed offers; this finds a household's latest
 -- confirmed offer of a programme without a scan.
 CREATE INDEX social_offers_confirmed ON benefit_offers (household, programme, id) WHERE status = 'confirmed';
+
+-- Merchants' refused requests (audit kind 'merchant', written by the
+-- wallet's API) for the canteens' refusals anomaly: only those records are
+-- indexed, so the exchange's hot audit path gains no index entry.
+CREATE INDEX social_audit_refusals ON audit_records (service, at) WHERE kind = 'merchant' AND decision = 'refused';
