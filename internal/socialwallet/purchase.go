@@ -45,7 +45,7 @@ const (
 	ReasonCodeInvalid       = "code_invalid"                 // no such code
 	ReasonCodeExpired       = "code_expired"                 // older than CodeTTL
 	ReasonCodeUsed          = "code_used"                    // presented before, or revoked by a newer code
-	ReasonTooManyAttempts   = "too_many_attempts"            // too many presentations for the citizen, or bad ones of the merchant
+	ReasonTooManyAttempts   = "too_many_attempts"            // too many codes that do not exist presented by the merchant
 	ReasonExceedsCodeLimit  = "exceeds_code_limit"           // more than the citizen allowed the code
 	ReasonDifferentFields   = "exists_with_different_fields" // the purchase id was used with another amount or code
 	ReasonInsufficientFunds = "insufficient_funds"           // the vouchers of the code's category hold less
@@ -83,8 +83,8 @@ const purchaseTries = 4
 // voucher of another category than the merchant's (ledger_mismatch) and
 // any overdraft, so concurrent purchases never exceed a voucher.
 //
-// The code ends at this presentation whatever the outcome; the attempt is
-// counted against the citizen and, when the code is not live, the
+// The code ends at this presentation whatever the outcome; a code that
+// does not exist is counted against the citizen's live codes and the
 // merchant (see CitizenAttempts).
 //
 // It is idempotent by the merchant's purchase id: a retry with the same
@@ -310,11 +310,6 @@ func (s *Service) send(ctx context.Context, p store.WalletPayment) (PurchaseResu
 	}
 	if err := s.st.FinishPayment(ctx, p, p.Status, p.Reason); err != nil {
 		return PurchaseResult{}, err
-	}
-	if p.Kind == store.KindPurchase && p.Status == store.PaymentApproved {
-		if err := s.st.ResetCodeAttempts(ctx, p.IIN); err != nil {
-			return PurchaseResult{}, err
-		}
 	}
 	slog.DebugContext(ctx, "wallet "+p.Kind, "merchant", p.Merchant, "id", p.ID, "status", p.Status, "reason", p.Reason,
 		"amount", FormatTenge(p.Amount))

@@ -125,7 +125,7 @@ var refusalDetail = map[string]string{
 	"insufficient_funds":           "the citizen's vouchers on this ledger hold less than the amount",
 	"exceeds_credits":              "the citizen's vouchers on this ledger hold less than the amount",
 	"ledger_mismatch":              "the payment code is for another category than the merchant's: the ledger keeps earmarked money in its category",
-	"too_many_attempts":            "too many codes were presented for this citizen, or too many wrong ones by this merchant; wait before trying again",
+	"too_many_attempts":            "this merchant presented too many codes that do not exist; wait before trying again",
 	"unknown_purchase":             "no approved purchase of this merchant has that id",
 	"exceeds_purchase":             "the refund is more than what is left of the purchase to refund",
 	"not_eligible":                 "the pupil's household has no school-meal support",
