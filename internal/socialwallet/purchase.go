@@ -47,7 +47,7 @@ const (
 	ReasonCodeUsed          = "code_used"                    // presented before, or revoked by a newer code
 	ReasonTooManyAttempts   = "too_many_attempts"            // too many codes that do not exist presented by the merchant
 	ReasonExceedsCodeLimit  = "exceeds_code_limit"           // more than the citizen allowed the code
-	ReasonDifferentFields   = "exists_with_different_fields" // the purchase id was used with another amount or code
+	ReasonDifferentFields   = "exists_with_different_fields" // the purchase or refund id was used with other fields
 	ReasonInsufficientFunds = "insufficient_funds"           // the vouchers of the code's category hold less
 	ReasonUnknownPurchase   = "unknown_purchase"             // a refund of no approved purchase of the merchant
 	ReasonExceedsPurchase   = "exceeds_purchase"             // a refund above what is left to refund
@@ -350,7 +350,7 @@ func (s *Service) Refund(ctx context.Context, m Merchant, purchaseID, refundID s
 	if !requestID.MatchString(purchaseID) || !requestID.MatchString(refundID) || tiyn <= 0 {
 		return PurchaseResult{}, fmt.Errorf("%w: refund %q of %q, amount %d", ErrRequest, refundID, purchaseID, tiyn)
 	}
-	if res, done, err := s.stored(ctx, m.ID, store.KindRefund, refundID); done || err != nil {
+	if res, done, err := s.storedRefund(ctx, m, purchaseID, refundID, tiyn); done || err != nil {
 		return res, err
 	}
 	refuse := func(reason string) (PurchaseResult, error) {
@@ -417,8 +417,27 @@ func (s *Service) Refund(ctx context.Context, m Merchant, purchaseID, refundID s
 		return PurchaseResult{}, err
 	}
 	// Whether this call or a concurrent retry stored it, finish it.
-	res, _, err := s.stored(ctx, m.ID, store.KindRefund, refundID)
+	res, _, err := s.storedRefund(ctx, m, purchaseID, refundID, tiyn)
 	return res, err
+}
+
+// storedRefund is stored for a refund request: the stored refund must be
+// of the same purchase and amount, else the request is refused with
+// ReasonDifferentFields, as a purchase id reused is.
+func (s *Service) storedRefund(ctx context.Context, m Merchant, purchaseID, refundID string, tiyn int64) (PurchaseResult, bool, error) {
+	p, err := s.st.WalletPayment(ctx, m.ID, store.KindRefund, refundID)
+	if errors.Is(err, store.ErrNotFound) {
+		return PurchaseResult{}, false, nil
+	}
+	if err != nil {
+		return PurchaseResult{}, true, err
+	}
+	if p.PurchaseID != purchaseID || p.Amount != tiyn {
+		slog.DebugContext(ctx, "wallet refund id reused", "merchant", m.ID, "id", refundID)
+		return PurchaseResult{ID: refundID, Status: store.PaymentRefused, Reason: ReasonDifferentFields, Amount: tiyn}, true, nil
+	}
+	res, err := s.finish(ctx, p)
+	return res, true, err
 }
 
 // RecordMeal pays the canteen m for a school meal served to the pupil on

@@ -206,6 +206,7 @@ func TestMerchantPurchaseAPI(t *testing.T) {
 	}{
 		{"/api/v1/wallet/purchases", `{"id":"sale-2","code":"` + code + `","amount":"1"}`, http.StatusUnprocessableEntity, "code_used"},
 		{"/api/v1/wallet/purchases", `{"id":"sale-1","code":"` + code + `","amount":"1"}`, http.StatusConflict, "exists_with_different_fields"},
+		{"/api/v1/wallet/purchases/sale-1/refunds", `{"id":"ret-1","amount":"1"}`, http.StatusConflict, "exists_with_different_fields"},
 		{"/api/v1/wallet/purchases", `{"id":"sale-3","code":"` + issued.Code + `","amount":"1"}`, http.StatusBadRequest, "iin"},
 		{"/api/v1/wallet/purchases", `{"id":"sale-3","iin":"` + rig.recipient + `","code":"ortaq-pay:900101300011:` + issued.Code + `","amount":"1"}`, http.StatusBadRequest, "iin"},
 		{"/api/v1/wallet/purchases", `{"id":"sale-3","code":"1","amount":1250.5}`, http.StatusBadRequest, "amount"},
@@ -215,7 +216,11 @@ func TestMerchantPurchaseAPI(t *testing.T) {
 		{"/api/v1/wallet/meals", `{"pupil":"123","date":"2026-11-20"}`, http.StatusBadRequest, "pupil"},
 	} {
 		r := post(c.path, c.body, rig.groceryKey)
-		doc.check(t, "POST", c.path, r)
+		pattern := c.path
+		if strings.HasSuffix(pattern, "/refunds") {
+			pattern = "/api/v1/wallet/purchases/{id}/refunds"
+		}
+		doc.check(t, "POST", pattern, r)
 		if r.status != c.status || !strings.Contains(string(r.body), c.want) {
 			t.Errorf("%s %s: %d %s; want %d naming %q", c.path, c.body, r.status, r.body, c.status, c.want)
 		}
