@@ -159,6 +159,23 @@ func (s *Store) PresentPaymentCode(ctx context.Context, c CodePresentation) (Pay
 	return claim, nil
 }
 
+// DeletePaymentCodes deletes up to limit codes that expired before
+// before, the oldest first, and reports how many: a code ends by five
+// minutes after it was made, and a retry of its purchase reads the
+// purchase, not the code.
+func (s *Store) DeletePaymentCodes(ctx context.Context, before time.Time, limit int) (int, error) {
+	res, err := s.w.ExecContext(ctx, s.dialect.rebind(`DELETE FROM social_pay_codes WHERE hash IN
+		(SELECT hash FROM social_pay_codes WHERE expires_us < ? ORDER BY expires_us LIMIT ?)`), micros(before), limit)
+	if err != nil {
+		return 0, fmt.Errorf("delete payment codes: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("delete payment codes: %w", err)
+	}
+	return int(n), nil
+}
+
 // Kinds and statuses of social_payments rows.
 const (
 	KindPurchase = "purchase"

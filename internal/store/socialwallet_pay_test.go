@@ -150,3 +150,36 @@ func TestSocialPaymentCodeLimits(t *testing.T) {
 		}
 	})
 }
+
+// TestDeletePaymentCodes deletes the codes that expired before the cutoff,
+// oldest first and at most the limit, and leaves the live ones.
+func TestDeletePaymentCodes(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		now := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
+		for i := range 5 { // expired 5, 4, 3, 2 and 1 days ago, each of another citizen
+			made := now.Add(-time.Duration(5-i) * 24 * time.Hour)
+			if ok, err := st.AddPaymentCode(ctx, []byte{byte(i)}, fmt.Sprint("old", i), ledger.Food, 0, made.Add(-time.Minute), made); err != nil || !ok {
+				t.Fatalf("add %d: %v %v", i, ok, err)
+			}
+		}
+		if ok, err := st.AddPaymentCode(ctx, []byte("live"), "live", ledger.Food, 0, now, now.Add(5*time.Minute)); err != nil || !ok {
+			t.Fatalf("add live: %v %v", ok, err)
+		}
+		cutoff := now.Add(-36 * time.Hour)
+		for _, want := range []int{2, 2, 0} {
+			if n, err := st.DeletePaymentCodes(ctx, cutoff, 2); err != nil || n != want {
+				t.Errorf("DeletePaymentCodes = %d, %v; want %d", n, err, want)
+			}
+		}
+		// The one expired a day ago stays until its day has passed.
+		if _, err := st.PresentPaymentCode(ctx, store.CodePresentation{Hash: []byte{4}, IIN: "old4", Merchant: "m",
+			Holder: "m/1", Now: now, Window: time.Hour, CitizenAttempts: 3, MerchantFailures: 4}); !errors.Is(err, store.ErrTooLate) {
+			t.Errorf("the code expired a day ago: %v, want ErrTooLate", err)
+		}
+		if _, err := st.PresentPaymentCode(ctx, store.CodePresentation{Hash: []byte("live"), IIN: "live", Merchant: "m",
+			Holder: "m/2", Now: now, Window: time.Hour, CitizenAttempts: 3, MerchantFailures: 4}); err != nil {
+			t.Errorf("the live code after the deletion: %v", err)
+		}
+	})
+}

@@ -40,6 +40,9 @@ CREATE TABLE social_vouchers (
 );
 CREATE INDEX social_vouchers_iin ON social_vouchers (iin, ledger, expires_us);
 CREATE INDEX social_vouchers_expiry ON social_vouchers (expires_us) WHERE state = 'active';
+-- Expire looks again at the vouchers expired in the last days, for money a
+-- refund credited after it swept them.
+CREATE INDEX social_vouchers_expired ON social_vouchers (expires_us) WHERE state = 'expired';
 CREATE INDEX social_vouchers_month ON social_vouchers (month, programme);
 
 -- social_pay_codes are one-time payment codes, stored hashed over the
