@@ -321,9 +321,24 @@ func TestWalletMoneyPages(t *testing.T) {
 		"Cookie", cookie, "Origin", rig.ts); r.status != http.StatusForbidden {
 		t.Errorf("a forged form: %d", r.status)
 	}
-	// Cash is not paid by code.
-	if r := get(t, rig.ts+"/wallet/money/pay?ledger=cash", "Cookie", cookie); r.status != http.StatusNotFound {
-		t.Errorf("a code for cash: %d", r.status)
+	// Cash and school meals are not paid by code, and a category without
+	// money offers no code.
+	for cat, want := range map[string]string{"cash": "not paid with a code", "school_meals": "not paid with a code",
+		"medicine": "no money in this category"} {
+		if r := get(t, rig.ts+"/wallet/money/pay?ledger="+cat+"&lang=en", "Cookie", cookie); r.status != http.StatusNotFound ||
+			!strings.Contains(string(r.body), want) {
+			t.Errorf("a code for %s: %d, no %q", cat, r.status, want)
+		}
+		form := url.Values{"csrf": {sess.CSRF}, "ledger": {cat}}
+		if r := do(t, http.MethodPost, rig.ts+"/wallet/money/pay?lang=en", "application/x-www-form-urlencoded", form.Encode(),
+			"Cookie", cookie, "Origin", rig.ts); r.status != http.StatusNotFound {
+			t.Errorf("making a code for %s: %d", cat, r.status)
+		}
+	}
+	money := string(get(t, rig.ts+"/wallet/money?lang=en", "Cookie", cookie).body)
+	if !strings.Contains(money, "pay?ledger=food") || strings.Contains(money, "pay?ledger=school_meals") ||
+		strings.Contains(money, "pay?ledger=cash") || strings.Contains(money, "pay?ledger=medicine") {
+		t.Errorf("the money page offers a code for a category without money or not paid by code, or none for food")
 	}
 }
 
