@@ -2,6 +2,7 @@ package socialwallet_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -95,6 +96,67 @@ func TestExpireReturnsWhatIsLeft(t *testing.T) {
 		// A late code finds nothing to spend.
 		if r := wd.buy(t, wd.grocery, "p2", wd.code(t, wd.h1, ledger.Food), 1_00); r.Reason != socialwallet.ReasonInsufficientFunds {
 			t.Errorf("purchase after expiry = %+v", r)
+		}
+	})
+}
+
+// TestExpireReturnsStrandedRefunds simulates a refund credited to a
+// voucher after Expire swept it (a refund racing the sweep, or one a
+// crash left pending and retried after expiry): the next Expire returns
+// it, once per credit, within ResweepWindow.
+func TestExpireReturnsStrandedRefunds(t *testing.T) {
+	each(t, func(t *testing.T, wd *world) {
+		ctx := context.Background()
+		wd.fund(t, "2026-03")
+		prog := socialwallet.ProgrammeAccount("asp", ledger.Food)
+		if r := wd.buy(t, wd.grocery, "p1", wd.code(t, wd.h1, ledger.Food), 500_00); r.Status != "approved" {
+			t.Fatalf("purchase = %+v", r)
+		}
+		left := 3*mrp2026 - 500_00
+		wd.clock.Set(time.Date(2026, 3, 30, 0, 0, 0, 0, almaty))
+		if n, _, err := wd.w.Expire(ctx, wd.clock.Now()); err != nil || n != 2 {
+			t.Fatalf("Expire = %d, %v", n, err)
+		}
+		vs, err := wd.st.WalletVouchersOf(ctx, wd.h1, 10)
+		if err != nil || len(vs) != 1 {
+			t.Fatalf("vouchers of h1 = %+v, %v", vs, err)
+		}
+		account := vs[0].Account
+		// credit sends what the refund's planned transfer sends: merchant
+		// → the voucher, now expired.
+		credit := func(id string, tiyn int64) {
+			t.Helper()
+			rs, err := wd.st.CreateLedgerTransfers(ctx, []ledger.Transfer{{ID: ledger.IDOf(id),
+				DebitAccount: socialwallet.MerchantAccount(wd.grocery.ID), CreditAccount: account, Amount: tiyn,
+				Ledger: ledger.Food, Code: socialwallet.TransferRefund}})
+			if err != nil || !rs[0].Applied() {
+				t.Fatalf("credit %s: %v %v", id, rs, err)
+			}
+		}
+		for i, tiyn := range []int64{200_00, 50_00} {
+			credit(fmt.Sprint("late-refund-", i), tiyn)
+			before := wd.balance(t, prog)
+			if n, got, err := wd.w.Expire(ctx, wd.clock.Now()); err != nil || n != 1 || got != tiyn {
+				t.Errorf("Expire after late refund %d = %d, %d, %v; want 1, %d", i, n, got, err, tiyn)
+			}
+			if got := wd.balance(t, account); got != 0 {
+				t.Errorf("the voucher holds %d after the sweep", got)
+			}
+			if got := wd.balance(t, prog); got != before+tiyn {
+				t.Errorf("programme = %d, want %d", got, before+tiyn)
+			}
+			if n, got, err := wd.w.Expire(ctx, wd.clock.Now()); err != nil || n != 0 || got != 0 {
+				t.Errorf("Expire again = %d, %d, %v", n, got, err)
+			}
+		}
+		if v := wd.voucher(t, wd.h1, "2026-03"); v.Returned != left+250_00 || v.Left != 0 {
+			t.Errorf("voucher after the late refunds = %+v, returned want %d", v, left+250_00)
+		}
+		// Beyond the window Expire no longer looks.
+		wd.clock.Add(socialwallet.ResweepWindow)
+		credit("too-late", 1_00)
+		if n, got, err := wd.w.Expire(ctx, wd.clock.Now()); err != nil || n != 0 || got != 0 {
+			t.Errorf("Expire past the window = %d, %d, %v; want nothing", n, got, err)
 		}
 	})
 }

@@ -45,9 +45,9 @@ const (
 	ReasonCodeInvalid       = "code_invalid"                 // no such code
 	ReasonCodeExpired       = "code_expired"                 // older than CodeTTL
 	ReasonCodeUsed          = "code_used"                    // presented before, or revoked by a newer code
-	ReasonTooManyAttempts   = "too_many_attempts"            // too many presentations for the citizen, or bad ones of the merchant
+	ReasonTooManyAttempts   = "too_many_attempts"            // too many codes that do not exist presented by the merchant
 	ReasonExceedsCodeLimit  = "exceeds_code_limit"           // more than the citizen allowed the code
-	ReasonDifferentFields   = "exists_with_different_fields" // the purchase id was used with another amount or code
+	ReasonDifferentFields   = "exists_with_different_fields" // the purchase or refund id was used with other fields
 	ReasonInsufficientFunds = "insufficient_funds"           // the vouchers of the code's category hold less
 	ReasonUnknownPurchase   = "unknown_purchase"             // a refund of no approved purchase of the merchant
 	ReasonExceedsPurchase   = "exceeds_purchase"             // a refund above what is left to refund
@@ -83,8 +83,8 @@ const purchaseTries = 4
 // voucher of another category than the merchant's (ledger_mismatch) and
 // any overdraft, so concurrent purchases never exceed a voucher.
 //
-// The code ends at this presentation whatever the outcome; the attempt is
-// counted against the citizen and, when the code is not live, the
+// The code ends at this presentation whatever the outcome; a code that
+// does not exist is counted against the citizen's live codes and the
 // merchant (see CitizenAttempts).
 //
 // It is idempotent by the merchant's purchase id: a retry with the same
@@ -311,11 +311,6 @@ func (s *Service) send(ctx context.Context, p store.WalletPayment) (PurchaseResu
 	if err := s.st.FinishPayment(ctx, p, p.Status, p.Reason); err != nil {
 		return PurchaseResult{}, err
 	}
-	if p.Kind == store.KindPurchase && p.Status == store.PaymentApproved {
-		if err := s.st.ResetCodeAttempts(ctx, p.IIN); err != nil {
-			return PurchaseResult{}, err
-		}
-	}
 	slog.DebugContext(ctx, "wallet "+p.Kind, "merchant", p.Merchant, "id", p.ID, "status", p.Status, "reason", p.Reason,
 		"amount", FormatTenge(p.Amount))
 	return resultOf(p, legs), nil
@@ -355,7 +350,7 @@ func (s *Service) Refund(ctx context.Context, m Merchant, purchaseID, refundID s
 	if !requestID.MatchString(purchaseID) || !requestID.MatchString(refundID) || tiyn <= 0 {
 		return PurchaseResult{}, fmt.Errorf("%w: refund %q of %q, amount %d", ErrRequest, refundID, purchaseID, tiyn)
 	}
-	if res, done, err := s.stored(ctx, m.ID, store.KindRefund, refundID); done || err != nil {
+	if res, done, err := s.storedRefund(ctx, m, purchaseID, refundID, tiyn); done || err != nil {
 		return res, err
 	}
 	refuse := func(reason string) (PurchaseResult, error) {
@@ -422,8 +417,27 @@ func (s *Service) Refund(ctx context.Context, m Merchant, purchaseID, refundID s
 		return PurchaseResult{}, err
 	}
 	// Whether this call or a concurrent retry stored it, finish it.
-	res, _, err := s.stored(ctx, m.ID, store.KindRefund, refundID)
+	res, _, err := s.storedRefund(ctx, m, purchaseID, refundID, tiyn)
 	return res, err
+}
+
+// storedRefund is stored for a refund request: the stored refund must be
+// of the same purchase and amount, else the request is refused with
+// ReasonDifferentFields, as a purchase id reused is.
+func (s *Service) storedRefund(ctx context.Context, m Merchant, purchaseID, refundID string, tiyn int64) (PurchaseResult, bool, error) {
+	p, err := s.st.WalletPayment(ctx, m.ID, store.KindRefund, refundID)
+	if errors.Is(err, store.ErrNotFound) {
+		return PurchaseResult{}, false, nil
+	}
+	if err != nil {
+		return PurchaseResult{}, true, err
+	}
+	if p.PurchaseID != purchaseID || p.Amount != tiyn {
+		slog.DebugContext(ctx, "wallet refund id reused", "merchant", m.ID, "id", refundID)
+		return PurchaseResult{ID: refundID, Status: store.PaymentRefused, Reason: ReasonDifferentFields, Amount: tiyn}, true, nil
+	}
+	res, err := s.finish(ctx, p)
+	return res, true, err
 }
 
 // RecordMeal pays the canteen m for a school meal served to the pupil on

@@ -98,17 +98,28 @@ func TestRefundBounds(t *testing.T) {
 		if r := refund("r1", 600_00); r.Status != "approved" || len(r.Transfers) != 1 {
 			t.Errorf("retry of r1 = %+v", r)
 		}
+		// The refund id with another amount, or of another purchase, is
+		// refused and moves nothing.
+		if r := refund("r1", 100_00); r.Reason != socialwallet.ReasonDifferentFields {
+			t.Errorf("r1 again for 100 = %+v, want exists_with_different_fields", r)
+		}
+		if r := wd.buy(t, wd.grocery, "b2", wd.code(t, wd.h1, ledger.Food), 100_00); r.Status != "approved" {
+			t.Fatal(r)
+		}
+		if r, err := wd.w.Refund(ctx, wd.grocery, "b2", "r1", 600_00); err != nil || r.Reason != socialwallet.ReasonDifferentFields {
+			t.Errorf("r1 of another purchase = %+v %v, want exists_with_different_fields", r, err)
+		}
 		if r := refund("r3", 1); r.Reason != socialwallet.ReasonExceedsPurchase {
 			t.Errorf("refund beyond = %+v", r)
 		}
 		if r, _ := wd.w.Refund(ctx, wd.pharmacy, "b1", "r9", 1); r.Reason != socialwallet.ReasonUnknownPurchase {
 			t.Errorf("refund of another merchant's purchase = %+v", r)
 		}
-		if v := wd.voucher(t, wd.h1, "2026-03"); v.Left != 3*mrp2026 || v.Spent != 0 {
-			t.Errorf("voucher after full refund = %+v", v)
+		if v := wd.voucher(t, wd.h1, "2026-03"); v.Left != 3*mrp2026-100_00 || v.Spent != 100_00 {
+			t.Errorf("voucher after full refund of b1 = %+v", v)
 		}
-		if got := wd.balance(t, socialwallet.MerchantAccount(wd.grocery.ID)); got != 0 {
-			t.Errorf("grocery holds %d after refunding all", got)
+		if got := wd.balance(t, socialwallet.MerchantAccount(wd.grocery.ID)); got != 100_00 {
+			t.Errorf("grocery holds %d after refunding all of b1, want b2's 100", got)
 		}
 	})
 }

@@ -191,15 +191,20 @@ type PaymentCode struct {
 // its first presentation, approved or refused, so a merchant cannot probe
 // the balance with one code.
 //
-// Guessing: every presentation naming an IIN is counted first; beyond
-// CitizenAttempts within AttemptWindow every one is refused
-// ("too_many_attempts") and the citizen's live codes are revoked, until the
-// window has passed; an approved purchase resets the count. So a guesser
-// gets CitizenAttempts tries at a citizen's million codes per window, one
-// chance in 200,000, however many codes are live elsewhere. A merchant
-// whose presentations found no live code MerchantFailures times within
-// AttemptWindow is refused every code until the window has passed, which
-// bounds spraying many citizens at once.
+// Guessing: a presentation naming an IIN with a code that does not exist
+// is counted against each of the citizen's live codes, and the one that
+// reaches CitizenAttempts revokes them. So a guesser gets CitizenAttempts
+// tries at each code the citizen makes (one live code per ledger, a
+// million codes each), while a citizen whose code was revoked so makes
+// another at the till and pays: a new code starts a fresh count, and the
+// count is never the citizen's, so no merchant can lock him out. Racing
+// retries of one purchase with one code count once. A merchant whose
+// presentations named codes that do not exist MerchantFailures times
+// within AttemptWindow is refused every code ("too_many_attempts") until
+// the window has passed, which bounds spraying many citizens at once; a
+// code that exists (even spent, revoked or expired) is no guess and is
+// not counted, so a citizen retrying a revoked code never costs the
+// honest merchant.
 const (
 	CodeTTL          = 5 * time.Minute
 	CitizenAttempts  = 5

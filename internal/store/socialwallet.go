@@ -224,6 +224,42 @@ func (s *Store) DueVouchers(ctx context.Context, now time.Time, after ledger.ID,
 	return vs, nil
 }
 
+// StrandedVouchers returns up to limit expired vouchers whose expiry is
+// after since and at or before now and whose accounts still hold money
+// (a refund credited after Expire swept them), with accounts after after
+// in id order. The expiry index bounds the scan to the vouchers expired
+// since since.
+func (s *Store) StrandedVouchers(ctx context.Context, since, now time.Time, after ledger.ID, limit int) ([]WalletVoucher, error) {
+	vs, err := queryAll(ctx, s, `SELECT `+walletVoucherSelect+` WHERE v.state = ? AND v.expires_us > ? AND v.expires_us <= ?
+		AND a.credits_posted > a.debits_posted AND v.account > ? ORDER BY v.account LIMIT ?`, scanWalletVoucher,
+		VoucherExpired, micros(since), micros(now), after[:], limit)
+	if err != nil {
+		return nil, fmt.Errorf("stranded vouchers: %w", err)
+	}
+	return vs, nil
+}
+
+// AddVoucherReturns adds to what expired vouchers returned to their
+// programme: the money Expire swept from them again.
+func (s *Store) AddVoucherReturns(ctx context.Context, returned map[ledger.ID]int64) error {
+	if len(returned) == 0 {
+		return nil
+	}
+	err := s.inTx(ctx, func(t *tx) error {
+		for id, n := range returned {
+			if _, err := t.exec(ctx, `UPDATE social_vouchers SET returned = returned + ? WHERE account = ? AND state = ?`,
+				n, id[:], VoucherExpired); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("add voucher returns: %w", err)
+	}
+	return nil
+}
+
 // MarkVouchersExpired records that the vouchers expired, each with what
 // returned to its programme. A voucher already expired is left as it is.
 func (s *Store) MarkVouchersExpired(ctx context.Context, returned map[ledger.ID]int64) error {

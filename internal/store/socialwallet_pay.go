@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -17,9 +18,11 @@ import (
 // AddPaymentCode stores a new code's hash for iin on l, valid until
 // expires, for purchases of at most maxAmount tiyn (0: any), and revokes
 // the citizen's earlier live codes on l in the same transaction: one live
-// code per citizen and ledger. It reports false, storing nothing, when a
-// live code (not expired) already has that hash: the caller draws another
-// code. A stale row with the hash is replaced.
+// code per citizen and ledger. A new code starts with no bad
+// presentations counted, so a citizen whose code guessers revoked can
+// always make another at the till and pay. It reports false, storing
+// nothing, when a live code (not expired) already has that hash: the
+// caller draws another code. A stale row with the hash is replaced.
 func (s *Store) AddPaymentCode(ctx context.Context, hash []byte, iin string, l ledger.Ledger, maxAmount int64, created, expires time.Time) (bool, error) {
 	var added bool
 	err := s.inTx(ctx, func(t *tx) error {
@@ -28,9 +31,10 @@ func (s *Store) AddPaymentCode(ctx context.Context, hash []byte, iin string, l l
 			return err
 		}
 		res, err := t.exec(ctx, `INSERT INTO social_pay_codes (hash, iin, ledger, created_us, expires_us, max_amount, holder,
-			used_us) VALUES (?, ?, ?, ?, ?, ?, '', 0)
+			used_us, bad, bad_last) VALUES (?, ?, ?, ?, ?, ?, '', 0, 0, '')
 			ON CONFLICT (hash) DO UPDATE SET iin = excluded.iin, ledger = excluded.ledger, created_us = excluded.created_us,
-			expires_us = excluded.expires_us, max_amount = excluded.max_amount, holder = '', used_us = 0
+			expires_us = excluded.expires_us, max_amount = excluded.max_amount, holder = '', used_us = 0, bad = 0,
+			bad_last = ''
 			WHERE social_pay_codes.expires_us <= ?`, hash, iin, int64(l), micros(created), micros(expires), maxAmount,
 			micros(created))
 		if err != nil {
@@ -47,7 +51,8 @@ func (s *Store) AddPaymentCode(ctx context.Context, hash []byte, iin string, l l
 }
 
 // codeRevoked is the holder of a code that ended unpresented: a newer
-// code of the same ledger, or too many attempts on the citizen, ended it.
+// code of the same ledger, or too many bad presentations naming the
+// citizen while it was live, ended it.
 const codeRevoked = "revoked"
 
 // CodePresentation is a merchant's presentation of a citizen's code.
@@ -57,10 +62,11 @@ type CodePresentation struct {
 	Merchant string
 	Holder   string // the purchase presenting it: "merchant/purchase id"
 	Now      time.Time
-	// Window is how long attempts are counted from the first one;
-	// CitizenAttempts presentations naming one IIN, and MerchantFailures
-	// presentations of a merchant that found no live code, are allowed in
-	// it.
+	// CitizenAttempts is how many presentations naming the IIN of a code
+	// that does not exist a live code of the citizen survives: the last
+	// one revokes it. Window is how long a merchant's presentations of
+	// codes that do not exist are counted from the first one;
+	// MerchantFailures of them are allowed in it.
 	Window                            time.Duration
 	CitizenAttempts, MerchantFailures int
 }
@@ -72,12 +78,16 @@ type PaymentCodeClaim struct {
 }
 
 // PresentPaymentCode counts the attempt and ends the code, in one
-// transaction. The counters are single UPSERT ... RETURNING statements,
-// so racing presentations never pass a limit together: the merchant's
-// failure is counted before the look-up and given back when the code was
-// live, and every presentation naming the IIN is counted before it.
-// Errors: ErrLimitReached (the merchant's failures or the citizen's
-// attempts are spent; the latter also revokes the citizen's live codes),
+// transaction. The merchant's count is one UPSERT ... RETURNING, counted
+// before the look-up (so racing presentations never pass the limit
+// together) and given back unless the code does not exist: a code found,
+// even spent, revoked or expired, is no guess, so a citizen retrying a
+// code that guessers revoked never costs the honest merchant. A code that
+// does not exist counts one bad presentation on each of the citizen's
+// live codes, in one UPDATE that revokes those reaching CitizenAttempts;
+// the citizen's next code starts afresh. Racing retries of one purchase
+// with the same code count once on both.
+// Errors: ErrLimitReached (the merchant's failures are spent),
 // ErrNotFound (no such code for that IIN), ErrTooLate (expired),
 // ErrWrongState (already presented or revoked). A code found live ends
 // here whatever becomes of the purchase; only the same holder may present
@@ -87,37 +97,34 @@ func (s *Store) PresentPaymentCode(ctx context.Context, c CodePresentation) (Pay
 	var refusal error
 	since := micros(c.Now.Add(-c.Window))
 	now := micros(c.Now)
+	key := c.Holder + ":" + hex.EncodeToString(c.Hash)
+	merchant := "merchant:" + c.Merchant
 	err := s.inTx(ctx, func(t *tx) error {
-		count := func(who string) (int, error) {
-			var n int
-			err := t.QueryRowContext(ctx, s.dialect.rebind(`INSERT INTO social_code_attempts (who, attempts, since_us)
-				VALUES (?, 1, ?) ON CONFLICT (who) DO UPDATE SET
-				attempts = CASE WHEN social_code_attempts.since_us <= ? THEN 1 ELSE social_code_attempts.attempts + 1 END,
-				since_us = CASE WHEN social_code_attempts.since_us <= ? THEN excluded.since_us ELSE social_code_attempts.since_us END
-				RETURNING attempts`), who, now, since, since).Scan(&n)
-			return n, err
-		}
-		merchant := "merchant:" + c.Merchant
-		if n, err := count(merchant); err != nil || n > c.MerchantFailures {
+		var n int
+		err := t.QueryRowContext(ctx, s.dialect.rebind(`INSERT INTO social_code_attempts (who, attempts, since_us, last_key)
+			VALUES (?, 1, ?, ?) ON CONFLICT (who) DO UPDATE SET
+			attempts = CASE WHEN social_code_attempts.since_us <= ? THEN 1
+				WHEN social_code_attempts.last_key = excluded.last_key THEN social_code_attempts.attempts
+				ELSE social_code_attempts.attempts + 1 END,
+			since_us = CASE WHEN social_code_attempts.since_us <= ? THEN excluded.since_us ELSE social_code_attempts.since_us END,
+			last_key = excluded.last_key
+			RETURNING attempts`), merchant, now, key, since, since).Scan(&n)
+		if err != nil || n > c.MerchantFailures {
 			refusal = ErrLimitReached
 			return err
 		}
-		if n, err := count("iin:" + c.IIN); err != nil {
-			return err
-		} else if n > c.CitizenAttempts {
-			refusal = ErrLimitReached
-			_, err := t.exec(ctx, `UPDATE social_pay_codes SET used_us = ?, holder = ? WHERE iin = ? AND used_us = 0`,
-				now, codeRevoked, c.IIN)
+		giveBack := func() error {
+			_, err := t.exec(ctx, `UPDATE social_code_attempts SET attempts = attempts - 1, last_key = ''
+				WHERE who = ? AND attempts > 0`, merchant)
 			return err
 		}
 		var lg int64
-		err := t.QueryRowContext(ctx, s.dialect.rebind(`UPDATE social_pay_codes SET used_us = ?, holder = ?
+		err = t.QueryRowContext(ctx, s.dialect.rebind(`UPDATE social_pay_codes SET used_us = ?, holder = ?
 			WHERE hash = ? AND iin = ? AND expires_us > ? AND (used_us = 0 OR holder = ?) RETURNING ledger, max_amount`),
 			now, c.Holder, c.Hash, c.IIN, now, c.Holder).Scan(&lg, &claim.MaxAmount)
 		if err == nil {
 			claim.Ledger = ledger.Ledger(lg)
-			_, err = t.exec(ctx, `UPDATE social_code_attempts SET attempts = attempts - 1 WHERE who = ? AND attempts > 0`, merchant)
-			return err
+			return giveBack()
 		}
 		if !errors.Is(err, sql.ErrNoRows) {
 			return err
@@ -128,6 +135,12 @@ func (s *Store) PresentPaymentCode(ctx context.Context, c CodePresentation) (Pay
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			refusal = ErrNotFound
+			_, err = t.exec(ctx, `UPDATE social_pay_codes SET bad = bad + 1, bad_last = ?,
+				used_us = CASE WHEN bad + 1 >= ? THEN ? ELSE used_us END,
+				holder = CASE WHEN bad + 1 >= ? THEN ? ELSE holder END
+				WHERE iin = ? AND used_us = 0 AND expires_us > ? AND bad_last <> ?`,
+				key, c.CitizenAttempts, now, c.CitizenAttempts, codeRevoked, c.IIN, now, key)
+			return err
 		case err != nil:
 			return err
 		case expires <= now:
@@ -135,7 +148,7 @@ func (s *Store) PresentPaymentCode(ctx context.Context, c CodePresentation) (Pay
 		default:
 			refusal = ErrWrongState
 		}
-		return nil
+		return giveBack()
 	})
 	if err == nil {
 		err = refusal
@@ -146,13 +159,21 @@ func (s *Store) PresentPaymentCode(ctx context.Context, c CodePresentation) (Pay
 	return claim, nil
 }
 
-// ResetCodeAttempts forgets the citizen's counted code presentations:
-// an approved purchase shows the citizen at the till.
-func (s *Store) ResetCodeAttempts(ctx context.Context, iin string) error {
-	if _, err := s.w.ExecContext(ctx, s.dialect.rebind(`DELETE FROM social_code_attempts WHERE who = ?`), "iin:"+iin); err != nil {
-		return fmt.Errorf("reset code attempts: %w", err)
+// DeletePaymentCodes deletes up to limit codes that expired before
+// before, the oldest first, and reports how many: a code ends by five
+// minutes after it was made, and a retry of its purchase reads the
+// purchase, not the code.
+func (s *Store) DeletePaymentCodes(ctx context.Context, before time.Time, limit int) (int, error) {
+	res, err := s.w.ExecContext(ctx, s.dialect.rebind(`DELETE FROM social_pay_codes WHERE hash IN
+		(SELECT hash FROM social_pay_codes WHERE expires_us < ? ORDER BY expires_us LIMIT ?)`), micros(before), limit)
+	if err != nil {
+		return 0, fmt.Errorf("delete payment codes: %w", err)
 	}
-	return nil
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("delete payment codes: %w", err)
+	}
+	return int(n), nil
 }
 
 // Kinds and statuses of social_payments rows.

@@ -208,6 +208,7 @@ func TestMerchantPurchaseAPI(t *testing.T) {
 	}{
 		{"/api/v1/wallet/purchases", `{"id":"sale-2","code":"` + code + `","amount":"1"}`, http.StatusUnprocessableEntity, "code_used"},
 		{"/api/v1/wallet/purchases", `{"id":"sale-1","code":"` + code + `","amount":"1"}`, http.StatusConflict, "exists_with_different_fields"},
+		{"/api/v1/wallet/purchases/sale-1/refunds", `{"id":"ret-1","amount":"1"}`, http.StatusConflict, "exists_with_different_fields"},
 		{"/api/v1/wallet/purchases", `{"id":"sale-3","code":"` + issued.Code + `","amount":"1"}`, http.StatusBadRequest, "iin"},
 		{"/api/v1/wallet/purchases", `{"id":"sale-3","iin":"` + rig.recipient + `","code":"ortaq-pay:900101300011:` + issued.Code + `","amount":"1"}`, http.StatusBadRequest, "iin"},
 		{"/api/v1/wallet/purchases", `{"id":"sale-3","code":"1","amount":1250.5}`, http.StatusBadRequest, "amount"},
@@ -217,7 +218,11 @@ func TestMerchantPurchaseAPI(t *testing.T) {
 		{"/api/v1/wallet/meals", `{"pupil":"123","date":"2026-11-20"}`, http.StatusBadRequest, "pupil"},
 	} {
 		r := post(c.path, c.body, rig.groceryKey)
-		doc.check(t, "POST", c.path, r)
+		pattern := c.path
+		if strings.HasSuffix(pattern, "/refunds") {
+			pattern = "/api/v1/wallet/purchases/{id}/refunds"
+		}
+		doc.check(t, "POST", pattern, r)
 		if r.status != c.status || !strings.Contains(string(r.body), c.want) {
 			t.Errorf("%s %s: %d %s; want %d naming %q", c.path, c.body, r.status, r.body, c.status, c.want)
 		}
@@ -318,9 +323,24 @@ func TestWalletMoneyPages(t *testing.T) {
 		"Cookie", cookie, "Origin", rig.ts); r.status != http.StatusForbidden {
 		t.Errorf("a forged form: %d", r.status)
 	}
-	// Cash is not paid by code.
-	if r := get(t, rig.ts+"/wallet/money/pay?ledger=cash", "Cookie", cookie); r.status != http.StatusNotFound {
-		t.Errorf("a code for cash: %d", r.status)
+	// Cash and school meals are not paid by code, and a category without
+	// money offers no code.
+	for cat, want := range map[string]string{"cash": "not paid with a code", "school_meals": "not paid with a code",
+		"medicine": "no money in this category"} {
+		if r := get(t, rig.ts+"/wallet/money/pay?ledger="+cat+"&lang=en", "Cookie", cookie); r.status != http.StatusNotFound ||
+			!strings.Contains(string(r.body), want) {
+			t.Errorf("a code for %s: %d, no %q", cat, r.status, want)
+		}
+		form := url.Values{"csrf": {sess.CSRF}, "ledger": {cat}}
+		if r := do(t, http.MethodPost, rig.ts+"/wallet/money/pay?lang=en", "application/x-www-form-urlencoded", form.Encode(),
+			"Cookie", cookie, "Origin", rig.ts); r.status != http.StatusNotFound {
+			t.Errorf("making a code for %s: %d", cat, r.status)
+		}
+	}
+	money := string(get(t, rig.ts+"/wallet/money?lang=en", "Cookie", cookie).body)
+	if !strings.Contains(money, "pay?ledger=food") || strings.Contains(money, "pay?ledger=school_meals") ||
+		strings.Contains(money, "pay?ledger=cash") || strings.Contains(money, "pay?ledger=medicine") {
+		t.Errorf("the money page offers a code for a category without money or not paid by code, or none for food")
 	}
 }
 

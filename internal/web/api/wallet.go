@@ -121,11 +121,11 @@ var refusalDetail = map[string]string{
 	"code_expired":                 "the payment code has expired; the citizen makes a new one in the wallet",
 	"code_used":                    "the payment code was presented before or replaced by a newer one; the citizen makes a new one in the wallet",
 	"exceeds_code_limit":           "the amount is more than the citizen allowed this code; the code has ended",
-	"exists_with_different_fields": "this purchase id was used with another amount or code: a retry must send the same; a new purchase needs a new id",
+	"exists_with_different_fields": "this purchase or refund id was used with another amount, code or purchase: a retry must send the same; a new one needs a new id",
 	"insufficient_funds":           "the citizen's vouchers on this ledger hold less than the amount",
 	"exceeds_credits":              "the citizen's vouchers on this ledger hold less than the amount",
 	"ledger_mismatch":              "the payment code is for another category than the merchant's: the ledger keeps earmarked money in its category",
-	"too_many_attempts":            "too many codes were presented for this citizen, or too many wrong ones by this merchant; wait before trying again",
+	"too_many_attempts":            "this merchant presented too many codes that do not exist; wait before trying again",
 	"unknown_purchase":             "no approved purchase of this merchant has that id",
 	"exceeds_purchase":             "the refund is more than what is left of the purchase to refund",
 	"not_eligible":                 "the pupil's household has no school-meal support",
@@ -147,8 +147,8 @@ func writeWalletError(w http.ResponseWriter, r *http.Request, err error) {
 // writeResult answers a result: 200 when approved, else 422 with a
 // problem whose code is the refusal's reason (a code's or the ledger's)
 // and whose result member is the refused result, so that a till shows
-// why and the merchant's books keep it; 409 when the purchase id exists
-// with another amount or code, which conflicts with the stored purchase.
+// why and the merchant's books keep it; 409 when the purchase or refund
+// id exists with other fields, which conflicts with the stored one.
 func writeResult(w http.ResponseWriter, r *http.Request, res socialwallet.PurchaseResult) {
 	body := toResultJSON(res)
 	status := resultStatus(res)

@@ -112,6 +112,11 @@ var moneyMessages = view.Messages{
 		"ru": "Такой категории нет, или её не оплачивают кодом.",
 		"en": "There is no such category, or it is not paid with a code.",
 	},
+	"wallet.pay.nomoney": {
+		"kk": "Бұл санатта төлейтін ақша жоқ.",
+		"ru": "В этой категории нет денег для оплаты.",
+		"en": "There is no money in this category to pay with.",
+	},
 	"wallet.pay.back": {"kk": "Әмиянға оралу", "ru": "Вернуться в кошелёк", "en": "Back to the wallet"},
 	"wallet.pay.iin":  {"kk": "ЖСН", "ru": "ИИН", "en": "IIN"},
 	"wallet.pay.max":  {"kk": "Ең көбі", "ru": "Не более", "en": "Up to"},

@@ -75,7 +75,7 @@ func (s *Server) walletMoney(w http.ResponseWriter, r *http.Request, wp walletPa
 	words := s.moneyWords(ctx, d.L, time.Now())
 	for _, b := range wl.Balances {
 		it := balanceItem{Ledger: b.Ledger.String(), Name: d.L.Ledger(b.Ledger), Amount: d.L.Tenge(b.Available)}
-		if b.Ledger != ledger.Cash && b.Available > 0 {
+		if paidByCode(b.Ledger) && b.Available > 0 {
 			it.Pay = "/wallet/money/pay?ledger=" + b.Ledger.String()
 		}
 		d.Balances = append(d.Balances, it)
@@ -210,12 +210,16 @@ type walletPayData struct {
 	Until     time.Time
 }
 
-// payLedger reads the category a payment page is for: any ledger but
-// cash, whose money is not spent by code.
+// payLedger reads the category a payment page is for: one spent by code.
 func payLedger(name string) (ledger.Ledger, bool) {
 	l, err := ledger.ParseLedger(name)
-	return l, err == nil && l != ledger.Cash
+	return l, err == nil && paidByCode(l)
 }
+
+// paidByCode reports whether the citizen spends l's money with a payment
+// code: not cash (a bank payout) nor school meals (the canteen bills the
+// meal, the pupil shows no code).
+func paidByCode(l ledger.Ledger) bool { return l != ledger.Cash && l != ledger.SchoolMeals }
 
 // walletPay shows, for one category, what it holds and the button that
 // makes a payment code.
@@ -257,6 +261,10 @@ func (s *Server) payPage(w http.ResponseWriter, r *http.Request, wp walletPage, 
 		if b.Ledger == g {
 			available = b.Available
 		}
+	}
+	if available <= 0 { // a code would pay nothing: no page offers it
+		s.walletRefused(w, r, http.StatusNotFound, view.Msg("wallet.pay.nomoney"))
+		return
 	}
 	d.Available = d.L.Tenge(available)
 	if issue {

@@ -40,6 +40,9 @@ CREATE TABLE social_vouchers (
 );
 CREATE INDEX social_vouchers_iin ON social_vouchers (iin, ledger, expires_us);
 CREATE INDEX social_vouchers_expiry ON social_vouchers (expires_us) WHERE state = 'active';
+-- Expire looks again at the vouchers expired in the last days, for money a
+-- refund credited after it swept them.
+CREATE INDEX social_vouchers_expired ON social_vouchers (expires_us) WHERE state = 'expired';
 CREATE INDEX social_vouchers_month ON social_vouchers (month, programme);
 
 -- social_pay_codes are one-time payment codes, stored hashed over the
@@ -48,6 +51,10 @@ CREATE INDEX social_vouchers_month ON social_vouchers (month, programme);
 -- used_us is set then, and holder names the purchase ("merchant/purchase
 -- id") that presented it ('revoked' when a newer code or too many attempts
 -- ended it). max_amount is the most the citizen allowed (0: no limit).
+-- bad counts presentations naming the IIN whose code was none of the
+-- citizen's while this one was live; at the limit it is revoked. bad_last
+-- is the latest of them ("merchant/purchase id:hash hex"), so that racing
+-- retries of one purchase count once.
 CREATE TABLE social_pay_codes (
     hash       BYTEA PRIMARY KEY,
     iin        TEXT COLLATE "C" NOT NULL,
@@ -56,19 +63,25 @@ CREATE TABLE social_pay_codes (
     expires_us BIGINT NOT NULL,
     max_amount BIGINT NOT NULL,
     holder     TEXT COLLATE "C" NOT NULL,
-    used_us    BIGINT NOT NULL
+    used_us    BIGINT NOT NULL,
+    bad        BIGINT NOT NULL,
+    bad_last   TEXT COLLATE "C" NOT NULL
 );
 CREATE INDEX social_pay_codes_iin ON social_pay_codes (iin, ledger) WHERE used_us = 0;
+-- Expire deletes the codes that expired a day ago, oldest first.
+CREATE INDEX social_pay_codes_expiry ON social_pay_codes (expires_us);
 
--- social_code_attempts count code presentations to stop guessing: per
--- citizen (who 'iin:<IIN>', every presentation naming the IIN) and per
--- merchant (who 'merchant:<id>', presentations that found no live code),
--- in a window that starts at since_us. One UPSERT ... RETURNING counts
--- and reads, so racing presentations never pass the limit together.
+-- social_code_attempts count a merchant's presentations of codes that
+-- do not exist (who 'merchant:<id>'), to stop spraying guesses over many
+-- citizens, in a window that starts at since_us. One UPSERT ... RETURNING
+-- counts and reads, so racing presentations never pass the limit
+-- together; last_key is the latest presentation counted, so that racing
+-- retries of one purchase count once.
 CREATE TABLE social_code_attempts (
     who      TEXT COLLATE "C" PRIMARY KEY,
     attempts BIGINT NOT NULL,
-    since_us BIGINT NOT NULL
+    since_us BIGINT NOT NULL,
+    last_key TEXT COLLATE "C" NOT NULL
 );
 
 -- social_payments are purchases (kind 'purchase'), refunds ('refund',
