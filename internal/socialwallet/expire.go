@@ -22,8 +22,12 @@ func ExpiryTransfer(voucher ledger.ID) ledger.ID { return ledger.IDOf("expiry:" 
 // expired vouchers for money a refund credited after the sweep (a refund
 // racing the sweep, or one a crash left pending and retried after it),
 // and how long it keeps ended payment codes, at most codePage a run.
+// The look again runs at most every resweepEvery: it reads every voucher
+// expired within the window, a month's worth of the country's for a week
+// after each expiry, and money stranded by a race can wait an hour.
 const (
 	ResweepWindow = 7 * 24 * time.Hour
+	resweepEvery  = time.Hour
 	codeKeep      = 24 * time.Hour
 	codePage      = 10000
 )
@@ -41,9 +45,9 @@ func ResweepTransfer(voucher ledger.ID, credits int64) ledger.ID {
 // expired, and reports how many and how much it returned. Running it
 // again, or after a crash, returns nothing twice: the transfer's id is the
 // voucher's, and a voucher whose transfer exists is marked with that
-// transfer's amount. It then returns the money found again on vouchers
-// expired within ResweepWindow (counted in the report too), and deletes
-// payment codes that ended a day ago.
+// transfer's amount. At most once an hour (of now) it then returns the
+// money found again on vouchers expired within ResweepWindow (counted in
+// the report too); and it deletes payment codes that ended a day ago.
 func (s *Service) Expire(ctx context.Context, now time.Time) (int, int64, error) {
 	var after ledger.ID
 	vouchers, total := 0, int64(0)
@@ -62,10 +66,18 @@ func (s *Service) Expire(ctx context.Context, now time.Time) (int, int64, error)
 			return vouchers, total, fmt.Errorf("expire vouchers: %w", err)
 		}
 	}
-	n, tiyn, err := s.resweep(ctx, now)
-	vouchers, total = vouchers+n, total+tiyn
-	if err != nil {
-		return vouchers, total, fmt.Errorf("expire vouchers: %w", err)
+	s.mu.Lock()
+	due := s.swept.IsZero() || now.Sub(s.swept) >= resweepEvery
+	if due {
+		s.swept = now
+	}
+	s.mu.Unlock()
+	if due {
+		n, tiyn, err := s.resweep(ctx, now)
+		vouchers, total = vouchers+n, total+tiyn
+		if err != nil {
+			return vouchers, total, fmt.Errorf("expire vouchers: %w", err)
+		}
 	}
 	if vouchers > 0 {
 		slog.InfoContext(ctx, "vouchers expired", "vouchers", vouchers, "returned", FormatTenge(total))

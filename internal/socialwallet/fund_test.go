@@ -135,6 +135,10 @@ func TestExpireReturnsStrandedRefunds(t *testing.T) {
 		}
 		for i, tiyn := range []int64{200_00, 50_00} {
 			credit(fmt.Sprint("late-refund-", i), tiyn)
+			if n, _, err := wd.w.Expire(ctx, wd.clock.Now()); err != nil || n != 0 {
+				t.Errorf("Expire within the hour of its last look = %d, %v; want it to wait", n, err)
+			}
+			wd.clock.Add(time.Hour) // Expire looks again once an hour
 			before := wd.balance(t, prog)
 			if n, got, err := wd.w.Expire(ctx, wd.clock.Now()); err != nil || n != 1 || got != tiyn {
 				t.Errorf("Expire after late refund %d = %d, %d, %v; want 1, %d", i, n, got, err, tiyn)

@@ -94,6 +94,7 @@ type Service struct {
 
 	mu       sync.Mutex
 	accounts map[ledger.ID]bool // programme and budget accounts known to exist
+	swept    time.Time          // when Expire last looked again at expired vouchers
 }
 
 // New returns the wallet over st.
