@@ -13,9 +13,9 @@ import (
 // "merchant") of one service whose reason is one of Reasons, written in
 // [From, To) (zero: no bound).
 type AuditRefusalQuery struct {
-	Service string
-	Reasons       []string
-	From, To      time.Time
+	Service  string
+	Reasons  []string
+	From, To time.Time
 }
 
 // AuditRefusalCount counts the refusals of one case and request id: for
