@@ -6,31 +6,23 @@ import (
 	"github.com/ortaq/ortaq/internal/socialwallet"
 )
 
-func TestParseTenge(t *testing.T) {
+// TestParseAmount holds the API to its bounds on top of the wallet's exact
+// parser (whose own cases are in socialwallet's tests): above zero, below
+// a trillion tenge, and whatever the parser refuses.
+func TestParseAmount(t *testing.T) {
 	for _, tc := range []struct {
 		in   string
 		want int64
 		ok   bool
 	}{
 		{"1250.50", 125050, true},
-		{"1250.5", 125050, true},
-		{"1250", 125000, true},
 		{"0.01", 1, true},
-		{"007.10", 710, true},
 		{"999999999999.99", 99999999999999, true},
 		{"1000000000000", 0, false},
 		{"0", 0, false},
 		{"0.00", 0, false},
 		{"-5", 0, false},
-		{"+5", 0, false},
-		{"1.234", 0, false},
-		{"1.", 0, false},
-		{".5", 0, false},
-		{"", 0, false},
-		{"1 250", 0, false},
-		{"1,250.00", 0, false},
 		{"1e3", 0, false},
-		{"١٢", 0, false},
 	} {
 		got, err := parseAmount(tc.in)
 		if (err == nil) != tc.ok || got != tc.want {
