@@ -165,6 +165,10 @@ type Account struct {
 	CreditsPending, CreditsPosted int64
 	// Created is set by the ledger.
 	Created time.Time
+	// Latest is the last transfer that debits or credits the account, set
+	// by the store: each stored transfer names the one before it on each
+	// of its two accounts, so an account's history is a chain from here.
+	Latest ID
 }
 
 // Balance is what the account holds: credits posted minus debits posted.
@@ -341,7 +345,9 @@ type Discrepancy struct {
 	// pending transfer's), "expiry" (a stored expiry time that is not
 	// Timestamp+Timeout), "batch_digest" (a batch's transfers and fates
 	// no longer make its stored digest), "batch_missing" (transfers of a
-	// batch that is not stored, or a gap in the batches' numbers), and
+	// batch that is not stored, or a gap in the batches' numbers),
+	// "history_chain" (an account's chain of transfers, which its history
+	// is read from, is broken, branches, or misses transfers), and
 	// from the transfer log (internal/ledgerlog) "log_mismatch",
 	// "log_missing", "log_duplicate".
 	Kind     string

@@ -38,12 +38,14 @@ import (
 var ledgerTransferCols = []string{"id", "debit_account", "credit_account", "amount", "pending_id", "ledger",
 	"code", "flags", "timeout_us", "user_data", "at_us", "expires_us", "state"}
 
-// ledgerTransferInsertCols are those a new transfer writes: the above and
-// the batches that created it and decided its fate.
-var ledgerTransferInsertCols = append(ledgerTransferCols[:len(ledgerTransferCols):len(ledgerTransferCols)], "batch", "fate_batch")
+// ledgerTransferInsertCols are those a new transfer writes: the above,
+// the batches that created it and decided its fate, and the transfers
+// before it on its two accounts (see 0018_ledger_chains.sql).
+var ledgerTransferInsertCols = append(ledgerTransferCols[:len(ledgerTransferCols):len(ledgerTransferCols)],
+	"batch", "fate_batch", "debit_prev", "credit_prev")
 
 var ledgerAccountCols = []string{"id", "ledger", "code", "flags", "user_data", "debits_pending", "debits_posted",
-	"credits_pending", "credits_posted", "created_us"}
+	"credits_pending", "credits_posted", "created_us", "latest"}
 
 // ledgerChunk bounds the ids of one lookup.
 const ledgerChunk = 500
@@ -144,13 +146,13 @@ func scanLedgerTransferBatch(r scanner) (batchTransfer, error) {
 
 func scanLedgerAccount(r scanner) (*ledger.Account, error) {
 	var a ledger.Account
-	var id []byte
+	var id, latest []byte
 	var lg, code, flags, created int64
 	if err := r.Scan(&id, &lg, &code, &flags, &a.UserData, &a.DebitsPending, &a.DebitsPosted,
-		&a.CreditsPending, &a.CreditsPosted, &created); err != nil {
+		&a.CreditsPending, &a.CreditsPosted, &created, &latest); err != nil {
 		return nil, err
 	}
-	if err := scanID(id, &a.ID); err != nil {
+	if err := errors.Join(scanID(id, &a.ID), scanID(latest, &a.Latest)); err != nil {
 		return nil, err
 	}
 	a.Ledger, a.Code, a.Flags, a.Created = ledger.Ledger(lg), uint16(code), ledger.AccountFlags(flags), fromMicros(created)
@@ -233,7 +235,7 @@ func (s *Store) createLedgerAccounts(ctx context.Context, as []ledger.Account) (
 		return at.insertRows(ctx, "ledger_accounts", ledgerAccountCols, len(add), func(args []any, i int) []any {
 			a := add[i]
 			return append(args, a.ID[:], int64(a.Ledger), int64(a.Code), int64(a.Flags), a.UserData,
-				int64(0), int64(0), int64(0), int64(0), micros(a.Created))
+				int64(0), int64(0), int64(0), int64(0), micros(a.Created), make([]byte, len(ledger.ID{})))
 		})
 	})
 	if err != nil {
@@ -330,6 +332,18 @@ func isUniqueViolation(err error) bool {
 // dirty accounts' sums, resolved pending transfers' fates, and the batch
 // with its digest.
 func (s *Store) writeGroup(ctx context.Context, t *tx, g *group, seq uint64) error {
+	// Chain each new transfer to its accounts' latest, in the order the
+	// group applied them.
+	prevs := make(map[ledger.ID][2]ledger.ID, len(g.created))
+	for _, tr := range g.created {
+		d, c := g.accounts[tr.DebitAccount], g.accounts[tr.CreditAccount]
+		if d == nil || c == nil {
+			return fmt.Errorf("transfer %s: an account is not loaded", tr.ID)
+		}
+		prevs[tr.ID] = [2]ledger.ID{d.Latest, c.Latest}
+		d.Latest, c.Latest = tr.ID, tr.ID
+		g.dirty[d.ID], g.dirty[c.ID] = true, true
+	}
 	// In id order, the transfers append to the primary key's B-tree (ids
 	// are time-ordered) and the accounts are rewritten page after page,
 	// not in the random order of a map.
@@ -383,9 +397,10 @@ func (s *Store) writeGroup(ctx context.Context, t *tx, g *group, seq uint64) err
 		if fated[tr.ID] {
 			fb = b
 		}
+		p := prevs[tr.ID]
 		return append(args, tr.ID[:], tr.DebitAccount[:], tr.CreditAccount[:], tr.Amount, tr.PendingID[:],
 			int64(tr.Ledger), int64(tr.Code), int64(tr.Flags), tr.Timeout.Microseconds(), tr.UserData,
-			micros(tr.Timestamp), micros(tr.ExpiresAt()), tr.State.String(), b, fb)
+			micros(tr.Timestamp), micros(tr.ExpiresAt()), tr.State.String(), b, fb, p[0][:], p[1][:])
 	})
 	if err != nil {
 		return fmt.Errorf("insert transfers: %w", err)
@@ -411,13 +426,13 @@ func (s *Store) writeGroup(ctx context.Context, t *tx, g *group, seq uint64) err
 		// A prepared UPDATE per account: one UPDATE … FROM (VALUES …)
 		// per few hundred was no faster.
 		st, err := t.conn.PrepareContext(ctx, `UPDATE ledger_accounts SET debits_pending = ?, debits_posted = ?,
-			credits_pending = ?, credits_posted = ? WHERE id = ?`)
+			credits_pending = ?, credits_posted = ?, latest = ? WHERE id = ?`)
 		if err != nil {
 			return err
 		}
 		defer st.Close()
 		for _, a := range dirty {
-			if _, err := st.ExecContext(ctx, a.DebitsPending, a.DebitsPosted, a.CreditsPending, a.CreditsPosted, a.ID[:]); err != nil {
+			if _, err := st.ExecContext(ctx, a.DebitsPending, a.DebitsPosted, a.CreditsPending, a.CreditsPosted, a.Latest[:], a.ID[:]); err != nil {
 				return fmt.Errorf("update account %s: %w", a.ID, err)
 			}
 		}
@@ -432,15 +447,15 @@ func (s *Store) writeGroup(ctx context.Context, t *tx, g *group, seq uint64) err
 
 func (s *Store) writeGroupPostgres(ctx context.Context, t *tx, dirty []*ledger.Account, resolved []*ledger.Transfer, batch int64) error {
 	if len(dirty) > 0 {
-		ids := make([][]byte, len(dirty))
+		ids, latest := make([][]byte, len(dirty)), make([][]byte, len(dirty))
 		dp, dq, cp, cq := make([]int64, len(dirty)), make([]int64, len(dirty)), make([]int64, len(dirty)), make([]int64, len(dirty))
 		for i, a := range dirty {
-			ids[i], dp[i], dq[i], cp[i], cq[i] = a.ID[:], a.DebitsPending, a.DebitsPosted, a.CreditsPending, a.CreditsPosted
+			ids[i], dp[i], dq[i], cp[i], cq[i], latest[i] = a.ID[:], a.DebitsPending, a.DebitsPosted, a.CreditsPending, a.CreditsPosted, a.Latest[:]
 		}
 		if _, err := t.ExecContext(ctx, `UPDATE ledger_accounts a SET debits_pending = v.dp, debits_posted = v.dq,
-			credits_pending = v.cp, credits_posted = v.cq
-			FROM unnest($1::bytea[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[]) AS v (id, dp, dq, cp, cq)
-			WHERE a.id = v.id`, ids, dp, dq, cp, cq); err != nil {
+			credits_pending = v.cp, credits_posted = v.cq, latest = v.latest
+			FROM unnest($1::bytea[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bytea[]) AS v (id, dp, dq, cp, cq, latest)
+			WHERE a.id = v.id`, ids, dp, dq, cp, cq, latest); err != nil {
 			return fmt.Errorf("update accounts: %w", err)
 		}
 	}

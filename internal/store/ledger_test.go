@@ -399,6 +399,10 @@ func TestLedgerVerifyCatchesTampering(t *testing.T) {
 			"ledger_unbalanced on food: posted debits and credits stored 1400, computed 101400",
 			fmt.Sprintf("cross_ledger on food transfer %s: debit and credit ledgers stored 1, computed 3", ledger.IDOf("v1")),
 			"batch_digest batch 1: transfers and fates no longer make the stored digest",
+			// The moved transfer is in no chain of the pharmacy's, and
+			// still the grocer's latest.
+			fmt.Sprintf("history_chain on medicine account %s: transfers, links and latest stored 0, computed 1", acPharmacy),
+			fmt.Sprintf("history_chain on food account %s transfer %s: latest transfer is not the account's", acGrocery, ledger.IDOf("v1")),
 		}
 		if fmt.Sprint(sorted(got)) != fmt.Sprint(sorted(want)) {
 			t.Errorf("discrepancies:\n%v\nwant\n%v", got, want)

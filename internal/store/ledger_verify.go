@@ -19,7 +19,8 @@ import (
 // every credit to an account other than a funding one is traceable (its
 // UserData, or its pending transfer's, says why), that stored expiry
 // times follow from the transfers, and that every batch's transfers and
-// fates still make the digest stored with it. It returns every
+// fates still make the digest stored with it, and that the accounts'
+// history chains hold every transfer (verifyChains). It returns every
 // discrepancy found; none means the ledger keeps its contracts. Each query
 // reads its own snapshot: run it on a quiet ledger, or expect the
 // balances of accounts written meanwhile to be reported. The digests'
@@ -184,7 +185,7 @@ func (s *Store) VerifyLedger(ctx context.Context) ([]ledger.Discrepancy, error) 
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("verify ledger: %w", err)
 	}
-	for _, check := range []func(context.Context) ([]ledger.Discrepancy, error){s.verifyTraced, s.verifyBatches} {
+	for _, check := range []func(context.Context) ([]ledger.Discrepancy, error){s.verifyTraced, s.verifyBatches, s.verifyChains} {
 		more, err := check(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("verify ledger: %w", err)

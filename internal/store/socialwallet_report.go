@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/ortaq/ortaq/internal/ledger"
@@ -147,32 +146,4 @@ func (s *Store) CanteenDays(ctx context.Context, from, to time.Time) ([]CanteenD
 		return nil, fmt.Errorf("canteen days: %w", err)
 	}
 	return out, nil
-}
-
-// LedgerTransfersOf returns the transfers that debit or credit any of
-// accounts, the newest first, at most limit.
-func (s *Store) LedgerTransfersOf(ctx context.Context, accounts []ledger.ID, limit int) ([]ledger.Transfer, error) {
-	if len(accounts) == 0 {
-		return nil, nil
-	}
-	dc, dargs := s.dialect.idsIn("debit_account", accounts)
-	cc, cargs := s.dialect.idsIn("credit_account", accounts)
-	cols := strings.Join(ledgerTransferCols, ", ")
-	q := `SELECT * FROM (SELECT ` + cols + ` FROM ledger_transfers WHERE ` + dc + ` UNION SELECT ` + cols +
-		` FROM ledger_transfers WHERE ` + cc + `) t ORDER BY at_us DESC, id LIMIT ?`
-	args := append(append(dargs, cargs...), limit)
-	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(q), args...)
-	if err != nil {
-		return nil, fmt.Errorf("transfers of accounts: %w", err)
-	}
-	defer rows.Close()
-	var out []ledger.Transfer
-	for rows.Next() {
-		t, err := scanLedgerTransfer(rows)
-		if err != nil {
-			return nil, fmt.Errorf("transfers of accounts: %w", err)
-		}
-		out = append(out, *t)
-	}
-	return out, rows.Err()
 }
