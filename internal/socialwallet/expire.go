@@ -2,6 +2,7 @@ package socialwallet
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -15,8 +16,11 @@ import (
 const expiryPage = 2000
 
 // ExpiryTransfer is the id of the transfer that returns what is left of a
-// voucher to its programme.
-func ExpiryTransfer(voucher ledger.ID) ledger.ID { return ledger.IDOf("expiry:" + voucher.String()) }
+// voucher to its programme, ordered with the voucher (a month's expiry
+// writes in the order its funding did; see ledger.OrderedIDOf).
+func ExpiryTransfer(voucher ledger.ID) ledger.ID {
+	return ledger.OrderedIDOf(binary.BigEndian.Uint64(voucher[:8]), "expiry:"+voucher.String())
+}
 
 // Expiry's housekeeping bounds: how far back Expire looks again at
 // expired vouchers for money a refund credited after the sweep (a refund
@@ -37,7 +41,7 @@ const (
 // state of the account, so that a rerun sends it once and a later refund
 // gets a transfer of its own.
 func ResweepTransfer(voucher ledger.ID, credits int64) ledger.ID {
-	return ledger.IDOf("expiry:" + voucher.String() + ":" + strconv.FormatInt(credits, 10))
+	return ledger.OrderedIDOf(binary.BigEndian.Uint64(voucher[:8]), "expiry:"+voucher.String()+":"+strconv.FormatInt(credits, 10))
 }
 
 // Expire returns what is left of every active voucher whose expiry is at

@@ -178,8 +178,11 @@ func (f *funding) page(ctx context.Context, rows []store.FundingRow) (int, error
 		dec := strconv.FormatInt(r.DecisionID, 10)
 		// The programme is in the key: one decision grants several.
 		key := "payout:" + dec + ":" + r.Programme + ":" + f.month
+		order := monthOrder(f.month, r.DecisionID)
 		if r.Period == "once" {
+			// The same id whatever the month it is paid in.
 			key = "payout:" + dec + ":" + r.Programme + ":once"
+			order = monthOrder("", r.DecisionID)
 		}
 		cash := CashAccount(r.RecipientIIN)
 		if r.Amount > 0 {
@@ -187,7 +190,7 @@ func (f *funding) page(ctx context.Context, rows []store.FundingRow) (int, error
 				seen[cash] = true
 				accts = append(accts, ledger.Account{ID: cash, Ledger: ledger.Cash, Code: AccountCash, UserData: r.RecipientIIN})
 			}
-			ts = append(ts, ledger.Transfer{ID: ledger.IDOf(key), DebitAccount: ProgrammeAccount(r.Programme, ledger.Cash),
+			ts = append(ts, ledger.Transfer{ID: ledger.OrderedIDOf(order, key), DebitAccount: ProgrammeAccount(r.Programme, ledger.Cash),
 				CreditAccount: cash, Amount: r.Amount * 100, Ledger: ledger.Cash, Code: TransferPayout,
 				UserData: "decision:" + dec})
 			owner, voucherOf = append(owner, i), append(voucherOf, -1)
@@ -195,7 +198,7 @@ func (f *funding) page(ctx context.Context, rows []store.FundingRow) (int, error
 		if r.Programme == food.Programme && r.Members > 0 && r.Period != "once" {
 			acct := VoucherAccount(r.DecisionID, f.month)
 			accts = append(accts, ledger.Account{ID: acct, Ledger: food.Ledger, Code: AccountVoucher, UserData: r.RecipientIIN})
-			ts = append(ts, ledger.Transfer{ID: ledger.IDOf("payout:" + dec + ":" + f.month + ":" + food.Ledger.String()),
+			ts = append(ts, ledger.Transfer{ID: ledger.OrderedIDOf(monthOrder(f.month, r.DecisionID), "payout:"+dec+":"+f.month+":"+food.Ledger.String()),
 				DebitAccount: ProgrammeAccount(food.Programme, food.Ledger), CreditAccount: acct,
 				Amount: f.voucherTiyn * int64(r.Members), Ledger: food.Ledger, Code: TransferVoucher, UserData: "decision:" + dec})
 			owner, voucherOf = append(owner, i), append(voucherOf, len(vouchers))
@@ -207,7 +210,8 @@ func (f *funding) page(ctx context.Context, rows []store.FundingRow) (int, error
 	if len(ts) == 0 {
 		return households, nil
 	}
-	ars, err := s.st.CreateLedgerAccounts(ctx, accts)
+	// The accounts and their first transfers in one transaction.
+	ars, trs, err := s.st.CreateLedgerAccountsAndTransfers(ctx, accts, ts)
 	if err != nil {
 		return 0, err
 	}
@@ -215,10 +219,6 @@ func (f *funding) page(ctx context.Context, rows []store.FundingRow) (int, error
 		if !r.Applied() {
 			return 0, fmt.Errorf("account %s: %s", accts[i].ID, r)
 		}
-	}
-	trs, err := s.st.CreateLedgerTransfers(ctx, ts)
-	if err != nil {
-		return 0, err
 	}
 	var keep []store.WalletVoucher
 	var rep FundReport

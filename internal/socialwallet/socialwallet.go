@@ -67,7 +67,19 @@ func CashAccount(iin string) ledger.ID { return ledger.IDOf("cash:" + iin) }
 
 // VoucherAccount is the id of the voucher a decision funds for month.
 func VoucherAccount(decision int64, month string) ledger.ID {
-	return ledger.IDOf("voucher:" + strconv.FormatInt(decision, 10) + ":" + month)
+	return ledger.OrderedIDOf(monthOrder(month, decision), "voucher:"+strconv.FormatInt(decision, 10)+":"+month)
+}
+
+// monthOrder orders a month's vouchers and payouts by decision, months
+// apart (see ledger.OrderedIDOf): funding goes decision after decision.
+// Decision ids are below 2⁴⁰; month is "YYYY-MM", or "" for what is
+// paid once whatever the month.
+func monthOrder(month string, decision int64) uint64 {
+	var m uint64
+	if t, err := ParseMonth(month); err == nil {
+		m = uint64(t.Year()*12 + int(t.Month()))
+	}
+	return m<<40 | uint64(decision)&(1<<40-1)
 }
 
 // MerchantAccount is the id of the merchant's business wallet.

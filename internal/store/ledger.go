@@ -189,59 +189,29 @@ func (s *Store) ledgerRows(ctx context.Context, q querier, query, col string, id
 	return nil
 }
 
-// CreateLedgerAccounts creates accounts in one transaction and returns one
-// Result each: ResultOK, ResultExists (same fields), or why it was refused.
-// Sums and Created are the ledger's: the sums must be zero.
+// CreateLedgerAccounts creates accounts and returns one Result each:
+// ResultOK, ResultExists (same fields), or why it was refused. Sums,
+// Created and Latest are the ledger's: the sums must be zero. The
+// accounts are written by the ledger's committer, in the transaction of
+// the batches of transfers that name them next.
 func (s *Store) CreateLedgerAccounts(ctx context.Context, as []ledger.Account) ([]ledger.Result, error) {
-	for try := 0; ; try++ {
-		rs, err := s.createLedgerAccounts(ctx, as)
-		if err != nil && try < 3 && isUniqueViolation(err) {
-			continue // lost a race for an id: the retry finds it
-		}
-		return rs, err
-	}
+	rs, _, err := s.CreateLedgerAccountsAndTransfers(ctx, as, nil)
+	return rs, err
 }
 
-func (s *Store) createLedgerAccounts(ctx context.Context, as []ledger.Account) ([]ledger.Result, error) {
-	rs := make([]ledger.Result, len(as))
-	now := time.Now().UTC().Truncate(time.Microsecond)
-	err := s.inTx(ctx, func(t *tx) error {
-		ids := make([]ledger.ID, len(as))
-		for i := range as {
-			ids[i] = as[i].ID
-		}
-		known, err := s.ledgerAccounts(ctx, t, ids)
-		if err != nil {
-			return err
-		}
-		var add []*ledger.Account
-		for i := range as {
-			a := as[i]
-			if rs[i] = ledger.CheckAccount(&a); rs[i] != ledger.ResultOK {
-				continue
-			}
-			if old, ok := known[a.ID]; ok {
-				rs[i] = ledger.ResultExistsWithDifferentFields
-				if ledger.SameAccount(old, &a) {
-					rs[i] = ledger.ResultExists
-				}
-				continue
-			}
-			a.Created = now
-			known[a.ID] = &a
-			add = append(add, &a)
-		}
-		at := newApplyTx(t)
-		return at.insertRows(ctx, "ledger_accounts", ledgerAccountCols, len(add), func(args []any, i int) []any {
-			a := add[i]
-			return append(args, a.ID[:], int64(a.Ledger), int64(a.Code), int64(a.Flags), a.UserData,
-				int64(0), int64(0), int64(0), int64(0), micros(a.Created), make([]byte, len(ledger.ID{})))
-		})
-	})
-	if err != nil {
-		return nil, fmt.Errorf("create ledger accounts: %w", err)
+// CreateLedgerAccountsAndTransfers creates accounts as CreateLedgerAccounts
+// does and then applies transfers as CreateLedgerTransfers does, in one
+// transaction: a transfer may name an account created by the same call. An
+// error means neither was applied.
+func (s *Store) CreateLedgerAccountsAndTransfers(ctx context.Context, as []ledger.Account, ts []ledger.Transfer) (accounts, transfers []ledger.Result, err error) {
+	if len(as) == 0 && len(ts) == 0 {
+		return []ledger.Result{}, []ledger.Result{}, nil
 	}
-	return rs, nil
+	r := &ledgerReq{as: as, ts: ts}
+	if err := s.committer().submit(ctx, r); err != nil {
+		return nil, nil, fmt.Errorf("create ledger accounts and transfers: %w", err)
+	}
+	return r.ars, r.rs, nil
 }
 
 // ledgerAccounts reads the accounts with ids.
@@ -307,14 +277,8 @@ func (s *Store) LedgerTransfers(ctx context.Context, ids []ledger.ID) ([]ledger.
 // ledger_commit.go). An error means nothing of the batch was applied; the
 // client retries it with the same ids.
 func (s *Store) CreateLedgerTransfers(ctx context.Context, ts []ledger.Transfer) ([]ledger.Result, error) {
-	if len(ts) == 0 {
-		return []ledger.Result{}, nil
-	}
-	r := &ledgerReq{ts: ts}
-	if err := s.committer().submit(ctx, r); err != nil {
-		return nil, fmt.Errorf("create ledger transfers: %w", err)
-	}
-	return r.rs, nil
+	_, rs, err := s.CreateLedgerAccountsAndTransfers(ctx, nil, ts)
+	return rs, err
 }
 
 // isUniqueViolation reports whether err is PostgreSQL's unique_violation
@@ -377,8 +341,11 @@ func (s *Store) writeGroup(ctx context.Context, t *tx, g *group, seq uint64) err
 			return at.insert(ctx, `INSERT OR FAIL INTO `+table+` (`+strings.Join(cols, ", ")+`)`, marks, len(cols), "", n, row)
 		}
 	}
-	if s.dialect == postgresDialect && len(g.created) >= 64 {
+	if s.dialect == postgresDialect {
 		insert = func(ctx context.Context, table string, cols []string, n int, row func(args []any, i int) []any) error {
+			if n < 64 {
+				return at.insertRows(ctx, table, cols, n, row)
+			}
 			i := 0
 			buf := make([]any, 0, len(cols))
 			return t.copyFrom(ctx, table, cols, pgx.CopyFromFunc(func() ([]any, error) {
@@ -390,8 +357,24 @@ func (s *Store) writeGroup(ctx context.Context, t *tx, g *group, seq uint64) err
 			}))
 		}
 	}
+	// Accounts created by the group, with the sums its transfers left.
+	opened := make(map[ledger.ID]bool, len(g.opened))
+	for _, a := range g.opened {
+		opened[a.ID] = true
+	}
+	err := insert(ctx, "ledger_accounts", ledgerAccountCols, len(g.opened), func(args []any, i int) []any {
+		a := g.opened[i]
+		return append(args, a.ID[:], int64(a.Ledger), int64(a.Code), int64(a.Flags), a.UserData,
+			a.DebitsPending, a.DebitsPosted, a.CreditsPending, a.CreditsPosted, micros(a.Created), a.Latest[:])
+	})
+	if err != nil {
+		return fmt.Errorf("insert accounts: %w", err)
+	}
+	if len(g.created) == 0 && len(g.resolved) == 0 {
+		return nil // accounts only: not a batch
+	}
 	b := int64(seq)
-	err := insert(ctx, "ledger_transfers", ledgerTransferInsertCols, len(g.created), func(args []any, i int) []any {
+	err = insert(ctx, "ledger_transfers", ledgerTransferInsertCols, len(g.created), func(args []any, i int) []any {
 		tr := g.created[i]
 		var fb int64
 		if fated[tr.ID] {
@@ -407,7 +390,9 @@ func (s *Store) writeGroup(ctx context.Context, t *tx, g *group, seq uint64) err
 	}
 	dirty := make([]*ledger.Account, 0, len(g.dirty))
 	for id := range g.dirty {
-		dirty = append(dirty, g.accounts[id])
+		if !opened[id] {
+			dirty = append(dirty, g.accounts[id])
+		}
 	}
 	slices.SortFunc(dirty, func(a, b *ledger.Account) int { return bytes.Compare(a.ID[:], b.ID[:]) })
 	ts := make([]ledger.Transfer, len(g.created))

@@ -64,9 +64,10 @@ const (
 	reqAbandoned
 )
 
-// ledgerReq is one call waiting for the committer: a batch of transfers,
-// or (expire set) one expiry round.
+// ledgerReq is one call waiting for the committer: accounts to create and
+// a batch of transfers, or (expire set) one expiry round.
 type ledgerReq struct {
+	as     []ledger.Account
 	ts     []ledger.Transfer
 	expire bool
 	now    time.Time // for expiry
@@ -74,7 +75,8 @@ type ledgerReq struct {
 	state atomic.Int32
 	done  chan struct{}
 	// Set by the committer before done is closed.
-	rs   []ledger.Result
+	ars  []ledger.Result // of as
+	rs   []ledger.Result // of ts
 	n    int  // expired
 	more bool // an expiry round that may have left some
 	err  error
@@ -187,11 +189,11 @@ func (c *ledgerCommitter) gather(first *ledgerReq) []*ledgerReq {
 	if first.expire {
 		return group
 	}
-	n := len(first.ts)
+	n := first.size()
 	for n < maxGroupTransfers {
 		select {
 		case r := <-c.reqs:
-			if r.expire || n+len(r.ts) > maxGroupTransfers {
+			if r.expire || n+r.size() > maxGroupTransfers {
 				c.carry = r
 				return group
 			}
@@ -199,13 +201,16 @@ func (c *ledgerCommitter) gather(first *ledgerReq) []*ledgerReq {
 				continue
 			}
 			group = append(group, r)
-			n += len(r.ts)
+			n += r.size()
 		default:
 			return group
 		}
 	}
 	return group
 }
+
+// size is what r weighs in a group: its accounts and transfers.
+func (r *ledgerReq) size() int { return len(r.as) + len(r.ts) }
 
 // commit applies group in one transaction and wakes its callers. When the
 // transaction fails, each batch is tried again alone, so that one bad
@@ -229,7 +234,7 @@ func (c *ledgerCommitter) commit(group []*ledgerReq) {
 // finish wakes r's caller; a failed request applied nothing.
 func finish(r *ledgerReq, err error) {
 	if r.err = err; err != nil {
-		r.rs, r.n, r.more = nil, 0, false
+		r.ars, r.rs, r.n, r.more = nil, nil, 0, false
 	}
 	close(r.done)
 }
@@ -264,6 +269,7 @@ type group struct {
 	dirty     map[ledger.ID]bool
 	created   []*ledger.Transfer
 	resolved  []ledger.ID
+	opened    []*ledger.Account // accounts the group's batches created
 }
 
 func (c *ledgerCommitter) commitGroup(reqs []*ledgerReq, careful bool) (err error) {
@@ -323,10 +329,13 @@ func (c *ledgerCommitter) commitGroup(reqs []*ledgerReq, careful bool) (err erro
 	} else if err := c.apply(ctx, t, g, reqs, careful); err != nil {
 		return err
 	}
-	if len(g.created) == 0 && len(g.resolved) == 0 {
+	if len(g.created) == 0 && len(g.resolved) == 0 && len(g.opened) == 0 {
 		return t.commit(ctx)
 	}
-	seq := last + 1
+	seq := last
+	if len(g.created) > 0 || len(g.resolved) > 0 {
+		seq = last + 1
+	}
 	if err := s.writeGroup(ctx, t, g, seq); err != nil {
 		return err
 	}
@@ -377,6 +386,9 @@ func (c *ledgerCommitter) apply(ctx context.Context, t *tx, g *group, reqs []*le
 		}
 	}
 	for _, r := range reqs {
+		for i := range r.as {
+			want(r.as[i].ID)
+		}
 		for i := range r.ts {
 			want(r.ts[i].DebitAccount)
 			want(r.ts[i].CreditAccount)
@@ -391,6 +403,7 @@ func (c *ledgerCommitter) apply(ctx context.Context, t *tx, g *group, reqs []*le
 	}
 	var refused []ledger.ID
 	for _, r := range reqs {
+		r.ars = c.open(g, r.as)
 		b := &ledger.Book{Now: g.now, Accounts: c.accounts, Transfers: g.transfers, Dirty: g.dirty}
 		r.rs = b.Apply(r.ts)
 		g.created = append(g.created, b.Created...)
@@ -411,6 +424,32 @@ func (c *ledgerCommitter) apply(ctx context.Context, t *tx, g *group, reqs []*le
 		}
 	}
 	return nil
+}
+
+// open creates the accounts of as that do not exist (the cache holds
+// every existing one the group named), and returns one Result each:
+// ResultOK, ResultExists (same fields), or why it was refused. The new
+// ones are dirty, so that a failed transaction forgets them.
+func (c *ledgerCommitter) open(g *group, as []ledger.Account) []ledger.Result {
+	rs := make([]ledger.Result, len(as))
+	for i := range as {
+		a := as[i]
+		if rs[i] = ledger.CheckAccount(&a); rs[i] != ledger.ResultOK {
+			continue
+		}
+		if old, ok := c.accounts[a.ID]; ok {
+			rs[i] = ledger.ResultExistsWithDifferentFields
+			if ledger.SameAccount(old, &a) {
+				rs[i] = ledger.ResultExists
+			}
+			continue
+		}
+		a.Created, a.Latest = g.now, ledger.ID{}
+		c.accounts[a.ID] = &a
+		g.opened = append(g.opened, &a)
+		g.dirty[a.ID] = true
+	}
+	return rs
 }
 
 // load reads accounts missing from the cache into it.
