@@ -64,6 +64,9 @@ func (s *Service) Fund(ctx context.Context, month string, progress func(done, to
 	}
 	f := &funding{s: s, month: month, voucherTiyn: per.Round().Int64(), expires: s.voucherExpiry(start),
 		rep: FundReport{Month: month, Refused: map[string]int{}}}
+	if err := s.st.AnalyzeFunding(ctx); err != nil {
+		return FundReport{}, fmt.Errorf("fund %s: %w", month, err)
+	}
 	total, err := s.st.CountFundable(ctx)
 	if err != nil {
 		return FundReport{}, err

@@ -348,10 +348,32 @@ const fundingSelect = `SELECT o.id, o.decision_id, c.household, c.programme, o.r
 	` + fundingFrom + `
 	JOIN benefit_decisions d ON d.id = o.decision_id`
 
-// CountFundable counts the households FundingPage walks.
+// AnalyzeFunding gathers PostgreSQL's statistics of the tables
+// FundingPage reads. Autovacuum gathers them only a while after a mass run
+// wrote a country's decisions; planned without them, each page sorted
+// every entitlement (450 ms a page at 50,000 households, a first month of
+// 100,000 in 64 s against 14 s once analysed). SQLite needs none: its
+// query is driven by benefit_current's key whatever the statistics.
+func (s *Store) AnalyzeFunding(ctx context.Context) error {
+	if s.dialect != postgresDialect {
+		return nil
+	}
+	if _, err := s.db.ExecContext(ctx, `ANALYZE benefit_current, benefit_offers, benefit_decisions,
+		benefit_household_members, benefit_wellbeing`); err != nil {
+		return fmt.Errorf("analyze funding tables: %w", err)
+	}
+	return nil
+}
+
+// CountFundable counts the households FundingPage walks. A semi-join, not
+// fundingFrom's join: PostgreSQL, planning that join before autovacuum had
+// analysed a freshly decided country, compared every entitlement with
+// every offer (100,000 households ran for 20 minutes).
 func (s *Store) CountFundable(ctx context.Context) (int, error) {
 	var n int
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(DISTINCT c.household) `+fundingFrom).Scan(&n); err != nil {
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(DISTINCT c.household) FROM benefit_current c
+		WHERE EXISTS (SELECT 1 FROM benefit_offers o
+			WHERE o.household = c.household AND o.programme = c.programme AND o.status = 'confirmed')`).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count fundable offers: %w", err)
 	}
 	return n, nil
