@@ -328,8 +328,6 @@ func (s *Store) writeGroup(ctx context.Context, t *tx, g *group, seq uint64) err
 		}
 	}
 	at := newApplyTx(t)
-	// COPY on PostgreSQL from a few rows on: a batch is rarely the
-	// thousands bulk writers wait for.
 	insert := at.insertRows
 	if s.dialect == sqliteDialect {
 		// OR FAIL, not the default OR ABORT: a statement that may abort
@@ -342,6 +340,8 @@ func (s *Store) writeGroup(ctx context.Context, t *tx, g *group, seq uint64) err
 		}
 	}
 	if s.dialect == postgresDialect {
+		// COPY from a few rows on: a group is rarely the thousands bulk
+		// writers wait for.
 		insert = func(ctx context.Context, table string, cols []string, n int, row func(args []any, i int) []any) error {
 			if n < 64 {
 				return at.insertRows(ctx, table, cols, n, row)

@@ -77,8 +77,8 @@ type ledgerReq struct {
 	// Set by the committer before done is closed.
 	ars  []ledger.Result // of as
 	rs   []ledger.Result // of ts
-	n    int  // expired
-	more bool // an expiry round that may have left some
+	n    int             // expired
+	more bool            // an expiry round that may have left some
 	err  error
 }
 
