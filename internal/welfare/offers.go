@@ -20,8 +20,15 @@ const offerPage = "/wallet/benefits"
 // that already has an open offer of the programme gets none (the store
 // refuses a second); a household with no member the registers know by
 // IIN gets none.
-func (s *Service) offerRun(ctx context.Context, run int64) (int, error) {
-	made := 0
+func (s *Service) offerRun(ctx context.Context, run int64) (made int, err error) {
+	// Offers to people with no known phone wait in the wallet unannounced:
+	// said once a run, not once an offer (a country's run makes thousands).
+	unannounced := 0
+	defer func() {
+		if unannounced > 0 {
+			slog.InfoContext(ctx, "benefit offers made without an SMS: no phone known", "run", run, "offers", unannounced)
+		}
+	}()
 	var after int64
 	for {
 		evs, err := s.st.RunEvents(ctx, run, store.EventNewlyEligible, after, 1000)
@@ -51,37 +58,41 @@ func (s *Service) offerRun(ctx context.Context, run int64) (int, error) {
 				}
 				have = true
 			}
-			ok, err := s.offer(ctx, dec, &sit, &res, ev)
+			ok, texted, err := s.offer(ctx, dec, &sit, &res, ev)
 			if err != nil {
 				return made, err
 			}
 			if ok {
 				made++
+				if !texted {
+					unannounced++
+				}
 			}
 		}
 	}
 }
 
-// offer makes the offer of one newly eligible programme and sends its SMS.
+// offer makes the offer of one newly eligible programme and sends its SMS
+// (texted is false when no phone is known for the recipient).
 func (s *Service) offer(ctx context.Context, dec store.BenefitDecision, sit *benefits.Situation, res *benefits.Result,
-	ev store.BenefitEvent) (bool, error) {
+	ev store.BenefitEvent) (made, texted bool, err error) {
 	members, err := s.st.HouseholdMembers(ctx, dec.Household)
 	if err != nil {
-		return false, err
+		return false, false, err
 	}
 	iin := Recipient(sit, members)
 	if iin == "" {
 		slog.InfoContext(ctx, "benefit offer: no recipient", "household", dec.Household, "programme", ev.Programme)
-		return false, nil
+		return false, false, nil
 	}
 	lang, err := s.st.Language(ctx, iin)
 	if err != nil {
-		return false, err
+		return false, false, err
 	}
 	now := s.now()
 	i := slices.IndexFunc(res.Programmes, func(d benefits.Decision) bool { return d.Programme == ev.Programme })
 	if i < 0 {
-		return false, nil
+		return false, false, nil
 	}
 	pd := &res.Programmes[i]
 	o := store.Offer{Household: dec.Household, Programme: ev.Programme, DecisionID: dec.ID, Agency: s.opts.Agency,
@@ -92,25 +103,24 @@ func (s *Service) offer(ctx context.Context, dec store.BenefitDecision, sit *ben
 	}
 	got, created, err := s.st.CreateOffer(ctx, o)
 	if errors.Is(err, store.ErrExists) {
-		return false, nil // an open offer of the programme already waits
+		return false, false, nil // an open offer of the programme already waits
 	}
 	if err != nil || !created {
-		return false, err
+		return false, false, err
 	}
 	phone, err := wallet.PhoneOf(ctx, s.st, iin)
 	if err != nil {
-		return true, err
+		return true, false, err
 	}
 	if phone == "" {
-		slog.InfoContext(ctx, "benefit offer: no phone", "offer", got.ID)
-		return true, nil
+		return true, false, nil
 	}
 	text := OfferSMS(s.rules().eng.Catalog(), lang, pd)
 	if err := s.opts.SMS.SendSMS(ctx, phone, text); err != nil {
 		// The offer stands in the wallet; a lost SMS is logged, not fatal.
 		slog.WarnContext(ctx, "benefit offer: sms not sent", "offer", got.ID, "err", err)
 	}
-	return true, nil
+	return true, true, nil
 }
 
 // Recipient chooses who receives a household's offer, the person who would
