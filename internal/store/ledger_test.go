@@ -65,14 +65,24 @@ func account(tb testing.TB, st *store.Store, id ledger.ID) ledger.Account {
 	return as[0]
 }
 
-func mustVerify(tb testing.TB, st *store.Store) {
+// discrepancies verifies the ledger and returns what it found, as text.
+func discrepancies(tb testing.TB, st *store.Store) []string {
 	tb.Helper()
 	ds, err := st.VerifyLedger(context.Background())
 	if err != nil {
 		tb.Fatal(err)
 	}
+	var got []string
 	for _, d := range ds {
-		tb.Errorf("verify: %v", d)
+		got = append(got, d.String())
+	}
+	return got
+}
+
+func mustVerify(tb testing.TB, st *store.Store) {
+	tb.Helper()
+	for _, d := range discrepancies(tb, st) {
+		tb.Errorf("verify: %s", d)
 	}
 }
 
@@ -384,14 +394,7 @@ func TestLedgerVerifyCatchesTampering(t *testing.T) {
 		if _, err := storetest.Exec(t, st, `UPDATE ledger_transfers SET credit_account = ? WHERE id = ?`, acPharmacy[:], v1[:]); err != nil {
 			t.Fatal(err)
 		}
-		ds, err := st.VerifyLedger(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got []string
-		for _, d := range ds {
-			got = append(got, d.String())
-		}
+		got := discrepancies(t, st)
 		want := []string{
 			fmt.Sprintf("balance on food account %s: credits_posted stored 101000, computed 1000", acCitizen),
 			fmt.Sprintf("balance on food account %s: credits_posted stored 400, computed 0", acGrocery),
