@@ -70,9 +70,9 @@ func TestMealRefusalsFromAuditLog(t *testing.T) {
 	})
 }
 
-// TestCanteenBilledBefore tells a canteen with meals before a time from a
+// TestCanteensBilledBefore tells a canteen with meals before a time from a
 // new one: its first day's meals make the meal-spike's "no usual".
-func TestCanteenBilledBefore(t *testing.T) {
+func TestCanteensBilledBefore(t *testing.T) {
 	each(t, func(t *testing.T, wd *world) {
 		ctx := context.Background()
 		now := wd.clock.Now()
@@ -84,9 +84,9 @@ func TestCanteenBilledBefore(t *testing.T) {
 			before   time.Time
 			want     bool
 		}{{wd.canteen.ID, now.Add(time.Second), true}, {wd.canteen.ID, now, false}, {wd.grocery.ID, now.AddDate(1, 0, 0), false}} {
-			got, err := wd.st.CanteenBilledBefore(ctx, c.merchant, c.before)
-			if err != nil || got != c.want {
-				t.Errorf("CanteenBilledBefore(%s, %s) = %v, %v; want %v", c.merchant, c.before, got, err, c.want)
+			billed, err := wd.st.CanteensBilledBefore(ctx, []string{wd.canteen.ID, wd.grocery.ID}, c.before)
+			if got := billed[c.merchant]; err != nil || got != c.want {
+				t.Errorf("CanteensBilledBefore(%s, %s) = %v, %v; want %v", c.merchant, c.before, got, err, c.want)
 			}
 		}
 	})

@@ -210,18 +210,21 @@ func (s *Service) Anomalies(ctx context.Context, month string) ([]Anomaly, error
 	if err != nil {
 		return nil, err
 	}
-	fresh := map[string]bool{}
-	for _, d := range days {
-		if _, seen := fresh[d.Merchant]; seen {
-			continue
+	var canteens []string
+	for i, d := range days { // sorted by canteen
+		if i == 0 || d.Merchant != days[i-1].Merchant {
+			canteens = append(canteens, d.Merchant)
 		}
-		billed := false
-		if !from.IsZero() {
-			if billed, err = s.st.CanteenBilledBefore(ctx, d.Merchant, from); err != nil {
-				return nil, err
-			}
+	}
+	billed := map[string]bool{}
+	if !from.IsZero() {
+		if billed, err = s.st.CanteensBilledBefore(ctx, canteens, from); err != nil {
+			return nil, err
 		}
-		fresh[d.Merchant] = !billed
+	}
+	fresh := make(map[string]bool, len(canteens))
+	for _, c := range canteens {
+		fresh[c] = !billed[c]
 	}
 	out = append(out, mealSpikes(days, fresh)...)
 	refused, err := s.st.AuditRefusals(ctx, store.AuditRefusalQuery{Service: AuditServiceMeal,

@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -61,21 +59,4 @@ func (s *Store) AuditRefusals(ctx context.Context, q AuditRefusalQuery) ([]Audit
 		return nil, fmt.Errorf("audit refusals: %w", err)
 	}
 	return out, nil
-}
-
-// CanteenBilledBefore reports whether the canteen merchant had an approved
-// meal recorded before t: a canteen without one is new, and its first
-// large day has no usual to compare with. It walks the merchant's meals
-// by primary key and stops at the first such.
-func (s *Store) CanteenBilledBefore(ctx context.Context, merchant string, t time.Time) (bool, error) {
-	var one int
-	err := s.db.QueryRowContext(ctx, s.dialect.rebind(`SELECT 1 FROM social_payments
-		WHERE merchant = ? AND kind = 'meal' AND status = 'approved' AND at_us < ? LIMIT 1`), merchant, micros(t)).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("canteen billed before: %w", err)
-	}
-	return true, nil
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/ortaq/ortaq/internal/ledger"
@@ -146,4 +147,35 @@ func (s *Store) CanteenDays(ctx context.Context, from, to time.Time) ([]CanteenD
 		return nil, fmt.Errorf("canteen days: %w", err)
 	}
 	return out, nil
+}
+
+// CanteensBilledBefore returns which of the canteen merchants had an
+// approved meal recorded before t: a canteen without one is new, and its
+// first large day has no usual to compare with. One query per 500
+// merchants, each merchant's meals walked by primary key up to the first
+// such.
+func (s *Store) CanteensBilledBefore(ctx context.Context, merchants []string, t time.Time) (map[string]bool, error) {
+	billed := make(map[string]bool, len(merchants))
+	for lo := 0; lo < len(merchants); lo += refChunk {
+		chunk := merchants[lo:min(len(merchants), lo+refChunk)]
+		args := make([]any, 0, len(chunk)+1)
+		for _, m := range chunk {
+			args = append(args, m)
+		}
+		ids, err := queryAll(ctx, s, `SELECT m.id FROM social_merchants m
+			WHERE m.id IN (?`+strings.Repeat(", ?", len(chunk)-1)+`) AND EXISTS (SELECT 1 FROM social_payments p
+				WHERE p.merchant = m.id AND p.kind = 'meal' AND p.status = 'approved' AND p.at_us < ?)`,
+			func(sc interface{ Scan(...any) error }) (string, error) {
+				var id string
+				err := sc.Scan(&id)
+				return id, err
+			}, append(args, micros(t))...)
+		if err != nil {
+			return nil, fmt.Errorf("canteens billed before: %w", err)
+		}
+		for _, id := range ids {
+			billed[id] = true
+		}
+	}
+	return billed, nil
 }

@@ -232,7 +232,7 @@ func (s *Server) purchase(w http.ResponseWriter, r *http.Request, m socialwallet
 	// Every presentation naming a citizen is theirs to see, a wrong code
 	// most of all.
 	if iin, ok := socialwallet.PresentedIIN(b.IIN, b.Code); ok {
-		if err := s.auditResult(r, m, auditPurchase, iin, b.ID, res); err != nil {
+		if err := s.auditResult(r, m, socialwallet.AuditServicePurchase, iin, b.ID, res); err != nil {
 			writeUnaudited(w, r, err)
 			return
 		}
@@ -291,7 +291,7 @@ func (s *Server) meal(w http.ResponseWriter, r *http.Request, m socialwallet.Mer
 		// Decided before the pupil is looked up: the same answer for
 		// every pupil, so no merchant but a canteen learns who is supported.
 		s.metrics.refused.WithLabelValues("forbidden").Inc()
-		if err := s.auditMerchant(r, m, auditMeal, b.Pupil, b.Date, http.StatusForbidden, "not_a_canteen"); err != nil {
+		if err := s.auditMerchant(r, m, socialwallet.AuditServiceMeal, b.Pupil, b.Date, http.StatusForbidden, "not_a_canteen"); err != nil {
 			writeUnaudited(w, r, err)
 			return
 		}
@@ -305,7 +305,7 @@ func (s *Server) meal(w http.ResponseWriter, r *http.Request, m socialwallet.Mer
 	}
 	// The pupil's "who looked" lists every canteen
 	// that asked about them, eligible or not: a refusal reveals support.
-	if err := s.auditResult(r, m, auditMeal, b.Pupil, b.Date, res); err != nil {
+	if err := s.auditResult(r, m, socialwallet.AuditServiceMeal, b.Pupil, b.Date, res); err != nil {
 		writeUnaudited(w, r, err)
 		return
 	}

@@ -10,13 +10,6 @@ import (
 	"github.com/ortaq/ortaq/internal/socialwallet"
 )
 
-// Audit services of a merchant's requests that name a person: the record's
-// kind is audit.KindMerchant and the person's "who looked" words them.
-const (
-	auditPurchase = socialwallet.AuditServicePurchase
-	auditMeal     = socialwallet.AuditServiceMeal
-)
-
 // merchantClientKey keys the merchant's credential in a request's context,
 // for the audit record its handler writes.
 type merchantClientKey struct{}

@@ -48,7 +48,7 @@ type registryNames struct {
 	members, systems, services, purposes map[string]string
 	bases                                map[string]exchange.LegalBasis
 	// merchants names the Social Wallet's merchants by id, for the rows
-	// of audit.KindMerchant; filled by the pages that list them.
+	// of audit.KindMerchant (see accessNames).
 	merchants map[string]string
 }
 
@@ -146,8 +146,8 @@ func (s *Server) walletAccess(w http.ResponseWriter, r *http.Request, wp walletP
 		s.errorPage(w, r, d.walletPage, err)
 		return
 	}
-	names := s.registryNames(d.L)
-	if names.merchants, err = s.merchantNames(r.Context()); err != nil {
+	names, err := s.accessNames(r.Context(), d.L)
+	if err != nil {
 		s.errorPage(w, r, d.walletPage, err)
 		return
 	}
@@ -207,9 +207,8 @@ func (s *Server) walletReceipt(w http.ResponseWriter, r *http.Request, wp wallet
 	if !ok {
 		return
 	}
-	names := s.registryNames(wp.L)
-	var err error
-	if names.merchants, err = s.merchantNames(r.Context()); err != nil {
+	names, err := s.accessNames(r.Context(), wp.L)
+	if err != nil {
 		s.errorPage(w, r, wp, err)
 		return
 	}

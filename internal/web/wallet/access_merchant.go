@@ -8,23 +8,24 @@ import (
 	"github.com/ortaq/ortaq/internal/web/view"
 )
 
-// merchantNames names the Social Wallet's merchants by id, for the rows of
-// their requests; nil on a server without the wallet, whose rows then
-// name the merchant's exchange member.
-func (s *Server) merchantNames(ctx context.Context) (map[string]string, error) {
+// accessNames are registryNames with the Social Wallet's merchants named
+// by id, for the rows of their requests in "who looked"; on a server
+// without the wallet those rows name the merchant's exchange member.
+func (s *Server) accessNames(ctx context.Context, l view.Locale) (registryNames, error) {
+	names := s.registryNames(l)
 	sw := s.opts.SocialWallet
 	if sw == nil {
-		return nil, nil
+		return names, nil
 	}
 	ms, err := sw.Merchants(ctx)
 	if err != nil {
-		return nil, err
+		return names, err
 	}
-	out := make(map[string]string, len(ms))
+	names.merchants = make(map[string]string, len(ms))
 	for _, m := range ms {
-		out[m.ID] = m.Name
+		names.merchants[m.ID] = m.Name
 	}
-	return out, nil
+	return names, nil
 }
 
 // merchantRow words a merchant's request naming the citizen: which shop or
