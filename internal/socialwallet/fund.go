@@ -36,11 +36,13 @@ type FundReport struct {
 // ("once" programmes: one in all), and for the АСП food support a voucher
 // of МРП × members expiring on the 29th (support.yaml).
 //
-// Households are read in pages (one query each) and their accounts and
+// Offers are read in pages (one query each) in the order of their
+// recipients' IINs, which is the order of the recipients' cash accounts
+// and of the ids funding writes (fundingOrder), and their accounts and
 // transfers submitted in batches by Options.Workers goroutines. Every id
-// is derived from its decision and month, so running a month again, or
-// after a crash, makes no payout twice. progress, if not nil, is told the
-// households done and the total.
+// is derived from its decision, recipient and month, so running a month
+// again, or after a crash, makes no payout twice. progress, if not nil,
+// is told the offers done and the total.
 func (s *Service) Fund(ctx context.Context, month string, progress func(done, total int)) (FundReport, error) {
 	start, err := ParseMonth(month)
 	if err != nil {
@@ -63,13 +65,20 @@ func (s *Service) Fund(ctx context.Context, month string, progress func(done, to
 		return FundReport{}, fmt.Errorf("fund %s: voucher amount: %w", month, err)
 	}
 	f := &funding{s: s, month: month, voucherTiyn: per.Round().Int64(), expires: s.voucherExpiry(start),
-		rep: FundReport{Month: month, Refused: map[string]int{}}}
+		rep: FundReport{Month: month, Refused: map[string]int{}}, shared: map[string]bool{}}
 	if err := s.st.AnalyzeFunding(ctx); err != nil {
 		return FundReport{}, fmt.Errorf("fund %s: %w", month, err)
 	}
 	total, err := s.st.CountFundable(ctx)
 	if err != nil {
 		return FundReport{}, err
+	}
+	shared, err := s.st.SharedFunding(ctx)
+	if err != nil {
+		return FundReport{}, fmt.Errorf("fund %s: %w", month, err)
+	}
+	for _, h := range shared {
+		f.shared[h] = false
 	}
 	if err := s.ensureAccounts(ctx, s.support.Food.Programme, s.support.Food.Ledger); err != nil {
 		return FundReport{}, fmt.Errorf("fund %s: %w", month, err)
@@ -80,7 +89,7 @@ func (s *Service) Fund(ctx context.Context, month string, progress func(done, to
 	pages := make(chan []store.FundingRow, s.opts.Workers)
 	go func() {
 		defer close(pages)
-		after := ""
+		var after store.FundingCursor
 		for {
 			rows, err := s.st.FundingPage(ctx, after, s.opts.Batch)
 			if err != nil {
@@ -90,7 +99,8 @@ func (s *Service) Fund(ctx context.Context, month string, progress func(done, to
 			if len(rows) == 0 {
 				return
 			}
-			after = rows[len(rows)-1].Household
+			last := rows[len(rows)-1]
+			after = store.FundingCursor{IIN: last.RecipientIIN, Offer: last.Offer}
 			select {
 			case pages <- rows:
 			case <-ctx.Done():
@@ -123,6 +133,11 @@ func (s *Service) Fund(ctx context.Context, month string, progress func(done, to
 		}()
 	}
 	wg.Wait()
+	for _, funded := range f.shared {
+		if funded {
+			f.rep.Households++
+		}
+	}
 	if err := context.Cause(ctx); err != nil {
 		return f.rep, fmt.Errorf("fund %s: %w", month, err)
 	}
@@ -153,10 +168,13 @@ type funding struct {
 
 	mu  sync.Mutex
 	rep FundReport
+	// shared holds the households whose offers go to several recipients,
+	// which the walk meets on several pages: whether any page funded them.
+	shared map[string]bool
 }
 
-// page funds the rows of a page (whole households) and returns how many
-// households it held.
+// page funds the rows of a page (every offer of its recipients) and
+// returns how many offers it held.
 func (f *funding) page(ctx context.Context, rows []store.FundingRow) (int, error) {
 	s, food := f.s, f.s.support.Food
 	var accts []ledger.Account
@@ -166,12 +184,8 @@ func (f *funding) page(ctx context.Context, rows []store.FundingRow) (int, error
 	// the index in vouchers of a voucher transfer, else -1.
 	var owner, voucherOf []int
 	seen := map[ledger.ID]bool{}
-	households := 0
 	for i := range rows {
 		r := &rows[i]
-		if i == 0 || r.Household != rows[i-1].Household {
-			households++
-		}
 		if len(r.DecisionDate) < 7 || r.DecisionDate[:7] > f.month || r.Amount < 0 {
 			continue // decided after the month
 		}
@@ -181,11 +195,11 @@ func (f *funding) page(ctx context.Context, rows []store.FundingRow) (int, error
 		dec := strconv.FormatInt(r.DecisionID, 10)
 		// The programme is in the key: one decision grants several.
 		key := "payout:" + dec + ":" + r.Programme + ":" + f.month
-		order := monthOrder(f.month, r.DecisionID)
+		order := fundingOrder(f.month, r.RecipientIIN)
 		if r.Period == "once" {
 			// The same id whatever the month it is paid in.
 			key = "payout:" + dec + ":" + r.Programme + ":once"
-			order = monthOrder("", r.DecisionID)
+			order = fundingOrder("", r.RecipientIIN)
 		}
 		cash := CashAccount(r.RecipientIIN)
 		if r.Amount > 0 {
@@ -199,9 +213,9 @@ func (f *funding) page(ctx context.Context, rows []store.FundingRow) (int, error
 			owner, voucherOf = append(owner, i), append(voucherOf, -1)
 		}
 		if r.Programme == food.Programme && r.Members > 0 && r.Period != "once" {
-			acct := VoucherAccount(r.DecisionID, f.month)
+			acct := VoucherAccount(r.RecipientIIN, r.DecisionID, f.month)
 			accts = append(accts, ledger.Account{ID: acct, Ledger: food.Ledger, Code: AccountVoucher, UserData: r.RecipientIIN})
-			ts = append(ts, ledger.Transfer{ID: ledger.OrderedIDOf(monthOrder(f.month, r.DecisionID), "payout:"+dec+":"+f.month+":"+food.Ledger.String()),
+			ts = append(ts, ledger.Transfer{ID: ledger.OrderedIDOf(fundingOrder(f.month, r.RecipientIIN), "payout:"+dec+":"+f.month+":"+food.Ledger.String()),
 				DebitAccount: ProgrammeAccount(food.Programme, food.Ledger), CreditAccount: acct,
 				Amount: f.voucherTiyn * int64(r.Members), Ledger: food.Ledger, Code: TransferVoucher, UserData: "decision:" + dec})
 			owner, voucherOf = append(owner, i), append(voucherOf, len(vouchers))
@@ -211,7 +225,7 @@ func (f *funding) page(ctx context.Context, rows []store.FundingRow) (int, error
 		}
 	}
 	if len(ts) == 0 {
-		return households, nil
+		return len(rows), nil
 	}
 	// The accounts and their first transfers in one transaction.
 	ars, trs, err := s.st.CreateLedgerAccountsAndTransfers(ctx, accts, ts)
@@ -256,7 +270,13 @@ func (f *funding) page(ctx context.Context, rows []store.FundingRow) (int, error
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.rep.Households += len(funded)
+	for h := range funded {
+		if _, ok := f.shared[h]; ok {
+			f.shared[h] = true
+		} else {
+			f.rep.Households++
+		}
+	}
 	f.rep.Payouts += rep.Payouts
 	f.rep.Vouchers += rep.Vouchers
 	f.rep.Existing += rep.Existing
@@ -265,5 +285,5 @@ func (f *funding) page(ctx context.Context, rows []store.FundingRow) (int, error
 	for k, n := range rep.Refused {
 		f.rep.Refused[k] += n
 	}
-	return households, nil
+	return len(rows), nil
 }

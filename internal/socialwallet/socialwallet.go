@@ -62,24 +62,38 @@ func ProgrammeAccount(programme string, l ledger.Ledger) ledger.ID {
 	return ledger.IDOf("programme:" + programme + ":" + l.String())
 }
 
-// CashAccount is the id of the cash account of the person with iin.
-func CashAccount(iin string) ledger.ID { return ledger.IDOf("cash:" + iin) }
+// CashAccount is the id of the cash account of the person with iin,
+// ordered by the IIN (see fundingOrder).
+func CashAccount(iin string) ledger.ID { return ledger.OrderedIDOf(iinOrder(iin), "cash:"+iin) }
 
-// VoucherAccount is the id of the voucher a decision funds for month.
-func VoucherAccount(decision int64, month string) ledger.ID {
-	return ledger.OrderedIDOf(monthOrder(month, decision), "voucher:"+strconv.FormatInt(decision, 10)+":"+month)
+// VoucherAccount is the id of the voucher a decision funds for month to
+// its recipient.
+func VoucherAccount(iin string, decision int64, month string) ledger.ID {
+	return ledger.OrderedIDOf(fundingOrder(month, iin), "voucher:"+strconv.FormatInt(decision, 10)+":"+month)
 }
 
-// monthOrder orders a month's vouchers and payouts by decision, months
-// apart (see ledger.OrderedIDOf): funding goes decision after decision.
-// Decision ids are below 2⁴⁰; month is "YYYY-MM", or "" for what is
-// paid once whatever the month.
-func monthOrder(month string, decision int64) uint64 {
+// fundingOrder orders what a month's funding writes (see
+// ledger.OrderedIDOf): funding walks the offers by recipient's IIN, so
+// that the recipients' cash accounts are rewritten page after page, and
+// their payouts and vouchers append, months apart. month is "YYYY-MM", or
+// "" for what is paid once whatever the month. An offer's recipient never
+// changes, so neither do its ids.
+func fundingOrder(month, iin string) uint64 {
 	var m uint64
 	if t, err := ParseMonth(month); err == nil {
 		m = uint64(t.Year()*12 + int(t.Month()))
 	}
-	return m<<40 | uint64(decision)&(1<<40-1)
+	return m<<40 | iinOrder(iin)
+}
+
+// iinOrder is an IIN's twelve digits as a number, below 2⁴⁰; 0 for
+// anything else.
+func iinOrder(iin string) uint64 {
+	n, err := strconv.ParseUint(iin, 10, 64)
+	if err != nil || len(iin) != 12 || n >= 1<<40 {
+		return 0
+	}
+	return n
 }
 
 // MerchantAccount is the id of the merchant's business wallet.

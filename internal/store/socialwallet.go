@@ -303,35 +303,46 @@ type FundingRow struct {
 }
 
 // fundingFrom keeps a household's latest confirmed offer of each
-// programme it is still eligible for (benefit_current has it). The walk
-// is driven by benefit_current's primary key, whose order is the page
-// order, and finds the offer by the confirmed-offers index: driven by the
-// offers, the planner took their status index whenever statistics were
-// missing or sampled (SQLite gathers none by itself) and sorted every
-// confirmed offer of the country for each page.
-const fundingFrom = `FROM benefit_current c
-	JOIN benefit_offers o ON o.id = (SELECT MAX(o2.id) FROM benefit_offers o2
-		WHERE o2.household = c.household AND o2.programme = c.programme AND o2.status = 'confirmed')`
+// programme it is still eligible for (benefit_current has it), walked by
+// recipient: driven by benefit_offers_status_recipient (0019), whose
+// order (status, recipient, offer) is the page order.
+const fundingFrom = `FROM benefit_offers o
+	JOIN benefit_current c ON c.household = o.household AND c.programme = o.programme`
 
-// FundingPage returns the fundable offers of the households after after
-// (in household order), whole households only, about limit rows: one
-// query per page, never one per household. An empty page is the end.
-func (s *Store) FundingPage(ctx context.Context, after string, limit int) ([]FundingRow, error) {
-	rows, err := queryAll(ctx, s, fundingSelect+` WHERE c.household > ? ORDER BY c.household, c.programme LIMIT ?`,
+const fundingWhere = ` WHERE o.status = 'confirmed' AND o.id = (SELECT MAX(o2.id) FROM benefit_offers o2
+		WHERE o2.household = o.household AND o2.programme = o.programme AND o2.status = 'confirmed')`
+
+// FundingCursor is where a walk of FundingPage stands: the last
+// recipient and offer it returned; the zero value is the start.
+type FundingCursor struct {
+	IIN   string
+	Offer int64
+}
+
+// FundingPage returns the fundable offers after after, in the order of
+// their recipients' IINs and then offer ids, every offer of a recipient in
+// one page, about limit rows: one query per page, never one per
+// recipient. An empty page is the end.
+func (s *Store) FundingPage(ctx context.Context, after FundingCursor, limit int) ([]FundingRow, error) {
+	// The plain range starts the index scan where the page starts on
+	// either planner; the row comparison then skips what came before.
+	rows, err := queryAll(ctx, s, fundingSelect+fundingWhere+` AND o.recipient_iin >= ? AND (o.recipient_iin, o.id) > (?, ?)
+		ORDER BY o.status, o.recipient_iin, o.id LIMIT ?`,
 		func(sc interface{ Scan(...any) error }) (FundingRow, error) {
 			var r FundingRow
 			err := sc.Scan(&r.Offer, &r.DecisionID, &r.Household, &r.Programme, &r.RecipientIIN, &r.Amount, &r.Period,
 				&r.DecisionDate, &r.Members, &r.Region)
 			return r, err
-		}, after, limit)
+		}, after.IIN, after.IIN, after.Offer, limit)
 	if err != nil {
 		return nil, fmt.Errorf("funding page: %w", err)
 	}
-	// A full page may end inside a household: leave its rows to the next.
+	// A full page may end inside a recipient's offers: leave them to the
+	// next, unless they are all the page holds.
 	if len(rows) == limit {
-		last := rows[len(rows)-1].Household
+		last := rows[len(rows)-1].RecipientIIN
 		trimmed := rows
-		for len(trimmed) > 0 && trimmed[len(trimmed)-1].Household == last {
+		for len(trimmed) > 0 && trimmed[len(trimmed)-1].RecipientIIN == last {
 			trimmed = trimmed[:len(trimmed)-1]
 		}
 		if len(trimmed) > 0 {
@@ -347,6 +358,23 @@ const fundingSelect = `SELECT o.id, o.decision_id, c.household, c.programme, o.r
 	COALESCE((SELECT w.region FROM benefit_wellbeing w WHERE w.household = c.household), '')
 	` + fundingFrom + `
 	JOIN benefit_decisions d ON d.id = o.decision_id`
+
+// SharedFunding returns the households whose fundable offers go to more
+// than one recipient: FundingPage's walk meets them more than once. Few
+// households are such.
+func (s *Store) SharedFunding(ctx context.Context) ([]string, error) {
+	hs, err := queryAll(ctx, s, `SELECT o.household `+fundingFrom+fundingWhere+`
+		GROUP BY o.household HAVING COUNT(DISTINCT o.recipient_iin) > 1`,
+		func(sc interface{ Scan(...any) error }) (string, error) {
+			var h string
+			err := sc.Scan(&h)
+			return h, err
+		})
+	if err != nil {
+		return nil, fmt.Errorf("households with several recipients: %w", err)
+	}
+	return hs, nil
+}
 
 // AnalyzeFunding gathers PostgreSQL's statistics of the tables
 // FundingPage reads. Autovacuum gathers them only a while after a mass run
@@ -365,15 +393,10 @@ func (s *Store) AnalyzeFunding(ctx context.Context) error {
 	return nil
 }
 
-// CountFundable counts the households FundingPage walks. A semi-join, not
-// fundingFrom's join: PostgreSQL, planning that join before autovacuum had
-// analysed a freshly decided country, compared every entitlement with
-// every offer (100,000 households ran for 20 minutes).
+// CountFundable counts the offers FundingPage walks.
 func (s *Store) CountFundable(ctx context.Context) (int, error) {
 	var n int
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(DISTINCT c.household) FROM benefit_current c
-		WHERE EXISTS (SELECT 1 FROM benefit_offers o
-			WHERE o.household = c.household AND o.programme = c.programme AND o.status = 'confirmed')`).Scan(&n); err != nil {
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) `+fundingFrom+fundingWhere).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count fundable offers: %w", err)
 	}
 	return n, nil
