@@ -208,7 +208,9 @@ func (s *Store) CreateLedgerAccountsAndTransfers(ctx context.Context, as []ledge
 		return []ledger.Result{}, []ledger.Result{}, nil
 	}
 	r := &ledgerReq{as: as, ts: ts}
-	if err := s.committer().submit(ctx, r); err != nil {
+	c := s.committer()
+	c.readAhead(ctx, r)
+	if err := c.submit(ctx, r); err != nil {
 		return nil, nil, fmt.Errorf("create ledger accounts and transfers: %w", err)
 	}
 	return r.ars, r.rs, nil

@@ -67,8 +67,11 @@ const (
 // ledgerReq is one call waiting for the committer: accounts to create and
 // a batch of transfers, or (expire set) one expiry round.
 type ledgerReq struct {
-	as     []ledger.Account
-	ts     []ledger.Transfer
+	as []ledger.Account
+	ts []ledger.Transfer
+	// read holds the accounts named by as and ts, read by the caller
+	// before submitting (see readAhead); nil when it read none.
+	read   *readAhead
 	expire bool
 	now    time.Time // for expiry
 
@@ -91,11 +94,20 @@ type ledgerCommitter struct {
 	quit    chan struct{}
 	done    chan struct{}
 
+	// gen counts the groups committed and the times the cache forgot
+	// accounts; forgotten is gen when it last forgot (evicted, dropped
+	// after a failure, or cleared because another process wrote). Accounts
+	// a caller read itself after seeing gen at forgotten or later are
+	// current unless cached: the committer caches every account it has
+	// changed since, and no other process wrote since.
+	gen atomic.Uint64
+
 	// Owned by the committer goroutine.
-	ctx      context.Context
-	accounts map[ledger.ID]*ledger.Account
-	seq      uint64 // the batch the cache reflects
-	carry    *ledgerReq
+	ctx       context.Context
+	accounts  map[ledger.ID]*ledger.Account
+	seq       uint64 // the batch the cache reflects
+	carry     *ledgerReq
+	forgotten uint64
 }
 
 // committer starts the store's ledger committer on first use.
@@ -209,6 +221,52 @@ func (c *ledgerCommitter) gather(first *ledgerReq) []*ledgerReq {
 	return group
 }
 
+// readAhead is what a caller read of the accounts its request names, off
+// the writer: ids it looked for, those it found, and the committer's gen
+// before it looked.
+type readAhead struct {
+	gen   uint64
+	ids   []ledger.ID
+	found map[ledger.ID]*ledger.Account
+}
+
+// readAheadMin is the smallest request whose accounts the caller reads
+// itself: a purchase's few are not worth a query of their own.
+const readAheadMin = 64
+
+// readAhead reads the accounts r names through the readers' pool, on
+// another core than the committer's, which then needs not read them in
+// its transaction. A failed read is no error: the committer reads them.
+func (c *ledgerCommitter) readAhead(ctx context.Context, r *ledgerReq) {
+	if r.size() < readAheadMin {
+		return
+	}
+	gen := c.gen.Load()
+	seen := make(map[ledger.ID]bool, 2*r.size())
+	var ids []ledger.ID
+	add := func(id ledger.ID) {
+		if !id.IsZero() && !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	for i := range r.as {
+		add(r.as[i].ID)
+	}
+	for i := range r.ts {
+		add(r.ts[i].DebitAccount)
+		add(r.ts[i].CreditAccount)
+	}
+	found, err := c.s.ledgerAccounts(ctx, c.s.db, ids)
+	if err != nil {
+		return
+	}
+	r.read = &readAhead{gen: gen, ids: ids, found: found}
+}
+
+// forget records that the cache dropped accounts.
+func (c *ledgerCommitter) forget() { c.forgotten = c.gen.Add(1) }
+
 // size is what r weighs in a group: its accounts and transfers.
 func (r *ledgerReq) size() int { return len(r.as) + len(r.ts) }
 
@@ -301,11 +359,13 @@ func (c *ledgerCommitter) commitGroup(reqs []*ledgerReq, careful bool) (err erro
 			for id := range g.dirty {
 				delete(c.accounts, id)
 			}
+			c.forget()
 		default:
 			// The cache may hold sums that were never committed, or
 			// were: read them again.
 			clear(c.accounts)
 			c.seq = 0
+			c.forget()
 		}
 	}()
 	if s.dialect == postgresDialect {
@@ -320,6 +380,7 @@ func (c *ledgerCommitter) commitGroup(reqs []*ledgerReq, careful bool) (err erro
 	if last != c.seq {
 		clear(c.accounts) // another writer committed since
 		c.seq = last
+		c.forget()
 	}
 	g = &group{now: time.Now().UTC().Truncate(time.Microsecond), accounts: c.accounts, transfers: map[ledger.ID]*ledger.Transfer{}, dirty: map[ledger.ID]bool{}}
 	if reqs[0].expire {
@@ -343,6 +404,7 @@ func (c *ledgerCommitter) commitGroup(reqs []*ledgerReq, careful bool) (err erro
 		return err
 	}
 	c.seq = seq
+	c.gen.Add(1)
 	if len(c.accounts) > maxCachedAccounts {
 		n := len(c.accounts) / 4
 		for id := range c.accounts {
@@ -351,6 +413,7 @@ func (c *ledgerCommitter) commitGroup(reqs []*ledgerReq, careful bool) (err erro
 			}
 			delete(c.accounts, id)
 		}
+		c.forget()
 	}
 	return nil
 }
@@ -374,8 +437,29 @@ func (c *ledgerCommitter) apply(ctx context.Context, t *tx, g *group, reqs []*le
 	if err := c.s.ledgerTransfers(ctx, t, ids, g.transfers); err != nil {
 		return fmt.Errorf("read transfers: %w", err)
 	}
+	// What callers read ahead and is still current stands for the
+	// database: found accounts join the cache, the others do not exist.
+	for _, r := range reqs {
+		if r.read == nil || r.read.gen < c.forgotten {
+			continue
+		}
+		for _, id := range r.read.ids {
+			if _, ok := c.accounts[id]; !ok {
+				if a := r.read.found[id]; a != nil {
+					c.accounts[id] = a
+				}
+			}
+		}
+	}
 	var need []ledger.ID
 	seen := map[ledger.ID]bool{}
+	for _, r := range reqs {
+		if r.read != nil && r.read.gen >= c.forgotten {
+			for _, id := range r.read.ids {
+				seen[id] = true
+			}
+		}
+	}
 	want := func(id ledger.ID) {
 		if id.IsZero() || seen[id] {
 			return

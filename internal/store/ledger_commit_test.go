@@ -54,6 +54,32 @@ func TestLedgerTwoWriters(t *testing.T) {
 			if fmt.Sprint(got) != want {
 				t.Errorf("spends %v, want %v", got, want)
 			}
+			// Batches large enough that their callers read the accounts
+			// ahead of the committer, which must not take the other
+			// writer's old sums for current: 1,000 more, then 64 × 10 from
+			// each store leaves 36 of the second batch.
+			mustTransfer(t, b, fund("tw5", 1000))
+			spendMany := func(st *store.Store, k string) (ok int) {
+				ts := make([]ledger.Transfer, 64)
+				for i := range ts {
+					key := fmt.Sprintf("%s-%d", k, i)
+					ts[i] = ledger.Transfer{ID: ledger.IDOf(key), DebitAccount: acCitizen, CreditAccount: acGrocery, Amount: 10,
+						Ledger: ledger.Food, UserData: "purchase:" + key}
+				}
+				rs, err := st.CreateLedgerTransfers(ctx, ts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, r := range rs {
+					if r == ledger.ResultOK {
+						ok++
+					}
+				}
+				return ok
+			}
+			if got := []int{spendMany(a, "tw6"), spendMany(b, "tw7")}; fmt.Sprint(got) != "[64 36]" {
+				t.Errorf("batches of 64 spent %v, want [64 36]", got)
+			}
 			mustVerify(t, a)
 		})
 	}
