@@ -94,12 +94,14 @@ type ledgerCommitter struct {
 	quit    chan struct{}
 	done    chan struct{}
 
-	// gen counts the groups committed and the times the cache forgot
-	// accounts; forgotten is gen when it last forgot (evicted, dropped
-	// after a failure, or cleared because another process wrote). Accounts
-	// a caller read itself after seeing gen at forgotten or later are
-	// current unless cached: the committer caches every account it has
-	// changed since, and no other process wrote since.
+	// gen counts the groups committed and the times the cache dropped
+	// accounts it may have changed; forgotten is gen when it last did
+	// (after a failed transaction, or because another process wrote).
+	// Evictions drop only accounts untouched for evictAfter groups, and
+	// evicted is the latest gen at which an evicted account was touched.
+	// Accounts a caller read itself after seeing gen at both or later are
+	// current unless cached: every account changed since is in the cache,
+	// and no other process wrote since.
 	gen atomic.Uint64
 
 	// Owned by the committer goroutine.
@@ -108,13 +110,15 @@ type ledgerCommitter struct {
 	seq       uint64 // the batch the cache reflects
 	carry     *ledgerReq
 	forgotten uint64
+	evicted   uint64
+	touched   map[ledger.ID]uint64 // gen at which each cached account was last written
 }
 
 // committer starts the store's ledger committer on first use.
 func (s *Store) committer() *ledgerCommitter {
 	s.ledgerOnce.Do(func() {
 		c := &ledgerCommitter{s: s, reqs: make(chan *ledgerReq, 1024), quit: make(chan struct{}), done: make(chan struct{}),
-			ctx: context.Background(), accounts: map[ledger.ID]*ledger.Account{}}
+			ctx: context.Background(), accounts: map[ledger.ID]*ledger.Account{}, touched: map[ledger.ID]uint64{}}
 		s.ledger.Store(c)
 		go c.run()
 	})
@@ -267,6 +271,35 @@ func (c *ledgerCommitter) readAhead(ctx context.Context, r *ledgerReq) {
 // forget records that the cache dropped accounts.
 func (c *ledgerCommitter) forget() { c.forgotten = c.gen.Add(1) }
 
+// current reports whether what a caller read ahead may stand for the
+// database.
+func (c *ledgerCommitter) current(ra *readAhead) bool {
+	return ra != nil && ra.gen >= c.forgotten && ra.gen >= c.evicted
+}
+
+// evictAfter is how many groups an account stays in the cache, at least,
+// after it was last written.
+const evictAfter = 16
+
+// evict drops about a quarter of the cached accounts, among those not
+// written for evictAfter groups.
+func (c *ledgerCommitter) evict() {
+	gen := c.gen.Load()
+	n := len(c.accounts) / 4
+	for id := range c.accounts {
+		t := c.touched[id]
+		if t+evictAfter > gen {
+			continue
+		}
+		delete(c.accounts, id)
+		delete(c.touched, id)
+		c.evicted = max(c.evicted, t)
+		if n--; n <= 0 {
+			return
+		}
+	}
+}
+
 // size is what r weighs in a group: its accounts and transfers.
 func (r *ledgerReq) size() int { return len(r.as) + len(r.ts) }
 
@@ -358,12 +391,14 @@ func (c *ledgerCommitter) commitGroup(reqs []*ledgerReq, careful bool) (err erro
 			// committed.
 			for id := range g.dirty {
 				delete(c.accounts, id)
+				delete(c.touched, id)
 			}
 			c.forget()
 		default:
 			// The cache may hold sums that were never committed, or
 			// were: read them again.
 			clear(c.accounts)
+			clear(c.touched)
 			c.seq = 0
 			c.forget()
 		}
@@ -379,6 +414,7 @@ func (c *ledgerCommitter) commitGroup(reqs []*ledgerReq, careful bool) (err erro
 	}
 	if last != c.seq {
 		clear(c.accounts) // another writer committed since
+		clear(c.touched)
 		c.seq = last
 		c.forget()
 	}
@@ -404,16 +440,12 @@ func (c *ledgerCommitter) commitGroup(reqs []*ledgerReq, careful bool) (err erro
 		return err
 	}
 	c.seq = seq
-	c.gen.Add(1)
+	gen := c.gen.Add(1)
+	for id := range g.dirty {
+		c.touched[id] = gen
+	}
 	if len(c.accounts) > maxCachedAccounts {
-		n := len(c.accounts) / 4
-		for id := range c.accounts {
-			if n--; n < 0 {
-				break
-			}
-			delete(c.accounts, id)
-		}
-		c.forget()
+		c.evict()
 	}
 	return nil
 }
@@ -440,7 +472,7 @@ func (c *ledgerCommitter) apply(ctx context.Context, t *tx, g *group, reqs []*le
 	// What callers read ahead and is still current stands for the
 	// database: found accounts join the cache, the others do not exist.
 	for _, r := range reqs {
-		if r.read == nil || r.read.gen < c.forgotten {
+		if !c.current(r.read) {
 			continue
 		}
 		for _, id := range r.read.ids {
@@ -454,7 +486,7 @@ func (c *ledgerCommitter) apply(ctx context.Context, t *tx, g *group, reqs []*le
 	var need []ledger.ID
 	seen := map[ledger.ID]bool{}
 	for _, r := range reqs {
-		if r.read != nil && r.read.gen >= c.forgotten {
+		if c.current(r.read) {
 			for _, id := range r.read.ids {
 				seen[id] = true
 			}

@@ -26,7 +26,7 @@ func SeedFundable(b testing.TB, st *store.Store, n int) {
 	const hh = `'H' || CAST(10000000 + i AS TEXT)`
 	const asp = `(i % 10 < 3)`
 	// i ↦ 1 + i·1000003 mod n permutes 1…n unless n is a multiple of that prime.
-	iin := fmt.Sprintf(`CAST(100000000001 + (i * 1000003) %% %d AS TEXT)`, n)
+	iin := fmt.Sprintf(`CAST(100000000001 + (CAST(i AS BIGINT) * 1000003) %% %d AS TEXT)`, n)
 	for _, q := range []string{
 		gen + `INSERT INTO benefit_decisions (id, run_id, household, decision_date, inputs, inputs_hash, versions, results, created_at)
 			SELECT i, 1, ` + hh + `, '2026-11-01', '', '', 'bench', '', '2026-11-01 00:00:00' FROM g`,
