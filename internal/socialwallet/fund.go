@@ -42,7 +42,7 @@ type FundReport struct {
 // transfers submitted in batches by Options.Workers goroutines. Every id
 // is derived from its decision, recipient and month, so running a month
 // again, or after a crash, makes no payout twice. progress, if not nil,
-// is told the offers done and the total.
+// is told the confirmed offers walked and their number.
 func (s *Service) Fund(ctx context.Context, month string, progress func(done, total int)) (FundReport, error) {
 	start, err := ParseMonth(month)
 	if err != nil {
@@ -69,7 +69,7 @@ func (s *Service) Fund(ctx context.Context, month string, progress func(done, to
 	if err := s.st.AnalyzeFunding(ctx); err != nil {
 		return FundReport{}, fmt.Errorf("fund %s: %w", month, err)
 	}
-	total, err := s.st.CountFundable(ctx)
+	total, err := s.st.CountConfirmedOffers(ctx)
 	if err != nil {
 		return FundReport{}, err
 	}
@@ -86,23 +86,22 @@ func (s *Service) Fund(ctx context.Context, month string, progress func(done, to
 
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	pages := make(chan []store.FundingRow, s.opts.Workers)
+	pages := make(chan store.FundingPage, s.opts.Workers)
 	go func() {
 		defer close(pages)
 		var after store.FundingCursor
 		for {
-			rows, err := s.st.FundingPage(ctx, after, s.opts.Batch)
+			page, err := s.st.NextFundingPage(ctx, after, s.opts.Batch)
 			if err != nil {
 				cancel(err)
 				return
 			}
-			if len(rows) == 0 {
+			if page.Walked == 0 {
 				return
 			}
-			last := rows[len(rows)-1]
-			after = store.FundingCursor{IIN: last.RecipientIIN, Offer: last.Offer}
+			after = page.Next
 			select {
-			case pages <- rows:
+			case pages <- page:
 			case <-ctx.Done():
 				return
 			}
@@ -114,17 +113,16 @@ func (s *Service) Fund(ctx context.Context, month string, progress func(done, to
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for rows := range pages {
+			for page := range pages {
 				if ctx.Err() != nil {
 					continue
 				}
-				n, err := f.page(ctx, rows)
-				if err != nil {
+				if err := f.page(ctx, page.Rows); err != nil {
 					cancel(err)
 					continue
 				}
 				f.mu.Lock()
-				done += n
+				done += page.Walked
 				if progress != nil {
 					progress(done, total)
 				}
@@ -173,9 +171,8 @@ type funding struct {
 	shared map[string]bool
 }
 
-// page funds the rows of a page (every offer of its recipients) and
-// returns how many offers it held.
-func (f *funding) page(ctx context.Context, rows []store.FundingRow) (int, error) {
+// page funds the rows of a page: every granting offer of its recipients.
+func (f *funding) page(ctx context.Context, rows []store.FundingRow) error {
 	s, food := f.s, f.s.support.Food
 	var accts []ledger.Account
 	var ts []ledger.Transfer
@@ -190,7 +187,7 @@ func (f *funding) page(ctx context.Context, rows []store.FundingRow) (int, error
 			continue // decided after the month
 		}
 		if err := s.ensureAccounts(ctx, r.Programme, ledger.Cash); err != nil {
-			return 0, err
+			return err
 		}
 		dec := strconv.FormatInt(r.DecisionID, 10)
 		// The programme is in the key: one decision grants several.
@@ -225,16 +222,16 @@ func (f *funding) page(ctx context.Context, rows []store.FundingRow) (int, error
 		}
 	}
 	if len(ts) == 0 {
-		return len(rows), nil
+		return nil
 	}
 	// The accounts and their first transfers in one transaction.
 	ars, trs, err := s.st.CreateLedgerAccountsAndTransfers(ctx, accts, ts)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	for i, r := range ars {
 		if !r.Applied() {
-			return 0, fmt.Errorf("account %s: %s", accts[i].ID, r)
+			return fmt.Errorf("account %s: %s", accts[i].ID, r)
 		}
 	}
 	var keep []store.WalletVoucher
@@ -266,7 +263,7 @@ func (f *funding) page(ctx context.Context, rows []store.FundingRow) (int, error
 	// After the ledger applied them: a crash before this line leaves the
 	// transfers, which a rerun finds (ResultExists) and records then.
 	if err := s.st.AddWalletVouchers(ctx, keep); err != nil {
-		return 0, err
+		return err
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -285,5 +282,5 @@ func (f *funding) page(ctx context.Context, rows []store.FundingRow) (int, error
 	for k, n := range rep.Refused {
 		f.rep.Refused[k] += n
 	}
-	return len(rows), nil
+	return nil
 }
