@@ -325,52 +325,28 @@ type FundingPage struct {
 }
 
 // NextFundingPage walks about limit confirmed offers after after, every
-// offer of a recipient in one page: one query per page, never one per
+// offer of a recipient in one page (a recipient with more offers than
+// limit makes a larger page): one query per page, never one per
 // recipient.
-//
-// The page is first cut from benefit_offers_status_recipient (0019) alone
-// and only then joined: asked as one query, PostgreSQL's estimate of the
-// "latest offer" filter was so low that it joined every remaining offer
-// and sorted them for each page (3 s a page at a million households
-// against 17 ms).
 func (s *Store) NextFundingPage(ctx context.Context, after FundingCursor, limit int) (FundingPage, error) {
-	type walked struct {
-		FundingRow
-		grants bool
-	}
-	// The plain range starts the index scan where the page starts on
-	// either planner; the row comparison then skips what came before.
-	rows, err := queryAll(ctx, s, `SELECT o.id, o.decision_id, o.household, o.programme, o.recipient_iin,
-			COALESCE(c.amount, 0), COALESCE(c.period, ''), d.decision_date,
-			(SELECT COUNT(*) FROM benefit_household_members m WHERE m.household = o.household),
-			COALESCE((SELECT w.region FROM benefit_wellbeing w WHERE w.household = o.household), ''),
-			`+fundingCurrent+`
-		FROM (SELECT id, decision_id, household, programme, recipient_iin FROM benefit_offers
-			WHERE status = 'confirmed' AND recipient_iin >= ? AND (recipient_iin, id) > (?, ?)
-			ORDER BY status, recipient_iin, id LIMIT ?) o
-		LEFT JOIN benefit_current c ON c.household = o.household AND c.programme = o.programme
-		JOIN benefit_decisions d ON d.id = o.decision_id
-		ORDER BY o.recipient_iin, o.id`,
-		func(sc interface{ Scan(...any) error }) (walked, error) {
-			var w walked
-			r := &w.FundingRow
-			err := sc.Scan(&r.Offer, &r.DecisionID, &r.Household, &r.Programme, &r.RecipientIIN, &r.Amount, &r.Period,
-				&r.DecisionDate, &r.Members, &r.Region, &w.grants)
-			return w, err
-		}, after.IIN, after.IIN, after.Offer, limit)
-	if err != nil {
-		return FundingPage{}, fmt.Errorf("funding page: %w", err)
+	limit = max(limit, 1)
+	var rows []walkedOffer
+	for {
+		var err error
+		if rows, err = s.walkOffers(ctx, after, limit); err != nil {
+			return FundingPage{}, fmt.Errorf("funding page: %w", err)
+		}
+		if len(rows) < limit || rows[0].RecipientIIN != rows[len(rows)-1].RecipientIIN {
+			break
+		}
+		limit *= 2
 	}
 	// A full page may end inside a recipient's offers: leave them to the
-	// next, unless they are all the page holds.
+	// next.
 	if len(rows) == limit {
 		last := rows[len(rows)-1].RecipientIIN
-		trimmed := rows
-		for len(trimmed) > 0 && trimmed[len(trimmed)-1].RecipientIIN == last {
-			trimmed = trimmed[:len(trimmed)-1]
-		}
-		if len(trimmed) > 0 {
-			rows = trimmed
+		for rows[len(rows)-1].RecipientIIN == last {
+			rows = rows[:len(rows)-1]
 		}
 	}
 	page := FundingPage{Walked: len(rows), Next: after}
@@ -384,6 +360,44 @@ func (s *Store) NextFundingPage(ctx context.Context, after FundingCursor, limit 
 		page.Next = FundingCursor{IIN: last.RecipientIIN, Offer: last.Offer}
 	}
 	return page, nil
+}
+
+// walkedOffer is a confirmed offer a funding walk met, and whether it
+// still grants (fundingCurrent).
+type walkedOffer struct {
+	FundingRow
+	grants bool
+}
+
+// walkOffers returns the first limit confirmed offers after after, by
+// recipient and offer id.
+//
+// The page is first cut from benefit_offers_status_recipient (0019) alone
+// and only then joined: asked as one query, PostgreSQL's estimate of the
+// "latest offer" filter was so low that it joined every remaining offer
+// and sorted them for each page (3 s a page at a million households
+// against 17 ms). The plain range starts the index scan where the page
+// starts on either planner; the row comparison then skips what came
+// before.
+func (s *Store) walkOffers(ctx context.Context, after FundingCursor, limit int) ([]walkedOffer, error) {
+	return queryAll(ctx, s, `SELECT o.id, o.decision_id, o.household, o.programme, o.recipient_iin,
+			COALESCE(c.amount, 0), COALESCE(c.period, ''), d.decision_date,
+			(SELECT COUNT(*) FROM benefit_household_members m WHERE m.household = o.household),
+			COALESCE((SELECT w.region FROM benefit_wellbeing w WHERE w.household = o.household), ''),
+			`+fundingCurrent+`
+		FROM (SELECT id, decision_id, household, programme, recipient_iin FROM benefit_offers
+			WHERE status = 'confirmed' AND recipient_iin >= ? AND (recipient_iin, id) > (?, ?)
+			ORDER BY status, recipient_iin, id LIMIT ?) o
+		LEFT JOIN benefit_current c ON c.household = o.household AND c.programme = o.programme
+		JOIN benefit_decisions d ON d.id = o.decision_id
+		ORDER BY o.recipient_iin, o.id`,
+		func(sc interface{ Scan(...any) error }) (walkedOffer, error) {
+			var w walkedOffer
+			r := &w.FundingRow
+			err := sc.Scan(&r.Offer, &r.DecisionID, &r.Household, &r.Programme, &r.RecipientIIN, &r.Amount, &r.Period,
+				&r.DecisionDate, &r.Members, &r.Region, &w.grants)
+			return w, err
+		}, after.IIN, after.IIN, after.Offer, limit)
 }
 
 // SharedFunding returns the households whose confirmed offers go to more
