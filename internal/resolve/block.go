@@ -189,16 +189,18 @@ func keyHashes(t *Table, rs []rule) [][]uint64 {
 // maxBlock records are skipped (and logged): comparing them would cost
 // quadratic time for keys too common to mean anything, such as a birth date
 // shared by a whole register's default value.
-func generate(ctx context.Context, t *Table, rs []rule, cs []comparison, maxBlock int, bar interface{ Add(int64) }) (*blocking, error) {
+//
+// Only the representatives of identical records (id) are blocked.
+func generate(ctx context.Context, t *Table, id *identical, rs []rule, cs []comparison, maxBlock int, bar interface{ Add(int64) }) (*blocking, error) {
 	b := &blocking{keys: keyHashes(t, rs), skippedBlocks: make([]int, len(rs)), skippedRecords: make([]int, len(rs))}
 	type slot struct {
 		key uint64
 		rec uint32
 	}
 	for r := range rs {
-		slots := make([]slot, 0, t.Len())
+		slots := make([]slot, 0, id.reps)
 		for i, k := range b.keys[r] {
-			if k != 0 {
+			if k != 0 && id.represents(i) {
 				slots = append(slots, slot{k, uint32(i)})
 			}
 		}

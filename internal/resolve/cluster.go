@@ -80,7 +80,7 @@ func clusters(s *scorer, edges []edge) ([]int32, []Flag) {
 		}
 		ga, gb := group(ra), group(rb)
 		ok, flagged := s.idsAllow(ga, gb, e.w, e.p)
-		if !ok || (len(ga)*len(gb) > 1 && cohesion(s, ga, gb) < minCohesion) {
+		if !ok || (s.size(ga)*s.size(gb) > 1 && cohesion(s, ga, gb) < minCohesion) {
 			continue
 		}
 		if flagged {
@@ -99,6 +99,15 @@ func clusters(s *scorer, edges []edge) ([]int32, []Flag) {
 		roots[i] = find(int32(i))
 	}
 	return roots, flags
+}
+
+// size is how many records a cluster holds.
+func (s *scorer) size(g []int32) float64 {
+	n := 0.0
+	for _, i := range g {
+		n += s.recordsOf(i)
+	}
+	return n
 }
 
 // idsAllow applies the national id rule to joining groups a and b through
@@ -145,18 +154,20 @@ func (s *scorer) evidence(w float64, p pattern) float64 {
 	return w
 }
 
-// cohesion is the mean match probability over pairs across two clusters.
+// cohesion is the mean match probability over pairs of records across
+// two clusters, a record that stands for identical ones counting as many.
 func cohesion(s *scorer, a, b []int32) float64 {
 	total := len(a) * len(b)
 	step := 1
 	if total > maxCohesionPairs {
 		step = total / maxCohesionPairs
 	}
-	sum, n := 0.0, 0
+	sum, n := 0.0, 0.0
 	for k := 0; k < total; k += step {
 		i, j := a[k/len(b)], b[k%len(b)]
-		sum += Probability(s.pairWeight(int(i), int(j)))
-		n++
+		w := s.recordsOf(i) * s.recordsOf(j)
+		sum += w * Probability(s.pairWeight(int(i), int(j)))
+		n += w
 	}
-	return sum / float64(n)
+	return sum / n
 }

@@ -27,6 +27,10 @@ type Options struct {
 	KeepPairs float64
 	// Progress receives progress bars; nil shows none.
 	Progress io.Writer
+
+	// compareAll compares every record, identical or not: the tests'
+	// reference for linking that compares one record of each group.
+	compareAll bool
 }
 
 // Defaults for Options.
@@ -70,8 +74,8 @@ type Pair struct {
 type Stats struct {
 	Kind           string        `json:"kind"`
 	Records        int           `json:"records"`
-	Candidates     int           `json:"candidates"` // pairs compared
-	Links          int           `json:"links"`      // pairs at or above the threshold
+	Candidates     int           `json:"candidates"` // pairs compared, one record of identical ones for all
+	Links          int           `json:"links"`      // pairs compared at or above the threshold, and records joined to identical ones
 	Entities       int           `json:"entities"`
 	SkippedBlocks  int           `json:"skipped_blocks"`
 	SkippedRecords int           `json:"skipped_records"`
@@ -123,8 +127,12 @@ func link(ctx context.Context, t *Table, m *Model, opts Options) (*Result, error
 		return res, nil
 	}
 
+	id := identicalRecords(t)
+	if opts.compareAll {
+		id = everyRecord(t)
+	}
 	bar := progress.New(opts.Progress, "compare "+t.Kind+" pairs", 0)
-	b, err := generate(ctx, t, rs, cs, opts.MaxBlock, bar)
+	b, err := generate(ctx, t, id, rs, cs, opts.MaxBlock, bar)
 	bar.Finish()
 	if err != nil {
 		return nil, err
@@ -137,13 +145,16 @@ func link(ctx context.Context, t *Table, m *Model, opts Options) (*Result, error
 
 	if m == nil {
 		stage := progress.Stage(opts.Progress, "train "+t.Kind+" model")
-		m = train(t, cs, rs, b, opts)
+		m = train(t, cs, rs, b, id, opts)
 		stage.Finish()
 		res.Model = m
 	}
 	s := newScorer(t, cs, m)
 	s.rules = rs
 	res.scorer = s
+	// Groups whose records link are clustered as the records they stand
+	// for; the others' records stand alone.
+	s.records = id.clustered(s, b, logit2(opts.Threshold))
 
 	bar = progress.New(opts.Progress, "score "+t.Kind+" pairs", int64(len(b.cands)))
 	edges, pairs := score(s, b.cands, opts, bar)
@@ -153,6 +164,8 @@ func link(ctx context.Context, t *Table, m *Model, opts Options) (*Result, error
 	b.cands = nil
 	stage := progress.Stage(opts.Progress, "cluster "+t.Kind+" records")
 	res.Entity, res.Flags = clusters(s, edges)
+	res.Stats.Links += id.join(res.Entity, s.records)
+	s.records = nil
 	stage.Finish()
 	seen := map[int32]bool{}
 	for _, e := range res.Entity {
@@ -167,9 +180,9 @@ func link(ctx context.Context, t *Table, m *Model, opts Options) (*Result, error
 
 // train learns the model: u from random pairs, m by EM on pairs agreeing
 // on one attribute at a time, then the prior from the candidates.
-func train(t *Table, cs []comparison, rs []rule, b *blocking, opts Options) *Model {
+func train(t *Table, cs []comparison, rs []rule, b *blocking, id *identical, opts Options) *Model {
 	start := time.Now()
-	counts := countPatterns(b.cands, namesakes(t, cs, b.keys, opts.Seed))
+	counts := id.pairCounts(t, cs, b, namesakes(t, cs, b.keys, opts.Seed))
 	u := estimateU(t, cs, opts.Seed)
 	slog.Debug("estimated u", "kind", t.Kind, "patterns", len(counts), "elapsed", time.Since(start))
 	sessions := trainingSessions(t, cs, opts.Seed)

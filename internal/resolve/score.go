@@ -26,6 +26,17 @@ type scorer struct {
 	nid, birth int
 	// rules are the blocking rules, for the keys kept in the store.
 	rules []rule
+	// records, if not nil, is how many identical records each record
+	// clustered stands for (see identical).
+	records []uint32
+}
+
+// recordsOf is how many records record i stands for in clustering.
+func (s *scorer) recordsOf(i int32) float64 {
+	if s.records == nil {
+		return 1
+	}
+	return float64(s.records[i])
 }
 
 func newScorer(t *Table, cs []comparison, m *Model) *scorer {

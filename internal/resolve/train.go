@@ -36,20 +36,26 @@ type patternCount struct {
 func countPatterns(sets ...[]candidate) []patternCount {
 	merged := map[pattern]float64{}
 	for _, cands := range sets {
-		for p, n := range countSet(cands) {
+		for p, n := range countSet(cands, nil) {
 			merged[p] += n
 		}
 	}
-	out := make([]patternCount, 0, len(merged))
-	for p, n := range merged {
+	return sortedCounts(merged)
+}
+
+// sortedCounts lists counts by pattern.
+func sortedCounts(counts map[pattern]float64) []patternCount {
+	out := make([]patternCount, 0, len(counts))
+	for p, n := range counts {
 		out = append(out, patternCount{p, n})
 	}
 	slices.SortFunc(out, func(a, b patternCount) int { return cmp.Compare(a.p, b.p) })
 	return out
 }
 
-// countSet counts the patterns of one set of pairs, on every core.
-func countSet(cands []candidate) map[pattern]float64 {
+// countSet counts the patterns of one set of pairs, on every core, each
+// pair as weight says (nil: once).
+func countSet(cands []candidate, weight func(i, j int) float64) map[pattern]float64 {
 	workers := runtime.GOMAXPROCS(0)
 	maps := make([]map[pattern]float64, workers)
 	chunk := (len(cands) + workers - 1) / workers
@@ -61,7 +67,11 @@ func countSet(cands []candidate) map[pattern]float64 {
 		go func() {
 			defer wg.Done()
 			for _, c := range cands[lo:hi] {
-				maps[w][c.pat]++
+				n := 1.0
+				if weight != nil {
+					n = weight(int(c.i), int(c.j))
+				}
+				maps[w][c.pat] += n
 			}
 		}()
 	}
