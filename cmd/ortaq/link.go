@@ -23,7 +23,8 @@ var linkCommand = command{
 		pairs := fs.String("pairs", "", "also write the scored candidate pairs to this CSV file")
 		pairsMin := fs.Float64("pairs-min", 0.01, "lowest match probability of a pair written to --pairs")
 		threshold := fs.Float64("threshold", resolve.DefaultThreshold, "match probability at or above which two records are linked")
-		maxBlock := fs.Int("max-block", resolve.DefaultMaxBlock, "largest block of records compared pairwise; larger ones are skipped and reported")
+		maxBlock := fs.Int("max-block", resolve.DefaultMaxBlock, "largest block of records compared at all; larger ones are skipped and reported")
+		window := fs.Int("window", resolve.DefaultWindow, "largest block of records compared pairwise; in a larger one each record is compared with its window-1 neighbours by name and birth date")
 		seed := fs.Uint64("seed", 1, "seed of the random pairs that estimate u")
 		modelOut := fs.String("model", "", "also write the trained models (m and u of every comparison level, the prior) to this JSON file")
 		explain := fs.Bool("explain", false, "print the match weight of each comparison for the two records named as arguments")
@@ -45,7 +46,10 @@ var linkCommand = command{
 			if err != nil {
 				return err
 			}
-			opts := resolve.Options{Threshold: *threshold, MaxBlock: *maxBlock, Seed: *seed, Progress: os.Stderr}
+			if *window < 2 {
+				return usageError{msg: fmt.Sprintf("ortaq link: --window %d: want 2 or more", *window), hint: "e.g. --window 64"}
+			}
+			opts := resolve.Options{Threshold: *threshold, MaxBlock: *maxBlock, Window: *window, Seed: *seed, Progress: os.Stderr}
 			if *pairs != "" {
 				opts.KeepPairs = max(*pairsMin, 1e-9)
 			}

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -161,8 +162,22 @@ func (p pattern) level(c int) int { return int(p>>(4*uint(c))&0xf) - 1 }
 type blocking struct {
 	cands []candidate
 	keys  [][]uint64 // per rule, per record; 0 when absent or in a giant block
+	// windowed holds, per rule, the keys of the blocks whose records were
+	// compared only with their neighbours (see generate).
+	windowed []map[uint64]bool
 	// Per rule: blocks skipped as giant and the records in them.
 	skippedBlocks, skippedRecords []int
+}
+
+// comparedBefore reports that an earlier rule than r already compared
+// records i and j: they share its key, in a block compared pair by pair.
+func (b *blocking) comparedBefore(r, i, j int) bool {
+	for s := range r {
+		if k := b.keys[s][i]; k != 0 && k == b.keys[s][j] && !b.windowed[s][k] {
+			return true
+		}
+	}
+	return false
 }
 
 // keyHashes computes every record's key for every rule, hashed to 64 bits
@@ -191,8 +206,16 @@ func keyHashes(t *Table, rs []rule) [][]uint64 {
 // shared by a whole register's default value.
 //
 // Only the representatives of identical records (id) are blocked.
-func generate(ctx context.Context, t *Table, id *identical, rs []rule, cs []comparison, maxBlock int, bar interface{ Add(int64) }) (*blocking, error) {
+//
+// A block of more than window records is compared as a sorted
+// neighbourhood: its records in the order of their names and birth date,
+// each with the window−1 records after it. Blocks of common names grow
+// with the country, and comparing them pair by pair grew with its square.
+func generate(ctx context.Context, t *Table, id *identical, rs []rule, cs []comparison, maxBlock, window int, bar interface{ Add(int64) }) (*blocking, error) {
 	b := &blocking{keys: keyHashes(t, rs), skippedBlocks: make([]int, len(rs)), skippedRecords: make([]int, len(rs))}
+	for range rs {
+		b.windowed = append(b.windowed, map[uint64]bool{})
+	}
 	type slot struct {
 		key uint64
 		rec uint32
@@ -227,6 +250,10 @@ func generate(ctx context.Context, t *Table, id *identical, rs []rule, cs []comp
 				for _, s := range slots[lo:hi] {
 					b.keys[r][s.rec] = 0
 				}
+			case hi-lo > window:
+				b.windowed[r][slots[lo].key] = true
+				slices.SortFunc(slots[lo:hi], func(x, y slot) int { return neighbourOrder(t, int(x.rec), int(y.rec)) })
+				blocks = append(blocks, [2]int{lo, hi})
 			case hi-lo > 1:
 				blocks = append(blocks, [2]int{lo, hi})
 			}
@@ -257,9 +284,9 @@ func generate(ctx context.Context, t *Table, id *identical, rs []rule, cs []comp
 					var n int64
 					for _, bl := range blocks[k:min(k+64, len(blocks))] {
 						for x := bl[0]; x < bl[1]; x++ {
-							for y := x + 1; y < bl[1]; y++ {
+							for y := x + 1; y < min(bl[1], x+window); y++ {
 								i, j := int(slots[x].rec), int(slots[y].rec)
-								if comparedBefore(b.keys, r, i, j) {
+								if b.comparedBefore(r, i, j) {
 									continue
 								}
 								local = append(local, candidate{uint32(i), uint32(j), compare(t, cs, b.keys, i, j)})
@@ -304,17 +331,6 @@ func keyHash(rule, k string) uint64 {
 	return h
 }
 
-// comparedBefore reports that an earlier rule already put i and j in one
-// block, so the pair is a candidate already.
-func comparedBefore(keys [][]uint64, r, i, j int) bool {
-	for s := range r {
-		if k := keys[s][i]; k != 0 && k == keys[s][j] {
-			return true
-		}
-	}
-	return false
-}
-
 // compare computes the pattern of records i and j.
 func compare(t *Table, cs []comparison, keys [][]uint64, i, j int) pattern {
 	var p pattern
@@ -342,4 +358,16 @@ func parallel(n int, fn func(lo, hi int)) {
 		}(lo, min(lo+chunk, n))
 	}
 	wg.Wait()
+}
+
+// neighbourOrder orders the records of a large block for comparing
+// neighbours: by last name, first name, birth date and patronymic, so
+// that a person's records, and the namesakes born closest, sit together.
+func neighbourOrder(t *Table, i, j int) int {
+	for _, f := range [...]feature{fLastBase, fFirst, fBirth, fMiddleBase, fNID} {
+		if c := strings.Compare(t.cols[f][i], t.cols[f][j]); c != 0 {
+			return c
+		}
+	}
+	return i - j
 }

@@ -20,6 +20,10 @@ type Options struct {
 	Threshold float64
 	// MaxBlock is the largest block compared (default DefaultMaxBlock).
 	MaxBlock int
+	// Window is the largest block compared pair by pair; the records of
+	// a larger one are compared with their Window−1 neighbours (default
+	// DefaultWindow).
+	Window int
 	// Seed makes the random pairs behind u reproducible.
 	Seed uint64
 	// KeepPairs keeps every scored pair with a probability at or above it
@@ -37,6 +41,7 @@ type Options struct {
 const (
 	DefaultThreshold = 0.5
 	DefaultMaxBlock  = 1000
+	DefaultWindow    = 8
 )
 
 func (o Options) withDefaults() Options {
@@ -45,6 +50,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxBlock == 0 {
 		o.MaxBlock = DefaultMaxBlock
+	}
+	if o.Window == 0 {
+		o.Window = DefaultWindow
 	}
 	return o
 }
@@ -132,7 +140,7 @@ func link(ctx context.Context, t *Table, m *Model, opts Options) (*Result, error
 		id = everyRecord(t)
 	}
 	bar := progress.New(opts.Progress, "compare "+t.Kind+" pairs", 0)
-	b, err := generate(ctx, t, id, rs, cs, opts.MaxBlock, bar)
+	b, err := generate(ctx, t, id, rs, cs, opts.MaxBlock, opts.Window, bar)
 	bar.Finish()
 	if err != nil {
 		return nil, err
@@ -182,7 +190,7 @@ func link(ctx context.Context, t *Table, m *Model, opts Options) (*Result, error
 // on one attribute at a time, then the prior from the candidates.
 func train(t *Table, cs []comparison, rs []rule, b *blocking, id *identical, opts Options) *Model {
 	start := time.Now()
-	counts := id.pairCounts(t, cs, b, namesakes(t, cs, b.keys, opts.Seed))
+	counts := id.pairCounts(t, cs, b, namesakes(t, cs, b, opts.Seed))
 	u := estimateU(t, cs, opts.Seed)
 	slog.Debug("estimated u", "kind", t.Kind, "patterns", len(counts), "elapsed", time.Since(start))
 	sessions := trainingSessions(t, cs, opts.Seed)

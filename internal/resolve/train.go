@@ -254,7 +254,7 @@ func samplePairs(t *Table, key func(*Table, int) string, seed, stream uint64) []
 // matches whose birth dates disagree, so without these pairs m of the
 // birth date's lower levels would come out near zero, and a person whose
 // date was mistyped could never be linked.
-func namesakes(t *Table, cs []comparison, keys [][]uint64, seed uint64) []candidate {
+func namesakes(t *Table, cs []comparison, b *blocking, seed uint64) []candidate {
 	if !t.present[fLast] || !t.present[fFirst] {
 		return nil
 	}
@@ -265,7 +265,7 @@ func namesakes(t *Table, cs []comparison, keys [][]uint64, seed uint64) []candid
 		}
 		return join(a, b)
 	}, seed, 999)
-	pairs = slices.DeleteFunc(pairs, func(c candidate) bool { return comparedBefore(keys, len(keys), int(c.i), int(c.j)) })
+	pairs = slices.DeleteFunc(pairs, func(c candidate) bool { return b.comparedBefore(len(b.keys), int(c.i), int(c.j)) })
 	comparePairs(t, cs, pairs)
 	return pairs
 }
