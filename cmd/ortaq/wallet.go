@@ -133,6 +133,11 @@ func runWallet(ctx context.Context, args []string, out io.Writer) error {
 		if _, err := socialwallet.ParseMonth(*month); err != nil {
 			return s.usage("--month: %v", err)
 		}
+		// Paying a month before it begins would put vouchers in citizens'
+		// hands early and leave the month's budget short.
+		if now := socialwallet.MonthOf(time.Now()); *month > now {
+			return s.usage("--month %s has not begun (this month is %s in Asia/Almaty)", *month, now)
+		}
 		return withWallet(ctx, *s.db, func(w *socialwallet.Service) error {
 			start := time.Now()
 			rep, err := fundWithProgress(ctx, w, *month)

@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/ortaq/ortaq/internal/socialwallet"
 )
 
 func TestWalletCommand(t *testing.T) {
@@ -34,7 +37,9 @@ func TestWalletCommand(t *testing.T) {
 		}
 	}
 	var ue usageError
+	next := socialwallet.MonthOf(time.Now().AddDate(0, 1, 0))
 	for _, args := range [][]string{{"wallet"}, {"wallet", "fund", "--db", db, "--month", "2026-13"},
+		{"wallet", "fund", "--db", db, "--month", next},
 		{"wallet", "budget", "--db", db, "--programme", "asp", "--ledger", "food", "--amount", "1.234", "--ref", "x"}} {
 		if err := run(ctx, args, &bytes.Buffer{}); !errors.As(err, &ue) {
 			t.Errorf("%v: %v, want a usage error", args, err)
