@@ -477,25 +477,20 @@ func (c *ledgerCommitter) apply(ctx context.Context, t *tx, g *group, reqs []*le
 		return fmt.Errorf("read transfers: %w", err)
 	}
 	// What callers read ahead and is still current stands for the
-	// database: found accounts join the cache, the others do not exist.
+	// database: found accounts join the cache, the others do not exist,
+	// and neither is read again.
+	var need []ledger.ID
+	seen := map[ledger.ID]bool{}
 	for _, r := range reqs {
 		if !c.current(r.read) {
 			continue
 		}
 		for _, id := range r.read.ids {
+			seen[id] = true
 			if _, ok := c.accounts[id]; !ok {
 				if a := r.read.found[id]; a != nil {
 					c.accounts[id] = a
 				}
-			}
-		}
-	}
-	var need []ledger.ID
-	seen := map[ledger.ID]bool{}
-	for _, r := range reqs {
-		if c.current(r.read) {
-			for _, id := range r.read.ids {
-				seen[id] = true
 			}
 		}
 	}
