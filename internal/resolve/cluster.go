@@ -125,7 +125,7 @@ func (s *scorer) idsAllow(a, b []int32, w float64, p pattern) (ok, flagged bool)
 			if !t.nidValid[i] {
 				continue
 			}
-			switch id := t.cols[fNID][i]; {
+			switch id := t.cols[fNID].at(int(i)); {
 			case first == "":
 				first = id
 			case id != first:

@@ -32,7 +32,7 @@ type comparison struct {
 }
 
 func colValue(f feature) func(*Table, int) string {
-	return func(t *Table, i int) string { return t.cols[f][i] }
+	return func(t *Table, i int) string { return t.cols[f].at(i) }
 }
 
 // extraBit is the first bit of extra columns in feature sets.
@@ -126,7 +126,7 @@ func allComparisons(t *Table, has func(feature) bool) []comparison {
 		cs = append(cs, comparison{name: "address", levels: []string{"exact", "close", "similar", "different"}, reads: bit(fAddress), tf: -1, level: textLevel(fAddress, 0.9, 0.75), value: colValue(fAddress)})
 	}
 	for e, x := range t.extras {
-		c := comparison{name: x.name, reads: 1 << uint(extraBit+e), tf: -1, value: func(t *Table, i int) string { return t.extras[e].values[i] }}
+		c := comparison{name: x.name, reads: 1 << uint(extraBit+e), tf: -1, value: func(t *Table, i int) string { return t.extras[e].col.at(i) }}
 		switch x.mode {
 		case source.MatchID:
 			c.levels, c.level = []string{"exact", "one character off", "different"}, extraIDLevel(e)
@@ -146,7 +146,7 @@ func allComparisons(t *Table, has func(feature) bool) []comparison {
 const maxComparisons = 14
 
 func pair(t *Table, f feature, i, j int) (string, string, bool) {
-	a, b := t.cols[f][i], t.cols[f][j]
+	a, b := t.cols[f].at(i), t.cols[f].at(j)
 	return a, b, a != "" && b != ""
 }
 
@@ -214,21 +214,21 @@ func gradeText(a, b string, ok bool, close, far float64) int {
 
 func extraIDLevel(e int) func(*Table, int, int) int {
 	return func(t *Table, i, j int) int {
-		a, b := t.extras[e].values[i], t.extras[e].values[j]
+		a, b := t.extras[e].col.at(i), t.extras[e].col.at(j)
 		return gradeID(a, b, a != "" && b != "")
 	}
 }
 
 func extraTextLevel(e int) func(*Table, int, int) int {
 	return func(t *Table, i, j int) int {
-		a, b := t.extras[e].values[i], t.extras[e].values[j]
+		a, b := t.extras[e].col.at(i), t.extras[e].col.at(j)
 		return gradeText(a, b, a != "" && b != "", jwClose, jwFar)
 	}
 }
 
 func extraExactLevel(e int) func(*Table, int, int) int {
 	return func(t *Table, i, j int) int {
-		a, b := t.extras[e].values[i], t.extras[e].values[j]
+		a, b := t.extras[e].col.at(i), t.extras[e].col.at(j)
 		switch {
 		case a == "" || b == "":
 			return null
@@ -243,7 +243,7 @@ func extraExactLevel(e int) func(*Table, int, int) int {
 // round, as happens when a full name in one field is written first name
 // first. Both name comparisons then compare across.
 func swapped(t *Table, i, j int) bool {
-	l1, f1, l2, f2 := t.cols[fLast][i], t.cols[fFirst][i], t.cols[fLast][j], t.cols[fFirst][j]
+	l1, f1, l2, f2 := t.cols[fLast].at(i), t.cols[fFirst].at(i), t.cols[fLast].at(j), t.cols[fFirst].at(j)
 	return l1 != l2 && l1 != "" && f1 != "" && l1 == f2 && f1 == l2
 }
 
@@ -258,12 +258,12 @@ func nameLevel(t *Table, i, j int, text, folded, otherText, base feature) int {
 		return null
 	}
 	if swapped(t, i, j) {
-		if t.cols[text][i] == t.cols[otherText][j] {
+		if t.cols[text].at(i) == t.cols[otherText].at(j) {
 			return 0
 		}
 		return 1
 	}
-	if t.cols[text][i] == t.cols[text][j] {
+	if t.cols[text].same(i, j) {
 		return 0
 	}
 	if a == b {
@@ -271,7 +271,7 @@ func nameLevel(t *Table, i, j int, text, folded, otherText, base feature) int {
 	}
 	l := 2
 	if base >= 0 {
-		if ba, bb := t.cols[base][i], t.cols[base][j]; ba != "" && ba == bb {
+		if ba, bb := t.cols[base].at(i), t.cols[base].at(j); ba != "" && ba == bb {
 			return 2
 		}
 		l = 3

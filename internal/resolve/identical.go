@@ -1,6 +1,7 @@
 package resolve
 
 import (
+	"encoding/binary"
 	"hash/maphash"
 	"slices"
 )
@@ -30,13 +31,14 @@ func identicalRecords(t *Table) *identical {
 	var h maphash.Hash
 	for i := range n {
 		h.SetSeed(seed)
+		var code [4]byte
 		for f := range t.cols {
-			h.WriteString(t.cols[f][i])
-			h.WriteByte(0)
+			binary.LittleEndian.PutUint32(code[:], t.cols[f].codes[i])
+			h.Write(code[:])
 		}
 		for e := range t.extras {
-			h.WriteString(t.extras[e].values[i])
-			h.WriteByte(0)
+			binary.LittleEndian.PutUint32(code[:], t.extras[e].col.codes[i])
+			h.Write(code[:])
 		}
 		if t.nidValid[i] {
 			h.WriteByte(1)
@@ -73,11 +75,11 @@ func sameForms(t *Table, i, j int) bool {
 		return false
 	}
 	for f := range t.cols {
-		if t.cols[f][i] != t.cols[f][j] {
+		if !t.cols[f].same(i, j) {
 			return false
 		}
 	}
-	return !slices.ContainsFunc(t.extras, func(x extraColumn) bool { return x.values[i] != x.values[j] })
+	return !slices.ContainsFunc(t.extras, func(x extraColumn) bool { return !x.col.same(i, j) })
 }
 
 // represents says record i is compared for its group.

@@ -159,18 +159,17 @@ func (t *Table) append(u *Table) {
 	}
 	t.IDs = append(t.IDs, u.IDs...)
 	for f := range t.cols {
-		t.cols[f] = append(t.cols[f], u.cols[f]...)
+		t.cols[f].appendColumn(&u.cols[f])
 		t.present[f] = t.present[f] || u.present[f]
 	}
 	t.nidValid = append(t.nidValid, u.nidValid...)
 	for _, ue := range u.extras {
 		e := t.extra(ue.name, ue.mode, n)
-		t.extras[e].values = append(t.extras[e].values[:n], ue.values...)
+		t.extras[e].col.padTo(n)
+		t.extras[e].col.appendColumn(&ue.col)
 	}
 	for e := range t.extras {
-		for len(t.extras[e].values) < t.Len() {
-			t.extras[e].values = append(t.extras[e].values, "")
-		}
+		t.extras[e].col.padTo(t.Len())
 	}
 }
 
@@ -182,6 +181,8 @@ func (t *Table) extra(name, mode string, n int) int {
 			return e
 		}
 	}
-	t.extras = append(t.extras, extraColumn{name: name, mode: mode, values: make([]string, n)})
+	x := extraColumn{name: name, mode: mode}
+	x.col.padTo(n)
+	t.extras = append(t.extras, x)
 	return len(t.extras) - 1
 }

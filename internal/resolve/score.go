@@ -18,8 +18,8 @@ type scorer struct {
 	cs []comparison
 	m  *Model
 	w  weights
-	// tf[c] is nil, or each record's adjustment in bits when comparison c
-	// agrees exactly on its value.
+	// tf[c] is nil, or the adjustment in bits when comparison c agrees
+	// exactly on a value, by the value's code in the column of cs[c].tf.
 	tf [][]float32
 	// nid and birth are the indexes of the national id and birth date
 	// comparisons, or -1.
@@ -49,52 +49,43 @@ func newScorer(t *Table, cs []comparison, m *Model) *scorer {
 			s.birth = c
 		}
 		if cs[c].tf >= 0 && m.Comparisons[c].TF {
-			s.tf[c] = tfAdjustments(t.cols[cs[c].tf], m.Comparisons[c])
+			s.tf[c] = tfAdjustments(&t.cols[cs[c].tf], m.Comparisons[c])
 		}
 	}
 	return s
 }
 
 // frequencies returns the share of non-empty values held by each value
-// of col that occurs at least twice, and the share of a value seen once.
-func frequencies(col []string) (map[string]float64, float64) {
-	counts := make(map[string]int32)
-	nonNull := 0
-	for _, v := range col {
-		if v != "" {
-			counts[v]++
-			nonNull++
-		}
-	}
+// held more than once, and the share of one record.
+func frequencies(col *column) (map[string]float64, float64) {
+	counts := col.counts()
+	nonNull := len(col.codes) - int(counts[0])
 	if nonNull == 0 {
 		return nil, 1
 	}
 	shares := make(map[string]float64)
-	for v, n := range counts {
-		if n > 1 {
-			shares[v] = float64(n) / float64(nonNull)
+	for k := 1; k < len(counts); k++ {
+		if n := counts[k]; n > 1 {
+			shares[col.vals[k]] = float64(n) / float64(nonNull)
 		}
 	}
 	return shares, 1 / float64(nonNull)
 }
 
-// tfAdjustments returns, per record, log2(u / share of records holding its
-// value): positive for rare values, negative for common ones.
-func tfAdjustments(col []string, cm ComparisonModel) []float32 {
+// tfAdjustments returns, per value code of col, log2(u / share of records
+// holding the value): positive for rare values, negative for common ones.
+func tfAdjustments(col *column, cm ComparisonModel) []float32 {
 	uExact := cm.Levels[0].U
-	adj := make([]float32, len(col))
-	for i, v := range col {
-		if v == "" {
-			continue
-		}
-		share, ok := cm.Frequencies[v]
+	adj := make([]float32, len(col.vals))
+	for k := 1; k < len(col.vals); k++ {
+		share, ok := cm.Frequencies[col.vals[k]]
 		if !ok {
 			share = cm.Rarest
 		}
 		if share <= 0 {
 			continue
 		}
-		adj[i] = float32(min(max(math.Log2(uExact/share), -tfMaxDown), tfMaxUp))
+		adj[k] = float32(min(max(math.Log2(uExact/share), -tfMaxDown), tfMaxUp))
 	}
 	return adj
 }
@@ -104,16 +95,22 @@ func (s *scorer) weight(i, j int, p pattern) float64 {
 	w := s.w.weightOf(p)
 	for c, tf := range s.tf {
 		if tf != nil && p.level(c) == 0 {
-			w += float64(tf[i])
+			w += s.tfOf(c, i)
 		}
 	}
 	return w
 }
 
+// tfOf is the term-frequency adjustment of record i's value when
+// comparison c agrees exactly; s.tf[c] must be set.
+func (s *scorer) tfOf(c, i int) float64 {
+	return float64(s.tf[c][s.t.cols[s.cs[c].tf].codes[i]])
+}
+
 // conflict reports two different valid national ids.
 func (s *scorer) conflict(i, j int) bool {
 	t := s.t
-	return s.nid >= 0 && t.nidValid[i] && t.nidValid[j] && t.cols[fNID][i] != t.cols[fNID][j]
+	return s.nid >= 0 && t.nidValid[i] && t.nidValid[j] && !t.cols[fNID].same(i, j)
 }
 
 // pairWeight compares and scores any two records, blocked together or not.
@@ -163,7 +160,7 @@ func (s *scorer) explain(i, j int) Explanation {
 			lv := cm.Levels[l]
 			term.Level, term.M, term.U, term.Weight = lv.Label, lv.M, lv.U, lv.Weight()
 			if s.tf[c] != nil && l == 0 {
-				term.TF = float64(s.tf[c][i])
+				term.TF = s.tfOf(c, i)
 			}
 		}
 		if (cm.Name == "last_name" || cm.Name == "first_name") && swapped(t, i, j) {

@@ -42,7 +42,7 @@ type Table struct {
 	Src     []uint16
 	IDs     []string // record id within its source
 
-	cols [numFeatures][]string
+	cols [numFeatures]column
 	// nidValid says the national id passes the IIN check digit: two
 	// different valid IINs are two people unless overwhelming evidence
 	// says otherwise.
@@ -56,9 +56,9 @@ type Table struct {
 
 // extraColumn is one non-canonical attribute compared by its match mode.
 type extraColumn struct {
-	name   string
-	mode   string // source.MatchID, MatchText or MatchExact
-	values []string
+	name string
+	mode string // source.MatchID, MatchText or MatchExact
+	col  column
 }
 
 // NewTable returns an empty table for records of kind.
@@ -130,13 +130,14 @@ func isCanonical(attr string) bool {
 func (t *Table) Add(src, id string, attrs []source.Attr, modes map[string]string) {
 	i := len(t.IDs)
 	t.Src = append(t.Src, t.sourceIndex(src))
-	t.IDs = append(t.IDs, id)
+	// A copy, so that the table never keeps alive the row it came from.
+	t.IDs = append(t.IDs, strings.Clone(id))
 	for f := range t.cols {
-		t.cols[f] = append(t.cols[f], "")
+		t.cols[f].push()
 	}
 	t.nidValid = append(t.nidValid, false)
 	for e := range t.extras {
-		t.extras[e].values = append(t.extras[e].values, "")
+		t.extras[e].col.push()
 	}
 
 	var full string
@@ -192,18 +193,18 @@ func (t *Table) Add(src, id string, attrs []source.Attr, modes map[string]string
 	// A full name fills only the parts the source does not give separately.
 	if full != "" {
 		p := names.Split(full)
-		if t.cols[fLast][i] == "" && t.cols[fFirst][i] == "" {
+		if t.cols[fLast].at(i) == "" && t.cols[fFirst].at(i) == "" {
 			t.setName(i, fLast, fLastText, p.Last)
 			t.setName(i, fFirst, fFirstText, p.First)
 		}
-		if t.cols[fMiddle][i] == "" {
+		if t.cols[fMiddle].at(i) == "" {
 			t.set(i, fMiddle, names.Fold(p.Middle))
 		}
 	}
-	if v := t.cols[fLast][i]; v != "" {
+	if v := t.cols[fLast].at(i); v != "" {
 		t.set(i, fLastBase, names.Base(v))
 	}
-	if v := t.cols[fMiddle][i]; v != "" {
+	if v := t.cols[fMiddle].at(i); v != "" {
 		t.set(i, fMiddleBase, names.Base(v))
 	}
 }
@@ -212,7 +213,7 @@ func (t *Table) set(i int, f feature, v string) {
 	if v == "" {
 		return
 	}
-	t.cols[f][i] = v
+	t.cols[f].set(i, v)
 	t.present[f] = true
 }
 
@@ -226,7 +227,7 @@ func (t *Table) setName(i int, folded, text feature, v string) {
 
 func (t *Table) setExtra(i int, name, mode, v string) {
 	e := t.extra(name, mode, i+1)
-	t.extras[e].values[i] = normExtra(mode, v)
+	t.extras[e].col.set(i, normExtra(mode, v))
 }
 
 // normExtra is the matching form of an extra attribute: identifiers lose

@@ -1,0 +1,81 @@
+package resolve
+
+import "strings"
+
+// column holds one matching form of every record, dictionary-encoded: a
+// country has few distinct names, places and birth dates, and a person's
+// records repeat theirs, so each record costs four bytes a feature and
+// every distinct value is kept once. Two records hold the same value
+// exactly when they hold the same code.
+type column struct {
+	codes []uint32          // per record; 0 is no value
+	vals  []string          // by code; vals[0] is ""
+	index map[string]uint32 // code of each value
+}
+
+// at is record i's value, "" when it has none.
+func (c *column) at(i int) string {
+	if k := c.codes[i]; k != 0 {
+		return c.vals[k]
+	}
+	return ""
+}
+
+// same says records i and j hold the same value (both none included).
+func (c *column) same(i, j int) bool { return c.codes[i] == c.codes[j] }
+
+// push appends a record without a value.
+func (c *column) push() { c.codes = append(c.codes, 0) }
+
+// set gives record i the value v. The value is copied on first sight, so
+// that the column never keeps alive the row it was read from.
+func (c *column) set(i int, v string) {
+	c.codes[i] = c.code(v)
+}
+
+// code returns v's code, adding v to the dictionary when new.
+func (c *column) code(v string) uint32 {
+	if v == "" {
+		return 0
+	}
+	if k, ok := c.index[v]; ok {
+		return k
+	}
+	if c.index == nil {
+		c.index = map[string]uint32{}
+		c.vals = []string{""}
+	}
+	k := uint32(len(c.vals))
+	v = strings.Clone(v)
+	c.vals = append(c.vals, v)
+	c.index[v] = k
+	return k
+}
+
+// appendColumn appends every record of u, recoding its values.
+func (c *column) appendColumn(u *column) {
+	remap := make([]uint32, max(len(u.vals), 1))
+	for k := 1; k < len(u.vals); k++ {
+		remap[k] = c.code(u.vals[k])
+	}
+	for _, k := range u.codes {
+		c.codes = append(c.codes, remap[k])
+	}
+}
+
+// padTo appends records without a value until the column has n.
+func (c *column) padTo(n int) {
+	for len(c.codes) < n {
+		c.codes = append(c.codes, 0)
+	}
+}
+
+// counts is how many records hold each code (counts[0] those without a
+// value).
+func (c *column) counts() []int32 {
+	n := make([]int32, max(len(c.vals), 1))
+	for _, k := range c.codes {
+		n[k]++
+	}
+	return n
+}
