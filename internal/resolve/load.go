@@ -65,7 +65,9 @@ func LoadContract(ctx context.Context, c *source.Contract, progressTo io.Writer)
 		dec, err := source.NewDecoder(j.src, progress.Reader(j.f, bar), j.src.File)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("source %q: %w", j.src.Name, err))
+			continue
 		}
+		dec.AttributesOnly()
 		j.dec = dec
 	}
 	if err := errors.Join(errs...); err != nil {
@@ -120,31 +122,73 @@ func LoadContract(ctx context.Context, c *source.Contract, progressTo io.Writer)
 	return tables, loads, ctx.Err()
 }
 
+// decodeSource reads one source's records into a table of their own. The
+// decoder and the table's folding run on two goroutines, a batch of rows
+// apart: a country's largest register is most of its records, and would
+// otherwise be read on one core while the others wait.
 func decodeSource(ctx context.Context, src *source.Source, dec *source.Decoder, load *SourceLoad) (*Table, error) {
 	kind := src.Entity
 	if kind == "" {
 		kind = source.EntityPerson
 	}
+	const batch = 1024
+	var (
+		batches = make(chan []source.Record, 4)
+		free    = make(chan []source.Record, 6)
+		readErr error
+	)
+	// The consumer drains batches to the end, so the reader never blocks
+	// for good; readErr and load.Rejected are read after batches closes.
+	go func() {
+		defer close(batches)
+		recs := make([]source.Record, 0, batch)
+		for n := 0; ; n++ {
+			if n%4096 == 0 && ctx.Err() != nil {
+				readErr = ctx.Err()
+				return
+			}
+			rec, rej, err := dec.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				readErr = err
+				return
+			}
+			if rej != nil {
+				load.Rejected++
+				continue
+			}
+			if recs = append(recs, rec); len(recs) == batch {
+				batches <- recs
+				select {
+				case recs = <-free:
+				default:
+					recs = make([]source.Record, 0, batch)
+				}
+			}
+		}
+		if len(recs) > 0 {
+			batches <- recs
+		}
+	}()
 	t := NewTable(kind)
 	modes := matchModes(src)
-	for n := 0; ; n++ {
-		if n%4096 == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
+	for recs := range batches {
+		for _, rec := range recs {
+			t.Add(src.Name, rec.ID, rec.Attrs, modes)
 		}
-		rec, rej, err := dec.Next()
-		if err == io.EOF {
-			return t, nil
+		load.Records += len(recs)
+		clear(recs)
+		select {
+		case free <- recs[:0]:
+		default:
 		}
-		if err != nil {
-			return nil, err
-		}
-		if rej != nil {
-			load.Rejected++
-			continue
-		}
-		t.Add(src.Name, rec.ID, rec.Attrs, modes)
-		load.Records++
 	}
+	if readErr != nil {
+		return nil, readErr
+	}
+	return t, nil
 }
 
 // append adds every record of u to t.

@@ -52,6 +52,9 @@ type Table struct {
 
 	present [numFeatures]bool // some record has the feature
 	srcIdx  map[string]uint16
+	// memo maps, per feature, each raw value seen to its matching form's
+	// code (see form).
+	memo [numFeatures]map[string]uint32
 }
 
 // extraColumn is one non-canonical attribute compared by its match mode.
@@ -91,6 +94,10 @@ func (t *Table) lookup(ref string) (int, error) {
 }
 
 func (t *Table) sourceIndex(name string) uint16 {
+	// Records come source by source: the last one added is the likeliest.
+	if n := len(t.Src); n > 0 && t.Sources[t.Src[n-1]] == name {
+		return t.Src[n-1]
+	}
 	if s, ok := t.srcIdx[name]; ok {
 		return s
 	}
@@ -159,13 +166,11 @@ func (t *Table) Add(src, id string, attrs []source.Attr, modes map[string]string
 		case "first_name":
 			t.setName(i, fFirst, fFirstText, a.Value)
 		case "middle_name":
-			t.set(i, fMiddle, names.Fold(a.Value))
+			t.setForm(i, fMiddle, a.Value, names.Fold)
 		case "full_name":
 			full = a.Value
 		case "birth_date":
-			if d := digits(a.Value); len(d) == 8 {
-				t.set(i, fBirth, d)
-			}
+			t.setForm(i, fBirth, a.Value, birthForm)
 		case "sex":
 			if a.Value == "M" || a.Value == "F" {
 				t.set(i, fSex, a.Value)
@@ -181,11 +186,11 @@ func (t *Table) Add(src, id string, attrs []source.Attr, modes map[string]string
 		case "email":
 			t.set(i, fEmail, strings.ToLower(a.Value))
 		case "postcode":
-			t.set(i, fPostcode, strings.ToLower(strings.ReplaceAll(a.Value, " ", "")))
+			t.setForm(i, fPostcode, a.Value, postcodeForm)
 		case "locality":
-			t.set(i, fLocality, names.Fold(a.Value))
+			t.setForm(i, fLocality, a.Value, names.Fold)
 		case "region":
-			t.set(i, fRegion, names.Fold(a.Value))
+			t.setForm(i, fRegion, a.Value, names.Fold)
 		case "address":
 			t.set(i, fAddress, names.FoldText(a.Value))
 		}
@@ -198,14 +203,14 @@ func (t *Table) Add(src, id string, attrs []source.Attr, modes map[string]string
 			t.setName(i, fFirst, fFirstText, p.First)
 		}
 		if t.cols[fMiddle].at(i) == "" {
-			t.set(i, fMiddle, names.Fold(p.Middle))
+			t.setForm(i, fMiddle, p.Middle, names.Fold)
 		}
 	}
 	if v := t.cols[fLast].at(i); v != "" {
-		t.set(i, fLastBase, names.Base(v))
+		t.setForm(i, fLastBase, v, names.Base)
 	}
 	if v := t.cols[fMiddle].at(i); v != "" {
-		t.set(i, fMiddleBase, names.Base(v))
+		t.setForm(i, fMiddleBase, v, names.Base)
 	}
 }
 
@@ -217,13 +222,48 @@ func (t *Table) set(i int, f feature, v string) {
 	t.present[f] = true
 }
 
+// setForm gives record i the matching form norm(raw) of feature f. norm
+// must depend on raw alone: each distinct raw value is normalised once per
+// table, because names, places and dates repeat across a country's records
+// and folding them was a third of reading an extract.
+func (t *Table) setForm(i int, f feature, raw string, norm func(string) string) {
+	m := t.memo[f]
+	k, ok := m[raw]
+	if !ok {
+		if m == nil {
+			m = map[string]uint32{}
+			t.memo[f] = m
+		}
+		k = t.cols[f].code(norm(raw))
+		m[strings.Clone(raw)] = k
+	}
+	if k != 0 {
+		t.cols[f].codes[i] = k
+		t.present[f] = true
+	}
+}
+
 // setName keeps a name twice: folded across scripts, for blocking and
 // closeness, and as written, so that MEIER and MAIER (one skeleton) are
 // still not the same name.
 func (t *Table) setName(i int, folded, text feature, v string) {
-	t.set(i, folded, names.Fold(v))
-	t.set(i, text, strings.Join(strings.Fields(strings.ToLower(v)), " "))
+	t.setForm(i, folded, v, names.Fold)
+	t.setForm(i, text, v, nameText)
 }
+
+// nameText is a name as written, in lower case with single spaces.
+func nameText(v string) string { return strings.Join(strings.Fields(strings.ToLower(v)), " ") }
+
+// birthForm is a birth date's eight digits, "" when it has not eight.
+func birthForm(v string) string {
+	if d := digits(v); len(d) == 8 {
+		return d
+	}
+	return ""
+}
+
+// postcodeForm is a postcode in lower case without spaces.
+func postcodeForm(v string) string { return strings.ToLower(strings.ReplaceAll(v, " ", "")) }
 
 func (t *Table) setExtra(i int, name, mode, v string) {
 	e := t.extra(name, mode, i+1)

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -797,6 +798,49 @@ func TestSkipKnown(t *testing.T) {
 	}
 	if _, rej, _ = d.Next(); rej == nil || rej.Code != CodeDuplicateID {
 		t.Fatalf("repeated known id = %+v; want duplicate_id", rej)
+	}
+}
+
+func TestAttributesOnly(t *testing.T) {
+	src := &Source{Name: "cards", ID: []string{"id"}, Fields: []Field{
+		{Name: "full_name", Columns: []string{"fio"}, Type: TypeString},
+		{Name: "birth_date", Columns: []string{"born"}, Type: TypeDate},
+	}}
+	for _, body := range []string{
+		"id,fio,born\nA,Әсел,1990-02-03\nB,Ғалым,1990-02-31\nA,Әсел,1990-02-03\n",
+		`{"id":"A","fio":"Әсел","born":"1990-02-03"}` + "\n" + `{"id":"B","fio":"Ғалым","born":"1990-02-31"}` + "\n" + `{"id":"A","fio":"Әсел"}` + "\n",
+	} {
+		name := "x.csv"
+		src.Format = ""
+		if body[0] == '{' {
+			name, src.Format = "x.ndjson", "ndjson"
+		}
+		full, err := NewDecoder(src, strings.NewReader(body), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := NewDecoder(src, strings.NewReader(body), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.AttributesOnly()
+		for row := 0; row < 3; row++ {
+			want, wantRej, err1 := full.Next()
+			got, gotRej, err2 := d.Next()
+			if err1 != nil || err2 != nil {
+				t.Fatal(err1, err2)
+			}
+			if !reflect.DeepEqual(gotRej, wantRej) {
+				t.Fatalf("%s row %d: rejection %+v, want %+v", name, row, gotRej, wantRej)
+			}
+			if got.Raw != nil || got.Hash != ([16]byte{}) {
+				t.Errorf("%s row %d: raw %q and hash %x set", name, row, got.Raw, got.Hash)
+			}
+			want.Raw, want.Hash = nil, [16]byte{}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s row %d: %+v, want %+v", name, row, got, want)
+			}
+		}
 	}
 }
 
