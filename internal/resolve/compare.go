@@ -145,9 +145,20 @@ func allComparisons(t *Table, has func(feature) bool) []comparison {
 // leaving the top byte for the blocking rules a pair agrees on).
 const maxComparisons = 14
 
+// pair returns the values of feature f of records i and j when both have
+// one (ok), else "", "", false. Equal values come back as one string, so that comparing
+// them costs no byte-by-byte walk.
 func pair(t *Table, f feature, i, j int) (string, string, bool) {
-	a, b := t.cols[f].at(i), t.cols[f].at(j)
-	return a, b, a != "" && b != ""
+	c := &t.cols[f]
+	ki, kj := c.codes[i], c.codes[j]
+	if ki == 0 || kj == 0 {
+		return "", "", false
+	}
+	a := c.vals[ki]
+	if ki == kj {
+		return a, a, true
+	}
+	return a, c.vals[kj], true
 }
 
 func exactLevel(f feature) func(*Table, int, int) int {
