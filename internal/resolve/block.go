@@ -55,31 +55,31 @@ func rulesNamed(t *Table, m *Model) ([]rule, error) {
 func allRules(t *Table, has func(feature) bool) []rule {
 	var rs []rule
 	col := func(f feature) func(*Table, int) string {
-		return func(t *Table, i int) string { return t.cols[f].at(i) }
+		return func(t *Table, i int) string { return t.val(f, i) }
 	}
 	if has(fNID) {
 		rs = append(rs, rule{name: "national_id", reads: bit(fNID), key: col(fNID)})
 	}
 	for e, x := range t.extras {
 		if x.mode == source.MatchID {
-			rs = append(rs, rule{name: x.name, reads: 1 << uint(extraBit+e), key: func(t *Table, i int) string { return t.extras[e].col.at(i) }})
+			rs = append(rs, rule{name: x.name, reads: 1 << uint(extraBit+e), key: func(t *Table, i int) string { return t.extraVal(e, i) }})
 		}
 	}
 	if has(fBirth) && has(fLast) {
 		rs = append(rs, rule{name: "birth_date+last_initial", reads: bit(fBirth) | bit(fLast), key: func(t *Table, i int) string {
-			return join(t.cols[fBirth].at(i), initial(t.cols[fLast].at(i)))
+			return join(t.val(fBirth, i), initial(t.val(fLast, i)))
 		}})
 	}
 	// A name and the month of birth catch a typo in the day together with
 	// one in the other name.
 	if has(fBirth) && has(fFirst) {
 		rs = append(rs, rule{name: "first_name+birth_month", reads: bit(fBirth) | bit(fFirst), key: func(t *Table, i int) string {
-			return join(month(t.cols[fBirth].at(i)), t.cols[fFirst].at(i))
+			return join(month(t.val(fBirth, i)), t.val(fFirst, i))
 		}})
 	}
 	if has(fBirth) && has(fLast) {
 		rs = append(rs, rule{name: "last_name+birth_month", reads: bit(fBirth) | bit(fLast) | bit(fLastBase), key: func(t *Table, i int) string {
-			return join(month(t.cols[fBirth].at(i)), t.cols[fLastBase].at(i))
+			return join(month(t.val(fBirth, i)), t.val(fLastBase, i))
 		}})
 	}
 	if has(fLast) && has(fFirst) {
@@ -89,12 +89,12 @@ func allRules(t *Table, has func(feature) bool) []rule {
 		// country, while a mistyped year mostly stays in its decade.
 		// Records without a birth date meet on the names alone.
 		rs = append(rs, rule{name: "names+birth_decade", reads: bit(fLast) | bit(fLastBase) | bit(fFirst) | bit(fBirth), key: func(t *Table, i int) string {
-			a, b := t.cols[fLastBase].at(i), t.cols[fFirst].at(i)
+			a, b := t.val(fLastBase, i), t.val(fFirst, i)
 			if a > b {
 				a, b = b, a
 			}
 			decade := "-"
-			if d := t.cols[fBirth].at(i); d != "" {
+			if d := t.val(fBirth, i); d != "" {
 				decade = d[:3]
 			}
 			return join(join(a, b), decade)
@@ -108,7 +108,7 @@ func allRules(t *Table, has func(feature) bool) []rule {
 	}
 	if has(fPostcode) && has(fLast) && has(fFirst) {
 		rs = append(rs, rule{name: "postcode+initials", reads: bit(fPostcode) | bit(fLast) | bit(fFirst), key: func(t *Table, i int) string {
-			return join(t.cols[fPostcode].at(i), initial(t.cols[fLast].at(i))+initial(t.cols[fFirst].at(i)))
+			return join(t.val(fPostcode, i), initial(t.val(fLast, i))+initial(t.val(fFirst, i)))
 		}})
 	}
 	// The birth date alone is the last resort of kinds with nothing else
@@ -365,7 +365,7 @@ func parallel(n int, fn func(lo, hi int)) {
 // that a person's records, and the namesakes born closest, sit together.
 func neighbourOrder(t *Table, i, j int) int {
 	for _, f := range [...]feature{fLastBase, fFirst, fBirth, fMiddleBase, fNID} {
-		if c := strings.Compare(t.cols[f].at(i), t.cols[f].at(j)); c != 0 {
+		if c := strings.Compare(t.val(f, i), t.val(f, j)); c != 0 {
 			return c
 		}
 	}

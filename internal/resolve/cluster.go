@@ -122,10 +122,10 @@ func (s *scorer) idsAllow(a, b []int32, w float64, p pattern) (ok, flagged bool)
 	first := ""
 	for _, g := range [2][]int32{a, b} {
 		for _, i := range g {
-			if !t.nidValid[i] {
+			if !t.validNID(int(i)) {
 				continue
 			}
-			switch id := t.cols[fNID].at(int(i)); {
+			switch id := t.val(fNID, int(i)); {
 			case first == "":
 				first = id
 			case id != first:

@@ -2,38 +2,28 @@ package resolve
 
 import "strings"
 
-// column holds one matching form of every record, dictionary-encoded: a
-// country has few distinct names, places and birth dates, and a person's
-// records repeat theirs, so each record costs four bytes a feature and
-// every distinct value is kept once. Two records hold the same value
-// exactly when they hold the same code.
+// column holds one matching form of every form row (see Table),
+// dictionary-encoded: a country has few distinct names, places and birth
+// dates, and a person's records repeat theirs, so each row costs four bytes
+// a feature and every distinct value is kept once. Two rows hold the same
+// value exactly when they hold the same code.
 type column struct {
-	codes []uint32          // per record; 0 is no value
+	codes []uint32          // per form row; 0 is no value
 	vals  []string          // by code; vals[0] is ""
 	index map[string]uint32 // code of each value
 }
 
-// at is record i's value, "" when it has none.
-func (c *column) at(i int) string {
-	if k := c.codes[i]; k != 0 {
+// at is row r's value, "" when it has none.
+func (c *column) at(r int) string {
+	if k := c.codes[r]; k != 0 {
 		return c.vals[k]
 	}
 	return ""
 }
 
-// same says records i and j hold the same value (both none included).
-func (c *column) same(i, j int) bool { return c.codes[i] == c.codes[j] }
-
-// push appends a record without a value.
-func (c *column) push() { c.codes = append(c.codes, 0) }
-
-// set gives record i the value v. The value is copied on first sight, so
-// that the column never keeps alive the row it was read from.
-func (c *column) set(i int, v string) {
-	c.codes[i] = c.code(v)
-}
-
-// code returns v's code, adding v to the dictionary when new.
+// code returns v's code, adding v to the dictionary when new. The value is
+// copied on first sight, so that the column never keeps alive the row of
+// the extract it was read from.
 func (c *column) code(v string) uint32 {
 	if v == "" {
 		return 0
@@ -52,7 +42,7 @@ func (c *column) code(v string) uint32 {
 	return k
 }
 
-// appendColumn appends every record of u, recoding its values.
+// appendColumn appends every row of u, recoding its values.
 func (c *column) appendColumn(u *column) {
 	remap := make([]uint32, max(len(u.vals), 1))
 	for k := 1; k < len(u.vals); k++ {
@@ -63,19 +53,19 @@ func (c *column) appendColumn(u *column) {
 	}
 }
 
-// padTo appends records without a value until the column has n.
+// padTo appends rows without a value until the column has n.
 func (c *column) padTo(n int) {
 	for len(c.codes) < n {
 		c.codes = append(c.codes, 0)
 	}
 }
 
-// counts is how many records hold each code (counts[0] those without a
-// value).
-func (c *column) counts() []int32 {
+// counts is how many of the records, given by their rows, hold each code
+// (counts[0] those without a value).
+func (c *column) counts(rows []uint32) []int32 {
 	n := make([]int32, max(len(c.vals), 1))
-	for _, k := range c.codes {
-		n[k]++
+	for _, r := range rows {
+		n[c.codes[r]]++
 	}
 	return n
 }

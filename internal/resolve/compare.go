@@ -32,7 +32,7 @@ type comparison struct {
 }
 
 func colValue(f feature) func(*Table, int) string {
-	return func(t *Table, i int) string { return t.cols[f].at(i) }
+	return func(t *Table, i int) string { return t.val(f, i) }
 }
 
 // extraBit is the first bit of extra columns in feature sets.
@@ -64,7 +64,7 @@ func comparisonsFor(t *Table) []comparison {
 func comparisonsNamed(t *Table, m *Model) ([]comparison, error) {
 	for _, cm := range m.Comparisons {
 		if cm.Match != "" {
-			t.extra(cm.Name, cm.Match, t.Len())
+			t.extra(cm.Name, cm.Match, t.rows())
 		}
 	}
 	all := allComparisons(t, func(feature) bool { return true })
@@ -126,7 +126,7 @@ func allComparisons(t *Table, has func(feature) bool) []comparison {
 		cs = append(cs, comparison{name: "address", levels: []string{"exact", "close", "similar", "different"}, reads: bit(fAddress), tf: -1, level: textLevel(fAddress, 0.9, 0.75), value: colValue(fAddress)})
 	}
 	for e, x := range t.extras {
-		c := comparison{name: x.name, reads: 1 << uint(extraBit+e), tf: -1, value: func(t *Table, i int) string { return t.extras[e].col.at(i) }}
+		c := comparison{name: x.name, reads: 1 << uint(extraBit+e), tf: -1, value: func(t *Table, i int) string { return t.extraVal(e, i) }}
 		switch x.mode {
 		case source.MatchID:
 			c.levels, c.level = []string{"exact", "one character off", "different"}, extraIDLevel(e)
@@ -150,7 +150,7 @@ const maxComparisons = 14
 // them costs no byte-by-byte walk.
 func pair(t *Table, f feature, i, j int) (string, string, bool) {
 	c := &t.cols[f]
-	ki, kj := c.codes[i], c.codes[j]
+	ki, kj := c.codes[t.row[i]], c.codes[t.row[j]]
 	if ki == 0 || kj == 0 {
 		return "", "", false
 	}
@@ -225,21 +225,21 @@ func gradeText(a, b string, ok bool, close, far float64) int {
 
 func extraIDLevel(e int) func(*Table, int, int) int {
 	return func(t *Table, i, j int) int {
-		a, b := t.extras[e].col.at(i), t.extras[e].col.at(j)
+		a, b := t.extraVal(e, i), t.extraVal(e, j)
 		return gradeID(a, b, a != "" && b != "")
 	}
 }
 
 func extraTextLevel(e int) func(*Table, int, int) int {
 	return func(t *Table, i, j int) int {
-		a, b := t.extras[e].col.at(i), t.extras[e].col.at(j)
+		a, b := t.extraVal(e, i), t.extraVal(e, j)
 		return gradeText(a, b, a != "" && b != "", jwClose, jwFar)
 	}
 }
 
 func extraExactLevel(e int) func(*Table, int, int) int {
 	return func(t *Table, i, j int) int {
-		a, b := t.extras[e].col.at(i), t.extras[e].col.at(j)
+		a, b := t.extraVal(e, i), t.extraVal(e, j)
 		switch {
 		case a == "" || b == "":
 			return null
@@ -254,7 +254,7 @@ func extraExactLevel(e int) func(*Table, int, int) int {
 // round, as happens when a full name in one field is written first name
 // first. Both name comparisons then compare across.
 func swapped(t *Table, i, j int) bool {
-	l1, f1, l2, f2 := t.cols[fLast].at(i), t.cols[fFirst].at(i), t.cols[fLast].at(j), t.cols[fFirst].at(j)
+	l1, f1, l2, f2 := t.val(fLast, i), t.val(fFirst, i), t.val(fLast, j), t.val(fFirst, j)
 	return l1 != l2 && l1 != "" && f1 != "" && l1 == f2 && f1 == l2
 }
 
@@ -269,12 +269,12 @@ func nameLevel(t *Table, i, j int, text, folded, otherText, base feature) int {
 		return null
 	}
 	if swapped(t, i, j) {
-		if t.cols[text].at(i) == t.cols[otherText].at(j) {
+		if t.val(text, i) == t.val(otherText, j) {
 			return 0
 		}
 		return 1
 	}
-	if t.cols[text].same(i, j) {
+	if t.code(text, i) == t.code(text, j) {
 		return 0
 	}
 	if a == b {
@@ -282,7 +282,7 @@ func nameLevel(t *Table, i, j int, text, folded, otherText, base feature) int {
 	}
 	l := 2
 	if base >= 0 {
-		if ba, bb := t.cols[base].at(i), t.cols[base].at(j); ba != "" && ba == bb {
+		if ba, bb := t.val(base, i), t.val(base, j); ba != "" && ba == bb {
 			return 2
 		}
 		l = 3

@@ -1,7 +1,6 @@
 package resolve
 
 import (
-	"encoding/binary"
 	"hash/maphash"
 	"slices"
 )
@@ -22,40 +21,42 @@ type identical struct {
 	reps int      // the number of groups
 }
 
-// identicalRecords finds the groups of t.
+// identicalRecords finds the groups of t. Records of one source that
+// are identical share a form row already; rows of different sources with
+// the same codes are found by hashing them.
 func identicalRecords(t *Table) *identical {
 	n := t.Len()
 	id := &identical{rep: make([]int32, n), mult: make([]uint32, n)}
 	seed := maphash.MakeSeed()
-	first := make(map[uint64]int32, n)
-	var h maphash.Hash
-	for i := range n {
-		h.SetSeed(seed)
-		var code [4]byte
-		for f := range t.cols {
-			binary.LittleEndian.PutUint32(code[:], t.cols[f].codes[i])
-			h.Write(code[:])
-		}
-		for e := range t.extras {
-			binary.LittleEndian.PutUint32(code[:], t.extras[e].col.codes[i])
-			h.Write(code[:])
-		}
-		if t.nidValid[i] {
-			h.WriteByte(1)
-		}
-		sum := h.Sum64()
-		r, ok := first[sum]
-		// A hash shared by records that differ leaves the later one a
+	canon := make([]int32, t.rows()) // per row, the first row with its codes
+	byHash := make(map[uint64]int32, t.rows())
+	var f form
+	for r := range canon {
+		t.formOf(r, &f)
+		h := formHash(seed, f.codes[:], f.extras, f.nidValid)
+		c, ok := byHash[h]
+		// A hash shared by rows that differ leaves the later one a
 		// group of its own.
-		if !ok || !sameForms(t, int(r), i) {
+		if !ok || !t.rowIs(int(c), &f) {
 			if !ok {
-				first[sum] = int32(i)
+				byHash[h] = int32(r)
 			}
-			r = int32(i)
+			c = int32(r)
+		}
+		canon[r] = c
+	}
+	first := make([]int32, t.rows())
+	for r := range first {
+		first[r] = -1
+	}
+	for i := range n {
+		c := canon[t.row[i]]
+		if first[c] < 0 {
+			first[c] = int32(i)
 			id.reps++
 		}
-		id.rep[i] = r
-		id.mult[r]++
+		id.rep[i] = first[c]
+		id.mult[first[c]]++
 	}
 	return id
 }
@@ -67,19 +68,6 @@ func everyRecord(t *Table) *identical {
 		id.rep[i], id.mult[i] = int32(i), 1
 	}
 	return id
-}
-
-// sameForms says records i and j have the same matching forms.
-func sameForms(t *Table, i, j int) bool {
-	if t.nidValid[i] != t.nidValid[j] {
-		return false
-	}
-	for f := range t.cols {
-		if !t.cols[f].same(i, j) {
-			return false
-		}
-	}
-	return !slices.ContainsFunc(t.extras, func(x extraColumn) bool { return !x.col.same(i, j) })
 }
 
 // represents says record i is compared for its group.

@@ -211,7 +211,7 @@ func train(t *Table, cs []comparison, rs []rule, b *blocking, id *identical, opt
 	for c := range cs {
 		cm := ComparisonModel{Name: cs[c].name, TF: cs[c].tf >= 0, Trained: trained[c], Match: cs[c].match}
 		if cm.TF {
-			cm.Frequencies, cm.Rarest = frequencies(&t.cols[cs[c].tf])
+			cm.Frequencies, cm.Rarest = frequencies(t, cs[c].tf)
 		}
 		for l, label := range cs[c].levels {
 			cm.Levels = append(cm.Levels, LevelModel{Label: label, M: mm[c][l], U: u[c][l]})

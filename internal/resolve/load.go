@@ -193,7 +193,7 @@ func decodeSource(ctx context.Context, src *source.Source, dec *source.Decoder, 
 
 // append adds every record of u to t.
 func (t *Table) append(u *Table) {
-	n := t.Len()
+	n := t.rows()
 	remap := make([]uint16, len(u.Sources))
 	for s, name := range u.Sources {
 		remap[s] = t.sourceIndex(name)
@@ -202,6 +202,9 @@ func (t *Table) append(u *Table) {
 		t.Src = append(t.Src, remap[s])
 	}
 	t.IDs = append(t.IDs, u.IDs...)
+	for _, r := range u.row {
+		t.row = append(t.row, uint32(n)+r)
+	}
 	for f := range t.cols {
 		t.cols[f].appendColumn(&u.cols[f])
 		t.present[f] = t.present[f] || u.present[f]
@@ -213,12 +216,12 @@ func (t *Table) append(u *Table) {
 		t.extras[e].col.appendColumn(&ue.col)
 	}
 	for e := range t.extras {
-		t.extras[e].col.padTo(t.Len())
+		t.extras[e].col.padTo(t.rows())
 	}
 }
 
 // extra returns the index of the extra column name, creating it with n
-// empty values when absent.
+// form rows without a value when absent.
 func (t *Table) extra(name, mode string, n int) int {
 	for e := range t.extras {
 		if t.extras[e].name == name {

@@ -57,9 +57,10 @@ func newScorer(t *Table, cs []comparison, m *Model) *scorer {
 
 // frequencies returns the share of non-empty values held by each value
 // held more than once, and the share of one record.
-func frequencies(col *column) (map[string]float64, float64) {
-	counts := col.counts()
-	nonNull := len(col.codes) - int(counts[0])
+func frequencies(t *Table, f feature) (map[string]float64, float64) {
+	col := &t.cols[f]
+	counts := col.counts(t.row)
+	nonNull := t.Len() - int(counts[0])
 	if nonNull == 0 {
 		return nil, 1
 	}
@@ -104,13 +105,13 @@ func (s *scorer) weight(i, j int, p pattern) float64 {
 // tfOf is the term-frequency adjustment of record i's value when
 // comparison c agrees exactly; s.tf[c] must be set.
 func (s *scorer) tfOf(c, i int) float64 {
-	return float64(s.tf[c][s.t.cols[s.cs[c].tf].codes[i]])
+	return float64(s.tf[c][s.t.code(s.cs[c].tf, i)])
 }
 
 // conflict reports two different valid national ids.
 func (s *scorer) conflict(i, j int) bool {
 	t := s.t
-	return s.nid >= 0 && t.nidValid[i] && t.nidValid[j] && !t.cols[fNID].same(i, j)
+	return s.nid >= 0 && t.validNID(int(i)) && t.validNID(int(j)) && t.code(fNID, i) != t.code(fNID, j)
 }
 
 // pairWeight compares and scores any two records, blocked together or not.

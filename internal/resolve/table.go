@@ -1,7 +1,9 @@
 package resolve
 
 import (
+	"encoding/binary"
 	"fmt"
+	"hash/maphash"
 	"strings"
 
 	"github.com/ortaq/ortaq/internal/kz"
@@ -34,13 +36,18 @@ const (
 )
 
 // Table holds the records of one entity kind column by column: one slice per
-// feature, indexed by record number. Linking reads nothing else, so memory
-// stays proportional to the matching forms, not to the agencies' rows.
+// feature. Linking reads nothing else, so memory stays proportional to the
+// matching forms, not to the agencies' rows.
+//
+// Records of one source with the same matching forms share a form row (a
+// register repeats a person's row month after month): the columns are
+// indexed by form row, and each record names its own.
 type Table struct {
 	Kind    string   // entity kind of every record (person, animal...)
 	Sources []string // source names; Src holds an index into it
 	Src     []uint16
 	IDs     []string // record id within its source
+	row     []uint32 // per record, its form row
 
 	cols [numFeatures]column
 	// nidValid says the national id passes the IIN check digit: two
@@ -50,12 +57,40 @@ type Table struct {
 	// extras are attributes a contract marks for matching with `match:`.
 	extras []extraColumn
 
+	// pending is the record being added; rowIndex finds a form row by the
+	// hash of its codes.
+	pending  form
+	rowIndex map[uint64]uint32
+	seed     maphash.Seed
+
 	present [numFeatures]bool // some record has the feature
 	srcIdx  map[string]uint16
 	// memo maps, per feature, each raw value seen to its matching form's
 	// code (see form).
 	memo [numFeatures]map[string]uint32
 }
+
+// form is one record's matching forms as codes, as Add builds them.
+type form struct {
+	codes    [numFeatures]uint32
+	extras   []uint32
+	nidValid bool
+}
+
+// val is record i's value of feature f, "" when it has none.
+func (t *Table) val(f feature, i int) string { return t.cols[f].at(int(t.row[i])) }
+
+// extraVal is record i's value of extra column e.
+func (t *Table) extraVal(e, i int) string { return t.extras[e].col.at(int(t.row[i])) }
+
+// code is the code of record i's value of feature f.
+func (t *Table) code(f feature, i int) uint32 { return t.cols[f].codes[t.row[i]] }
+
+// validNID says record i's national id passes the IIN check digit.
+func (t *Table) validNID(i int) bool { return t.nidValid[t.row[i]] }
+
+// rows is the number of form rows.
+func (t *Table) rows() int { return len(t.nidValid) }
 
 // extraColumn is one non-canonical attribute compared by its match mode.
 type extraColumn struct {
@@ -135,17 +170,10 @@ func isCanonical(attr string) bool {
 
 // Add appends one record of the named source; modes come from matchModes.
 func (t *Table) Add(src, id string, attrs []source.Attr, modes map[string]string) {
-	i := len(t.IDs)
 	t.Src = append(t.Src, t.sourceIndex(src))
 	// A copy, so that the table never keeps alive the row it came from.
 	t.IDs = append(t.IDs, strings.Clone(id))
-	for f := range t.cols {
-		t.cols[f].push()
-	}
-	t.nidValid = append(t.nidValid, false)
-	for e := range t.extras {
-		t.extras[e].col.push()
-	}
+	t.pending = form{extras: t.pending.extras[:0]}
 
 	var full string
 	for _, a := range attrs {
@@ -154,26 +182,26 @@ func (t *Table) Add(src, id string, attrs []source.Attr, modes map[string]string
 			continue
 		}
 		if mode != "" {
-			t.setExtra(i, a.Name, mode, a.Value)
+			t.setExtra(a.Name, mode, a.Value)
 			continue
 		}
 		switch a.Name {
 		case "national_id":
-			t.set(i, fNID, digits(a.Value))
-			t.nidValid[i] = kz.ValidIIN(a.Value)
+			t.set(fNID, digits(a.Value))
+			t.pending.nidValid = kz.ValidIIN(a.Value)
 		case "last_name":
-			t.setName(i, fLast, fLastText, a.Value)
+			t.setName(fLast, fLastText, a.Value)
 		case "first_name":
-			t.setName(i, fFirst, fFirstText, a.Value)
+			t.setName(fFirst, fFirstText, a.Value)
 		case "middle_name":
-			t.setForm(i, fMiddle, a.Value, names.Fold)
+			t.setForm(fMiddle, a.Value, names.Fold)
 		case "full_name":
 			full = a.Value
 		case "birth_date":
-			t.setForm(i, fBirth, a.Value, birthForm)
+			t.setForm(fBirth, a.Value, birthForm)
 		case "sex":
 			if a.Value == "M" || a.Value == "F" {
-				t.set(i, fSex, a.Value)
+				t.set(fSex, a.Value)
 			}
 		case "phone":
 			d := digits(a.Value)
@@ -181,52 +209,140 @@ func (t *Table) Add(src, id string, attrs []source.Attr, modes map[string]string
 				d = d[len(d)-10:]
 			}
 			if len(d) >= 6 {
-				t.set(i, fPhone, d)
+				t.set(fPhone, d)
 			}
 		case "email":
-			t.set(i, fEmail, strings.ToLower(a.Value))
+			t.set(fEmail, strings.ToLower(a.Value))
 		case "postcode":
-			t.setForm(i, fPostcode, a.Value, postcodeForm)
+			t.setForm(fPostcode, a.Value, postcodeForm)
 		case "locality":
-			t.setForm(i, fLocality, a.Value, names.Fold)
+			t.setForm(fLocality, a.Value, names.Fold)
 		case "region":
-			t.setForm(i, fRegion, a.Value, names.Fold)
+			t.setForm(fRegion, a.Value, names.Fold)
 		case "address":
-			t.set(i, fAddress, names.FoldText(a.Value))
+			t.set(fAddress, names.FoldText(a.Value))
 		}
 	}
 	// A full name fills only the parts the source does not give separately.
 	if full != "" {
 		p := names.Split(full)
-		if t.cols[fLast].at(i) == "" && t.cols[fFirst].at(i) == "" {
-			t.setName(i, fLast, fLastText, p.Last)
-			t.setName(i, fFirst, fFirstText, p.First)
+		if t.pendingVal(fLast) == "" && t.pendingVal(fFirst) == "" {
+			t.setName(fLast, fLastText, p.Last)
+			t.setName(fFirst, fFirstText, p.First)
 		}
-		if t.cols[fMiddle].at(i) == "" {
-			t.setForm(i, fMiddle, p.Middle, names.Fold)
+		if t.pendingVal(fMiddle) == "" {
+			t.setForm(fMiddle, p.Middle, names.Fold)
 		}
 	}
-	if v := t.cols[fLast].at(i); v != "" {
-		t.setForm(i, fLastBase, v, names.Base)
+	if v := t.pendingVal(fLast); v != "" {
+		t.setForm(fLastBase, v, names.Base)
 	}
-	if v := t.cols[fMiddle].at(i); v != "" {
-		t.setForm(i, fMiddleBase, v, names.Base)
+	if v := t.pendingVal(fMiddle); v != "" {
+		t.setForm(fMiddleBase, v, names.Base)
 	}
+	t.row = append(t.row, t.intern())
 }
 
-func (t *Table) set(i int, f feature, v string) {
+// pendingVal is the value of feature f of the record being added.
+func (t *Table) pendingVal(f feature) string {
+	if k := t.pending.codes[f]; k != 0 {
+		return t.cols[f].vals[k]
+	}
+	return ""
+}
+
+// intern returns the form row of the pending record, adding it when the
+// table has no row with the same codes.
+func (t *Table) intern() uint32 {
+	p := &t.pending
+	for len(p.extras) < len(t.extras) {
+		p.extras = append(p.extras, 0)
+	}
+	if t.rowIndex == nil {
+		t.rowIndex, t.seed = map[uint64]uint32{}, maphash.MakeSeed()
+	}
+	h := formHash(t.seed, p.codes[:], p.extras, p.nidValid)
+	r, ok := t.rowIndex[h]
+	if ok && t.rowIs(int(r), p) {
+		return r
+	}
+	r = uint32(t.rows())
+	for f := range t.cols {
+		t.cols[f].codes = append(t.cols[f].codes, p.codes[f])
+	}
+	for e := range t.extras {
+		t.extras[e].col.codes = append(t.extras[e].col.codes, p.extras[e])
+	}
+	t.nidValid = append(t.nidValid, p.nidValid)
+	// A hash shared by rows that differ leaves the later one unindexed.
+	if !ok {
+		t.rowIndex[h] = r
+	}
+	return r
+}
+
+// rowIs says form row r holds the codes of f.
+func (t *Table) rowIs(r int, f *form) bool {
+	if t.nidValid[r] != f.nidValid {
+		return false
+	}
+	for c := range t.cols {
+		if t.cols[c].codes[r] != f.codes[c] {
+			return false
+		}
+	}
+	for e := range t.extras {
+		if t.extras[e].col.codes[r] != f.extras[e] {
+			return false
+		}
+	}
+	return true
+}
+
+// formOf copies form row r's codes into f.
+func (t *Table) formOf(r int, f *form) {
+	for c := range t.cols {
+		f.codes[c] = t.cols[c].codes[r]
+	}
+	f.extras = f.extras[:0]
+	for e := range t.extras {
+		f.extras = append(f.extras, t.extras[e].col.codes[r])
+	}
+	f.nidValid = t.nidValid[r]
+}
+
+// formHash hashes a form row's codes.
+func formHash(seed maphash.Seed, codes, extras []uint32, nidValid bool) uint64 {
+	var h maphash.Hash
+	h.SetSeed(seed)
+	var b [4]byte
+	for _, k := range codes {
+		binary.LittleEndian.PutUint32(b[:], k)
+		h.Write(b[:])
+	}
+	for _, k := range extras {
+		binary.LittleEndian.PutUint32(b[:], k)
+		h.Write(b[:])
+	}
+	if nidValid {
+		h.WriteByte(1)
+	}
+	return h.Sum64()
+}
+
+func (t *Table) set(f feature, v string) {
 	if v == "" {
 		return
 	}
-	t.cols[f].set(i, v)
+	t.pending.codes[f] = t.cols[f].code(v)
 	t.present[f] = true
 }
 
-// setForm gives record i the matching form norm(raw) of feature f. norm
+// setForm gives the record being added the matching form norm(raw) of feature f. norm
 // must depend on raw alone: each distinct raw value is normalised once per
 // table, because names, places and dates repeat across a country's records
 // and folding them was a third of reading an extract.
-func (t *Table) setForm(i int, f feature, raw string, norm func(string) string) {
+func (t *Table) setForm(f feature, raw string, norm func(string) string) {
 	m := t.memo[f]
 	k, ok := m[raw]
 	if !ok {
@@ -238,7 +354,7 @@ func (t *Table) setForm(i int, f feature, raw string, norm func(string) string) 
 		m[strings.Clone(raw)] = k
 	}
 	if k != 0 {
-		t.cols[f].codes[i] = k
+		t.pending.codes[f] = k
 		t.present[f] = true
 	}
 }
@@ -246,9 +362,9 @@ func (t *Table) setForm(i int, f feature, raw string, norm func(string) string) 
 // setName keeps a name twice: folded across scripts, for blocking and
 // closeness, and as written, so that MEIER and MAIER (one skeleton) are
 // still not the same name.
-func (t *Table) setName(i int, folded, text feature, v string) {
-	t.setForm(i, folded, v, names.Fold)
-	t.setForm(i, text, v, nameText)
+func (t *Table) setName(folded, text feature, v string) {
+	t.setForm(folded, v, names.Fold)
+	t.setForm(text, v, nameText)
 }
 
 // nameText is a name as written, in lower case with single spaces.
@@ -265,9 +381,12 @@ func birthForm(v string) string {
 // postcodeForm is a postcode in lower case without spaces.
 func postcodeForm(v string) string { return strings.ToLower(strings.ReplaceAll(v, " ", "")) }
 
-func (t *Table) setExtra(i int, name, mode, v string) {
-	e := t.extra(name, mode, i+1)
-	t.extras[e].col.set(i, normExtra(mode, v))
+func (t *Table) setExtra(name, mode, v string) {
+	e := t.extra(name, mode, t.rows())
+	for len(t.pending.extras) <= e {
+		t.pending.extras = append(t.pending.extras, 0)
+	}
+	t.pending.extras[e] = t.extras[e].col.code(normExtra(mode, v))
 }
 
 // normExtra is the matching form of an extra attribute: identifiers lose

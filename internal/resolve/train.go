@@ -197,7 +197,7 @@ func trainingRules(t *Table) []rule {
 		}
 	}
 	for e, x := range t.extras {
-		add(x.name, 1<<uint(extraBit+e), func(t *Table, i int) string { return t.extras[e].col.at(i) })
+		add(x.name, 1<<uint(extraBit+e), func(t *Table, i int) string { return t.extraVal(e, i) })
 	}
 	return rs
 }
@@ -259,7 +259,7 @@ func namesakes(t *Table, cs []comparison, b *blocking, seed uint64) []candidate 
 		return nil
 	}
 	pairs := samplePairs(t, func(t *Table, i int) string {
-		a, b := t.cols[fLastBase].at(i), t.cols[fFirst].at(i)
+		a, b := t.val(fLastBase, i), t.val(fFirst, i)
 		if a > b {
 			a, b = b, a
 		}
