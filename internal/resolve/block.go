@@ -161,7 +161,10 @@ func (p pattern) level(c int) int { return int(p>>(4*uint(c))&0xf) - 1 }
 // blocking is the outcome of candidate generation.
 type blocking struct {
 	cands []candidate
-	keys  [][]uint64 // per rule, per record; 0 when absent or in a giant block
+	// keys holds per rule and form row (see Table) the hashed key, 0 when
+	// absent or in a giant block; row is the table's.
+	keys [][]uint64
+	row  []uint32
 	// windowed holds, per rule, the keys of the blocks whose records were
 	// compared only with their neighbours (see generate).
 	windowed []map[uint64]bool
@@ -172,27 +175,36 @@ type blocking struct {
 // comparedBefore reports that an earlier rule than r already compared
 // records i and j: they share its key, in a block compared pair by pair.
 func (b *blocking) comparedBefore(r, i, j int) bool {
+	ri, rj := b.row[i], b.row[j]
 	for s := range r {
-		if k := b.keys[s][i]; k != 0 && k == b.keys[s][j] && !b.windowed[s][k] {
+		if k := b.keys[s][ri]; k != 0 && k == b.keys[s][rj] && !b.windowed[s][k] {
 			return true
 		}
 	}
 	return false
 }
 
-// keyHashes computes every record's key for every rule, hashed to 64 bits
-// (0 meaning no key). A hash collision only adds a candidate pair, which
-// the comparison then judges.
+// key is record i's hashed key of rule r.
+func (b *blocking) key(r, i int) uint64 { return b.keys[r][b.row[i]] }
+
+// keyHashes computes every form row's key for every rule, hashed to 64
+// bits (0 meaning no key). A hash collision only adds a candidate pair,
+// which the comparison then judges.
 func keyHashes(t *Table, rs []rule) [][]uint64 {
 	keys := make([][]uint64, len(rs))
 	for r := range rs {
-		keys[r] = make([]uint64, t.Len())
+		keys[r] = make([]uint64, t.rows())
 	}
-	parallel(t.Len(), func(lo, hi int) {
+	// A record of each row: the keys are the row's.
+	rec := make([]int32, t.rows())
+	for i, r := range t.row {
+		rec[r] = int32(i)
+	}
+	parallel(len(rec), func(lo, hi int) {
 		for r, ru := range rs {
-			for i := lo; i < hi; i++ {
-				if k := ru.key(t, i); k != "" {
-					keys[r][i] = keyHash(ru.name, k)
+			for x := lo; x < hi; x++ {
+				if k := ru.key(t, int(rec[x])); k != "" {
+					keys[r][x] = keyHash(ru.name, k)
 				}
 			}
 		}
@@ -212,7 +224,7 @@ func keyHashes(t *Table, rs []rule) [][]uint64 {
 // each with the window−1 records after it. Blocks of common names grow
 // with the country, and comparing them pair by pair grew with its square.
 func generate(ctx context.Context, t *Table, id *identical, rs []rule, cs []comparison, maxBlock, window int, bar interface{ Add(int64) }) (*blocking, error) {
-	b := &blocking{keys: keyHashes(t, rs), skippedBlocks: make([]int, len(rs)), skippedRecords: make([]int, len(rs))}
+	b := &blocking{keys: keyHashes(t, rs), row: t.row, skippedBlocks: make([]int, len(rs)), skippedRecords: make([]int, len(rs))}
 	for range rs {
 		b.windowed = append(b.windowed, map[uint64]bool{})
 	}
@@ -222,8 +234,8 @@ func generate(ctx context.Context, t *Table, id *identical, rs []rule, cs []comp
 	}
 	for r := range rs {
 		slots := make([]slot, 0, id.reps)
-		for i, k := range b.keys[r] {
-			if k != 0 && id.represents(i) {
+		for i, row := range t.row {
+			if k := b.keys[r][row]; k != 0 && id.represents(i) {
 				slots = append(slots, slot{k, uint32(i)})
 			}
 		}
@@ -248,7 +260,7 @@ func generate(ctx context.Context, t *Table, id *identical, rs []rule, cs []comp
 				b.skippedRecords[r] += hi - lo
 				// Later rules must not assume these pairs were compared.
 				for _, s := range slots[lo:hi] {
-					b.keys[r][s.rec] = 0
+					b.keys[r][t.row[s.rec]] = 0
 				}
 			case hi-lo > window:
 				b.windowed[r][slots[lo].key] = true
@@ -289,7 +301,7 @@ func generate(ctx context.Context, t *Table, id *identical, rs []rule, cs []comp
 								if b.comparedBefore(r, i, j) {
 									continue
 								}
-								local = append(local, candidate{uint32(i), uint32(j), compare(t, cs, b.keys, i, j)})
+								local = append(local, candidate{uint32(i), uint32(j), compare(t, cs, b, i, j)})
 								n++
 							}
 						}
@@ -331,14 +343,18 @@ func keyHash(rule, k string) uint64 {
 	return h
 }
 
-// compare computes the pattern of records i and j.
-func compare(t *Table, cs []comparison, keys [][]uint64, i, j int) pattern {
+// compare computes the pattern of records i and j; b, when not nil,
+// gives the blocking rules whose keys they share.
+func compare(t *Table, cs []comparison, b *blocking, i, j int) pattern {
 	var p pattern
 	for c := range cs {
 		p |= pattern(cs[c].level(t, i, j)+1) << (4 * uint(c))
 	}
-	for r := range keys {
-		if k := keys[r][i]; k != 0 && k == keys[r][j] {
+	if b == nil {
+		return p
+	}
+	for r := range b.keys {
+		if k := b.key(r, i); k != 0 && k == b.key(r, j) {
 			p |= 1 << (56 + uint(r))
 		}
 	}

@@ -88,7 +88,7 @@ func (id *identical) pairCounts(t *Table, cs []comparison, b *blocking, extra []
 		if m < 2 || !id.blocked(b, i) {
 			continue
 		}
-		counts[compare(t, cs, b.keys, i, i)] += float64(m) * float64(m-1) / 2
+		counts[compare(t, cs, b, i, i)] += float64(m) * float64(m-1) / 2
 	}
 	for p, n := range countSet(extra, nil) {
 		counts[p] += n
@@ -99,7 +99,7 @@ func (id *identical) pairCounts(t *Table, cs []comparison, b *blocking, extra []
 // blocked says representative i has a blocking key, outside the blocks
 // too large to compare: its group's records would have been compared.
 func (id *identical) blocked(b *blocking, i int) bool {
-	return slices.ContainsFunc(b.keys, func(keys []uint64) bool { return keys[i] != 0 })
+	return slices.ContainsFunc(b.keys, func(keys []uint64) bool { return keys[b.row[i]] != 0 })
 }
 
 // clustered returns, per record, how many records it stands for when
@@ -111,7 +111,7 @@ func (id *identical) clustered(s *scorer, b *blocking, minWeight float64) []uint
 	for i, m := range id.mult {
 		switch {
 		case m == 0:
-		case m > 1 && id.blocked(b, i) && s.weight(i, i, compare(s.t, s.cs, b.keys, i, i)) >= minWeight:
+		case m > 1 && id.blocked(b, i) && s.weight(i, i, compare(s.t, s.cs, b, i, i)) >= minWeight:
 			records[i] = m
 		default:
 			records[i] = 1
