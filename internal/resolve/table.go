@@ -66,7 +66,7 @@ type Table struct {
 	present [numFeatures]bool // some record has the feature
 	srcIdx  map[string]uint16
 	// memo maps, per feature, each raw value seen to its matching form's
-	// code (see form).
+	// code (see setForm).
 	memo [numFeatures]map[string]uint32
 }
 
