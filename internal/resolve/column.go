@@ -32,8 +32,16 @@ func (c *column) code(v string) uint32 {
 		return k
 	}
 	if c.index == nil {
-		c.index = map[string]uint32{}
-		c.vals = []string{""}
+		if len(c.vals) == 0 {
+			c.vals = []string{""}
+		}
+		c.index = make(map[string]uint32, len(c.vals))
+		for k, v := range c.vals[1:] {
+			c.index[v] = uint32(k + 1)
+		}
+		if k, ok := c.index[v]; ok {
+			return k
+		}
 	}
 	k := uint32(len(c.vals))
 	v = strings.Clone(v)
@@ -41,6 +49,10 @@ func (c *column) code(v string) uint32 {
 	c.index[v] = k
 	return k
 }
+
+// seal drops the index that finds codes by value; code rebuilds it if a
+// value is added after all.
+func (c *column) seal() { c.index = nil }
 
 // appendColumn appends every row of u, recoding its values.
 func (c *column) appendColumn(u *column) {

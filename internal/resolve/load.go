@@ -111,6 +111,12 @@ func LoadContract(ctx context.Context, c *source.Contract, progressTo io.Writer)
 			tables = append(tables, t)
 		}
 		t.append(j.tab)
+		// The source's own table is garbage from here: the merged one
+		// has its forms.
+		j.tab = nil
+	}
+	for _, t := range tables {
+		t.seal()
 	}
 	loads := make([]SourceLoad, len(jobs))
 	for i, j := range jobs {
