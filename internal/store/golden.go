@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/ortaq/ortaq/internal/events"
 )
 
 // GoldenRow is the stored golden record of one entity: the columns the
@@ -125,6 +127,10 @@ func (w *GoldenWriter) Commit(ctx context.Context) error {
 		w.Abort()
 		return fmt.Errorf("replace golden records: %w", err)
 	}
+	if err := w.a.emit(ctx, events.NewChanged(events.GoldenChange, events.AllKinds, 0, "full", true, nil)); err != nil {
+		w.Abort()
+		return fmt.Errorf("replace golden records: %w", err)
+	}
 	if err := w.a.commit(ctx); err != nil {
 		return fmt.Errorf("replace golden records: %w", err)
 	}
@@ -184,6 +190,13 @@ func (s *Store) UpdateGolden(ctx context.Context, entityID string, row *GoldenRo
 	}
 	err = a.insertRows(ctx, "search_terms", []string{"term", "entity_id"}, len(terms),
 		func(args []any, i int) []any { return append(args, terms[i].Term, terms[i].EntityID) })
+	if err != nil {
+		return fmt.Errorf("update golden record %s: %w", entityID, err)
+	}
+	evs, err := a.goldenEvents(ctx, entityID, row)
+	if err == nil {
+		err = a.emit(ctx, evs)
+	}
 	if err != nil {
 		return fmt.Errorf("update golden record %s: %w", entityID, err)
 	}

@@ -798,6 +798,9 @@ func (a *applyTx) apply(ctx context.Context, ch *ResolveChanges) (int64, error) 
 	if _, err := a.exec(ctx, `UPDATE resolve_runs SET finished_at = ? WHERE id = ?`, d.timeArg(time.Now()), a.runID); err != nil {
 		return 0, fmt.Errorf("finish run: %w", err)
 	}
+	if err := a.emit(ctx, resolveEvents(ch, a.runID)); err != nil {
+		return 0, err
+	}
 	if err := a.commit(ctx); err != nil {
 		return 0, fmt.Errorf("commit: %w", err)
 	}

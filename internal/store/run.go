@@ -63,6 +63,9 @@ type Run struct {
 	store    *Store
 	*tx
 	loadedAt time.Time
+	// file, mode and push (the push queue's id, if any) go into the run's
+	// records.stored event.
+	file, mode, push string
 	// sqliteInsert caches the multi-row INSERT, whose run-wide values are
 	// literals: fewer bound parameters is most of SQLite's bulk speed.
 	sqliteInsert *sql.Stmt
@@ -81,7 +84,7 @@ func (s *Store) BeginRun(ctx context.Context, sourceID int64, file, mode string)
 	if err != nil {
 		return nil, fmt.Errorf("begin run: %w", err)
 	}
-	r := &Run{SourceID: sourceID, store: s, tx: t, loadedAt: time.Now().UTC().Truncate(time.Microsecond)}
+	r := &Run{SourceID: sourceID, store: s, tx: t, loadedAt: time.Now().UTC().Truncate(time.Microsecond), file: file, mode: mode}
 	if s.dialect == postgresDialect {
 		var id int64
 		if err := t.QueryRowContext(ctx, `SELECT id FROM sources WHERE id = $1 FOR UPDATE`, sourceID).Scan(&id); err != nil {
@@ -285,6 +288,14 @@ func (r *Run) Commit(ctx context.Context, c RunCounts) error {
 		return fmt.Errorf("run %d: commit: %w", r.ID, err)
 	}
 	r.closeInsert()
+	evs, err := r.runEvent(ctx, c)
+	if err == nil {
+		err = r.emit(ctx, evs)
+	}
+	if err != nil {
+		r.Abort()
+		return fmt.Errorf("run %d: commit: %w", r.ID, err)
+	}
 	if err := r.commit(ctx); err != nil {
 		return fmt.Errorf("run %d: commit: %w", r.ID, err)
 	}
