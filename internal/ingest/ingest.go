@@ -58,6 +58,10 @@ type Options struct {
 	// full extract deleting at most this many is stored whatever their
 	// share.
 	AllowDeletions int
+	// PushID, when set, is the id of a queued push this load stores: it
+	// is recorded with the run (store.Run.RecordPush), so a push delivered
+	// twice is stored once; the second load fails with store.ErrPushDone.
+	PushID string
 }
 
 func (o Options) share() float64 {
@@ -291,12 +295,16 @@ func ExtractWith(ctx context.Context, st *store.Store, src *source.Source, sourc
 		}
 	}
 	l.counts.Live = l.live
+	if opts.PushID != "" {
+		if err := recordPush(ctx, run, opts.PushID, sum, l.counts); err != nil {
+			return sum, fmt.Errorf("ingest %s: %w", src.Name, err)
+		}
+	}
 	if err := run.Commit(ctx, l.counts); err != nil {
 		return sum, fmt.Errorf("ingest %s: %w", src.Name, err)
 	}
+	sum = summarise(sum, l.counts)
 	c := l.counts
-	sum.Rows, sum.Stored, sum.Unchanged, sum.Quarantined = c.Rows, c.Stored, c.Unchanged, c.Quarantined
-	sum.Deleted, sum.Flagged, sum.Live = c.Deleted, c.Flagged, c.Live
 	slog.InfoContext(ctx, "ingested", "source", src.Name, "file", file, "run", run.ID, "rows", c.Rows, "stored", c.Stored,
 		"unchanged", c.Unchanged, "quarantined", c.Quarantined, "deleted", c.Deleted, "flagged", c.Flagged,
 		"elapsed", time.Since(started).Round(time.Millisecond))

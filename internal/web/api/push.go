@@ -11,6 +11,7 @@ import (
 	"github.com/ortaq/ortaq/internal/exchange"
 	"github.com/ortaq/ortaq/internal/ingest"
 	"github.com/ortaq/ortaq/internal/source"
+	"github.com/ortaq/ortaq/internal/stream"
 	"github.com/ortaq/ortaq/internal/web/view"
 )
 
@@ -76,6 +77,11 @@ func (s *Server) pushRecords(w http.ResponseWriter, r *http.Request, c exchange.
 		return
 	}
 	defer body.Close()
+	if s.opts.Pushes != nil {
+		s.queuePush(w, r, stream.Push{Source: name, Member: c.Member, Format: format, Mode: mode,
+			AllowDeletions: opts.AllowDeletions, MaxDeletionShare: opts.MaxDeletionShare}, body)
+		return
+	}
 	sum, err := ingest.PushWith(r.Context(), s.st, name, body, format, mode, opts)
 	if err != nil {
 		s.pushFailed(w, r, err)
@@ -86,27 +92,42 @@ func (s *Server) pushRecords(w http.ResponseWriter, r *http.Request, c exchange.
 
 // pushFailed answers a push that stored nothing: the run rolled back whole.
 func (s *Server) pushFailed(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, errSlowBody) {
+		// Closing the connection keeps the server from draining the
+		// rest of a trickling body before it answers.
+		w.Header().Set("Connection", "close")
+		view.WriteProblem(w, r, http.StatusRequestTimeout, err.Error()+"; nothing was stored")
+		return
+	}
+	if status, detail, ok := PushRefusal(err); ok {
+		view.WriteProblem(w, r, status, detail)
+		return
+	}
+	view.WriteError(w, r, err)
+}
+
+// PushRefusal reports whether err, from storing a push, refuses it for a
+// reason the integrator must fix or confirm, and with which HTTP status
+// and problem detail: a held full extract (409), a body over the limit
+// (413), an extract that cannot be read (400). Other errors are the
+// server's. The push workers answer queued pushes with it too, so a
+// queued push is refused exactly as a direct one.
+func PushRefusal(err error) (status int, detail string, refused bool) {
 	var (
 		tooBig *http.MaxBytesError
 		held   *ingest.HeldError
 	)
 	switch {
-	case errors.Is(err, errSlowBody):
-		// Closing the connection keeps the server from draining the
-		// rest of a trickling body before it answers.
-		w.Header().Set("Connection", "close")
-		view.WriteProblem(w, r, http.StatusRequestTimeout, err.Error()+"; nothing was stored")
 	case errors.As(err, &held):
-		view.WriteProblem(w, r, http.StatusConflict, fmt.Sprintf(
+		return http.StatusConflict, fmt.Sprintf(
 			"the full extract would mark %d of the %d live records of %s deleted, more than %g%%; nothing was stored, "+
 				"and the agency's work list shows the held load. Send the whole extract, or confirm with ?allow_deletions=%d",
-			held.Deletions, held.Live, held.Source, held.MaxShare*100, held.Deletions))
+			held.Deletions, held.Live, held.Source, held.MaxShare*100, held.Deletions), true
 	case errors.As(err, &tooBig):
-		view.WriteProblem(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf(
-			"the body is over the limit of %d bytes; nothing was stored: split the push, or load the extract with ortaq ingest", tooBig.Limit))
+		return http.StatusRequestEntityTooLarge, fmt.Sprintf(
+			"the body is over the limit of %d bytes; nothing was stored: split the push, or load the extract with ortaq ingest", tooBig.Limit), true
 	case errors.Is(err, ingest.ErrBadInput):
-		view.WriteProblem(w, r, http.StatusBadRequest, "the body cannot be read as this source's extract; nothing was stored: "+err.Error())
-	default:
-		view.WriteError(w, r, err)
+		return http.StatusBadRequest, "the body cannot be read as this source's extract; nothing was stored: " + err.Error(), true
 	}
+	return 0, "", false
 }

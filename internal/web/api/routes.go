@@ -61,6 +61,7 @@ func (s *Server) routes() {
 	rt.HandleFunc("GET /api/v1/sources/{source}/quarantine", ownSystem, s.system(exchange.ScopeSources, s.listSourceQuarantine))
 	rt.HandleFunc("GET /api/v1/sources/{source}/records/{id}", ownSystem, s.system(exchange.ScopeSources, s.recordHistory))
 	rt.HandleFunc("POST /api/v1/sources/{source}/records", ownSystem, s.system(exchange.ScopeSources, s.pushRecords))
+	rt.HandleFunc("GET /api/v1/sources/{source}/pushes/{id}", ownSystem, s.system(exchange.ScopeSources, s.pushStatus))
 	rt.HandleFunc("GET /api/v1/runs", ownSources, s.system(exchange.ScopeSources, s.listRuns))
 	rt.HandleFunc("GET /api/v1/quarantine", ownSources, s.system(exchange.ScopeSources, s.listQuarantine))
 	rt.HandleFunc("GET /api/v1/entities/{entity}", holder, s.system(exchange.ScopeSources, s.getEntity))

@@ -19,6 +19,7 @@ import (
 	"github.com/ortaq/ortaq/internal/exchange"
 	"github.com/ortaq/ortaq/internal/socialwallet"
 	"github.com/ortaq/ortaq/internal/store"
+	"github.com/ortaq/ortaq/internal/stream"
 	"github.com/ortaq/ortaq/internal/web/view"
 )
 
@@ -70,6 +71,14 @@ type Options struct {
 	// SocialWallet authorises merchants' purchases, refunds and school
 	// meals; nil leaves those endpoints answering 503.
 	SocialWallet *socialwallet.Service
+	// Pushes, when set (serve --nats), queues accepted pushes on NATS
+	// JetStream for the push workers instead of storing them in the
+	// request: see pushRecords. nil stores them in the request.
+	Pushes *stream.Conn
+	// PushWait is how long a queued push's request waits for its outcome
+	// before it is answered 202 Accepted with a status URL; 0 means
+	// DefaultPushWait.
+	PushWait time.Duration
 }
 
 // DefaultMaxPushBytes is the largest record push accepted unless
@@ -110,6 +119,9 @@ func New(st *store.Store, opts Options) (*Server, error) {
 	}
 	if opts.PushMinRate <= 0 {
 		opts.PushMinRate = DefaultPushMinRate
+	}
+	if opts.PushWait <= 0 {
+		opts.PushWait = DefaultPushWait
 	}
 	if opts.PushGrace <= 0 {
 		opts.PushGrace = DefaultPushGrace
