@@ -65,7 +65,15 @@ type Config struct {
 	Retention time.Duration
 	// Name identifies this client to the server (monitoring); "" is "ortaq".
 	Name string
+	// Timeout bounds one publish's wait for the stream's acknowledgement;
+	// 0 means DefaultTimeout. A publish that times out is tried again (the
+	// message id keeps it single), so a short one recovers sooner from a
+	// server that died with the publish in flight.
+	Timeout time.Duration
 }
+
+// DefaultTimeout is Config.Timeout's default.
+const DefaultTimeout = 5 * time.Second
 
 // Conn is a connection to NATS JetStream with ortaq's streams declared. It
 // is safe for concurrent use.
@@ -74,6 +82,7 @@ type Conn struct {
 	js      jetstream.JetStream
 	bodies  jetstream.ObjectStore
 	ackWait time.Duration
+	timeout time.Duration
 }
 
 // Redacted returns the URL of cfg with secrets hidden, for messages: the
@@ -124,7 +133,11 @@ func Connect(ctx context.Context, cfg Config) (*Conn, error) {
 	// while that JetStream is unavailable: wait for it, within bounds.
 	deadline := time.Now().Add(declareTimeout)
 	for wait := 100 * time.Millisecond; ; wait = min(2*wait, 2*time.Second) {
-		c, err := declare(ctx, nc, cfg)
+		// Each attempt has its own deadline: a request sent before the
+		// cluster had a leader may never be answered.
+		actx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		c, err := declare(actx, nc, cfg)
+		cancel()
 		if err == nil {
 			return c, nil
 		}
@@ -176,7 +189,11 @@ func declare(ctx context.Context, nc *nats.Conn, cfg Config) (*Conn, error) {
 	if err != nil {
 		return nil, fmt.Errorf("declare object store %s: %w", PushBucket, err)
 	}
-	return &Conn{nc: nc, js: js, bodies: bodies, ackWait: ackWait}, nil
+	timeout := cfg.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	return &Conn{nc: nc, js: js, bodies: bodies, ackWait: ackWait, timeout: timeout}, nil
 }
 
 // Close drains nothing and closes the connection.

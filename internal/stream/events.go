@@ -38,7 +38,10 @@ func (c *Conn) Publish(ctx context.Context, evs []events.Event) error {
 		// Synchronous on purpose: an asynchronous batch that fails in the
 		// middle would let later events into the stream before earlier
 		// ones are published again, and consumers rely on outbox order.
-		if _, err := c.js.PublishMsg(ctx, m); err != nil {
+		pctx, cancel := context.WithTimeout(ctx, c.timeout)
+		_, err := c.js.PublishMsg(pctx, m)
+		cancel()
+		if err != nil {
 			return fmt.Errorf("publish event %d: %w", ev.Seq, err)
 		}
 	}

@@ -59,7 +59,10 @@ func (c *Conn) Enqueue(ctx context.Context, p Push, body io.Reader) error {
 	}
 	m := &nats.Msg{Subject: PushSubjectPrefix + events.Token(p.Source), Data: b, Header: nats.Header{}}
 	m.Header.Set(jetstream.MsgIDHeader, p.ID)
-	if _, err := c.js.PublishMsg(ctx, m); err != nil {
+	pctx, cancel := context.WithTimeout(ctx, c.timeout)
+	_, err = c.js.PublishMsg(pctx, m)
+	cancel()
+	if err != nil {
 		// A new context: the caller's may be what ended.
 		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()

@@ -52,8 +52,9 @@ type PushWorker struct {
 	MaxDeliver int
 
 	// beforeAck, in tests, runs after the outcome is stored and before the
-	// message is acknowledged: a worker that dies there.
-	beforeAck func(ctx context.Context, p Push)
+	// message is acknowledged; false makes the worker leave the message
+	// unacknowledged, as a worker that died there.
+	beforeAck func(ctx context.Context, p Push) bool
 }
 
 // Run stores queued pushes until ctx ends, and returns ctx's error.
@@ -168,8 +169,8 @@ type Refusal struct {
 // done removes the push's body and acknowledges the message, the push
 // having its outcome in the store.
 func (w *PushWorker) done(ctx context.Context, m jetstream.Msg, p Push) error {
-	if w.beforeAck != nil {
-		w.beforeAck(ctx, p)
+	if w.beforeAck != nil && !w.beforeAck(ctx, p) {
+		return nil
 	}
 	if err := w.Conn.bodies.Delete(ctx, p.ID); err != nil && !errors.Is(err, jetstream.ErrObjectNotFound) {
 		// The bucket's retention removes it later.

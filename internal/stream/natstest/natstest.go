@@ -210,6 +210,9 @@ func Child(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if os.Getenv("ORTAQ_NATSTEST_LOG") != "" {
+		s.ConfigureLogger()
+	}
 	go func() {
 		// The parent holds the other end of stdin: when it dies, so do we.
 		io.Copy(io.Discard, os.Stdin)
