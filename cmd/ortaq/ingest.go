@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -16,9 +17,10 @@ import (
 var ingestCommand = command{
 	name:    "ingest",
 	summary: "Load the extracts named by a sources.yaml into the store; every row is stored, unchanged or quarantined.",
-	usage:   "--sources FILE [--only NAME,…] [--allow-deletions N] [--max-deletion-share F] [--json]",
+	usage:   "--sources FILE [--only NAME,…] [--allow-deletions N] [--max-deletion-share F] [--nats URL] [--json]",
 	setup: func(fs *flag.FlagSet) func(context.Context, *flag.FlagSet, io.Writer) error {
 		db := dbFlag(fs)
+		nats := natsFlags(fs)
 		sources := fs.String("sources", "", "the sources contract (sources.yaml)")
 		only := fs.String("only", "", "comma-separated source names to load (default: all with a file)")
 		asJSON := fs.Bool("json", false, "print one JSON summary object per source instead of a table")
@@ -63,7 +65,8 @@ var ingestCommand = command{
 			} else {
 				printSummaries(out, sums)
 			}
-			return ingestErr
+			// Runs that committed have events, whatever became of the others.
+			return errors.Join(ingestErr, publishEvents(ctx, st, nats))
 		}
 	},
 }

@@ -20,9 +20,10 @@ var qualityCommand = command{
 	summary: "Rebuild the golden records, run the data-quality checks, score every source and agency, raise alerts " +
 		"against history and update the work lists. --checks stores a quality.yaml for this and later runs; " +
 		"without one, the checks stored before (or the defaults the sources contract implies) run.",
-	usage: "[--checks quality.yaml] [--json]",
+	usage: "[--checks quality.yaml] [--nats URL] [--json]",
 	setup: func(fs *flag.FlagSet) func(context.Context, *flag.FlagSet, io.Writer) error {
 		db := dbFlag(fs)
+		nats := natsFlags(fs)
 		checks := fs.String("checks", "", "quality checks to store and run (YAML; see docs/quality.md)")
 		asJSON := fs.Bool("json", false, `print {"checks":[…],"agencies":[…]} as JSON`)
 		return func(ctx context.Context, fs *flag.FlagSet, out io.Writer) error {
@@ -51,6 +52,9 @@ var qualityCommand = command{
 			}
 			sum, err := scorecard.RefreshWithProgress(ctx, st, cfg, progressOut)
 			if err != nil {
+				return err
+			}
+			if err := publishEvents(ctx, st, nats); err != nil {
 				return err
 			}
 			if *asJSON {

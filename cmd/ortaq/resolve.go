@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -13,9 +14,10 @@ var resolveCommand = command{
 	name: "resolve",
 	summary: "Link the record versions stored since the last run to the store's entities (attach, create, merge, split), " +
 		"keeping entity ids stable; the first run of each kind links everything and trains the model.",
-	usage: "[--full] [--retrain] [--threshold P] [--json]",
+	usage: "[--full] [--retrain] [--threshold P] [--nats URL] [--json]",
 	setup: func(fs *flag.FlagSet) func(context.Context, *flag.FlagSet, io.Writer) error {
 		db := dbFlag(fs)
+		nats := natsFlags(fs)
 		full := fs.Bool("full", false, "recompute every entity from all records with the stored model, keeping ids where records stay together")
 		retrain := fs.Bool("retrain", false, "train a new model on all records first (implies --full)")
 		threshold := fs.Float64("threshold", resolve.DefaultThreshold, "match probability at or above which two records are linked")
@@ -43,7 +45,8 @@ var resolveCommand = command{
 			} else {
 				printResolveSummaries(out, sums)
 			}
-			return err
+			// Kinds that resolved have events, whatever became of the others.
+			return errors.Join(err, publishEvents(ctx, st, nats))
 		}
 	},
 }

@@ -18,12 +18,14 @@ import (
 	"github.com/ortaq/ortaq/internal/audit"
 	"github.com/ortaq/ortaq/internal/benefits"
 	"github.com/ortaq/ortaq/internal/consent"
+	"github.com/ortaq/ortaq/internal/events"
 	"github.com/ortaq/ortaq/internal/exchange"
 	"github.com/ortaq/ortaq/internal/ingest"
 	"github.com/ortaq/ortaq/internal/ledgerlog"
 	"github.com/ortaq/ortaq/internal/officials"
 	"github.com/ortaq/ortaq/internal/socialwallet"
 	"github.com/ortaq/ortaq/internal/store"
+	"github.com/ortaq/ortaq/internal/stream"
 	"github.com/ortaq/ortaq/internal/wallet"
 	"github.com/ortaq/ortaq/internal/web"
 	"github.com/ortaq/ortaq/internal/web/api"
@@ -106,6 +108,11 @@ type serverConfig struct {
 	nationalAdmin    string
 	pushReadTimeout  time.Duration
 	maxDeletionShare float64
+	// nats carries change events and queues pushes through JetStream when
+	// its URL is set; pushWait is how long a queued push's request waits
+	// for its outcome.
+	nats     *natsConfig
+	pushWait time.Duration
 }
 
 // serverFlags declares the flags serve and demo share.
@@ -133,6 +140,8 @@ func serverFlags(fs *flag.FlagSet) *serverConfig {
 		"the longest a record push's body may take to arrive; it is read whole before anything is stored")
 	fs.Float64Var(&c.maxDeletionShare, "max-deletion-share", ingest.DefaultMaxDeletionShare,
 		"share of a source's live records a full push may mark deleted unless confirmed with ?allow_deletions=N")
+	c.nats = natsFlags(fs)
+	fs.DurationVar(&c.pushWait, "push-wait", api.DefaultPushWait, "with --nats: how long a push waits for its outcome before it is answered 202 with a status URL")
 	fs.StringVar(&c.opsAddr, "ops-addr", "", "serve Prometheus metrics at /metrics on this address, for the operators' monitoring only")
 	fs.StringVar(&c.oidc.Issuer, "oidc-issuer", "", "OpenID Connect issuer URL of the state identity provider; turns on wallet sign-in through it")
 	fs.StringVar(&c.oidc.ClientID, "oidc-client-id", "", "the wallet's client id at the identity provider")
@@ -284,6 +293,14 @@ func serve(ctx context.Context, st *store.Store, addr string, c serverConfig) (e
 			return err
 		}
 	}
+	pushes, err := c.nats.connect(ctx)
+	if err != nil {
+		return err
+	}
+	if pushes != nil {
+		defer pushes.Close()
+		opts.Pushes, opts.PushWait = pushes, c.pushWait
+	}
 	var tlsConfig *tls.Config
 	if c.caDir != "" {
 		if tlsConfig, err = serverTLS(c); err != nil {
@@ -316,6 +333,11 @@ func serve(ctx context.Context, st *store.Store, addr string, c serverConfig) (e
 	defer cancel()
 	go aud.Console.Warm(ctx)
 	go tendBenefits(ctx, benefitsSvc, opts.SocialWallet)
+	startEvents(ctx, st, pushes, new(events.Bus))
+	if pushes != nil {
+		worker := &stream.PushWorker{Conn: pushes, Store: st, Refusal: api.PushRefusal}
+		go worker.Run(ctx)
+	}
 	errs := make(chan error, len(listeners))
 	for _, l := range listeners {
 		go func() {

@@ -13,6 +13,7 @@ import (
 	"github.com/ortaq/ortaq/internal/officials"
 	"github.com/ortaq/ortaq/internal/socialwallet"
 	"github.com/ortaq/ortaq/internal/store"
+	"github.com/ortaq/ortaq/internal/stream"
 	cwallet "github.com/ortaq/ortaq/internal/wallet"
 	"github.com/ortaq/ortaq/internal/web/api"
 	"github.com/ortaq/ortaq/internal/web/console"
@@ -40,6 +41,11 @@ type Options struct {
 	// NationalAdmin is the national administrator's member code; "" means
 	// api.DefaultNationalAdmin.
 	NationalAdmin string
+	// Pushes, when set, queues agencies' pushes on NATS JetStream (see
+	// api.Options.Pushes); PushWait is how long a queued push's request
+	// waits for its outcome, 0 meaning api.DefaultPushWait.
+	Pushes   *stream.Conn
+	PushWait time.Duration
 	// Exchange answers agency queries and keeps the registry; nil leaves
 	// the exchange endpoints answering 503.
 	Exchange *exchange.Exchange
@@ -98,7 +104,7 @@ func NewAudiences(st *store.Store, opts Options) (Audiences, error) {
 	if a.API, err = api.New(st, api.Options{Version: opts.Version, MaxPushBytes: opts.MaxPushBytes, Benefits: calculator,
 		Exchange: opts.Exchange, Audit: opts.Audit, Admission: opts.Admission, PushReadTimeout: opts.PushReadTimeout,
 		SpoolDir: opts.SpoolDir, MaxDeletionShare: opts.MaxDeletionShare, NationalAdmin: opts.NationalAdmin,
-		SocialWallet: opts.SocialWallet}); err != nil {
+		SocialWallet: opts.SocialWallet, Pushes: opts.Pushes, PushWait: opts.PushWait}); err != nil {
 		return Audiences{}, err
 	}
 	if a.Console, err = console.New(st, static, console.Options{Version: opts.Version, Exchange: opts.Exchange,
