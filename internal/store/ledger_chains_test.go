@@ -140,6 +140,9 @@ func TestLedgerChainsMigration(t *testing.T) {
 			`CREATE INDEX ledger_transfers_credit ON ledger_transfers (credit_account, at_us)`,
 			// and what the migrations after 0018 made.
 			`DROP INDEX benefit_offers_status_recipient`,
+			`DROP TABLE pushes`,
+			`DROP TABLE event_cursors`,
+			`DROP TABLE event_outbox`,
 			`DELETE FROM schema_version WHERE version >= 18`,
 		} {
 			if _, err := storetest.Exec(t, st, q); err != nil {
