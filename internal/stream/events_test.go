@@ -66,7 +66,9 @@ func TestEventsSurviveServerKill(t *testing.T) {
 	})
 	sameEvents(t, "handled from NATS", want, onNATS.events())
 	sameEvents(t, "handled in process", want, inProcess.events())
+	onNATS.mu.Lock()
 	t.Logf("%d events, %d deliveries from NATS across the restart", len(want), onNATS.deliveries)
+	onNATS.mu.Unlock()
 
 	// A relay that lost its cursor (a crash after publishing, before
 	// recording it) publishes all again: JetStream keeps one of each.

@@ -78,8 +78,8 @@ func newRecorder() *recorder {
 
 func (r *recorder) handle(ctx context.Context, ev events.Event) error {
 	r.mu.Lock()
+	defer r.mu.Unlock()
 	r.deliveries++
-	r.mu.Unlock()
 	return r.once.Handle(ctx, ev)
 }
 
