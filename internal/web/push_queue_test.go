@@ -88,15 +88,16 @@ func TestPushThroughQueue(t *testing.T) {
 		if diff := cmp.Diff(want, sum); diff != "" {
 			t.Errorf("queued push's summary (-want +got):\n%s", diff)
 		}
-		r = do(t, "POST", ts.URL+records, "text/csv", "no,such,columns\n1,2,3\n", moh...)
-		if r.status != http.StatusBadRequest || !strings.Contains(string(r.body), "nothing was stored") {
-			t.Errorf("queued bad push = %d: %s; want 400 with the reason", r.status, r.body)
-		}
-		doc.check(t, "POST", "/api/v1/sources/{source}/records", r)
 		stop()
 
-		// Refused before the queue: nothing reaches it.
+		// Refused before the queue: nothing reaches it, and a body that
+		// cannot be read is refused with its reason as without a queue.
 		before := queuedPushes(t, node.URL())
+		r = do(t, "POST", ts.URL+records, "text/csv", "no,such,columns\n1,2,3\n", moh...)
+		if r.status != http.StatusBadRequest || !strings.Contains(string(r.body), "nothing was stored") {
+			t.Errorf("bad push = %d: %s; want 400 with the reason", r.status, r.body)
+		}
+		doc.check(t, "POST", "/api/v1/sources/{source}/records", r)
 		for _, r := range []response{
 			do(t, "POST", ts.URL+records, "text/csv", cardsCSV(), mia...),
 			do(t, "POST", ts.URL+records, "application/json", "{}", moh...),

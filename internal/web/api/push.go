@@ -78,6 +78,16 @@ func (s *Server) pushRecords(w http.ResponseWriter, r *http.Request, c exchange.
 	}
 	defer body.Close()
 	if s.opts.Pushes != nil {
+		// A body that cannot be read is refused here, as without a
+		// queue, and never reaches it.
+		err := ingest.CheckPush(r.Context(), s.st, name, body, format)
+		if err == nil {
+			err = body.rewind()
+		}
+		if err != nil {
+			s.pushFailed(w, r, err)
+			return
+		}
 		s.queuePush(w, r, stream.Push{Source: name, Member: c.Member, Format: format, Mode: mode,
 			AllowDeletions: opts.AllowDeletions, MaxDeletionShare: opts.MaxDeletionShare}, body)
 		return

@@ -27,8 +27,14 @@ var errSlowBody = errors.New("the body arrived too slowly")
 // spooled is a push's body, read whole: from memory, or from a temporary
 // file removed on Close.
 type spooled struct {
-	io.Reader
+	io.ReadSeeker
 	f *os.File
+}
+
+// rewind goes back to the start of the body, to read it again.
+func (b *spooled) rewind() error {
+	_, err := b.Seek(0, io.SeekStart)
+	return err
 }
 
 // Close removes the temporary file, if any.
@@ -107,10 +113,10 @@ func (s *Server) spool(w http.ResponseWriter, r *http.Request) (*spooled, error)
 		}
 	}
 	if f == nil {
-		return &spooled{Reader: &mem}, nil
+		return &spooled{ReadSeeker: bytes.NewReader(mem.Bytes())}, nil
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return fail(fmt.Errorf("spool push: %w", err))
 	}
-	return &spooled{Reader: f, f: f}, nil
+	return &spooled{ReadSeeker: f, f: f}, nil
 }
