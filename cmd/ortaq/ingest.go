@@ -32,6 +32,9 @@ var ingestCommand = command{
 			if err := noArgs("ingest", fs); err != nil {
 				return err
 			}
+			if err := nats.check(); err != nil {
+				return err
+			}
 			if *sources == "" {
 				return usageError{msg: "ortaq ingest: --sources is required", hint: "e.g. ortaq ingest --sources ./synth-out/sources.yaml"}
 			}

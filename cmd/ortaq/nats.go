@@ -31,13 +31,21 @@ func natsFlags(fs *flag.FlagSet) *natsConfig {
 	return &c
 }
 
+// check refuses flags that cannot work, before a command does its work.
+func (c *natsConfig) check() error {
+	if c.replicas < 1 {
+		return usageError{msg: "ortaq: --nats-replicas must be at least 1", hint: "1, or 3 in a three-node JetStream cluster"}
+	}
+	return nil
+}
+
 // connect connects to NATS, or returns nil without --nats.
 func (c *natsConfig) connect(ctx context.Context) (*stream.Conn, error) {
 	if c.url == "" {
 		return nil, nil
 	}
-	if c.replicas < 1 {
-		return nil, usageError{msg: "ortaq: --nats-replicas must be at least 1"}
+	if err := c.check(); err != nil {
+		return nil, err
 	}
 	return stream.Connect(ctx, stream.Config{URL: c.url, Creds: c.creds, Replicas: c.replicas})
 }
@@ -47,15 +55,17 @@ func (c *natsConfig) connect(ctx context.Context) (*stream.Conn, error) {
 // they wait in the store's outbox for a server's relay.
 func publishEvents(ctx context.Context, st *store.Store, c *natsConfig) error {
 	conn, err := c.connect(ctx)
-	if conn == nil || err != nil {
-		return err
+	if err == nil && conn != nil {
+		defer conn.Close()
+		var n int
+		if n, err = (&outbox.Relay{Store: st, Name: natsRelay, To: conn}).Drain(ctx); err == nil {
+			slog.InfoContext(ctx, "events published", "events", n)
+		}
 	}
-	defer conn.Close()
-	n, err := (&outbox.Relay{Store: st, Name: natsRelay, To: conn}).Drain(ctx)
 	if err != nil {
-		return fmt.Errorf("publish events: %w", err)
+		// What the command wrote is stored: only the telling is late.
+		return fmt.Errorf("the changes are stored, but their events wait in the store for the next --nats command or server: %w", err)
 	}
-	slog.InfoContext(ctx, "events published", "events", n)
 	return nil
 }
 

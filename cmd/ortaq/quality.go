@@ -30,6 +30,9 @@ var qualityCommand = command{
 			if err := noArgs("quality", fs); err != nil {
 				return err
 			}
+			if err := nats.check(); err != nil {
+				return err
+			}
 			var (
 				cfg *quality.Config
 				def []byte

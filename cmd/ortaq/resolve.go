@@ -26,6 +26,9 @@ var resolveCommand = command{
 			if err := noArgs("resolve", fs); err != nil {
 				return err
 			}
+			if err := nats.check(); err != nil {
+				return err
+			}
 			if err := checkThreshold("resolve", *threshold); err != nil {
 				return err
 			}

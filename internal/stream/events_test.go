@@ -40,7 +40,7 @@ func TestEventsSurviveServerKill(t *testing.T) {
 	}
 	go func() { sub.Consume(ctx, "test", "", onNATS.handle); done <- struct{}{} }()
 
-	const runs = 60
+	const runs = 40
 	written := make(chan error, 1)
 	go func() {
 		for i := range runs {

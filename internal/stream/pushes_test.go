@@ -145,7 +145,7 @@ func TestClusterLosesNothing(t *testing.T) {
 	go func() { worker.Run(ctx); done <- struct{}{} }()
 	go func() { sub.Consume(ctx, "test", "", rec.handle); done <- struct{}{} }()
 
-	const pushes = 40
+	const pushes = 30
 	queued := make(chan error, 1)
 	go func() {
 		for i := range pushes {
