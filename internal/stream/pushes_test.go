@@ -13,6 +13,7 @@ import (
 
 	"github.com/ortaq/ortaq/internal/ingest"
 	"github.com/ortaq/ortaq/internal/outbox"
+	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/store/storetest"
 	"github.com/ortaq/ortaq/internal/stream/natstest"
 )
@@ -108,6 +109,17 @@ func TestPushStoredOnceAfterRedelivery(t *testing.T) {
 	}
 	if n := mustRuns(t, st); n != 1 {
 		t.Errorf("%d runs after a refused push; want 1", n)
+	}
+	// A push of a source removed since it was accepted is dropped.
+	if err := c.Enqueue(ctx, Push{ID: "p3", Source: "gone", Format: "csv"}, strings.NewReader(cards(3))); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 20*time.Second, "the push of a source that is gone was dropped", func() bool {
+		_, ok, err := c.Queued(ctx, "p3")
+		return err == nil && !ok
+	})
+	if _, err := st.Push(ctx, "p3"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("outcome of a push of no source = %v; want none", err)
 	}
 	// Acknowledged pushes leave the work queue and their bodies the bucket.
 	eventually(t, 10*time.Second, "the queue drained", func() bool {

@@ -90,6 +90,8 @@ func (w *PushWorker) handle(ctx context.Context, m jetstream.Msg) error {
 	status, detail, refused := 0, "", false
 	if errors.Is(err, jetstream.ErrObjectNotFound) {
 		status, detail, refused = http.StatusGone, "the push's body expired before it could be stored; nothing was stored: send it again", true
+	} else if errors.Is(err, store.ErrNotFound) {
+		status, detail, refused = http.StatusNotFound, "the source is no longer registered; nothing was stored", true
 	} else if w.Refusal != nil {
 		status, detail, refused = w.Refusal(err)
 	}
@@ -104,12 +106,22 @@ func (w *PushWorker) handle(ctx context.Context, m jetstream.Msg) error {
 		}
 		slog.WarnContext(ctx, "push queue: store push", "push", p.ID, "source", p.Source, "err", err)
 		if delivered < uint64(maxDeliver) {
-			return m.NakWithDelay(time.Duration(1<<min(delivered, 5)) * time.Second)
+			return m.NakWithDelay(time.Duration(1<<min(delivered-1, 5)) * time.Second)
 		}
 		status, detail = http.StatusInternalServerError,
 			fmt.Sprintf("the push could not be stored after %d attempts; nothing was stored: send it again, or ask the operator", maxDeliver)
 	}
-	if err := w.refuse(ctx, p, status, detail); err != nil && !errors.Is(err, store.ErrPushDone) {
+	switch err := w.refuse(ctx, p, status, detail); {
+	case err == nil, errors.Is(err, store.ErrPushDone):
+	case errors.Is(err, store.ErrNotFound):
+		// The source was removed since the push was accepted: no outcome
+		// can name it, and no later delivery will do better.
+		slog.WarnContext(ctx, "push queue: dropping a push of a source that is gone", "push", p.ID, "source", p.Source)
+		if err := w.Conn.bodies.Delete(ctx, p.ID); err != nil && !errors.Is(err, jetstream.ErrObjectNotFound) {
+			slog.DebugContext(ctx, "push queue: delete body", "push", p.ID, "err", err)
+		}
+		return m.Term()
+	default:
 		slog.WarnContext(ctx, "push queue: record refusal", "push", p.ID, "err", err)
 		return m.NakWithDelay(time.Second)
 	}
