@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -97,4 +98,16 @@ func TestBusAndOnce(t *testing.T) {
 	if once.Last() != 10 {
 		t.Errorf("Skip(10): last %d", once.Last())
 	}
+}
+
+func FuzzToken(f *testing.F) {
+	for _, s := range []string{"health_cards", "a.b", "x*>", "", "ä b\t\x7f"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		tok := events.Token(s)
+		if tok == "" || strings.ContainsAny(tok, ".*> \t\r\n\x7f") {
+			t.Fatalf("Token(%q) = %q: not one subject token", s, tok)
+		}
+	})
 }
