@@ -75,6 +75,13 @@ type Config struct {
 // DefaultTimeout is Config.Timeout's default.
 const DefaultTimeout = 5 * time.Second
 
+func (cfg Config) timeout() time.Duration {
+	if cfg.Timeout <= 0 {
+		return DefaultTimeout
+	}
+	return cfg.Timeout
+}
+
 // Conn is a connection to NATS JetStream with ortaq's streams declared. It
 // is safe for concurrent use.
 type Conn struct {
@@ -135,7 +142,7 @@ func Connect(ctx context.Context, cfg Config) (*Conn, error) {
 	for wait := 100 * time.Millisecond; ; wait = min(2*wait, 2*time.Second) {
 		// Each attempt has its own deadline: a request sent before the
 		// cluster had a leader may never be answered.
-		actx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		actx, cancel := context.WithTimeout(ctx, min(cfg.timeout(), 2*time.Second))
 		c, err := declare(actx, nc, cfg)
 		cancel()
 		if err == nil {
@@ -189,11 +196,7 @@ func declare(ctx context.Context, nc *nats.Conn, cfg Config) (*Conn, error) {
 	if err != nil {
 		return nil, fmt.Errorf("declare object store %s: %w", PushBucket, err)
 	}
-	timeout := cfg.Timeout
-	if timeout <= 0 {
-		timeout = DefaultTimeout
-	}
-	return &Conn{nc: nc, js: js, bodies: bodies, ackWait: ackWait, timeout: timeout}, nil
+	return &Conn{nc: nc, js: js, bodies: bodies, ackWait: ackWait, timeout: cfg.timeout()}, nil
 }
 
 // Close drains nothing and closes the connection.

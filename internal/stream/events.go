@@ -76,7 +76,7 @@ func (c *Conn) Consume(ctx context.Context, durable, filter string, fn func(cont
 			slog.WarnContext(ctx, "nats: event handler", "consumer", durable, "seq", ev.Seq, "err", err)
 			return m.NakWithDelay(time.Second)
 		}
-		return m.DoubleAck(ctx)
+		return c.ack(ctx, m)
 	})
 }
 
@@ -117,8 +117,11 @@ func (c *Conn) consume(ctx context.Context, stream string, cfg jetstream.Consume
 	}
 	for ctx.Err() == nil {
 		if cons == nil {
+			dctx, cancel := context.WithTimeout(ctx, c.timeout)
 			var err error
-			if cons, err = c.js.CreateOrUpdateConsumer(ctx, stream, cfg); err != nil {
+			cons, err = c.js.CreateOrUpdateConsumer(dctx, stream, cfg)
+			cancel()
+			if err != nil {
 				cons = nil
 				backoff("declare", err)
 				continue
@@ -143,4 +146,12 @@ func (c *Conn) consume(ctx context.Context, stream string, cfg jetstream.Consume
 		wait = 50 * time.Millisecond
 	}
 	return ctx.Err()
+}
+
+// ack acknowledges m and waits, at most Config.Timeout, for the server to
+// confirm: a lost acknowledgement only means the message comes again.
+func (c *Conn) ack(ctx context.Context, m jetstream.Msg) error {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	return m.DoubleAck(ctx)
 }

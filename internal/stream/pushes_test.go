@@ -140,12 +140,14 @@ func TestPushStoredOnceAfterRedelivery(t *testing.T) {
 // push queue with SIGKILL while pushes and events flow: every push is
 // stored exactly once, and every event reaches the consumer.
 func TestClusterLosesNothing(t *testing.T) {
+	began := time.Now()
 	nodes := natstest.Cluster(t, 3)
 	st := storetest.SQLite(t)
 	mustRegister(t, st)
 	url := natstest.URLs(nodes)
 	c := mustConnect(t, url, 3)
 	sub := mustConnect(t, url, 3)
+	t.Logf("%s: connected", time.Since(began).Round(time.Millisecond))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 
@@ -161,6 +163,15 @@ func TestClusterLosesNothing(t *testing.T) {
 	queued := make(chan error, 1)
 	go func() {
 		for i := range pushes {
+			// Keep pushes coming while the node dies and the cluster
+			// elects: at most a few ahead of what is stored.
+			for ctx.Err() == nil {
+				runs, err := st.Runs(ctx, "cards", 1<<20)
+				if err != nil || len(runs) >= i-3 {
+					break
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
 			if err := enqueue(ctx, c, fmt.Sprintf("p%02d", i), cards(i)); err != nil {
 				queued <- fmt.Errorf("push %d: %w", i, err)
 				return
@@ -173,7 +184,7 @@ func TestClusterLosesNothing(t *testing.T) {
 	for _, n := range nodes {
 		if n.Name() == leader {
 			n.Kill()
-			t.Logf("killed %s, the push queue's leader", leader)
+			t.Logf("%s: killed %s, the push queue's leader", time.Since(began).Round(time.Millisecond), leader)
 		}
 	}
 	if err := <-queued; err != nil {
@@ -186,8 +197,10 @@ func TestClusterLosesNothing(t *testing.T) {
 			t.Errorf("push %d: %+v, %v", i, o, err)
 		}
 	}
+	t.Logf("%s: every push stored", time.Since(began).Round(time.Millisecond))
 	want := outboxEvents(t, st)
 	eventually(t, 30*time.Second, "every event consumed", func() bool { return rec.count() == len(want) })
+	t.Logf("%s: every event consumed", time.Since(began).Round(time.Millisecond))
 	sameEvents(t, "consumed through the cluster", want, rec.events())
 	if n := mustRuns(t, st); n != pushes {
 		t.Errorf("%d runs for %d pushes; want one each", n, pushes)

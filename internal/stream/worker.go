@@ -129,9 +129,30 @@ func (w *PushWorker) handle(ctx context.Context, m jetstream.Msg) error {
 	return w.done(ctx, m, p)
 }
 
+// minBodyRate is the slowest a push's body is expected to come from the
+// object store, in bytes a second: with Config.Timeout it bounds the read.
+// The bound is needed: nats.go gives a read with no deadline its default
+// timeout (5 s) for the whole body, too short for large ones.
+const minBodyRate = 1 << 20
+
 // store spools the push's body from the object store and loads it.
 func (w *PushWorker) store(ctx context.Context, p Push) error {
-	obj, err := w.Conn.bodies.Get(ctx, p.ID)
+	return w.spoolBody(ctx, p, func(f *os.File) error {
+		sum, err := ingest.PushWith(ctx, w.Store, p.Source, f, p.Format, p.Mode,
+			ingest.Options{MaxDeletionShare: p.MaxDeletionShare, AllowDeletions: p.AllowDeletions, PushID: p.ID})
+		if err == nil {
+			slog.InfoContext(ctx, "push stored", "push", p.ID, "source", p.Source, "member", p.Member, "run", sum.Run)
+		}
+		return err
+	})
+}
+
+// spoolBody copies the push's body from the object store into a temporary
+// file and calls load with it, rewound.
+func (w *PushWorker) spoolBody(ctx context.Context, p Push, load func(*os.File) error) error {
+	rctx, cancel := context.WithTimeout(ctx, w.Conn.timeout+time.Duration(p.Size/minBodyRate)*time.Second)
+	defer cancel()
+	obj, err := w.Conn.bodies.Get(rctx, p.ID)
 	if err != nil {
 		return fmt.Errorf("push %s: body: %w", p.ID, err)
 	}
@@ -150,13 +171,9 @@ func (w *PushWorker) store(ctx context.Context, p Push) error {
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return fmt.Errorf("push %s: spool: %w", p.ID, err)
 	}
-	sum, err := ingest.PushWith(ctx, w.Store, p.Source, f, p.Format, p.Mode,
-		ingest.Options{MaxDeletionShare: p.MaxDeletionShare, AllowDeletions: p.AllowDeletions, PushID: p.ID})
-	if err != nil {
-		return err
-	}
-	slog.InfoContext(ctx, "push stored", "push", p.ID, "source", p.Source, "member", p.Member, "run", sum.Run)
-	return nil
+	obj.Close()
+	cancel()
+	return load(f)
 }
 
 // refuse records the refusal of a push, as the problem detail the
@@ -184,11 +201,13 @@ func (w *PushWorker) done(ctx context.Context, m jetstream.Msg, p Push) error {
 	if w.beforeAck != nil && !w.beforeAck(ctx, p) {
 		return nil
 	}
-	if err := w.Conn.bodies.Delete(ctx, p.ID); err != nil && !errors.Is(err, jetstream.ErrObjectNotFound) {
+	dctx, cancel := context.WithTimeout(ctx, w.Conn.timeout)
+	defer cancel()
+	if err := w.Conn.bodies.Delete(dctx, p.ID); err != nil && !errors.Is(err, jetstream.ErrObjectNotFound) {
 		// The bucket's retention removes it later.
 		slog.DebugContext(ctx, "push queue: delete body", "push", p.ID, "err", err)
 	}
-	return m.DoubleAck(ctx)
+	return w.Conn.ack(ctx, m)
 }
 
 // keepAlive tells JetStream the push is being worked on, so that a long
