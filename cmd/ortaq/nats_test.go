@@ -2,8 +2,15 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/nats-io/nats.go"
@@ -16,7 +23,36 @@ import (
 // TestNATSNode is where natstest's child servers run; skipped otherwise.
 func TestNATSNode(t *testing.T) { natstest.Child(t) }
 
-// eventSubjects counts the messages of the event stream by subject.
+// streamMessages is how many messages stream has had, 0 before it is
+// declared.
+func streamMessages(t *testing.T, url, name string) uint64 {
+	t.Helper()
+	nc, err := nats.Connect(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	s, err := js.Stream(ctx, name)
+	if errors.Is(err, jetstream.ErrStreamNotFound) {
+		return 0
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := s.Info(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return info.State.LastSeq
+}
+
+// eventSubjects counts the messages of the event stream by subject; nil
+// before the stream is declared.
 func eventSubjects(t *testing.T, url string) map[string]uint64 {
 	t.Helper()
 	nc, err := nats.Connect(url)
@@ -30,6 +66,9 @@ func eventSubjects(t *testing.T, url string) map[string]uint64 {
 	}
 	ctx := context.Background()
 	s, err := js.Stream(ctx, stream.EventStream)
+	if errors.Is(err, jetstream.ErrStreamNotFound) {
+		return nil // not declared yet
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,5 +103,63 @@ func TestCommandsPublishEvents(t *testing.T) {
 	}
 	if _, err := runCLI(t, "ingest", "--db", db, "--sources", "testdata/ingest/sources.yaml", "--nats", node.URL(), "--nats-replicas", "0"); err == nil {
 		t.Error("ingest --nats-replicas 0 ran")
+	}
+}
+
+// TestServeWithNATS starts serve with --nats: it publishes the events an
+// earlier ingest left in the store, and a push goes through the queue and
+// its worker to a run, answered with the run's summary.
+func TestServeWithNATS(t *testing.T) {
+	node := natstest.Single(t)
+	db := "sqlite:" + filepath.Join(t.TempDir(), "o.db")
+	mustCLI(t, "ingest", "--db", db, "--sources", "testdata/ingest/sources.yaml")
+	mustCLI(t, "exchange", "member", "add", "moa", "--db", db)
+	out := mustCLI(t, "exchange", "key", "create", "--db", db, "--member", "moa", "--scopes", "sources")
+	token := regexp.MustCompile(`ortaq_[0-9a-f]{16}_[0-9a-f]{64}`).FindString(out)
+	if token == "" {
+		t.Fatalf("key create printed no token:\n%s", out)
+	}
+	addr := freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"serve", "--db", db, "--addr", addr, "--nats", node.URL()}, io.Discard) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	}()
+	deadline := time.Now().Add(30 * time.Second)
+	for eventSubjects(t, node.URL())["ortaq.events.records.stored.livestock"] != 1 {
+		if time.Now().After(deadline) {
+			t.Fatalf("serve --nats published no event of the earlier ingest within 30s: %v", eventSubjects(t, node.URL()))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	req, err := http.NewRequest("POST", "http://"+addr+"/api/v1/sources/livestock/records", strings.NewReader("tag;species;born;owner\nKZ009;camel;20200101;900101300017\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "text/csv")
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	var sum struct{ Run, Stored int }
+	if res.StatusCode != http.StatusOK || json.Unmarshal(body, &sum) != nil || sum.Stored != 1 || sum.Run == 0 {
+		t.Fatalf("push through serve --nats = %d: %s; want the summary of a run storing it", res.StatusCode, body)
+	}
+	if n := streamMessages(t, node.URL(), stream.PushStream); n != 1 {
+		t.Errorf("%d pushes went through the queue; want 1", n)
+	}
+	deadline = time.Now().Add(30 * time.Second)
+	for eventSubjects(t, node.URL())["ortaq.events.records.stored.livestock"] != 2 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the push's run made no event within 30s: %v", eventSubjects(t, node.URL()))
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
