@@ -122,7 +122,9 @@ func TestServeWithNATS(t *testing.T) {
 	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"serve", "--db", db, "--addr", addr, "--nats", node.URL()}, io.Discard) }()
+	go func() {
+		done <- run(ctx, []string{"serve", "--db", db, "--addr", addr, "--nats", node.URL()}, io.Discard)
+	}()
 	defer func() {
 		cancel()
 		if err := <-done; err != nil {
@@ -133,6 +135,19 @@ func TestServeWithNATS(t *testing.T) {
 	for eventSubjects(t, node.URL())["ortaq.events.records.stored.livestock"] != 1 {
 		if time.Now().After(deadline) {
 			t.Fatalf("serve --nats published no event of the earlier ingest within 30s: %v", eventSubjects(t, node.URL()))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	for {
+		res, err := http.Get("http://" + addr + "/api/v1/health")
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve did not answer within 30s: %v", err)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
