@@ -160,7 +160,10 @@ func (p pattern) level(c int) int { return int(p>>(4*uint(c))&0xf) - 1 }
 
 // blocking is the outcome of candidate generation.
 type blocking struct {
-	cands []candidate
+	// cands are the compared pairs in chunks of at most candChunk, so
+	// that tens of millions of them never sit in two copies while a
+	// slice grows.
+	cands [][]candidate
 	// keys holds per rule and form row (see Table) the hashed key, 0 when
 	// absent or in a giant block; row is the table's.
 	keys [][]uint64
@@ -170,6 +173,27 @@ type blocking struct {
 	windowed []map[uint64]bool
 	// Per rule: blocks skipped as giant and the records in them.
 	skippedBlocks, skippedRecords []int
+}
+
+// candChunk is how many candidates a chunk holds.
+const candChunk = 1 << 16
+
+// candidates counts the compared pairs.
+func (b *blocking) candidates() int {
+	n := 0
+	for _, c := range b.cands {
+		n += len(c)
+	}
+	return n
+}
+
+// chunked cuts cands into chunks of at most candChunk.
+func chunked(cands []candidate) [][]candidate {
+	var out [][]candidate
+	for lo := 0; lo < len(cands); lo += candChunk {
+		out = append(out, cands[lo:min(lo+candChunk, len(cands))])
+	}
+	return out
 }
 
 // comparedBefore reports that an earlier rule than r already compared
@@ -279,7 +303,7 @@ func generate(ctx context.Context, t *Table, id *identical, rs []rule, cs []comp
 		var (
 			next   atomic.Int64
 			mu     sync.Mutex
-			before = len(b.cands)
+			before = b.candidates()
 		)
 		workers := runtime.GOMAXPROCS(0)
 		var wg sync.WaitGroup
@@ -287,7 +311,7 @@ func generate(ctx context.Context, t *Table, id *identical, rs []rule, cs []comp
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				var local []candidate
+				local := make([]candidate, 0, candChunk)
 				for ctx.Err() == nil {
 					k := int(next.Add(64)) - 64
 					if k >= len(blocks) {
@@ -303,21 +327,29 @@ func generate(ctx context.Context, t *Table, id *identical, rs []rule, cs []comp
 								}
 								local = append(local, candidate{uint32(i), uint32(j), compare(t, cs, b, i, j)})
 								n++
+								if len(local) == candChunk {
+									mu.Lock()
+									b.cands = append(b.cands, local)
+									mu.Unlock()
+									local = make([]candidate, 0, candChunk)
+								}
 							}
 						}
 					}
 					bar.Add(n)
 				}
-				mu.Lock()
-				b.cands = append(b.cands, local...)
-				mu.Unlock()
+				if len(local) > 0 {
+					mu.Lock()
+					b.cands = append(b.cands, slices.Clone(local))
+					mu.Unlock()
+				}
 			}()
 		}
 		wg.Wait()
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		slog.Debug("blocking rule compared", "kind", t.Kind, "rule", rs[r].name, "blocks", len(blocks), "pairs", len(b.cands)-before)
+		slog.Debug("blocking rule compared", "kind", t.Kind, "rule", rs[r].name, "blocks", len(blocks), "pairs", b.candidates()-before)
 	}
 	return b, nil
 }
@@ -374,6 +406,39 @@ func parallel(n int, fn func(lo, hi int)) {
 		}(lo, min(lo+chunk, n))
 	}
 	wg.Wait()
+}
+
+// eachWorker runs work on every core; each call takes chunks from next
+// until it reports none are left.
+func eachWorker(chunks [][]candidate, work func(next func() ([]candidate, bool))) {
+	var (
+		taken atomic.Int64
+		wg    sync.WaitGroup
+	)
+	next := func() ([]candidate, bool) {
+		k := int(taken.Add(1)) - 1
+		if k >= len(chunks) {
+			return nil, false
+		}
+		return chunks[k], true
+	}
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			work(next)
+		}()
+	}
+	wg.Wait()
+}
+
+// eachChunk calls fn on every chunk, on every core.
+func eachChunk(chunks [][]candidate, fn func([]candidate)) {
+	eachWorker(chunks, func(next func() ([]candidate, bool)) {
+		for c, ok := next(); ok; c, ok = next() {
+			fn(c)
+		}
+	})
 }
 
 // neighbourOrder orders the records of a large block for comparing

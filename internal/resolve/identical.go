@@ -90,7 +90,7 @@ func (id *identical) pairCounts(t *Table, cs []comparison, b *blocking, extra []
 		}
 		counts[compare(t, cs, b, i, i)] += float64(m) * float64(m-1) / 2
 	}
-	for p, n := range countSet(extra, nil) {
+	for p, n := range countSet(chunked(extra), nil) {
 		counts[p] += n
 	}
 	return sortedCounts(counts)

@@ -149,7 +149,7 @@ func link(ctx context.Context, t *Table, m *Model, opts Options) (*Result, error
 		res.Stats.SkippedBlocks += b.skippedBlocks[r]
 		res.Stats.SkippedRecords += b.skippedRecords[r]
 	}
-	res.Stats.Candidates = len(b.cands)
+	res.Stats.Candidates = b.candidates()
 
 	if m == nil {
 		stage := progress.Stage(opts.Progress, "train "+t.Kind+" model")
@@ -164,7 +164,7 @@ func link(ctx context.Context, t *Table, m *Model, opts Options) (*Result, error
 	// for; the others' records stand alone.
 	s.records = id.clustered(s, b, logit2(opts.Threshold))
 
-	bar = progress.New(opts.Progress, "score "+t.Kind+" pairs", int64(len(b.cands)))
+	bar = progress.New(opts.Progress, "score "+t.Kind+" pairs", int64(res.Stats.Candidates))
 	edges, pairs := score(s, b.cands, opts, bar)
 	bar.Finish()
 	res.Pairs = pairs
@@ -222,26 +222,19 @@ func train(t *Table, cs []comparison, rs []rule, b *blocking, id *identical, opt
 	return m
 }
 
-// scoreReport is how many pairs a scoring worker weighs between two
-// additions to the bar.
-const scoreReport = 1 << 14
-
 // score weighs every candidate, returning the links and the pairs kept for
 // output, and counts them on bar.
-func score(s *scorer, cands []candidate, opts Options, bar *progress.Bar) ([]edge, []Pair) {
+func score(s *scorer, chunks [][]candidate, opts Options, bar *progress.Bar) ([]edge, []Pair) {
 	var (
 		mu    sync.Mutex
 		edges []edge
 		pairs []Pair
 	)
 	minWeight := logit2(opts.Threshold)
-	parallel(len(cands), func(lo, hi int) {
+	eachChunk(chunks, func(cands []candidate) {
 		var le []edge
 		var lp []Pair
-		for k, c := range cands[lo:hi] {
-			if k%scoreReport == scoreReport-1 {
-				bar.Add(scoreReport)
-			}
+		for _, c := range cands {
 			w := s.weight(int(c.i), int(c.j), c.pat)
 			// A link between two different valid national ids can never
 			// join clusters (see idsAllow) unless it is overwhelming;
@@ -256,7 +249,7 @@ func score(s *scorer, cands []candidate, opts Options, bar *progress.Bar) ([]edg
 				}
 			}
 		}
-		bar.Add(int64((hi - lo) % scoreReport))
+		bar.Add(int64(len(cands)))
 		mu.Lock()
 		edges = append(edges, le...)
 		pairs = append(pairs, lp...)

@@ -36,7 +36,7 @@ type patternCount struct {
 func countPatterns(sets ...[]candidate) []patternCount {
 	merged := map[pattern]float64{}
 	for _, cands := range sets {
-		for p, n := range countSet(cands, nil) {
+		for p, n := range countSet(chunked(cands), nil) {
 			merged[p] += n
 		}
 	}
@@ -53,29 +53,32 @@ func sortedCounts(counts map[pattern]float64) []patternCount {
 	return out
 }
 
-// countSet counts the patterns of one set of pairs, on every core, each
-// pair as weight says (nil: once).
-func countSet(cands []candidate, weight func(i, j int) float64) map[pattern]float64 {
-	workers := runtime.GOMAXPROCS(0)
-	maps := make([]map[pattern]float64, workers)
-	chunk := (len(cands) + workers - 1) / workers
-	var wg sync.WaitGroup
-	for w := range workers {
-		maps[w] = map[pattern]float64{}
-		lo, hi := min(w*chunk, len(cands)), min((w+1)*chunk, len(cands))
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for _, c := range cands[lo:hi] {
+// countSet counts the patterns of a set of pairs, on every core, each
+// pair as weight says (nil: once). The counts are sums of whole numbers,
+// exact in any order.
+func countSet(chunks [][]candidate, weight func(i, j int) float64) map[pattern]float64 {
+	var (
+		mu   sync.Mutex
+		maps []map[pattern]float64
+	)
+	eachWorker(chunks, func(next func() ([]candidate, bool)) {
+		m := map[pattern]float64{}
+		for cands, ok := next(); ok; cands, ok = next() {
+			for _, c := range cands {
 				n := 1.0
 				if weight != nil {
 					n = weight(int(c.i), int(c.j))
 				}
-				maps[w][c.pat] += n
+				m[c.pat] += n
 			}
-		}()
+		}
+		mu.Lock()
+		maps = append(maps, m)
+		mu.Unlock()
+	})
+	if len(maps) == 0 {
+		return map[pattern]float64{}
 	}
-	wg.Wait()
 	for _, m := range maps[1:] {
 		for p, n := range m {
 			maps[0][p] += n
