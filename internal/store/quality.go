@@ -125,9 +125,23 @@ type QualitySave struct {
 	Findings []Finding // every finding to keep, new, carried over and resolved
 
 	// Progress, when set, is told how many rows were just written after
-	// each batch of Results, Scores, Alerts and Findings, whose lengths add
-	// up to what it is told in all.
+	// each batch of Results, Scores, Alerts, Findings, Units (those with a
+	// tally) and Keys, whose lengths add up to what it is told in all.
 	Progress func(rows int)
+
+	// State, when set, is saved as the new QualityState (its RunID
+	// becomes the new run's), with Units and Keys: all of them, replacing
+	// every stored one, or with Partial those of the units listed in
+	// Units, whose keys are replaced by those of Keys.
+	State *QualityState
+	Units []UnitTally
+	Keys  []UnitKey
+	// Partial makes the run replace only the stored findings whose ids
+	// are in Replace (those the run examined again) with Findings, and
+	// keep every other; Run.Findings is then counted from the stored
+	// findings and set in q.
+	Partial bool
+	Replace []string
 }
 
 // SaveQuality stores a quality run in one transaction and returns its id:
@@ -154,6 +168,11 @@ func (s *Store) SaveQuality(ctx context.Context, q *QualitySave) (int64, error) 
 	}
 	if err := a.saveQuality(ctx, q, srcs); err != nil {
 		return 0, fmt.Errorf("save quality run: %w", err)
+	}
+	if q.Partial {
+		if err := a.countOpen(ctx, q); err != nil {
+			return 0, fmt.Errorf("save quality run: %w", err)
+		}
 	}
 	if err := a.commit(ctx); err != nil {
 		return 0, fmt.Errorf("save quality run: %w", err)
@@ -208,7 +227,7 @@ func (a *applyTx) saveQuality(ctx context.Context, q *QualitySave, srcs map[stri
 	if err != nil {
 		return fmt.Errorf("alerts: %w", err)
 	}
-	if _, err := a.exec(ctx, `DELETE FROM quality_findings`); err != nil {
+	if err := a.dropFindings(ctx, q); err != nil {
 		return fmt.Errorf("findings: %w", err)
 	}
 	// related, reason arguments and suggestion arguments of each finding,
@@ -251,7 +270,10 @@ func (a *applyTx) saveQuality(ctx context.Context, q *QualitySave, srcs map[stri
 	if err != nil {
 		return fmt.Errorf("findings: %w", err)
 	}
-	return nil
+	if q.State == nil {
+		return nil
+	}
+	return a.saveQualityState(ctx, q)
 }
 
 var findingColumnList = []string{"id", "source_id", "check_name", "kind", "record_id", "line", "entity_id", "value",

@@ -1,0 +1,328 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+)
+
+// QualityState says what the stored golden records, findings and unit
+// counts of the quality runs include, so that the next run can redo only
+// what changed since (scorecard's incremental runs).
+type QualityState struct {
+	RunID int64 // the quality run that saved it
+	// IngestRun and ResolveRun are the last ingest and resolve runs whose
+	// changes the stored results include, Decision the last decision on a
+	// finding (a data officer's) the stored statuses include.
+	IngestRun, ResolveRun, Decision int64
+	// Fingerprint names the checks, source definitions and as-of date the
+	// results were computed with: when it differs, every result may.
+	Fingerprint string
+	// Overrides are the accepted corrections active then, by correction
+	// id.
+	Overrides map[string]RecordRef
+	// Totals are the per-unit counts summed over every unit (the format is
+	// the caller's, see UnitTally).
+	Totals []byte
+}
+
+// UnitTally is what one unit (an entity, or a record not resolved into
+// one) adds to the totals of a quality run, in the caller's format; a nil
+// Tally removes the unit.
+type UnitTally struct {
+	Unit  string
+	Tally []byte
+}
+
+// UnitKey is one key through which a unit's results depend on other
+// units' (see quality_keys).
+type UnitKey struct {
+	Unit string
+	Key  int64
+}
+
+// QualityState returns the state the last quality run saved, or
+// ErrNotFound when no run saved one.
+func (s *Store) QualityState(ctx context.Context) (QualityState, error) {
+	var (
+		st        QualityState
+		overrides []byte
+	)
+	err := s.db.QueryRowContext(ctx, `SELECT run_id, ingest_run, resolve_run, decision, fingerprint, overrides, totals
+		FROM quality_state WHERE id = 1`).Scan(&st.RunID, &st.IngestRun, &st.ResolveRun, &st.Decision, &st.Fingerprint,
+		jsonValue{&overrides}, jsonValue{&st.Totals})
+	if errors.Is(err, sql.ErrNoRows) {
+		return st, fmt.Errorf("quality state: %w", ErrNotFound)
+	}
+	if err != nil {
+		return st, fmt.Errorf("quality state: %w", err)
+	}
+	if err := json.Unmarshal(overrides, &st.Overrides); err != nil {
+		return st, fmt.Errorf("quality state: overrides: %w", err)
+	}
+	return st, nil
+}
+
+// QualityMarks returns the last ingest run, resolve run and decision on a
+// finding stored: what a quality run that reads the store now includes.
+func (s *Store) QualityMarks(ctx context.Context) (ingestRun, resolveRun, decision int64, err error) {
+	err = s.db.QueryRowContext(ctx, `SELECT COALESCE((SELECT MAX(id) FROM ingest_runs), 0),
+		COALESCE((SELECT MAX(id) FROM resolve_runs), 0), COALESCE((SELECT MAX(id) FROM finding_decisions), 0)`).
+		Scan(&ingestRun, &resolveRun, &decision)
+	if err != nil {
+		return 0, 0, 0, fmt.Errorf("quality marks: %w", err)
+	}
+	return ingestRun, resolveRun, decision, nil
+}
+
+// QualityChanges is what changed in the store between two marks.
+type QualityChanges struct {
+	// Records are the records with a version stored by an ingest run
+	// after the first mark: new, changed, deleted, or corrected.
+	Records []RecordRef
+	// Entities are the entities resolve's lineage names after the first
+	// mark (created, attached to, detached from, merged, split, retired),
+	// and LineageRecords the records it names.
+	Entities       []string
+	LineageRecords []RecordRef
+	// FullResolve reports a resolve run that rebuilt a kind from scratch,
+	// which leaves no lineage per record.
+	FullResolve bool
+	// Decided are the findings a data officer decided on after the first
+	// mark: the next run must look at them again (a finding marked fixed
+	// that the data still shows is open again).
+	Decided []Finding
+}
+
+// QualityChangesBetween returns what ingest runs in (since.IngestRun,
+// ingestRun], resolve runs in (since.ResolveRun, resolveRun] and
+// decisions in (since.Decision, decision] changed.
+func (s *Store) QualityChangesBetween(ctx context.Context, since QualityState, ingestRun, resolveRun, decision int64) (QualityChanges, error) {
+	var ch QualityChanges
+	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`SELECT `+findingColumns+` FROM quality_findings f
+		JOIN sources s ON s.id = f.source_id JOIN agencies a ON a.id = s.agency_id
+		WHERE f.id IN (SELECT finding_id FROM finding_decisions WHERE id > ? AND id <= ?)`), since.Decision, decision)
+	if err != nil {
+		return ch, fmt.Errorf("quality changes: %w", err)
+	}
+	for rows.Next() {
+		f, err := scanFinding(rows)
+		if err != nil {
+			rows.Close()
+			return ch, fmt.Errorf("quality changes: %w", err)
+		}
+		ch.Decided = append(ch.Decided, f)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return ch, fmt.Errorf("quality changes: %w", err)
+	}
+	rows, err = s.db.QueryContext(ctx, s.dialect.rebind(`SELECT DISTINCT source_id, record_id FROM record_versions
+		WHERE run_id > ? AND run_id <= ?`), since.IngestRun, ingestRun)
+	if err != nil {
+		return ch, fmt.Errorf("quality changes: %w", err)
+	}
+	for rows.Next() {
+		var r RecordRef
+		if err := rows.Scan(&r.SourceID, &r.RecordID); err != nil {
+			rows.Close()
+			return ch, fmt.Errorf("quality changes: %w", err)
+		}
+		ch.Records = append(ch.Records, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return ch, fmt.Errorf("quality changes: %w", err)
+	}
+	err = s.db.QueryRowContext(ctx, s.dialect.rebind(`SELECT EXISTS (SELECT 1 FROM resolve_runs
+		WHERE id > ? AND id <= ? AND mode = 'full')`), since.ResolveRun, resolveRun).Scan(&ch.FullResolve)
+	if err != nil {
+		return ch, fmt.Errorf("quality changes: %w", err)
+	}
+	rows, err = s.db.QueryContext(ctx, s.dialect.rebind(`SELECT entity_id, COALESCE(other_id, ''), COALESCE(source_id, 0),
+		COALESCE(record_id, '') FROM entity_lineage WHERE run_id > ? AND run_id <= ?`), since.ResolveRun, resolveRun)
+	if err != nil {
+		return ch, fmt.Errorf("quality changes: %w", err)
+	}
+	defer rows.Close()
+	seen := map[string]bool{}
+	for rows.Next() {
+		var (
+			e, other string
+			r        RecordRef
+		)
+		if err := rows.Scan(&e, &other, &r.SourceID, &r.RecordID); err != nil {
+			return ch, fmt.Errorf("quality changes: %w", err)
+		}
+		for _, id := range []string{e, other} {
+			if id != "" && !seen[id] {
+				seen[id] = true
+				ch.Entities = append(ch.Entities, id)
+			}
+		}
+		if r.RecordID != "" {
+			ch.LineageRecords = append(ch.LineageRecords, r)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return ch, fmt.Errorf("quality changes: %w", err)
+	}
+	return ch, nil
+}
+
+// UnitKeys returns the stored keys of each of units.
+func (s *Store) UnitKeys(ctx context.Context, units []string) (map[string][]int64, error) {
+	out := map[string][]int64{}
+	err := s.inChunks(ctx, `SELECT unit, key FROM quality_keys WHERE unit IN (%s)`, strArgs(units), func(rows *sql.Rows) error {
+		var (
+			u string
+			k int64
+		)
+		if err := rows.Scan(&u, &k); err != nil {
+			return err
+		}
+		out[u] = append(out[u], k)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("unit keys: %w", err)
+	}
+	return out, nil
+}
+
+// KeyHolders returns the units that hold any of keys, each once.
+func (s *Store) KeyHolders(ctx context.Context, keys []int64) ([]string, error) {
+	args := make([]any, 0, len(keys))
+	for _, k := range slices.Compact(slices.Sorted(slices.Values(keys))) {
+		args = append(args, k)
+	}
+	var out []string
+	seen := map[string]bool{}
+	err := s.inChunks(ctx, `SELECT unit FROM quality_keys WHERE key IN (%s)`, args, func(rows *sql.Rows) error {
+		var u string
+		if err := rows.Scan(&u); err != nil {
+			return err
+		}
+		if !seen[u] {
+			seen[u] = true
+			out = append(out, u)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("key holders: %w", err)
+	}
+	return out, nil
+}
+
+// UnitTallies returns the stored tally of each of units that has one.
+func (s *Store) UnitTallies(ctx context.Context, units []string) (map[string][]byte, error) {
+	out := map[string][]byte{}
+	err := s.inChunks(ctx, `SELECT unit, tally FROM quality_units WHERE unit IN (%s)`, strArgs(units), func(rows *sql.Rows) error {
+		var (
+			u string
+			t []byte
+		)
+		if err := rows.Scan(&u, jsonValue{&t}); err != nil {
+			return err
+		}
+		out[u] = t
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("unit tallies: %w", err)
+	}
+	return out, nil
+}
+
+// inChunks runs query, whose one "%s" is a list of placeholders, for
+// args a refChunk at a time, calling fn for every row.
+func (s *Store) inChunks(ctx context.Context, query string, args []any, fn func(*sql.Rows) error) error {
+	for chunk := range slices.Chunk(args, refChunk) {
+		rows, err := s.db.QueryContext(ctx, s.dialect.rebind(fmt.Sprintf(query, placeholders(len(chunk)))), chunk...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			if err := fn(rows); err != nil {
+				rows.Close()
+				return err
+			}
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// strArgs returns the distinct strings of ss as query arguments.
+func strArgs(ss []string) []any {
+	ss = distinct(ss)
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}
+
+// saveQualityState replaces the stored state, and the units and keys: all
+// of them (replaceAll, a full run) or those of units (an incremental run).
+func (a *applyTx) saveQualityState(ctx context.Context, q *QualitySave) error {
+	st := q.State
+	ov := st.Overrides
+	if ov == nil {
+		ov = map[string]RecordRef{}
+	}
+	overrides, err := json.Marshal(ov)
+	if err != nil {
+		return fmt.Errorf("state: %w", err)
+	}
+	if _, err := a.exec(ctx, `DELETE FROM quality_state`); err != nil {
+		return fmt.Errorf("state: %w", err)
+	}
+	if _, err := a.exec(ctx, `INSERT INTO quality_state (id, run_id, ingest_run, resolve_run, decision, fingerprint, overrides,
+		totals) VALUES (1, ?, ?, ?, ?, ?, ?, ?)`, a.runID, st.IngestRun, st.ResolveRun, st.Decision, st.Fingerprint, string(overrides),
+		string(st.Totals)); err != nil {
+		return fmt.Errorf("state: %w", err)
+	}
+	if q.Partial {
+		units := make([]any, len(q.Units))
+		for i, u := range q.Units {
+			units[i] = u.Unit
+		}
+		for chunk := range slices.Chunk(units, refChunk) {
+			for _, t := range []string{"quality_units", "quality_keys"} {
+				if _, err := a.exec(ctx, `DELETE FROM `+t+` WHERE unit IN (`+placeholders(len(chunk))+`)`, chunk...); err != nil {
+					return fmt.Errorf("units: %w", err)
+				}
+			}
+		}
+	} else {
+		for _, t := range []string{"quality_units", "quality_keys"} {
+			if _, err := a.exec(ctx, `DELETE FROM `+t); err != nil {
+				return fmt.Errorf("units: %w", err)
+			}
+		}
+	}
+	units := slices.DeleteFunc(slices.Clone(q.Units), func(u UnitTally) bool { return u.Tally == nil })
+	err = a.insertRows(ctx, "quality_units", []string{"unit", "tally"}, len(units), func(args []any, i int) []any {
+		return append(args, units[i].Unit, string(units[i].Tally))
+	})
+	if err != nil {
+		return fmt.Errorf("units: %w", err)
+	}
+	keys := q.Keys
+	err = a.insertRows(ctx, "quality_keys", []string{"key", "unit"}, len(keys), func(args []any, i int) []any {
+		return append(args, keys[i].Key, keys[i].Unit)
+	})
+	if err != nil {
+		return fmt.Errorf("keys: %w", err)
+	}
+	return nil
+}
