@@ -31,6 +31,11 @@ type Dataset struct {
 
 	ov       *overrideSet               // accepted corrections to apply; nil when none
 	retiring []store.OverrideRetirement // overrides the agency's data now agrees with
+
+	// focus, when not nil, are the entities a part builds (LoadPart);
+	// pinned are the stored golden records of other entities it holds.
+	focus  map[string]bool
+	pinned map[string]*Entity
 }
 
 // Source is one registered source and its live records.
@@ -61,6 +66,45 @@ type Source struct {
 	// overrides are the active overrides of its records that still
 	// apply, by record id.
 	overrides map[string][]store.Override
+	// live, when set, describes every live record of a source of which
+	// Records holds only some (SetLive).
+	live *liveSummary
+}
+
+// liveSummary is what checks of a whole source need of its records.
+type liveSummary struct {
+	count  int
+	newest time.Time
+}
+
+// SetLive says that the source has count live records, the newest
+// observed at newest, for a dataset whose Records are only some of them
+// (an incremental run): LiveCount and Newest then return these.
+func (s *Source) SetLive(count int, newest time.Time) {
+	s.live = &liveSummary{count: count, newest: newest}
+}
+
+// LiveCount returns how many live records the source has.
+func (s *Source) LiveCount() int {
+	if s.live != nil {
+		return s.live.count
+	}
+	return len(s.Records)
+}
+
+// Newest returns when the most recently observed of the source's live
+// records was observed; zero when it has none.
+func (s *Source) Newest() time.Time {
+	if s.live != nil {
+		return s.live.newest
+	}
+	var newest time.Time
+	for i := range s.Records {
+		if t := s.Records[i].ObservedAt; t.After(newest) {
+			newest = t
+		}
+	}
+	return newest
 }
 
 // HistoryRuns is how many past runs of each source Load reads.
@@ -71,6 +115,9 @@ const maxQuarantine = 100000
 
 // Source returns the source named name, or nil.
 func (d *Dataset) Source(name string) *Source { return d.byName[name] }
+
+// SourceByID returns the source whose id is id, or nil.
+func (d *Dataset) SourceByID(id int64) *Source { return d.byID[id] }
 
 // Person returns the person whose golden national id is iin, or nil.
 func (d *Dataset) Person(iin string) *Entity { return d.byIIN[iin] }
@@ -93,32 +140,12 @@ func Load(ctx context.Context, st *store.Store) (*Dataset, error) {
 // LoadWithProgress is Load showing its stages on progressTo (nil for none):
 // reading the records, building the golden records.
 func LoadWithProgress(ctx context.Context, st *store.Store, progressTo io.Writer) (*Dataset, error) {
-	stats, err := st.Sources(ctx)
+	d, err := LoadSources(ctx, st)
 	if err != nil {
-		return nil, fmt.Errorf("golden: %w", err)
-	}
-	d := &Dataset{byName: map[string]*Source{}, byID: map[int64]*Source{}}
-	for _, s := range stats {
-		def, err := source.Stored(s.ID, s.Definition)
-		if err != nil {
-			return nil, fmt.Errorf("golden: source %s: %w", s.Name, err)
-		}
-		src := &Source{SourceStats: s, Def: def}
-		if src.Def.AsOf.After(d.AsOf) {
-			d.AsOf = src.Def.AsOf
-		}
-		if err := src.history(ctx, st); err != nil {
-			return nil, fmt.Errorf("golden: source %s: %w", s.Name, err)
-		}
-		d.Sources = append(d.Sources, src)
-		d.byName[s.Name] = src
-		d.byID[s.ID] = src
-	}
-	if d.AsOf.IsZero() {
-		d.AsOf = time.Now().UTC()
+		return nil, err
 	}
 	live := 0
-	for _, s := range stats {
+	for _, s := range d.Sources {
 		live += s.Live
 	}
 	bar := progress.New(progressTo, "read live records", int64(live))

@@ -46,6 +46,9 @@ type Entity struct {
 
 	picks []pick  // the surviving value of each attribute
 	extra []Value // surviving values from outside the members (deaths)
+	// pinned is set on a stored golden record a part holds as it is
+	// (LoadPart): it is looked up, never built or changed.
+	pinned bool
 }
 
 // pick names where an attribute's surviving value is: one member's
@@ -167,7 +170,7 @@ func (d *Dataset) build(progressTo io.Writer) {
 		kind := cmp.Or(src.Entity, source.EntityPerson)
 		for i := range src.Records {
 			r := &src.Records[i]
-			if r.EntityID == "" {
+			if r.EntityID == "" || (d.focus != nil && !d.focus[r.EntityID]) {
 				continue
 			}
 			e := d.Entities[r.EntityID]
@@ -184,11 +187,16 @@ func (d *Dataset) build(progressTo io.Writer) {
 	bar := progress.New(progressTo, "build golden records", int64(len(d.Entities)))
 	defer bar.Finish()
 	n := 0
+	for _, e := range d.pinned {
+		d.Entities[e.ID] = e
+	}
 	for _, e := range d.Entities {
-		if n++; n%buildReport == 0 {
-			bar.Add(buildReport)
+		if !e.pinned {
+			if n++; n%buildReport == 0 {
+				bar.Add(buildReport)
+			}
+			e.survive(sc)
 		}
-		e.survive(sc)
 		if e.Kind == source.EntityPerson {
 			if v, ok := e.Value("national_id"); ok && v.Invalid == "" {
 				d.byIIN[v.Value] = e
@@ -198,6 +206,9 @@ func (d *Dataset) build(progressTo io.Writer) {
 	bar.Add(int64(n % buildReport))
 	d.civilEvents()
 	for _, e := range d.Entities {
+		if e.pinned {
+			continue
+		}
 		switch e.Kind {
 		case source.EntityPerson:
 			e.Household = householdKey(e)
@@ -453,6 +464,9 @@ func (d *Dataset) civilEvents() {
 			}
 			switch r.Attrs.Get("event") {
 			case "death":
+				if subject.pinned {
+					continue
+				}
 				date := cmp.Or(r.Attrs.Get("event_date"), r.ObservedAt.Format(time.DateOnly))
 				subject.addValue("death_date", Value{Value: date, Source: src.Name, Agency: src.AgencyCode,
 					RecordID: r.RecordID, Version: r.Version, Observed: r.ObservedAt, Trust: src.Def.TrustIn("death_date"),
@@ -473,6 +487,9 @@ func (d *Dataset) civilEvents() {
 		}
 	}
 	for _, e := range d.Entities {
+		if e.pinned {
+			continue
+		}
 		slices.SortFunc(e.Relations, func(a, b Relation) int {
 			return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Entity, b.Entity))
 		})
@@ -509,6 +526,9 @@ func (e *Entity) addValue(attr string, v Value) {
 }
 
 func (e *Entity) relate(kind, other string) {
+	if e.pinned {
+		return
+	}
 	r := Relation{Kind: kind, Entity: other}
 	if !slices.Contains(e.Relations, r) {
 		e.Relations = append(e.Relations, r)

@@ -13,7 +13,7 @@ func runAge(x *env, s *golden.Source, c *Check, res *Result) {
 		if !ok || !isoDate(v) {
 			continue
 		}
-		res.Total++
+		res.count(r)
 		if v > x.asOf {
 			f := finding(r, v, msg("q.age.future", attrArg(c.Field), v, x.asOf))
 			f.suggest(msg("q.age.future.fix"))

@@ -98,7 +98,7 @@ func runDeadActive(x *env, s *golden.Source, c *Check, res *Result) {
 	}
 	dead := x.deaths()
 	for r := range records(s, c) {
-		res.Total++
+		res.count(r)
 		d, ok := dead.of(r, c.Person)
 		if !ok || d.date >= x.asOf {
 			continue
@@ -148,7 +148,7 @@ func runDeadReference(x *env, s *golden.Source, c *Check, res *Result) {
 		if !ok {
 			continue
 		}
-		res.Total++
+		res.count(r)
 		d, ok := dead.byIIN[iin]
 		if !ok || d.date >= x.asOf {
 			continue
@@ -174,7 +174,7 @@ func runAfterDeath(x *env, s *golden.Source, c *Check, res *Result) {
 		if !ok {
 			continue
 		}
-		res.Total++
+		res.count(r)
 		d, ok := dead.of(r, c.Person)
 		if !ok || start <= d.date {
 			continue

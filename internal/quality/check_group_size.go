@@ -8,11 +8,10 @@ import (
 // larger than max: a herd no one could keep, a flat with fifty residents.
 // Every record of such a group is a finding.
 func runGroupSize(x *env, s *golden.Source, c *Check, res *Result) {
-	gs, total := groups(s, c, c.MaxCount, func(r *golden.Record) (string, bool) {
+	gs := groups(s, c, res, c.MaxCount, func(r *golden.Record) (string, bool) {
 		v := r.Attrs.Get(c.By)
 		return v, v != ""
 	})
-	res.Total = total
 	for _, g := range gs {
 		v := g[0].Attrs.Get(c.By)
 		reason := msg("q.group_size.reason", attrArg(c.By), v, len(g), c.MaxCount)

@@ -33,7 +33,7 @@ records:
 		if !ok {
 			continue
 		}
-		res.Total++
+		res.count(r)
 		for _, set := range sets {
 			if set[v] {
 				continue records

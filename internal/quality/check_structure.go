@@ -50,7 +50,7 @@ func runQuarantine(x *env, s *golden.Source, c *Check, res *Result) {
 		return
 	}
 	res.Failed = max(s.Quarantined, len(s.Quarantine))
-	res.Total = len(s.Records) + res.Failed
+	res.Total = s.LiveCount() + res.Failed
 	for _, q := range s.Quarantine {
 		f := Finding{RecordID: rawRecordID(s, q.Raw), Line: q.Line, Value: q.Raw}
 		if isWordKey("q.qcode." + q.Code) {

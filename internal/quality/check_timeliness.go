@@ -20,11 +20,7 @@ func runFreshness(x *env, s *golden.Source, c *Check, res *Result) {
 			newest = s.Runs[0].FinishedAt
 		}
 	} else {
-		for i := range s.Records {
-			if t := s.Records[i].ObservedAt; t.After(newest) {
-				newest = t
-			}
-		}
+		newest = s.Newest()
 	}
 	if newest.IsZero() {
 		return

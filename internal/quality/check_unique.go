@@ -14,7 +14,7 @@ import (
 func runUnique(x *env, s *golden.Source, c *Check, res *Result) {
 	fields := c.fields()
 	var parts []string
-	gs, total := groups(s, c, 1, func(r *golden.Record) (string, bool) {
+	gs := groups(s, c, res, 1, func(r *golden.Record) (string, bool) {
 		if len(fields) == 1 {
 			v := r.Attrs.Get(fields[0])
 			return v, v != ""
@@ -29,7 +29,6 @@ func runUnique(x *env, s *golden.Source, c *Check, res *Result) {
 		}
 		return strings.Join(parts, "\x1f"), true
 	})
-	res.Total = total
 	what := attrArg(fields...)
 	for _, g := range gs {
 		v := g[0].Attrs.Get(fields[0])
@@ -58,8 +57,7 @@ func runUnique(x *env, s *golden.Source, c *Check, res *Result) {
 // attributes filled in and valid), the most recently observed, the first
 // by record id; the finding names the rule that decided.
 func runDuplicates(x *env, s *golden.Source, c *Check, res *Result) {
-	gs, total := groups(s, c, 1, func(r *golden.Record) (string, bool) { return r.EntityID, r.EntityID != "" })
-	res.Total = total
+	gs := groups(s, c, res, 1, func(r *golden.Record) (string, bool) { return r.EntityID, r.EntityID != "" })
 	for _, g := range gs {
 		ranked := slices.Clone(g)
 		slices.SortStableFunc(ranked, compareKeep)
@@ -73,6 +71,7 @@ func runDuplicates(x *env, s *golden.Source, c *Check, res *Result) {
 		f.Key = "entity:" + keep.EntityID
 		f.Related = others[:min(len(others), maxRelated)]
 		f.suggest(msg("q.duplicates.fix", strings.Join(f.Related, ", "), keep.RecordID, "@q.keep."+keepRule(ranked[0], ranked[1])))
+		f.Records = len(g)
 		res.Findings = append(res.Findings, f)
 		res.Failed += len(g)
 	}

@@ -15,7 +15,7 @@ import (
 // mistyped IIN is still a record to link); this check lists them.
 func runValid(x *env, s *golden.Source, c *Check, res *Result) {
 	for r := range records(s, c) {
-		res.Total++
+		res.count(r)
 		if c.Field != "" {
 			why := r.Invalid[c.Field]
 			if why == "" {
@@ -56,7 +56,7 @@ func runAllowed(x *env, s *golden.Source, c *Check, res *Result) {
 		if v == "" {
 			continue
 		}
-		res.Total++
+		res.count(r)
 		if slices.Contains(c.Values, v) {
 			continue
 		}
@@ -97,7 +97,7 @@ func runRange(x *env, s *golden.Source, c *Check, res *Result) {
 			}
 			below, above = hasLo && n < lo.num, hasHi && n > hi.num
 		}
-		res.Total++
+		res.count(r)
 		switch {
 		case below:
 			res.Findings = append(res.Findings, finding(r, v, msg("q.range.below", attrArg(c.Field), v, c.Min)))
@@ -125,7 +125,7 @@ func runPattern(x *env, s *golden.Source, c *Check, res *Result) {
 		if v == "" {
 			continue
 		}
-		res.Total++
+		res.count(r)
 		switch {
 		case c.Match != nil && !c.Match.MatchString(v):
 			res.Findings = append(res.Findings, finding(r, v, msg("q.pattern.nomatch", attrArg(c.Field), v, c.Match)))

@@ -7,12 +7,12 @@ import (
 // groups finds the records of s (as filtered by c's where) that share a
 // key with other records. key returns a record's key, or false for records
 // not compared. It returns the groups of more than min records, in order of
-// their first record, and how many records had a key.
+// their first record, counting in res every record that had a key.
 //
 // Most keys are unique, so the records are counted first and only the
 // members of large groups are collected: no slice per record, which at
 // millions of records would be most of the work.
-func groups(s *golden.Source, c *Check, min int, key func(r *golden.Record) (string, bool)) (out [][]*golden.Record, total int) {
+func groups(s *golden.Source, c *Check, res *Result, min int, key func(r *golden.Record) (string, bool)) (out [][]*golden.Record) {
 	keys := make([]string, len(s.Records))
 	has := make([]bool, len(s.Records))
 	counts := make(map[string]int32, len(s.Records))
@@ -27,7 +27,7 @@ func groups(s *golden.Source, c *Check, min int, key func(r *golden.Record) (str
 		}
 		keys[i], has[i] = k, true
 		counts[k]++
-		total++
+		res.count(r)
 	}
 	index := map[string]int{}
 	for i := range s.Records {
@@ -42,7 +42,7 @@ func groups(s *golden.Source, c *Check, min int, key func(r *golden.Record) (str
 		}
 		out[g] = append(out[g], &s.Records[i])
 	}
-	return out, total
+	return out
 }
 
 // related lists the ids of group other than self, at most maxRelated.

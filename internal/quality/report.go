@@ -1,6 +1,10 @@
 package quality
 
-import "time"
+import (
+	"time"
+
+	"github.com/ortaq/ortaq/internal/golden"
+)
 
 // Report is the outcome of running checks over a dataset.
 type Report struct {
@@ -29,6 +33,19 @@ type Result struct {
 	Failed         int       `json:"failed"`
 	Total          int       `json:"total"`
 	Findings       []Finding `json:"findings,omitempty"`
+	// Counted are the records counted in Total, once per count, when the
+	// run was asked for them (Options.PerRecord) and the check is over
+	// records: what lets an incremental run tell what each record adds.
+	Counted []*golden.Record `json:"-"`
+}
+
+// count counts r in Total, and lists it in Counted when that is kept (not
+// nil).
+func (res *Result) count(r *golden.Record) {
+	res.Total++
+	if res.Counted != nil {
+		res.Counted = append(res.Counted, r)
+	}
 }
 
 // Finding is one record, row, column or load that fails a check.
@@ -53,6 +70,10 @@ type Finding struct {
 	// Related are other records involved (the other cards of a patient,
 	// the other records of a tag), at most maxRelated of them.
 	Related []string `json:"related,omitempty"`
+	// Records is how many failing records the finding stands for when
+	// more than one (every record of a duplicate cluster fails the
+	// check); 0 means one.
+	Records int `json:"-"`
 }
 
 // maxRelated bounds Finding.Related: a herd of 500 animals would otherwise

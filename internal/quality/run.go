@@ -32,6 +32,21 @@ func Run(ctx context.Context, ds *golden.Dataset, cfg *Config) (*Report, error) 
 // RunWithProgress is Run counting the checks done on progressTo (nil for
 // none).
 func RunWithProgress(ctx context.Context, ds *golden.Dataset, cfg *Config, progressTo io.Writer) (*Report, error) {
+	return RunWith(ctx, ds, cfg, Options{Progress: progressTo})
+}
+
+// Options are how RunWith runs the checks.
+type Options struct {
+	// Progress, when not nil, is shown the checks done.
+	Progress io.Writer
+	// PerRecord makes every result of a check over records list the
+	// records it counted (Result.Counted).
+	PerRecord bool
+}
+
+// RunWith is Run as opts say.
+func RunWith(ctx context.Context, ds *golden.Dataset, cfg *Config, opts Options) (*Report, error) {
+	progressTo := opts.Progress
 	if err := cfg.Validate(ds); err != nil {
 		return nil, err
 	}
@@ -39,7 +54,7 @@ func RunWithProgress(ctx context.Context, ds *golden.Dataset, cfg *Config, progr
 	if asOf.IsZero() {
 		asOf = ds.AsOf
 	}
-	x := &env{ds: ds, asOf: dayString(asOf), cache: map[string]*lazy{}}
+	x := &env{ds: ds, asOf: dayString(asOf), cache: map[string]*lazy{}, perRecord: opts.PerRecord}
 
 	type job struct {
 		src *golden.Source
@@ -99,8 +114,9 @@ func RunWithProgress(ctx context.Context, ds *golden.Dataset, cfg *Config, progr
 
 // env is what checks share during one Run.
 type env struct {
-	ds   *golden.Dataset
-	asOf string // YYYY-MM-DD
+	ds        *golden.Dataset
+	asOf      string // YYYY-MM-DD
+	perRecord bool   // list the records each result counted
 
 	mu    sync.Mutex
 	cache map[string]*lazy
@@ -133,6 +149,9 @@ func (x *env) run(src *golden.Source, c *Check) Result {
 		Dimension: cmp.Or(c.Dimension, k.dimension),
 		Severity:  cmp.Or(c.Severity, k.severity),
 		Params:    c.paramString(),
+	}
+	if x.perRecord && k.records {
+		res.Counted = []*golden.Record{}
 	}
 	if c.Description != "" {
 		res.Description = c.Description
