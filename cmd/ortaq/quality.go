@@ -19,19 +19,28 @@ var qualityCommand = command{
 	name: "quality",
 	summary: "Rebuild the golden records, run the data-quality checks, score every source and agency, raise alerts " +
 		"against history and update the work lists. --checks stores a quality.yaml for this and later runs; " +
-		"without one, the checks stored before (or the defaults the sources contract implies) run.",
-	usage: "[--checks quality.yaml] [--nats URL] [--json]",
+		"without one, the checks stored before (or the defaults the sources contract implies) run. A run redoes " +
+		"only the entities changed since the last run and those depending on them, unless --full, the checks or " +
+		"sources changed, or no checks are stored.",
+	usage: "[--checks quality.yaml] [--full] [--lang kk|ru|en] [--nats URL] [--json]",
 	setup: func(fs *flag.FlagSet) func(context.Context, *flag.FlagSet, io.Writer) error {
 		db := dbFlag(fs)
 		nats := natsFlags(fs)
 		checks := fs.String("checks", "", "quality checks to store and run (YAML; see docs/quality.md)")
 		asJSON := fs.Bool("json", false, `print {"checks":[…],"agencies":[…]} as JSON`)
+		full := fs.Bool("full", false, "rebuild everything, even when only some entities changed since the last run")
+		lang := fs.String("lang", "en", "language of the run's summary: kk, ru or en")
 		return func(ctx context.Context, fs *flag.FlagSet, out io.Writer) error {
 			if err := noArgs("quality", fs); err != nil {
 				return err
 			}
 			if err := nats.check(); err != nil {
 				return err
+			}
+			switch *lang {
+			case "kk", "ru", "en":
+			default:
+				return usageError{msg: fmt.Sprintf("ortaq quality: unknown language %q", *lang), hint: "one of kk, ru, en"}
 			}
 			var (
 				cfg *quality.Config
@@ -53,7 +62,7 @@ var qualityCommand = command{
 					return err
 				}
 			}
-			sum, err := scorecard.RefreshWithProgress(ctx, st, cfg, progressOut)
+			sum, err := scorecard.RefreshWith(ctx, st, cfg, scorecard.Options{Full: *full, Progress: progressOut})
 			if err != nil {
 				return err
 			}
@@ -63,7 +72,7 @@ var qualityCommand = command{
 			if *asJSON {
 				return writeQualityJSON(out, sum)
 			}
-			printQuality(out, sum)
+			printQualityLang(out, sum, *lang)
 			return nil
 		}
 	},
@@ -86,7 +95,13 @@ func readChecks(path string) (*quality.Config, []byte, error) {
 // qualityJSON is the --json output the issue promises: the checks with a
 // sample of failing record ids, and the agencies' scores.
 type qualityJSON struct {
-	Run      int64             `json:"run"`
+	Run         int64  `json:"run"`
+	Incremental bool   `json:"incremental"`
+	FullBecause string `json:"full_because,omitempty"`
+	// Units is how many units (entities, and records not resolved into
+	// one) the run redid, Entities how many golden records it rebuilt.
+	Units    int               `json:"units"`
+	Entities int               `json:"entities"`
 	Score    float64           `json:"score"`
 	Checks   []checkJSON       `json:"checks"`
 	Agencies []agencyScoreJSON `json:"agencies"`
@@ -118,7 +133,8 @@ type sourceScoreJSON struct {
 const sampleSize = 10
 
 func writeQualityJSON(out io.Writer, sum *scorecard.Summary) error {
-	j := qualityJSON{Run: sum.RunID, Score: sum.Run.Score, Checks: []checkJSON{}, Agencies: []agencyScoreJSON{},
+	j := qualityJSON{Run: sum.RunID, Incremental: sum.Incremental, FullBecause: sum.FullBecause, Units: sum.Units,
+		Entities: sum.Entities, Score: sum.Run.Score, Checks: []checkJSON{}, Agencies: []agencyScoreJSON{},
 		Sources: []sourceScoreJSON{}, Alerts: []string{}}
 	for _, r := range sum.Report.Results {
 		c := checkJSON{Name: r.Name, Source: r.Source, Kind: r.Kind, Dimension: r.Dimension, Failed: r.Failed,
@@ -151,7 +167,11 @@ func writeQualityJSON(out io.Writer, sum *scorecard.Summary) error {
 	return enc.Encode(j)
 }
 
-func printQuality(out io.Writer, sum *scorecard.Summary) {
+func printQuality(out io.Writer, sum *scorecard.Summary) { printQualityLang(out, sum, "en") }
+
+// printQualityLang prints the failing checks, the scores, the alerts and
+// how the run went, that last in lang.
+func printQualityLang(out io.Writer, sum *scorecard.Summary, lang string) {
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "source\tcheck\tkind\tfailed\ttotal\t")
 	for _, r := range sum.Report.Results {
@@ -170,6 +190,7 @@ func printQuality(out io.Writer, sum *scorecard.Summary) {
 	for _, a := range sum.Alerts {
 		fmt.Fprintln(out, "alert:", a.Message)
 	}
+	fmt.Fprintln(out, scorecard.RunLine(lang, sum))
 	fmt.Fprintf(out, "quality run %d: %d entities, %d checks, %d open findings, national score %.1f, %.1fs\n",
 		sum.RunID, sum.Entities, len(sum.Report.Results), sum.Run.Findings, sum.Run.Score, sum.Elapsed.Seconds())
 }

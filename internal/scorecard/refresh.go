@@ -24,23 +24,101 @@ type Summary struct {
 	Alerts   []store.Alert
 	Entities int
 	Elapsed  time.Duration
+	// Incremental reports a run that redid only the units (entities, and
+	// records not resolved into one) whose results the changes since the
+	// last run could change; FullBecause says why a run was full instead
+	// (one of the Full* reasons). Units is how many units the run redid:
+	// every one for a full run. The Report of an incremental run holds the
+	// findings of those units only, and every check's counts over the
+	// whole store.
+	Incremental bool
+	FullBecause string
+	Units       int
+}
+
+// Why a run was full.
+const (
+	FullAsked    = "asked"    // Options.Full
+	FullFirst    = "first"    // no earlier run saved what an incremental run starts from
+	FullChanged  = "changed"  // the checks, a source's definition or the as-of date changed
+	FullDefaults = "defaults" // no checks were given or stored: the defaults depend on all the data
+	FullResolved = "resolved" // a resolve run rebuilt a kind of entities from scratch
+)
+
+// Options say how RefreshWith refreshes.
+type Options struct {
+	// Full rebuilds everything even when an incremental run would do.
+	Full bool
+	// Progress, when not nil, is shown every stage.
+	Progress io.Writer
 }
 
 // Refresh rebuilds the golden records from the store, runs the quality
 // checks over them (cfg, or when nil the checks stored by the last
 // "ortaq quality --checks", or the defaults the contracts imply), scores
 // every source and agency, raises alerts against history and updates the
-// work lists, all in one pass over the data.
+// work lists: RefreshWith with no options.
 func Refresh(ctx context.Context, st *store.Store, cfg *quality.Config) (*Summary, error) {
-	return RefreshWithProgress(ctx, st, cfg, nil)
+	return RefreshWith(ctx, st, cfg, Options{})
 }
 
 // RefreshWithProgress is Refresh showing every stage on progressTo (nil for
-// none): reading the records, building and storing the golden records and
-// their search terms, running the checks, comparing the findings with the
-// last run's and storing the run.
+// none).
 func RefreshWithProgress(ctx context.Context, st *store.Store, cfg *quality.Config, progressTo io.Writer) (*Summary, error) {
+	return RefreshWith(ctx, st, cfg, Options{Progress: progressTo})
+}
+
+// RefreshWith refreshes the golden records, findings, scores, alerts and
+// work lists. It redoes only what the changes since the last run can
+// change (incremental.go) and leaves the store as a full run would leave
+// it, except for which run each untouched finding was last seen in
+// (store.Finding.LastRun). It runs in full when opts.Full asks, or when it
+// cannot redo less (see the Full* reasons): it then reads every live
+// record, builds every golden record, runs the checks over everything and
+// replaces every stored result, in one pass over the data.
+func RefreshWith(ctx context.Context, st *store.Store, cfg *quality.Config, opts Options) (*Summary, error) {
 	started := time.Now()
+	// What the run includes is fixed before it reads anything: a change
+	// stored while it runs is redone by the next run, never missed.
+	var (
+		m   marks
+		err error
+	)
+	if m.ingest, m.resolve, m.decision, err = st.QualityMarks(ctx); err != nil {
+		return nil, err
+	}
+	stored := cfg != nil
+	if cfg == nil {
+		if cfg, err = storedChecks(ctx, st); err != nil {
+			return nil, err
+		}
+		stored = cfg != nil
+	}
+	p, err := plan(ctx, st, cfg, opts, m)
+	if err != nil {
+		return nil, err
+	}
+	var sum *Summary
+	if p.fullBecause == "" {
+		sum, err = incremental(ctx, st, cfg, p, started, opts.Progress)
+	} else {
+		if !stored {
+			p.fullBecause = FullDefaults
+		}
+		sum, err = full(ctx, st, cfg, p, started, opts.Progress)
+	}
+	if err != nil {
+		return nil, err
+	}
+	sum.Elapsed = time.Since(started)
+	slog.InfoContext(ctx, "quality run stored", "run", sum.RunID, "incremental", sum.Incremental, "full_because", sum.FullBecause,
+		"units", sum.Units, "findings_open", sum.Run.Findings, "score", sum.Run.Score, "alerts", len(sum.Alerts),
+		"elapsed", sum.Elapsed.Round(time.Millisecond))
+	return sum, nil
+}
+
+// full rebuilds everything from every live record.
+func full(ctx context.Context, st *store.Store, cfg *quality.Config, p *runPlan, started time.Time, progressTo io.Writer) (*Summary, error) {
 	ds, err := golden.LoadWithProgress(ctx, st, progressTo)
 	if err != nil {
 		return nil, err
@@ -52,32 +130,71 @@ func RefreshWithProgress(ctx context.Context, st *store.Store, cfg *quality.Conf
 	}
 	slog.InfoContext(ctx, "golden records stored", "elapsed", since(t))
 	if cfg == nil {
-		if cfg, err = StoredConfig(ctx, st, ds); err != nil {
-			return nil, err
-		}
+		cfg = quality.Defaults(ds)
 	}
 	t = time.Now()
-	rep, err := quality.RunWithProgress(ctx, ds, cfg, progressTo)
+	rep, err := quality.RunWith(ctx, ds, cfg, quality.Options{Progress: progressTo, PerRecord: true})
 	if err != nil {
 		return nil, fmt.Errorf("quality checks: %w", err)
 	}
 	slog.InfoContext(ctx, "quality checks run", "checks", len(rep.Results), "elapsed", since(t))
-	sum, err := save(ctx, st, ds, rep, started, progressTo)
+	all := func(string) bool { return true }
+	units := observe(ds, all)
+	count(units, ds, rep, all)
+	totals := newTally()
+	q := &store.QualitySave{Units: make([]store.UnitTally, 0, len(units))}
+	for u, t := range units {
+		totals.add(t, 1)
+		b, err := t.encode()
+		if err != nil {
+			return nil, err
+		}
+		q.Units = append(q.Units, store.UnitTally{Unit: u, Tally: b})
+	}
+	for i := range rep.Results {
+		rep.Results[i].Counted = nil // counted: let them go
+	}
+	// After Save, which retired the overrides the agencies now apply.
+	if p.overrides, err = st.ActiveOverrides(ctx); err != nil {
+		return nil, err
+	}
+	q.Keys = newKeyer(ds, cfg, p.overrides).unitKeys(ds, all)
+	if q.State, err = p.state(ds, cfg, totals); err != nil {
+		return nil, err
+	}
+	found := storeFindings(rep, func(quality.Result, quality.Finding) bool { return true })
+	old := map[string]store.Finding{}
+	err = st.EachFinding(ctx, func(f store.Finding) error {
+		old[f.ID] = f
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	sum.Elapsed = time.Since(started)
-	slog.InfoContext(ctx, "quality run stored", "run", sum.RunID, "findings_open", sum.Run.Findings,
-		"score", sum.Run.Score, "alerts", len(sum.Alerts), "elapsed", sum.Elapsed.Round(time.Millisecond))
+	sum, err := save(ctx, st, q, ds, rep, found, old, started, progressTo)
+	if err != nil {
+		return nil, err
+	}
+	sum.FullBecause, sum.Units, sum.Entities = p.fullBecause, len(units), len(ds.Entities)
 	return sum, nil
 }
 
 // StoredConfig returns the checks stored by "ortaq quality --checks", or,
 // when none were, the defaults that the sources' contracts imply.
 func StoredConfig(ctx context.Context, st *store.Store, ds *golden.Dataset) (*quality.Config, error) {
+	cfg, err := storedChecks(ctx, st)
+	if cfg == nil && err == nil {
+		return quality.Defaults(ds), nil
+	}
+	return cfg, err
+}
+
+// storedChecks returns the checks stored by "ortaq quality --checks", nil
+// when none were.
+func storedChecks(ctx context.Context, st *store.Store) (*quality.Config, error) {
 	path, def, err := st.QualityConfig(ctx)
 	if errors.Is(err, store.ErrNotFound) {
-		return quality.Defaults(ds), nil
+		return nil, nil
 	}
 	if err != nil {
 		return nil, err
@@ -91,21 +208,15 @@ func StoredConfig(ctx context.Context, st *store.Store, ds *golden.Dataset) (*qu
 
 func since(t time.Time) time.Duration { return time.Since(t).Round(time.Millisecond) }
 
-// save scores the report, compares it with history and stores the run.
-func save(ctx context.Context, st *store.Store, ds *golden.Dataset, rep *quality.Report, started time.Time, progressTo io.Writer) (*Summary, error) {
-	stage := progress.Stage(progressTo, "compare findings with the last run")
-	defer stage.Finish()
-	live := map[string]int{}
-	for _, s := range ds.Sources {
-		live[s.Name] = len(s.Records)
-	}
-	q := &store.QualitySave{Run: store.QualityRun{StartedAt: started, AsOf: rep.AsOf, Checks: len(rep.Results)}}
+// storeFindings returns the findings of rep that keep accepts, as the
+// store keeps them.
+func storeFindings(rep *quality.Report, keep func(quality.Result, quality.Finding) bool) []store.Finding {
 	var found []store.Finding
 	for _, r := range rep.Results {
-		q.Results = append(q.Results, store.CheckResult{Source: r.Source, Agency: r.Agency, Name: r.Name, Kind: r.Kind,
-			Dimension: r.Dimension, Severity: r.Severity, Description: r.Description, Failed: r.Failed, Total: r.Total,
-			DescriptionKey: r.DescriptionMsg.Key, DescriptionArgs: r.DescriptionMsg.Args})
 		for _, f := range r.Findings {
+			if !keep(r, f) {
+				continue
+			}
 			key := f.RecordID
 			if f.Key != "" {
 				key = f.Key
@@ -116,6 +227,26 @@ func save(ctx context.Context, st *store.Store, ds *golden.Dataset, rep *quality
 				ReasonKey: f.ReasonMsg.Key, ReasonArgs: f.ReasonMsg.Args,
 				SuggestionKey: f.SuggestionMsg.Key, SuggestionArgs: f.SuggestionMsg.Args})
 		}
+	}
+	return found
+}
+
+// save scores the report's results, compares them with history, carries
+// the findings found over from old (the stored findings they replace) and
+// stores the run with what q holds already.
+func save(ctx context.Context, st *store.Store, q *store.QualitySave, ds *golden.Dataset, rep *quality.Report,
+	found []store.Finding, old map[string]store.Finding, started time.Time, progressTo io.Writer) (*Summary, error) {
+	stage := progress.Stage(progressTo, "compare findings with the last run")
+	defer stage.Finish()
+	live := map[string]int{}
+	for _, s := range ds.Sources {
+		live[s.Name] = s.LiveCount()
+	}
+	q.Run = store.QualityRun{StartedAt: started, AsOf: rep.AsOf, Checks: len(rep.Results)}
+	for _, r := range rep.Results {
+		q.Results = append(q.Results, store.CheckResult{Source: r.Source, Agency: r.Agency, Name: r.Name, Kind: r.Kind,
+			Dimension: r.Dimension, Severity: r.Severity, Description: r.Description, Failed: r.Failed, Total: r.Total,
+			DescriptionKey: r.DescriptionMsg.Key, DescriptionArgs: r.DescriptionMsg.Args})
 	}
 	// A held load stays on its agency's work list until a later load of
 	// the source is stored; then this run no longer finds it, and
@@ -146,18 +277,20 @@ func save(ctx context.Context, st *store.Store, ds *golden.Dataset, rep *quality
 		}
 	}
 	q.Alerts = alerts(q.Results, q.Scores, history, prevScores)
-	old := map[string]store.Finding{}
-	err = st.EachFinding(ctx, func(f store.Finding) error {
-		old[f.ID] = f
-		return nil
-	})
-	if err != nil {
-		return nil, err
+	if q.Partial {
+		for id := range old {
+			q.Replace = append(q.Replace, id)
+		}
 	}
 	q.Findings, q.Run.Findings = carryOver(dedupe(found), old, time.Now().UTC())
 	stage.Finish()
-	bar := progress.New(progressTo, "store quality run and findings",
-		int64(len(q.Results)+len(q.Scores)+len(q.Alerts)+len(q.Findings)))
+	rows := len(q.Results) + len(q.Scores) + len(q.Alerts) + len(q.Findings) + len(q.Keys)
+	for _, u := range q.Units {
+		if u.Tally != nil {
+			rows++
+		}
+	}
+	bar := progress.New(progressTo, "store quality run and findings", int64(rows))
 	defer bar.Finish()
 	q.Progress = func(n int) { bar.Add(int64(n)) }
 	id, err := st.SaveQuality(ctx, q)
@@ -166,7 +299,7 @@ func save(ctx context.Context, st *store.Store, ds *golden.Dataset, rep *quality
 	}
 	bar.Finish()
 	q.Run.ID = id
-	return &Summary{RunID: id, Run: q.Run, Report: rep, Scores: q.Scores, Alerts: q.Alerts, Entities: len(ds.Entities)}, nil
+	return &Summary{RunID: id, Run: q.Run, Report: rep, Scores: q.Scores, Alerts: q.Alerts}, nil
 }
 
 // dedupe keeps the first finding of each id: a check that reports one

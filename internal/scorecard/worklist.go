@@ -132,6 +132,15 @@ func WriteCSVLang(w io.Writer, findings []store.Finding, lang string) error {
 	return nil
 }
 
+// RunLine says in lang how the run went: incremental or full (and why),
+// how many golden records it rebuilt and how many units it redid.
+func RunLine(lang string, sum *Summary) string {
+	if sum.Incremental {
+		return fmt.Sprintf(T(lang, "quality.run.incremental"), sum.Entities, sum.Units)
+	}
+	return fmt.Sprintf(T(lang, "quality.run.full"), T(lang, "quality.full."+sum.FullBecause), sum.Entities, sum.Units)
+}
+
 // T renders a key of Messages in lang, falling back to English, and to
 // the part of the key after its last dot when there is no text (a status
 // or severity the catalogue does not know yet).
@@ -150,6 +159,26 @@ func T(lang, key string) string {
 // severities, key -> language -> text. The web layer registers them in its
 // catalogue.
 var Messages = map[string]map[string]string{
+	"quality.run.incremental": {
+		"en": "incremental run: %d golden records rebuilt, %d units redone (entities and unresolved records changed since the last run, or depending on them)",
+		"ru": "Инкрементальный запуск: перестроено золотых записей: %d, пересчитано единиц: %d (сущности и неразрешённые записи, изменённые с прошлого запуска или зависящие от них)",
+		"kk": "Өсімді іске қосу: қайта құрылған алтын жазбалар: %d, қайта есептелген бірліктер: %d (соңғы іске қосудан бері өзгерген немесе соларға тәуелді нысандар мен анықталмаған жазбалар)",
+	},
+	"quality.run.full": {
+		"en": "full run (%s): %d golden records rebuilt, %d units redone",
+		"ru": "Полный запуск (%s): перестроено золотых записей: %d, пересчитано единиц: %d",
+		"kk": "Толық іске қосу (%s): қайта құрылған алтын жазбалар: %d, қайта есептелген бірліктер: %d",
+	},
+	"quality.full." + FullAsked: {"en": "asked with --full", "ru": "запрошен флагом --full", "kk": "--full жалаушасымен сұралды"},
+	"quality.full." + FullFirst: {"en": "no earlier run to start from", "ru": "нет предыдущего запуска, от которого можно отталкиваться",
+		"kk": "бастауға болатын алдыңғы іске қосу жоқ"},
+	"quality.full." + FullChanged: {"en": "the checks, a source's definition or the as-of date changed",
+		"ru": "изменились проверки, описание источника или дата отсчёта", "kk": "тексерулер, дереккөз сипаттамасы немесе есеп күні өзгерді"},
+	"quality.full." + FullDefaults: {"en": "no checks stored: the default checks depend on all the data",
+		"ru": "проверки не сохранены: проверки по умолчанию зависят от всех данных",
+		"kk": "тексерулер сақталмаған: әдепкі тексерулер барлық деректерге тәуелді"},
+	"quality.full." + FullResolved: {"en": "entities were resolved again from scratch", "ru": "сущности заново разрешены с нуля",
+		"kk": "нысандар басынан қайта анықталды"},
 	"worklist.col.finding_id": {"en": "finding_id", "ru": "Номер замечания", "kk": "Ескертпе нөмірі"},
 	"worklist.col.agency":     {"en": "agency", "ru": "Ведомство", "kk": "Мекеме"},
 	"worklist.col.source":     {"en": "source", "ru": "Источник", "kk": "Дереккөз"},

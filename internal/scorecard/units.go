@@ -1,0 +1,270 @@
+package scorecard
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ortaq/ortaq/internal/golden"
+	"github.com/ortaq/ortaq/internal/quality"
+	"github.com/ortaq/ortaq/internal/store"
+)
+
+// A unit is what an incremental run redoes whole: an entity with all its
+// records, or a record not resolved into an entity. Every finding and every
+// count of a check over records belongs to the unit of its record.
+
+// looseUnit is the unit of a record not resolved into an entity.
+func looseUnit(ref store.RecordRef) string {
+	return "r:" + strconv.FormatInt(ref.SourceID, 10) + ":" + ref.RecordID
+}
+
+// parseLoose returns the record a loose unit names.
+func parseLoose(unit string) (store.RecordRef, bool) {
+	rest, ok := strings.CutPrefix(unit, "r:")
+	if !ok {
+		return store.RecordRef{}, false
+	}
+	src, id, ok := strings.Cut(rest, ":")
+	n, err := strconv.ParseInt(src, 10, 64)
+	if !ok || err != nil {
+		return store.RecordRef{}, false
+	}
+	return store.RecordRef{SourceID: n, RecordID: id}, true
+}
+
+// unitOf returns the unit of a record of source src.
+func unitOf(src int64, recordID, entityID string) string {
+	if entityID != "" {
+		return entityID
+	}
+	return looseUnit(store.RecordRef{SourceID: src, RecordID: recordID})
+}
+
+// tally is what one unit adds to a run's totals: per check over records
+// (by its index in the report), the records counted and failed; per
+// source, the live records by observation time.
+type tally struct {
+	checks   map[int][2]int
+	observed map[observedKey]int
+}
+
+type observedKey struct {
+	source int64
+	micros int64 // observation time, Unix microseconds
+}
+
+func newTally() *tally {
+	return &tally{checks: map[int][2]int{}, observed: map[observedKey]int{}}
+}
+
+// add adds (sign 1) or takes away (sign -1) o.
+func (t *tally) add(o *tally, sign int) {
+	for k, v := range o.checks {
+		c := t.checks[k]
+		c[0] += sign * v[0]
+		c[1] += sign * v[1]
+		if c == [2]int{} {
+			delete(t.checks, k)
+		} else {
+			t.checks[k] = c
+		}
+	}
+	for k, v := range o.observed {
+		if n := t.observed[k] + sign*v; n == 0 {
+			delete(t.observed, k)
+		} else {
+			t.observed[k] = n
+		}
+	}
+}
+
+// storedTally is a tally as the store keeps it: compact, sorted.
+type storedTally struct {
+	Checks   [][3]int   `json:"c,omitempty"` // check index, counted, failed
+	Observed [][3]int64 `json:"o,omitempty"` // source id, Unix microseconds, records
+}
+
+func (t *tally) encode() ([]byte, error) {
+	var s storedTally
+	for k, v := range t.checks {
+		s.Checks = append(s.Checks, [3]int{k, v[0], v[1]})
+	}
+	slices.SortFunc(s.Checks, func(a, b [3]int) int { return cmp.Compare(a[0], b[0]) })
+	for k, v := range t.observed {
+		s.Observed = append(s.Observed, [3]int64{k.source, k.micros, int64(v)})
+	}
+	slices.SortFunc(s.Observed, func(a, b [3]int64) int { return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1])) })
+	return json.Marshal(s)
+}
+
+func decodeTally(b []byte) (*tally, error) {
+	var s storedTally
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, fmt.Errorf("unit tally: %w", err)
+	}
+	t := newTally()
+	for _, c := range s.Checks {
+		t.checks[c[0]] = [2]int{c[1], c[2]}
+	}
+	for _, o := range s.Observed {
+		t.observed[observedKey{o[0], o[1]}] = int(o[2])
+	}
+	return t, nil
+}
+
+// live returns each source's live records and the newest observation.
+func (t *tally) live() map[int64]liveCount {
+	out := map[int64]liveCount{}
+	for k, n := range t.observed {
+		l := out[k.source]
+		l.records += n
+		if at := time.UnixMicro(k.micros).UTC(); n > 0 && at.After(l.newest) {
+			l.newest = at
+		}
+		out[k.source] = l
+	}
+	return out
+}
+
+type liveCount struct {
+	records int
+	newest  time.Time
+}
+
+// observe returns the tally of every unit the dataset holds records of
+// that keep(unit) accepts, with its live records counted.
+func observe(ds *golden.Dataset, keep func(unit string) bool) map[string]*tally {
+	out := map[string]*tally{}
+	for _, s := range ds.Sources {
+		for i := range s.Records {
+			r := &s.Records[i]
+			u := unitOf(s.ID, r.RecordID, r.EntityID)
+			if !keep(u) {
+				continue
+			}
+			t := out[u]
+			if t == nil {
+				t = newTally()
+				out[u] = t
+			}
+			t.observed[observedKey{s.ID, r.ObservedAt.UnixMicro()}]++
+		}
+	}
+	return out
+}
+
+// count adds to the tallies of units (from observe, over the same
+// dataset and units) the records each check over records counted and
+// failed in rep, a run over ds with per-record counts.
+func count(units map[string]*tally, ds *golden.Dataset, rep *quality.Report, keep func(unit string) bool) {
+	add := func(unit string, j, counted, failed int) {
+		t := units[unit]
+		if t == nil {
+			return // a finding about a record with no live version: none
+		}
+		c := t.checks[j]
+		c[0] += counted
+		c[1] += failed
+		t.checks[j] = c
+	}
+	for j, res := range rep.Results {
+		if !quality.OverRecords(res.Kind) {
+			continue
+		}
+		src := ds.Source(res.Source)
+		for _, r := range res.Counted {
+			if u := unitOf(src.ID, r.RecordID, r.EntityID); keep(u) {
+				add(u, j, 1, 0)
+			}
+		}
+		for _, f := range res.Findings {
+			if u := unitOf(src.ID, f.RecordID, f.EntityID); keep(u) {
+				add(u, j, 0, max(1, f.Records))
+			}
+		}
+	}
+}
+
+// keyer computes the keys of records: the hashed values of the fields
+// through which results and golden records depend on other units' records
+// (quality.Config.KeyFields, golden.KeyAttrs).
+type keyer struct {
+	fields    map[int64][][]string // by source id
+	overrides map[store.RecordRef][]store.Override
+}
+
+func newKeyer(ds *golden.Dataset, cfg *quality.Config, overrides []store.Override) *keyer {
+	k := &keyer{fields: map[int64][][]string{}, overrides: map[store.RecordRef][]store.Override{}}
+	byCheck := cfg.KeyFields(ds)
+	for _, s := range ds.Sources {
+		sets := byCheck[s.Name]
+		for _, a := range golden.KeyAttrs(s.Entity) {
+			if !slices.ContainsFunc(sets, func(set []string) bool { return slices.Equal(set, []string{a}) }) {
+				sets = append(sets, []string{a})
+			}
+		}
+		k.fields[s.ID] = sets
+	}
+	for _, o := range overrides {
+		ref := store.RecordRef{SourceID: o.SourceID, RecordID: o.RecordID}
+		k.overrides[ref] = append(k.overrides[ref], o)
+	}
+	return k
+}
+
+// keys calls add with every key of record r of source src: its values of
+// each set of key fields, and the values accepted corrections give them
+// (which a golden record may take instead).
+func (k *keyer) keys(src int64, r *golden.Record, add func(int64)) {
+	for _, set := range k.fields[src] {
+		if v, ok := quality.KeyValue(r, set); ok {
+			add(hashKey(v))
+		}
+		if len(set) != 1 {
+			continue
+		}
+		for _, o := range k.overrides[store.RecordRef{SourceID: src, RecordID: r.RecordID}] {
+			if o.Attr == set[0] && o.Value != "" {
+				add(hashKey(o.Value))
+			}
+		}
+	}
+}
+
+// hashKey is a key's value hashed: two units that share a value share the
+// hash; a collision only makes a run redo more.
+func hashKey(v string) int64 {
+	h := fnv.New64a()
+	h.Write([]byte(v))
+	return int64(h.Sum64())
+}
+
+// unitKeys returns the keys of every unit the dataset holds records of
+// that keep accepts, each (unit, key) once.
+func (k *keyer) unitKeys(ds *golden.Dataset, keep func(unit string) bool) []store.UnitKey {
+	seen := map[store.UnitKey]bool{}
+	var out []store.UnitKey
+	for _, s := range ds.Sources {
+		for i := range s.Records {
+			r := &s.Records[i]
+			u := unitOf(s.ID, r.RecordID, r.EntityID)
+			if !keep(u) {
+				continue
+			}
+			k.keys(s.ID, r, func(key int64) {
+				uk := store.UnitKey{Unit: u, Key: key}
+				if !seen[uk] {
+					seen[uk] = true
+					out = append(out, uk)
+				}
+			})
+		}
+	}
+	return out
+}
