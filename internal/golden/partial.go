@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"reflect"
 	"slices"
 	"time"
 
@@ -152,86 +153,47 @@ func LoadSources(ctx context.Context, st *store.Store) (*Dataset, error) {
 	return d, nil
 }
 
-// Built returns the entities whose golden records the dataset built: every
-// entity of a whole build, the Build entities that have live records of a
-// part.
-func (d *Dataset) Built() []*Entity {
-	out := make([]*Entity, 0, len(d.Entities))
-	for _, e := range d.Entities {
-		if !e.pinned {
-			out = append(out, e)
-		}
-	}
-	slices.SortFunc(out, func(a, b *Entity) int { return cmp.Compare(a.ID, b.ID) })
-	return out
-}
-
 // SavePart stores the golden records of a part's build entities (see
 // LoadPart) in place of the stored ones, with the search terms that find
 // them, in one transaction; those left with no live record lose theirs.
-// Then it retires the overrides the agencies' data now agrees with, as Save
-// does.
-func (d *Dataset) SavePart(ctx context.Context, st *store.Store, build []string) error {
-	old, err := st.GoldenRows(ctx, build)
+// A golden record that comes out as stored is left as it is (its search
+// terms too: they come from the same versions of the same records). Then
+// it retires the overrides the agencies' data now agrees with, as Save
+// does. It returns how many golden records it wrote or removed.
+func (d *Dataset) SavePart(ctx context.Context, st *store.Store, build []string) (int, error) {
+	rows, err := st.GoldenRows(ctx, build)
 	if err != nil {
-		return fmt.Errorf("golden: %w", err)
+		return 0, fmt.Errorf("golden: %w", err)
 	}
-	// Every search term an entity was stored with came from the words of
-	// its members then, at some version: the words of every version of
-	// those records are a superset.
-	oldOf := map[store.RecordRef][]string{}
+	stored := make(map[string]store.GoldenRow, len(rows))
+	for _, r := range rows {
+		stored[r.EntityID] = r
+	}
 	var u store.GoldenUpdate
-	staleSeen := map[store.SearchTerm]bool{}
-	stale := func(term, entity string) {
-		t := store.SearchTerm{Term: term, EntityID: entity}
-		if term != "" && !staleSeen[t] {
-			staleSeen[t] = true
-			u.Stale = append(u.Stale, t)
-		}
-	}
-	for _, row := range old {
-		doc, err := DecodeDoc(row.Doc)
-		if err != nil {
-			return fmt.Errorf("golden: %w", err)
-		}
-		stale(tagTerm(doc.Value("tag")), row.EntityID)
-		for _, m := range doc.Members {
-			if src := d.byName[m.Source]; src != nil {
-				ref := store.RecordRef{SourceID: src.ID, RecordID: m.RecordID}
-				oldOf[ref] = append(oldOf[ref], row.EntityID)
-			}
-		}
-	}
-	refs := make([]store.RecordRef, 0, len(oldOf))
-	for ref := range oldOf {
-		refs = append(refs, ref)
-	}
-	err = st.VersionAttrs(ctx, refs, func(ref store.RecordRef, attrs map[string]string) error {
-		for _, e := range oldOf[ref] {
-			stale(tagTerm(attrs["tag"]), e)
-			nameTerms(func(a string) string { return attrs[a] }, func(t string) { stale(t, e) })
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("golden: %w", err)
-	}
 	seen := map[string]bool{}
 	for _, id := range build {
+		old, had := stored[id]
 		e := d.Entities[id]
 		if e == nil || e.pinned {
-			u.Remove = append(u.Remove, id)
+			if had {
+				u.Remove = append(u.Remove, id)
+			}
 			continue
 		}
-		var row store.GoldenRow
-		row, u.Terms, err = e.stored(u.Terms, seen)
+		row, terms, err := e.stored(u.Terms, seen)
 		if err != nil {
-			return err
+			return 0, err
 		}
-		u.Rows = append(u.Rows, row)
+		if had {
+			old.BuiltAt = row.BuiltAt
+			if reflect.DeepEqual(old, row) {
+				continue
+			}
+		}
+		u.Rows, u.Terms = append(u.Rows, row), terms
 	}
 	if err := st.UpdateGoldens(ctx, u); err != nil {
-		return fmt.Errorf("golden: %w", err)
+		return 0, fmt.Errorf("golden: %w", err)
 	}
-	return d.retireOverrides(ctx, st)
+	return len(u.Rows) + len(u.Remove), d.retireOverrides(ctx, st)
 }

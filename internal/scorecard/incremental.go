@@ -1,6 +1,7 @@
 package scorecard
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -90,16 +91,20 @@ func plan(ctx context.Context, st *store.Store, cfg *quality.Config, opts Option
 	if err != nil {
 		return nil, err
 	}
+	t := time.Now()
 	if p.ds, err = golden.LoadSources(ctx, st); err != nil {
 		return nil, err
 	}
+	slog.DebugContext(ctx, "sources read", "elapsed", since(t))
 	if p.fingerprint = fingerprint(p.ds, cfg); p.fingerprint != p.prev.Fingerprint {
 		p.fullBecause = FullChanged
 		return p, nil
 	}
+	t = time.Now()
 	if p.changes, err = st.QualityChangesBetween(ctx, p.prev, m.ingest, m.resolve, m.decision); err != nil {
 		return nil, err
 	}
+	slog.DebugContext(ctx, "changes read", "records", len(p.changes.Records), "elapsed", since(t))
 	if p.changes.FullResolve {
 		p.fullBecause = FullResolved
 		return p, nil
@@ -172,10 +177,12 @@ func incremental(ctx context.Context, st *store.Store, cfg *quality.Config, p *r
 	if err := ds.LoadPart(ctx, st, build, recs, progressTo); err != nil {
 		return nil, err
 	}
-	if err := ds.SavePart(ctx, st, build); err != nil {
+	slog.DebugContext(ctx, "golden records built", "entities", len(build), "elapsed", since(started))
+	written, err := ds.SavePart(ctx, st, build)
+	if err != nil {
 		return nil, err
 	}
-	slog.InfoContext(ctx, "golden records rebuilt", "entities", len(build), "elapsed", since(started))
+	slog.InfoContext(ctx, "golden records rebuilt", "entities", len(build), "changed", written, "elapsed", since(started))
 
 	// The redone units' counts replace their stored ones in the totals.
 	units := make([]string, 0, len(redo))
@@ -216,11 +223,15 @@ func incremental(ctx context.Context, st *store.Store, cfg *quality.Config, p *r
 		return nil, fmt.Errorf("quality checks: %w", err)
 	}
 	count(fresh, ds, rep, isRedone)
-	q := &store.QualitySave{Partial: true, Units: make([]store.UnitTally, 0, len(units))}
+	// Only what changed is written: most units redone come out as they
+	// were.
+	q := &store.QualitySave{Partial: true}
 	for _, u := range units {
 		t := fresh[u]
 		if t == nil {
-			q.Units = append(q.Units, store.UnitTally{Unit: u}) // no live record left
+			if oldTallies[u] != nil {
+				q.Units = append(q.Units, store.UnitTally{Unit: u}) // no live record left
+			}
 			continue
 		}
 		totals.add(t, 1)
@@ -228,7 +239,9 @@ func incremental(ctx context.Context, st *store.Store, cfg *quality.Config, p *r
 		if err != nil {
 			return nil, err
 		}
-		q.Units = append(q.Units, store.UnitTally{Unit: u, Tally: b})
+		if !bytes.Equal(b, oldTallies[u]) {
+			q.Units = append(q.Units, store.UnitTally{Unit: u, Tally: b})
+		}
 	}
 	// Checks over records count over the whole store: the totals.
 	// Findings are kept of the redone units only, and of checks of whole
@@ -244,7 +257,9 @@ func incremental(ctx context.Context, st *store.Store, cfg *quality.Config, p *r
 			return !redo[unitOf(ds.Source(r.Source).ID, f.RecordID, f.EntityID)]
 		})
 	}
-	q.Keys = k.unitKeys(ds, isRedone)
+	if q.Keys, q.KeyUnits, err = changedKeys(ctx, st, k.unitKeys(ds, isRedone), units); err != nil {
+		return nil, err
+	}
 	if q.State, err = p.state(ds, cfg, totals); err != nil {
 		return nil, err
 	}
@@ -253,12 +268,43 @@ func incremental(ctx context.Context, st *store.Store, cfg *quality.Config, p *r
 	if err != nil {
 		return nil, err
 	}
+	slog.DebugContext(ctx, "findings compared", "found", len(found), "stored", len(old), "elapsed", since(started))
 	sum, err := save(ctx, st, q, ds, rep, found, old, started, progressTo)
 	if err != nil {
 		return nil, err
 	}
 	sum.Incremental, sum.Units, sum.Entities = true, len(units), len(build)
 	return sum, nil
+}
+
+// changedKeys returns, of the keys units hold now, those of the units
+// whose keys are not the stored ones, and those units.
+func changedKeys(ctx context.Context, st *store.Store, now []store.UnitKey, units []string) ([]store.UnitKey, []string, error) {
+	stored, err := st.UnitKeys(ctx, units)
+	if err != nil {
+		return nil, nil, err
+	}
+	held := make(map[string][]int64, len(units))
+	for _, k := range now {
+		held[k.Unit] = append(held[k.Unit], k.Key)
+	}
+	var (
+		keys    []store.UnitKey
+		changed []string
+	)
+	for _, u := range units {
+		a, b := held[u], stored[u]
+		slices.Sort(a)
+		slices.Sort(b)
+		if slices.Equal(a, b) {
+			continue
+		}
+		changed = append(changed, u)
+		for _, k := range a {
+			keys = append(keys, store.UnitKey{Unit: u, Key: k})
+		}
+	}
+	return keys, changed, nil
 }
 
 // previousFindings returns the stored findings the run replaces: those of
@@ -301,15 +347,18 @@ func previousFindings(ctx context.Context, st *store.Store, ds *golden.Dataset, 
 // them: every record of those units and of the units sharing a key with
 // them.
 func affected(ctx context.Context, st *store.Store, ds *golden.Dataset, k *keyer, p *runPlan) (map[string]bool, []store.LiveRecord, error) {
+	t := time.Now()
 	changed, err := changedUnits(ctx, st, p)
 	if err != nil {
 		return nil, nil, err
 	}
+	slog.DebugContext(ctx, "changed units found", "units", len(changed), "elapsed", since(t))
 	r := &reader{st: st, ds: ds, k: k, read: map[string]bool{}}
 	// Changed units' keys before (stored) and after (their records now).
 	if err := r.load(ctx, changed); err != nil {
 		return nil, nil, err
 	}
+	slog.DebugContext(ctx, "changed units read", "records", len(r.recs), "elapsed", since(t))
 	keys, err := r.keysOf(ctx, changed, true)
 	if err != nil {
 		return nil, nil, err
@@ -322,14 +371,29 @@ func affected(ctx context.Context, st *store.Store, ds *golden.Dataset, k *keyer
 	for _, u := range append(changed, hop...) {
 		redo[u] = true
 	}
+	slog.DebugContext(ctx, "units sharing keys found", "units", len(hop), "elapsed", since(t))
 	if err := r.load(ctx, hop); err != nil {
 		return nil, nil, err
 	}
-	// Relatives named by the events among them.
+	slog.DebugContext(ctx, "units sharing keys read", "records", len(r.recs), "elapsed", since(t))
+	// The relatives that civil-registry events name with a person whose
+	// golden IIN may have changed (or who came or went): their family
+	// ties look that person up by IIN.
+	moved, err := movedIINs(ctx, st, r, changed, p)
+	if err != nil {
+		return nil, nil, err
+	}
 	var eventKeys []int64
 	for _, rec := range r.recs {
-		if s := ds.SourceByID(rec.SourceID); s != nil && s.Entity == source.EntityEvent && redo[unitOf(rec.SourceID, rec.RecordID, rec.EntityID)] {
-			eventKeys = append(eventKeys, r.recordKeys(rec)...)
+		s := ds.SourceByID(rec.SourceID)
+		if s == nil || s.Entity != source.EntityEvent {
+			continue
+		}
+		for _, a := range golden.KeyAttrs(source.EntityEvent) {
+			if moved[rec.Attrs[a]] {
+				eventKeys = append(eventKeys, r.recordKeys(rec)...)
+				break
+			}
 		}
 	}
 	relatives, err := st.KeyHolders(ctx, eventKeys)
@@ -356,10 +420,67 @@ func affected(ctx context.Context, st *store.Store, ds *golden.Dataset, k *keyer
 	if err != nil {
 		return nil, nil, err
 	}
+	slog.DebugContext(ctx, "units around found", "units", len(around), "elapsed", since(t))
 	if err := r.load(ctx, around); err != nil {
 		return nil, nil, err
 	}
+	slog.DebugContext(ctx, "units around read", "records", len(r.recs), "elapsed", since(t))
 	return redo, r.recs, nil
+}
+
+// movedIINs returns the IINs, before and after, of the changed person
+// entities whose golden IIN may differ from the stored one: those resolve
+// touched, those with no stored golden record, and those whose records
+// (and accepted corrections) now hold another IIN than the stored golden
+// one, or several.
+func movedIINs(ctx context.Context, st *store.Store, r *reader, changed []string, p *runPlan) (map[string]bool, error) {
+	rows, err := st.GoldenRows(ctx, changed)
+	if err != nil {
+		return nil, err
+	}
+	stored := make(map[string]store.GoldenRow, len(rows))
+	for _, g := range rows {
+		stored[g.EntityID] = g
+	}
+	linked := map[string]bool{}
+	for _, e := range p.changes.Entities {
+		linked[e] = true
+	}
+	now := map[string]map[string]bool{} // person entity -> IINs its records hold
+	for _, rec := range r.recs {
+		s := r.ds.SourceByID(rec.SourceID)
+		if rec.EntityID == "" || s == nil || (s.Entity != source.EntityPerson && s.Entity != "") {
+			continue
+		}
+		if now[rec.EntityID] == nil {
+			now[rec.EntityID] = map[string]bool{}
+		}
+		now[rec.EntityID][rec.Attrs["national_id"]] = true
+		for _, o := range r.k.overrides[rec.RecordRef] {
+			if o.Attr == "national_id" {
+				now[rec.EntityID][o.Value] = true
+			}
+		}
+	}
+	out := map[string]bool{}
+	for _, u := range changed {
+		old, had := stored[u]
+		iins := now[u]
+		if (had && old.Kind != source.EntityPerson) || (!had && iins == nil) {
+			continue // not a person
+		}
+		if had && !linked[u] && len(iins) == 1 && iins[old.NationalID] {
+			continue // one IIN, the stored one
+		}
+		if had {
+			out[old.NationalID] = true
+		}
+		for iin := range iins {
+			out[iin] = true
+		}
+	}
+	delete(out, "")
+	return out, nil
 }
 
 // changedUnits returns the units the changes since the last run touch

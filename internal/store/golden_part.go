@@ -3,10 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"slices"
-	"strings"
 )
 
 // What an incremental quality run reads and writes of the golden records:
@@ -41,40 +39,6 @@ func (s *Store) LiveRecordsOf(ctx context.Context, refs []RecordRef) ([]LiveReco
 	return out, nil
 }
 
-// VersionAttrs calls fn with the attributes of every version of each of
-// refs, deleted ones included, in no particular order.
-func (s *Store) VersionAttrs(ctx context.Context, refs []RecordRef, fn func(RecordRef, map[string]string) error) error {
-	err := eachRefChunk(refs, func(src int64, ids []string) error {
-		rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`SELECT record_id, attrs FROM record_versions
-			WHERE source_id = ? AND record_id IN (`+placeholders(len(ids))+`)`), refArgs(src, ids)...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var (
-				id  string
-				raw []byte
-			)
-			if err := rows.Scan(&id, jsonValue{&raw}); err != nil {
-				return err
-			}
-			var attrs map[string]string
-			if err := json.Unmarshal(raw, &attrs); err != nil {
-				return fmt.Errorf("record %d:%s: attrs: %w", src, id, err)
-			}
-			if err := fn(RecordRef{SourceID: src, RecordID: id}, attrs); err != nil {
-				return err
-			}
-		}
-		return rows.Err()
-	})
-	if err != nil {
-		return fmt.Errorf("record versions: %w", err)
-	}
-	return nil
-}
-
 // GoldenRows returns the stored golden records of those of entityIDs that
 // have one.
 func (s *Store) GoldenRows(ctx context.Context, entityIDs []string) ([]GoldenRow, error) {
@@ -104,14 +68,12 @@ func (s *Store) goldenIn(ctx context.Context, col string, values []string) ([]Go
 	return out, nil
 }
 
-// GoldenUpdate replaces the golden records of some entities: Rows are the
-// new ones, Remove the entities left with none. Stale are the search terms
-// of those entities that may be stored now (a superset is fine), and Terms
-// those that find them after.
+// GoldenUpdate replaces the golden records of some entities and every
+// search term that finds them: Rows are the new golden records, Remove the
+// entities left with none, Terms the search terms of Rows.
 type GoldenUpdate struct {
 	Rows   []GoldenRow
 	Remove []string
-	Stale  []SearchTerm
 	Terms  []SearchTerm
 }
 
@@ -129,18 +91,10 @@ func (s *Store) UpdateGoldens(ctx context.Context, u GoldenUpdate) error {
 	}
 	defer a.rollback()
 	for ents := range slices.Chunk(strArgs(ids), refChunk) {
-		if _, err := a.exec(ctx, `DELETE FROM golden_records WHERE entity_id IN (`+placeholders(len(ents))+`)`, ents...); err != nil {
-			return fmt.Errorf("update golden records: %w", err)
-		}
-	}
-	for ts := range slices.Chunk(u.Stale, refChunk) {
-		args := make([]any, 0, 2*len(ts))
-		for _, t := range ts {
-			args = append(args, t.Term, t.EntityID)
-		}
-		pairs := strings.TrimSuffix(strings.Repeat("(?, ?), ", len(ts)), ", ")
-		if _, err := a.exec(ctx, `DELETE FROM search_terms WHERE (term, entity_id) IN (VALUES `+pairs+`)`, args...); err != nil {
-			return fmt.Errorf("update golden records: %w", err)
+		for _, t := range []string{"golden_records", "search_terms"} {
+			if _, err := a.exec(ctx, `DELETE FROM `+t+` WHERE entity_id IN (`+placeholders(len(ents))+`)`, ents...); err != nil {
+				return fmt.Errorf("update golden records: %w", err)
+			}
 		}
 	}
 	err = a.insertRows(ctx, "golden_records", goldenColumnList, len(u.Rows), func(args []any, i int) []any {

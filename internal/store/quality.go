@@ -131,11 +131,13 @@ type QualitySave struct {
 
 	// State, when set, is saved as the new QualityState (its RunID
 	// becomes the new run's), with Units and Keys: all of them, replacing
-	// every stored one, or with Partial those of the units listed in
-	// Units, whose keys are replaced by those of Keys.
-	State *QualityState
-	Units []UnitTally
-	Keys  []UnitKey
+	// every stored one, or with Partial the tallies of the units listed in
+	// Units, and the keys of the units listed in KeyUnits, replaced by
+	// those of Keys.
+	State    *QualityState
+	Units    []UnitTally
+	Keys     []UnitKey
+	KeyUnits []string
 	// Partial makes the run replace only the stored findings whose ids
 	// are in Replace (those the run examined again) with Findings, and
 	// keep every other; Run.Findings is then counted from the stored

@@ -292,13 +292,16 @@ func (a *applyTx) saveQualityState(ctx context.Context, q *QualitySave) error {
 		return fmt.Errorf("state: %w", err)
 	}
 	if q.Partial {
-		units := make([]any, len(q.Units))
+		units := make([]string, len(q.Units))
 		for i, u := range q.Units {
 			units[i] = u.Unit
 		}
-		for chunk := range slices.Chunk(units, refChunk) {
-			for _, t := range []string{"quality_units", "quality_keys"} {
-				if _, err := a.exec(ctx, `DELETE FROM `+t+` WHERE unit IN (`+placeholders(len(chunk))+`)`, chunk...); err != nil {
+		for _, d := range []struct {
+			table string
+			units []string
+		}{{"quality_units", units}, {"quality_keys", q.KeyUnits}} {
+			for chunk := range slices.Chunk(strArgs(d.units), refChunk) {
+				if _, err := a.exec(ctx, `DELETE FROM `+d.table+` WHERE unit IN (`+placeholders(len(chunk))+`)`, chunk...); err != nil {
 					return fmt.Errorf("units: %w", err)
 				}
 			}

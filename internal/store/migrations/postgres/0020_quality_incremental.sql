@@ -42,5 +42,7 @@ CREATE TABLE quality_keys (
 CREATE INDEX quality_keys_key ON quality_keys (key);
 
 -- An incremental run replaces the findings of the records it redoes; those
--- of records not resolved into an entity are found by record.
+-- of records not resolved into an entity are found by record. It replaces
+-- the golden records of some entities, and their search terms with them.
 CREATE INDEX quality_findings_record ON quality_findings (source_id, record_id);
+CREATE INDEX search_terms_entity ON search_terms (entity_id);
