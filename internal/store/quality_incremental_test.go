@@ -49,6 +49,7 @@ func TestIncrementalQualityEqualsFull(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	shared := shareTag(t, c)
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		if _, err := ingest.Contract(ctx, st, c, nil); err != nil {
 			t.Fatal(err)
@@ -63,7 +64,7 @@ func TestIncrementalQualityEqualsFull(t *testing.T) {
 		if first.Incremental || first.FullBecause != scorecard.FullFirst {
 			t.Fatalf("first run: incremental %v, full because %q", first.Incremental, first.FullBecause)
 		}
-		changeNation(t, ctx, st, c)
+		changeNation(t, ctx, st, c, shared)
 		if _, err := resolve.Resolve(ctx, st, resolve.StoreOptions{}); err != nil {
 			t.Fatal(err)
 		}
@@ -145,7 +146,7 @@ func snapshot(t *testing.T, st *store.Store) map[string][]string {
 
 // changeNation loads changed extracts of several sources and makes the
 // decisions of a day.
-func changeNation(t *testing.T, ctx context.Context, st *store.Store, c *source.Contract) {
+func changeNation(t *testing.T, ctx context.Context, st *store.Store, c *source.Contract, shared sharedTag) {
 	t.Helper()
 	pop := readExtract(t, c, "population_register")
 	cards := readExtract(t, c, "health_cards")
@@ -172,7 +173,7 @@ func changeNation(t *testing.T, ctx context.Context, st *store.Store, c *source.
 	seen := map[string]int{}
 	for i := 10; i < len(animals.lines); i++ {
 		tag := animals.get(i, "Tag")
-		if _, ok := seen[tag]; ok {
+		if _, ok := seen[tag]; ok && tag != shared.tag {
 			animals.set(i, "Tag", "KZ9"+tag[3:])
 			break
 		}
@@ -195,16 +196,34 @@ func changeNation(t *testing.T, ctx context.Context, st *store.Store, c *source.
 	// owner of an animal whose tag another animal shares, whose finding
 	// needs that other animal's record though nothing about it changed.
 	pop.set(70, "FAMILIYA", pop.get(70, "FAMILIYA")+"ова")
-	shared, _, err := st.Findings(ctx, store.FindingFilter{Source: "livestock", Check: "unique_tag", Status: store.FindingOpen, Limit: 1})
-	if err != nil || len(shared) == 0 {
-		t.Fatalf("no shared tag: %v", err)
-	}
-	a := slices.IndexFunc(animals.lines, func(l string) bool { return strings.HasPrefix(l, shared[0].RecordID+",") })
-	p := slices.IndexFunc(pop.lines, func(l string) bool { return strings.HasPrefix(l, animals.get(a, "OwnerIIN")+";") })
-	if p < 0 {
-		t.Fatalf("the owner of %s is not registered", shared[0].RecordID)
-	}
+	p := slices.IndexFunc(pop.lines, func(l string) bool { return strings.HasPrefix(l, shared.owner+";") })
 	pop.set(p, "IMYA", pop.get(p, "IMYA")+"бек")
+
+	// A mother leaves every register: her entity retires, and her
+	// child's birth event, which still names her, ties the child to no one,
+	// though nothing of the child's changed.
+	others := ""
+	for _, name := range []string{"social_benefits", "education_students", "disability_register", "livestock"} {
+		raw, err := os.ReadFile(c.Source(name).File)
+		if err != nil {
+			t.Fatal(err)
+		}
+		others += string(raw)
+	}
+	gone := ""
+	for i := range events.lines {
+		if m := events.get(i, "mother_iin"); m != "" && !strings.Contains(others, m) &&
+			slices.ContainsFunc(pop.lines, func(l string) bool { return strings.HasPrefix(l, m+";") }) {
+			gone = m
+			break
+		}
+	}
+	if gone == "" {
+		t.Fatal("no mother to remove")
+	}
+	for _, e := range []*extract{pop, cards, taxes} {
+		e.lines = slices.DeleteFunc(e.lines, func(l string) bool { return strings.Contains(l, gone) })
+	}
 
 	for _, e := range []*extract{pop, cards, animals, events, taxes} {
 		e.load(t, ctx, st)
@@ -230,6 +249,37 @@ func changeNation(t *testing.T, ctx context.Context, st *store.Store, c *source.
 	if err := st.SetFindingStatus(ctx, fs[0].ID, store.FindingFixed, "done"); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// sharedTag is a tag two animals of different owners share, and the IIN
+// of one of the owners.
+type sharedTag struct{ tag, owner string }
+
+// shareTag makes two animals share a tag in the livestock extract: one of
+// a registered owner, one of an owner no other record names.
+func shareTag(t *testing.T, c *source.Contract) sharedTag {
+	t.Helper()
+	animals := readExtract(t, c, "livestock")
+	pop := readExtract(t, c, "population_register")
+	registered := func(iin string) bool {
+		return slices.ContainsFunc(pop.lines, func(l string) bool { return strings.HasPrefix(l, iin+";") })
+	}
+	a := 200
+	for b := 300; b < len(animals.lines); b++ {
+		if owner := animals.get(a, "OwnerIIN"); owner != animals.get(b, "OwnerIIN") && registered(owner) {
+			// The other animal's owner is no one else's, so that nothing
+			// but the tag ties the two.
+			animals.set(b, "Tag", animals.get(a, "Tag"))
+			animals.set(b, "OwnerIIN", "999999999999")
+			body := strings.Join(append([]string{animals.format(animals.header)}, animals.lines...), "\n") + "\n"
+			if err := os.WriteFile(animals.src.File, []byte(body), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			return sharedTag{tag: animals.get(a, "Tag"), owner: owner}
+		}
+	}
+	t.Fatal("no two owners")
+	return sharedTag{}
 }
 
 // extract is one source's CSV extract, read to be changed and loaded: its
