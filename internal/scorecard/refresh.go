@@ -162,7 +162,7 @@ func full(ctx context.Context, st *store.Store, cfg *quality.Config, p *runPlan,
 	if q.State, err = p.state(ds, cfg, totals); err != nil {
 		return nil, err
 	}
-	found := storeFindings(rep, func(quality.Result, quality.Finding) bool { return true })
+	found := storeFindings(rep)
 	old := map[string]store.Finding{}
 	err = st.EachFinding(ctx, func(f store.Finding) error {
 		old[f.ID] = f
@@ -208,15 +208,11 @@ func storedChecks(ctx context.Context, st *store.Store) (*quality.Config, error)
 
 func since(t time.Time) time.Duration { return time.Since(t).Round(time.Millisecond) }
 
-// storeFindings returns the findings of rep that keep accepts, as the
-// store keeps them.
-func storeFindings(rep *quality.Report, keep func(quality.Result, quality.Finding) bool) []store.Finding {
+// storeFindings returns the findings of rep as the store keeps them.
+func storeFindings(rep *quality.Report) []store.Finding {
 	var found []store.Finding
 	for _, r := range rep.Results {
 		for _, f := range r.Findings {
-			if !keep(r, f) {
-				continue
-			}
 			key := f.RecordID
 			if f.Key != "" {
 				key = f.Key

@@ -209,7 +209,19 @@ func newKeyer(ds *golden.Dataset, cfg *quality.Config, overrides []store.Overrid
 				sets = append(sets, []string{a})
 			}
 		}
-		k.fields[s.ID] = sets
+		// Records that share the values of several fields share the
+		// value of each: when one of them is a key by itself, it finds
+		// them all, and a key per record for the combination (one per
+		// monthly declaration) would only fill the table.
+		single := map[string]bool{}
+		for _, set := range sets {
+			if len(set) == 1 {
+				single[set[0]] = true
+			}
+		}
+		k.fields[s.ID] = slices.DeleteFunc(sets, func(set []string) bool {
+			return len(set) > 1 && slices.ContainsFunc(set, func(f string) bool { return single[f] })
+		})
 	}
 	for _, o := range overrides {
 		ref := store.RecordRef{SourceID: o.SourceID, RecordID: o.RecordID}
