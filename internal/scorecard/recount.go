@@ -13,9 +13,9 @@ import (
 // redone units' stored tallies and add their new ones, so that every
 // check's counts over the whole store come without reading it.
 type recount struct {
-	totals *tally            // every unit's; until finish, the redone ones' left out
-	old    map[string][]byte // the redone units' stored tallies
-	fresh  map[string]*tally // the redone units' tallies now, live records counted
+	totals *tally                // every unit's; until finish, the redone ones' left out
+	old    map[string][]byte     // the redone units' stored tallies
+	fresh  map[string]*unitTally // the redone units' tallies now, live records counted
 }
 
 // startRecount takes the stored tallies of units (every unit ds holds
@@ -32,7 +32,7 @@ func startRecount(ctx context.Context, st *store.Store, ds *golden.Dataset, tota
 		return nil, err
 	}
 	for _, b := range c.old {
-		t, err := decodeTally(b)
+		t, err := decodeUnitTally(b)
 		if err != nil {
 			return nil, err
 		}
@@ -46,7 +46,7 @@ func startRecount(ctx context.Context, st *store.Store, ds *golden.Dataset, tota
 // now: what checks of whole sources count.
 func (c *recount) live() map[int64]liveCount {
 	all := newTally()
-	all.add(c.totals, 1)
+	all.add(c.totals.unit(), 1)
 	for _, t := range c.fresh {
 		all.add(t, 1)
 	}

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
-	"hash/fnv"
 	"slices"
 	"strconv"
 	"strings"
@@ -46,9 +45,56 @@ func unitOf(src int64, recordID, entityID string) string {
 	return looseUnit(store.RecordRef{SourceID: src, RecordID: recordID})
 }
 
-// tally is what one unit adds to a run's totals: per check over records
-// (by its index in the report), the records counted and failed; per
-// source, the live records by observation time.
+// unitTally is what one unit adds to a run's totals, kept small (a
+// nation has millions of units): per check over records, by its index in
+// the report, the records counted and failed; per source, the live records
+// by observation time.
+type unitTally struct {
+	checks   [][3]int32 // check index, counted, failed; by check index
+	observed [][3]int64 // source id, observation time (Unix microseconds), records
+}
+
+// observe counts one live record of source src observed at micros.
+func (u *unitTally) observe(src, micros int64) {
+	for i := range u.observed {
+		if u.observed[i][0] == src && u.observed[i][1] == micros {
+			u.observed[i][2]++
+			return
+		}
+	}
+	u.observed = append(u.observed, [3]int64{src, micros, 1})
+}
+
+// bump adds to the counts of check j; checks come in increasing j.
+func (u *unitTally) bump(j, counted, failed int) {
+	if n := len(u.checks); n > 0 && int(u.checks[n-1][0]) == j {
+		u.checks[n-1][1] += int32(counted)
+		u.checks[n-1][2] += int32(failed)
+		return
+	}
+	u.checks = append(u.checks, [3]int32{int32(j), int32(counted), int32(failed)})
+}
+
+// storedTally is a tally as the store keeps it: compact, sorted.
+type storedTally struct {
+	Checks   [][3]int32 `json:"c,omitempty"` // check index, counted, failed
+	Observed [][3]int64 `json:"o,omitempty"` // source id, Unix microseconds, records
+}
+
+func (u *unitTally) encode() ([]byte, error) {
+	slices.SortFunc(u.observed, func(a, b [3]int64) int { return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1])) })
+	return json.Marshal(storedTally{Checks: u.checks, Observed: u.observed})
+}
+
+func decodeUnitTally(b []byte) (*unitTally, error) {
+	var s storedTally
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, fmt.Errorf("unit tally: %w", err)
+	}
+	return &unitTally{checks: s.Checks, observed: s.Observed}, nil
+}
+
+// tally is the sum of units' tallies: a run's totals.
 type tally struct {
 	checks   map[int][2]int
 	observed map[observedKey]int
@@ -63,20 +109,22 @@ func newTally() *tally {
 	return &tally{checks: map[int][2]int{}, observed: map[observedKey]int{}}
 }
 
-// add adds (sign 1) or takes away (sign -1) o.
-func (t *tally) add(o *tally, sign int) {
-	for k, v := range o.checks {
-		c := t.checks[k]
-		c[0] += sign * v[0]
-		c[1] += sign * v[1]
-		if c == [2]int{} {
-			delete(t.checks, k)
+// add adds (sign 1) or takes away (sign -1) a unit's tally.
+func (t *tally) add(u *unitTally, sign int) {
+	for _, c := range u.checks {
+		j := int(c[0])
+		v := t.checks[j]
+		v[0] += sign * int(c[1])
+		v[1] += sign * int(c[2])
+		if v == [2]int{} {
+			delete(t.checks, j)
 		} else {
-			t.checks[k] = c
+			t.checks[j] = v
 		}
 	}
-	for k, v := range o.observed {
-		if n := t.observed[k] + sign*v; n == 0 {
+	for _, o := range u.observed {
+		k := observedKey{o[0], o[1]}
+		if n := t.observed[k] + sign*int(o[2]); n == 0 {
 			delete(t.observed, k)
 		} else {
 			t.observed[k] = n
@@ -84,37 +132,28 @@ func (t *tally) add(o *tally, sign int) {
 	}
 }
 
-// storedTally is a tally as the store keeps it: compact, sorted.
-type storedTally struct {
-	Checks   [][3]int   `json:"c,omitempty"` // check index, counted, failed
-	Observed [][3]int64 `json:"o,omitempty"` // source id, Unix microseconds, records
+// unit returns the totals in a unit's form, to store them.
+func (t *tally) unit() *unitTally {
+	u := &unitTally{}
+	for j, v := range t.checks {
+		u.checks = append(u.checks, [3]int32{int32(j), int32(v[0]), int32(v[1])})
+	}
+	slices.SortFunc(u.checks, func(a, b [3]int32) int { return cmp.Compare(a[0], b[0]) })
+	for k, n := range t.observed {
+		u.observed = append(u.observed, [3]int64{k.source, k.micros, int64(n)})
+	}
+	return u
 }
 
-func (t *tally) encode() ([]byte, error) {
-	var s storedTally
-	for k, v := range t.checks {
-		s.Checks = append(s.Checks, [3]int{k, v[0], v[1]})
-	}
-	slices.SortFunc(s.Checks, func(a, b [3]int) int { return cmp.Compare(a[0], b[0]) })
-	for k, v := range t.observed {
-		s.Observed = append(s.Observed, [3]int64{k.source, k.micros, int64(v)})
-	}
-	slices.SortFunc(s.Observed, func(a, b [3]int64) int { return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1])) })
-	return json.Marshal(s)
-}
+func (t *tally) encode() ([]byte, error) { return t.unit().encode() }
 
 func decodeTally(b []byte) (*tally, error) {
-	var s storedTally
-	if err := json.Unmarshal(b, &s); err != nil {
-		return nil, fmt.Errorf("unit tally: %w", err)
+	u, err := decodeUnitTally(b)
+	if err != nil {
+		return nil, err
 	}
 	t := newTally()
-	for _, c := range s.Checks {
-		t.checks[c[0]] = [2]int{c[1], c[2]}
-	}
-	for _, o := range s.Observed {
-		t.observed[observedKey{o[0], o[1]}] = int(o[2])
-	}
+	t.add(u, 1)
 	return t, nil
 }
 
@@ -139,8 +178,8 @@ type liveCount struct {
 
 // observe returns the tally of every unit the dataset holds records of
 // that keep(unit) accepts, with its live records counted.
-func observe(ds *golden.Dataset, keep func(unit string) bool) map[string]*tally {
-	out := map[string]*tally{}
+func observe(ds *golden.Dataset, keep func(unit string) bool) map[string]*unitTally {
+	out := map[string]*unitTally{}
 	for _, s := range ds.Sources {
 		for i := range s.Records {
 			r := &s.Records[i]
@@ -150,10 +189,10 @@ func observe(ds *golden.Dataset, keep func(unit string) bool) map[string]*tally 
 			}
 			t := out[u]
 			if t == nil {
-				t = newTally()
+				t = &unitTally{}
 				out[u] = t
 			}
-			t.observed[observedKey{s.ID, r.ObservedAt.UnixMicro()}]++
+			t.observe(s.ID, r.ObservedAt.UnixMicro())
 		}
 	}
 	return out
@@ -162,30 +201,22 @@ func observe(ds *golden.Dataset, keep func(unit string) bool) map[string]*tally 
 // count adds to the tallies of units (from observe, over the same
 // dataset and units) the records each check over records counted and
 // failed in rep, a run over ds with per-record counts.
-func count(units map[string]*tally, ds *golden.Dataset, rep *quality.Report, keep func(unit string) bool) {
-	add := func(unit string, j, counted, failed int) {
-		t := units[unit]
-		if t == nil {
-			return // a finding about a record with no live version: none
-		}
-		c := t.checks[j]
-		c[0] += counted
-		c[1] += failed
-		t.checks[j] = c
-	}
+func count(units map[string]*unitTally, ds *golden.Dataset, rep *quality.Report, keep func(unit string) bool) {
 	for j, res := range rep.Results {
 		if !quality.OverRecords(res.Kind) {
 			continue
 		}
 		src := ds.Source(res.Source)
 		for _, r := range res.Counted {
-			if u := unitOf(src.ID, r.RecordID, r.EntityID); keep(u) {
-				add(u, j, 1, 0)
+			if u := unitOf(src.ID, r.RecordID, r.EntityID); keep(u) && units[u] != nil {
+				units[u].bump(j, 1, 0)
 			}
 		}
 		for _, f := range res.Findings {
-			if u := unitOf(src.ID, f.RecordID, f.EntityID); keep(u) {
-				add(u, j, 0, max(1, f.Records))
+			// A finding about a record with no live version has no unit
+			// here: there is none.
+			if u := unitOf(src.ID, f.RecordID, f.EntityID); keep(u) && units[u] != nil {
+				units[u].bump(j, 0, max(1, f.Records))
 			}
 		}
 	}
@@ -252,31 +283,28 @@ func (k *keyer) keys(src int64, r *golden.Record, add func(int64)) {
 // hashKey is a key's value hashed: two units that share a value share the
 // hash; a collision only makes a run redo more.
 func hashKey(v string) int64 {
-	h := fnv.New64a()
-	h.Write([]byte(v))
-	return int64(h.Sum64())
+	// FNV-1a, 64 bits (hash/fnv's, without its allocation per value).
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(v); i++ {
+		h ^= uint64(v[i])
+		h *= 1099511628211
+	}
+	return int64(h)
 }
 
 // unitKeys returns the keys of every unit the dataset holds records of
-// that keep accepts, each (unit, key) once.
+// that keep accepts, each (unit, key) once, by unit.
 func (k *keyer) unitKeys(ds *golden.Dataset, keep func(unit string) bool) []store.UnitKey {
-	seen := map[store.UnitKey]bool{}
 	var out []store.UnitKey
 	for _, s := range ds.Sources {
 		for i := range s.Records {
 			r := &s.Records[i]
 			u := unitOf(s.ID, r.RecordID, r.EntityID)
-			if !keep(u) {
-				continue
+			if keep(u) {
+				k.keys(s.ID, r, func(key int64) { out = append(out, store.UnitKey{Unit: u, Key: key}) })
 			}
-			k.keys(s.ID, r, func(key int64) {
-				uk := store.UnitKey{Unit: u, Key: key}
-				if !seen[uk] {
-					seen[uk] = true
-					out = append(out, uk)
-				}
-			})
 		}
 	}
-	return out
+	slices.SortFunc(out, func(a, b store.UnitKey) int { return cmp.Or(cmp.Compare(a.Unit, b.Unit), cmp.Compare(a.Key, b.Key)) })
+	return slices.Compact(out)
 }
