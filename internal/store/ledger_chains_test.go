@@ -143,6 +143,11 @@ func TestLedgerChainsMigration(t *testing.T) {
 			`DROP TABLE pushes`,
 			`DROP TABLE event_cursors`,
 			`DROP TABLE event_outbox`,
+			`DROP TABLE quality_state`,
+			`DROP TABLE quality_units`,
+			`DROP TABLE quality_keys`,
+			`DROP INDEX quality_findings_record`,
+			`DROP INDEX search_terms_entity`,
 			`DELETE FROM schema_version WHERE version >= 18`,
 		} {
 			if _, err := storetest.Exec(t, st, q); err != nil {
