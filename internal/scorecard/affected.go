@@ -124,9 +124,13 @@ func movedIINs(ctx context.Context, st *store.Store, r *reader, changed []string
 		if now[rec.EntityID] == nil {
 			now[rec.EntityID] = map[string]bool{}
 		}
-		now[rec.EntityID][rec.Attrs["national_id"]] = true
+		// A golden value is never empty: a record without an IIN gives
+		// none.
+		if v := rec.Attrs["national_id"]; v != "" {
+			now[rec.EntityID][v] = true
+		}
 		for _, o := range r.k.overrides[rec.RecordRef] {
-			if o.Attr == "national_id" {
+			if o.Attr == "national_id" && o.Value != "" {
 				now[rec.EntityID][o.Value] = true
 			}
 		}
@@ -138,8 +142,8 @@ func movedIINs(ctx context.Context, st *store.Store, r *reader, changed []string
 		if (had && old.Kind != source.EntityPerson) || (!had && iins == nil) {
 			continue // not a person
 		}
-		if had && !linked[u] && len(iins) == 1 && iins[old.NationalID] {
-			continue // one IIN, the stored one
+		if had && !linked[u] && (len(iins) == 1 && iins[old.NationalID] || len(iins) == 0 && old.NationalID == "") {
+			continue // one IIN, the stored one, or none as before
 		}
 		if had {
 			out[old.NationalID] = true

@@ -29,10 +29,12 @@ import (
 //     other records (quality.Config.KeyFields: identifiers compared by
 //     unique and group_size, values looked up in a register, IINs looked
 //     up for deaths) and golden records on other entities (golden.KeyAttrs:
-//     IINs of persons, of events' people, of animals' owners). Then the
-//     units sharing a key with a civil-registry event among them: a
-//     person whose IIN changed changes the family ties of the relatives an
-//     event names with them.
+//     IINs of persons, of events' people, of animals' owners). Then, for
+//     every changed person whose golden IIN may have changed (resolve
+//     touched them, or their records hold another IIN than the stored
+//     golden one, or several), the units sharing a key with a
+//     civil-registry event that names them: the relatives whose family
+//     ties look them up by IIN.
 //  3. The affected units are redone whole, read with every unit sharing a
 //     key with them (whose records the checks compare them with, and whose
 //     stored golden records their deaths, relatives and owners are looked
