@@ -15,17 +15,14 @@ import (
 	"github.com/ortaq/ortaq/internal/store"
 )
 
-// marks are the last ingest run, resolve run and decision on a finding a
-// run includes.
-type marks struct{ ingest, resolve, decision int64 }
-
 // runPlan is what a run starts from.
 type runPlan struct {
-	marks
+	marks       store.QualityMarks // what this run includes
+	prev        store.QualityState // what the last run saved
+	hasPrev     bool
 	fullBecause string
 	// The rest is set for an incremental run.
 	ds          *golden.Dataset // the sources, without records
-	prev        store.QualityState
 	changes     store.QualityChanges
 	overrides   []store.Override
 	fingerprint string
@@ -35,9 +32,23 @@ type runPlan struct {
 // changes meaning: the first run after reads everything.
 const incrementalVersion = "1"
 
-// plan decides whether the run can be incremental.
-func plan(ctx context.Context, st *store.Store, cfg *quality.Config, opts Options, m marks) (*runPlan, error) {
-	p := &runPlan{marks: m}
+// plan decides whether the run can be incremental. What the run includes
+// is fixed before it reads anything: a change stored while it runs is
+// redone by the next run, never missed.
+func plan(ctx context.Context, st *store.Store, cfg *quality.Config, opts Options) (*runPlan, error) {
+	p := &runPlan{}
+	var err error
+	p.prev, err = st.QualityState(ctx)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+	case err != nil:
+		return nil, err
+	default:
+		p.hasPrev = true
+	}
+	if p.marks, err = st.QualityMarksSince(ctx, p.prev.QualityMarks); err != nil {
+		return nil, err
+	}
 	if cfg == nil {
 		p.fullBecause = FullDefaults
 		return p, nil
@@ -46,14 +57,9 @@ func plan(ctx context.Context, st *store.Store, cfg *quality.Config, opts Option
 		p.fullBecause = FullAsked
 		return p, nil
 	}
-	var err error
-	p.prev, err = st.QualityState(ctx)
-	if errors.Is(err, store.ErrNotFound) {
+	if !p.hasPrev {
 		p.fullBecause = FullFirst
 		return p, nil
-	}
-	if err != nil {
-		return nil, err
 	}
 	t := time.Now()
 	if p.ds, err = golden.LoadSources(ctx, st); err != nil {
@@ -65,7 +71,7 @@ func plan(ctx context.Context, st *store.Store, cfg *quality.Config, opts Option
 		return p, nil
 	}
 	t = time.Now()
-	if p.changes, err = st.QualityChangesBetween(ctx, p.prev, m.ingest, m.resolve, m.decision); err != nil {
+	if p.changes, err = st.QualityChangesBetween(ctx, p.prev.QualityMarks, p.marks); err != nil {
 		return nil, err
 	}
 	slog.DebugContext(ctx, "changes read", "records", len(p.changes.Records), "elapsed", since(t))
@@ -109,8 +115,7 @@ func (p *runPlan) state(ds *golden.Dataset, cfg *quality.Config, totals *tally) 
 	if err != nil {
 		return nil, err
 	}
-	st := &store.QualityState{IngestRun: p.ingest, ResolveRun: p.resolve, Decision: p.decision,
-		Fingerprint: fingerprint(ds, cfg), Totals: b,
+	st := &store.QualityState{QualityMarks: p.marks, Fingerprint: fingerprint(ds, cfg), Totals: b,
 		Overrides: map[string]store.RecordRef{}}
 	for _, o := range p.overrides {
 		st.Overrides[o.CorrectionID] = store.RecordRef{SourceID: o.SourceID, RecordID: o.RecordID}

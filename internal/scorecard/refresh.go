@@ -78,15 +78,7 @@ func RefreshWithProgress(ctx context.Context, st *store.Store, cfg *quality.Conf
 // replaces every stored result, in one pass over the data.
 func RefreshWith(ctx context.Context, st *store.Store, cfg *quality.Config, opts Options) (*Summary, error) {
 	started := time.Now()
-	// What the run includes is fixed before it reads anything: a change
-	// stored while it runs is redone by the next run, never missed.
-	var (
-		m   marks
-		err error
-	)
-	if m.ingest, m.resolve, m.decision, err = st.QualityMarks(ctx); err != nil {
-		return nil, err
-	}
+	var err error
 	stored := cfg != nil
 	if cfg == nil {
 		if cfg, err = storedChecks(ctx, st); err != nil {
@@ -94,7 +86,7 @@ func RefreshWith(ctx context.Context, st *store.Store, cfg *quality.Config, opts
 		}
 		stored = cfg != nil
 	}
-	p, err := plan(ctx, st, cfg, opts, m)
+	p, err := plan(ctx, st, cfg, opts)
 	if err != nil {
 		return nil, err
 	}

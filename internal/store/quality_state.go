@@ -14,10 +14,9 @@ import (
 // what changed since (scorecard's incremental runs).
 type QualityState struct {
 	RunID int64 // the quality run that saved it
-	// IngestRun and ResolveRun are the last ingest and resolve runs whose
-	// changes the stored results include, Decision the last decision on a
-	// finding (a data officer's) the stored statuses include.
-	IngestRun, ResolveRun, Decision int64
+	// QualityMarks are the ingest runs, resolve runs and decisions the
+	// stored results include.
+	QualityMarks
 	// Fingerprint names the checks, source definitions and as-of date the
 	// results were computed with: when it differs, every result may.
 	Fingerprint string
@@ -44,16 +43,41 @@ type UnitKey struct {
 	Key  int64
 }
 
+// QualityMarks say which ingest runs, resolve runs and decisions on
+// findings a quality run includes: every one up to IngestRun, ResolveRun
+// and Decision, but those of Pending.
+type QualityMarks struct {
+	IngestRun, ResolveRun, Decision int64
+	// Pending are ids at or below the marks that no stored row had when
+	// the marks were taken: PostgreSQL hands ids out before a
+	// transaction commits, so a run or decision with a lower id may
+	// still come. The next run looks at them again. (An id a rolled-back
+	// transaction took stays pending; at most maxPending of each are
+	// kept, the newest.)
+	Pending PendingIDs
+}
+
+// PendingIDs are the pending ids of each kind of QualityMarks.
+type PendingIDs struct {
+	Ingest   []int64 `json:"ingest,omitempty"`
+	Resolve  []int64 `json:"resolve,omitempty"`
+	Decision []int64 `json:"decision,omitempty"`
+}
+
+// maxPending bounds each list of PendingIDs: a transaction still open
+// after a thousand later ones committed is not waited for.
+const maxPending = 1000
+
 // QualityState returns the state the last quality run saved, or
 // ErrNotFound when no run saved one.
 func (s *Store) QualityState(ctx context.Context) (QualityState, error) {
 	var (
-		st        QualityState
-		overrides []byte
+		st                 QualityState
+		overrides, pending []byte
 	)
-	err := s.db.QueryRowContext(ctx, `SELECT run_id, ingest_run, resolve_run, decision, fingerprint, overrides, totals
-		FROM quality_state WHERE id = 1`).Scan(&st.RunID, &st.IngestRun, &st.ResolveRun, &st.Decision, &st.Fingerprint,
-		jsonValue{&overrides}, jsonValue{&st.Totals})
+	err := s.db.QueryRowContext(ctx, `SELECT run_id, ingest_run, resolve_run, decision, pending, fingerprint, overrides, totals
+		FROM quality_state WHERE id = 1`).Scan(&st.RunID, &st.IngestRun, &st.ResolveRun, &st.Decision, jsonValue{&pending},
+		&st.Fingerprint, jsonValue{&overrides}, jsonValue{&st.Totals})
 	if errors.Is(err, sql.ErrNoRows) {
 		return st, fmt.Errorf("quality state: %w", ErrNotFound)
 	}
@@ -63,19 +87,89 @@ func (s *Store) QualityState(ctx context.Context) (QualityState, error) {
 	if err := json.Unmarshal(overrides, &st.Overrides); err != nil {
 		return st, fmt.Errorf("quality state: overrides: %w", err)
 	}
+	if err := json.Unmarshal(pending, &st.Pending); err != nil {
+		return st, fmt.Errorf("quality state: pending: %w", err)
+	}
 	return st, nil
 }
 
-// QualityMarks returns the last ingest run, resolve run and decision on a
-// finding stored: what a quality run that reads the store now includes.
-func (s *Store) QualityMarks(ctx context.Context) (ingestRun, resolveRun, decision int64, err error) {
-	err = s.db.QueryRowContext(ctx, `SELECT COALESCE((SELECT MAX(id) FROM ingest_runs), 0),
-		COALESCE((SELECT MAX(id) FROM resolve_runs), 0), COALESCE((SELECT MAX(id) FROM finding_decisions), 0)`).
-		Scan(&ingestRun, &resolveRun, &decision)
-	if err != nil {
-		return 0, 0, 0, fmt.Errorf("quality marks: %w", err)
+// QualityMarksSince returns the marks of a quality run that reads the
+// store now, after one whose marks were since: the last ingest run,
+// resolve run and decision stored, and the ids at or below them, after
+// since's or pending in since, that no stored row has.
+func (s *Store) QualityMarksSince(ctx context.Context, since QualityMarks) (QualityMarks, error) {
+	var m QualityMarks
+	for _, k := range []struct {
+		table        string
+		after        int64
+		wasPending   []int64
+		mark         *int64
+		stillPending *[]int64
+	}{
+		{"ingest_runs", since.IngestRun, since.Pending.Ingest, &m.IngestRun, &m.Pending.Ingest},
+		{"resolve_runs", since.ResolveRun, since.Pending.Resolve, &m.ResolveRun, &m.Pending.Resolve},
+		{"finding_decisions", since.Decision, since.Pending.Decision, &m.Decision, &m.Pending.Decision},
+	} {
+		err := s.db.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM `+k.table).Scan(k.mark)
+		if err != nil {
+			return m, fmt.Errorf("quality marks: %w", err)
+		}
+		seen := map[int64]bool{}
+		args := []any{k.after, *k.mark}
+		for _, id := range k.wasPending {
+			args = append(args, id)
+		}
+		rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`SELECT id FROM `+k.table+` WHERE id > ? AND id <= ?`+
+			inList("id", len(k.wasPending))+` ORDER BY id`), args...)
+		if err != nil {
+			return m, fmt.Errorf("quality marks: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return m, fmt.Errorf("quality marks: %w", err)
+			}
+			seen[id] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return m, fmt.Errorf("quality marks: %w", err)
+		}
+		for _, id := range k.wasPending {
+			if !seen[id] {
+				*k.stillPending = append(*k.stillPending, id)
+			}
+		}
+		for id := k.after + 1; id <= *k.mark; id++ {
+			if !seen[id] {
+				*k.stillPending = append(*k.stillPending, id)
+			}
+		}
+		if n := len(*k.stillPending); n > maxPending {
+			*k.stillPending = (*k.stillPending)[n-maxPending:]
+		}
 	}
-	return ingestRun, resolveRun, decision, nil
+	return m, nil
+}
+
+// inList is " OR col IN (?, …)" for n ids, "" for none.
+func inList(col string, n int) string {
+	if n == 0 {
+		return ""
+	}
+	return " OR " + col + " IN (" + placeholders(n) + ")"
+}
+
+// between returns the condition and arguments that select the ids of
+// one kind a run with marks now includes and one with since did not: the
+// ids after since's up to now's, and since's pending ones.
+func between(col string, after, upTo int64, pending []int64) (string, []any) {
+	args := []any{after, upTo}
+	for _, id := range pending {
+		args = append(args, id)
+	}
+	return "((" + col + " > ? AND " + col + " <= ?)" + inList(col, len(pending)) + ")", args
 }
 
 // QualityChanges is what changed in the store between two marks.
@@ -97,14 +191,14 @@ type QualityChanges struct {
 	Decided []Finding
 }
 
-// QualityChangesBetween returns what ingest runs in (since.IngestRun,
-// ingestRun], resolve runs in (since.ResolveRun, resolveRun] and
-// decisions in (since.Decision, decision] changed.
-func (s *Store) QualityChangesBetween(ctx context.Context, since QualityState, ingestRun, resolveRun, decision int64) (QualityChanges, error) {
+// QualityChangesBetween returns what the ingest runs, resolve runs and
+// decisions that marks now include and marks since did not changed.
+func (s *Store) QualityChangesBetween(ctx context.Context, since, now QualityMarks) (QualityChanges, error) {
 	var ch QualityChanges
+	cond, args := between("id", since.Decision, now.Decision, since.Pending.Decision)
 	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`SELECT `+findingColumns+` FROM quality_findings f
 		JOIN sources s ON s.id = f.source_id JOIN agencies a ON a.id = s.agency_id
-		WHERE f.id IN (SELECT finding_id FROM finding_decisions WHERE id > ? AND id <= ?)`), since.Decision, decision)
+		WHERE f.id IN (SELECT finding_id FROM finding_decisions WHERE `+cond+`)`), args...)
 	if err != nil {
 		return ch, fmt.Errorf("quality changes: %w", err)
 	}
@@ -120,8 +214,9 @@ func (s *Store) QualityChangesBetween(ctx context.Context, since QualityState, i
 	if err := rows.Err(); err != nil {
 		return ch, fmt.Errorf("quality changes: %w", err)
 	}
+	cond, args = between("run_id", since.IngestRun, now.IngestRun, since.Pending.Ingest)
 	rows, err = s.db.QueryContext(ctx, s.dialect.rebind(`SELECT DISTINCT source_id, record_id FROM record_versions
-		WHERE run_id > ? AND run_id <= ?`), since.IngestRun, ingestRun)
+		WHERE `+cond), args...)
 	if err != nil {
 		return ch, fmt.Errorf("quality changes: %w", err)
 	}
@@ -137,13 +232,15 @@ func (s *Store) QualityChangesBetween(ctx context.Context, since QualityState, i
 	if err := rows.Err(); err != nil {
 		return ch, fmt.Errorf("quality changes: %w", err)
 	}
+	cond, args = between("id", since.ResolveRun, now.ResolveRun, since.Pending.Resolve)
 	err = s.db.QueryRowContext(ctx, s.dialect.rebind(`SELECT EXISTS (SELECT 1 FROM resolve_runs
-		WHERE id > ? AND id <= ? AND mode = 'full')`), since.ResolveRun, resolveRun).Scan(&ch.FullResolve)
+		WHERE `+cond+` AND mode = 'full')`), args...).Scan(&ch.FullResolve)
 	if err != nil {
 		return ch, fmt.Errorf("quality changes: %w", err)
 	}
+	cond, args = between("run_id", since.ResolveRun, now.ResolveRun, since.Pending.Resolve)
 	rows, err = s.db.QueryContext(ctx, s.dialect.rebind(`SELECT entity_id, COALESCE(other_id, ''), COALESCE(source_id, 0),
-		COALESCE(record_id, '') FROM entity_lineage WHERE run_id > ? AND run_id <= ?`), since.ResolveRun, resolveRun)
+		COALESCE(record_id, '') FROM entity_lineage WHERE `+cond), args...)
 	if err != nil {
 		return ch, fmt.Errorf("quality changes: %w", err)
 	}
@@ -286,8 +383,13 @@ func (a *applyTx) saveQualityState(ctx context.Context, q *QualitySave) error {
 	if _, err := a.exec(ctx, `DELETE FROM quality_state`); err != nil {
 		return fmt.Errorf("state: %w", err)
 	}
-	if _, err := a.exec(ctx, `INSERT INTO quality_state (id, run_id, ingest_run, resolve_run, decision, fingerprint, overrides,
-		totals) VALUES (1, ?, ?, ?, ?, ?, ?, ?)`, a.runID, st.IngestRun, st.ResolveRun, st.Decision, st.Fingerprint, string(overrides),
+	pending, err := json.Marshal(st.Pending)
+	if err != nil {
+		return fmt.Errorf("state: %w", err)
+	}
+	if _, err := a.exec(ctx, `INSERT INTO quality_state (id, run_id, ingest_run, resolve_run, decision, pending, fingerprint,
+		overrides, totals) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)`, a.runID, st.IngestRun, st.ResolveRun, st.Decision, string(pending),
+		st.Fingerprint, string(overrides),
 		string(st.Totals)); err != nil {
 		return fmt.Errorf("state: %w", err)
 	}

@@ -4,7 +4,9 @@
 -- quality_state is the one row saying what the stored golden records,
 -- findings and counts include: every ingest run up to ingest_run, every
 -- resolve run up to resolve_run, every decision on a finding up to
--- decision (finding_decisions.id), the active overrides (JSON: correction id
+-- decision (finding_decisions.id), but the ids of these pending when it
+-- was saved (JSON: transactions that had taken an id but not committed),
+-- the active overrides (JSON: correction id
 -- -> [source id, record id]), and the checks, sources and as-of date they
 -- were computed with (fingerprint). totals are the per-check counts of
 -- record checks summed over every unit, and each source's live records by
@@ -15,6 +17,7 @@ CREATE TABLE quality_state (
     ingest_run  INTEGER NOT NULL,
     resolve_run INTEGER NOT NULL,
     decision    INTEGER NOT NULL,
+    pending     TEXT NOT NULL,
     fingerprint TEXT NOT NULL,
     overrides   TEXT NOT NULL,
     totals      TEXT NOT NULL
