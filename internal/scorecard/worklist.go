@@ -162,7 +162,7 @@ var Messages = map[string]map[string]string{
 	"quality.run.incremental": {
 		"en": "incremental run: %d golden records rebuilt, %d units redone (entities and unresolved records changed since the last run, or depending on them)",
 		"ru": "Инкрементальный запуск: перестроено золотых записей: %d, пересчитано единиц: %d (сущности и неразрешённые записи, изменённые с прошлого запуска или зависящие от них)",
-		"kk": "Өсімді іске қосу: қайта құрылған алтын жазбалар: %d, қайта есептелген бірліктер: %d (соңғы іске қосудан бері өзгерген немесе соларға тәуелді нысандар мен анықталмаған жазбалар)",
+		"kk": "Ішінара іске қосу: қайта құрылған алтын жазбалар: %d, қайта есептелген бірліктер: %d (соңғы іске қосудан бері өзгерген немесе соларға тәуелді нысандар мен анықталмаған жазбалар)",
 	},
 	"quality.run.full": {
 		"en": "full run (%s): %d golden records rebuilt, %d units redone",
