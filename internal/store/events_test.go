@@ -111,6 +111,14 @@ func TestOutboxCommitsWithTheChange(t *testing.T) {
 		if err := w.Commit(ctx); err != nil {
 			t.Fatal(err)
 		}
+		// A partial rebuild (an incremental quality run) names what it
+		// rebuilt by kind, and what it removed under every kind.
+		if err := st.UpdateGoldens(ctx, store.GoldenUpdate{
+			Rows:   []store.GoldenRow{{EntityID: "P1", Kind: "person", Doc: []byte(`{}`)}},
+			Remove: []string{"P2"},
+		}); err != nil {
+			t.Fatal(err)
+		}
 		evs = outbox(t, st, evs[0].Seq)
 		var subjects []string
 		var changes []events.Changed
@@ -126,12 +134,15 @@ func TestOutboxCommitsWithTheChange(t *testing.T) {
 			subjects, changes = append(subjects, ev.Subject), append(changes, c)
 		}
 		wantSubjects := []string{"ortaq.events.entities.changed.person", "ortaq.events.golden.changed.person",
-			"ortaq.events.golden.changed.person", "ortaq.events.golden.changed.all"}
+			"ortaq.events.golden.changed.person", "ortaq.events.golden.changed.all",
+			"ortaq.events.golden.changed.all", "ortaq.events.golden.changed.person"}
 		wantChanges := []events.Changed{
 			{V: 1, Kind: "person", Mode: "incremental", Part: 1, Parts: 1, IDs: []string{"P1", "P2"}},
 			{V: 1, Kind: "person", Mode: "entity", Part: 1, Parts: 1, IDs: []string{"P1"}},
 			{V: 1, Kind: "person", Mode: "entity", Part: 1, Parts: 1, IDs: []string{"P2"}},
 			{V: 1, Kind: "all", Mode: "full", All: true, Part: 1, Parts: 1},
+			{V: 1, Kind: "all", Mode: "incremental", Part: 1, Parts: 1, IDs: []string{"P2"}},
+			{V: 1, Kind: "person", Mode: "incremental", Part: 1, Parts: 1, IDs: []string{"P1"}},
 		}
 		if diff := cmp.Diff(wantSubjects, subjects); diff != "" {
 			t.Errorf("subjects (-want +got):\n%s", diff)

@@ -1,10 +1,14 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
 	"slices"
+
+	"github.com/ortaq/ortaq/internal/events"
 )
 
 // What an incremental quality run reads and writes of the golden records:
@@ -108,8 +112,30 @@ func (s *Store) UpdateGoldens(ctx context.Context, u GoldenUpdate) error {
 	if err != nil {
 		return fmt.Errorf("update golden records: %w", err)
 	}
+	if err := a.emit(ctx, goldenUpdateEvents(u)); err != nil {
+		return fmt.Errorf("update golden records: %w", err)
+	}
 	if err := a.commit(ctx); err != nil {
 		return fmt.Errorf("update golden records: %w", err)
 	}
 	return nil
+}
+
+// goldenUpdateEvents are the change events of a partial rebuild: the
+// rebuilt entities by kind, and the removed ones, whose kind the update no
+// longer carries, under every kind.
+func goldenUpdateEvents(u GoldenUpdate) []events.Event {
+	byKind := map[string][]string{}
+	for _, r := range u.Rows {
+		kind := cmp.Or(r.Kind, events.AllKinds)
+		byKind[kind] = append(byKind[kind], r.EntityID)
+	}
+	if len(u.Remove) > 0 {
+		byKind[events.AllKinds] = append(byKind[events.AllKinds], u.Remove...)
+	}
+	var evs []events.Event
+	for _, kind := range slices.Sorted(maps.Keys(byKind)) {
+		evs = append(evs, events.NewChanged(events.GoldenChange, kind, 0, "incremental", false, byKind[kind])...)
+	}
+	return evs
 }
