@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
 	"path/filepath"
@@ -13,8 +12,6 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/ortaq/ortaq/internal/stream"
 	"github.com/ortaq/ortaq/internal/stream/natstest"
@@ -26,57 +23,19 @@ func TestNATSNode(t *testing.T) { natstest.Child(t) }
 // streamMessages is how many messages stream has had, 0 before it is
 // declared.
 func streamMessages(t *testing.T, url, name string) uint64 {
-	t.Helper()
-	nc, err := nats.Connect(url)
-	if err != nil {
-		t.Fatal(err)
+	if info := natstest.StreamInfo(t, url, name, false); info != nil {
+		return info.State.LastSeq
 	}
-	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	s, err := js.Stream(ctx, name)
-	if errors.Is(err, jetstream.ErrStreamNotFound) {
-		return 0
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	info, err := s.Info(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return info.State.LastSeq
+	return 0
 }
 
 // eventSubjects counts the messages of the event stream by subject; nil
 // before the stream is declared.
 func eventSubjects(t *testing.T, url string) map[string]uint64 {
-	t.Helper()
-	nc, err := nats.Connect(url)
-	if err != nil {
-		t.Fatal(err)
+	if info := natstest.StreamInfo(t, url, stream.EventStream, true); info != nil {
+		return info.State.Subjects
 	}
-	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	s, err := js.Stream(ctx, stream.EventStream)
-	if errors.Is(err, jetstream.ErrStreamNotFound) {
-		return nil // not declared yet
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	info, err := s.Info(ctx, jetstream.WithSubjectFilter(">"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return info.State.Subjects
+	return nil
 }
 
 // TestCommandsPublishEvents: ingest without --nats leaves its events in

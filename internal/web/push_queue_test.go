@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/ortaq/ortaq/internal/ingest"
 	"github.com/ortaq/ortaq/internal/store"
@@ -24,24 +22,9 @@ func TestNATSNode(t *testing.T) { natstest.Child(t) }
 
 // queuedPushes counts the pushes ever queued on the node at url.
 func queuedPushes(t *testing.T, url string) uint64 {
-	t.Helper()
-	nc, err := nats.Connect(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	s, err := js.Stream(ctx, stream.PushStream)
-	if err != nil {
-		t.Fatal(err)
-	}
-	info, err := s.Info(ctx)
-	if err != nil {
-		t.Fatal(err)
+	info := natstest.StreamInfo(t, url, stream.PushStream, false)
+	if info == nil {
+		t.Fatal("the push queue's stream is not declared")
 	}
 	return info.State.LastSeq
 }
