@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"os"
 	"runtime"
-	"sync"
 
 	"github.com/ortaq/ortaq/internal/progress"
 	"github.com/ortaq/ortaq/internal/source"
@@ -35,6 +34,7 @@ func LoadContract(ctx context.Context, c *source.Contract, progressTo io.Writer)
 		tab  *Table
 		load SourceLoad
 		err  error
+		done chan struct{} // closed when tab or err is set
 	}
 	var (
 		jobs  []*job
@@ -78,24 +78,33 @@ func LoadContract(ctx context.Context, c *source.Contract, progressTo io.Writer)
 	}
 
 	// Decode sources in parallel, each into its own table; the folding of
-	// names is the costly part and it is per record.
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	var wg sync.WaitGroup
+	// names is the costly part and it is per record. Tables are merged in
+	// contract order as soon as they are read, so that a finished
+	// source's table and decoder are garbage while others are still read.
 	for _, j := range jobs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			j.tab, j.err = decodeSource(ctx, j.src, j.dec, &j.load)
-		}()
+		j.done = make(chan struct{})
 	}
-	wg.Wait()
-	bar.Finish()
+	go func() {
+		sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+		for _, j := range jobs {
+			sem <- struct{}{}
+			go func() {
+				defer func() { <-sem; close(j.done) }()
+				j.tab, j.err = decodeSource(ctx, j.src, j.dec, &j.load)
+				// The decoder's index of record ids seen is as large as
+				// the source; the table no longer needs it.
+				j.dec = nil
+				if j.tab != nil {
+					j.tab.seal()
+				}
+			}()
+		}
+	}()
 
 	var tables []*Table
 	byKind := map[string]*Table{}
 	for _, j := range jobs {
+		<-j.done
 		if j.err != nil {
 			errs = append(errs, fmt.Errorf("source %q: %w", j.src.Name, j.err))
 			continue
@@ -104,17 +113,17 @@ func LoadContract(ctx context.Context, c *source.Contract, progressTo io.Writer)
 			slog.Warn("rows not linked: the decoder rejected them", "source", j.src.Name, "rows", j.load.Rejected,
 				"hint", "ortaq ingest stores them in quarantine with the reason")
 		}
-		t := byKind[j.tab.Kind]
-		if t == nil {
-			t = NewTable(j.tab.Kind)
-			byKind[t.Kind] = t
-			tables = append(tables, t)
+		// The first table of a kind becomes the merged one; the others
+		// are copied into it and are garbage from here.
+		if t := byKind[j.tab.Kind]; t != nil {
+			t.append(j.tab)
+		} else {
+			byKind[j.tab.Kind] = j.tab
+			tables = append(tables, j.tab)
 		}
-		t.append(j.tab)
-		// The source's own table is garbage from here: the merged one
-		// has its forms.
 		j.tab = nil
 	}
+	bar.Finish()
 	for _, t := range tables {
 		t.seal()
 	}
