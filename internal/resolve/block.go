@@ -20,6 +20,11 @@ type rule struct {
 	name  string
 	reads uint64 // features the key is made of, as for comparisons
 	key   func(t *Table, i int) string
+	// order, when set, orders a large block's records for comparing
+	// neighbours (see generate); its first feature is one the key leaves
+	// free, and a record is compared only with the neighbours that share
+	// it, and with the next record in any case.
+	order []feature
 }
 
 // maxRules is how many rules a pattern's top byte can flag.
@@ -68,19 +73,19 @@ func allRules(t *Table, has func(feature) bool) []rule {
 	if has(fBirth) && has(fLast) {
 		rs = append(rs, rule{name: "birth_date+last_initial", reads: bit(fBirth) | bit(fLast), key: func(t *Table, i int) string {
 			return join(t.val(fBirth, i), initial(t.val(fLast, i)))
-		}})
+		}, order: []feature{fLastBase, fFirst, fMiddleBase, fNID}})
 	}
 	// A name and the month of birth catch a typo in the day together with
 	// one in the other name.
 	if has(fBirth) && has(fFirst) {
 		rs = append(rs, rule{name: "first_name+birth_month", reads: bit(fBirth) | bit(fFirst), key: func(t *Table, i int) string {
 			return join(month(t.val(fBirth, i)), t.val(fFirst, i))
-		}})
+		}, order: []feature{fLastBase, fBirth, fMiddleBase, fNID}})
 	}
 	if has(fBirth) && has(fLast) {
 		rs = append(rs, rule{name: "last_name+birth_month", reads: bit(fBirth) | bit(fLast) | bit(fLastBase), key: func(t *Table, i int) string {
 			return join(month(t.val(fBirth, i)), t.val(fLastBase, i))
-		}})
+		}, order: []feature{fFirst, fBirth, fMiddleBase, fNID}})
 	}
 	if has(fLast) && has(fFirst) {
 		// In either order, so that a first and last name written the other
@@ -98,7 +103,7 @@ func allRules(t *Table, has func(feature) bool) []rule {
 				decade = d[:3]
 			}
 			return join(join(a, b), decade)
-		}})
+		}, order: []feature{fBirth, fMiddleBase, fNID}})
 	}
 	if has(fPhone) {
 		rs = append(rs, rule{name: "phone", reads: bit(fPhone), key: col(fPhone)})
@@ -109,7 +114,7 @@ func allRules(t *Table, has func(feature) bool) []rule {
 	if has(fPostcode) && has(fLast) && has(fFirst) {
 		rs = append(rs, rule{name: "postcode+initials", reads: bit(fPostcode) | bit(fLast) | bit(fFirst), key: func(t *Table, i int) string {
 			return join(t.val(fPostcode, i), initial(t.val(fLast, i))+initial(t.val(fFirst, i)))
-		}})
+		}, order: []feature{fLastBase, fFirst, fBirth, fMiddleBase}})
 	}
 	// The birth date alone is the last resort of kinds with nothing else
 	// to block on. People have better keys: a date's block grows with the
@@ -244,9 +249,13 @@ func keyHashes(t *Table, rs []rule) [][]uint64 {
 // Only the representatives of identical records (id) are blocked.
 //
 // A block of more than window records is compared as a sorted
-// neighbourhood: its records in the order of their names and birth date,
-// each with the window−1 records after it. Blocks of common names grow
-// with the country, and comparing them pair by pair grew with its square.
+// neighbourhood: its records in the rule's order (names and birth date),
+// each with the next record and with those of the window−1 after it whose
+// lead is not distant (see leadComparison). Blocks of common names grow
+// with the country, and comparing them pair by pair grew with its square;
+// a fixed window still made each record's comparisons grow with the
+// country until every block filled it, while namesakes whose lead differs
+// outright are as many as the block allows.
 func generate(ctx context.Context, t *Table, id *identical, rs []rule, cs []comparison, maxBlock, window int, bar interface{ Add(int64) }) (*blocking, error) {
 	b := &blocking{keys: keyHashes(t, rs), row: t.row, skippedBlocks: make([]int, len(rs)), skippedRecords: make([]int, len(rs))}
 	for range rs {
@@ -288,7 +297,11 @@ func generate(ctx context.Context, t *Table, id *identical, rs []rule, cs []comp
 				}
 			case hi-lo > window:
 				b.windowed[r][slots[lo].key] = true
-				slices.SortFunc(slots[lo:hi], func(x, y slot) int { return neighbourOrder(t, int(x.rec), int(y.rec)) })
+				order := rs[r].order
+				if order == nil {
+					order = defaultOrder[:]
+				}
+				slices.SortFunc(slots[lo:hi], func(x, y slot) int { return neighbourOrder(t, order, int(x.rec), int(y.rec)) })
 				blocks = append(blocks, [2]int{lo, hi})
 			case hi-lo > 1:
 				blocks = append(blocks, [2]int{lo, hi})
@@ -304,6 +317,7 @@ func generate(ctx context.Context, t *Table, id *identical, rs []rule, cs []comp
 			next   atomic.Int64
 			mu     sync.Mutex
 			before = b.candidates()
+			lead   = leadComparison(rs[r], cs)
 		)
 		workers := runtime.GOMAXPROCS(0)
 		var wg sync.WaitGroup
@@ -322,6 +336,9 @@ func generate(ctx context.Context, t *Table, id *identical, rs []rule, cs []comp
 						for x := bl[0]; x < bl[1]; x++ {
 							for y := x + 1; y < min(bl[1], x+window); y++ {
 								i, j := int(slots[x].rec), int(slots[y].rec)
+								if y > x+1 && bl[1]-bl[0] > window && lead >= 0 && distant(t, rs[r].order[0], cs[lead], i, j) {
+									continue
+								}
 								if b.comparedBefore(r, i, j) {
 									continue
 								}
@@ -441,11 +458,31 @@ func eachChunk(chunks [][]candidate, fn func([]candidate)) {
 	})
 }
 
+// leadComparison is the index in cs of the comparison that grades rule
+// r's lead, -1 when r has no order or no comparison reads its lead (a
+// stored model's): then a large block's neighbours are all compared.
+func leadComparison(r rule, cs []comparison) int {
+	if len(r.order) == 0 {
+		return -1
+	}
+	return slices.IndexFunc(cs, func(c comparison) bool { return c.reads&bit(r.order[0]) != 0 })
+}
+
+// distant says records i and j differ in feature lead so much that its
+// comparison c grades them at its last level ("different"). A missing
+// value is not distant.
+func distant(t *Table, lead feature, c comparison, i, j int) bool {
+	return t.code(lead, i) != t.code(lead, j) && c.level(t, i, j) == len(c.levels)-1
+}
+
+// defaultOrder is the neighbour order of rules without one of their own.
+var defaultOrder = [...]feature{fLastBase, fFirst, fBirth, fMiddleBase, fNID}
+
 // neighbourOrder orders the records of a large block for comparing
-// neighbours: by last name, first name, birth date and patronymic, so
-// that a person's records, and the namesakes born closest, sit together.
-func neighbourOrder(t *Table, i, j int) int {
-	for _, f := range [...]feature{fLastBase, fFirst, fBirth, fMiddleBase, fNID} {
+// neighbours by the features of order, so that a person's records, and
+// the namesakes born closest, sit together.
+func neighbourOrder(t *Table, order []feature, i, j int) int {
+	for _, f := range order {
 		if c := strings.Compare(t.val(f, i), t.val(f, j)); c != 0 {
 			return c
 		}

@@ -1,6 +1,9 @@
 package resolve
 
-import "strings"
+import (
+	"hash/maphash"
+	"strings"
+)
 
 // column holds one matching form of every form row (see Table),
 // dictionary-encoded: a country has few distinct names, places and birth
@@ -8,9 +11,9 @@ import "strings"
 // a feature and every distinct value is kept once. Two rows hold the same
 // value exactly when they hold the same code.
 type column struct {
-	codes []uint32          // per form row; 0 is no value
-	vals  []string          // by code; vals[0] is ""
-	index map[string]uint32 // code of each value
+	codes []uint32 // per form row; 0 is no value
+	vals  []string // by code; vals[0] is ""
+	index index    // code of each value, while values are added
 }
 
 // at is row r's value, "" when it has none.
@@ -28,31 +31,79 @@ func (c *column) code(v string) uint32 {
 	if v == "" {
 		return 0
 	}
-	if k, ok := c.index[v]; ok {
+	if len(c.vals) == 0 {
+		c.vals = []string{""}
+	}
+	if c.index.slots == nil {
+		c.index.rebuild(c.vals)
+	}
+	h := maphash.String(c.index.seed, v)
+	s, k := c.index.find(c.vals, v, h)
+	if k != 0 {
 		return k
 	}
-	if c.index == nil {
-		if len(c.vals) == 0 {
-			c.vals = []string{""}
-		}
-		c.index = make(map[string]uint32, len(c.vals))
-		for k, v := range c.vals[1:] {
-			c.index[v] = uint32(k + 1)
-		}
-		if k, ok := c.index[v]; ok {
-			return k
-		}
-	}
-	k := uint32(len(c.vals))
-	v = strings.Clone(v)
-	c.vals = append(c.vals, v)
-	c.index[v] = k
+	k = uint32(len(c.vals))
+	c.vals = append(c.vals, strings.Clone(v))
+	c.index.put(c.vals, s, h, k)
 	return k
 }
 
 // seal drops the index that finds codes by value; code rebuilds it if a
 // value is added after all.
-func (c *column) seal() { c.index = nil }
+func (c *column) seal() { c.index = index{} }
+
+// index finds a dictionary's codes by value: open addressing over slots
+// holding a code and the top half of its value's hash. A country's
+// columns hold tens of millions of distinct values (ids, phones,
+// addresses), and a Go map of them took five times this memory.
+type index struct {
+	seed  maphash.Seed
+	slots []uint64 // hash<<32 | code; 0 is empty; a power of two long
+	used  int
+}
+
+// find returns the slot of v (hash h) and its code, or the empty slot
+// where it belongs and 0.
+func (x *index) find(vals []string, v string, h uint64) (int, uint32) {
+	mask := len(x.slots) - 1
+	top := h >> 32
+	for s := int(h) & mask; ; s = (s + 1) & mask {
+		e := x.slots[s]
+		if e == 0 {
+			return s, 0
+		}
+		if e>>32 == top && vals[uint32(e)] == v {
+			return s, uint32(e)
+		}
+	}
+}
+
+// put stores code k of hash h in the empty slot s, growing the slots
+// when three quarters are used.
+func (x *index) put(vals []string, s int, h uint64, k uint32) {
+	x.slots[s] = h>>32<<32 | uint64(k)
+	if x.used++; 4*x.used >= 3*len(x.slots) {
+		x.rebuild(vals)
+	}
+}
+
+// rebuild indexes every value of vals, with room to grow.
+func (x *index) rebuild(vals []string) {
+	if x.slots == nil {
+		x.seed = maphash.MakeSeed()
+	}
+	n := 16
+	for 3*n < 8*len(vals) {
+		n *= 2
+	}
+	x.slots, x.used = make([]uint64, n), 0
+	for k := 1; k < len(vals); k++ {
+		h := maphash.String(x.seed, vals[k])
+		s, _ := x.find(vals, vals[k], h)
+		x.slots[s] = h>>32<<32 | uint64(k)
+		x.used++
+	}
+}
 
 // appendColumn appends every row of u, recoding its values.
 func (c *column) appendColumn(u *column) {

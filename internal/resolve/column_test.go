@@ -1,6 +1,7 @@
 package resolve
 
 import (
+	"strconv"
 	"testing"
 
 	"github.com/ortaq/ortaq/internal/source"
@@ -46,5 +47,31 @@ func TestFormRows(t *testing.T) {
 	id := identicalRecords(tab)
 	if id.rep[3] != 0 || id.rep[1] != 0 || id.rep[2] != 2 || id.reps != 3 {
 		t.Errorf("identical groups: rep %v (%d groups), want [0 0 2 0 4] in 3", id.rep, id.reps)
+	}
+}
+
+// TestColumnCodes checks that a column gives every distinct value one code
+// across its index's growth and after seal.
+func TestColumnCodes(t *testing.T) {
+	var c column
+	codes := map[string]uint32{}
+	for i := range 50000 {
+		v := strconv.Itoa(i % 20000)
+		k := c.code(v)
+		if want, ok := codes[v]; ok && k != want {
+			t.Fatalf("value %q: code %d, earlier %d", v, k, want)
+		}
+		codes[v] = k
+		if i == 30000 {
+			c.seal()
+		}
+	}
+	if len(c.vals) != 20001 || c.code("") != 0 {
+		t.Fatalf("%d values, want 20,001 with the empty one", len(c.vals))
+	}
+	for v, k := range codes {
+		if c.vals[k] != v {
+			t.Fatalf("code %d holds %q, want %q", k, c.vals[k], v)
+		}
 	}
 }

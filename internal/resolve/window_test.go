@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -49,5 +50,52 @@ func TestLargeBlocksCompareNeighbours(t *testing.T) {
 	}
 	if full.candidates() <= b.candidates() {
 		t.Errorf("a window as large as the block compared %d pairs, the small window %d: want more", full.candidates(), b.candidates())
+	}
+}
+
+// TestLargeBlocksSkipDistantNeighbours: in a block larger than the window
+// (people named Ерлан born in one month), neighbours whose last names are
+// outright different are other people and are not compared beyond the
+// next record, while a mistyped last name of the same person still is.
+func TestLargeBlocksSkipDistantNeighbours(t *testing.T) {
+	const window = 8
+	syllables := []string{"ба", "ке", "мұ", "ти", "жо", "са", "ры", "ле", "ну", "га", "шо", "пе"}
+	var ps []person
+	for k := 0; len(ps) < 40 && k < len(syllables)*len(syllables)*len(syllables); k++ {
+		name := syllables[k%12] + syllables[k/12%12] + syllables[k/144] + "ов"
+		p := person{"last_name": name, "first_name": "Ерлан", "birth_date": fmt.Sprintf("1985-03-%02d", 1+len(ps)%28)}
+		distinct := true
+		for _, q := range ps {
+			probe := tableOf(p, q)
+			if lastNameLevel(probe, 0, 1) != len(comparisonsFor(probe)[0].levels)-1 {
+				distinct = false
+				break
+			}
+		}
+		if distinct {
+			ps = append(ps, p)
+		}
+	}
+	if len(ps) < 40 {
+		t.Fatalf("only %d outright different last names", len(ps))
+	}
+	// The same person with a typo in the last name and in the day: only
+	// the first name and the month of birth bring the two together.
+	typo := person{"last_name": strings.Replace(ps[7]["last_name"], "ов", "ав", 1), "first_name": "Ерлан", "birth_date": "1985-03-29"}
+	ps = append(ps, typo)
+	tab := tableOf(ps...)
+	b, err := generate(context.Background(), tab, everyRecord(tab), rulesFor(tab), comparisonsFor(tab), 1000, window, nopBar{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if max := len(ps) + 4; b.candidates() > max {
+		t.Errorf("%d pairs compared, want at most %d: distant neighbours were compared", b.candidates(), max)
+	}
+	found := false
+	for _, c := range slices.Concat(b.cands...) {
+		found = found || c.i == 7 && int(c.j) == len(ps)-1 || int(c.i) == len(ps)-1 && c.j == 7
+	}
+	if !found {
+		t.Error("the mistyped last name was not compared with its person's record")
 	}
 }
