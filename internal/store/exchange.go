@@ -534,7 +534,7 @@ func (s *Store) EntitySourceRecords(ctx context.Context, entityID, source, agenc
 		FROM entity_members m
 		JOIN sources s ON s.id = m.source_id
 		JOIN agencies a ON a.id = s.agency_id
-		JOIN record_versions v ON v.source_id = m.source_id AND v.record_id = m.record_id
+		JOIN record_versions v ON v.source_id = m.source_id AND v.record_id = m.record_id`+liveRun+`
 		WHERE m.entity_id = ? AND s.name = ? AND a.code = ? AND NOT v.deleted AND `+latestOnly+`
 		ORDER BY v.record_id`, entityID, source, agency)
 	if err != nil {
@@ -543,7 +543,7 @@ func (s *Store) EntitySourceRecords(ctx context.Context, entityID, source, agenc
 	defer rows.Close()
 	var out []LiveRecord
 	for rows.Next() {
-		r, err := scanLive(rows, nil)
+		r, err := s.scanLive(ctx, rows, nil)
 		if err != nil {
 			return nil, fmt.Errorf("records of %s in %s: %w", entityID, source, err)
 		}

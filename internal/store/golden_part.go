@@ -20,7 +20,7 @@ func (s *Store) LiveRecordsOf(ctx context.Context, refs []RecordRef) ([]LiveReco
 	var out []LiveRecord
 	err := eachRefChunk(refs, func(src int64, ids []string) error {
 		rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`SELECT `+liveColumns+`
-			FROM record_versions v LEFT JOIN entity_members m ON m.source_id = v.source_id AND m.record_id = v.record_id
+			FROM record_versions v`+liveRun+`LEFT JOIN entity_members m ON m.source_id = v.source_id AND m.record_id = v.record_id
 			WHERE v.source_id = ? AND v.record_id IN (`+placeholders(len(ids))+`) AND NOT v.deleted AND `+latestOnly),
 			refArgs(src, ids)...)
 		if err != nil {
@@ -28,7 +28,7 @@ func (s *Store) LiveRecordsOf(ctx context.Context, refs []RecordRef) ([]LiveReco
 		}
 		defer rows.Close()
 		for rows.Next() {
-			r, err := scanLive(rows, nil)
+			r, err := s.scanLive(ctx, rows, nil)
 			if err != nil {
 				return err
 			}

@@ -23,6 +23,12 @@ type migration struct {
 	sql     string
 }
 
+// migrationSteps are the data conversions SQL cannot express, by the
+// number of the migration whose SQL they follow, in its transaction.
+var migrationSteps = map[int]func(context.Context, *tx) error{
+	22: compactVersions,
+}
+
 // migrations lists the dialect's migrations in order. File names are
 // NNNN_description.sql; the numbers must run 1, 2, 3… without gaps.
 func (d dialect) migrations() ([]migration, error) {
@@ -91,6 +97,11 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 		err := s.inTx(ctx, func(tx *tx) error {
 			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 				return err
+			}
+			if step := migrationSteps[m.version]; step != nil {
+				if err := step(ctx, tx); err != nil {
+					return err
+				}
 			}
 			_, err := tx.exec(ctx, `INSERT INTO schema_version (version, applied_at) VALUES (?, ?)`,
 				m.version, time.Now().UTC().Format(time.RFC3339))

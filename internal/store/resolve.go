@@ -181,7 +181,7 @@ const (
 		WHERE n.source_id = v.source_id AND n.record_id = v.record_id AND n.version > v.version)`
 )
 
-func scanResolveRecord(rows *sql.Rows, srcs map[int64]sourceInfo) (ResolveRecord, error) {
+func (s *Store) scanResolveRecord(ctx context.Context, rows *sql.Rows, srcs map[int64]sourceInfo) (ResolveRecord, error) {
 	var (
 		r     ResolveRecord
 		attrs []byte
@@ -191,7 +191,8 @@ func scanResolveRecord(rows *sql.Rows, srcs map[int64]sourceInfo) (ResolveRecord
 	}
 	si := srcs[r.SourceID]
 	r.Source, r.Entity = si.name, si.kind
-	if err := json.Unmarshal(attrs, &r.Attrs); err != nil {
+	r.Attrs = map[string]string{}
+	if err := s.decodeAttrsMap(ctx, r.SourceID, attrs, r.Attrs); err != nil {
 		return r, fmt.Errorf("record %d:%s version %d: attrs: %w", r.SourceID, r.RecordID, r.Version, err)
 	}
 	return r, nil
@@ -255,7 +256,7 @@ func (s *Store) ChangedSince(ctx context.Context, kind string, afterRun int64, f
 	}
 	defer rows.Close()
 	for rows.Next() {
-		r, err := scanResolveRecord(rows, srcs)
+		r, err := s.scanResolveRecord(ctx, rows, srcs)
 		if err != nil {
 			return afterRun, fmt.Errorf("changed %s records: %w", kind, err)
 		}
@@ -366,7 +367,7 @@ func (s *Store) LatestRecords(ctx context.Context, refs []RecordRef) ([]ResolveR
 		}
 		defer rows.Close()
 		for rows.Next() {
-			r, err := scanResolveRecord(rows, srcs)
+			r, err := s.scanResolveRecord(ctx, rows, srcs)
 			if err != nil {
 				return err
 			}

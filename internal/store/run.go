@@ -69,6 +69,25 @@ type Run struct {
 	// sqliteInsert caches the multi-row INSERT, whose run-wide values are
 	// literals: fewer bound parameters is most of SQLite's bulk speed.
 	sqliteInsert *sql.Stmt
+	// names numbers the source's attribute names (versions_attrs.go), raw
+	// gathers the raw rows into blocks (versions_raw.go).
+	names *attrWriter
+	raw   rawWriter
+	// observed is the observation time of the run's first version, kept
+	// with the run: versions observed then store NULL (most runs observe
+	// all their rows at the extract's date).
+	observed    time.Time
+	hasObserved bool
+	// rows and attrBuf are AddVersions' scratch.
+	rows    []versionRow
+	attrBuf []byte
+}
+
+// versionRow is a version in its stored form.
+type versionRow struct {
+	attrs    []byte
+	raw      any // raw_ref, or nil
+	observed any // observed_at, or nil for the run's
 }
 
 // sqliteBatch is how many versions one SQLite INSERT statement carries.
@@ -182,11 +201,17 @@ func (r *Run) AddVersions(ctx context.Context, vs []Version) error {
 	if len(vs) == 0 {
 		return nil
 	}
+	if err := r.encode(ctx, vs); err != nil {
+		return fmt.Errorf("run %d: store versions: %w", r.ID, err)
+	}
 	var err error
 	if r.store.dialect == postgresDialect {
 		err = r.copyVersions(ctx, vs)
 	} else {
 		err = r.insertVersionsSQLite(ctx, vs)
+	}
+	if err == nil {
+		err = r.raw.write(ctx, r.tx, r.ID)
 	}
 	if err != nil {
 		return fmt.Errorf("run %d: store versions: %w", r.ID, err)
@@ -194,8 +219,49 @@ func (r *Run) AddVersions(ctx context.Context, vs []Version) error {
 	return nil
 }
 
+// encode puts vs in their stored form in r.rows: compact attributes, raw
+// rows queued into blocks, observation times that differ from the run's.
+func (r *Run) encode(ctx context.Context, vs []Version) error {
+	if r.names == nil {
+		w, err := newAttrWriter(ctx, r.tx, r.SourceID)
+		if err != nil {
+			return err
+		}
+		r.names = w
+	}
+	if !r.hasObserved {
+		r.observed, r.hasObserved = vs[0].ObservedAt, true
+	}
+	r.rows = r.rows[:0]
+	r.attrBuf = r.attrBuf[:0]
+	ends := make([]int, 0, len(vs))
+	for i := range vs {
+		v := &vs[i]
+		var err error
+		if r.attrBuf, err = encodeAttrs(ctx, r.attrBuf, v.Attrs, r.names); err != nil {
+			return fmt.Errorf("record %s: %w", v.RecordID, err)
+		}
+		ends = append(ends, len(r.attrBuf))
+		ref, err := r.raw.add(v.Raw)
+		if err != nil {
+			return err
+		}
+		row := versionRow{raw: ref}
+		if !v.ObservedAt.Equal(r.observed) {
+			row.observed = r.store.dialect.timeArg(v.ObservedAt)
+		}
+		r.rows = append(r.rows, row)
+	}
+	// Slices are cut once the buffer stops growing.
+	start := 0
+	for i, end := range ends {
+		r.rows[i].attrs = r.attrBuf[start:end:end]
+		start = end
+	}
+	return nil
+}
+
 func (r *Run) insertVersionsSQLite(ctx context.Context, vs []Version) error {
-	d := r.store.dialect
 	if r.sqliteInsert == nil {
 		st, err := r.conn.PrepareContext(ctx, r.sqliteInsertSQL(sqliteBatch))
 		if err != nil {
@@ -204,36 +270,37 @@ func (r *Run) insertVersionsSQLite(ctx context.Context, vs []Version) error {
 		r.sqliteInsert = st
 	}
 	args := make([]any, 0, sqliteBatch*9)
-	appendArgs := func(v *Version) {
-		args = append(args, v.RecordID, v.Version, v.Deleted, string(v.Attrs), nullJSON(v.Invalid), string(v.Raw), v.Hash[:], v.Line, d.timeArg(v.ObservedAt))
+	appendArgs := func(i int) {
+		v, row := &vs[i], &r.rows[i]
+		args = append(args, v.RecordID, v.Version, v.Deleted, row.attrs, nullJSON(v.Invalid), row.raw, v.Hash[:], v.Line, row.observed)
 	}
-	for len(vs) >= sqliteBatch {
+	i := 0
+	for ; len(vs)-i >= sqliteBatch; i += sqliteBatch {
 		args = args[:0]
-		for i := range vs[:sqliteBatch] {
-			appendArgs(&vs[i])
+		for j := i; j < i+sqliteBatch; j++ {
+			appendArgs(j)
 		}
 		if _, err := r.sqliteInsert.ExecContext(ctx, args...); err != nil {
 			return err
 		}
-		vs = vs[sqliteBatch:]
 	}
-	if len(vs) == 0 {
+	if i == len(vs) {
 		return nil
 	}
 	args = args[:0]
-	for i := range vs {
-		appendArgs(&vs[i])
+	for j := i; j < len(vs); j++ {
+		appendArgs(j)
 	}
-	_, err := r.conn.ExecContext(ctx, r.sqliteInsertSQL(len(vs)), args...)
+	_, err := r.conn.ExecContext(ctx, r.sqliteInsertSQL(len(vs)-i), args...)
 	return err
 }
 
 // sqliteInsertSQL is an INSERT of n versions in which the run-wide values
-// (source, run, load time) are literals.
+// (source, run) are literals.
 func (r *Run) sqliteInsertSQL(n int) string {
-	row := fmt.Sprintf("(%d, ?, ?, %d, ?, ?, ?, ?, ?, ?, ?, '%s')", r.SourceID, r.ID, r.loadedAt.Format(timeLayout))
+	row := fmt.Sprintf("(%d, ?, ?, %d, ?, ?, ?, ?, ?, ?, ?)", r.SourceID, r.ID)
 	return `INSERT INTO record_versions
-	(source_id, record_id, version, run_id, deleted, attrs, invalid, raw, hash, line, observed_at, loaded_at) VALUES ` +
+	(source_id, record_id, version, run_id, deleted, attrs, invalid, raw_ref, hash, line, observed_at) VALUES ` +
 		strings.TrimSuffix(strings.Repeat(row+",", n), ",")
 }
 
@@ -280,9 +347,21 @@ func (r *Run) Commit(ctx context.Context, c RunCounts) error {
 			r.ID, c.Rows, c.Stored, c.Unchanged, c.Quarantined)
 	}
 	d := r.store.dialect
-	_, err := r.conn.ExecContext(ctx, d.rebind(`UPDATE ingest_runs SET finished_at = ?, rows = ?, stored = ?, unchanged = ?,
-		quarantined = ?, deleted = ?, flagged = ?, live_records = ? WHERE id = ?`),
-		d.timeArg(time.Now()), c.Rows, c.Stored, c.Unchanged, c.Quarantined, c.Deleted, c.Flagged, c.Live, r.ID)
+	err := r.raw.seal()
+	if err == nil {
+		err = r.raw.write(ctx, r.tx, r.ID)
+	}
+	if err != nil {
+		r.Abort()
+		return fmt.Errorf("run %d: commit: %w", r.ID, err)
+	}
+	var observed any
+	if r.hasObserved {
+		observed = d.timeArg(r.observed)
+	}
+	_, err = r.conn.ExecContext(ctx, d.rebind(`UPDATE ingest_runs SET finished_at = ?, rows = ?, stored = ?, unchanged = ?,
+		quarantined = ?, deleted = ?, flagged = ?, live_records = ?, observed_at = ? WHERE id = ?`),
+		d.timeArg(time.Now()), c.Rows, c.Stored, c.Unchanged, c.Quarantined, c.Deleted, c.Flagged, c.Live, observed, r.ID)
 	if err != nil {
 		r.Abort()
 		return fmt.Errorf("run %d: commit: %w", r.ID, err)

@@ -9,19 +9,19 @@ import (
 // copyVersions streams versions with COPY on the run's own connection, so
 // they join the run's transaction.
 func (r *Run) copyVersions(ctx context.Context, vs []Version) error {
-	cols := []string{"source_id", "record_id", "version", "run_id", "deleted", "attrs", "invalid", "raw", "hash", "line", "observed_at", "loaded_at"}
+	cols := []string{"source_id", "record_id", "version", "run_id", "deleted", "attrs", "invalid", "raw_ref", "hash", "line", "observed_at"}
 	i := 0
 	src := pgx.CopyFromFunc(func() ([]any, error) {
 		if i == len(vs) {
 			return nil, nil
 		}
-		v := &vs[i]
+		v, row := &vs[i], &r.rows[i]
 		i++
 		var invalid any
 		if v.Invalid != nil {
 			invalid = string(v.Invalid)
 		}
-		return []any{r.SourceID, v.RecordID, v.Version, r.ID, v.Deleted, string(v.Attrs), invalid, string(v.Raw), v.Hash[:], v.Line, v.ObservedAt, r.loadedAt}, nil
+		return []any{r.SourceID, v.RecordID, v.Version, r.ID, v.Deleted, row.attrs, invalid, row.raw, v.Hash[:], v.Line, row.observed}, nil
 	})
 	return r.copyFrom(ctx, "record_versions", cols, src)
 }

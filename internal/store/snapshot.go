@@ -25,12 +25,19 @@ type LiveRecord struct {
 	EntityID   string            // "" when the record is not resolved (yet)
 }
 
-const liveColumns = `v.source_id, v.record_id, v.version, v.run_id, v.line, v.observed_at, v.loaded_at,
+// liveColumns are read from record_versions v joined with liveRun.
+const liveColumns = `v.source_id, v.record_id, v.version, v.run_id, v.line, COALESCE(v.observed_at, vr.observed_at), vr.started_at,
 	v.attrs, v.invalid, COALESCE(m.entity_id, '')`
+
+// liveRun joins a version's run, which holds its load time and, when the
+// version's own is NULL, its observation time. A LEFT JOIN, which every
+// version matches, because SQLite then keeps record_versions the outer
+// table and reads it in the order asked instead of sorting it.
+const liveRun = ` LEFT JOIN ingest_runs vr ON vr.id = v.run_id `
 
 // scanLive reads one row; attrs, when not nil, is cleared and filled
 // instead of a new map.
-func scanLive(sc interface{ Scan(...any) error }, attrs map[string]string) (LiveRecord, error) {
+func (s *Store) scanLive(ctx context.Context, sc interface{ Scan(...any) error }, attrs map[string]string) (LiveRecord, error) {
 	var (
 		r                 LiveRecord
 		rawAttrs, invalid []byte
@@ -43,7 +50,10 @@ func scanLive(sc interface{ Scan(...any) error }, attrs map[string]string) (Live
 		jsonValue{&rawAttrs}, jsonValue{&invalid}, &r.EntityID); err != nil {
 		return r, err
 	}
-	if err := json.Unmarshal(rawAttrs, &r.Attrs); err != nil {
+	if r.Attrs == nil {
+		r.Attrs = map[string]string{}
+	}
+	if err := s.decodeAttrsMap(ctx, r.SourceID, rawAttrs, r.Attrs); err != nil {
 		return r, fmt.Errorf("record %d:%s version %d: attrs: %w", r.SourceID, r.RecordID, r.Version, err)
 	}
 	if len(invalid) > 0 {
@@ -61,7 +71,7 @@ func scanLive(sc interface{ Scan(...any) error }, attrs map[string]string) (Live
 // it keeps. An error from fn stops the stream and is returned as is.
 func (s *Store) LiveRecords(ctx context.Context, fn func(LiveRecord) error) error {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+liveColumns+`
-		FROM record_versions v LEFT JOIN entity_members m ON m.source_id = v.source_id AND m.record_id = v.record_id
+		FROM record_versions v`+liveRun+`LEFT JOIN entity_members m ON m.source_id = v.source_id AND m.record_id = v.record_id
 		WHERE NOT v.deleted AND `+latestOnly+`
 		ORDER BY v.source_id, v.record_id`)
 	if err != nil {
@@ -70,7 +80,7 @@ func (s *Store) LiveRecords(ctx context.Context, fn func(LiveRecord) error) erro
 	defer rows.Close()
 	attrs := map[string]string{}
 	for rows.Next() {
-		r, err := scanLive(rows, attrs)
+		r, err := s.scanLive(ctx, rows, attrs)
 		if err != nil {
 			return fmt.Errorf("live records: %w", err)
 		}
@@ -94,14 +104,14 @@ func (s *Store) EntityRecords(ctx context.Context, entityIDs []string) ([]LiveRe
 			args[i] = id
 		}
 		rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`SELECT `+liveColumns+`
-			FROM entity_members m JOIN record_versions v ON v.source_id = m.source_id AND v.record_id = m.record_id
+			FROM entity_members m JOIN record_versions v ON v.source_id = m.source_id AND v.record_id = m.record_id`+liveRun+`
 			WHERE m.entity_id IN (`+placeholders(len(chunk))+`) AND NOT v.deleted AND `+latestOnly+`
 			ORDER BY m.entity_id, v.source_id, v.record_id`), args...)
 		if err != nil {
 			return nil, fmt.Errorf("entity records: %w", err)
 		}
 		for rows.Next() {
-			r, err := scanLive(rows, nil)
+			r, err := s.scanLive(ctx, rows, nil)
 			if err != nil {
 				rows.Close()
 				return nil, fmt.Errorf("entity records: %w", err)
@@ -121,15 +131,26 @@ func (s *Store) EntityRecords(ctx context.Context, entityIDs []string) ([]LiveRe
 // order, as one of the versions it stored shows them; nil when the run
 // stored no version.
 func (s *Store) RunColumns(ctx context.Context, runID int64) ([]string, error) {
-	var raw []byte
-	err := s.db.QueryRowContext(ctx, s.dialect.rebind(`SELECT raw FROM record_versions WHERE run_id = ? AND NOT deleted LIMIT 1`), runID).
-		Scan(jsonValue{&raw})
+	var ref sql.NullInt64
+	err := s.db.QueryRowContext(ctx, s.dialect.rebind(`SELECT raw_ref FROM record_versions WHERE run_id = ? AND NOT deleted LIMIT 1`), runID).
+		Scan(&ref)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("run %d columns: %w", runID, err)
 	}
+	var refs []*int64
+	if ref.Valid {
+		refs = []*int64{&ref.Int64}
+	} else {
+		refs = []*int64{nil}
+	}
+	raws, err := rawRows(ctx, s.db, s.dialect, []int64{runID}, refs)
+	if err != nil {
+		return nil, fmt.Errorf("run %d columns: %w", runID, err)
+	}
+	raw := raws[0]
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
 		return nil, fmt.Errorf("run %d columns: raw row is not a JSON object", runID)

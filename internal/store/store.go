@@ -61,6 +61,8 @@ type Store struct {
 	stopCheckpoints func()
 	// stmts caches prepared statements by query text (see queryPrepared).
 	stmts sync.Map
+	// dicts caches the sources' attribute names (versions_attrs.go).
+	dicts attrDicts
 	// changes counts the writes through this store that move counts over
 	// findings and golden records outside a quality run (see Changes).
 	changes atomic.Uint64
