@@ -292,38 +292,34 @@ func (s *Store) Quarantine(ctx context.Context, f QuarantineFilter) ([]Quarantin
 // History returns every version of one record, oldest first, or ErrNotFound.
 func (s *Store) History(ctx context.Context, source, recordID string) ([]Version, error) {
 	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`
-		SELECT v.source_id, v.record_id, v.version, v.deleted, v.attrs, v.invalid, v.raw_ref, v.hash, v.line,
+		SELECT v.source_id, v.record_id, v.version, v.deleted, v.attrs, v.invalid, v.raw_ref, rb.data, v.hash, v.line,
 			COALESCE(v.observed_at, vr.observed_at), vr.started_at, v.run_id
-		FROM record_versions v JOIN sources s ON s.id = v.source_id`+liveRun+`
+		FROM record_versions v JOIN sources s ON s.id = v.source_id`+liveRun+rawJoin+`
 		WHERE s.name = ? AND v.record_id = ? ORDER BY v.version`), source, recordID)
 	if err != nil {
 		return nil, fmt.Errorf("history %s:%s: %w", source, recordID, err)
 	}
 	defer rows.Close()
 	var (
-		out   []Version
-		srcID int64
-		runs  []int64
-		refs  []*int64
+		out    []Version
+		srcID  int64
+		blocks = rawBlocks{}
 	)
 	for rows.Next() {
 		var (
-			v    Version
-			hash []byte
-			ref  sql.NullInt64
+			v          Version
+			hash, data []byte
+			ref        sql.NullInt64
 		)
-		if err := rows.Scan(&srcID, &v.RecordID, &v.Version, &v.Deleted, jsonValue{&v.Attrs}, jsonValue{&v.Invalid}, &ref,
+		if err := rows.Scan(&srcID, &v.RecordID, &v.Version, &v.Deleted, jsonValue{&v.Attrs}, jsonValue{&v.Invalid}, &ref, &data,
 			&hash, &v.Line, timeValue{&v.ObservedAt}, timeValue{&v.LoadedAt}, &v.RunID); err != nil {
 			return nil, fmt.Errorf("history %s:%s: %w", source, recordID, err)
 		}
 		copy(v.Hash[:], hash)
-		out = append(out, v)
-		runs = append(runs, v.RunID)
-		if ref.Valid {
-			refs = append(refs, &ref.Int64)
-		} else {
-			refs = append(refs, nil)
+		if v.Raw, err = blocks.rawOf(v.RunID, ref, data); err != nil {
+			return nil, fmt.Errorf("history %s:%s: %w", source, recordID, err)
 		}
+		out = append(out, v)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("history %s:%s: %w", source, recordID, err)
@@ -332,14 +328,9 @@ func (s *Store) History(ctx context.Context, source, recordID string) ([]Version
 	if len(out) == 0 {
 		return nil, fmt.Errorf("record %s:%s: %w", source, recordID, ErrNotFound)
 	}
-	// The raw rows and attribute names are read once the versions are, so
-	// that one connection is never asked for two queries at a time.
-	raws, err := rawRows(ctx, s.db, s.dialect, runs, refs)
-	if err != nil {
-		return nil, fmt.Errorf("history %s:%s: %w", source, recordID, err)
-	}
+	// Attribute names are read, when not cached, once the versions are, so
+	// that this read never holds two connections.
 	for i := range out {
-		out[i].Raw = raws[i]
 		if out[i].Attrs, err = s.decodeAttrsJSON(ctx, srcID, out[i].Attrs); err != nil {
 			return nil, fmt.Errorf("history %s:%s version %d: %w", source, recordID, out[i].Version, err)
 		}

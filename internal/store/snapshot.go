@@ -131,26 +131,22 @@ func (s *Store) EntityRecords(ctx context.Context, entityIDs []string) ([]LiveRe
 // order, as one of the versions it stored shows them; nil when the run
 // stored no version.
 func (s *Store) RunColumns(ctx context.Context, runID int64) ([]string, error) {
-	var ref sql.NullInt64
-	err := s.db.QueryRowContext(ctx, s.dialect.rebind(`SELECT raw_ref FROM record_versions WHERE run_id = ? AND NOT deleted LIMIT 1`), runID).
-		Scan(&ref)
+	var (
+		ref  sql.NullInt64
+		data []byte
+	)
+	err := s.db.QueryRowContext(ctx, s.dialect.rebind(`SELECT v.raw_ref, rb.data FROM record_versions v`+rawJoin+`
+		WHERE v.run_id = ? AND NOT v.deleted LIMIT 1`), runID).Scan(&ref, &data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("run %d columns: %w", runID, err)
 	}
-	var refs []*int64
-	if ref.Valid {
-		refs = []*int64{&ref.Int64}
-	} else {
-		refs = []*int64{nil}
-	}
-	raws, err := rawRows(ctx, s.db, s.dialect, []int64{runID}, refs)
+	raw, err := rawBlocks{}.rawOf(runID, ref, data)
 	if err != nil {
 		return nil, fmt.Errorf("run %d columns: %w", runID, err)
 	}
-	raw := raws[0]
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
 		return nil, fmt.Errorf("run %d columns: raw row is not a JSON object", runID)

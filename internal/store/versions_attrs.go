@@ -18,7 +18,7 @@ import (
 // A health card's attributes shrink from ~320 bytes to ~230, and the JSON
 // comes back byte for byte. An object the compact form cannot hold exactly
 // (whitespace, a value that is not a string) is kept as its JSON text,
-// which starts with '{' and so cannot be mistaken for the compact form.
+// which never starts with the format byte, a control character.
 
 // attrsCompact is the format byte of the compact form.
 const attrsCompact = 0x01
@@ -100,6 +100,9 @@ func encodeAttrs(ctx context.Context, dst, js []byte, names attrNamer) ([]byte, 
 		return nil
 	})
 	if errors.Is(err, errNotCompact) {
+		if len(js) > 0 && js[0] == attrsCompact {
+			return nil, errors.New("attrs: not JSON")
+		}
 		return append(dst[:start], js...), nil
 	}
 	return dst, err
@@ -226,7 +229,7 @@ func maxPos(b []byte) (int, error) {
 // source.
 func (s *Store) decodeAttrsMap(ctx context.Context, source int64, b []byte, m map[string]string) error {
 	clear(m)
-	if len(b) > 0 && b[0] == '{' {
+	if len(b) == 0 || b[0] != attrsCompact {
 		return json.Unmarshal(b, &m)
 	}
 	high, err := maxPos(b)
@@ -250,7 +253,7 @@ func (s *Store) decodeAttrsMap(ctx context.Context, source int64, b []byte, m ma
 // decodeAttrsJSON returns the JSON object a stored attributes value of
 // source was made from, byte for byte.
 func (s *Store) decodeAttrsJSON(ctx context.Context, source int64, b []byte) ([]byte, error) {
-	if len(b) > 0 && b[0] == '{' {
+	if len(b) == 0 || b[0] != attrsCompact {
 		return b, nil
 	}
 	high, err := maxPos(b)
