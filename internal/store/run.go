@@ -204,14 +204,20 @@ func (r *Run) AddVersions(ctx context.Context, vs []Version) error {
 	if err := r.encode(ctx, vs); err != nil {
 		return fmt.Errorf("run %d: store versions: %w", r.ID, err)
 	}
+	// The raw blocks are compressed while the versions are inserted.
+	compressed := make(chan error, 1)
+	go func() { compressed <- r.raw.compress(r.raw.full) }()
 	var err error
 	if r.store.dialect == postgresDialect {
 		err = r.copyVersions(ctx, vs)
 	} else {
 		err = r.insertVersionsSQLite(ctx, vs)
 	}
+	if cerr := <-compressed; err == nil {
+		err = cerr
+	}
 	if err == nil {
-		err = r.raw.write(ctx, r.tx, r.ID)
+		err = r.raw.store(ctx, r.tx, r.ID)
 	}
 	if err != nil {
 		return fmt.Errorf("run %d: store versions: %w", r.ID, err)

@@ -114,6 +114,9 @@ func TestRawBlocksRoundTrip(t *testing.T) {
 			if err := w.seal(); err != nil {
 				t.Fatal(err)
 			}
+			if err := w.compress(w.full); err != nil {
+				t.Fatal(err)
+			}
 			if len(w.full) != 2 {
 				t.Fatalf("%d blocks; want 2", len(w.full))
 			}

@@ -113,30 +113,52 @@ func (w *rawWriter) add(raw []byte) (any, error) {
 	return ref, nil
 }
 
-// seal compresses the block being filled, if it holds a row, and starts
-// the next one.
+// seal closes the block being filled, if it holds a row, and starts the
+// next one. compress compresses it.
 func (w *rawWriter) seal() error {
 	if w.n == 0 {
 		return nil
 	}
-	enc, err := zstdEncoder()
-	if err != nil {
-		return fmt.Errorf("raw block: %w", err)
-	}
-	w.row = binary.AppendUvarint(w.row[:0], uint64(len(w.names)))
+	size := len(w.buf) + 1
 	for _, n := range w.names {
-		w.row = binary.AppendUvarint(w.row, uint64(len(n)))
-		w.row = append(w.row, n...)
+		size += len(n) + 2
 	}
-	w.row = append(w.row, w.buf...)
-	w.full = append(w.full, rawBlock{block: w.next, data: enc.EncodeAll(w.row, nil)})
+	b := binary.AppendUvarint(make([]byte, 0, size), uint64(len(w.names)))
+	for _, n := range w.names {
+		b = binary.AppendUvarint(b, uint64(len(n)))
+		b = append(b, n...)
+	}
+	w.full = append(w.full, rawBlock{block: w.next, data: append(b, w.buf...)})
 	w.next++
 	w.buf, w.n = w.buf[:0], 0
 	return nil
 }
 
-// write stores the sealed blocks of run in t.
+// compress compresses the sealed blocks. It touches nothing add and seal
+// do, so it may run while the next rows are queued: AddVersions runs it
+// while the versions are inserted, which keeps zstd off the critical path
+// of a load.
+func (w *rawWriter) compress(full []rawBlock) error {
+	enc, err := zstdEncoder()
+	if err != nil {
+		return fmt.Errorf("raw block: %w", err)
+	}
+	for i := range full {
+		full[i].data = enc.EncodeAll(full[i].data, make([]byte, 0, len(full[i].data)/3))
+	}
+	return nil
+}
+
+// write compresses the sealed blocks and stores them in t, as run's.
 func (w *rawWriter) write(ctx context.Context, t *tx, run int64) error {
+	if err := w.compress(w.full); err != nil {
+		return err
+	}
+	return w.store(ctx, t, run)
+}
+
+// store stores the sealed blocks, compressed, in t, as run's.
+func (w *rawWriter) store(ctx context.Context, t *tx, run int64) error {
 	for _, b := range w.full {
 		if _, err := t.exec(ctx, `INSERT INTO raw_blocks (run_id, block, data) VALUES (?, ?, ?)`, run, b.block, b.data); err != nil {
 			return fmt.Errorf("raw block %d: %w", b.block, err)
