@@ -48,36 +48,45 @@ ingest() {
 }
 
 # baseline DSN: the time PostgreSQL itself takes to COPY the rows ortaq
-# stored, from a file, into an empty table of the same shape: the ceiling
-# for any loader on this machine.
+# stored (the source's versions and their runs' raw blocks), from files,
+# into empty tables of the same shape: the ceiling for any loader on this
+# machine.
 baseline() {
 	local t0 t1
 	psql -q "$1" -c "\\copy (SELECT v.* FROM record_versions v JOIN sources s ON s.id = v.source_id WHERE s.name = '$src') TO '$work/rows.tsv'" >/dev/null
+	psql -q "$1" -c "\\copy (SELECT b.* FROM raw_blocks b JOIN ingest_runs r ON r.id = b.run_id JOIN sources s ON s.id = r.source_id WHERE s.name = '$src') TO '$work/blocks.tsv'" >/dev/null
 	psql -q "$1" -c "CREATE TABLE baseline_copy (LIKE record_versions INCLUDING ALL)" >/dev/null
+	psql -q "$1" -c "CREATE TABLE baseline_blocks (LIKE raw_blocks INCLUDING ALL)" >/dev/null
 	t0=$(now)
 	psql -q "$1" -c "\\copy baseline_copy FROM '$work/rows.tsv'" >/dev/null
+	psql -q "$1" -c "\\copy baseline_blocks FROM '$work/blocks.tsv'" >/dev/null
 	t1=$(now)
-	psql -q "$1" -c "DROP TABLE baseline_copy" >/dev/null
+	psql -q "$1" -c "DROP TABLE baseline_copy, baseline_blocks" >/dev/null
 	echo "$(wc -l <"$work/rows.tsv") $(secs "$t0" "$t1")"
 }
 
 # sqlite_baseline FILE: the time SQLite itself (the C library, through
-# Python) takes to copy the stored rows into an empty table of the same
-# shape in the same WAL-mode file: the engine's ceiling, with no parsing.
+# Python) takes to copy the stored rows (versions and raw blocks) into empty
+# tables of the same shape in the same WAL-mode file: the engine's ceiling,
+# with no parsing.
 sqlite_baseline() {
 	python3 - "$1" <<'PY'
 import sqlite3, sys, time
 db = sqlite3.connect(sys.argv[1], isolation_level=None)
 db.execute("PRAGMA journal_mode=WAL"); db.execute("PRAGMA synchronous=NORMAL")
-schema = db.execute("SELECT sql FROM sqlite_master WHERE name = 'record_versions'").fetchone()[0]
-db.execute(schema.replace("record_versions", "baseline_copy", 1))
+tables = ["record_versions", "raw_blocks"]
+for t in tables:
+    schema = db.execute("SELECT sql FROM sqlite_master WHERE name = ?", (t,)).fetchone()[0]
+    db.execute(schema.replace(t, "baseline_" + t, 1))
 t0 = time.time()
 db.execute("BEGIN IMMEDIATE")
-n = db.execute("INSERT INTO baseline_copy SELECT * FROM record_versions").rowcount
+n = db.execute("INSERT INTO baseline_record_versions SELECT * FROM record_versions").rowcount
+db.execute("INSERT INTO baseline_raw_blocks SELECT * FROM raw_blocks")
 db.execute("COMMIT")
 db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 print(n, f"{time.time() - t0:.3f}")
-db.execute("DROP TABLE baseline_copy")
+for t in tables:
+    db.execute("DROP TABLE baseline_" + t)
 PY
 }
 
