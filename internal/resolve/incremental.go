@@ -26,6 +26,10 @@ func (r *resolver) incremental(ctx context.Context, watermark int64) error {
 	if err != nil || len(changed) == 0 {
 		return err
 	}
+	ix, err := r.cache.keyIndex(ctx, r.kind, r.live, r.opts.Progress)
+	if err != nil {
+		return err
+	}
 	size := r.opts.Batch
 	if size <= 0 {
 		size = 1000
@@ -38,7 +42,7 @@ func (r *resolver) incremental(ctx context.Context, watermark int64) error {
 		if hi == len(changed) {
 			mark = maxRun
 		}
-		if err := r.batch(ctx, changed[lo:hi], mark); err != nil {
+		if err := r.batch(ctx, ix, changed[lo:hi], mark); err != nil {
 			return err
 		}
 		bar.Add(int64(hi - lo))
@@ -57,8 +61,9 @@ type neighbourhood struct {
 	groups map[string][]int32 // entity -> its records present in t
 }
 
-// Link one batch of changed records and apply the result.
-func (r *resolver) batch(ctx context.Context, recs []store.ResolveRecord, mark int64) error {
+// Link one batch of changed records and apply the result. ix finds the
+// candidates and is brought up to date with the result.
+func (r *resolver) batch(ctx context.Context, ix *keyIndex, recs []store.ResolveRecord, mark int64) error {
 	r.sum.Records += len(recs)
 	t0 := time.Now()
 	defer func() { slog.Debug("linked a batch", "kind", r.kind, "records", len(recs), "elapsed", time.Since(t0)) }()
@@ -85,14 +90,11 @@ func (r *resolver) batch(ctx context.Context, recs []store.ResolveRecord, mark i
 	}
 
 	// Candidates by blocking key, and the entities of everyone involved.
-	var keys []int64
-	for _, kr := range recordKeys(nb.t, rs, nb.refs, 0, nLive) {
-		keys = append(keys, kr.Key)
+	var keys []uint64
+	for _, rk := range recordKeys(nb.t, rs, nb.refs, 0, nLive) {
+		keys = append(keys, rk.Keys...)
 	}
-	cands, err := r.st.KeyMatches(ctx, r.kind, keys)
-	if err != nil {
-		return err
-	}
+	cands := ix.lookup(keys)
 	slog.Debug("candidates by key", "records", len(cands), "elapsed", time.Since(t0))
 	involved := append(append(slices.Clone(live), gone...), cands...)
 	member, err := r.st.Membership(ctx, involved)
@@ -156,7 +158,8 @@ func (r *resolver) batch(ctx context.Context, recs []store.ResolveRecord, mark i
 
 	s := newScorer(nb.t, cs, r.model)
 	s.rules = rs
-	ch := store.ResolveChanges{Kind: r.kind, Mode: "incremental", Watermark: mark, DropKeys: append(slices.Clone(live), gone...)}
+	// A live record's keys replace its stored ones; a deleted record's go.
+	ch := store.ResolveChanges{Kind: r.kind, Mode: "incremental", Watermark: mark, DropKeys: gone}
 	ch.Keys = recordKeys(nb.t, rs, nb.refs, 0, nLive)
 	now := time.Now()
 	x := &linker{r: r, nb: nb, s: s, ch: &ch, now: now, minWeight: minWeight}
@@ -179,7 +182,8 @@ func (r *resolver) batch(ctx context.Context, recs []store.ResolveRecord, mark i
 	}
 	ch.Counts = r.counts()
 	slog.Debug("placed", "elapsed", time.Since(t0))
-	_, err = r.st.ApplyResolve(ctx, ch)
+	runID, err := r.st.ApplyResolve(ctx, ch)
+	r.cache.applied(r.kind, runID, gone, ch.Keys, err)
 	return err
 }
 

@@ -52,13 +52,17 @@ func Resolve(ctx context.Context, st *store.Store, opts StoreOptions) ([]StoreSu
 	return NewResolver(st).Resolve(ctx, opts)
 }
 
-// Resolver runs Resolve again and again on one store, keeping each kind's
-// trained model in memory between runs (it reloads a model only when the
-// store says it was trained again), as a server resolving after every
-// push does.
+// Resolver runs Resolve again and again on one store, keeping in memory
+// between runs each kind's trained model (it reloads a model only when the
+// store says it was trained again) and blocking index (built from the
+// stored keys on first need, kept up to date by the resolver's own runs,
+// and built again when another process resolved the kind meanwhile), as a
+// server resolving after every push does. A Resolver is not safe for
+// concurrent use.
 type Resolver struct {
-	st     *store.Store
-	models map[string]cachedModel
+	st      *store.Store
+	models  map[string]cachedModel
+	indexes map[string]*keyIndex
 }
 
 type cachedModel struct {
@@ -68,22 +72,41 @@ type cachedModel struct {
 
 // NewResolver returns a resolver for st.
 func NewResolver(st *store.Store) *Resolver {
-	return &Resolver{st: st, models: map[string]cachedModel{}}
+	return &Resolver{st: st, models: map[string]cachedModel{}, indexes: map[string]*keyIndex{}}
 }
 
 // Resolve is the package's Resolve, with the models kept from earlier runs.
 func (rv *Resolver) Resolve(ctx context.Context, opts StoreOptions) ([]StoreSummary, error) {
-	srcs, err := rv.st.Sources(ctx)
+	kinds, live, modes, err := rv.sources(ctx)
 	if err != nil {
 		return nil, err
 	}
-	modes := map[string]map[string]string{}
-	live := map[string]int{}
-	var kinds []string
+	var out []StoreSummary
+	for _, kind := range kinds {
+		r := &resolver{st: rv.st, kind: kind, modes: modes, opts: opts, cache: rv, live: live[kind]}
+		sum, err := r.run(ctx)
+		if err != nil {
+			return out, fmt.Errorf("resolve %s: %w", kind, err)
+		}
+		out = append(out, sum)
+	}
+	return out, nil
+}
+
+// sources returns the linked entity kinds of the registered sources, in
+// order, the live records of each kind, and the match modes of each
+// source's attributes by source name.
+func (rv *Resolver) sources(ctx context.Context) (kinds []string, live map[string]int, modes map[string]map[string]string, err error) {
+	srcs, err := rv.st.Sources(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	modes = map[string]map[string]string{}
+	live = map[string]int{}
 	for _, s := range srcs {
 		def, err := source.Stored(s.ID, s.Definition)
 		if err != nil {
-			return nil, fmt.Errorf("resolve: source %s: %w", s.Name, err)
+			return nil, nil, nil, fmt.Errorf("resolve: source %s: %w", s.Name, err)
 		}
 		modes[s.Name] = matchModes(def)
 		kind := s.Entity
@@ -96,16 +119,7 @@ func (rv *Resolver) Resolve(ctx context.Context, opts StoreOptions) ([]StoreSumm
 		}
 	}
 	sort.Strings(kinds)
-	var out []StoreSummary
-	for _, kind := range kinds {
-		r := &resolver{st: rv.st, kind: kind, modes: modes, opts: opts, cache: rv, live: live[kind]}
-		sum, err := r.run(ctx)
-		if err != nil {
-			return out, fmt.Errorf("resolve %s: %w", kind, err)
-		}
-		out = append(out, sum)
-	}
-	return out, nil
+	return kinds, live, modes, nil
 }
 
 // model returns kind's stored model (nil when never trained) and the
@@ -326,7 +340,10 @@ func (r *resolver) full(ctx context.Context) error {
 	}
 	ch.Counts = r.counts()
 	stage.Finish()
-	slog.Info("storing entities", "kind", r.kind, "entities", len(ch.NewEntities), "records", len(ch.Members), "keys", len(ch.Keys))
+	slog.Info("storing entities", "kind", r.kind, "entities", len(ch.NewEntities), "records", len(ch.Members), "keyed records", len(ch.Keys))
+	// A held index is of no use after a full run: the next incremental
+	// run builds one from the keys stored now.
+	delete(r.cache.indexes, r.kind)
 	return r.apply(ctx, ch)
 }
 
@@ -349,15 +366,20 @@ func sortedKeys(m map[string]bool) []string {
 	return out
 }
 
-// recordKeys lists the blocking keys of records lo..hi of t for the store.
-func recordKeys(t *Table, rs []rule, refs []store.RecordRef, lo, hi int) []store.KeyRow {
-	var out []store.KeyRow
+// recordKeys lists the blocking keys of records lo..hi of t for the store,
+// one entry per record, with no keys when no rule gives it one. The keys
+// of all records share one backing array.
+func recordKeys(t *Table, rs []rule, refs []store.RecordRef, lo, hi int) []store.RecordKeys {
+	out := make([]store.RecordKeys, 0, max(hi-lo, 0))
+	all := make([]uint64, 0, max(hi-lo, 0)*len(rs))
 	for i := lo; i < hi; i++ {
+		from := len(all)
 		for _, ru := range rs {
 			if k := ru.key(t, i); k != "" {
-				out = append(out, store.KeyRow{Key: int64(keyHash(ru.name, k)), Ref: refs[i]})
+				all = append(all, keyHash(ru.name, k))
 			}
 		}
+		out = append(out, store.RecordKeys{Ref: refs[i], Keys: all[from:len(all):len(all)]})
 	}
 	return out
 }

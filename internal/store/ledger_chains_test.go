@@ -149,6 +149,8 @@ func TestLedgerChainsMigration(t *testing.T) {
 			`DROP TABLE quality_keys`,
 			`DROP INDEX quality_findings_record`,
 			`DROP INDEX search_terms_entity`,
+			`DROP TABLE resolve_record_keys`,
+			`CREATE TABLE resolve_keys (kind TEXT NOT NULL, key BIGINT NOT NULL, source_id BIGINT NOT NULL, record_id TEXT NOT NULL)`,
 			`DELETE FROM schema_version WHERE version >= 18`,
 		} {
 			if _, err := storetest.Exec(t, st, q); err != nil {

@@ -16,7 +16,8 @@ import (
 
 // This file is the store side of entity resolution: reading the records to
 // resolve, and keeping the entities, their members, the blocking keys, the
-// lineage of every decision and the resolver's state per entity kind.
+// lineage of every decision and the resolver's state per entity kind
+// (the blocking keys are in resolve_keys.go).
 //
 // Entity ids are chosen by the resolver and never reused. An entity merged
 // into another keeps its row, with merged_into naming the survivor; an
@@ -45,12 +46,6 @@ type Membership struct {
 	RecordRef
 	EntityID string
 	Version  int // the record version the link was decided on
-}
-
-// KeyRow is one blocking key of one record.
-type KeyRow struct {
-	Key int64
-	Ref RecordRef
 }
 
 // Lineage actions.
@@ -97,18 +92,18 @@ type ResolveChanges struct {
 	Mode    string    // "full" or "incremental"
 	Started time.Time // when the resolver began; zero: the time ApplyResolve runs
 
-	// Reset deletes the memberships of every record of the kind's sources
-	// and every key of the kind before anything else. Entities and lineage
+	// Reset deletes the memberships and the keys of every record of the
+	// kind's sources before anything else. Entities and lineage
 	// stay: a full re-resolution retires or reuses the old entities itself.
 	Reset bool
 
 	NewEntities []string     // created with the run's kind; an id that exists fails the run
 	Removed     []RecordRef  // records that leave their entity (deleted records)
 	Members     []Membership // inserted, or moved to another entity (which must exist); for a ref given twice the last wins
-	DropKeys    []RecordRef  // every key of these records (of Kind) is deleted before Keys are added
-	Keys        []KeyRow
-	Merges      []Merge  // From gets merged_into = Into; an unknown From or Into fails the run
-	Retired     []string // retired_at is set unless already set; an unknown id fails the run
+	DropKeys    []RecordRef  // the keys of these records are deleted before Keys are written
+	Keys        []RecordKeys // each replaces its record's keys; for a ref given twice the last wins
+	Merges      []Merge      // From gets merged_into = Into; an unknown From or Into fails the run
+	Retired     []string     // retired_at is set unless already set; an unknown id fails the run
 	Lineage     []LineageEvent
 
 	Model     []byte // when non-nil, replaces the stored model (JSON)
@@ -387,44 +382,6 @@ func (s *Store) LatestRecords(ctx context.Context, refs []RecordRef) ([]ResolveR
 			delete(found, ref)
 		}
 	}
-	return out, nil
-}
-
-// KeyMatches returns the distinct records that hold any of keys for kind,
-// ordered by source and record id.
-func (s *Store) KeyMatches(ctx context.Context, kind string, keys []int64) ([]RecordRef, error) {
-	seen := make(map[RecordRef]struct{})
-	var out []RecordRef
-	for chunk := range slices.Chunk(keys, refChunk) {
-		args := make([]any, 0, len(chunk)+1)
-		args = append(args, kind)
-		for _, k := range chunk {
-			args = append(args, k)
-		}
-		err := func() error {
-			rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`SELECT DISTINCT source_id, record_id FROM resolve_keys
-				WHERE kind = ? AND key IN (`+placeholders(len(chunk))+`)`), args...)
-			if err != nil {
-				return err
-			}
-			defer rows.Close()
-			for rows.Next() {
-				var ref RecordRef
-				if err := rows.Scan(&ref.SourceID, &ref.RecordID); err != nil {
-					return err
-				}
-				if _, dup := seen[ref]; !dup {
-					seen[ref] = struct{}{}
-					out = append(out, ref)
-				}
-			}
-			return rows.Err()
-		}()
-		if err != nil {
-			return nil, fmt.Errorf("%s key matches: %w", kind, err)
-		}
-	}
-	slices.SortFunc(out, compareRefs)
 	return out, nil
 }
 
@@ -792,7 +749,7 @@ func (a *applyTx) apply(ctx context.Context, ch *ResolveChanges) (int64, error) 
 		// catches up; without them the next run's lookups by record plan
 		// as sequential scans. ANALYZE counts the rows this transaction
 		// wrote.
-		if _, err := a.conn.ExecContext(ctx, `ANALYZE entities, entity_members, resolve_keys, entity_lineage`); err != nil {
+		if _, err := a.conn.ExecContext(ctx, `ANALYZE entities, entity_members, resolve_record_keys, entity_lineage`); err != nil {
 			return 0, fmt.Errorf("analyze: %w", err)
 		}
 	}
@@ -821,12 +778,13 @@ func (a *applyTx) reset(ctx context.Context, ch *ResolveChanges) error {
 		for i, id := range chunk {
 			args[i] = id
 		}
-		if _, err := a.exec(ctx, `DELETE FROM entity_members WHERE source_id IN (`+placeholders(len(chunk))+`)`, args...); err != nil {
-			return err
+		for _, table := range []string{"entity_members", "resolve_record_keys"} {
+			if _, err := a.exec(ctx, `DELETE FROM `+table+` WHERE source_id IN (`+placeholders(len(chunk))+`)`, args...); err != nil {
+				return err
+			}
 		}
 	}
-	_, err = a.exec(ctx, `DELETE FROM resolve_keys WHERE kind = ?`, ch.Kind)
-	return err
+	return nil
 }
 
 func (a *applyTx) newEntities(ctx context.Context, ch *ResolveChanges) error {
@@ -841,7 +799,7 @@ func (a *applyTx) newEntities(ctx context.Context, ch *ResolveChanges) error {
 
 func (a *applyTx) removeMembers(ctx context.Context, ch *ResolveChanges) error {
 	if a.useCopy(len(ch.Removed)) {
-		return a.deleteRefs(ctx, "entity_members", "", ch.Removed)
+		return a.deleteRefs(ctx, "entity_members", ch.Removed)
 	}
 	return eachRefChunk(ch.Removed, func(src int64, ids []string) error {
 		_, err := a.exec(ctx, `DELETE FROM entity_members WHERE source_id = ? AND record_id IN (`+placeholders(len(ids))+`)`, refArgs(src, ids)...)
@@ -917,30 +875,6 @@ func (a *applyTx) checkEntities(ctx context.Context, ch *ResolveChanges) error {
 		}
 	}
 	return nil
-}
-
-func (a *applyTx) dropKeys(ctx context.Context, ch *ResolveChanges) error {
-	if a.useCopy(len(ch.DropKeys)) {
-		return a.deleteRefs(ctx, "resolve_keys", ch.Kind, ch.DropKeys)
-	}
-	return eachRefChunk(ch.DropKeys, func(src int64, ids []string) error {
-		args := append([]any{ch.Kind}, refArgs(src, ids)...)
-		_, err := a.exec(ctx, `DELETE FROM resolve_keys WHERE kind = ? AND source_id = ? AND record_id IN (`+placeholders(len(ids))+`)`, args...)
-		return err
-	})
-}
-
-func (a *applyTx) insertKeys(ctx context.Context, ch *ResolveChanges) error {
-	ks := ch.Keys
-	if a.useCopy(len(ks)) {
-		return a.copyKeys(ctx, ch.Kind, ks)
-	}
-	return a.insert(ctx, `INSERT INTO resolve_keys (kind, key, source_id, record_id)`,
-		`('`+ch.Kind+`', ?, ?, ?)`, 3, "", len(ks),
-		func(args []any, i int) []any {
-			k := &ks[i]
-			return append(args, k.Key, k.Ref.SourceID, k.Ref.RecordID)
-		})
 }
 
 func (a *applyTx) merge(ctx context.Context, ch *ResolveChanges) error {

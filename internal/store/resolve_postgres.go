@@ -50,10 +50,9 @@ func (a *applyTx) copyMembers(ctx context.Context, ms []Membership) error {
 	return err
 }
 
-// deleteRefs deletes the rows of refs from table (of kind, unless kind is
-// ""), through a temporary table: one hash or index join instead of a
-// statement per refChunk refs.
-func (a *applyTx) deleteRefs(ctx context.Context, table, kind string, refs []RecordRef) error {
+// deleteRefs deletes the rows of refs from table, through a temporary
+// table: one hash or index join instead of a statement per refChunk refs.
+func (a *applyTx) deleteRefs(ctx context.Context, table string, refs []RecordRef) error {
 	if _, err := a.conn.ExecContext(ctx, `CREATE TEMP TABLE resolve_refs_in (
 		source_id BIGINT NOT NULL, record_id TEXT COLLATE "C" NOT NULL) ON COMMIT DROP`); err != nil {
 		return err
@@ -69,33 +68,15 @@ func (a *applyTx) deleteRefs(ctx context.Context, table, kind string, refs []Rec
 	if err := a.copyFrom(ctx, "resolve_refs_in", []string{"source_id", "record_id"}, src); err != nil {
 		return err
 	}
-	q := `DELETE FROM ` + table + ` t USING resolve_refs_in r WHERE t.source_id = r.source_id AND t.record_id = r.record_id`
-	var args []any
-	if kind != "" {
-		q += ` AND t.kind = $1`
-		args = append(args, kind)
-	}
 	if _, err := a.conn.ExecContext(ctx, `ANALYZE resolve_refs_in`); err != nil {
 		return err
 	}
-	if _, err := a.conn.ExecContext(ctx, q, args...); err != nil {
+	q := `DELETE FROM ` + table + ` t USING resolve_refs_in r WHERE t.source_id = r.source_id AND t.record_id = r.record_id`
+	if _, err := a.conn.ExecContext(ctx, q); err != nil {
 		return err
 	}
 	_, err := a.conn.ExecContext(ctx, `DROP TABLE resolve_refs_in`)
 	return err
-}
-
-func (a *applyTx) copyKeys(ctx context.Context, kind string, ks []KeyRow) error {
-	i := 0
-	src := pgx.CopyFromFunc(func() ([]any, error) {
-		if i == len(ks) {
-			return nil, nil
-		}
-		k := &ks[i]
-		i++
-		return []any{kind, k.Key, k.Ref.SourceID, k.Ref.RecordID}, nil
-	})
-	return a.copyFrom(ctx, "resolve_keys", []string{"kind", "key", "source_id", "record_id"}, src)
 }
 
 func (a *applyTx) copyLineage(ctx context.Context, es []LineageEvent) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -278,7 +279,7 @@ func TestApplyResolveRoundTrip(t *testing.T) {
 				{RecordRef: b1, EntityID: "P000000002", Version: 1},
 				{RecordRef: a2, EntityID: "P000000002", Version: 2},
 			},
-			Keys: []store.KeyRow{{Key: 11, Ref: a1}, {Key: -22, Ref: a1}, {Key: 11, Ref: b1}, {Key: 33, Ref: a2}, {Key: 33, Ref: a2}},
+			Keys: []store.RecordKeys{{Ref: a1, Keys: []uint64{11, 1 << 63}}, {Ref: b1, Keys: []uint64{11}}, {Ref: a2, Keys: []uint64{1}}, {Ref: a2, Keys: []uint64{33, 33}}},
 			Lineage: []store.LineageEvent{
 				{Action: store.ActionCreate, EntityID: "P000000001", Reason: "new"},
 				{Action: store.ActionAttach, EntityID: "P000000001", Ref: &a1, Probability: 0.5},
@@ -295,12 +296,12 @@ func TestApplyResolveRoundTrip(t *testing.T) {
 		if err != nil || string(model) != `{"m": [0.9, 0.1]}` || wm != f.run4 {
 			t.Fatalf("ResolveState = %s, %d, %v", model, wm, err)
 		}
-		got, err := st.KeyMatches(ctx, "person", []int64{11, 33, 44})
-		if diff := cmp.Diff([]store.RecordRef{a1, a2, b1}, got); err != nil || diff != "" {
-			t.Fatalf("KeyMatches (-want +got), %v:\n%s", err, diff)
+		wantKeys := map[store.RecordRef][]uint64{a1: {11, 1 << 63}, a2: {33, 33}, b1: {11}}
+		if diff := cmp.Diff(wantKeys, storedKeys(t, st, "person")); diff != "" {
+			t.Fatalf("BlockingKeys (-want +got):\n%s", diff)
 		}
-		if got, err := st.KeyMatches(ctx, "animal", []int64{11}); err != nil || len(got) != 0 {
-			t.Fatalf("KeyMatches of another kind = %v, %v", got, err)
+		if got := storedKeys(t, st, "animal"); len(got) != 0 {
+			t.Fatalf("BlockingKeys of another kind = %v", got)
 		}
 		mem, err := st.Membership(ctx, []store.RecordRef{a1, a2, b1, ref(f.vet, "x1")})
 		want := map[store.RecordRef]string{a1: "P000000001", a2: "P000000002", b1: "P000000002"}
@@ -314,7 +315,7 @@ func TestApplyResolveRoundTrip(t *testing.T) {
 			Removed:  []store.RecordRef{a2},
 			Members:  []store.Membership{{RecordRef: b1, EntityID: "P000000001", Version: 1}},
 			DropKeys: []store.RecordRef{a2, a1},
-			Keys:     []store.KeyRow{{Key: 44, Ref: a1}},
+			Keys:     []store.RecordKeys{{Ref: a1, Keys: []uint64{44}}},
 			Merges:   []store.Merge{{From: "P000000002", Into: "P000000001"}},
 			Retired:  []string{"P000000002", "P000000002"},
 			Lineage: []store.LineageEvent{
@@ -334,12 +335,9 @@ func TestApplyResolveRoundTrip(t *testing.T) {
 		if diff := cmp.Diff(map[string][]store.RecordRef{"P000000001": {a1, b1}}, members); err != nil || diff != "" {
 			t.Fatalf("Members (-want +got), %v:\n%s", err, diff)
 		}
-		got, err = st.KeyMatches(ctx, "person", []int64{11, -22, 33, 44})
-		if diff := cmp.Diff([]store.RecordRef{a1, b1}, got); err != nil || diff != "" {
-			t.Fatalf("KeyMatches after DropKeys (-want +got), %v:\n%s", err, diff)
-		}
-		if got, err := st.KeyMatches(ctx, "person", []int64{-22}); err != nil || len(got) != 0 {
-			t.Fatalf("dropped key still matches: %v, %v", got, err)
+		wantKeys = map[store.RecordRef][]uint64{a1: {44}, b1: {11}}
+		if diff := cmp.Diff(wantKeys, storedKeys(t, st, "person")); diff != "" {
+			t.Fatalf("BlockingKeys after DropKeys (-want +got):\n%s", diff)
 		}
 		model, wm, err = st.ResolveState(ctx, "person")
 		if err != nil || string(model) != `{"m": [0.9, 0.1]}` || wm != f.run4+1 {
@@ -418,7 +416,7 @@ func TestApplyResolveIsAtomic(t *testing.T) {
 				if _, err := st.ApplyResolve(ctx, store.ResolveChanges{
 					Kind: "person", Mode: "full", NewEntities: []string{"P000000001"},
 					Members:   []store.Membership{{RecordRef: a1, EntityID: "P000000001", Version: 1}},
-					Keys:      []store.KeyRow{{Key: 1, Ref: a1}},
+					Keys:      []store.RecordKeys{{Ref: a1, Keys: []uint64{1}}},
 					Lineage:   []store.LineageEvent{{Action: store.ActionCreate, EntityID: "P000000001"}},
 					Model:     []byte(`{"v":1}`),
 					Watermark: f.run1,
@@ -429,7 +427,7 @@ func TestApplyResolveIsAtomic(t *testing.T) {
 					Kind: "person", Mode: "incremental", Reset: true,
 					NewEntities: []string{"P000000002"},
 					Members:     []store.Membership{{RecordRef: b1, EntityID: "P000000002", Version: 1}, {RecordRef: a1, EntityID: "P000000002", Version: 1}},
-					Keys:        []store.KeyRow{{Key: 2, Ref: b1}},
+					Keys:        []store.RecordKeys{{Ref: b1, Keys: []uint64{2}}},
 					Lineage:     []store.LineageEvent{{Action: store.ActionCreate, EntityID: "P000000002"}},
 					Model:       []byte(`{"v":2}`),
 					Watermark:   f.run4,
@@ -448,9 +446,8 @@ func TestApplyResolveIsAtomic(t *testing.T) {
 				if diff := cmp.Diff(map[store.RecordRef]string{a1: "P000000001"}, mem); err != nil || diff != "" {
 					t.Errorf("Membership (-want +got), %v:\n%s", err, diff)
 				}
-				keys, err := st.KeyMatches(ctx, "person", []int64{1, 2})
-				if diff := cmp.Diff([]store.RecordRef{a1}, keys); err != nil || diff != "" {
-					t.Errorf("KeyMatches (-want +got), %v:\n%s", err, diff)
+				if diff := cmp.Diff(map[store.RecordRef][]uint64{a1: {1}}, storedKeys(t, st, "person")); diff != "" {
+					t.Errorf("BlockingKeys (-want +got):\n%s", diff)
 				}
 				if lin, err := st.Lineage(ctx, "P000000002"); err != nil || len(lin) != 0 {
 					t.Errorf("Lineage(P000000002) = %+v, %v", lin, err)
@@ -475,11 +472,11 @@ func TestApplyResolveReset(t *testing.T) {
 		for _, ch := range []store.ResolveChanges{
 			{Kind: "person", Mode: "full", NewEntities: []string{"P000000001"},
 				Members: []store.Membership{{RecordRef: a1, EntityID: "P000000001", Version: 1}, {RecordRef: b1, EntityID: "P000000001", Version: 1}},
-				Keys:    []store.KeyRow{{Key: 5, Ref: a1}, {Key: 5, Ref: b1}},
+				Keys:    []store.RecordKeys{{Ref: a1, Keys: []uint64{5}}, {Ref: b1, Keys: []uint64{5}}},
 				Lineage: []store.LineageEvent{{Action: store.ActionCreate, EntityID: "P000000001"}}},
 			{Kind: "animal", Mode: "full", NewEntities: []string{"A0000001"},
 				Members: []store.Membership{{RecordRef: x1, EntityID: "A0000001", Version: 1}},
-				Keys:    []store.KeyRow{{Key: 5, Ref: x1}}},
+				Keys:    []store.RecordKeys{{Ref: x1, Keys: []uint64{5}}}},
 		} {
 			if _, err := st.ApplyResolve(ctx, ch); err != nil {
 				t.Fatal(err)
@@ -489,7 +486,7 @@ func TestApplyResolveReset(t *testing.T) {
 		if _, err := st.ApplyResolve(ctx, store.ResolveChanges{Kind: "person", Mode: "full", Reset: true,
 			NewEntities: []string{"P000000002"},
 			Members:     []store.Membership{{RecordRef: b1, EntityID: "P000000002", Version: 1}},
-			Keys:        []store.KeyRow{{Key: 6, Ref: b1}},
+			Keys:        []store.RecordKeys{{Ref: b1, Keys: []uint64{6}}},
 			Retired:     []string{"P000000001"},
 			Lineage:     []store.LineageEvent{{Action: store.ActionRetire, EntityID: "P000000001"}},
 		}); err != nil {
@@ -499,10 +496,9 @@ func TestApplyResolveReset(t *testing.T) {
 		if diff := cmp.Diff(map[store.RecordRef]string{b1: "P000000002", x1: "A0000001"}, mem); err != nil || diff != "" {
 			t.Fatalf("Membership after reset (-want +got), %v:\n%s", err, diff)
 		}
-		for kind, want := range map[string][]store.RecordRef{"person": {b1}, "animal": {x1}} {
-			got, err := st.KeyMatches(ctx, kind, []int64{5, 6})
-			if diff := cmp.Diff(want, got); err != nil || diff != "" {
-				t.Fatalf("KeyMatches(%s) after reset (-want +got), %v:\n%s", kind, err, diff)
+		for kind, want := range map[string]map[store.RecordRef][]uint64{"person": {b1: {6}}, "animal": {x1: {5}}} {
+			if diff := cmp.Diff(want, storedKeys(t, st, kind)); diff != "" {
+				t.Fatalf("BlockingKeys(%s) after reset (-want +got):\n%s", kind, diff)
 			}
 		}
 		lin, err := st.Lineage(ctx, "P000000001")
@@ -555,9 +551,11 @@ func bulkChanges(src int64, n, keysPer int, prefix string) store.ResolveChanges 
 		r := store.RecordRef{SourceID: src, RecordID: fmt.Sprintf("R%08d", i)}
 		ent := ch.NewEntities[i/2]
 		ch.Members = append(ch.Members, store.Membership{RecordRef: r, EntityID: ent, Version: 1})
+		rk := store.RecordKeys{Ref: r}
 		for k := range keysPer {
-			ch.Keys = append(ch.Keys, store.KeyRow{Key: int64(i*7919+k) * -1_000_003, Ref: r})
+			rk.Keys = append(rk.Keys, uint64(i*7919+k)*1_000_003)
 		}
+		ch.Keys = append(ch.Keys, rk)
 		ch.Lineage = append(ch.Lineage, store.LineageEvent{Action: store.ActionAttach, EntityID: ent, Ref: &r, Probability: 0.99})
 	}
 	ch.Counts = store.ResolveCounts{Records: n, Created: n / 2, Attached: n}
@@ -591,9 +589,10 @@ func TestApplyResolveBulk(t *testing.T) {
 		if len(members) != n/2 || total != n {
 			t.Fatalf("Members: %d entities, %d records; want %d, %d", len(members), total, n/2, n)
 		}
-		keys := []int64{ch.Keys[0].Key, ch.Keys[len(ch.Keys)-1].Key}
-		if got, err := st.KeyMatches(ctx, "person", keys); err != nil || len(got) != 2 {
-			t.Fatalf("KeyMatches = %v, %v", got, err)
+		first, last := ch.Keys[0], ch.Keys[len(ch.Keys)-1]
+		keys := storedKeys(t, st, "person")
+		if len(keys) != n || !slices.Equal(keys[first.Ref], first.Keys) || !slices.Equal(keys[last.Ref], last.Keys) {
+			t.Fatalf("BlockingKeys: %d records, first %v, last %v", len(keys), keys[first.Ref], keys[last.Ref])
 		}
 
 		// Every record moves to a new entity and gets new keys, without a
@@ -604,7 +603,7 @@ func TestApplyResolveBulk(t *testing.T) {
 			ch2.DropKeys = append(ch2.DropKeys, ch2.Members[i].RecordRef)
 		}
 		for i := range ch2.Keys {
-			ch2.Keys[i].Key++
+			ch2.Keys[i].Keys[0]++
 		}
 		ch2.Retired = ch.NewEntities
 		start = time.Now()
@@ -616,11 +615,9 @@ func TestApplyResolveBulk(t *testing.T) {
 		if err != nil || mem[ch.Members[0].RecordRef] != "Q000000001" || mem[ch.Members[n-1].RecordRef] != fmt.Sprintf("Q%09d", n/2) {
 			t.Fatalf("Membership after the move = %v, %v", mem, err)
 		}
-		if got, err := st.KeyMatches(ctx, "person", keys); err != nil || len(got) != 0 {
-			t.Fatalf("KeyMatches of the old keys = %v, %v", got, err)
-		}
-		if got, err := st.KeyMatches(ctx, "person", []int64{keys[0] + 1, keys[1] + 1}); err != nil || len(got) != 2 {
-			t.Fatalf("KeyMatches of the new keys = %v, %v", got, err)
+		keys = storedKeys(t, st, "person")
+		if len(keys) != n || !slices.Equal(keys[first.Ref], []uint64{first.Keys[0] + 1}) || !slices.Equal(keys[last.Ref], []uint64{last.Keys[0] + 1}) {
+			t.Fatalf("BlockingKeys after the move: %d records, first %v, last %v", len(keys), keys[first.Ref], keys[last.Ref])
 		}
 		if old, err := st.Members(ctx, ch.NewEntities[:10]); err != nil || len(old) != 0 {
 			t.Fatalf("old entities still have members: %v, %v", old, err)
@@ -648,4 +645,25 @@ func BenchmarkApplyResolve(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// storedKeys reads every stored key of kind's records with BlockingKeys,
+// checking that they come in order, each record once.
+func storedKeys(t testing.TB, st *store.Store, kind string) map[store.RecordRef][]uint64 {
+	t.Helper()
+	out := map[store.RecordRef][]uint64{}
+	var prev *store.RecordRef
+	err := st.BlockingKeys(context.Background(), kind, func(rk store.RecordKeys) error {
+		if prev != nil && (prev.SourceID > rk.Ref.SourceID || prev.SourceID == rk.Ref.SourceID && prev.RecordID >= rk.Ref.RecordID) {
+			t.Errorf("BlockingKeys: %v after %v", rk.Ref, *prev)
+		}
+		ref := rk.Ref
+		prev = &ref
+		out[rk.Ref] = slices.Clone(rk.Keys)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
