@@ -23,6 +23,7 @@ import (
 	"github.com/ortaq/ortaq/internal/ingest"
 	"github.com/ortaq/ortaq/internal/ledgerlog"
 	"github.com/ortaq/ortaq/internal/officials"
+	"github.com/ortaq/ortaq/internal/resolve"
 	"github.com/ortaq/ortaq/internal/socialwallet"
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/stream"
@@ -113,6 +114,10 @@ type serverConfig struct {
 	// for its outcome.
 	nats     *natsConfig
 	pushWait time.Duration
+	// resolveEvery, when set, makes the server resolve what is stored
+	// itself, holding the blocking indexes in memory: after every ingest
+	// run it hears of in process and at least this often.
+	resolveEvery time.Duration
 }
 
 // serverFlags declares the flags serve and demo share.
@@ -142,6 +147,8 @@ func serverFlags(fs *flag.FlagSet) *serverConfig {
 		"share of a source's live records a full push may mark deleted unless confirmed with ?allow_deletions=N")
 	c.nats = natsFlags(fs)
 	fs.DurationVar(&c.pushWait, "push-wait", api.DefaultPushWait, "with --nats: how long a push waits for its outcome before it is answered 202 with a status URL")
+	fs.DurationVar(&c.resolveEvery, "resolve-every", 0, "resolve stored records in the server, holding the blocking indexes in memory: "+
+		"after each ingest run it relays in process (without --nats) and at least this often (0: never; run ortaq resolve instead, never both at once)")
 	fs.StringVar(&c.opsAddr, "ops-addr", "", "serve Prometheus metrics at /metrics on this address, for the operators' monitoring only")
 	fs.StringVar(&c.oidc.Issuer, "oidc-issuer", "", "OpenID Connect issuer URL of the state identity provider; turns on wallet sign-in through it")
 	fs.StringVar(&c.oidc.ClientID, "oidc-client-id", "", "the wallet's client id at the identity provider")
@@ -333,7 +340,20 @@ func serve(ctx context.Context, st *store.Store, addr string, c serverConfig) (e
 	defer cancel()
 	go aud.Console.Warm(ctx)
 	go tendBenefits(ctx, benefitsSvc, opts.SocialWallet)
-	startEvents(ctx, st, pushes, new(events.Bus))
+	bus := new(events.Bus)
+	if c.resolveEvery > 0 {
+		// The store closes when serve returns: the resolver stops first.
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			resolve.NewResolver(st).Follow(ctx, resolve.StoreOptions{}, storedRuns(bus), c.resolveEvery)
+		}()
+		defer func() {
+			cancel()
+			<-done
+		}()
+	}
+	startEvents(ctx, st, pushes, bus)
 	if pushes != nil {
 		worker := &stream.PushWorker{Conn: pushes, Store: st, Refusal: api.PushRefusal}
 		go worker.Run(ctx)
@@ -349,6 +369,20 @@ func serve(ctx context.Context, st *store.Store, addr string, c serverConfig) (e
 		err = errors.Join(err, <-errs)
 	}
 	return err
+}
+
+// storedRuns returns a channel that receives when bus carries an ingest
+// run's records.stored event; events that come while one waits are one.
+func storedRuns(bus *events.Bus) <-chan struct{} {
+	wake := make(chan struct{}, 1)
+	bus.Subscribe(events.RecordsStored, func(context.Context, events.Event) error {
+		select {
+		case wake <- struct{}{}:
+		default:
+		}
+		return nil
+	})
+	return wake
 }
 
 // serverTLS loads the platform CA and makes the server's certificate.

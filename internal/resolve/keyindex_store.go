@@ -37,14 +37,22 @@ func (rv *Resolver) keyIndex(ctx context.Context, kind string, live int, w io.Wr
 	return ix, nil
 }
 
+// logEvery is how many records an index build reads between log lines.
+const logEvery = 1 << 20
+
 // buildKeyIndex reads kind's stored keys into a new index, streaming them:
 // beyond the index itself it holds 16 bytes a key until it is sorted.
 func buildKeyIndex(ctx context.Context, st *store.Store, kind string, live int, w io.Writer) (*keyIndex, error) {
 	start := time.Now()
 	bar := progress.New(w, "index "+kind+" blocking keys", int64(live))
 	b := newIndexBuilder()
+	n := 0
 	err := st.BlockingKeys(ctx, kind, func(rk store.RecordKeys) error {
 		bar.Add(1)
+		// A server has no bar: the log says how far a long build is.
+		if n++; n%logEvery == 0 {
+			slog.Info("indexing blocking keys", "kind", kind, "records", n, "of", live, "elapsed", time.Since(start).Round(time.Millisecond))
+		}
 		return b.add(rk)
 	})
 	bar.Finish()
@@ -52,7 +60,7 @@ func buildKeyIndex(ctx context.Context, st *store.Store, kind string, live int, 
 		return nil, fmt.Errorf("blocking index: %w", err)
 	}
 	ix := b.build()
-	n := ix.records()
+	n = ix.records()
 	slog.Info("blocking index built", "kind", kind, "records", n, "keys", len(ix.keys), "entries", len(ix.ords),
 		"bytes", ix.bytes(), "bytes_per_record", ix.bytes()/max(n, 1), "elapsed", time.Since(start).Round(time.Millisecond))
 	return ix, nil

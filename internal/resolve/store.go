@@ -173,8 +173,12 @@ func (r *resolver) run(ctx context.Context) (StoreSummary, error) {
 		err = r.incremental(ctx, watermark)
 	}
 	r.sum.Elapsed = time.Since(start)
+	level := slog.LevelInfo
+	if r.sum.Mode == "incremental" && r.sum.Records == 0 {
+		level = slog.LevelDebug // nothing new: a server that follows asks often
+	}
 	if err == nil {
-		slog.Info("resolved", "kind", r.kind, "mode", r.sum.Mode, "records", r.sum.Records, "created", r.sum.Created,
+		slog.Log(ctx, level, "resolved", "kind", r.kind, "mode", r.sum.Mode, "records", r.sum.Records, "created", r.sum.Created,
 			"attached", r.sum.Attached, "merged", r.sum.Merged, "split", r.sum.Split, "detached", r.sum.Detached,
 			"elapsed", r.sum.Elapsed.Round(time.Millisecond))
 	}
@@ -340,7 +344,7 @@ func (r *resolver) full(ctx context.Context) error {
 	}
 	ch.Counts = r.counts()
 	stage.Finish()
-	slog.Info("storing entities", "kind", r.kind, "entities", len(ch.NewEntities), "records", len(ch.Members), "keyed records", len(ch.Keys))
+	slog.Info("storing entities", "kind", r.kind, "entities", len(ch.NewEntities), "records", len(ch.Members), "keyed_records", len(ch.Keys))
 	// A held index is of no use after a full run: the next incremental
 	// run builds one from the keys stored now.
 	delete(r.cache.indexes, r.kind)
