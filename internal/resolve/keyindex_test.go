@@ -1,6 +1,7 @@
 package resolve
 
 import (
+	"cmp"
 	"context"
 	"maps"
 	"os"
@@ -9,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
+	gocmp "github.com/google/go-cmp/cmp"
 
 	"github.com/ortaq/ortaq/internal/ingest"
 	"github.com/ortaq/ortaq/internal/source"
@@ -87,7 +88,7 @@ func TestKeyIndexApply(t *testing.T) {
 				t.Fatal(err)
 			}
 			fresh := buildFrom(t, run.want)
-			if diff := cmp.Diff(fresh.contents(), ix.contents()); diff != "" {
+			if diff := gocmp.Diff(fresh.contents(), ix.contents()); diff != "" {
 				t.Fatalf("rebase %v, %s: kept index differs from a fresh one (-fresh +kept):\n%s", rebase, run.name, diff)
 			}
 			for _, keys := range [][]uint64{{10}, {20, 30}, {40, 50, 1 << 63}, {99}} {
@@ -158,7 +159,7 @@ func TestHeldIndexStaysCurrent(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(fresh.contents(), held.contents()); diff != "" {
+			if diff := gocmp.Diff(fresh.contents(), held.contents()); diff != "" {
 				t.Fatalf("delta %d: kept index differs from one built from the store (-built +kept):\n%s", i, diff)
 			}
 		}
@@ -206,4 +207,33 @@ func deltas(t *testing.T, c *source.Contract, n int) map[string][]string {
 		out[src.Name] = parts
 	}
 	return out
+}
+
+// TestSortPairs: the radix sort orders by key, large inputs (radix) and
+// small (comparison) alike, and loses no pair.
+func TestSortPairs(t *testing.T) {
+	for _, n := range []int{0, 1, 100, 1 << 12, 50000} {
+		pairs := make([]keyOrd, n)
+		x := uint64(88172645463325252)
+		for i := range pairs {
+			x ^= x << 13
+			x ^= x >> 7
+			x ^= x << 17
+			pairs[i] = keyOrd{key: x % uint64(max(n, 1)) * 0x9e3779b97f4a7c15, ord: uint32(i)}
+		}
+		want := slices.Clone(pairs)
+		slices.SortStableFunc(want, func(a, b keyOrd) int { return cmp.Compare(a.key, b.key) })
+		sortPairs(pairs)
+		if n >= 1<<12 {
+			// The radix sort is stable: the same order exactly.
+			if !slices.Equal(pairs, want) {
+				t.Errorf("%d pairs: radix sort differs from a stable sort", n)
+			}
+			continue
+		}
+		slices.SortFunc(pairs, func(a, b keyOrd) int { return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.ord, b.ord)) })
+		if !slices.Equal(pairs, want) {
+			t.Errorf("%d pairs: not the same pairs in key order", n)
+		}
+	}
 }

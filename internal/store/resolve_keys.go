@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/binary"
 	"fmt"
 
@@ -67,7 +68,7 @@ func (s *Store) BlockingKeys(ctx context.Context, kind string, fn func(RecordKey
 	defer rows.Close()
 	var (
 		rk     RecordKeys
-		packed []byte
+		packed sql.RawBytes // unpacked before the next row: no copy
 	)
 	for rows.Next() {
 		if err := rows.Scan(&rk.Ref.SourceID, &rk.Ref.RecordID, &packed); err != nil {
