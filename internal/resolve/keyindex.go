@@ -12,8 +12,8 @@ import (
 // keyIndex finds the records that hold a blocking key: what an incremental
 // resolve asks for every changed record, so it must answer in microseconds
 // whatever the size of the store. It holds, for one entity kind, every
-// stored record's keys as the last resolve run left them, about 60 bytes a
-// record:
+// stored record's keys as the last resolve run left them, about 40 bytes a
+// record with three keys (37 measured for the synthetic nation's people):
 //
 //   - a table of records by ordinal: the source (2 bytes) and the record id
 //     (its bytes and a 4-byte offset);
