@@ -18,6 +18,7 @@ func runAge(x *env, s *golden.Source, c *Check, res *Result) {
 			f := finding(r, v, msg("q.age.future", attrArg(c.Field), v, x.asOf))
 			f.suggest(msg("q.age.future.fix"))
 			res.Findings = append(res.Findings, f)
+			res.dueOn(r, x.dueAfter(x.asOf)) // the reason names the as-of date
 			continue
 		}
 		if c.MaxYears == nil {
@@ -27,7 +28,9 @@ func runAge(x *env, s *golden.Source, c *Check, res *Result) {
 		if !ok {
 			continue
 		}
-		if years := fullYears(v, x.asOf); float64(years) > limit {
+		years := fullYears(v, x.asOf)
+		x.dueAge(res, r, v, years, limit)
+		if float64(years) > limit {
 			m := msg("q.age.old", attrArg(c.Field), v, years, limit)
 			if c.MaxYears.By != "" {
 				m = msg("q.age.old.by", attrArg(c.Field), v, years, limit, attrArg(c.MaxYears.By), valueArg(c.MaxYears.By, r.Attrs.Get(c.MaxYears.By)))

@@ -100,7 +100,11 @@ func runDeadActive(x *env, s *golden.Source, c *Check, res *Result) {
 	for r := range records(s, c) {
 		res.count(r)
 		d, ok := dead.of(r, c.Person)
-		if !ok || d.date >= x.asOf {
+		if !ok {
+			continue
+		}
+		if d.date >= x.asOf {
+			res.dueOn(r, x.dueAfter(d.date))
 			continue
 		}
 		reason := msg(key, d.arg(), state)
@@ -150,7 +154,11 @@ func runDeadReference(x *env, s *golden.Source, c *Check, res *Result) {
 		}
 		res.count(r)
 		d, ok := dead.byIIN[iin]
-		if !ok || d.date >= x.asOf {
+		if !ok {
+			continue
+		}
+		if d.date >= x.asOf {
+			res.dueOn(r, x.dueAfter(d.date))
 			continue
 		}
 		f := finding(r, iin, msg("q.dead_reference.reason", attrArg(c.Field), iin, d.arg()))

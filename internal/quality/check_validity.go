@@ -73,6 +73,7 @@ func runAllowed(x *env, s *golden.Source, c *Check, res *Result) {
 func runRange(x *env, s *golden.Source, c *Check, res *Result) {
 	lo, hasLo := parseBound(c.Min) // "" does not parse: no bound
 	hi, hasHi := parseBound(c.Max)
+	loToday, hiToday := hasLo && lo.isDate && lo.date == "", hasHi && hi.isDate && hi.date == ""
 	for _, b := range []*bound{&lo, &hi} {
 		if b.isDate && b.date == "" {
 			b.date = x.asOf
@@ -90,6 +91,14 @@ func runRange(x *env, s *golden.Source, c *Check, res *Result) {
 				continue
 			}
 			below, above = hasLo && v < lo.date, hasHi && v > hi.date
+			// Against today, a date after it is below (min) or above
+			// (max) no longer once today reaches it.
+			switch {
+			case hiToday && v > x.asOf:
+				res.dueOn(r, v)
+			case loToday && v >= x.asOf:
+				res.dueOn(r, x.dueAfter(v))
+			}
 		} else {
 			n, err := strconv.ParseFloat(v, 64)
 			if err != nil {

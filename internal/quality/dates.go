@@ -51,6 +51,34 @@ func atoi(s string) int {
 	return n
 }
 
+// dayAfter returns the day after s, a date YYYY-MM-DD, and false when s
+// is no day of the calendar.
+func dayAfter(s string) (string, bool) {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return "", false
+	}
+	return dayString(t.AddDate(0, 0, 1)), true
+}
+
+// maxYear bounds the dates an anniversary is computed for: a limit of
+// ten thousand years is none.
+const maxYear = 9999
+
+// anniversary returns the first day on which something born on date from
+// (YYYY-MM-DD, a day of the calendar) is years old in full years (as
+// fullYears counts them: one born on 29 February comes of age on 1 March
+// in other years), and false when that day is past maxYear or from is no
+// day of the calendar.
+func anniversary(from string, years int) (string, bool) {
+	t, err := time.Parse(time.DateOnly, from)
+	if err != nil || years > maxYear || t.Year()+years > maxYear {
+		return "", false
+	}
+	// time.Date carries 29 February of a common year over to 1 March.
+	return dayString(time.Date(t.Year()+years, t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)), true
+}
+
 // dayString formats t as YYYY-MM-DD.
 func dayString(t time.Time) string { return t.Format(time.DateOnly) }
 

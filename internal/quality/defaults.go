@@ -27,6 +27,15 @@ const (
 //     A source of monthly declarations or payments holds many records per
 //     person by design, and several of them are no defect.
 func Defaults(ds *golden.Dataset) *Config {
+	return DefaultsWith(ds, oneRecordPerPerson)
+}
+
+// DefaultsWith derives the checks Defaults derives, with register saying
+// which person sources hold one record per person instead of counting
+// their records: a caller that keeps the counts (see OneRecordPerPerson)
+// derives them without reading every record. ds needs its sources, not
+// their records.
+func DefaultsWith(ds *golden.Dataset, register func(*golden.Source) bool) *Config {
 	cfg := &Config{All: []Check{
 		{Kind: "freshness", MaxAge: DefaultMaxAge},
 		{Kind: "volume", MaxChange: DefaultMaxChange},
@@ -57,7 +66,7 @@ func Defaults(ds *golden.Dataset) *Config {
 				add(Check{Kind: "unique", Field: f.Name})
 			}
 		}
-		if s.Entity == source.EntityPerson && oneRecordPerPerson(s) {
+		if s.Entity == source.EntityPerson && register(s) {
 			add(Check{Kind: "duplicates"})
 		}
 		cfg.Sources = append(cfg.Sources, sc)
@@ -72,7 +81,15 @@ func Defaults(ds *golden.Dataset) *Config {
 // above which the source is a register of one record per person.
 const oneRecordShare = 0.8
 
-// oneRecordPerPerson reports whether the source is such a register.
+// OneRecordPerPerson reports whether a source whose records name people
+// entities, single of them with one record only, is a register of one
+// record per person, for which Defaults derives a duplicates check.
+func OneRecordPerPerson(people, single int) bool {
+	return people > 0 && float64(single) >= oneRecordShare*float64(people)
+}
+
+// oneRecordPerPerson reports whether the source is such a register,
+// counting its records.
 func oneRecordPerPerson(s *golden.Source) bool {
 	per := map[string]int{}
 	for i := range s.Records {
@@ -86,5 +103,5 @@ func oneRecordPerPerson(s *golden.Source) bool {
 			single++
 		}
 	}
-	return len(per) > 0 && float64(single) >= oneRecordShare*float64(len(per))
+	return OneRecordPerPerson(len(per), single)
 }

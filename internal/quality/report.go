@@ -37,6 +37,29 @@ type Result struct {
 	// run was asked for them (Options.PerRecord) and the check is over
 	// records: what lets an incremental run tell what each record adds.
 	Counted []*golden.Record `json:"-"`
+	// Due lists, with Counted, the records whose result may differ at a
+	// later as-of date than the run's, with the first such date: the
+	// checks judged against the as-of date (ages, dates in the future,
+	// deaths, ranges up to today) say when their judgement of a record
+	// can next change. A record not listed keeps its result at every
+	// later as-of date.
+	Due []Due `json:"-"`
+}
+
+// Due is a record whose result may differ once the as-of date reaches On
+// (YYYY-MM-DD): at every as-of date from the run's up to the day before
+// On, the record is counted and found, with the same words, as at the
+// run's.
+type Due struct {
+	Record *golden.Record
+	On     string
+}
+
+// dueOn lists r as due on day, when the records counted are kept.
+func (res *Result) dueOn(r *golden.Record, day string) {
+	if res.Counted != nil {
+		res.Due = append(res.Due, Due{Record: r, On: day})
+	}
 }
 
 // count counts r in Total, and lists it in Counted when that is kept (not
