@@ -17,9 +17,12 @@ type QualityState struct {
 	// QualityMarks are the ingest runs, resolve runs and decisions the
 	// stored results include.
 	QualityMarks
-	// Fingerprint names the checks, source definitions and as-of date the
-	// results were computed with: when it differs, every result may.
+	// Fingerprint names the checks and source definitions the results
+	// were computed with: when it differs, every result may.
 	Fingerprint string
+	// AsOf is the as-of date (YYYY-MM-DD) the results were judged at; ""
+	// when unknown.
+	AsOf string
 	// Overrides are the accepted corrections active then, by correction
 	// id.
 	Overrides map[string]RecordRef
@@ -30,10 +33,12 @@ type QualityState struct {
 
 // UnitTally is what one unit (an entity, or a record not resolved into
 // one) adds to the totals of a quality run, in the caller's format; a nil
-// Tally removes the unit.
+// Tally removes the unit. Due is the first as-of date (YYYY-MM-DD) at
+// which the unit's results may differ, "" when no date changes them.
 type UnitTally struct {
 	Unit  string
 	Tally []byte
+	Due   string
 }
 
 // UnitKey is one key through which a unit's results depend on other
@@ -75,9 +80,9 @@ func (s *Store) QualityState(ctx context.Context) (QualityState, error) {
 		st                 QualityState
 		overrides, pending []byte
 	)
-	err := s.db.QueryRowContext(ctx, `SELECT run_id, ingest_run, resolve_run, decision, pending, fingerprint, overrides, totals
-		FROM quality_state WHERE id = 1`).Scan(&st.RunID, &st.IngestRun, &st.ResolveRun, &st.Decision, jsonValue{&pending},
-		&st.Fingerprint, jsonValue{&overrides}, jsonValue{&st.Totals})
+	err := s.db.QueryRowContext(ctx, `SELECT run_id, ingest_run, resolve_run, decision, pending, fingerprint, as_of, overrides,
+		totals FROM quality_state WHERE id = 1`).Scan(&st.RunID, &st.IngestRun, &st.ResolveRun, &st.Decision, jsonValue{&pending},
+		&st.Fingerprint, &st.AsOf, jsonValue{&overrides}, jsonValue{&st.Totals})
 	if errors.Is(err, sql.ErrNoRows) {
 		return st, fmt.Errorf("quality state: %w", ErrNotFound)
 	}
@@ -335,6 +340,28 @@ func (s *Store) UnitTallies(ctx context.Context, units []string) (map[string][]b
 	return out, nil
 }
 
+// UnitsDue returns the units whose results may differ at as-of date asOf
+// (YYYY-MM-DD) from those stored: those due on or before it.
+func (s *Store) UnitsDue(ctx context.Context, asOf string) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`SELECT unit FROM quality_units WHERE due <= ?`), asOf)
+	if err != nil {
+		return nil, fmt.Errorf("units due: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var u string
+		if err := rows.Scan(&u); err != nil {
+			return nil, fmt.Errorf("units due: %w", err)
+		}
+		out = append(out, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("units due: %w", err)
+	}
+	return out, nil
+}
+
 // inChunks runs query, whose one "%s" is a list of placeholders, for
 // args a refChunk at a time, calling fn for every row.
 func (s *Store) inChunks(ctx context.Context, query string, args []any, fn func(*sql.Rows) error) error {
@@ -388,9 +415,8 @@ func (a *applyTx) saveQualityState(ctx context.Context, q *QualitySave) error {
 		return fmt.Errorf("state: %w", err)
 	}
 	if _, err := a.exec(ctx, `INSERT INTO quality_state (id, run_id, ingest_run, resolve_run, decision, pending, fingerprint,
-		overrides, totals) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)`, a.runID, st.IngestRun, st.ResolveRun, st.Decision, string(pending),
-		st.Fingerprint, string(overrides),
-		string(st.Totals)); err != nil {
+		as_of, overrides, totals) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, a.runID, st.IngestRun, st.ResolveRun, st.Decision,
+		string(pending), st.Fingerprint, st.AsOf, string(overrides), string(st.Totals)); err != nil {
 		return fmt.Errorf("state: %w", err)
 	}
 	if q.Partial {
@@ -416,8 +442,12 @@ func (a *applyTx) saveQualityState(ctx context.Context, q *QualitySave) error {
 		}
 	}
 	units := slices.DeleteFunc(slices.Clone(q.Units), func(u UnitTally) bool { return u.Tally == nil })
-	err = a.insertRows(ctx, "quality_units", []string{"unit", "tally"}, len(units), func(args []any, i int) []any {
-		return append(args, units[i].Unit, string(units[i].Tally))
+	err = a.insertRows(ctx, "quality_units", []string{"unit", "tally", "due"}, len(units), func(args []any, i int) []any {
+		var due any
+		if units[i].Due != "" {
+			due = units[i].Due
+		}
+		return append(args, units[i].Unit, string(units[i].Tally), due)
 	})
 	if err != nil {
 		return fmt.Errorf("units: %w", err)
