@@ -72,8 +72,17 @@ func affected(ctx context.Context, st *store.Store, ds *golden.Dataset, k *keyer
 	for _, u := range relatives {
 		redo[u] = true
 	}
-	slog.DebugContext(ctx, "units to redo", "changed", len(changed), "sharing_keys", len(hop), "relatives", len(relatives))
+	// The units a later as-of date may judge differently: only their
+	// own results can change, not those of units sharing a key.
+	for _, u := range p.due {
+		redo[u] = true
+	}
+	slog.DebugContext(ctx, "units to redo", "changed", len(changed), "sharing_keys", len(hop), "relatives", len(relatives),
+		"due", len(p.due))
 	if err := r.load(ctx, relatives); err != nil {
+		return nil, nil, err
+	}
+	if err := r.load(ctx, p.due); err != nil {
 		return nil, nil, err
 	}
 	// What the redone units are compared with.

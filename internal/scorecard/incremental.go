@@ -2,6 +2,7 @@ package scorecard
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -35,7 +36,13 @@ import (
 //     golden one, or several), the units sharing a key with a
 //     civil-registry event that names them: the relatives whose family
 //     ties look them up by IIN.
-//  3. The affected units are redone whole, read with every unit sharing a
+//  3. Due units, when the as-of date moved forward: those with a record
+//     that a check judged against the date may judge differently by the
+//     new one (quality.Result.Due: a birthday past an age limit, the day
+//     after a death, a date reached, a date in the future whose finding
+//     names the as-of date). Only their own results change with the
+//     date, so units sharing a key with them are not redone for them.
+//  4. The affected units are redone whole, read with every unit sharing a
 //     key with them (whose records the checks compare them with, and whose
 //     stored golden records their deaths, relatives and owners are looked
 //     up in).
@@ -46,11 +53,23 @@ import (
 // Checks of a whole source (freshness, volume, schema, quarantine) are
 // cheap and run every time, from the source's runs and the totals' live
 // records by observation time.
+//
+// With no checks given or stored, the default checks are derived from
+// the sources' contracts and, for the duplicates check, from how many of
+// the people each person source names have one record; the totals keep
+// these counts, so the run derives the defaults from the last run's
+// counts, and after counting the redone units checks that they still
+// give the same defaults (else it runs in full: errDefaultsChanged).
+
+// errDefaultsChanged reports an incremental run with checks derived from
+// the data whose changes change them: it stops before storing anything,
+// and the run is done in full.
+var errDefaultsChanged = errors.New("the default checks changed")
 
 // incremental redoes the units the changes since the last run affect.
-func incremental(ctx context.Context, st *store.Store, cfg *quality.Config, p *runPlan, started time.Time, progressTo io.Writer) (*Summary, error) {
+func incremental(ctx context.Context, st *store.Store, p *runPlan, started time.Time, progressTo io.Writer) (*Summary, error) {
 	stage := progress.Stage(progressTo, "find what changed since the last quality run")
-	ds := p.ds
+	ds, cfg := p.ds, p.cfg
 	k := newKeyer(ds, cfg, p.overrides)
 	redo, recs, err := affected(ctx, st, ds, k, p)
 	if err != nil {
@@ -71,12 +90,6 @@ func incremental(ctx context.Context, st *store.Store, cfg *quality.Config, p *r
 		return nil, err
 	}
 	slog.DebugContext(ctx, "golden records built", "entities", len(build), "elapsed", since(started))
-	written, err := ds.SavePart(ctx, st, build)
-	if err != nil {
-		return nil, err
-	}
-	slog.InfoContext(ctx, "golden records rebuilt", "entities", len(build), "changed", written, "elapsed", since(started))
-
 	units := make([]string, 0, len(redo))
 	for u := range redo {
 		units = append(units, u)
@@ -86,6 +99,14 @@ func incremental(ctx context.Context, st *store.Store, cfg *quality.Config, p *r
 	if err != nil {
 		return nil, err
 	}
+	if p.derived && fingerprint(ds, quality.DefaultsWith(ds, c.registers())) != p.fingerprint {
+		return nil, errDefaultsChanged
+	}
+	written, err := ds.SavePart(ctx, st, build)
+	if err != nil {
+		return nil, err
+	}
+	slog.InfoContext(ctx, "golden records rebuilt", "entities", len(build), "changed", written, "elapsed", since(started))
 	live := c.live()
 	for _, s := range ds.Sources {
 		s.SetLive(live[s.ID].records, live[s.ID].newest)

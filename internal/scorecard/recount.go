@@ -31,12 +31,12 @@ func startRecount(ctx context.Context, st *store.Store, ds *golden.Dataset, tota
 	if c.old, err = st.UnitTallies(ctx, units); err != nil {
 		return nil, err
 	}
-	for _, b := range c.old {
+	for u, b := range c.old {
 		t, err := decodeUnitTally(b)
 		if err != nil {
 			return nil, err
 		}
-		c.totals.add(t, -1)
+		c.totals.addUnit(u, t, -1)
 	}
 	c.fresh = observe(ds, redone)
 	return c, nil
@@ -51,6 +51,18 @@ func (c *recount) live() map[int64]liveCount {
 		all.add(t, 1)
 	}
 	return all.live()
+}
+
+// registers reports which person sources hold one record per person,
+// the redone units counted as they are now: what the default checks are
+// derived from.
+func (c *recount) registers() func(*golden.Source) bool {
+	all := newTally()
+	all.add(c.totals.unit(), 1)
+	for u, t := range c.fresh {
+		all.addUnit(u, t, 1)
+	}
+	return all.registers()
 }
 
 // finish counts what rep, a run over ds with per-record counts, found in
@@ -69,13 +81,13 @@ func (c *recount) finish(ds *golden.Dataset, rep *quality.Report, units []string
 			}
 			continue
 		}
-		c.totals.add(t, 1)
+		c.totals.addUnit(u, t, 1)
 		b, err := t.encode()
 		if err != nil {
 			return nil, err
 		}
 		if !bytes.Equal(b, c.old[u]) {
-			out = append(out, store.UnitTally{Unit: u, Tally: b})
+			out = append(out, store.UnitTally{Unit: u, Tally: b, Due: t.due})
 		}
 	}
 	for j := range rep.Results {

@@ -38,11 +38,17 @@ type Summary struct {
 
 // Why a run was full.
 const (
-	FullAsked    = "asked"    // Options.Full
-	FullFirst    = "first"    // no earlier run saved what an incremental run starts from
-	FullChanged  = "changed"  // the checks, a source's definition or the as-of date changed
-	FullDefaults = "defaults" // no checks were given or stored: the defaults depend on all the data
-	FullResolved = "resolved" // a resolve run rebuilt a kind of entities from scratch
+	FullAsked   = "asked"   // Options.Full
+	FullFirst   = "first"   // no earlier run saved what an incremental run starts from
+	FullChanged = "changed" // the checks or a source's definition changed
+	// FullDefaults: no checks were given or stored, and the defaults
+	// derived from the data changed with it (a person source crossed the
+	// line of one record per person, and gained or lost its duplicates
+	// check).
+	FullDefaults = "defaults"
+	FullAsOfBack = "as-of-back" // the as-of date moved back
+	FullAsOfFar  = "as-of-far"  // the as-of date moved forward by more than a year
+	FullResolved = "resolved"   // a resolve run rebuilt a kind of entities from scratch
 )
 
 // Options say how RefreshWith refreshes.
@@ -79,12 +85,10 @@ func RefreshWithProgress(ctx context.Context, st *store.Store, cfg *quality.Conf
 func RefreshWith(ctx context.Context, st *store.Store, cfg *quality.Config, opts Options) (*Summary, error) {
 	started := time.Now()
 	var err error
-	stored := cfg != nil
 	if cfg == nil {
 		if cfg, err = storedChecks(ctx, st); err != nil {
 			return nil, err
 		}
-		stored = cfg != nil
 	}
 	p, err := plan(ctx, st, cfg, opts)
 	if err != nil {
@@ -92,11 +96,13 @@ func RefreshWith(ctx context.Context, st *store.Store, cfg *quality.Config, opts
 	}
 	var sum *Summary
 	if p.fullBecause == "" {
-		sum, err = incremental(ctx, st, cfg, p, started, opts.Progress)
-	} else {
-		if !stored {
+		sum, err = incremental(ctx, st, p, started, opts.Progress)
+		if errors.Is(err, errDefaultsChanged) {
+			slog.InfoContext(ctx, "default checks changed: running in full")
 			p.fullBecause = FullDefaults
+			sum, err = full(ctx, st, cfg, p, started, opts.Progress)
 		}
+	} else {
 		sum, err = full(ctx, st, cfg, p, started, opts.Progress)
 	}
 	if err != nil {
@@ -136,12 +142,12 @@ func full(ctx context.Context, st *store.Store, cfg *quality.Config, p *runPlan,
 	totals := newTally()
 	q := &store.QualitySave{Units: make([]store.UnitTally, 0, len(units))}
 	for u, t := range units {
-		totals.add(t, 1)
+		totals.addUnit(u, t, 1)
 		b, err := t.encode()
 		if err != nil {
 			return nil, err
 		}
-		q.Units = append(q.Units, store.UnitTally{Unit: u, Tally: b})
+		q.Units = append(q.Units, store.UnitTally{Unit: u, Tally: b, Due: t.due})
 	}
 	for i := range rep.Results {
 		rep.Results[i].Counted = nil // counted: let them go

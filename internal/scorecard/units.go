@@ -48,10 +48,23 @@ func unitOf(src int64, recordID, entityID string) string {
 // unitTally is what one unit adds to a run's totals, kept small (a
 // nation has millions of units): per check over records, by its index in
 // the report, the records counted and failed; per source, the live records
-// by observation time.
+// by observation time; and the first later as-of date at which its
+// results may differ.
 type unitTally struct {
 	checks   [][3]int32 // check index, counted, failed; by check index
 	observed [][3]int64 // source id, observation time (Unix microseconds), records
+	due      string     // YYYY-MM-DD, "" for never
+	// people is set in the totals' form only: per source, the entities
+	// its records name and those of them with one record (source id,
+	// entities, single), from which the default checks are derived.
+	people [][3]int64
+}
+
+// dueOn makes the unit due on day at the latest.
+func (u *unitTally) dueOn(day string) {
+	if u.due == "" || day < u.due {
+		u.due = day
+	}
 }
 
 // observe counts one live record of source src observed at micros.
@@ -79,11 +92,13 @@ func (u *unitTally) bump(j, counted, failed int) {
 type storedTally struct {
 	Checks   [][3]int32 `json:"c,omitempty"` // check index, counted, failed
 	Observed [][3]int64 `json:"o,omitempty"` // source id, Unix microseconds, records
+	Due      string     `json:"d,omitempty"` // YYYY-MM-DD
+	People   [][3]int64 `json:"p,omitempty"` // source id, entities, single
 }
 
 func (u *unitTally) encode() ([]byte, error) {
 	slices.SortFunc(u.observed, func(a, b [3]int64) int { return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1])) })
-	return json.Marshal(storedTally{Checks: u.checks, Observed: u.observed})
+	return json.Marshal(storedTally{Checks: u.checks, Observed: u.observed, Due: u.due, People: u.people})
 }
 
 func decodeUnitTally(b []byte) (*unitTally, error) {
@@ -91,13 +106,14 @@ func decodeUnitTally(b []byte) (*unitTally, error) {
 	if err := json.Unmarshal(b, &s); err != nil {
 		return nil, fmt.Errorf("unit tally: %w", err)
 	}
-	return &unitTally{checks: s.Checks, observed: s.Observed}, nil
+	return &unitTally{checks: s.Checks, observed: s.Observed, due: s.Due, people: s.People}, nil
 }
 
 // tally is the sum of units' tallies: a run's totals.
 type tally struct {
 	checks   map[int][2]int
 	observed map[observedKey]int
+	people   map[int64][2]int // by source id: entities its records name, those with one record
 }
 
 type observedKey struct {
@@ -106,7 +122,45 @@ type observedKey struct {
 }
 
 func newTally() *tally {
-	return &tally{checks: map[int][2]int{}, observed: map[observedKey]int{}}
+	return &tally{checks: map[int][2]int{}, observed: map[observedKey]int{}, people: map[int64][2]int{}}
+}
+
+// addUnit adds (sign 1) or takes away (sign -1) the tally of unit: with
+// its counts, for an entity, what it adds to each source's people.
+func (t *tally) addUnit(unit string, u *unitTally, sign int) {
+	t.add(u, sign)
+	if _, loose := parseLoose(unit); loose {
+		return
+	}
+	records := map[int64]int64{}
+	for _, o := range u.observed {
+		records[o[0]] += o[2]
+	}
+	for src, n := range records {
+		p := t.people[src]
+		p[0] += sign
+		if n == 1 {
+			p[1] += sign
+		}
+		t.setPeople(src, p)
+	}
+}
+
+func (t *tally) setPeople(src int64, p [2]int) {
+	if p == [2]int{} {
+		delete(t.people, src)
+	} else {
+		t.people[src] = p
+	}
+}
+
+// registers reports, from the totals' people, which person sources hold
+// one record per person (quality.OneRecordPerPerson).
+func (t *tally) registers() func(*golden.Source) bool {
+	return func(s *golden.Source) bool {
+		p := t.people[s.ID]
+		return quality.OneRecordPerPerson(p[0], p[1])
+	}
 }
 
 // add adds (sign 1) or takes away (sign -1) a unit's tally.
@@ -130,6 +184,12 @@ func (t *tally) add(u *unitTally, sign int) {
 			t.observed[k] = n
 		}
 	}
+	for _, p := range u.people {
+		v := t.people[p[0]]
+		v[0] += sign * int(p[1])
+		v[1] += sign * int(p[2])
+		t.setPeople(p[0], v)
+	}
 }
 
 // unit returns the totals in a unit's form, to store them.
@@ -142,6 +202,10 @@ func (t *tally) unit() *unitTally {
 	for k, n := range t.observed {
 		u.observed = append(u.observed, [3]int64{k.source, k.micros, int64(n)})
 	}
+	for src, p := range t.people {
+		u.people = append(u.people, [3]int64{src, int64(p[0]), int64(p[1])})
+	}
+	slices.SortFunc(u.people, func(a, b [3]int64) int { return cmp.Compare(a[0], b[0]) })
 	return u
 }
 
@@ -200,7 +264,8 @@ func observe(ds *golden.Dataset, keep func(unit string) bool) map[string]*unitTa
 
 // count adds to the tallies of units (from observe, over the same
 // dataset and units) the records each check over records counted and
-// failed in rep, a run over ds with per-record counts.
+// failed in rep, a run over ds with per-record counts, and when their
+// results may next differ.
 func count(units map[string]*unitTally, ds *golden.Dataset, rep *quality.Report, keep func(unit string) bool) {
 	for j, res := range rep.Results {
 		if !quality.OverRecords(res.Kind) {
@@ -217,6 +282,11 @@ func count(units map[string]*unitTally, ds *golden.Dataset, rep *quality.Report,
 			// here: there is none.
 			if u := unitOf(src.ID, f.RecordID, f.EntityID); keep(u) && units[u] != nil {
 				units[u].bump(j, 0, max(1, f.Records))
+			}
+		}
+		for _, d := range res.Due {
+			if u := unitOf(src.ID, d.Record.RecordID, d.Record.EntityID); keep(u) && units[u] != nil {
+				units[u].dueOn(d.On)
 			}
 		}
 	}

@@ -110,9 +110,9 @@ func snapshot(t *testing.T, st *store.Store) map[string][]string {
 			WHERE run_id = (SELECT MAX(id) FROM quality_runs)`,
 		"quality_scores": `SELECT scope, key, score, records FROM quality_scores WHERE run_id = (SELECT MAX(id) FROM quality_runs)`,
 		"quality_runs":   `SELECT checks, findings, score FROM quality_runs WHERE id = (SELECT MAX(id) FROM quality_runs)`,
-		"quality_units":  `SELECT unit, tally FROM quality_units`,
+		"quality_units":  `SELECT unit, tally, due FROM quality_units`,
 		"quality_keys":   `SELECT unit, key FROM quality_keys`,
-		"quality_state":  `SELECT fingerprint, totals FROM quality_state`,
+		"quality_state":  `SELECT fingerprint, as_of, totals FROM quality_state`,
 	} {
 		rows, err := db.Query(q)
 		if err != nil {
