@@ -12,12 +12,18 @@
 #   bench/quality_incremental.sh [PEOPLE...]   # default: 100000; PCT=1
 #
 # KEEP=DIR keeps each nation's ingested, resolved store in DIR/PEOPLE/ and
-# reuses it next time.
+# reuses it next time. CHECKS=defaults runs without the nation's
+# quality.yaml: the checks are derived from the contracts and the data.
+# ASOF_DAYS=N moves the as-of date of the changed extracts (and of
+# quality.yaml, given again to both runs) N days forward, as a daily run
+# sees it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=("$@")
 [[ ${#sizes[@]} -gt 0 ]] || sizes=(100000)
 pct=${PCT:-1}
+asof_days=${ASOF_DAYS:-0}
+checks=${CHECKS:-yaml}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 keep=${KEEP:-$work}
@@ -26,7 +32,7 @@ go build -o "$work/ortaq" ./cmd/ortaq
 # timed CMD...: runs CMD, leaving "seconds peak_KiB" in $work/time.
 timed() { /usr/bin/time -f '%e %M' -o "$work/time" "$@"; }
 
-printf '%-8s %9s %8s %8s %9s %9s %7s %9s %9s %s\n' people records changed units incr_s full_s ratio incr_MiB full_MiB agree
+printf '%-8s %9s %8s %8s %9s %9s %7s %9s %9s %-14s %s\n' people records changed units incr_s full_s ratio incr_MiB full_MiB full_because agree
 for people in "${sizes[@]}"; do
 	dir="$keep/$people"
 	if [[ ! -f $dir/base.db ]]; then
@@ -36,16 +42,28 @@ for people in "${sizes[@]}"; do
 		"$work/ortaq" resolve --db "sqlite:$dir/base.db" >/dev/null 2>&1
 	fi
 	cp "$dir/base.db" "$work/incr.db"
-	"$work/ortaq" quality --db "sqlite:$work/incr.db" --checks "$dir/synth/quality.yaml" >/dev/null 2>&1
+	given=()
+	[[ $checks == defaults ]] || given=(--checks "$dir/synth/quality.yaml")
+	"$work/ortaq" quality --db "sqlite:$work/incr.db" "${given[@]}" >/dev/null 2>&1
 	rm -rf "$work/delta"
-	python3 - "$dir/synth" "$work/delta" "$pct" >"$work/changed" <<'PY'
+	python3 - "$dir/synth" "$work/delta" "$pct" "$asof_days" >"$work/changed" <<'PY'
 # Writes a copy of the synthetic nation's extracts in which the records of
 # pct% of the people (chosen by a hash of their IIN) changed: 80% of them
 # have one digit edited, 10% are deleted, 10% gain a copy under a new id;
-# a tenth of the chosen people die. Prints how many records changed.
-import hashlib, os, re, shutil, sys
-src, dst, pct = sys.argv[1], sys.argv[2], float(sys.argv[3])
+# a tenth of the chosen people die. The as-of dates of sources.yaml and
+# quality.yaml move by days. Prints how many records changed.
+import datetime, hashlib, os, re, shutil, sys
+src, dst, pct, days = sys.argv[1], sys.argv[2], float(sys.argv[3]), int(sys.argv[4])
 shutil.copytree(src, dst, ignore=shutil.ignore_patterns("truth"))
+def later(m):
+    d = datetime.date.fromisoformat(m.group(2)) + datetime.timedelta(days=days)
+    return m.group(1) + d.isoformat()
+for name in ("sources.yaml", "quality.yaml"):
+    path = os.path.join(dst, name)
+    with open(path) as f:
+        text = f.read()
+    with open(path, "w") as f:
+        f.write(re.sub(r"^(\s*as_of: )([0-9]{4}-[0-9]{2}-[0-9]{2})", later, text, flags=re.M))
 def h(b):
     return int.from_bytes(hashlib.sha256(b).digest()[:8], "big")
 pop = os.path.join(dst, "population", "register.csv")
@@ -99,9 +117,11 @@ PY
 	"$work/ortaq" ingest --db "sqlite:$work/incr.db" --sources "$work/delta/sources.yaml" --allow-deletions 100000 >/dev/null 2>&1
 	"$work/ortaq" resolve --db "sqlite:$work/incr.db" >/dev/null 2>&1
 	cp "$work/incr.db" "$work/full.db"
-	timed "$work/ortaq" quality --db "sqlite:$work/incr.db" --json >"$work/incr.json" 2>/dev/null
+	given=()
+	[[ $checks == defaults || $asof_days == 0 ]] || given=(--checks "$work/delta/quality.yaml")
+	timed "$work/ortaq" quality --db "sqlite:$work/incr.db" "${given[@]}" --json >"$work/incr.json" 2>/dev/null
 	read -r incr_s incr_kib <"$work/time"
-	timed "$work/ortaq" quality --db "sqlite:$work/full.db" --full --json >"$work/full.json" 2>/dev/null
+	timed "$work/ortaq" quality --db "sqlite:$work/full.db" "${given[@]}" --full --json >"$work/full.json" 2>/dev/null
 	read -r full_s full_kib <"$work/time"
 	records=$(sqlite3 "$work/full.db" 'SELECT SUM(live_records) FROM ingest_runs r WHERE id = (SELECT MAX(id) FROM ingest_runs WHERE source_id = r.source_id)')
 	agree=yes
@@ -112,8 +132,9 @@ PY
 	python3 - "$people" "$records" "$(cat "$work/changed")" "$work/incr.json" "$incr_s" "$full_s" "$incr_kib" "$full_kib" "$agree" <<'PY'
 import json, sys
 people, records, changed, incr, incr_s, full_s, incr_kib, full_kib, agree = sys.argv[1:]
-units = json.load(open(incr))["units"]
+run = json.load(open(incr))
+units, why = run["units"], run.get("full_because") or "-"
 i, f = float(incr_s), float(full_s)
-print(f"{people:<8} {int(records):>9} {int(changed):>8} {units:>8} {i:>9.1f} {f:>9.1f} {i / f:>6.1%} {int(incr_kib) / 1024:>9.0f} {int(full_kib) / 1024:>9.0f} {agree}")
+print(f"{people:<8} {int(records):>9} {int(changed):>8} {units:>8} {i:>9.1f} {f:>9.1f} {i / f:>6.1%} {int(incr_kib) / 1024:>9.0f} {int(full_kib) / 1024:>9.0f} {why:<14} {agree}")
 PY
 done
