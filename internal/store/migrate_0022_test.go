@@ -17,29 +17,6 @@ import (
 // timeLayout is how the store writes times into SQLite; PostgreSQL reads it too.
 const timeLayout = "2006-01-02T15:04:05.000000Z07:00"
 
-// undoCompactVersions takes a store back to the record_versions of
-// schema 21, empty, for tests of the migrations from 22 on.
-func undoCompactVersions(t *testing.T, st *store.Store) {
-	t.Helper()
-	for _, q := range []string{
-		`DROP TABLE attr_names`,
-		`DROP TABLE raw_blocks`,
-		`DROP TABLE record_versions`,
-		`ALTER TABLE ingest_runs DROP COLUMN observed_at`,
-		// Types both databases accept.
-		`CREATE TABLE record_versions (
-			source_id BIGINT NOT NULL, record_id TEXT NOT NULL, version INTEGER NOT NULL, run_id BIGINT NOT NULL,
-			deleted BOOLEAN NOT NULL DEFAULT FALSE, attrs TEXT NOT NULL, invalid TEXT, raw TEXT NOT NULL,
-			hash BYTEA NOT NULL, line INTEGER NOT NULL DEFAULT 0, observed_at TIMESTAMPTZ NOT NULL,
-			loaded_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (source_id, record_id, version))`,
-		`CREATE INDEX record_versions_run ON record_versions (run_id)`,
-	} {
-		if _, err := storetest.Exec(t, st, q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-}
-
 // TestCompactVersionsMigration: migration 0022 moves the versions a store
 // held into the compact layout, and every reader then sees them as they
 // were: attributes and raw rows byte for byte, the times, the hashes.
@@ -61,7 +38,7 @@ func TestCompactVersionsMigration(t *testing.T) {
 			}
 			runs = append(runs, r)
 		}
-		undoCompactVersions(t, st)
+		rollBack(t, st, 21)
 
 		asOf := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 		type old struct {
@@ -113,10 +90,7 @@ func TestCompactVersionsMigration(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if _, err := storetest.Exec(t, st, `DELETE FROM schema_version WHERE version >= 22`); err != nil {
-			t.Fatal(err)
-		}
-		if n, err := st.Migrate(ctx); err != nil || n != 1 {
+		if n, err := st.Migrate(ctx); err != nil || n < 1 {
 			t.Fatalf("migrate: %d, %v", n, err)
 		}
 

@@ -21,15 +21,7 @@ func TestMigrateRecordKeys(t *testing.T) {
 		f := mustResolveFixture(t, st)
 		a1, b1, x1 := ref(f.cards, "a1"), ref(f.clinic, "b1"), ref(f.vet, "x1")
 		// Back to schema 22, with the old table filled.
-		for _, q := range []string{
-			`DROP TABLE resolve_record_keys`,
-			`CREATE TABLE resolve_keys (kind TEXT NOT NULL, key BIGINT NOT NULL, source_id BIGINT NOT NULL, record_id TEXT NOT NULL)`,
-			`DELETE FROM schema_version WHERE version = 23`,
-		} {
-			if _, err := storetest.Exec(t, st, q); err != nil {
-				t.Fatalf("%s: %v", q, err)
-			}
-		}
+		rollBack(t, st, 22)
 		for _, k := range []struct {
 			kind string
 			key  int64
@@ -43,8 +35,8 @@ func TestMigrateRecordKeys(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if n, err := st.Migrate(ctx); err != nil || n != 1 {
-			t.Fatalf("Migrate = %d, %v; want 1 migration", n, err)
+		if n, err := st.Migrate(ctx); err != nil || n < 1 {
+			t.Fatalf("Migrate = %d, %v; want the migrations from 23", n, err)
 		}
 		neg22 := int64(-22)
 		want := map[string]map[store.RecordRef][]uint64{
