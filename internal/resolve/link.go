@@ -21,8 +21,9 @@ type Options struct {
 	// MaxBlock is the largest block compared (default DefaultMaxBlock).
 	MaxBlock int
 	// Window is the largest block compared pair by pair; the records of
-	// a larger one are compared with their Window−1 neighbours (default
-	// DefaultWindow).
+	// a larger one are compared with the next and with those of their
+	// Window−1 neighbours that are not outright different (see generate;
+	// default DefaultWindow).
 	Window int
 	// Seed makes the random pairs behind u reproducible.
 	Seed uint64
@@ -41,7 +42,7 @@ type Options struct {
 const (
 	DefaultThreshold = 0.5
 	DefaultMaxBlock  = 1000
-	DefaultWindow    = 8
+	DefaultWindow    = 12
 )
 
 func (o Options) withDefaults() Options {
