@@ -11,14 +11,11 @@ import (
 
 	gocmp "github.com/google/go-cmp/cmp"
 
-	"github.com/ortaq/ortaq/internal/ingest"
 	"github.com/ortaq/ortaq/internal/quality"
 	"github.com/ortaq/ortaq/internal/resolve"
 	"github.com/ortaq/ortaq/internal/scorecard"
-	"github.com/ortaq/ortaq/internal/source"
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/store/storetest"
-	"github.com/ortaq/ortaq/internal/synth"
 )
 
 // TestIncrementalDefaultsEqualFull runs quality with no checks given or
@@ -30,29 +27,10 @@ import (
 // and the run is full.
 func TestIncrementalDefaultsEqualFull(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	if _, err := synth.Generate(ctx, synth.Options{People: 1200, Seed: 11, Out: dir}); err != nil {
-		t.Fatal(err)
-	}
-	c, err := source.Load(filepath.Join(dir, "sources.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, _ := qualityNation(t, 11)
 	shared := shareTag(t, c)
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		if _, err := ingest.Contract(ctx, st, c, nil); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := resolve.Resolve(ctx, st, resolve.StoreOptions{}); err != nil {
-			t.Fatal(err)
-		}
-		first, err := scorecard.Refresh(ctx, st, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if first.Incremental || first.FullBecause != scorecard.FullFirst {
-			t.Fatalf("first run: incremental %v, full because %q", first.Incremental, first.FullBecause)
-		}
+		first := firstQualityRun(t, ctx, st, c, nil)
 		if !hasCheck(first, "health_cards", "duplicates") {
 			t.Fatal("the derived checks have no duplicates check of health_cards")
 		}
@@ -108,14 +86,7 @@ sources:
 // forward by more than a year, makes a full run.
 func TestIncrementalAsOfEqualsFull(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	if _, err := synth.Generate(ctx, synth.Options{People: 1200, Seed: 12, Out: dir}); err != nil {
-		t.Fatal(err)
-	}
-	c, err := source.Load(filepath.Join(dir, "sources.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, dir := qualityNation(t, 12)
 	base, err := os.ReadFile(filepath.Join(dir, "quality.yaml"))
 	if err != nil {
 		t.Fatal(err)
@@ -144,19 +115,7 @@ func TestIncrementalAsOfEqualsFull(t *testing.T) {
 		t.Fatal(err)
 	}
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		if _, err := ingest.Contract(ctx, st, c, nil); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := resolve.Resolve(ctx, st, resolve.StoreOptions{}); err != nil {
-			t.Fatal(err)
-		}
-		first, err := scorecard.Refresh(ctx, st, at(0))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if first.Incremental {
-			t.Fatal("first run incremental")
-		}
+		first := firstQualityRun(t, ctx, st, c, at(0))
 		tooOld := func() bool {
 			t.Helper()
 			fs, _, err := st.Findings(ctx, store.FindingFilter{Source: "population_register", Check: "age_birth_date",

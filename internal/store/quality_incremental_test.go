@@ -25,6 +25,41 @@ import (
 	"github.com/ortaq/ortaq/internal/wallet"
 )
 
+// qualityNation writes the synthetic nation of 1,200 people that the
+// incremental quality tests change, and loads its sources.
+func qualityNation(t *testing.T, seed int64) (*source.Contract, string) {
+	t.Helper()
+	dir := t.TempDir()
+	if _, err := synth.Generate(context.Background(), synth.Options{People: 1200, Seed: seed, Out: dir}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := source.Load(filepath.Join(dir, "sources.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, dir
+}
+
+// firstQualityRun ingests and resolves c in st and runs quality for the
+// first time, which must be full because it is the first.
+func firstQualityRun(t *testing.T, ctx context.Context, st *store.Store, c *source.Contract, cfg *quality.Config) *scorecard.Summary {
+	t.Helper()
+	if _, err := ingest.Contract(ctx, st, c, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := resolve.Resolve(ctx, st, resolve.StoreOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	first, err := scorecard.Refresh(ctx, st, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.Incremental || first.FullBecause != scorecard.FullFirst {
+		t.Fatalf("first run: incremental %v, full because %q", first.Incremental, first.FullBecause)
+	}
+	return first
+}
+
 // TestIncrementalQualityEqualsFull runs quality over a synthetic nation,
 // changes it (records new, changed and deleted in several sources, a card
 // moved to another person, a death, a duplicate tag appearing and one
@@ -37,33 +72,14 @@ import (
 // compared here, with the same function.
 func TestIncrementalQualityEqualsFull(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	if _, err := synth.Generate(ctx, synth.Options{People: 1200, Seed: 11, Out: dir}); err != nil {
-		t.Fatal(err)
-	}
-	c, err := source.Load(filepath.Join(dir, "sources.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, dir := qualityNation(t, 11)
 	cfg, err := quality.LoadFile(filepath.Join(dir, "quality.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	shared := shareTag(t, c)
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		if _, err := ingest.Contract(ctx, st, c, nil); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := resolve.Resolve(ctx, st, resolve.StoreOptions{}); err != nil {
-			t.Fatal(err)
-		}
-		first, err := scorecard.Refresh(ctx, st, cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if first.Incremental || first.FullBecause != scorecard.FullFirst {
-			t.Fatalf("first run: incremental %v, full because %q", first.Incremental, first.FullBecause)
-		}
+		first := firstQualityRun(t, ctx, st, c, cfg)
 		changeNation(t, ctx, st, c, shared)
 		if _, err := resolve.Resolve(ctx, st, resolve.StoreOptions{}); err != nil {
 			t.Fatal(err)
