@@ -815,7 +815,7 @@ const memberUpsert = `ON CONFLICT (source_id, record_id) DO UPDATE SET
 	entity_id = excluded.entity_id, version = excluded.version`
 
 func (a *applyTx) upsertMembers(ctx context.Context, ch *ResolveChanges) error {
-	ms := lastMembership(ch.Members)
+	ms := lastPerRecord(ch.Members, func(m Membership) RecordRef { return m.RecordRef })
 	if a.useCopy(len(ms)) {
 		return a.copyMembers(ctx, ms)
 	}
@@ -827,24 +827,21 @@ func (a *applyTx) upsertMembers(ctx context.Context, ch *ResolveChanges) error {
 		})
 }
 
-// lastMembership drops all but the last membership of each record: one
-// statement may not upsert a row twice on PostgreSQL.
-func lastMembership(ms []Membership) []Membership {
-	at := make(map[RecordRef]int, len(ms))
-	dup := false
-	for i, m := range ms {
-		if _, ok := at[m.RecordRef]; ok {
-			dup = true
-		}
-		at[m.RecordRef] = i
+// lastPerRecord drops all but the last element of each record (ref gives
+// an element's record): one statement may not upsert a row twice on
+// PostgreSQL.
+func lastPerRecord[T any](xs []T, ref func(T) RecordRef) []T {
+	at := make(map[RecordRef]int, len(xs))
+	for i, x := range xs {
+		at[ref(x)] = i
 	}
-	if !dup {
-		return ms
+	if len(at) == len(xs) {
+		return xs
 	}
-	out := make([]Membership, 0, len(at))
-	for i, m := range ms {
-		if at[m.RecordRef] == i {
-			out = append(out, m)
+	out := make([]T, 0, len(at))
+	for i, x := range xs {
+		if at[ref(x)] == i {
+			out = append(out, x)
 		}
 	}
 	return out

@@ -111,7 +111,7 @@ func (a *applyTx) dropKeys(ctx context.Context, ch *ResolveChanges) error {
 }
 
 func (a *applyTx) insertKeys(ctx context.Context, ch *ResolveChanges) error {
-	ks := lastKeys(ch.Keys)
+	ks := lastPerRecord(ch.Keys, func(k RecordKeys) RecordRef { return k.Ref })
 	// After a Reset no record of the kind has keys, so COPY cannot meet a
 	// row it would have to replace.
 	if ch.Reset && a.useCopy(len(ks)) {
@@ -132,23 +132,4 @@ func (a *applyTx) insertKeys(ctx context.Context, ch *ResolveChanges) error {
 			k := &ks[i]
 			return append(args, k.Ref.SourceID, k.Ref.RecordID, packKeys(k.Keys))
 		})
-}
-
-// lastKeys drops all but the last keys of each record: one statement may
-// not upsert a row twice on PostgreSQL.
-func lastKeys(ks []RecordKeys) []RecordKeys {
-	at := make(map[RecordRef]int, len(ks))
-	for i, k := range ks {
-		at[k.Ref] = i
-	}
-	if len(at) == len(ks) {
-		return ks
-	}
-	out := make([]RecordKeys, 0, len(at))
-	for i, k := range ks {
-		if at[k.Ref] == i {
-			out = append(out, k)
-		}
-	}
-	return out
 }
