@@ -148,7 +148,7 @@ func serverFlags(fs *flag.FlagSet) *serverConfig {
 	c.nats = natsFlags(fs)
 	fs.DurationVar(&c.pushWait, "push-wait", api.DefaultPushWait, "with --nats: how long a push waits for its outcome before it is answered 202 with a status URL")
 	fs.DurationVar(&c.resolveEvery, "resolve-every", 0, "resolve stored records in the server, holding the blocking indexes in memory: "+
-		"after each ingest run it relays in process (without --nats) and at least this often (0: never; run ortaq resolve instead, never both at once)")
+		"after each ingest run it relays in process (without --nats) and at least this often (0: never; run ortaq resolve instead)")
 	fs.StringVar(&c.opsAddr, "ops-addr", "", "serve Prometheus metrics at /metrics on this address, for the operators' monitoring only")
 	fs.StringVar(&c.oidc.Issuer, "oidc-issuer", "", "OpenID Connect issuer URL of the state identity provider; turns on wallet sign-in through it")
 	fs.StringVar(&c.oidc.ClientID, "oidc-client-id", "", "the wallet's client id at the identity provider")

@@ -14,8 +14,9 @@ import (
 // never resolved are left to a first `ortaq resolve`, which trains their
 // model on all their records: Follow runs no full resolution.
 //
-// Only one process may resolve a store's kind at a time (see
-// store.ApplyResolve): a server that follows must be the only resolver.
+// Another process may resolve the store too: a run made against a state
+// that another run replaced is refused by the store
+// (store.ErrResolvedMeanwhile) and the next wake starts from the new one.
 func (rv *Resolver) Follow(ctx context.Context, opts StoreOptions, wake <-chan struct{}, interval time.Duration) {
 	start := time.Now()
 	if err := rv.LoadIndexes(ctx, nil); err != nil {

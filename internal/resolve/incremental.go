@@ -182,8 +182,12 @@ func (r *resolver) batch(ctx context.Context, ix *keyIndex, recs []store.Resolve
 	}
 	ch.Counts = r.counts()
 	slog.Debug("placed", "elapsed", time.Since(t0))
+	ch.AfterRun = &r.after
 	runID, err := r.st.ApplyResolve(ctx, ch)
 	r.cache.applied(r.kind, runID, gone, ch.Keys, err)
+	if err == nil {
+		r.after = runID
+	}
 	return err
 }
 

@@ -155,10 +155,17 @@ type resolver struct {
 	next  int64 // number of the next entity id, 0 until the store was asked
 	live  int   // live records of the kind, as the store counts them, for progress
 	sum   StoreSummary
+	// after is the kind's last resolve run, read before anything else:
+	// the store refuses changes made against a state another run replaced.
+	after int64
 }
 
 func (r *resolver) run(ctx context.Context) (StoreSummary, error) {
 	start := time.Now()
+	var err error
+	if r.after, err = r.st.LastResolveRun(ctx, r.kind); err != nil {
+		return r.sum, err
+	}
 	model, watermark, err := r.cache.model(ctx, r.kind)
 	if err != nil {
 		return r.sum, err
@@ -357,6 +364,7 @@ func (r *resolver) apply(ctx context.Context, ch store.ResolveChanges) error {
 		int64(len(ch.NewEntities)+len(ch.Members)+len(ch.Keys)+len(ch.Lineage)))
 	defer bar.Finish()
 	ch.Progress = func(n int) { bar.Add(int64(n)) }
+	ch.AfterRun = &r.after
 	_, err := r.st.ApplyResolve(ctx, ch)
 	return err
 }

@@ -110,6 +110,15 @@ type ResolveChanges struct {
 	Watermark int64  // the highest ingest run id now resolved
 	Counts    ResolveCounts
 
+	// AfterRun, when set, is the kind's last resolve run (LastResolveRun)
+	// as the resolver read what it changes. ApplyResolve MUST then fail
+	// with ErrResolvedMeanwhile, applying nothing, if another run of the
+	// kind committed since: two resolvers of one kind (a server that
+	// resolves, an `ortaq resolve`) would otherwise each apply changes
+	// computed against a state the other replaced. Resolvers set it;
+	// tests that build a store's entities by hand may not.
+	AfterRun *int64
+
 	// Progress, when set, is told how many rows were just written after
 	// each batch of NewEntities, Members, Keys and Lineage, whose lengths
 	// add up to what it is told in all.
@@ -600,9 +609,8 @@ func (s *Store) EntityOf(ctx context.Context, entityID string) (string, error) {
 // slices, COPY on PostgreSQL; deletions go by source, refChunk records at a
 // time, or through COPY for large slices on PostgreSQL.
 //
-// ApplyResolve does not check that the stored state is still the one the
-// resolver started from: the caller MUST run one resolution of a kind at a
-// time.
+// ApplyResolve checks that the stored state is still the one the resolver
+// started from only through ch.AfterRun.
 func (s *Store) ApplyResolve(ctx context.Context, ch ResolveChanges) (int64, error) {
 	if err := ch.validate(); err != nil {
 		return 0, fmt.Errorf("apply resolve %s: %w", ch.Kind, err)
@@ -618,6 +626,37 @@ func (s *Store) ApplyResolve(ctx context.Context, ch ResolveChanges) (int64, err
 		return 0, fmt.Errorf("apply resolve %s: %w", ch.Kind, err)
 	}
 	return id, nil
+}
+
+// ErrResolvedMeanwhile says another resolve run of the kind committed after
+// the resolver read the store: its changes were not applied, and resolving
+// again starts from the new state.
+var ErrResolvedMeanwhile = errors.New("another resolve run of this kind committed meanwhile")
+
+// resolveLockKey is the first half of PostgreSQL's advisory lock on a
+// kind's resolve runs; the second is a hash of the schema and the kind.
+const resolveLockKey = 0x72736c76 // "rslv"
+
+// checkAfterRun fails with ErrResolvedMeanwhile unless after is still the
+// kind's last resolve run. SQLite's write transaction is exclusive from its
+// start; on PostgreSQL two transactions could both read the same last run,
+// so the check holds a lock per kind until the transaction ends.
+func (a *applyTx) checkAfterRun(ctx context.Context, kind string, after int64) error {
+	d := a.s.dialect
+	if d == postgresDialect {
+		if _, err := a.conn.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1, hashtext(current_schema() || ':' || $2))`,
+			int32(resolveLockKey), kind); err != nil {
+			return fmt.Errorf("lock %s resolve runs: %w", kind, err)
+		}
+	}
+	var last int64
+	if err := a.conn.QueryRowContext(ctx, d.rebind(`SELECT COALESCE(MAX(id), 0) FROM resolve_runs WHERE kind = ?`), kind).Scan(&last); err != nil {
+		return fmt.Errorf("last %s resolve run: %w", kind, err)
+	}
+	if last != after {
+		return fmt.Errorf("run %d, read after run %d: %w", last, after, ErrResolvedMeanwhile)
+	}
+	return nil
 }
 
 // validate checks what the database would otherwise reject late, or not at all.
@@ -714,6 +753,11 @@ func (a *applyTx) apply(ctx context.Context, ch *ResolveChanges) (int64, error) 
 	started := ch.Started
 	if started.IsZero() {
 		started = a.now
+	}
+	if ch.AfterRun != nil {
+		if err := a.checkAfterRun(ctx, ch.Kind, *ch.AfterRun); err != nil {
+			return 0, err
+		}
 	}
 	c := ch.Counts
 	err := a.conn.QueryRowContext(ctx, d.rebind(`INSERT INTO resolve_runs

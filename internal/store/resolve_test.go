@@ -667,3 +667,48 @@ func storedKeys(t testing.TB, st *store.Store, kind string) map[store.RecordRef]
 	}
 	return out
 }
+
+// TestApplyResolveRefusesStaleChanges: changes computed after run N are
+// refused, with nothing applied, once another run of the kind committed;
+// another kind's runs do not count.
+func TestApplyResolveRefusesStaleChanges(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		mustResolveFixture(t, st)
+		read, err := st.LastResolveRun(ctx, "person")
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Another resolver of persons commits first; one of animals too.
+		other := read
+		if _, err := st.ApplyResolve(ctx, store.ResolveChanges{Kind: "person", Mode: "incremental", AfterRun: &other}); err != nil {
+			t.Fatal(err)
+		}
+		animals, err := st.LastResolveRun(ctx, "animal")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.ApplyResolve(ctx, store.ResolveChanges{Kind: "animal", Mode: "incremental", AfterRun: &animals}); err != nil {
+			t.Fatal(err)
+		}
+		_, err = st.ApplyResolve(ctx, store.ResolveChanges{Kind: "person", Mode: "incremental", AfterRun: &read,
+			NewEntities: []string{"P000000777"}})
+		if !errors.Is(err, store.ErrResolvedMeanwhile) {
+			t.Fatalf("stale changes: %v, want ErrResolvedMeanwhile", err)
+		}
+		if n, err := st.MaxEntityNumber(ctx, "P"); err != nil || n == 777 {
+			t.Errorf("MaxEntityNumber(P) = %d, %v: the refused run created its entity", n, err)
+		}
+		last, err := st.LastResolveRun(ctx, "person")
+		if err != nil || last == read {
+			t.Fatalf("last run %d, %v", last, err)
+		}
+		if _, err := st.ApplyResolve(ctx, store.ResolveChanges{Kind: "person", Mode: "incremental", AfterRun: &last,
+			NewEntities: []string{"P000000777"}}); err != nil {
+			t.Fatalf("changes made after the last run: %v", err)
+		}
+		if again, err := st.LastResolveRun(ctx, "person"); err != nil || again == last {
+			t.Errorf("last run after a new one: %d, %v", again, err)
+		}
+	})
+}
