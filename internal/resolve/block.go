@@ -21,9 +21,9 @@ type rule struct {
 	reads uint64 // features the key is made of, as for comparisons
 	key   func(t *Table, i int) string
 	// order, when set, orders a large block's records for comparing
-	// neighbours (see generate); its first feature is one the key leaves
-	// free, and a record is compared only with the neighbours that share
-	// it, and with the next record in any case.
+	// neighbours (see generate). Its first feature, the lead, is one the
+	// key leaves free: a person's records sit together by it, and a
+	// neighbour whose lead is outright different is someone else.
 	order []feature
 }
 
