@@ -90,8 +90,10 @@ func (r *resolver) batch(ctx context.Context, ix *keyIndex, recs []store.Resolve
 	}
 
 	// Candidates by blocking key, and the entities of everyone involved.
+	// The changed records' keys, both to find candidates and to store.
+	recKeys := recordKeys(nb.t, rs, nb.refs, 0, nLive)
 	var keys []uint64
-	for _, rk := range recordKeys(nb.t, rs, nb.refs, 0, nLive) {
+	for _, rk := range recKeys {
 		keys = append(keys, rk.Keys...)
 	}
 	cands := ix.lookup(keys)
@@ -160,7 +162,7 @@ func (r *resolver) batch(ctx context.Context, ix *keyIndex, recs []store.Resolve
 	s.rules = rs
 	// A live record's keys replace its stored ones; a deleted record's go.
 	ch := store.ResolveChanges{Kind: r.kind, Mode: "incremental", Watermark: mark, DropKeys: gone}
-	ch.Keys = recordKeys(nb.t, rs, nb.refs, 0, nLive)
+	ch.Keys = recKeys
 	now := time.Now()
 	x := &linker{r: r, nb: nb, s: s, ch: &ch, now: now, minWeight: minWeight}
 
