@@ -25,6 +25,21 @@ type rule struct {
 	// key leaves free: a person's records sit together by it, and a
 	// neighbour whose lead is outright different is someone else.
 	order []feature
+	// windowDivisor, when set, makes the rule compare neighbours by order
+	// instead of every pair from blocks of more than window/windowDivisor
+	// records. It is set for rules whose lead, when outright different,
+	// means another person even in a small block: then a block that grows
+	// with the country costs each record the namesakes it could be, not
+	// every record of the block.
+	windowDivisor int
+}
+
+// pairwiseUpTo is the largest block rule r compares pair by pair.
+func (r rule) pairwiseUpTo(window int) int {
+	if r.windowDivisor > 0 {
+		return window / r.windowDivisor
+	}
+	return window
 }
 
 // maxRules is how many rules a pattern's top byte can flag.
@@ -73,7 +88,7 @@ func allRules(t *Table, has func(feature) bool) []rule {
 	if has(fBirth) && has(fLast) {
 		rs = append(rs, rule{name: "birth_date+last_initial", reads: bit(fBirth) | bit(fLast), key: func(t *Table, i int) string {
 			return join(t.val(fBirth, i), initial(t.val(fLast, i)))
-		}, order: []feature{fLastBase, fFirst, fMiddleBase, fNID}})
+		}, order: []feature{fLastBase, fFirst, fMiddleBase, fNID}, windowDivisor: 2})
 	}
 	// A name and the month of birth catch a typo in the day together with
 	// one in the other name.
@@ -103,7 +118,7 @@ func allRules(t *Table, has func(feature) bool) []rule {
 				decade = d[:3]
 			}
 			return join(join(a, b), decade)
-		}, order: []feature{fBirth, fMiddleBase, fNID}})
+		}, order: []feature{fBirth, fMiddleBase, fNID}, windowDivisor: 3})
 	}
 	if has(fPhone) {
 		rs = append(rs, rule{name: "phone", reads: bit(fPhone), key: col(fPhone)})
@@ -114,7 +129,7 @@ func allRules(t *Table, has func(feature) bool) []rule {
 	if has(fPostcode) && has(fLast) && has(fFirst) {
 		rs = append(rs, rule{name: "postcode+initials", reads: bit(fPostcode) | bit(fLast) | bit(fFirst), key: func(t *Table, i int) string {
 			return join(t.val(fPostcode, i), initial(t.val(fLast, i))+initial(t.val(fFirst, i)))
-		}, order: []feature{fLastBase, fFirst, fBirth, fMiddleBase}})
+		}, order: []feature{fLastBase, fFirst, fBirth, fMiddleBase}, windowDivisor: 3})
 	}
 	// The birth date alone is the last resort of kinds with nothing else
 	// to block on. People have better keys: a date's block grows with the
@@ -248,14 +263,14 @@ func keyHashes(t *Table, rs []rule) [][]uint64 {
 //
 // Only the representatives of identical records (id) are blocked.
 //
-// A block of more than window records is compared as a sorted
-// neighbourhood: its records in the rule's order (names and birth date),
-// each with the next record and with those of the window−1 after it whose
-// lead is not distant (see leadComparison). Blocks of common names grow
-// with the country, and comparing them pair by pair grew with its square;
-// a fixed window still made each record's comparisons grow with the
-// country until every block filled it, while namesakes whose lead differs
-// outright are as many as the block allows.
+// A block of more than window records (fewer for some rules: see
+// rule.windowDivisor) is compared as a sorted neighbourhood: its records in the
+// rule's order (names and birth date), each with those of the window−1
+// after it whose lead is not distant (see leadComparison). Blocks of
+// common names grow with the country, and comparing them pair by pair grew
+// with its square; a fixed window still made each record's comparisons
+// grow with the country until every block filled it, and so did comparing
+// each record with the next whatever its lead.
 func generate(ctx context.Context, t *Table, id *identical, rs []rule, cs []comparison, maxBlock, window int, bar interface{ Add(int64) }) (*blocking, error) {
 	b := &blocking{keys: keyHashes(t, rs), row: t.row, skippedBlocks: make([]int, len(rs)), skippedRecords: make([]int, len(rs))}
 	for range rs {
@@ -295,7 +310,7 @@ func generate(ctx context.Context, t *Table, id *identical, rs []rule, cs []comp
 				for _, s := range slots[lo:hi] {
 					b.keys[r][t.row[s.rec]] = 0
 				}
-			case hi-lo > window:
+			case hi-lo > rs[r].pairwiseUpTo(window):
 				b.windowed[r][slots[lo].key] = true
 				order := rs[r].order
 				if order == nil {
@@ -318,6 +333,7 @@ func generate(ctx context.Context, t *Table, id *identical, rs []rule, cs []comp
 			mu     sync.Mutex
 			before = b.candidates()
 			lead   = leadComparison(rs[r], cs)
+			upTo   = rs[r].pairwiseUpTo(window)
 		)
 		workers := runtime.GOMAXPROCS(0)
 		var wg sync.WaitGroup
@@ -336,7 +352,7 @@ func generate(ctx context.Context, t *Table, id *identical, rs []rule, cs []comp
 						for x := bl[0]; x < bl[1]; x++ {
 							for y := x + 1; y < min(bl[1], x+window); y++ {
 								i, j := int(slots[x].rec), int(slots[y].rec)
-								if y > x+1 && bl[1]-bl[0] > window && lead >= 0 && distant(t, rs[r].order[0], cs[lead], i, j) {
+								if bl[1]-bl[0] > upTo && lead >= 0 && distant(t, rs[r].order[0], cs[lead], i, j) {
 									continue
 								}
 								if b.comparedBefore(r, i, j) {

@@ -20,10 +20,10 @@ type Options struct {
 	Threshold float64
 	// MaxBlock is the largest block compared (default DefaultMaxBlock).
 	MaxBlock int
-	// Window is the largest block compared pair by pair; the records of
-	// a larger one are compared with the next and with those of their
-	// Window−1 neighbours that are not outright different (see generate;
-	// default DefaultWindow).
+	// Window is the largest block compared pair by pair (some rules stop
+	// sooner); the records of a larger one are compared with those of
+	// their Window−1 neighbours that are not outright different (see
+	// generate; default DefaultWindow).
 	Window int
 	// Seed makes the random pairs behind u reproducible.
 	Seed uint64
