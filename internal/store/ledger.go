@@ -331,16 +331,6 @@ func (s *Store) writeGroup(ctx context.Context, t *tx, g *group, seq uint64) err
 	}
 	at := newApplyTx(t)
 	insert := at.insertRows
-	if s.dialect == sqliteDialect {
-		// OR FAIL, not the default OR ABORT: a statement that may abort
-		// half-way keeps a statement journal of every page it changes
-		// (a tenth of the insert's time); a conflict fails the whole
-		// transaction anyway.
-		insert = func(ctx context.Context, table string, cols []string, n int, row func(args []any, i int) []any) error {
-			marks := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
-			return at.insert(ctx, `INSERT OR FAIL INTO `+table+` (`+strings.Join(cols, ", ")+`)`, marks, len(cols), "", n, row)
-		}
-	}
 	if s.dialect == postgresDialect {
 		// COPY from a few rows on: a group is rarely the thousands bulk
 		// writers wait for.

@@ -69,6 +69,8 @@ type Run struct {
 	// sqliteInsert caches the multi-row INSERT, whose run-wide values are
 	// literals: fewer bound parameters is most of SQLite's bulk speed.
 	sqliteInsert *sql.Stmt
+	// failed is set when storing versions failed: the run can only abort.
+	failed bool
 	// names numbers the source's attribute names (versions_attrs.go), raw
 	// gathers the raw rows into blocks (versions_raw.go).
 	names *attrWriter
@@ -220,6 +222,9 @@ func (r *Run) AddVersions(ctx context.Context, vs []Version) error {
 		err = r.raw.store(ctx, r.tx, r.ID)
 	}
 	if err != nil {
+		// The versions before the failing one may be in place (INSERT OR
+		// FAIL, see applyTx.insert): the run can only be rolled back.
+		r.failed = true
 		return fmt.Errorf("run %d: store versions: %w", r.ID, err)
 	}
 	return nil
@@ -302,10 +307,10 @@ func (r *Run) insertVersionsSQLite(ctx context.Context, vs []Version) error {
 }
 
 // sqliteInsertSQL is an INSERT of n versions in which the run-wide values
-// (source, run) are literals.
+// (source, run) are literals; OR FAIL for the reason applyTx.insert gives.
 func (r *Run) sqliteInsertSQL(n int) string {
 	row := fmt.Sprintf("(%d, ?, ?, %d, ?, ?, ?, ?, ?, ?, ?)", r.SourceID, r.ID)
-	return `INSERT INTO record_versions
+	return `INSERT OR FAIL INTO record_versions
 	(source_id, record_id, version, run_id, deleted, attrs, invalid, raw_ref, hash, line, observed_at) VALUES ` +
 		strings.TrimSuffix(strings.Repeat(row+",", n), ",")
 }
@@ -346,6 +351,10 @@ func (r *Run) AddQuarantine(ctx context.Context, qs []Quarantined) error {
 func (r *Run) Commit(ctx context.Context, c RunCounts) error {
 	if r.done {
 		return fmt.Errorf("run %d: already finished", r.ID)
+	}
+	if r.failed {
+		r.Abort()
+		return fmt.Errorf("run %d: storing versions failed earlier; nothing was stored", r.ID)
 	}
 	if c.Rows != c.Stored+c.Unchanged+c.Quarantined {
 		r.Abort()
