@@ -46,7 +46,7 @@ var goldenColumns = strings.Join(goldenColumnList, ", ")
 func scanGolden(sc interface{ Scan(...any) error }) (GoldenRow, error) {
 	var g GoldenRow
 	err := sc.Scan(&g.EntityID, &g.Kind, &g.Name, &g.NationalID, &g.BirthDate, &g.DeathDate, &g.Region, &g.Household,
-		&g.Owner, &g.Members, &g.Conflicts, jsonValue{&g.Doc}, timeValue{&g.BuiltAt})
+		&g.Owner, &g.Members, &g.Conflicts, docValue{&g.Doc}, timeValue{&g.BuiltAt})
 	return g, err
 }
 
@@ -94,11 +94,7 @@ func (w *GoldenWriter) Add(ctx context.Context, g GoldenRow, terms []SearchTerm)
 }
 
 func (w *GoldenWriter) flush(ctx context.Context) error {
-	a, rows := w.a, w.rows
-	err := a.insertRows(ctx, "golden_records", goldenColumnList, len(rows), func(args []any, i int) []any {
-		return a.goldenArgs(args, &rows[i])
-	})
-	if err != nil {
+	if err := w.a.insertGolden(ctx, w.rows); err != nil {
 		w.Abort()
 		return fmt.Errorf("replace golden records: %w", err)
 	}
@@ -106,10 +102,18 @@ func (w *GoldenWriter) flush(ctx context.Context) error {
 	return nil
 }
 
-// goldenArgs appends the values of goldenColumnList for g, built now.
-func (a *applyTx) goldenArgs(args []any, g *GoldenRow) []any {
-	return append(args, g.EntityID, g.Kind, g.Name, g.NationalID, g.BirthDate, g.DeathDate, g.Region,
-		g.Household, g.Owner, g.Members, g.Conflicts, string(g.Doc), a.s.dialect.timeArg(a.now))
+// insertGolden inserts rows, built now, their documents compressed.
+func (a *applyTx) insertGolden(ctx context.Context, rows []GoldenRow) error {
+	docs, err := packDocs(rows)
+	if err != nil {
+		return err
+	}
+	built := a.s.dialect.timeArg(a.now)
+	return a.insertRows(ctx, "golden_records", goldenColumnList, len(rows), func(args []any, i int) []any {
+		g := &rows[i]
+		return append(args, g.EntityID, g.Kind, g.Name, g.NationalID, g.BirthDate, g.DeathDate, g.Region,
+			g.Household, g.Owner, g.Members, g.Conflicts, docs[i], built)
+	})
 }
 
 // Commit writes what is queued and makes the new build visible.
@@ -181,10 +185,7 @@ func (s *Store) UpdateGolden(ctx context.Context, entityID string, row *GoldenRo
 		}
 	}
 	if row != nil {
-		err := a.insertRows(ctx, "golden_records", goldenColumnList, 1, func(args []any, _ int) []any {
-			return a.goldenArgs(args, row)
-		})
-		if err != nil {
+		if err := a.insertGolden(ctx, []GoldenRow{*row}); err != nil {
 			return fmt.Errorf("update golden record %s: %w", entityID, err)
 		}
 	}

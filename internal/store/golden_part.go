@@ -101,10 +101,7 @@ func (s *Store) UpdateGoldens(ctx context.Context, u GoldenUpdate) error {
 			}
 		}
 	}
-	err = a.insertRows(ctx, "golden_records", goldenColumnList, len(u.Rows), func(args []any, i int) []any {
-		return a.goldenArgs(args, &u.Rows[i])
-	})
-	if err != nil {
+	if err := a.insertGolden(ctx, u.Rows); err != nil {
 		return fmt.Errorf("update golden records: %w", err)
 	}
 	err = a.insertRows(ctx, "search_terms", []string{"term", "entity_id"}, len(u.Terms),

@@ -12,6 +12,17 @@ import (
 // both databases accept. A migration that changes the schema adds its
 // undo here, or rollBack refuses stores that have it.
 var undoMigrations = map[int][]string{
+	25: {
+		`DROP TABLE golden_records`,
+		`CREATE TABLE golden_records (
+			entity_id TEXT NOT NULL PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL DEFAULT '',
+			national_id TEXT NOT NULL DEFAULT '', birth_date TEXT NOT NULL DEFAULT '', death_date TEXT NOT NULL DEFAULT '',
+			region TEXT NOT NULL DEFAULT '', household TEXT NOT NULL DEFAULT '', owner_id TEXT NOT NULL DEFAULT '',
+			members BIGINT NOT NULL, conflicts BIGINT NOT NULL, doc TEXT NOT NULL, built_at TIMESTAMPTZ NOT NULL)`,
+		`CREATE INDEX golden_national_id ON golden_records (national_id)`,
+		`CREATE INDEX golden_household ON golden_records (household)`,
+		`CREATE INDEX golden_owner ON golden_records (owner_id)`,
+	},
 	24: {
 		`DROP INDEX quality_units_due`,
 		`ALTER TABLE quality_units DROP COLUMN due`,
