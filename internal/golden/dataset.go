@@ -63,6 +63,7 @@ type Source struct {
 
 	attrNames []string       // every attribute name its records hold
 	attrIndex map[string]int // position of each in attrNames
+	scratch   []string       // Add's values in attrNames order
 	// overrides are the active overrides of its records that still
 	// apply, by record id.
 	overrides map[string][]store.Override

@@ -2,6 +2,7 @@ package golden
 
 import (
 	"iter"
+	"strings"
 	"time"
 
 	"github.com/ortaq/ortaq/internal/store"
@@ -21,20 +22,30 @@ type Record struct {
 	Attrs      Attrs
 }
 
-// Attrs are a record's canonical attributes.
+// Attrs are a record's canonical attributes: its values one after another
+// in one string, and where each ends. A nation's records hold a dozen
+// short values each; a string apiece would cost a header and an allocation
+// per value, about as much again as the values themselves.
 type Attrs struct {
-	names *[]string // the source's attribute names; values[i] belongs to (*names)[i]
-	vals  []string
+	names *[]string // the source's attribute names; the value at i belongs to (*names)[i]
+	vals  string
+	ends  []uint32 // ends[i] is where the value at i ends in vals
+}
+
+// at returns the value at position i.
+func (a Attrs) at(i int) string {
+	var start uint32
+	if i > 0 {
+		start = a.ends[i-1]
+	}
+	return a.vals[start:a.ends[i]]
 }
 
 // Get returns the value of attribute name, "" when the record has none.
 func (a Attrs) Get(name string) string {
-	if a.names == nil {
-		return ""
-	}
-	for i, v := range a.vals {
+	for i := range a.ends {
 		if (*a.names)[i] == name {
-			return v
+			return a.at(i)
 		}
 	}
 	return ""
@@ -43,8 +54,8 @@ func (a Attrs) Get(name string) string {
 // All yields every non-empty attribute and its value.
 func (a Attrs) All() iter.Seq2[string, string] {
 	return func(yield func(string, string) bool) {
-		for i, v := range a.vals {
-			if v != "" && !yield((*a.names)[i], v) {
+		for i := range a.ends {
+			if v := a.at(i); v != "" && !yield((*a.names)[i], v) {
 				return
 			}
 		}
@@ -59,7 +70,7 @@ func (s *Source) Add(r store.LiveRecord) {
 	if s.attrIndex == nil {
 		s.attrIndex = map[string]int{}
 	}
-	n := 0
+	n, size := 0, 0
 	for k, v := range r.Attrs {
 		if v == "" {
 			continue
@@ -71,12 +82,25 @@ func (s *Source) Add(r store.LiveRecord) {
 			s.attrNames = append(s.attrNames, k)
 		}
 		n = max(n, i+1)
+		size += len(v)
 	}
-	rec.Attrs.vals = make([]string, n)
+	if cap(s.scratch) < n {
+		s.scratch = make([]string, n)
+	}
+	vals := s.scratch[:n]
+	clear(vals)
 	for k, v := range r.Attrs {
 		if v != "" {
-			rec.Attrs.vals[s.attrIndex[k]] = v
+			vals[s.attrIndex[k]] = v
 		}
 	}
+	var b strings.Builder
+	b.Grow(size)
+	rec.Attrs.ends = make([]uint32, n)
+	for i, v := range vals {
+		b.WriteString(v)
+		rec.Attrs.ends[i] = uint32(b.Len())
+	}
+	rec.Attrs.vals = b.String()
 	s.Records = append(s.Records, rec)
 }
