@@ -12,11 +12,14 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/KimMachineGun/automemlimit/memlimit"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: logLevel()})))
+	limitMemory()
 	err := run(ctx, os.Args[1:], os.Stdout)
 	stop()
 	if err == nil {
@@ -40,6 +43,28 @@ func logLevel() slog.Level {
 		return slog.LevelInfo
 	}
 	return l
+}
+
+// memoryShare is the share of the machine's memory (or of its container's
+// limit) that ortaq's garbage collector keeps the process within. A full
+// quality or resolve run holds a nation in memory, and Go lets the heap
+// grow to twice what is live before it collects: at a million people
+// that was 17.6 GiB for 7.8 GiB live. A ministry's one server also runs
+// the database and the web server, so a batch command keeps to half; the
+// collector works harder near the limit instead of taking the rest.
+const memoryShare = 0.5
+
+// limitMemory sets the Go runtime's soft memory limit to memoryShare of
+// the memory available, unless GOMEMLIMIT sets one or AUTOMEMLIMIT another
+// share ("off" for none).
+func limitMemory() {
+	limit, err := memlimit.Set(memlimit.WithRatio(memoryShare),
+		memlimit.WithProvider(memlimit.ApplyFallback(memlimit.FromCgroup, memlimit.FromSystem)))
+	if err != nil {
+		slog.Warn("no memory limit set", "error", err)
+		return
+	}
+	slog.Debug("memory limit", "bytes", limit)
 }
 
 // progressOut is where long commands show their progress: standard error,

@@ -6,9 +6,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
+	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
+
+	"github.com/KimMachineGun/automemlimit/memlimit"
 
 	"github.com/ortaq/ortaq/internal/store"
 	"github.com/ortaq/ortaq/internal/store/storetest"
@@ -143,5 +148,32 @@ func TestServeRefusesOutdatedSchema(t *testing.T) {
 	_, err = runCLI(t, "serve", "--db", db, "--migrate=false", "--addr", "127.0.0.1:0")
 	if !errors.Is(err, store.ErrSchemaOutdated) {
 		t.Fatalf("serve on an unmigrated database = %v; want ErrSchemaOutdated", err)
+	}
+}
+
+// TestMemoryLimit: ortaq keeps its heap within half the memory it may use,
+// unless the operator set GOMEMLIMIT, which then stands.
+func TestMemoryLimit(t *testing.T) {
+	before := debug.SetMemoryLimit(-1)
+	t.Cleanup(func() { debug.SetMemoryLimit(before) })
+	total, err := memlimit.ApplyFallback(memlimit.FromCgroup, memlimit.FromSystem)()
+	if err != nil {
+		t.Skipf("the memory available is unknown here: %v", err)
+	}
+
+	t.Setenv("GOMEMLIMIT", "")
+	t.Setenv("AUTOMEMLIMIT", "") // restored after the test; unset for it:
+	os.Unsetenv("AUTOMEMLIMIT")
+	debug.SetMemoryLimit(math.MaxInt64)
+	limitMemory()
+	if got, want := debug.SetMemoryLimit(-1), int64(float64(total)*memoryShare); got != want {
+		t.Errorf("limit %d bytes, want %d (half of %d)", got, want, total)
+	}
+
+	t.Setenv("GOMEMLIMIT", "3GiB")
+	debug.SetMemoryLimit(3 << 30)
+	limitMemory()
+	if got := debug.SetMemoryLimit(-1); got != 3<<30 {
+		t.Errorf("with GOMEMLIMIT=3GiB the limit became %d bytes", got)
 	}
 }

@@ -148,6 +148,9 @@ func LoadWithProgress(ctx context.Context, st *store.Store, progressTo io.Writer
 	live := 0
 	for _, s := range d.Sources {
 		live += s.Live
+		// Sized once: growing a nation's records by appending would copy
+		// them several times and leave up to half the last copy unused.
+		s.Records = make([]Record, 0, max(s.Live, 0))
 	}
 	bar := progress.New(progressTo, "read live records", int64(live))
 	err = st.LiveRecords(ctx, func(r store.LiveRecord) error {
