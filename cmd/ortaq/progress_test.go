@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -76,7 +77,7 @@ func TestProgressLines(t *testing.T) {
 				if start < 0 {
 					start = i
 				}
-				if strings.Contains(lines[i], " in ") {
+				if tookTime.MatchString(lines[i]) {
 					end = i
 					break
 				}
@@ -89,3 +90,8 @@ func TestProgressLines(t *testing.T) {
 		}
 	}
 }
+
+// tookTime matches a stage's end line, which says how long it took ("in
+// 15ms", "in 1m2s"); a start line may say how long is left in all, and
+// does not match.
+var tookTime = regexp.MustCompile(` in [0-9][0-9.]*[µmhs][0-9.µmhs]*$`)
