@@ -50,8 +50,10 @@ func logLevel() slog.Level {
 // quality or resolve run holds a nation in memory, and Go lets the heap
 // grow to twice what is live before it collects: at a million people
 // that was 17.6 GiB for 7.8 GiB live. A ministry's one server also runs
-// the database and the web server, so a batch command keeps to half; the
-// collector works harder near the limit instead of taking the rest.
+// the database and the web server, so ortaq keeps to half: the collector
+// works harder near the limit instead of taking the rest. A run whose live
+// heap nears the limit is slower for it (docs/benchmarks.md, "Golden
+// records on disk"); AUTOMEMLIMIT=off gives it the whole machine.
 const memoryShare = 0.5
 
 // limitMemory sets the Go runtime's soft memory limit to memoryShare of
