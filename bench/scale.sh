@@ -7,6 +7,7 @@
 #
 #   link     `ortaq link` straight from the extracts: records, comparisons,
 #            comparisons per record, F1 against the synth's truth
+#   eval     `ortaq eval`, which scores the link's clusters (with link)
 #   ingest   every extract into a fresh store: rows, rows/s
 #   store    the store's size on disk after ingest, and bytes per record version
 #   resolve  the first (full) resolve of every kind
@@ -88,10 +89,12 @@ for people in "${sizes[@]}"; do
 		read -r wall cpu kib <"$work/link.time"
 		# Records and comparisons of every linked kind, from the summary table.
 		read -r records comparisons < <(awk '/^kind/ {t=1; next} t && NF==7 {r+=$2; c+=$3} END {print r, c}' "$work/link.out")
-		f1=$("$work/ortaq" eval --json --truth "$dir/synth/truth/persons.csv" --clusters "$work/clusters.csv" |
-			python3 -c 'import json,sys; print("%.5f" % json.load(sys.stdin)["f1"])')
+		timed eval "$work/ortaq" eval --json --truth "$dir/synth/truth/persons.csv" --clusters "$work/clusters.csv"
+		f1=$(python3 -c 'import json,sys; print("%.5f" % json.load(sys.stdin)["f1"])' <"$work/eval.out")
 		row "$people" link "$records" "$wall" "$cpu" $((kib / 1024)) \
 			"$comparisons comparisons, $(awk -v c="$comparisons" -v r="$records" 'BEGIN { printf "%.2f", c / r }') a record, person F1 $f1"
+		read -r wall cpu kib <"$work/eval.time"
+		row "$people" eval "$records" "$wall" "$cpu" $((kib / 1024)) "scoring the clusters against the truth"
 	fi
 	has ingest || continue
 	if [[ -n $pg ]]; then

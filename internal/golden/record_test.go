@@ -77,7 +77,7 @@ func BenchmarkSourceAdd(b *testing.B) {
 		}
 		runtime.GC()
 		runtime.ReadMemStats(&after)
-		kept = float64(after.HeapAlloc-before.HeapAlloc) / n
+		kept = float64(int64(after.HeapAlloc)-int64(before.HeapAlloc)) / n
 		runtime.KeepAlive(&s)
 	}
 	b.ReportMetric(kept, "B/record")

@@ -38,14 +38,17 @@ func (v docValue) Scan(src any) error {
 	var stored []byte
 	switch x := src.(type) {
 	case string:
-		stored = []byte(x)
+		stored = []byte(x) // a copy already
 	case []byte:
 		stored = x
+		if !bytes.HasPrefix(stored, zstdMagic) {
+			stored = bytes.Clone(x) // the driver reuses x
+		}
 	default:
 		return fmt.Errorf("scan golden document: unexpected %T", src)
 	}
 	if !bytes.HasPrefix(stored, zstdMagic) {
-		*v.b = bytes.Clone(stored)
+		*v.b = stored
 		return nil
 	}
 	dec, err := zstdDecoder()
