@@ -198,8 +198,14 @@ func (d *Dataset) build(progressTo io.Writer) {
 			e.survive(sc)
 		}
 		if e.Kind == source.EntityPerson {
+			// Two entities may hold one IIN (a person the resolver left
+			// split): the one with the smaller id has it, whatever order
+			// the map gives, so that ties and findings never change
+			// between two runs over the same data.
 			if v, ok := e.Value("national_id"); ok && v.Invalid == "" {
-				d.byIIN[v.Value] = e
+				if o := d.byIIN[v.Value]; o == nil || e.ID < o.ID {
+					d.byIIN[v.Value] = e
+				}
 			}
 		}
 	}

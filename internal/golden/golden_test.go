@@ -143,6 +143,38 @@ func TestTies(t *testing.T) {
 	}
 }
 
+// TestSharedIINTies: when two entities hold the same IIN (a person the
+// resolver left split), every build gives that IIN's ties and ownership to
+// the same one of them, whatever order a map holds them in: the entity
+// with the smaller id. Stored golden records and findings must not change
+// between two runs over the same data.
+func TestSharedIINTies(t *testing.T) {
+	for range 30 {
+		pop := src(1, "population_register", "moj", "person", 90,
+			rec("R1", "P7", map[string]string{"national_id": "450101400222", "last_name": "Назарбаева"}),
+			rec("R2", "P3", map[string]string{"national_id": "450101400222", "last_name": "Назарбаева"}),
+			rec("R3", "P5", map[string]string{"national_id": "450101400222", "last_name": "Назарбаева"}),
+			rec("R4", "P9", map[string]string{"national_id": "700101300333", "last_name": "Ахметов"}),
+		)
+		civil := src(3, "civil_registry", "moj", "event", 90,
+			rec("B1", "E1", map[string]string{"event": "birth", "national_id": "700101300333", "mother_iin": "450101400222"}),
+		)
+		animals := src(4, "livestock", "moa", "animal", 70,
+			rec("L1", "A1", map[string]string{"tag": "KZ1", "owner_iin": "450101400222"}),
+		)
+		d := NewDataset(newer, []*Source{pop, civil, animals})
+		if got := d.Person("450101400222"); got == nil || got.ID != "P3" {
+			t.Fatalf("Person = %v, want P3", got)
+		}
+		if got, want := d.Entities["P9"].Relations, []Relation{{RelMother, "P3"}}; !cmp.Equal(got, want) {
+			t.Fatalf("P9 relations = %v, want %v", got, want)
+		}
+		if o := d.Entities["A1"].Owner; o != "P3" {
+			t.Fatalf("A1 owner = %q, want P3", o)
+		}
+	}
+}
+
 func TestDoc(t *testing.T) {
 	d := testDataset()
 	doc := d.Entities["P1"].Doc()
