@@ -51,7 +51,8 @@ func TestProgressLines(t *testing.T) {
 		{[]string{"resolve", "--db", db}, stages},
 		{[]string{"quality", "--db", db, "--checks", filepath.Join(dir, "quality.yaml")}, []string{
 			"read live records", "build golden records", "store golden records", "store search terms",
-			"run quality checks", "compare findings with the last run", "store quality run and findings"}},
+			"run quality checks", "count each entity's results", "compare findings with the last run",
+			"store quality run and findings"}},
 	}
 	old := progressOut
 	defer func() { progressOut = old }()

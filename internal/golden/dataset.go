@@ -101,7 +101,7 @@ func (s *Source) Newest() time.Time {
 	}
 	var newest time.Time
 	for i := range s.Records {
-		if t := s.Records[i].ObservedAt; t.After(newest) {
+		if t := s.Records[i].ObservedAt(); t.After(newest) {
 			newest = t
 		}
 	}

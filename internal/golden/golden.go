@@ -45,6 +45,7 @@ type Entity struct {
 	Owner string
 
 	picks []pick  // the surviving value of each attribute
+	named []named // attributes of picks not at a position of their member's record
 	extra []Value // surviving values from outside the members (deaths)
 	// pinned is set on a stored golden record a part holds as it is
 	// (LoadPart): it is looked up, never built or changed.
@@ -52,13 +53,43 @@ type Entity struct {
 }
 
 // pick names where an attribute's surviving value is: one member's
-// attribute, or a value from outside. Values are rebuilt from it on
-// demand, so that a million golden records cost little more than their
-// records.
+// value at a position of its record, a value derived from a member's
+// record (a part of a full name), or a value from outside. Values, and
+// most attribute names, are found again from it on demand, so that a
+// million golden records of a dozen attributes each cost little more than
+// their records: eight bytes an attribute.
 type pick struct {
-	attr   string
-	member int32  // index in Members; -1-k means extra[k]
-	value  string // a value derived from the member's record (a part of a full name), else ""
+	member int32 // index in Members; -1-k means extra[k]
+	// at is the attribute's position among the member's record's
+	// values (Attrs), or -1-k: named[k] says the attribute.
+	at int32
+}
+
+// named is the attribute of a pick that is not at a position of its
+// member's record.
+type named struct {
+	attr  string
+	value string // a value derived from the member's record (a part of a full name), else ""
+}
+
+// attr returns the attribute p picks.
+func (e *Entity) attr(p pick) string {
+	if p.at < 0 {
+		return e.named[-1-p.at].attr
+	}
+	return (*e.Members[p.member].Record.Attrs.names)[p.at]
+}
+
+// pickIndex returns the index in picks of attr's pick, -1 when none.
+func (e *Entity) pickIndex(attr string) int {
+	return slices.IndexFunc(e.picks, func(p pick) bool { return e.attr(p) == attr })
+}
+
+// outside returns a pick of attr's value v, from outside the members.
+func (e *Entity) outside(attr string, v Value) pick {
+	e.extra = append(e.extra, v)
+	e.named = append(e.named, named{attr: attr})
+	return pick{member: int32(-len(e.extra)), at: int32(-len(e.named))}
 }
 
 // Member is one record of an entity.
@@ -69,10 +100,8 @@ type Member struct {
 
 // Value returns the surviving value of attr with its provenance.
 func (e *Entity) Value(attr string) (Value, bool) {
-	for _, p := range e.picks {
-		if p.attr == attr {
-			return e.valueOf(p), true
-		}
+	if i := e.pickIndex(attr); i >= 0 {
+		return e.valueOf(e.picks[i]), true
 	}
 	return Value{}, false
 }
@@ -87,7 +116,7 @@ func (e *Entity) Get(attr string) string {
 func (e *Entity) Values() iter.Seq2[string, Value] {
 	return func(yield func(string, Value) bool) {
 		for _, p := range e.picks {
-			if !yield(p.attr, e.valueOf(p)) {
+			if !yield(e.attr(p), e.valueOf(p)) {
 				return
 			}
 		}
@@ -99,10 +128,12 @@ func (e *Entity) valueOf(p pick) Value {
 	if p.member < 0 {
 		v = e.extra[-1-p.member]
 	} else {
-		v = e.Members[p.member].value(p.attr)
+		v = e.Members[p.member].value(e.attr(p))
 	}
-	if p.value != "" {
-		v.Value = p.value
+	if p.at < 0 {
+		if d := e.named[-1-p.at].value; d != "" {
+			v.Value = d
+		}
 	}
 	return v
 }
@@ -111,7 +142,7 @@ func (e *Entity) valueOf(p pick) Value {
 func (m Member) value(attr string) Value {
 	r := m.Record
 	return Value{Value: r.Attrs.Get(attr), Source: m.Source.Name, Agency: m.Source.AgencyCode, RecordID: r.RecordID,
-		Version: r.Version, Observed: r.ObservedAt, Trust: m.Source.Def.TrustIn(attr), Invalid: r.Invalid[attr]}
+		Version: int(r.Version), Observed: r.ObservedAt(), Trust: m.Source.Def.TrustIn(attr), Invalid: r.Invalid[attr]}
 }
 
 // Value is one attribute value with its provenance.
@@ -178,6 +209,9 @@ func (d *Dataset) build(progressTo io.Writer) {
 				e = &Entity{ID: r.EntityID, Kind: kind}
 				d.Entities[r.EntityID] = e
 			}
+			// One copy of the id for all its members, not one read
+			// per record: 16 bytes a record of a nation held whole.
+			r.EntityID = e.ID
 			e.Members = append(e.Members, Member{Source: src, Record: r})
 		}
 	}
@@ -229,9 +263,9 @@ func (d *Dataset) build(progressTo io.Writer) {
 // candidate is one record's value of one attribute.
 type candidate struct {
 	Value
-	key     string // the value as compared for conflicts
-	member  int32
-	derived bool
+	key    string // the value as compared for conflicts
+	member int32
+	at     int32 // position among the member's record's values; -1 for a value it does not hold as such
 }
 
 // scratch is reused from one entity to the next, so that building a
@@ -252,7 +286,7 @@ func (e *Entity) survive(sc *scratch) {
 		r := m.Record
 		// fix, when not nil, is an accepted correction the values come
 		// from instead of the record.
-		add := func(attr, val string, derived bool, fix *store.Override) {
+		add := func(attr, val string, at int32, fix *store.Override) {
 			if val == "" || (keep != nil && !slices.Contains(keep, attr)) {
 				return
 			}
@@ -265,28 +299,28 @@ func (e *Entity) survive(sc *scratch) {
 			if len(cs) == 0 {
 				sc.attrs = append(sc.attrs, attr)
 			}
-			sc.byAttr[attr] = append(cs, candidate{Value: v, member: int32(mi), derived: derived})
+			sc.byAttr[attr] = append(cs, candidate{Value: v, member: int32(mi), at: at})
 		}
 		// The record's own values take part even where a correction
 		// overrides them: what the agency still says shows as a conflict.
-		for attr, val := range r.Attrs.All() {
-			add(attr, val, false, nil)
+		for at, val := range r.Attrs.positions() {
+			add((*r.Attrs.names)[at], val, int32(at), nil)
 		}
 		if full := r.Attrs.Get("full_name"); e.Kind == source.EntityPerson && full != "" &&
 			r.Attrs.Get("last_name") == "" && r.Attrs.Get("first_name") == "" {
 			p := names.Split(full)
-			add("last_name", p.Last, true, nil)
-			add("first_name", p.First, true, nil)
-			add("middle_name", p.Middle, true, nil)
+			add("last_name", p.Last, -1, nil)
+			add("first_name", p.First, -1, nil)
+			add("middle_name", p.Middle, -1, nil)
 		}
 		for _, o := range m.Source.overrides[r.RecordID] {
-			add(o.Attr, o.Value, false, &o)
+			add(o.Attr, o.Value, -1, &o)
 			if o.Attr == "full_name" && e.Kind == source.EntityPerson && r.Attrs.Get("last_name") == "" &&
 				r.Attrs.Get("first_name") == "" {
 				p := names.Split(o.Value)
-				add("last_name", p.Last, true, &o)
-				add("first_name", p.First, true, &o)
-				add("middle_name", p.Middle, true, &o)
+				add("last_name", p.Last, -1, &o)
+				add("first_name", p.First, -1, &o)
+				add("middle_name", p.Middle, -1, &o)
 			}
 		}
 	}
@@ -295,15 +329,17 @@ func (e *Entity) survive(sc *scratch) {
 	for _, attr := range sc.attrs {
 		cs := sc.byAttr[attr]
 		slices.SortFunc(cs, better)
-		p := pick{attr: attr, member: cs[0].member}
-		switch {
-		case cs[0].Correction != "":
+		var p pick
+		switch c := cs[0]; {
+		case c.Correction != "":
 			// Not the record's value: kept whole, as values from outside
 			// the members are.
-			e.extra = append(e.extra, cs[0].Value)
-			p.member = int32(-len(e.extra))
-		case cs[0].derived:
-			p.value = cs[0].Value.Value
+			p = e.outside(attr, c.Value)
+		case c.at < 0:
+			e.named = append(e.named, named{attr: attr, value: c.Value.Value})
+			p = pick{member: c.member, at: int32(-len(e.named))}
+		default:
+			p = pick{member: c.member, at: c.at}
 		}
 		e.picks = append(e.picks, p)
 		if len(cs) == 1 {
@@ -340,24 +376,20 @@ func (e *Entity) survive(sc *scratch) {
 // fullName makes the golden full name from the surviving parts, so that it
 // always agrees with them.
 func (e *Entity) fullName() {
-	var last pick
-	found := false
-	for _, p := range e.picks {
-		if p.attr == "last_name" {
-			last, found = p, true
-		}
-	}
-	if !found {
+	i := e.pickIndex("last_name")
+	if i < 0 {
 		return
 	}
+	last := e.picks[i]
 	parts := []string{e.Get("last_name")}
 	for _, a := range []string{"first_name", "middle_name"} {
 		if v := e.Get(a); v != "" {
 			parts = append(parts, v)
 		}
 	}
-	full := pick{attr: "full_name", member: last.member, value: strings.Join(parts, " ")}
-	if i := slices.IndexFunc(e.picks, func(p pick) bool { return p.attr == "full_name" }); i >= 0 {
+	e.named = append(e.named, named{attr: "full_name", value: strings.Join(parts, " ")})
+	full := pick{member: last.member, at: int32(-len(e.named))}
+	if i := e.pickIndex("full_name"); i >= 0 {
 		e.picks[i] = full
 	} else {
 		e.picks = append(e.picks, full)
@@ -473,9 +505,9 @@ func (d *Dataset) civilEvents() {
 				if subject.pinned {
 					continue
 				}
-				date := cmp.Or(r.Attrs.Get("event_date"), r.ObservedAt.Format(time.DateOnly))
+				date := cmp.Or(r.Attrs.Get("event_date"), r.ObservedAt().Format(time.DateOnly))
 				subject.addValue("death_date", Value{Value: date, Source: src.Name, Agency: src.AgencyCode,
-					RecordID: r.RecordID, Version: r.Version, Observed: r.ObservedAt, Trust: src.Def.TrustIn("death_date"),
+					RecordID: r.RecordID, Version: int(r.Version), Observed: r.ObservedAt(), Trust: src.Def.TrustIn("death_date"),
 					Invalid: r.Invalid["event_date"]})
 			case "birth":
 				for attr, kind := range map[string]string{"mother_iin": RelMother, "father_iin": RelFather} {
@@ -505,10 +537,9 @@ func (d *Dataset) civilEvents() {
 // addValue records a value from outside the entity's own records, keeping
 // the better of two and the disagreement between them.
 func (e *Entity) addValue(attr string, v Value) {
-	i := slices.IndexFunc(e.picks, func(p pick) bool { return p.attr == attr })
+	i := e.pickIndex(attr)
 	if i < 0 {
-		e.extra = append(e.extra, v)
-		e.picks = append(e.picks, pick{attr: attr, member: int32(-len(e.extra))})
+		e.picks = append(e.picks, e.outside(attr, v))
 		return
 	}
 	old := e.valueOf(e.picks[i])
@@ -526,8 +557,7 @@ func (e *Entity) addValue(attr string, v Value) {
 		e.Conflicts[attr] = list
 	}
 	if better(a, b) < 0 {
-		e.extra = append(e.extra, v)
-		e.picks[i] = pick{attr: attr, member: int32(-len(e.extra))}
+		e.picks[i] = e.outside(attr, v)
 	}
 }
 

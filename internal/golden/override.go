@@ -61,9 +61,9 @@ func (d *Dataset) checkOverrides() {
 				continue // deleted: the override waits, but applies to nothing
 			}
 			r := &src.Records[i]
-			if r.Version > o.Version && !d.ov.correctionRuns[r.RunID] && r.Attrs.Get(o.Attr) == o.Value {
+			if int(r.Version) > o.Version && !d.ov.correctionRuns[r.RunID] && r.Attrs.Get(o.Attr) == o.Value {
 				d.retiring = append(d.retiring, store.OverrideRetirement{CorrectionID: o.CorrectionID, RunID: r.RunID,
-					Version: r.Version})
+					Version: int(r.Version)})
 				continue
 			}
 			if src.overrides == nil {

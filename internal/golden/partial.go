@@ -115,8 +115,7 @@ func (d *Dataset) pin(ctx context.Context, st *store.Store, context []string) er
 		e := &Entity{ID: row.EntityID, Kind: doc.Kind, Conflicts: doc.Conflicts, Household: doc.Household,
 			Relations: doc.Relations, Owner: doc.Owner, pinned: true}
 		for _, f := range doc.Values {
-			e.extra = append(e.extra, f.Value)
-			e.picks = append(e.picks, pick{attr: f.Attr, member: int32(-len(e.extra))})
+			e.picks = append(e.picks, e.outside(f.Attr, f.Value))
 		}
 		d.pinned[row.EntityID] = e
 	}

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"maps"
 	"runtime"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -15,12 +17,21 @@ import (
 // with, whatever attributes the source's other records have.
 func TestRecordAttrs(t *testing.T) {
 	var s Source
+	// A wide extract: more attributes than one byte counts.
+	wide := map[string]string{}
+	for i := range 300 {
+		wide[fmt.Sprintf("column_%03d", i)] = strings.Repeat("x", i%7)
+	}
+	// Values longer than one byte of length says.
+	wide["column_006"] = strings.Repeat("ә", 200)
+	wide["column_100"] = strings.Repeat("y", 70000)
 	added := []map[string]string{
 		{"last_name": "Ахметов", "first_name": "Нурсултан", "phone": ""},
 		{"birth_date": "1990-01-02", "last_name": "O\"Brien"},
 		{},
 		{"phone": "+77010000000", "first_name": "", "region": "Алматы"},
-		{"last_name": "", "first_name": "Ә"},
+		wide,
+		{"last_name": "", "first_name": "Ә", "column_299": "last"},
 	}
 	for i, attrs := range added {
 		s.Add(store.LiveRecord{RecordRef: store.RecordRef{RecordID: fmt.Sprint(i)}, Attrs: attrs})
@@ -36,7 +47,7 @@ func TestRecordAttrs(t *testing.T) {
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("record %d: All (-want +got):\n%s", i, diff)
 		}
-		for _, name := range []string{"last_name", "first_name", "phone", "birth_date", "region", "unknown"} {
+		for _, name := range []string{"last_name", "first_name", "phone", "birth_date", "region", "column_006", "column_100", "column_299", "unknown"} {
 			if got := s.Records[i].Attrs.Get(name); got != want[name] {
 				t.Errorf("record %d: Get(%s) = %q, want %q", i, name, got, want[name])
 			}
@@ -44,6 +55,23 @@ func TestRecordAttrs(t *testing.T) {
 	}
 	if got := (Attrs{}).Get("last_name"); got != "" {
 		t.Errorf("zero Attrs: Get = %q", got)
+	}
+}
+
+// TestRecordFields: a record gives back the version, line and observation
+// time it was added with, at the store's precision, and no observation
+// time as the zero time.
+func TestRecordFields(t *testing.T) {
+	observed := time.Date(2026, 3, 1, 9, 30, 15, 123456000, time.UTC)
+	var s Source
+	s.Add(store.LiveRecord{Version: 7, Line: 2_000_000_000, ObservedAt: observed})
+	s.Add(store.LiveRecord{Version: 1, Line: 1})
+	r := s.Records[0]
+	if r.Version != 7 || r.Line != 2_000_000_000 || !r.ObservedAt().Equal(observed) {
+		t.Errorf("record = version %d, line %d, observed %s; want 7, 2000000000, %s", r.Version, r.Line, r.ObservedAt(), observed)
+	}
+	if got := s.Records[1].ObservedAt(); !got.IsZero() {
+		t.Errorf("record observed at no time: ObservedAt = %s, want the zero time", got)
 	}
 }
 

@@ -74,7 +74,7 @@ func (e *Entity) Doc() Doc {
 	})
 	for _, m := range e.Members {
 		d.Members = append(d.Members, MemberRef{Source: m.Source.Name, Agency: m.Source.AgencyCode,
-			RecordID: m.Record.RecordID, Version: m.Record.Version, Observed: m.Record.ObservedAt})
+			RecordID: m.Record.RecordID, Version: int(m.Record.Version), Observed: m.Record.ObservedAt()})
 	}
 	return d
 }

@@ -47,8 +47,8 @@ type ref struct {
 }
 
 func (r ref) source() Source {
-	return Source{Agency: r.src.AgencyCode, Source: r.src.Name, RecordID: r.rec.RecordID, Version: r.rec.Version,
-		Date: r.rec.ObservedAt}
+	return Source{Agency: r.src.AgencyCode, Source: r.src.Name, RecordID: r.rec.RecordID, Version: int(r.rec.Version),
+		Date: r.rec.ObservedAt()}
 }
 
 func (r ref) get(attr string) string { return r.rec.Attrs.Get(attr) }
@@ -131,8 +131,8 @@ func latest(e *golden.Entity, name string) (ref, bool) {
 		if m.Source.Name != name {
 			continue
 		}
-		if best.rec == nil || m.Record.ObservedAt.After(best.rec.ObservedAt) ||
-			m.Record.ObservedAt.Equal(best.rec.ObservedAt) && m.Record.RecordID < best.rec.RecordID {
+		if best.rec == nil || m.Record.ObservedAt().After(best.rec.ObservedAt()) ||
+			m.Record.ObservedAt().Equal(best.rec.ObservedAt()) && m.Record.RecordID < best.rec.RecordID {
 			best = ref{m.Source, m.Record}
 		}
 	}

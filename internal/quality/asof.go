@@ -33,14 +33,14 @@ func (x *env) dueAfter(s string) string {
 	return d
 }
 
-// dueAge lists r, dated v (on or before the as-of date, years old in
-// full years then), as due when an age check with limit judges it next
-// differently: when it first exceeds the limit, or, once past it, when
-// its age in the reason changes.
+// dueAge lists r, a record of s dated v (on or before the as-of date,
+// years old in full years then), as due when an age check with limit
+// judges it next differently: when it first exceeds the limit, or, once
+// past it, when its age in the reason changes.
 // A date that is no day of the calendar is looked at again every day.
-func (x *env) dueAge(res *Result, r *golden.Record, v string, years int, limit float64) {
+func (x *env) dueAge(res *Result, s *golden.Source, r *golden.Record, v string, years int, limit float64) {
 	if _, ok := dayAfter(v); !ok {
-		res.dueOn(r, x.dueAfter(x.asOf))
+		res.dueOn(s, r, x.dueAfter(x.asOf))
 		return
 	}
 	next := years + 1
@@ -51,6 +51,6 @@ func (x *env) dueAge(res *Result, r *golden.Record, v string, years int, limit f
 		next = int(math.Floor(limit)) + 1
 	}
 	if d, ok := anniversary(v, next); ok {
-		res.dueOn(r, d)
+		res.dueOn(s, r, d)
 	}
 }

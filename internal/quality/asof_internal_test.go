@@ -64,8 +64,9 @@ func TestDue(t *testing.T) {
 			}
 			res, was := runAt(t, tt.ds, tt.source, tt.check, from)
 			due := map[string]string{}
-			for _, d := range res.Due {
-				due[d.Record.RecordID] = d.On
+			records := tt.ds.Source(tt.source).Records
+			for i, on := range res.Due.All() {
+				due[records[i].RecordID] = on
 			}
 			if diff := cmp.Diff(tt.want, due); diff != "" {
 				t.Errorf("due (-want +got):\n%s", diff)
@@ -103,8 +104,9 @@ func runAt(t *testing.T, ds *golden.Dataset, src, check string, asOf time.Time) 
 	}
 	res := rep.Results[0]
 	out := map[string]string{}
-	for _, r := range res.Counted {
-		out[r.RecordID] += "counted "
+	records := ds.Source(src).Records
+	for i := range res.Counted.All() {
+		out[records[i].RecordID] += "counted "
 	}
 	for _, f := range res.Findings {
 		f.Reason, f.Suggestion = f.ReasonMsg.Render("en"), f.SuggestionMsg.Render("en")

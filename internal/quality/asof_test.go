@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ortaq/ortaq/internal/golden"
 	"github.com/ortaq/ortaq/internal/quality"
 )
 
@@ -55,7 +56,7 @@ func TestAsOfDue(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return rep, outcomesOf(rep)
+		return rep, outcomesOf(n.ds, rep)
 	}
 	// A year before the nation's today: its last year's deaths, visits
 	// and benefits are then in the future, reached as the date moves.
@@ -63,13 +64,15 @@ func TestAsOfDue(t *testing.T) {
 	rep, before := at(start)
 	due := map[string]string{} // check and record -> first due day
 	for j, r := range rep.Results {
-		for _, d := range r.Due {
-			if k := fmt.Sprintf("%d %s", j, d.Record.RecordID); due[k] == "" || d.On < due[k] {
-				due[k] = d.On
+		records := n.ds.Source(r.Source).Records
+		for i, on := range r.Due.All() {
+			id := records[i].RecordID
+			if k := fmt.Sprintf("%d %s", j, id); due[k] == "" || on < due[k] {
+				due[k] = on
 			}
-			if d.On <= start.Format(time.DateOnly) {
-				t.Errorf("%s/%s record %s: due on %s, not after the as-of date %s", r.Source, r.Name, d.Record.RecordID,
-					d.On, start.Format(time.DateOnly))
+			if on <= start.Format(time.DateOnly) {
+				t.Errorf("%s/%s record %s: due on %s, not after the as-of date %s", r.Source, r.Name, id,
+					on, start.Format(time.DateOnly))
 			}
 		}
 	}
@@ -115,14 +118,15 @@ func TestAsOfDue(t *testing.T) {
 // how often it was counted and its findings, every field.
 type outcomes map[string]string
 
-func outcomesOf(rep *quality.Report) outcomes {
+func outcomesOf(ds *golden.Dataset, rep *quality.Report) outcomes {
 	out := outcomes{}
 	for j, r := range rep.Results {
 		if !quality.OverRecords(r.Kind) {
 			continue
 		}
-		for _, rec := range r.Counted {
-			out[fmt.Sprintf("%d %s", j, rec.RecordID)] += "counted "
+		src := ds.Source(r.Source)
+		for i := range r.Counted.All() {
+			out[fmt.Sprintf("%d %s", j, src.Records[i].RecordID)] += "counted "
 		}
 		for _, f := range r.Findings {
 			f.Reason, f.Suggestion = f.ReasonMsg.Render("en"), f.SuggestionMsg.Render("en")

@@ -13,12 +13,12 @@ func runAge(x *env, s *golden.Source, c *Check, res *Result) {
 		if !ok || !isoDate(v) {
 			continue
 		}
-		res.count(r)
+		res.count(s, r)
 		if v > x.asOf {
 			f := finding(r, v, msg("q.age.future", attrArg(c.Field), v, x.asOf))
 			f.suggest(msg("q.age.future.fix"))
 			res.Findings = append(res.Findings, f)
-			res.dueOn(r, x.dueAfter(x.asOf)) // the reason names the as-of date
+			res.dueOn(s, r, x.dueAfter(x.asOf)) // the reason names the as-of date
 			continue
 		}
 		if c.MaxYears == nil {
@@ -29,7 +29,7 @@ func runAge(x *env, s *golden.Source, c *Check, res *Result) {
 			continue
 		}
 		years := fullYears(v, x.asOf)
-		x.dueAge(res, r, v, years, limit)
+		x.dueAge(res, s, r, v, years, limit)
 		if float64(years) > limit {
 			m := msg("q.age.old", attrArg(c.Field), v, years, limit)
 			if c.MaxYears.By != "" {

@@ -98,13 +98,13 @@ func runDeadActive(x *env, s *golden.Source, c *Check, res *Result) {
 	}
 	dead := x.deaths()
 	for r := range records(s, c) {
-		res.count(r)
+		res.count(s, r)
 		d, ok := dead.of(r, c.Person)
 		if !ok {
 			continue
 		}
 		if d.date >= x.asOf {
-			res.dueOn(r, x.dueAfter(d.date))
+			res.dueOn(s, r, x.dueAfter(d.date))
 			continue
 		}
 		reason := msg(key, d.arg(), state)
@@ -152,13 +152,13 @@ func runDeadReference(x *env, s *golden.Source, c *Check, res *Result) {
 		if !ok {
 			continue
 		}
-		res.count(r)
+		res.count(s, r)
 		d, ok := dead.byIIN[iin]
 		if !ok {
 			continue
 		}
 		if d.date >= x.asOf {
-			res.dueOn(r, x.dueAfter(d.date))
+			res.dueOn(s, r, x.dueAfter(d.date))
 			continue
 		}
 		f := finding(r, iin, msg("q.dead_reference.reason", attrArg(c.Field), iin, d.arg()))
@@ -182,7 +182,7 @@ func runAfterDeath(x *env, s *golden.Source, c *Check, res *Result) {
 		if !ok {
 			continue
 		}
-		res.count(r)
+		res.count(s, r)
 		d, ok := dead.of(r, c.Person)
 		if !ok || start <= d.date {
 			continue

@@ -10,7 +10,7 @@ import (
 // has the value from another source, it is the suggested fix.
 func runMissing(x *env, s *golden.Source, c *Check, res *Result) {
 	for r := range records(s, c) {
-		res.count(r)
+		res.count(s, r)
 		if strings.TrimSpace(r.Attrs.Get(c.Field)) != "" {
 			continue
 		}

@@ -19,7 +19,7 @@ import (
 // difference have checks of their own: letter_case, script, kazakh_folded.
 func runNameMismatch(x *env, s *golden.Source, c *Check, res *Result) {
 	x.namePairs(s, c, func(r *golden.Record, rec personName, reg *personName) {
-		res.count(r)
+		res.count(s, r)
 		if rec.full == reg.full {
 			return
 		}
@@ -57,7 +57,7 @@ func runKazakhFolded(x *env, s *golden.Source, c *Check, res *Result) {
 		if reg.kazakh == 0 {
 			return
 		}
-		res.count(r)
+		res.count(s, r)
 		if rec.full == reg.full {
 			return
 		}

@@ -33,7 +33,7 @@ records:
 		if !ok {
 			continue
 		}
-		res.count(r)
+		res.count(s, r)
 		for _, set := range sets {
 			if set[v] {
 				continue records

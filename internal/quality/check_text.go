@@ -18,7 +18,7 @@ func runLetterCase(x *env, s *golden.Source, c *Check, res *Result) {
 		if upper+lower < 2 {
 			continue
 		}
-		res.count(r)
+		res.count(s, r)
 		var key string
 		switch {
 		case c.Want != "upper" && lower == 0:
@@ -96,7 +96,7 @@ func runScript(x *env, s *golden.Source, c *Check, res *Result) {
 		if in+out == 0 {
 			continue
 		}
-		res.count(r)
+		res.count(s, r)
 		if out == 0 {
 			continue
 		}

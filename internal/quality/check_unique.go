@@ -108,7 +108,7 @@ func compareKeep(a, b *golden.Record) int {
 	case ka.filled != kb.filled:
 		return kb.filled - ka.filled
 	}
-	return cmp.Or(b.ObservedAt.Compare(a.ObservedAt), cmp.Compare(a.RecordID, b.RecordID))
+	return cmp.Or(b.ObservedAt().Compare(a.ObservedAt()), cmp.Compare(a.RecordID, b.RecordID))
 }
 
 // keepRule names the rule by which keep was preferred to the runner-up.
@@ -119,7 +119,7 @@ func keepRule(keep, next *golden.Record) string {
 		return "valid_iin"
 	case kk.filled != kn.filled:
 		return "complete"
-	case !keep.ObservedAt.Equal(next.ObservedAt):
+	case !keep.ObservedAt().Equal(next.ObservedAt()):
 		return "recent"
 	}
 	return "first"

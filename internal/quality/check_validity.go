@@ -15,7 +15,7 @@ import (
 // mistyped IIN is still a record to link); this check lists them.
 func runValid(x *env, s *golden.Source, c *Check, res *Result) {
 	for r := range records(s, c) {
-		res.count(r)
+		res.count(s, r)
 		if c.Field != "" {
 			why := r.Invalid[c.Field]
 			if why == "" {
@@ -56,7 +56,7 @@ func runAllowed(x *env, s *golden.Source, c *Check, res *Result) {
 		if v == "" {
 			continue
 		}
-		res.count(r)
+		res.count(s, r)
 		if slices.Contains(c.Values, v) {
 			continue
 		}
@@ -95,9 +95,9 @@ func runRange(x *env, s *golden.Source, c *Check, res *Result) {
 			// (max) no longer once today reaches it.
 			switch {
 			case hiToday && v > x.asOf:
-				res.dueOn(r, v)
+				res.dueOn(s, r, v)
 			case loToday && v >= x.asOf:
-				res.dueOn(r, x.dueAfter(v))
+				res.dueOn(s, r, x.dueAfter(v))
 			}
 		} else {
 			n, err := strconv.ParseFloat(v, 64)
@@ -106,7 +106,7 @@ func runRange(x *env, s *golden.Source, c *Check, res *Result) {
 			}
 			below, above = hasLo && n < lo.num, hasHi && n > hi.num
 		}
-		res.count(r)
+		res.count(s, r)
 		switch {
 		case below:
 			res.Findings = append(res.Findings, finding(r, v, msg("q.range.below", attrArg(c.Field), v, c.Min)))
@@ -134,7 +134,7 @@ func runPattern(x *env, s *golden.Source, c *Check, res *Result) {
 		if v == "" {
 			continue
 		}
-		res.count(r)
+		res.count(s, r)
 		switch {
 		case c.Match != nil && !c.Match.MatchString(v):
 			res.Findings = append(res.Findings, finding(r, v, msg("q.pattern.nomatch", attrArg(c.Field), v, c.Match)))

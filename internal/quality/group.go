@@ -27,7 +27,7 @@ func groups(s *golden.Source, c *Check, res *Result, min int, key func(r *golden
 		}
 		keys[i], has[i] = k, true
 		counts[k]++
-		res.count(r)
+		res.count(s, r)
 	}
 	index := map[string]int{}
 	for i := range s.Records {

@@ -33,41 +33,36 @@ type Result struct {
 	Failed         int       `json:"failed"`
 	Total          int       `json:"total"`
 	Findings       []Finding `json:"findings,omitempty"`
-	// Counted are the records counted in Total, once per count, when the
-	// run was asked for them (Options.PerRecord) and the check is over
-	// records: what lets an incremental run tell what each record adds.
-	Counted []*golden.Record `json:"-"`
+	// Counted are the records counted in Total, by position in their
+	// source's Records, when the run was asked for them
+	// (Options.PerRecord) and the check is over records: what lets an
+	// incremental run tell what each record adds. Nil otherwise.
+	Counted *Positions `json:"-"`
 	// Due lists, with Counted, the records whose result may differ at a
 	// later as-of date than the run's, with the first such date: the
 	// checks judged against the as-of date (ages, dates in the future,
 	// deaths, ranges up to today) say when their judgement of a record
 	// can next change. A record not listed keeps its result at every
-	// later as-of date.
-	Due []Due `json:"-"`
+	// later as-of date: at every as-of date from the run's up to the day
+	// before its date, a listed record is counted and found, with the
+	// same words, as at the run's. Nil when Counted is.
+	Due *Dues `json:"-"`
 }
 
-// Due is a record whose result may differ once the as-of date reaches On
-// (YYYY-MM-DD): at every as-of date from the run's up to the day before
-// On, the record is counted and found, with the same words, as at the
-// run's.
-type Due struct {
-	Record *golden.Record
-	On     string
-}
-
-// dueOn lists r as due on day, when the records counted are kept.
-func (res *Result) dueOn(r *golden.Record, day string) {
-	if res.Counted != nil {
-		res.Due = append(res.Due, Due{Record: r, On: day})
+// dueOn lists r, a record of src, as due on day, when the records counted
+// are kept.
+func (res *Result) dueOn(src *golden.Source, r *golden.Record, day string) {
+	if res.Due != nil {
+		res.Due.add(src.Position(r), day)
 	}
 }
 
-// count counts r in Total, and lists it in Counted when that is kept (not
-// nil).
-func (res *Result) count(r *golden.Record) {
+// count counts r, a record of src, in Total, and in Counted when that is
+// kept (not nil).
+func (res *Result) count(src *golden.Source, r *golden.Record) {
 	res.Total++
 	if res.Counted != nil {
-		res.Counted = append(res.Counted, r)
+		res.Counted.add(src.Position(r))
 	}
 }
 

@@ -151,7 +151,7 @@ func (x *env) run(src *golden.Source, c *Check) Result {
 		Params:    c.paramString(),
 	}
 	if x.perRecord && k.records {
-		res.Counted = []*golden.Record{}
+		res.Counted, res.Due = &Positions{}, &Dues{}
 	}
 	if c.Description != "" {
 		res.Description = c.Description
@@ -193,7 +193,7 @@ func matches(attrs golden.Attrs, where []Cond) bool {
 
 // finding starts a finding about record r.
 func finding(r *golden.Record, value string, reason Msg) Finding {
-	f := Finding{RecordID: r.RecordID, Line: r.Line, EntityID: r.EntityID, Value: value}
+	f := Finding{RecordID: r.RecordID, Line: int(r.Line), EntityID: r.EntityID, Value: value}
 	f.because(reason)
 	return f
 }

@@ -131,7 +131,7 @@ func incremental(ctx context.Context, st *store.Store, p *runPlan, started time.
 		return nil, err
 	}
 	slog.DebugContext(ctx, "findings compared", "found", len(found), "stored", len(old), "elapsed", since(started))
-	sum, err := save(ctx, st, q, ds, rep, found, old, started, progressTo)
+	sum, err := save(ctx, st, q, liveCounts(ds), rep, found, old, started, progressTo)
 	if err != nil {
 		return nil, err
 	}

@@ -136,6 +136,8 @@ func full(ctx context.Context, st *store.Store, cfg *quality.Config, p *runPlan,
 		return nil, fmt.Errorf("quality checks: %w", err)
 	}
 	slog.InfoContext(ctx, "quality checks run", "checks", len(rep.Results), "elapsed", since(t))
+	stage := progress.Stage(progressTo, "count each entity's results")
+	defer stage.Finish()
 	all := func(string) bool { return true }
 	units := observe(ds, all)
 	count(units, ds, rep, all)
@@ -150,7 +152,7 @@ func full(ctx context.Context, st *store.Store, cfg *quality.Config, p *runPlan,
 		q.Units = append(q.Units, store.UnitTally{Unit: u, Tally: b, Due: t.due})
 	}
 	for i := range rep.Results {
-		rep.Results[i].Counted = nil // counted: let them go
+		rep.Results[i].Counted, rep.Results[i].Due = nil, nil // counted: let them go
 	}
 	// After Save, which retired the overrides the agencies now apply.
 	if p.overrides, err = st.ActiveOverrides(ctx); err != nil {
@@ -169,11 +171,16 @@ func full(ctx context.Context, st *store.Store, cfg *quality.Config, p *runPlan,
 	if err != nil {
 		return nil, err
 	}
-	sum, err := save(ctx, st, q, ds, rep, found, old, started, progressTo)
+	stage.Finish()
+	// The records, golden records and tallies are stored or counted by
+	// now: nothing below holds them, so the collector can take them
+	// while the findings are compared and stored, the run's last peak.
+	nUnits, nEntities, live := len(units), len(ds.Entities), liveCounts(ds)
+	sum, err := save(ctx, st, q, live, rep, found, old, started, progressTo)
 	if err != nil {
 		return nil, err
 	}
-	sum.FullBecause, sum.Units, sum.Entities = p.fullBecause, len(units), len(ds.Entities)
+	sum.FullBecause, sum.Units, sum.Entities = p.fullBecause, nUnits, nEntities
 	return sum, nil
 }
 
@@ -228,14 +235,10 @@ func storeFindings(rep *quality.Report) []store.Finding {
 // save scores the report's results, compares them with history, carries
 // the findings found over from old (the stored findings they replace) and
 // stores the run with what q holds already.
-func save(ctx context.Context, st *store.Store, q *store.QualitySave, ds *golden.Dataset, rep *quality.Report,
+func save(ctx context.Context, st *store.Store, q *store.QualitySave, live map[string]int, rep *quality.Report,
 	found []store.Finding, old map[string]store.Finding, started time.Time, progressTo io.Writer) (*Summary, error) {
 	stage := progress.Stage(progressTo, "compare findings with the last run")
 	defer stage.Finish()
-	live := map[string]int{}
-	for _, s := range ds.Sources {
-		live[s.Name] = s.LiveCount()
-	}
 	q.Run = store.QualityRun{StartedAt: started, AsOf: rep.AsOf, Checks: len(rep.Results)}
 	for _, r := range rep.Results {
 		q.Results = append(q.Results, store.CheckResult{Source: r.Source, Agency: r.Agency, Name: r.Name, Kind: r.Kind,
@@ -294,6 +297,16 @@ func save(ctx context.Context, st *store.Store, q *store.QualitySave, ds *golden
 	bar.Finish()
 	q.Run.ID = id
 	return &Summary{RunID: id, Run: q.Run, Report: rep, Scores: q.Scores, Alerts: q.Alerts}, nil
+}
+
+// liveCounts returns how many live records each of ds's sources has, by
+// name.
+func liveCounts(ds *golden.Dataset) map[string]int {
+	live := map[string]int{}
+	for _, s := range ds.Sources {
+		live[s.Name] = s.LiveCount()
+	}
+	return live
 }
 
 // dedupe keeps the first finding of each id: a check that reports one

@@ -256,7 +256,7 @@ func observe(ds *golden.Dataset, keep func(unit string) bool) map[string]*unitTa
 				t = &unitTally{}
 				out[u] = t
 			}
-			t.observe(s.ID, r.ObservedAt.UnixMicro())
+			t.observe(s.ID, r.ObservedAt().UnixMicro())
 		}
 	}
 	return out
@@ -267,14 +267,32 @@ func observe(ds *golden.Dataset, keep func(unit string) bool) map[string]*unitTa
 // failed in rep, a run over ds with per-record counts, and when their
 // results may next differ.
 func count(units map[string]*unitTally, ds *golden.Dataset, rep *quality.Report, keep func(unit string) bool) {
+	// Each record's tally, by position, for the source whose results come
+	// next (a report holds each source's together): one map lookup a
+	// record instead of one a record and check.
+	var (
+		of   []*unitTally
+		last *golden.Source
+	)
 	for j, res := range rep.Results {
 		if !quality.OverRecords(res.Kind) {
 			continue
 		}
 		src := ds.Source(res.Source)
-		for _, r := range res.Counted {
-			if u := unitOf(src.ID, r.RecordID, r.EntityID); keep(u) && units[u] != nil {
-				units[u].bump(j, 1, 0)
+		if src != last {
+			last, of = src, slices.Grow(of[:0], len(src.Records))[:len(src.Records)]
+			for i := range src.Records {
+				r := &src.Records[i]
+				if u := unitOf(src.ID, r.RecordID, r.EntityID); keep(u) {
+					of[i] = units[u]
+				} else {
+					of[i] = nil
+				}
+			}
+		}
+		for i := range res.Counted.All() {
+			if t := of[i]; t != nil {
+				t.bump(j, 1, 0)
 			}
 		}
 		for _, f := range res.Findings {
@@ -284,9 +302,9 @@ func count(units map[string]*unitTally, ds *golden.Dataset, rep *quality.Report,
 				units[u].bump(j, 0, max(1, f.Records))
 			}
 		}
-		for _, d := range res.Due {
-			if u := unitOf(src.ID, d.Record.RecordID, d.Record.EntityID); keep(u) && units[u] != nil {
-				units[u].dueOn(d.On)
+		for i, day := range res.Due.All() {
+			if t := of[i]; t != nil {
+				t.dueOn(day)
 			}
 		}
 	}
