@@ -1,11 +1,13 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -252,7 +254,11 @@ func (a *applyTx) saveQuality(ctx context.Context, q *QualitySave, srcs map[stri
 		}
 	}
 	d := a.s.dialect
-	err = a.insertRows(ctx, "quality_findings", findingColumnList, len(q.Findings), func(args []any, i int) []any {
+	// In id order: the table and its primary key grow at their end
+	// instead of splitting pages all over a B-tree larger than the cache.
+	order := inOrder(len(q.Findings), func(i, j int) int { return cmp.Compare(q.Findings[i].ID, q.Findings[j].ID) })
+	err = a.insertRows(ctx, "quality_findings", findingColumnList, len(q.Findings), func(args []any, k int) []any {
+		i := order[k]
 		f := &q.Findings[i]
 		first, last := f.FirstRun, f.LastRun
 		if first == 0 {
@@ -276,6 +282,16 @@ func (a *applyTx) saveQuality(ctx context.Context, q *QualitySave, srcs map[stri
 		return nil
 	}
 	return a.saveQualityState(ctx, q)
+}
+
+// inOrder returns the indexes 0..n-1 sorted by compare.
+func inOrder(n int, compare func(i, j int) int) []int {
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, compare)
+	return order
 }
 
 var findingColumnList = []string{"id", "source_id", "check_name", "kind", "record_id", "line", "entity_id", "value",

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -441,7 +442,10 @@ func (a *applyTx) saveQualityState(ctx context.Context, q *QualitySave) error {
 			}
 		}
 	}
+	// Both tables in their primary key's order, which they then grow at
+	// the end of (see saveQuality).
 	units := slices.DeleteFunc(slices.Clone(q.Units), func(u UnitTally) bool { return u.Tally == nil })
+	slices.SortFunc(units, func(a, b UnitTally) int { return cmp.Compare(a.Unit, b.Unit) })
 	err = a.insertRows(ctx, "quality_units", []string{"unit", "tally", "due"}, len(units), func(args []any, i int) []any {
 		var due any
 		if units[i].Due != "" {
@@ -452,7 +456,9 @@ func (a *applyTx) saveQualityState(ctx context.Context, q *QualitySave) error {
 	if err != nil {
 		return fmt.Errorf("units: %w", err)
 	}
-	keys := q.Keys
+	keys := slices.SortedFunc(slices.Values(q.Keys), func(a, b UnitKey) int {
+		return cmp.Or(cmp.Compare(a.Unit, b.Unit), cmp.Compare(a.Key, b.Key))
+	})
 	err = a.insertRows(ctx, "quality_keys", []string{"key", "unit"}, len(keys), func(args []any, i int) []any {
 		return append(args, keys[i].Key, keys[i].Unit)
 	})
