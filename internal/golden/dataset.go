@@ -5,9 +5,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/ortaq/ortaq/internal/progress"
 	"github.com/ortaq/ortaq/internal/source"
@@ -153,18 +156,24 @@ func LoadWithProgress(ctx context.Context, st *store.Store, progressTo io.Writer
 		s.Records = make([]Record, 0, max(s.Live, 0))
 	}
 	bar := progress.New(progressTo, "read live records", int64(live))
-	err = st.LiveRecords(ctx, func(r store.LiveRecord) error {
-		src := d.byID[r.SourceID]
-		if src == nil {
-			return fmt.Errorf("golden: record %s of unknown source %d", r.RecordID, r.SourceID)
-		}
-		src.Add(r)
-		bar.Add(1)
-		return nil
-	})
+	// One source a CPU at a time, the largest first: most of a read is
+	// the database decoding rows, which one query does on one core. Each
+	// source's records are added by one goroutine only.
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for _, src := range slices.SortedStableFunc(slices.Values(d.Sources), func(a, b *Source) int { return b.Live - a.Live }) {
+		g.Go(func() error {
+			return st.SourceLiveRecords(gctx, src.ID, func(r store.LiveRecord) error {
+				src.Add(r)
+				bar.Add(1)
+				return nil
+			})
+		})
+	}
+	err = g.Wait()
 	bar.Finish()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("golden: %w", err)
 	}
 	if d.ov, err = loadOverrides(ctx, st); err != nil {
 		return nil, fmt.Errorf("golden: %w", err)

@@ -17,8 +17,10 @@ import (
 	"cmp"
 	"io"
 	"iter"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ortaq/ortaq/internal/kz"
@@ -217,20 +219,34 @@ func (d *Dataset) build(progressTo io.Writer) {
 	}
 	d.checkOverrides()
 	d.byIIN = map[string]*Entity{}
-	sc := &scratch{byAttr: map[string][]candidate{}}
 	bar := progress.New(progressTo, "build golden records", int64(len(d.Entities)))
 	defer bar.Finish()
-	n := 0
+	todo := make([]*Entity, 0, len(d.Entities))
+	for _, e := range d.Entities {
+		todo = append(todo, e)
+	}
 	for _, e := range d.pinned {
 		d.Entities[e.ID] = e
 	}
-	for _, e := range d.Entities {
-		if !e.pinned {
-			if n++; n%buildReport == 0 {
-				bar.Add(buildReport)
+	// Each entity's values are its own records' business: one worker a
+	// CPU, each with its scratch, takes every workers-th entity.
+	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			sc := &scratch{byAttr: map[string][]candidate{}}
+			n := 0
+			for i := w; i < len(todo); i += workers {
+				todo[i].survive(sc)
+				if n++; n%buildReport == 0 {
+					bar.Add(buildReport)
+				}
 			}
-			e.survive(sc)
-		}
+			bar.Add(int64(n % buildReport))
+		})
+	}
+	wg.Wait()
+	for _, e := range d.Entities {
 		if e.Kind == source.EntityPerson {
 			// Two entities may hold one IIN (a person the resolver left
 			// split): the one with the smaller id has it, whatever order
@@ -243,7 +259,6 @@ func (d *Dataset) build(progressTo io.Writer) {
 			}
 		}
 	}
-	bar.Add(int64(n % buildReport))
 	d.civilEvents()
 	for _, e := range d.Entities {
 		if e.pinned {

@@ -70,10 +70,23 @@ func (s *Store) scanLive(ctx context.Context, sc interface{ Scan(...any) error }
 // millions of records does not allocate millions of maps: fn must copy what
 // it keeps. An error from fn stops the stream and is returned as is.
 func (s *Store) LiveRecords(ctx context.Context, fn func(LiveRecord) error) error {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+liveColumns+`
+	return s.liveRecords(ctx, "", nil, fn)
+}
+
+// SourceLiveRecords is LiveRecords for the records of one source, in
+// record id order: sources read side by side, each on a connection of its
+// own, read a nation's records in a fraction of the time.
+func (s *Store) SourceLiveRecords(ctx context.Context, sourceID int64, fn func(LiveRecord) error) error {
+	return s.liveRecords(ctx, "v.source_id = ? AND ", []any{sourceID}, fn)
+}
+
+// liveRecords is LiveRecords for the versions that also match where (a
+// condition followed by AND, or "") with args.
+func (s *Store) liveRecords(ctx context.Context, where string, args []any, fn func(LiveRecord) error) error {
+	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`SELECT `+liveColumns+`
 		FROM record_versions v`+liveRun+`LEFT JOIN entity_members m ON m.source_id = v.source_id AND m.record_id = v.record_id
-		WHERE NOT v.deleted AND `+latestOnly+`
-		ORDER BY v.source_id, v.record_id`)
+		WHERE `+where+`NOT v.deleted AND `+latestOnly+`
+		ORDER BY v.source_id, v.record_id`), args...)
 	if err != nil {
 		return fmt.Errorf("live records: %w", err)
 	}
