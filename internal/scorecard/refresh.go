@@ -142,6 +142,7 @@ func full(ctx context.Context, st *store.Store, cfg *quality.Config, p *runPlan,
 	units := observe(ds, all)
 	count(units, ds, rep, all)
 	totals := newTally()
+	nUnits := len(units)
 	q := &store.QualitySave{Units: make([]store.UnitTally, 0, len(units))}
 	for u, t := range units {
 		totals.addUnit(u, t, 1)
@@ -162,6 +163,10 @@ func full(ctx context.Context, st *store.Store, cfg *quality.Config, p *runPlan,
 	if q.State, err = p.state(ds, cfg, totals); err != nil {
 		return nil, err
 	}
+	// The records, golden records and tallies are stored, counted or
+	// encoded by now: nothing below holds them, so the collector can take
+	// them while the findings are gathered, compared and stored.
+	nEntities, live := len(ds.Entities), liveCounts(ds)
 	found := storeFindings(rep)
 	old := map[string]store.Finding{}
 	err = st.EachFinding(ctx, func(f store.Finding) error {
@@ -172,10 +177,6 @@ func full(ctx context.Context, st *store.Store, cfg *quality.Config, p *runPlan,
 		return nil, err
 	}
 	stage.Finish()
-	// The records, golden records and tallies are stored or counted by
-	// now: nothing below holds them, so the collector can take them
-	// while the findings are compared and stored, the run's last peak.
-	nUnits, nEntities, live := len(units), len(ds.Entities), liveCounts(ds)
 	sum, err := save(ctx, st, q, live, rep, found, old, started, progressTo)
 	if err != nil {
 		return nil, err
