@@ -33,9 +33,10 @@ func (r *Record) ObservedAt() time.Time { return time.UnixMicro(r.observed).UTC(
 // positions it has and the length of all values together, the length of
 // the value at each position (uvarints, a byte each for values shorter
 // than 128 bytes), then the values one after another, so that they start
-// that length before the string's end. A nation's records hold a dozen short values each; a
-// string apiece, or a slice of ends, would cost a header and an
-// allocation each, about as much again as the values themselves.
+// that length before the string's end. A nation's records hold a dozen
+// short values each; a string apiece, or a slice of ends, would cost a
+// header and an allocation each, about as much again as the values
+// themselves.
 type Attrs struct {
 	names  *[]string // the source's attribute names; the value at i belongs to (*names)[i]
 	packed string

@@ -3,6 +3,7 @@ package golden
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -242,4 +243,49 @@ func TestRefreshEntityWithoutRecords(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// TestLoadOnOneConnection: a store allowed a single connection for reads
+// (ortaq serve --db-conns 1), whose cache of attribute names is empty,
+// still reads every source's records: a source's read never waits for a
+// second connection while it holds one.
+func TestLoadOnOneConnection(t *testing.T) {
+	dsns := map[string]func(t *testing.T) string{
+		"sqlite":   func(t *testing.T) string { return "sqlite:" + filepath.Join(t.TempDir(), "ortaq.db") },
+		"postgres": func(t *testing.T) string { return storetest.PostgresDSN(t) },
+	}
+	for _, name := range []string{"sqlite", "postgres"} {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			dsn := dsns[name](t)
+			open := func() *store.Store {
+				st, err := store.Open(ctx, dsn)
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { st.Close() })
+				return st
+			}
+			first := open()
+			if _, err := first.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			newRefreshStore(t, first)
+			st := open()
+			st.SetMaxConns(1)
+			ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+			defer cancel()
+			d, err := Load(ctx, st)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, s := range d.Sources {
+				n += len(s.Records)
+			}
+			if n != 6 || len(d.Entities) != 5 {
+				t.Errorf("read %d records and %d entities, want 6 and 5", n, len(d.Entities))
+			}
+		})
+	}
 }

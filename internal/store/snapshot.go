@@ -77,6 +77,12 @@ func (s *Store) LiveRecords(ctx context.Context, fn func(LiveRecord) error) erro
 // record id order: sources read side by side, each on a connection of its
 // own, read a nation's records in a fraction of the time.
 func (s *Store) SourceLiveRecords(ctx context.Context, sourceID int64, fn func(LiveRecord) error) error {
+	// The source's attribute names, read before its rows: reading them
+	// while the rows hold a connection would need a second one, which
+	// other sources' reads may all hold (a small pool, --db-conns).
+	if _, err := s.cacheAttrDict(ctx, sourceID); err != nil {
+		return fmt.Errorf("live records: %w", err)
+	}
 	return s.liveRecords(ctx, "v.source_id = ? AND ", []any{sourceID}, fn)
 }
 

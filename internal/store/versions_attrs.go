@@ -169,12 +169,22 @@ func (s *Store) attrDict(ctx context.Context, source int64, need int) (*attrDict
 	if d != nil && need < len(d.names) {
 		return d, nil
 	}
-	d, err := loadAttrDict(ctx, s.db, s.dialect, source)
+	d, err := s.cacheAttrDict(ctx, source)
 	if err != nil {
-		return nil, fmt.Errorf("attribute names of source %d: %w", source, err)
+		return nil, err
 	}
 	if need >= len(d.names) {
 		return nil, fmt.Errorf("attribute names of source %d: no name at position %d", source, need)
+	}
+	return d, nil
+}
+
+// cacheAttrDict reads the attribute names of source into the cache and
+// returns them.
+func (s *Store) cacheAttrDict(ctx context.Context, source int64) (*attrDict, error) {
+	d, err := loadAttrDict(ctx, s.db, s.dialect, source)
+	if err != nil {
+		return nil, fmt.Errorf("attribute names of source %d: %w", source, err)
 	}
 	s.dicts.mu.Lock()
 	if s.dicts.m == nil {
