@@ -13,7 +13,6 @@ import (
 type Positions struct {
 	once  []uint64 // bit i: the record at position i was counted
 	again []int32  // positions counted more than once, once per extra count
-	n     int
 }
 
 // add counts the record at position i.
@@ -27,15 +26,6 @@ func (p *Positions) add(i int) {
 	} else {
 		p.again = append(p.again, int32(i))
 	}
-	p.n++
-}
-
-// Len returns how many counts p holds (none when p is nil).
-func (p *Positions) Len() int {
-	if p == nil {
-		return 0
-	}
-	return p.n
 }
 
 // All yields the position of every count: each record counted once in
@@ -87,14 +77,6 @@ func (d *Dues) add(pos int, day string) {
 }
 
 const secondsADay = 24 * 60 * 60
-
-// Len returns how many records d lists (none when d is nil).
-func (d *Dues) Len() int {
-	if d == nil {
-		return 0
-	}
-	return len(d.list)
-}
 
 // All yields each record's position and its day (YYYY-MM-DD), in the
 // order they were listed. A nil d yields none.
