@@ -15,7 +15,7 @@ func dbFlag(fs *flag.FlagSet) *string {
 	if def == "" {
 		def = store.DefaultDSN
 	}
-	return fs.String("db", def, "database: sqlite:PATH or postgres://… (env ORTAQ_DB)")
+	return fs.String("db", def, "database: sqlite:PATH, a file path, or postgres://… (env ORTAQ_DB)")
 }
 
 // openStore opens the database and brings its schema up to date.

@@ -79,14 +79,20 @@ type Store struct {
 func (s *Store) Changes() uint64 { return s.changes.Load() }
 
 // Open connects to the database named by dsn: "sqlite:PATH" (the directory
-// is created) or a "postgres://" / "postgresql://" URL. It does not migrate;
-// call Migrate or CheckSchema next.
+// is created), a plain file path without a ':' (the same), or a
+// "postgres://" / "postgresql://" URL. It does not migrate; call Migrate or
+// CheckSchema next.
 func Open(ctx context.Context, dsn string) (*Store, error) {
 	var (
 		db, w *sql.DB
 		d     dialect
 		err   error
 	)
+	// A name with a ':' may be a URL of another database, mistyped or
+	// unsupported: it is refused, never created as a file.
+	if dsn != "" && !strings.Contains(dsn, ":") {
+		dsn = "sqlite:" + dsn
+	}
 	switch {
 	case strings.HasPrefix(dsn, "sqlite:"):
 		path := strings.TrimPrefix(dsn, "sqlite:")
@@ -108,7 +114,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		w = db
 		d = postgresDialect
 	default:
-		return nil, fmt.Errorf("open %q: unknown database; use sqlite:PATH or postgres://…", redact(dsn))
+		return nil, fmt.Errorf("open %q: unknown database; use sqlite:PATH, a file path or postgres://…", redact(dsn))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", redact(dsn), err)

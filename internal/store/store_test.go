@@ -3,6 +3,8 @@ package store_test
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -43,9 +45,35 @@ func TestCheckSchemaRefusesUnmigrated(t *testing.T) {
 }
 
 func TestOpenRejectsUnknownDSN(t *testing.T) {
-	_, err := store.Open(context.Background(), "mysql://user:secret@host/db")
-	if err == nil || strings.Contains(err.Error(), "secret") {
-		t.Fatalf("Open(mysql) = %v; want an error that hides the password", err)
+	for _, dsn := range []string{"mysql://user:secret@host/db", "postgress://user:secret@host/db", "", "sqlite:"} {
+		_, err := store.Open(context.Background(), dsn)
+		if err == nil || strings.Contains(err.Error(), "secret") {
+			t.Errorf("Open(%q) = %v; want an error that hides the password", dsn, err)
+		}
+	}
+}
+
+// TestOpenPlainPath: a file path without a scheme opens SQLite, as
+// sqlite:PATH does, relative or absolute.
+func TestOpenPlainPath(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	t.Chdir(dir)
+	for _, dsn := range []string{filepath.Join(dir, "abs", "ortaq.db"), filepath.Join("rel", "ortaq.db")} {
+		st, err := store.Open(ctx, dsn)
+		if err != nil {
+			t.Fatalf("Open(%q): %v", dsn, err)
+		}
+		if _, err := st.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		st.Close()
+		if st.Dialect() != "sqlite" {
+			t.Errorf("Open(%q) opened %s", dsn, st.Dialect())
+		}
+		if _, err := os.Stat(filepath.Join(dir, strings.TrimPrefix(dsn, dir))); err != nil {
+			t.Errorf("Open(%q) made no file: %v", dsn, err)
+		}
 	}
 }
 
