@@ -74,7 +74,7 @@ func (b *indexBuilder) add(rk store.RecordKeys) error {
 	if err != nil {
 		return err
 	}
-	if ord > 0 && b.sorted && compareRefs(ix.ref(ord-1), rk.Ref) >= 0 {
+	if ord > 0 && b.sorted && CompareRefs(ix.ref(ord-1), rk.Ref) >= 0 {
 		b.sorted = false
 	}
 	for _, k := range rk.Keys {
@@ -197,7 +197,7 @@ func (ix *keyIndex) compareOrds(a, b uint32) int {
 		strings.Compare(ix.id(a), ix.id(b)))
 }
 
-func compareRefs(a, b store.RecordRef) int {
+func CompareRefs(a, b store.RecordRef) int {
 	return cmp.Or(cmp.Compare(a.SourceID, b.SourceID), strings.Compare(a.RecordID, b.RecordID))
 }
 
@@ -211,7 +211,7 @@ func (ix *keyIndex) ordinal(ref store.RecordRef) (uint32, bool) {
 	lo, hi := 0, ix.nBase
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
-		if compareRefs(ix.ref(uint32(m)), ref) < 0 {
+		if CompareRefs(ix.ref(uint32(m)), ref) < 0 {
 			lo = m + 1
 		} else {
 			hi = m
@@ -241,7 +241,7 @@ func (ix *keyIndex) lookup(keys []uint64) []store.RecordRef {
 			out = append(out, ix.ref(o))
 		}
 	}
-	slices.SortFunc(out, compareRefs)
+	slices.SortFunc(out, CompareRefs)
 	return out
 }
 

@@ -47,7 +47,7 @@ func buildFrom(t *testing.T, recs map[store.RecordRef][]uint64) *keyIndex {
 	t.Helper()
 	b := newIndexBuilder()
 	// Out of record order, as a full run hands them over.
-	refs := slices.SortedFunc(maps.Keys(recs), func(a, b store.RecordRef) int { return -compareRefs(a, b) })
+	refs := slices.SortedFunc(maps.Keys(recs), func(a, b store.RecordRef) int { return -CompareRefs(a, b) })
 	for _, ref := range refs {
 		if err := b.add(store.RecordKeys{Ref: ref, Keys: recs[ref]}); err != nil {
 			t.Fatal(err)

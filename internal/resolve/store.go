@@ -238,18 +238,7 @@ func (r *resolver) counts() store.ResolveCounts {
 // entities already stored: a cluster keeps the id most of its records had
 // (ties to the smaller id), unless a larger cluster took it first.
 func (r *resolver) full(ctx context.Context) error {
-	t := NewTable(r.kind)
-	var refs []store.RecordRef
-	bar := progress.New(r.opts.Progress, "read "+r.kind+" records", int64(r.live))
-	maxRun, err := r.st.ChangedSince(ctx, r.kind, 0, func(rec store.ResolveRecord) error {
-		if !rec.Deleted {
-			r.add(t, rec)
-			refs = append(refs, rec.RecordRef)
-		}
-		bar.Add(1)
-		return nil
-	})
-	bar.Finish()
+	t, refs, maxRun, err := r.readAll(ctx)
 	if err != nil {
 		return err
 	}
@@ -264,7 +253,7 @@ func (r *resolver) full(ctx context.Context) error {
 	}
 	stage := progress.Stage(r.opts.Progress, "match "+r.kind+" clusters to stored entities")
 	defer stage.Finish()
-	old, err := r.st.Membership(ctx, refs)
+	prev, err := r.previous(ctx, refs)
 	if err != nil {
 		return err
 	}
@@ -274,77 +263,8 @@ func (r *resolver) full(ctx context.Context) error {
 			return err
 		}
 	}
-	now := time.Now()
-
-	// Clusters in order of their first record; larger ones choose first.
-	byRoot := map[int32][]int{}
-	var roots []int32
-	for i, root := range res.Entity {
-		if _, ok := byRoot[root]; !ok {
-			roots = append(roots, root)
-		}
-		byRoot[root] = append(byRoot[root], i)
-	}
-	sort.SliceStable(roots, func(a, b int) bool { return len(byRoot[roots[a]]) > len(byRoot[roots[b]]) })
-	claimed := map[string]string{} // old id -> new id it went to, "" when kept
-	kept := map[string]bool{}
-	for _, root := range roots {
-		recs := byRoot[root]
-		votes := map[string]int{}
-		for _, i := range recs {
-			if e, ok := old[refs[i]]; ok {
-				votes[e]++
-			}
-		}
-		id := ""
-		for e, v := range votes {
-			if kept[e] {
-				continue
-			}
-			if id == "" || v > votes[id] || (v == votes[id] && e < id) {
-				id = e
-			}
-		}
-		if id == "" {
-			if id, err = r.newID(ctx); err != nil {
-				return err
-			}
-			ch.NewEntities = append(ch.NewEntities, id)
-			ch.Lineage = append(ch.Lineage, store.LineageEvent{At: now, Action: "create", EntityID: id, Ref: &refs[recs[0]], Reason: reasonFull})
-			r.sum.Created++
-		}
-		kept[id] = true
-		for _, i := range recs {
-			ch.Members = append(ch.Members, store.Membership{RecordRef: refs[i], EntityID: id})
-			if e, ok := old[refs[i]]; ok && e != id {
-				ch.Lineage = append(ch.Lineage, store.LineageEvent{At: now, Action: "attach", EntityID: id, OtherID: e, Ref: &refs[i], Reason: reasonFullMoved + e})
-				if _, seen := claimed[e]; !seen {
-					claimed[e] = id
-				} else if claimed[e] != id {
-					claimed[e] = "*"
-				}
-				r.sum.Attached++
-			}
-		}
-	}
-	// An old entity no cluster kept was merged (all its records went to one
-	// entity) or retired.
-	olds := map[string]bool{}
-	for _, e := range old {
-		olds[e] = true
-	}
-	for _, e := range sortedKeys(olds) {
-		if kept[e] {
-			continue
-		}
-		if into := claimed[e]; into != "" && into != "*" {
-			ch.Merges = append(ch.Merges, store.Merge{From: e, Into: into})
-			ch.Lineage = append(ch.Lineage, store.LineageEvent{At: now, Action: "merge", EntityID: e, OtherID: into, Reason: reasonFullJoined + into})
-			r.sum.Merged++
-			continue
-		}
-		ch.Retired = append(ch.Retired, e)
-		ch.Lineage = append(ch.Lineage, store.LineageEvent{At: now, Action: "retire", EntityID: e, Reason: reasonFullSpread})
+	if err := r.match(ctx, &ch, res.Entity, refs, prev); err != nil {
+		return err
 	}
 	if res.scorer != nil {
 		ch.Keys = recordKeys(res.scorer.t, res.scorer.rules, refs, 0, t.Len())
@@ -356,6 +276,51 @@ func (r *resolver) full(ctx context.Context) error {
 	// run builds one from the keys stored now.
 	delete(r.cache.indexes, r.kind)
 	return r.apply(ctx, ch)
+}
+
+// readBatch is how many records readAll hands from the reader to the
+// table at a time.
+const readBatch = 1024
+
+// readAll reads every live record of the kind into a table, in the store's
+// order, and returns the table, the records' refs and the watermark. The
+// store decodes records on one goroutine while the table normalises them
+// on another: each takes about half the time.
+func (r *resolver) readAll(ctx context.Context) (*Table, []store.RecordRef, int64, error) {
+	t := NewTable(r.kind)
+	var refs []store.RecordRef
+	bar := progress.New(r.opts.Progress, "read "+r.kind+" records", int64(r.live))
+	defer bar.Finish()
+	batches := make(chan []store.ResolveRecord, 4)
+	added := make(chan struct{})
+	go func() {
+		defer close(added)
+		for b := range batches {
+			for _, rec := range b {
+				r.add(t, rec)
+				refs = append(refs, rec.RecordRef)
+			}
+		}
+	}()
+	batch := make([]store.ResolveRecord, 0, readBatch)
+	maxRun, err := r.st.ChangedSince(ctx, r.kind, 0, func(rec store.ResolveRecord) error {
+		bar.Add(1)
+		if rec.Deleted {
+			return nil
+		}
+		if batch = append(batch, rec); len(batch) == readBatch {
+			batches <- batch
+			batch = make([]store.ResolveRecord, 0, readBatch)
+		}
+		return nil
+	})
+	batches <- batch
+	close(batches)
+	<-added
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	return t, refs, maxRun, nil
 }
 
 // apply stores ch, counting the rows it writes on a bar.

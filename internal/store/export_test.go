@@ -29,3 +29,14 @@ func CreateLedgerAccountsAndTransfersAfter(ctx context.Context, s *Store, as []l
 	}
 	return r.ars, r.rs, nil
 }
+
+// SetMemberIndexRows makes a Reset with n members or more rebuild the
+// members' index by entity, until the test ends.
+func SetMemberIndexRows(tb interface{ Cleanup(func()) }, n int) {
+	old := memberIndexRows
+	memberIndexRows = n
+	tb.Cleanup(func() { memberIndexRows = old })
+}
+
+// MemberIndex is the statement that builds the members' index by entity.
+const MemberIndex = memberIndex

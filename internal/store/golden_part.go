@@ -39,7 +39,7 @@ func (s *Store) LiveRecordsOf(ctx context.Context, refs []RecordRef) ([]LiveReco
 	if err != nil {
 		return nil, fmt.Errorf("live records: %w", err)
 	}
-	slices.SortFunc(out, func(a, b LiveRecord) int { return compareRefs(a.RecordRef, b.RecordRef) })
+	slices.SortFunc(out, func(a, b LiveRecord) int { return CompareRefs(a.RecordRef, b.RecordRef) })
 	return out, nil
 }
 

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -86,7 +85,7 @@ type ResolveCounts struct {
 // ResolveChanges is one resolve run's effect, applied atomically by
 // ApplyResolve, in this order: Reset, NewEntities, Removed, Members,
 // DropKeys, Keys, Merges, Retired, Lineage, then the kind's state.
-// Slices may be empty.
+// Slices may be empty; ApplyResolve may reorder Members and Keys.
 type ResolveChanges struct {
 	Kind    string    // entity kind: lower-case letters, digits, '_' or '-'
 	Mode    string    // "full" or "incremental"
@@ -208,7 +207,10 @@ func (s *Store) scanResolveRecord(ctx context.Context, rows *sql.Rows, srcs map[
 // order, with one query. It returns the new watermark: the highest id of a
 // committed run of the kind's sources (afterRun when there is none newer),
 // which the caller stores with ApplyResolve and passes as afterRun next time.
-// With afterRun = 0 it streams every record.
+// With afterRun = 0 it streams every record, in (source_id, record_id)
+// order: one query per source, read in the order of its primary key, since
+// sorting a whole nation's records by run would cost more than reading
+// them.
 //
 // The watermark MUST NOT pass a run that commits later, or that run's
 // records would never be resolved. On SQLite runs are serialised, so their
@@ -231,81 +233,58 @@ func (s *Store) ChangedSince(ctx context.Context, kind string, afterRun int64, f
 	if err != nil {
 		return afterRun, fmt.Errorf("changed %s records: %w", kind, err)
 	}
+	if afterRun == 0 {
+		for _, src := range active {
+			// The unary plus keeps SQLite on the primary key, in its order.
+			err := s.streamLatest(ctx, "changed "+kind+" records", srcs, `v.source_id = ? AND +v.run_id <= ?`, `v.record_id`,
+				[]any{src, watermark}, fn)
+			if err != nil {
+				return afterRun, err
+			}
+		}
+		return watermark, nil
+	}
 	args := make([]any, 0, len(active)+2)
 	for _, id := range active {
 		args = append(args, id)
 	}
 	args = append(args, afterRun, watermark)
-	conn, err := s.db.Conn(ctx)
-	if err != nil {
-		return afterRun, fmt.Errorf("changed %s records: %w", kind, err)
-	}
-	defer conn.Close()
-	if s.dialect == sqliteDialect && afterRun == 0 {
-		restore, err := sqliteSortOnDisk(ctx, conn)
-		if err != nil {
-			return afterRun, fmt.Errorf("changed %s records: %w", kind, err)
-		}
-		defer restore()
-	}
 	// The unary plus keeps SQLite, which has no statistics, from preferring
 	// the primary key (every version of the sources) to the run index (the
 	// versions since afterRun); PostgreSQL plans by its statistics.
-	rows, err := conn.QueryContext(ctx, s.dialect.rebind(`SELECT `+latestColumns+`
-		FROM record_versions v
-		WHERE +v.source_id IN (`+placeholders(len(active))+`) AND v.run_id > ? AND v.run_id <= ? AND `+latestOnly+`
-		ORDER BY v.run_id, v.source_id, v.record_id`), args...)
+	err = s.streamLatest(ctx, "changed "+kind+" records", srcs, `+v.source_id IN (`+placeholders(len(active))+`) AND v.run_id > ? AND v.run_id <= ?`,
+		`v.run_id, v.source_id, v.record_id`, args, fn)
 	if err != nil {
-		return afterRun, fmt.Errorf("changed %s records: %w", kind, err)
+		return afterRun, err
+	}
+	return watermark, nil
+}
+
+// streamLatest streams to fn the latest versions that match where with
+// args, in the order of orderBy. An error from fn is returned as is, its
+// own wrapped with what.
+func (s *Store) streamLatest(ctx context.Context, what string, srcs map[int64]sourceInfo, where, orderBy string, args []any, fn func(ResolveRecord) error) error {
+	rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`SELECT `+latestColumns+`
+		FROM record_versions v
+		WHERE `+where+` AND `+latestOnly+`
+		ORDER BY `+orderBy), args...)
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		r, err := s.scanResolveRecord(ctx, rows, srcs)
 		if err != nil {
-			return afterRun, fmt.Errorf("changed %s records: %w", kind, err)
+			return fmt.Errorf("%s: %w", what, err)
 		}
 		if err := fn(r); err != nil {
-			return afterRun, err
+			return err
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return afterRun, fmt.Errorf("changed %s records: %w", kind, err)
+		return fmt.Errorf("%s: %w", what, err)
 	}
-	return watermark, nil
-}
-
-// sortCacheKiB is the page cache, in KiB, of the connection that streams
-// ChangedSince on SQLite; it also bounds the sorter's memory.
-const sortCacheKiB = 16384
-
-// sqliteSortOnDisk makes the SQLite connection sort in temporary files with
-// a small cache, and returns what restores its settings. ChangedSince's
-// ORDER BY sorts whole rows, attrs included, before the first one comes:
-// with the store's in-memory temp store and large cache that is about 500
-// bytes of memory per record; on disk it is bounded, as PostgreSQL's sort
-// is by work_mem.
-func sqliteSortOnDisk(ctx context.Context, conn *sql.Conn) (restore func(), err error) {
-	var cache int64
-	if err := conn.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&cache); err != nil {
-		return nil, err
-	}
-	if _, err := conn.ExecContext(ctx, `PRAGMA temp_store = FILE`); err != nil {
-		return nil, err
-	}
-	restore = func() {
-		_, err := conn.ExecContext(context.Background(), `PRAGMA temp_store = MEMORY`)
-		if err == nil {
-			_, err = conn.ExecContext(context.Background(), `PRAGMA cache_size = `+strconv.FormatInt(cache, 10))
-		}
-		if err != nil {
-			conn.Raw(func(any) error { return driver.ErrBadConn })
-		}
-	}
-	if _, err := conn.ExecContext(ctx, `PRAGMA cache_size = -`+strconv.Itoa(sortCacheKiB)); err != nil {
-		restore()
-		return nil, err
-	}
-	return restore, nil
+	return nil
 }
 
 // newRuns returns the sources of kind with a committed run whose id is
@@ -422,6 +401,46 @@ func (s *Store) Membership(ctx context.Context, refs []RecordRef) (map[RecordRef
 	return out, nil
 }
 
+// KindMembership streams to fn the entity of every record of kind's
+// sources that belongs to one, in (source id, record id) order: a whole
+// kind read in one pass per source, not looked up record by record as
+// Membership does. An error from fn stops the stream and is returned as is.
+func (s *Store) KindMembership(ctx context.Context, kind string, fn func(ref RecordRef, entityID string) error) error {
+	srcs, err := sourceInfos(ctx, s.db)
+	if err != nil {
+		return fmt.Errorf("%s membership: %w", kind, err)
+	}
+	for _, src := range kindSourceIDs(srcs, kind) {
+		var fnErr error
+		err := func() error {
+			rows, err := s.db.QueryContext(ctx, s.dialect.rebind(`SELECT record_id, entity_id FROM entity_members
+				WHERE source_id = ? ORDER BY record_id`), src)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				ref := RecordRef{SourceID: src}
+				var ent string
+				if err := rows.Scan(&ref.RecordID, &ent); err != nil {
+					return err
+				}
+				if fnErr = fn(ref, ent); fnErr != nil {
+					return fnErr
+				}
+			}
+			return rows.Err()
+		}()
+		if fnErr != nil {
+			return fnErr
+		}
+		if err != nil {
+			return fmt.Errorf("%s membership: %w", kind, err)
+		}
+	}
+	return nil
+}
+
 // Members returns the records of each of entityIDs, ordered by source and
 // record id; entities without members are left out.
 func (s *Store) Members(ctx context.Context, entityIDs []string) (map[string][]RecordRef, error) {
@@ -455,7 +474,7 @@ func (s *Store) Members(ctx context.Context, entityIDs []string) (map[string][]R
 		}
 	}
 	for _, refs := range out {
-		slices.SortFunc(refs, compareRefs)
+		slices.SortFunc(refs, CompareRefs)
 	}
 	return out, nil
 }
@@ -726,6 +745,9 @@ type applyTx struct {
 	// progress, when set, is told the rows of each batch written by
 	// insert and copyFrom.
 	progress func(rows int)
+	// memberIndexDropped says that the members' index by entity must be
+	// built again before the transaction commits.
+	memberIndexDropped bool
 }
 
 // wrote tells the progress hook that n more rows were written.
@@ -775,6 +797,7 @@ func (a *applyTx) apply(ctx context.Context, ch *ResolveChanges) (int64, error) 
 		{"new entities", a.newEntities},
 		{"remove members", a.removeMembers},
 		{"members", a.upsertMembers},
+		{"member index", a.buildMemberIndex},
 		{"check entities", a.checkEntities},
 		{"drop keys", a.dropKeys},
 		{"keys", a.insertKeys},
@@ -817,6 +840,9 @@ func (a *applyTx) reset(ctx context.Context, ch *ResolveChanges) error {
 	if err != nil {
 		return err
 	}
+	if err := a.dropMemberIndex(ctx, ch, srcs); err != nil {
+		return fmt.Errorf("drop member index: %w", err)
+	}
 	for chunk := range slices.Chunk(kindSourceIDs(srcs, ch.Kind), refChunk) {
 		args := make([]any, len(chunk))
 		for i, id := range chunk {
@@ -858,8 +884,64 @@ const memberUpsert = `ON CONFLICT (source_id, record_id) DO UPDATE SET
 	linked_at = CASE WHEN entity_members.entity_id = excluded.entity_id THEN entity_members.linked_at ELSE excluded.linked_at END,
 	entity_id = excluded.entity_id, version = excluded.version`
 
+// memberIndexRows is how many members a Reset writes before SQLite may
+// drop entity_members' index by entity and build it again after them.
+// Members go in in the table's key order (upsertMembers sorts them), so
+// the index takes them at random; once it outgrows the page cache, every
+// member costs a page read and a page spilled to the WAL. Building the
+// index afterwards sorts its entries once.
+var memberIndexRows = 100_000
+
+// memberIndex is entity_members' index by entity as migration 0002 creates
+// it; TestApplyResolveRebuildsMemberIndex holds the two together.
+const memberIndex = `CREATE INDEX entity_members_entity ON entity_members (entity_id)`
+
+// dropMemberIndex drops entity_members' index by entity, on SQLite, when
+// ch writes at least memberIndexRows members and more than the other kinds
+// hold: building the index again then costs less than keeping it up. The
+// count stops once it reaches ch's members. PostgreSQL keeps its index:
+// dropping it would lock every reader out until the run commits.
+func (a *applyTx) dropMemberIndex(ctx context.Context, ch *ResolveChanges, srcs map[int64]sourceInfo) error {
+	if a.s.dialect != sqliteDialect || len(ch.Members) < memberIndexRows {
+		return nil
+	}
+	var others []any
+	for id, si := range srcs {
+		if si.kind != ch.Kind {
+			others = append(others, id)
+		}
+	}
+	if len(others) > 0 {
+		var n int
+		err := a.conn.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM entity_members
+			WHERE source_id IN (`+placeholders(len(others))+`) LIMIT ?)`, append(others, len(ch.Members))...).Scan(&n)
+		if err != nil {
+			return err
+		}
+		if n >= len(ch.Members) {
+			return nil
+		}
+	}
+	if _, err := a.conn.ExecContext(ctx, `DROP INDEX entity_members_entity`); err != nil {
+		return err
+	}
+	a.memberIndexDropped = true
+	return nil
+}
+
+// buildMemberIndex builds the index dropMemberIndex dropped, once the
+// members are in.
+func (a *applyTx) buildMemberIndex(ctx context.Context, _ *ResolveChanges) error {
+	if !a.memberIndexDropped {
+		return nil
+	}
+	_, err := a.conn.ExecContext(ctx, memberIndex)
+	return err
+}
+
 func (a *applyTx) upsertMembers(ctx context.Context, ch *ResolveChanges) error {
 	ms := lastPerRecord(ch.Members, func(m Membership) RecordRef { return m.RecordRef })
+	sortByRef(ms, func(m *Membership) RecordRef { return m.RecordRef })
 	if a.useCopy(len(ms)) {
 		return a.copyMembers(ctx, ms)
 	}
@@ -1146,6 +1228,18 @@ func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
 
-func compareRefs(a, b RecordRef) int {
+// sortByRef sorts xs by record (ref gives an element's), so that rows go
+// into a table keyed by record in the table's order; it does nothing to xs
+// already in order.
+func sortByRef[T any](xs []T, ref func(*T) RecordRef) {
+	byRef := func(a, b T) int { return CompareRefs(ref(&a), ref(&b)) }
+	if !slices.IsSortedFunc(xs, byRef) {
+		slices.SortFunc(xs, byRef)
+	}
+}
+
+// CompareRefs orders records as the store's keys do: by source id, then by
+// the bytes of the record id.
+func CompareRefs(a, b RecordRef) int {
 	return cmp.Or(cmp.Compare(a.SourceID, b.SourceID), strings.Compare(a.RecordID, b.RecordID))
 }

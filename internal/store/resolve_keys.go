@@ -112,6 +112,7 @@ func (a *applyTx) dropKeys(ctx context.Context, ch *ResolveChanges) error {
 
 func (a *applyTx) insertKeys(ctx context.Context, ch *ResolveChanges) error {
 	ks := lastPerRecord(ch.Keys, func(k RecordKeys) RecordRef { return k.Ref })
+	sortByRef(ks, func(k *RecordKeys) RecordRef { return k.Ref })
 	// After a Reset no record of the kind has keys, so COPY cannot meet a
 	// row it would have to replace.
 	if ch.Reset && a.useCopy(len(ks)) {

@@ -118,7 +118,8 @@ func TestChangedSince(t *testing.T) {
 			want          []seen
 			wantWatermark int64
 		}{
-			{"every person", "person", 0, []seen{a1, b1, a2, a3}, f.run4},
+			// Every record comes source by source, not run by run.
+			{"every person", "person", 0, []seen{a1, a2, a3, b1}, f.run4},
 			{"after the first run", "person", f.run1, []seen{b1, a2, a3}, f.run4},
 			{"after the other kind's run", "person", f.run3, []seen{a2, a3}, f.run4},
 			{"nothing new", "person", f.run4, nil, f.run4},
