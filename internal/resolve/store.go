@@ -235,8 +235,7 @@ func (r *resolver) counts() store.ResolveCounts {
 }
 
 // full links every live record of the kind and maps the clusters onto the
-// entities already stored: a cluster keeps the id most of its records had
-// (ties to the smaller id), unless a larger cluster took it first.
+// entities already stored (see match).
 func (r *resolver) full(ctx context.Context) error {
 	t, refs, maxRun, err := r.readAll(ctx)
 	if err != nil {
